@@ -1,0 +1,47 @@
+//! A breadcrumb trail, shown as links and described as structured data.
+
+use super::{absolute_url, JsonLd};
+use leptos::prelude::*;
+use serde_json::json;
+
+#[derive(Clone)]
+pub struct Crumb {
+    pub label: String,
+    pub path: String,
+}
+
+impl Crumb {
+    pub fn new(label: impl Into<String>, path: impl Into<String>) -> Self {
+        Self { label: label.into(), path: path.into() }
+    }
+}
+
+/// The last crumb is the current page: shown, not linked.
+#[component]
+pub fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
+    let items: Vec<_> = crumbs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| json!({"@type": "ListItem", "position": i + 1, "name": c.label, "item": absolute_url(&c.path)}))
+        .collect();
+    let structured = json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items});
+    let last = crumbs.len().saturating_sub(1);
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+                {crumbs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, crumb)| {
+                        if i == last {
+                            view! { <li><span aria-current="page">{crumb.label}</span></li> }.into_any()
+                        } else {
+                            view! { <li><a href=crumb.path>{crumb.label}</a></li> }.into_any()
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+        <JsonLd value=structured />
+    }
+}

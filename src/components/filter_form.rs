@@ -1,0 +1,72 @@
+//! The catalog's search, filter and sort form.
+//!
+//! An ordinary GET form: without JavaScript it loads the filtered page; after hydration the
+//! router's `<Form>` turns the submission into a client-side navigation, so the results update
+//! without a reload and the URL stays in step.
+
+use crate::model::{Category, ProductQuery, SortOrder};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+#[component]
+pub fn FilterForm(
+    /// Where the form submits: `/products` or a category's page.
+    action: String,
+    query: ProductQuery,
+    /// The categories to choose from; empty on a category page, whose path fixes the category.
+    categories: Vec<Category>,
+) -> impl IntoView {
+    let price = |m: Option<crate::model::Money>| m.map(|m| m.decimal()).unwrap_or_default();
+    let category_select = (!categories.is_empty()).then(|| {
+        let selected = query.category.clone().unwrap_or_default();
+        view! {
+            <div class="field">
+                <label for="filter-category">"Category"</label>
+                <select id="filter-category" name="category">
+                    <option value="" selected=selected.is_empty()>"All categories"</option>
+                    {categories
+                        .into_iter()
+                        .map(|c| {
+                            let is_selected = c.slug == selected;
+                            view! { <option value=c.slug selected=is_selected>{c.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        }
+    });
+    view! {
+        <Form method="GET" action=action noscroll=true>
+            <div class="filters" role="group" aria-label="Filter products">
+                <div class="field field-wide">
+                    <label for="filter-q">"Search"</label>
+                    <input id="filter-q" type="search" name="q" value=query.q.clone() maxlength="100"
+                        placeholder="Title or description" />
+                </div>
+                {category_select}
+                <div class="field">
+                    <label for="filter-price-min">"Min price ($)"</label>
+                    <input id="filter-price-min" type="number" name="price_min" min="0" step="0.01"
+                        inputmode="decimal" value=price(query.price_min) />
+                </div>
+                <div class="field">
+                    <label for="filter-price-max">"Max price ($)"</label>
+                    <input id="filter-price-max" type="number" name="price_max" min="0" step="0.01"
+                        inputmode="decimal" value=price(query.price_max) />
+                </div>
+                <div class="field">
+                    <label for="filter-sort">"Sort by"</label>
+                    <select id="filter-sort" name="sort">
+                        {SortOrder::ALL
+                            .into_iter()
+                            .map(|s| view! { <option value=s.key() selected=s == query.sort>{s.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field field-actions">
+                    <button type="submit" class="button">"Apply"</button>
+                </div>
+            </div>
+        </Form>
+    }
+}

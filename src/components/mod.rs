@@ -1,0 +1,19 @@
+//! Reusable view pieces: props in, view out.
+
+mod breadcrumbs;
+mod error_view;
+mod filter_form;
+mod gallery;
+mod layout;
+mod page_meta;
+mod pagination;
+mod product_card;
+
+pub use breadcrumbs::{Breadcrumbs, Crumb};
+pub use error_view::ErrorView;
+pub use filter_form::FilterForm;
+pub use gallery::Gallery;
+pub use layout::{SiteFooter, SiteHeader};
+pub use page_meta::{absolute_url, JsonLd, PageMeta};
+pub use pagination::Pagination;
+pub use product_card::ProductGrid;

@@ -1,0 +1,71 @@
+//! Per-page head tags for browsers, crawlers and link previews.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+
+const SITE_NAME: &str = "Tienda";
+
+/// The public origin: the configured site URL on the server, the page's own origin in the browser
+/// (they are the same page, so server and client render the same canonical URLs).
+pub fn site_origin() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::server::state::AppState>()
+            .map(|state| state.config.server.site_url.clone())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        window().location().origin().unwrap_or_default()
+    }
+}
+
+/// `path` (starting with `/`) as an absolute URL on this site.
+pub fn absolute_url(path: &str) -> String {
+    format!("{}{path}", site_origin())
+}
+
+/// Title, description, canonical URL, OpenGraph and Twitter tags, and optionally `noindex`.
+#[component]
+pub fn PageMeta(
+    #[prop(into)] title: String,
+    #[prop(into)] description: String,
+    /// The canonical path with its query string, e.g. `/products?page=2`.
+    #[prop(into)]
+    canonical_path: String,
+    #[prop(optional, into)] image: Option<String>,
+    #[prop(default = "website")] og_type: &'static str,
+    /// For pages that should not appear in search results (errors, empty pages).
+    #[prop(optional)]
+    noindex: bool,
+) -> impl IntoView {
+    let url = absolute_url(&canonical_path);
+    let full_title = format!("{title} · {SITE_NAME}");
+    let image = image.map(|path| absolute_url(&path));
+    view! {
+        <Title text=full_title.clone() />
+        <Meta name="description" content=description.clone() />
+        <Link rel="canonical" href=url.clone() />
+        <Meta property="og:site_name" content=SITE_NAME />
+        <Meta property="og:type" content=og_type />
+        <Meta property="og:title" content=full_title.clone() />
+        <Meta property="og:description" content=description.clone() />
+        <Meta property="og:url" content=url />
+        <Meta name="twitter:card" content=if image.is_some() { "summary_large_image" } else { "summary" } />
+        <Meta name="twitter:title" content=full_title />
+        <Meta name="twitter:description" content=description />
+        {image.map(|image| view! {
+            <Meta property="og:image" content=image.clone() />
+            <Meta name="twitter:image" content=image />
+        })}
+        {noindex.then(|| view! { <Meta name="robots" content="noindex, follow" /> })}
+    }
+}
+
+/// A JSON-LD structured-data block.
+#[component]
+pub fn JsonLd(value: serde_json::Value) -> impl IntoView {
+    // "</" inside a <script> would end it early; JSON allows the escaped form.
+    let json = value.to_string().replace("</", "<\\/");
+    view! { <script type="application/ld+json" inner_html=json></script> }
+}

@@ -1,0 +1,8 @@
+#[cfg(feature = "ssr")]
+fn main() -> std::process::ExitCode {
+    tienda::server::cli::main()
+}
+
+/// The binary only exists on the server; the browser runs `tienda::hydrate` from the library.
+#[cfg(not(feature = "ssr"))]
+fn main() {}

@@ -1,0 +1,88 @@
+//! The catalog as pages and server functions see it.
+
+use super::Money;
+use serde::{Deserialize, Serialize};
+
+/// Every listing shows this many products per page.
+pub const PAGE_SIZE: u32 = 24;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub image: String,
+}
+
+/// What a product card needs: enough for a grid, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductSummary {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    pub price: Money,
+    pub image: String,
+    pub category_name: String,
+    pub in_stock: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    pub description: String,
+    pub price: Money,
+    pub images: Vec<String>,
+    pub category: Category,
+    pub stock: i64,
+    /// RFC 3339, for `lastmod` and structured data.
+    pub updated_at: String,
+}
+
+impl Product {
+    /// The stock-keeping unit shown on the page and in structured data.
+    pub fn sku(&self) -> String {
+        format!("TND-{:05}", self.id)
+    }
+}
+
+/// A product page: the product and a few others from its category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub product: Product,
+    pub related: Vec<ProductSummary>,
+}
+
+/// One page of a filtered, sorted listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductPage {
+    pub items: Vec<ProductSummary>,
+    pub total: u64,
+    pub page: u32,
+}
+
+impl ProductPage {
+    /// At least one page, even when nothing matches.
+    pub fn page_count(&self) -> u32 {
+        (self.total.div_ceil(PAGE_SIZE as u64) as u32).max(1)
+    }
+
+    pub fn is_past_the_end(&self) -> bool {
+        self.page > self.page_count()
+    }
+}
+
+/// The category list and the newest arrivals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub categories: Vec<Category>,
+    pub newest: Vec<ProductSummary>,
+}
+
+/// A catalog listing together with the categories its filter form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogData {
+    pub categories: Vec<Category>,
+    pub results: ProductPage,
+}

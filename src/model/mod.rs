@@ -1,0 +1,9 @@
+//! Types that cross the wire, and the rules that validate them. No I/O lives here.
+
+pub mod catalog;
+pub mod money;
+pub mod product_query;
+
+pub use catalog::*;
+pub use money::Money;
+pub use product_query::{ProductQuery, QueryNotice, SortOrder};

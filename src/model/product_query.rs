@@ -1,0 +1,270 @@
+//! The catalog's filter, sort and page state, as it lives in the URL.
+//!
+//! Parsing is lenient on purpose: a bookmarked or hand-edited URL with a bad value still renders a
+//! page. Each value that had to be ignored or corrected yields a [`QueryNotice`] the page shows.
+
+use super::Money;
+use serde::{Deserialize, Serialize};
+
+/// Longer search text is cut here: nobody types more, and it bounds the work a query can cause.
+pub const MAX_SEARCH_CHARS: usize = 100;
+const MAX_SLUG_CHARS: usize = 80;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum SortOrder {
+    #[default]
+    Newest,
+    PriceAsc,
+    PriceDesc,
+    Name,
+}
+
+impl SortOrder {
+    pub const ALL: [SortOrder; 4] = [Self::Newest, Self::PriceAsc, Self::PriceDesc, Self::Name];
+
+    /// The value used in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::PriceAsc => "price_asc",
+            Self::PriceDesc => "price_desc",
+            Self::Name => "name",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Newest => "Newest",
+            Self::PriceAsc => "Price: low to high",
+            Self::PriceDesc => "Price: high to low",
+            Self::Name => "Name",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct ProductQuery {
+    pub q: String,
+    pub category: Option<String>,
+    pub price_min: Option<Money>,
+    pub price_max: Option<Money>,
+    pub sort: SortOrder,
+    pub page: u32,
+}
+
+/// A value from the URL that was ignored or corrected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueryNotice {
+    SearchShortened,
+    BadCategory,
+    BadPriceMin,
+    BadPriceMax,
+    PricesSwapped,
+    BadSort,
+    BadPage,
+}
+
+impl QueryNotice {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::SearchShortened => "Your search was too long, so only its beginning was used.",
+            Self::BadCategory => "That category name is not valid, so all categories are shown.",
+            Self::BadPriceMin => "The minimum price was not a number, so it was ignored.",
+            Self::BadPriceMax => "The maximum price was not a number, so it was ignored.",
+            Self::PricesSwapped => "The minimum price was above the maximum, so they were swapped.",
+            Self::BadSort => "That sort order is unknown, so the newest products come first.",
+            Self::BadPage => "That page number is not valid, so the first page is shown.",
+        }
+    }
+}
+
+impl ProductQuery {
+    /// Reads the query from URL parameters; `get` returns a parameter's raw (decoded) value.
+    pub fn parse(get: impl Fn(&str) -> Option<String>) -> (Self, Vec<QueryNotice>) {
+        let mut notices = Vec::new();
+        let present = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let q = present("q").map(|raw| clean_search(&raw, &mut notices)).unwrap_or_default();
+        let category = present("category").and_then(|slug| {
+            let valid = slug.len() <= MAX_SLUG_CHARS
+                && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !valid {
+                notices.push(QueryNotice::BadCategory);
+            }
+            valid.then_some(slug)
+        });
+        let mut price = |key, notice| {
+            present(key).and_then(|raw| {
+                let parsed = Money::parse_decimal(&raw);
+                if parsed.is_none() {
+                    notices.push(notice);
+                }
+                parsed
+            })
+        };
+        let mut price_min = price("price_min", QueryNotice::BadPriceMin);
+        let mut price_max = price("price_max", QueryNotice::BadPriceMax);
+        if let (Some(min), Some(max)) = (price_min, price_max) {
+            if min > max {
+                (price_min, price_max) = (Some(max), Some(min));
+                notices.push(QueryNotice::PricesSwapped);
+            }
+        }
+        let sort = present("sort").map_or(SortOrder::Newest, |key| {
+            SortOrder::from_key(&key).unwrap_or_else(|| {
+                notices.push(QueryNotice::BadSort);
+                SortOrder::Newest
+            })
+        });
+        let page = present("page").map_or(1, |raw| match raw.parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                notices.push(QueryNotice::BadPage);
+                1
+            }
+        });
+        (Self { q, category, price_min, price_max, sort, page }, notices)
+    }
+
+    /// The page number, never zero.
+    pub fn page(&self) -> u32 {
+        self.page.max(1)
+    }
+
+    /// True when the query narrows the catalog (a search or any filter).
+    pub fn is_filtered(&self) -> bool {
+        !self.q.is_empty() || self.category.is_some() || self.price_min.is_some() || self.price_max.is_some()
+    }
+
+    /// The canonical query string for this state on `page`, leaving out defaults ("" when nothing is set).
+    /// `include_category` is false on category pages, whose path already names it.
+    pub fn to_query_string(&self, page: u32, include_category: bool) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.q.is_empty() {
+            pairs.push(("q", self.q.clone()));
+        }
+        if let (true, Some(category)) = (include_category, &self.category) {
+            pairs.push(("category", category.clone()));
+        }
+        if let Some(min) = self.price_min {
+            pairs.push(("price_min", min.decimal()));
+        }
+        if let Some(max) = self.price_max {
+            pairs.push(("price_max", max.decimal()));
+        }
+        if self.sort != SortOrder::Newest {
+            pairs.push(("sort", self.sort.key().to_owned()));
+        }
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let encoded: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
+        format!("?{}", encoded.join("&"))
+    }
+}
+
+/// Keeps printable characters only (no NULs or other controls) and at most [`MAX_SEARCH_CHARS`].
+fn clean_search(raw: &str, notices: &mut Vec<QueryNotice>) -> String {
+    let printable: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let mut words = printable.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((cut, _)) = words.char_indices().nth(MAX_SEARCH_CHARS) {
+        words.truncate(cut);
+        notices.push(QueryNotice::SearchShortened);
+    }
+    words.trim_end().to_owned()
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(pairs: &[(&str, &str)]) -> (ProductQuery, Vec<QueryNotice>) {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        ProductQuery::parse(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn empty_url_means_defaults() {
+        let (query, notices) = parse(&[]);
+        assert_eq!(query, ProductQuery { page: 1, ..Default::default() });
+        assert!(notices.is_empty());
+        assert_eq!(query.to_query_string(1, true), "");
+    }
+
+    #[test]
+    fn valid_values_round_trip() {
+        let (query, notices) = parse(&[
+            ("q", "  red   shirt "),
+            ("category", "clothes"),
+            ("price_min", "10"),
+            ("price_max", "20.5"),
+            ("sort", "price_desc"),
+            ("page", "2"),
+        ]);
+        assert!(notices.is_empty());
+        assert_eq!(query.q, "red shirt");
+        assert_eq!(query.price_max, Some(Money(2050)));
+        assert_eq!(
+            query.to_query_string(3, true),
+            "?q=red+shirt&category=clothes&price_min=10.00&price_max=20.50&sort=price_desc&page=3"
+        );
+        assert_eq!(query.to_query_string(1, false), "?q=red+shirt&price_min=10.00&price_max=20.50&sort=price_desc");
+    }
+
+    #[test]
+    fn garbage_falls_back_to_defaults_with_a_notice() {
+        let cases: [(&str, &str, QueryNotice); 7] = [
+            ("page", "-1", QueryNotice::BadPage),
+            ("page", "0", QueryNotice::BadPage),
+            ("page", "99999999999", QueryNotice::BadPage),
+            ("price_min", "abc", QueryNotice::BadPriceMin),
+            ("price_max", "1e9", QueryNotice::BadPriceMax),
+            ("sort", "drop table", QueryNotice::BadSort),
+            ("category", "../etc", QueryNotice::BadCategory),
+        ];
+        for (key, value, expected) in cases {
+            let (query, notices) = parse(&[(key, value)]);
+            assert_eq!(notices, vec![expected], "{key}={value}");
+            assert_eq!(query.page, 1);
+            assert_eq!(query.sort, SortOrder::Newest);
+            assert!(!query.is_filtered(), "{key}={value} must not filter");
+        }
+    }
+
+    #[test]
+    fn long_search_is_cut_and_controls_dropped() {
+        let (query, notices) = parse(&[("q", &"é".repeat(10_000))]);
+        assert_eq!(query.q.chars().count(), MAX_SEARCH_CHARS);
+        assert_eq!(notices, vec![QueryNotice::SearchShortened]);
+        let (query, _) = parse(&[("q", "a\0b\u{7}c")]);
+        assert_eq!(query.q, "abc");
+    }
+
+    #[test]
+    fn crossed_prices_are_swapped() {
+        let (query, notices) = parse(&[("price_min", "50"), ("price_max", "10")]);
+        assert_eq!((query.price_min, query.price_max), (Some(Money(1000)), Some(Money(5000))));
+        assert_eq!(notices, vec![QueryNotice::PricesSwapped]);
+    }
+}

@@ -1,0 +1,7 @@
+//! The catalog: the full listing, category listings and product pages.
+
+mod listing;
+mod product;
+
+pub use listing::{CatalogPage, CategoryPage};
+pub use product::ProductPage;

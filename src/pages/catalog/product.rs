@@ -1,0 +1,109 @@
+//! `/products/{slug}`: one product, its gallery and related products.
+
+use crate::components::{absolute_url, Breadcrumbs, Crumb, ErrorView, Gallery, JsonLd, PageMeta, ProductGrid};
+use crate::model::{money::CURRENCY, Product, ProductDetail};
+use crate::server_fns::catalog::get_product;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde_json::json;
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_product);
+    view! {
+        <Suspense fallback=|| view! { <p class="container loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! { <ProductView detail /> }.into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProductView(detail: ProductDetail) -> impl IntoView {
+    let ProductDetail { product, related } = detail;
+    let path = format!("/products/{}", product.slug);
+    let crumbs = vec![
+        Crumb::new("Home", "/"),
+        Crumb::new("Products", "/products"),
+        Crumb::new(product.category.name.clone(), format!("/categories/{}", product.category.slug)),
+        Crumb::new(product.title.clone(), path.clone()),
+    ];
+    let availability = if product.stock > 0 { "In stock" } else { "Sold out" };
+    view! {
+        <PageMeta
+            title=product.title.clone()
+            description=summary(&product.description)
+            canonical_path=path.clone()
+            image=product.images.first().cloned().unwrap_or_default()
+            og_type="product"
+        />
+        <JsonLd value=structured_data(&product, &path) />
+        <div class="container section">
+            <Breadcrumbs crumbs />
+            <article class="product">
+                <Gallery images=product.images.clone() title=product.title.clone() />
+                <div class="product-info">
+                    <p class="card-category">
+                        <a href=format!("/categories/{}", product.category.slug)>{product.category.name.clone()}</a>
+                    </p>
+                    <h1>{product.title.clone()}</h1>
+                    <p class="product-price">{product.price.to_string()}</p>
+                    <p class={if product.stock > 0 { "stock in-stock" } else { "stock sold-out" }}>
+                        {availability}
+                    </p>
+                    <p class="product-description">{product.description.clone()}</p>
+                    <dl class="product-facts">
+                        <dt>"SKU"</dt>
+                        <dd>{product.sku()}</dd>
+                        <dt>"Category"</dt>
+                        <dd>{product.category.name.clone()}</dd>
+                    </dl>
+                </div>
+            </article>
+            {(!related.is_empty()).then(|| view! {
+                <section class="section" aria-labelledby="related-heading">
+                    <h2 id="related-heading">"You may also like"</h2>
+                    <ProductGrid products=related heading_level=3 />
+                </section>
+            })}
+        </div>
+    }
+}
+
+/// The first sentence or so of a description, for `<meta name="description">`.
+fn summary(description: &str) -> String {
+    const MAX: usize = 160;
+    if description.chars().count() <= MAX {
+        return description.to_owned();
+    }
+    let cut: String = description.chars().take(MAX - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// schema.org `Product` with its offer, for rich results.
+fn structured_data(product: &Product, path: &str) -> serde_json::Value {
+    let availability =
+        if product.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" };
+    json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "description": product.description,
+        "sku": product.sku(),
+        "image": product.images.iter().map(|i| absolute_url(i)).collect::<Vec<_>>(),
+        "category": product.category.name,
+        "url": absolute_url(path),
+        "offers": {
+            "@type": "Offer",
+            "price": product.price.decimal(),
+            "priceCurrency": CURRENCY,
+            "availability": availability,
+            "url": absolute_url(path),
+        },
+    })
+}

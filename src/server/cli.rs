@@ -1,0 +1,86 @@
+//! The `tienda` command line: one binary, one subcommand per job.
+
+use super::{
+    config::{redact_url, Config},
+    demo, startup, telemetry,
+};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "tienda", version, about = "An online store: storefront, back office and REST API")]
+struct Cli {
+    /// The settings file; environment variables override it (see README).
+    #[arg(long, env = "TIENDA_CONFIG", default_value = "Leptos.toml", global = true)]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the store (the default).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Load the demo catalog, images and demo accounts (adds only what is missing).
+    Seed,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(&cli.config, |var| std::env::var(var).ok()) {
+        Ok(config) => config,
+        Err(message) => return fail(&message),
+    };
+    telemetry::init(&config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::Seed => seed(config).await,
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> std::process::ExitCode {
+    eprintln!("tienda: {}", message.trim_end_matches('.'));
+    std::process::ExitCode::FAILURE
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let database = redact_url(&config.database.url);
+    let server = startup::Server::build(config).await.map_err(|e| e.to_string())?;
+    tracing::info!(address = %server.local_addr(), %database, "Tienda is serving");
+    server.run_until(startup::shutdown_signal()).await.map_err(|e| format!("the server stopped: {e}"))
+}
+
+async fn migrate(config: Config) -> Result<(), String> {
+    let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
+    println!("migrations are up to date on {}", db.backend_name());
+    db.close().await;
+    Ok(())
+}
+
+async fn seed(config: Config) -> Result<(), String> {
+    let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
+    let report = demo::seed(&db, &config).await.map_err(|e| format!("{e:#}"))?;
+    println!(
+        "seeded {}: {} categories, {} products and {} users added",
+        db.backend_name(),
+        report.categories,
+        report.products,
+        report.users
+    );
+    db.close().await;
+    Ok(())
+}

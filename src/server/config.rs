@@ -1,0 +1,249 @@
+//! Runtime settings: `Leptos.toml` (the app's own settings file), overridden by environment variables.
+//!
+//! cargo-leptos reads its build settings from `Cargo.toml`; nothing else reads `Leptos.toml`.
+//! Every problem is reported as one sentence, so start-up can print it and exit.
+
+use serde::Deserialize;
+use std::{fmt, net::IpAddr, path::PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub cache: CacheConfig,
+    pub log: LogConfig,
+    pub media: MediaConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub host: IpAddr,
+    pub port: u16,
+    /// The public origin (scheme, host, port), used for canonical URLs, sitemaps and structured data.
+    pub site_url: String,
+    /// Where cargo-leptos put the compiled site (`pkg/`, copied `public/` files).
+    pub site_root: PathBuf,
+    /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://path/to/file.db` or `postgres://user:pass@host/db`.
+    pub url: String,
+    pub max_connections: u32,
+    /// How long a request waits for a connection (and PostgreSQL for its first connect).
+    pub connect_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheConfig {
+    /// How long a catalog read may be served from memory; 0 turns the cache off.
+    pub ttl_secs: u64,
+    pub max_entries: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter, e.g. `info,tienda=debug`.
+    pub filter: String,
+    /// `pretty` for people, `json` for log collectors.
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Where product and category images live; served under `/media/`.
+    pub dir: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            cache: CacheConfig::default(),
+            log: LogConfig::default(),
+            media: MediaConfig::default(),
+        }
+    }
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self { ttl_secs: 30, max_entries: 10_000 }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { filter: "info".into(), format: LogFormat::Pretty }
+    }
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self { dir: "data/media".into() }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            host: [127, 0, 0, 1].into(),
+            port: 3000,
+            site_url: "http://127.0.0.1:3000".into(),
+            site_root: "target/site".into(),
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { url: "sqlite://data/tienda.db".into(), max_connections: 8, connect_timeout_secs: 5 }
+    }
+}
+
+/// The database URL may hold a password: show it with the password blanked out.
+impl fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("connect_timeout_secs", &self.connect_timeout_secs)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => raw.to_owned(),
+        Err(_) => "<unparseable URL>".to_owned(),
+    }
+}
+
+/// The environment variables that override the file, each with the setting it replaces.
+pub const ENV_OVERRIDES: &[(&str, &str)] = &[
+    ("DATABASE_URL", "database.url"),
+    ("TIENDA_HOST", "server.host"),
+    ("TIENDA_PORT", "server.port"),
+    ("TIENDA_SITE_URL", "server.site_url"),
+    ("TIENDA_SITE_ROOT", "server.site_root"),
+    ("TIENDA_DB_MAX_CONNECTIONS", "database.max_connections"),
+    ("TIENDA_CACHE_TTL_SECS", "cache.ttl_secs"),
+    ("TIENDA_LOG", "log.filter"),
+    ("TIENDA_LOG_FORMAT", "log.format"),
+    ("TIENDA_MEDIA_DIR", "media.dir"),
+];
+
+impl Config {
+    /// Reads `path` (a missing file means all defaults), then applies the environment.
+    pub fn load(path: &std::path::Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let mut config = match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str::<Config>(&text).map_err(|e| {
+                let reason = e.message().trim_end_matches('.').to_owned();
+                format!("{} is malformed: {reason}.", path.display())
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(e) => return Err(format!("cannot read {}: {e}.", path.display())),
+        };
+        for (var, setting) in ENV_OVERRIDES {
+            if let Some(value) = env(var).filter(|v| !v.is_empty()) {
+                config.apply(setting, &value).map_err(|why| format!("{var}={value:?} is invalid: {why}."))?;
+            }
+        }
+        config.server.site_url = config.server.site_url.trim_end_matches('/').to_owned();
+        Ok(config)
+    }
+
+    fn apply(&mut self, setting: &str, value: &str) -> Result<(), String> {
+        fn parse<T: std::str::FromStr>(value: &str) -> Result<T, String>
+        where
+            T::Err: fmt::Display,
+        {
+            value.parse().map_err(|e: T::Err| e.to_string())
+        }
+        match setting {
+            "database.url" => self.database.url = value.into(),
+            "server.host" => self.server.host = parse(value)?,
+            "server.port" => self.server.port = parse(value)?,
+            "server.site_url" => self.server.site_url = value.into(),
+            "server.site_root" => self.server.site_root = value.into(),
+            "database.max_connections" => self.database.max_connections = parse(value)?,
+            "cache.ttl_secs" => self.cache.ttl_secs = parse(value)?,
+            "log.filter" => self.log.filter = value.into(),
+            "log.format" => {
+                self.log.format = match value {
+                    "pretty" => LogFormat::Pretty,
+                    "json" => LogFormat::Json,
+                    _ => return Err("expected pretty or json".into()),
+                }
+            }
+            "media.dir" => self.media.dir = value.into(),
+            other => unreachable!("ENV_OVERRIDES names an unknown setting {other}"),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml: &str, env: &[(&str, &str)]) -> Result<Config, String> {
+        let dir = std::env::temp_dir().join(format!("tienda-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}.toml", toml.len()));
+        std::fs::write(&path, toml).unwrap();
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::load(&path, |k| env.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let config = load("[server]\nport = 4000\n", &[("TIENDA_PORT", "5000"), ("DATABASE_URL", "sqlite://x.db")]).unwrap();
+        assert_eq!(config.server.port, 5000);
+        assert_eq!(config.database.url, "sqlite://x.db");
+    }
+
+    #[test]
+    fn malformed_file_is_one_sentence() {
+        let err = load("[server\nport = 1", &[]).unwrap_err();
+        assert!(err.contains("is malformed"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+        let err = load("[server]\nprot = 1\n", &[]).unwrap_err();
+        assert!(err.contains("unknown field `prot`"), "{err}");
+    }
+
+    #[test]
+    fn bad_environment_value_is_named() {
+        let err = load("", &[("TIENDA_PORT", "eighty")]).unwrap_err();
+        assert!(err.starts_with("TIENDA_PORT=\"eighty\" is invalid"), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        let config = DatabaseConfig { url: "postgres://u:secret@h/db".into(), ..Default::default() };
+        assert!(!format!("{config:?}").contains("secret"));
+    }
+}

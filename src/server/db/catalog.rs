@@ -1,0 +1,272 @@
+//! Catalog tables: categories and products.
+
+use super::{with_pool, Db, SqlArgs};
+use crate::bind_all;
+use crate::model::{Category, Money, Product, ProductQuery, ProductSummary, SortOrder, PAGE_SIZE};
+use crate::server::text::search_key;
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+#[derive(FromRow)]
+struct CategoryRow {
+    id: i64,
+    name: String,
+    slug: String,
+    image: String,
+}
+
+impl From<CategoryRow> for Category {
+    fn from(row: CategoryRow) -> Self {
+        Category { id: row.id, name: row.name, slug: row.slug, image: row.image }
+    }
+}
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    slug: String,
+    price_cents: i64,
+    images: String,
+    stock: i64,
+    category_name: String,
+}
+
+impl From<SummaryRow> for ProductSummary {
+    fn from(row: SummaryRow) -> Self {
+        ProductSummary {
+            id: row.id,
+            title: row.title,
+            slug: row.slug,
+            price: Money(row.price_cents),
+            image: decode_images(&row.images).into_iter().next().unwrap_or_default(),
+            category_name: row.category_name,
+            in_stock: row.stock > 0,
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct ProductRow {
+    id: i64,
+    title: String,
+    slug: String,
+    description: String,
+    price_cents: i64,
+    images: String,
+    stock: i64,
+    updated_at: DateTime<Utc>,
+    category_id: i64,
+    category_name: String,
+    category_slug: String,
+    category_image: String,
+}
+
+impl From<ProductRow> for Product {
+    fn from(row: ProductRow) -> Self {
+        Product {
+            id: row.id,
+            title: row.title,
+            slug: row.slug,
+            description: row.description,
+            price: Money(row.price_cents),
+            images: decode_images(&row.images),
+            category: Category {
+                id: row.category_id,
+                name: row.category_name,
+                slug: row.category_slug,
+                image: row.category_image,
+            },
+            stock: row.stock,
+            updated_at: row.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+}
+
+/// A page address and when it last changed, for the sitemap.
+#[derive(FromRow, Debug, Clone)]
+pub struct SitemapRow {
+    pub slug: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Image lists are stored as a JSON array of URLs; a damaged value shows no images rather than failing the page.
+fn decode_images(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "product images column is not a JSON array of strings");
+        Vec::new()
+    })
+}
+
+pub fn encode_images(urls: &[String]) -> String {
+    serde_json::to_string(urls).expect("a list of strings always serialises")
+}
+
+const SUMMARY_COLUMNS: &str = "p.id, p.title, p.slug, p.price_cents, p.images, p.stock, c.name AS category_name";
+const PRODUCT_COLUMNS: &str = "p.id, p.title, p.slug, p.description, p.price_cents, p.images, p.stock, \
+     p.updated_at, c.id AS category_id, c.name AS category_name, c.slug AS category_slug, c.image AS category_image";
+
+pub async fn select_categories(db: &Db) -> sqlx::Result<Vec<Category>> {
+    let sql = "SELECT id, name, slug, image FROM categories ORDER BY id";
+    let rows: Vec<CategoryRow> = with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(Category::from).collect())
+}
+
+pub async fn select_product_by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<Product>> {
+    let sql = format!(
+        "SELECT {PRODUCT_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id WHERE p.slug = $1"
+    );
+    let row: Option<ProductRow> =
+        with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
+    Ok(row.map(Product::from))
+}
+
+/// Other products of the same category, newest first.
+pub async fn select_related(db: &Db, product: &Product, limit: i64) -> sqlx::Result<Vec<ProductSummary>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         WHERE p.category_id = $1 AND p.id <> $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
+    );
+    let rows: Vec<SummaryRow> = with_pool!(db.reader(), pool => sqlx::query_as(&sql)
+        .bind(product.category.id)
+        .bind(product.id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().map(ProductSummary::from).collect())
+}
+
+/// One page of products matching `query`, and how many match in all.
+pub async fn select_products(db: &Db, query: &ProductQuery) -> sqlx::Result<(Vec<ProductSummary>, u64)> {
+    let mut args = SqlArgs::default();
+    let filter = where_clause(query, &mut args);
+    let count_sql = format!("SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id {filter}");
+    let total: i64 =
+        with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count_sql), args).fetch_one(pool).await)?;
+
+    let offset = (i64::from(query.page()) - 1) * i64::from(PAGE_SIZE);
+    if offset >= total {
+        return Ok((Vec::new(), total as u64));
+    }
+    let limit = args.int(i64::from(PAGE_SIZE));
+    let offset = args.int(offset);
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id {filter} \
+         ORDER BY {} LIMIT {limit} OFFSET {offset}",
+        order_by(query.sort)
+    );
+    let rows: Vec<SummaryRow> =
+        with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+    Ok((rows.into_iter().map(ProductSummary::from).collect(), total as u64))
+}
+
+/// The newest products across the catalog.
+pub async fn select_newest(db: &Db, limit: i64) -> sqlx::Result<Vec<ProductSummary>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
+         ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
+    );
+    let rows: Vec<SummaryRow> =
+        with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(ProductSummary::from).collect())
+}
+
+/// Every product page, for the sitemap.
+pub async fn select_product_sitemap(db: &Db) -> sqlx::Result<Vec<SitemapRow>> {
+    let sql = "SELECT slug, updated_at FROM products ORDER BY id";
+    with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)
+}
+
+/// Every category page; it changes when the category or any of its products does.
+pub async fn select_category_sitemap(db: &Db) -> sqlx::Result<Vec<SitemapRow>> {
+    let sql = "SELECT c.slug, COALESCE(MAX(p.updated_at), c.updated_at) AS updated_at \
+               FROM categories c LEFT JOIN products p ON p.category_id = c.id \
+               GROUP BY c.id, c.slug, c.updated_at ORDER BY c.id";
+    let rows: Vec<SitemapRow> = with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+    Ok(rows)
+}
+
+/// Builds `WHERE ...` for the filters of `query` (empty when nothing filters).
+fn where_clause(query: &ProductQuery, args: &mut SqlArgs) -> String {
+    let mut conditions = Vec::new();
+    // Every word must appear somewhere in the title or description. `search_key` leaves only
+    // letters, digits and spaces, so no LIKE wildcard (`%`, `_`) can reach the pattern.
+    for word in search_key(&query.q).split_whitespace().take(8) {
+        conditions.push(format!("p.search_text LIKE {}", args.text(format!("%{word}%"))));
+    }
+    if let Some(category) = &query.category {
+        conditions.push(format!("c.slug = {}", args.text(category.clone())));
+    }
+    if let Some(min) = query.price_min {
+        conditions.push(format!("p.price_cents >= {}", args.int(min.cents())));
+    }
+    if let Some(max) = query.price_max {
+        conditions.push(format!("p.price_cents <= {}", args.int(max.cents())));
+    }
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
+}
+
+fn order_by(sort: SortOrder) -> &'static str {
+    match sort {
+        SortOrder::Newest => "p.created_at DESC, p.id DESC",
+        SortOrder::PriceAsc => "p.price_cents ASC, p.id ASC",
+        SortOrder::PriceDesc => "p.price_cents DESC, p.id DESC",
+        SortOrder::Name => "LOWER(p.title) ASC, p.id ASC",
+    }
+}
+
+/// A category to insert.
+pub struct NewCategory<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub image: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// A product to insert, naming its category by slug.
+pub struct NewProduct<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub description: &'a str,
+    pub price: Money,
+    pub stock: i64,
+    pub category_slug: &'a str,
+    pub images: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Inserts the categories and products whose slugs are not taken yet, all in one transaction.
+/// Returns how many of each were new.
+pub async fn insert_catalog(db: &Db, categories: &[NewCategory<'_>], products: &[NewProduct<'_>]) -> sqlx::Result<(u64, u64)> {
+    const INSERT_CATEGORY: &str = "INSERT INTO categories (name, slug, image, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $4) ON CONFLICT (slug) DO NOTHING";
+    const INSERT_PRODUCT: &str = "INSERT INTO products \
+        (title, slug, description, price_cents, stock, category_id, images, search_text, created_at, updated_at) \
+        SELECT $1, $2, $3, $4, $5, id, $6, $7, $8, $8 FROM categories WHERE slug = $9 \
+        ON CONFLICT (slug) DO NOTHING";
+    with_pool!(db.writer(), pool => {
+        let mut tx = pool.begin().await?;
+        let mut new_categories = 0;
+        for c in categories {
+            new_categories += sqlx::query(INSERT_CATEGORY)
+                .bind(c.name).bind(c.slug).bind(c.image).bind(c.at)
+                .execute(&mut *tx).await?.rows_affected();
+        }
+        let mut new_products = 0;
+        for p in products {
+            new_products += sqlx::query(INSERT_PRODUCT)
+                .bind(p.title).bind(p.slug).bind(p.description).bind(p.price.cents()).bind(p.stock)
+                .bind(encode_images(&p.images))
+                .bind(search_key(&format!("{} {}", p.title, p.description)))
+                .bind(p.at)
+                .bind(p.category_slug)
+                .execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok((new_categories, new_products))
+    })
+}

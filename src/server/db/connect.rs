@@ -1,0 +1,77 @@
+//! Opening the pool named by the database URL, with errors a person can act on.
+
+use super::Db;
+use crate::server::config::{redact_url, DatabaseConfig};
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+use std::{str::FromStr, time::Duration};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL must start with sqlite:// or postgres://, but it is {0}")]
+    UnknownScheme(String),
+    #[error("DATABASE_URL {url} is not a valid database URL: {reason}")]
+    Malformed { url: String, reason: String },
+    #[error("cannot open the SQLite database {path}: {reason}")]
+    Sqlite { path: String, reason: String },
+    #[error("cannot reach PostgreSQL at {target}: {reason}")]
+    Postgres { target: String, reason: String },
+}
+
+pub async fn connect(config: &DatabaseConfig) -> Result<Db, ConnectError> {
+    let url = config.url.trim();
+    if url.starts_with("sqlite:") {
+        connect_sqlite(url, config).await
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        connect_postgres(url, config).await
+    } else {
+        Err(ConnectError::UnknownScheme(redact_url(url)))
+    }
+}
+
+async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, ConnectError> {
+    let malformed = |e: sqlx::Error| ConnectError::Malformed { url: url.to_owned(), reason: e.to_string() };
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(malformed)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        // Other processes (a second server, `tienda seed`) may hold the write lock for a moment.
+        .busy_timeout(Duration::from_secs(5));
+    let path = options.get_filename().display().to_string();
+    let fail = |reason: String| ConnectError::Sqlite { path: path.clone(), reason };
+    if let Some(parent) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| fail(e.to_string()))?;
+    }
+    let acquire = Duration::from_secs(config.connect_timeout_secs);
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(acquire)
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let read = SqlitePoolOptions::new()
+        .max_connections(config.max_connections.max(1))
+        .acquire_timeout(acquire)
+        .connect_with(options)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(Db::Sqlite { read, write })
+}
+
+async fn connect_postgres(url: &str, config: &DatabaseConfig) -> Result<Db, ConnectError> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| ConnectError::Malformed { url: redact_url(url), reason: e.to_string() })?;
+    let target = format!("{}:{}", options.get_host(), options.get_port());
+    let timeout = Duration::from_secs(config.connect_timeout_secs);
+    let pool = PgPoolOptions::new()
+        .max_connections(config.max_connections.max(1))
+        .acquire_timeout(timeout)
+        .connect_with(options)
+        .await
+        .map_err(|e| ConnectError::Postgres { target, reason: e.to_string() })?;
+    Ok(Db::Postgres(pool))
+}

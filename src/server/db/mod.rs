@@ -1,0 +1,98 @@
+//! Database access: one pool type per backend behind [`Db`], one module per aggregate.
+//!
+//! SQL is written once with `$N` placeholders, which both SQLite and PostgreSQL accept, and run on
+//! whichever pool is active through [`with_pool!`]. Only where the dialects really differ does a
+//! module write two statements.
+
+pub mod accounts;
+pub mod catalog;
+mod connect;
+pub mod sql_args;
+
+pub use connect::{connect, ConnectError};
+pub use sql_args::SqlArgs;
+
+use sqlx::{PgPool, SqlitePool};
+
+/// The active database. Cheap to clone: pools are reference-counted.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// SQLite allows one writer at a time; writes go through a one-connection pool so that this
+    /// process queues them itself instead of failing with SQLITE_BUSY.
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// A borrowed pool to run one statement on.
+#[derive(Clone, Copy)]
+pub enum Pool<'a> {
+    Sqlite(&'a SqlitePool),
+    Postgres(&'a PgPool),
+}
+
+impl Db {
+    pub fn reader(&self) -> Pool<'_> {
+        match self {
+            Db::Sqlite { read, .. } => Pool::Sqlite(read),
+            Db::Postgres(pool) => Pool::Postgres(pool),
+        }
+    }
+
+    pub fn writer(&self) -> Pool<'_> {
+        match self {
+            Db::Sqlite { write, .. } => Pool::Sqlite(write),
+            Db::Postgres(pool) => Pool::Postgres(pool),
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies the migrations of the active backend that have not run yet.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+        }
+    }
+
+    /// True when the database answers a trivial query (the readiness probe).
+    pub async fn is_reachable(&self) -> bool {
+        with_pool!(self.reader(), pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                write.close().await;
+                read.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either backend. The body is compiled once
+/// per backend, so the same query-building code serves both.
+#[macro_export]
+macro_rules! with_pool {
+    ($pool_ref:expr, $pool:ident => $body:expr) => {
+        match $pool_ref {
+            $crate::server::db::Pool::Sqlite($pool) => $body,
+            $crate::server::db::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub use with_pool;
+
+/// A database failure is never the client's fault: log the cause, tell the client only that it failed.
+impl From<sqlx::Error> for crate::error::AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        crate::error::AppError::Internal
+    }
+}

@@ -1,0 +1,116 @@
+//! `tienda seed`: the demo catalog, its generated images and the three demo accounts.
+
+mod catalog_data;
+pub mod images;
+
+use crate::model::Money;
+use crate::server::{
+    auth::password,
+    config::Config,
+    db::{
+        accounts::{self, NewUser},
+        catalog::{self, NewCategory, NewProduct},
+        Db,
+    },
+    text::slugify,
+};
+use anyhow::Context;
+use catalog_data::{CATEGORIES, PRODUCTS};
+use chrono::{Duration, TimeZone, Utc};
+use std::path::Path;
+
+/// The seed's demo accounts: (email, password, name, role). Demo data only: no default password
+/// exists outside it.
+const DEMO_USERS: [(&str, &str, &str, &str); 3] = [
+    ("john@mail.com", "changeme", "Jhon", "customer"),
+    ("maria@mail.com", "12345", "Maria", "customer"),
+    ("admin@mail.com", "admin123", "Admin", "admin"),
+];
+
+/// What one seed run added.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub categories: u64,
+    pub products: u64,
+    pub users: u64,
+}
+
+/// Loads the demo data. Running it again adds only what is missing, so it never duplicates rows.
+pub async fn seed(db: &Db, config: &Config) -> anyhow::Result<SeedReport> {
+    write_images(&config.media.dir.join("demo"))?;
+    // Staggered creation times give "newest" a stable order: the last product is the newest.
+    let epoch = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().expect("a valid date");
+
+    let category_images: Vec<String> = CATEGORIES.iter().map(|c| category_image_url(c.slug)).collect();
+    let categories: Vec<NewCategory> = CATEGORIES
+        .iter()
+        .zip(&category_images)
+        .map(|(c, image)| NewCategory { name: c.name, slug: c.slug, image, at: epoch })
+        .collect();
+    let slugs: Vec<String> = PRODUCTS.iter().map(|p| slugify(p.title)).collect();
+    let products: Vec<NewProduct> = PRODUCTS
+        .iter()
+        .zip(&slugs)
+        .enumerate()
+        .map(|(i, (p, slug))| NewProduct {
+            title: p.title,
+            slug,
+            description: p.description,
+            price: Money::from_major(p.price),
+            stock: p.stock,
+            category_slug: CATEGORIES[p.category].slug,
+            images: (0..image_count(i)).map(|n| product_image_url(slug, n)).collect(),
+            at: epoch + Duration::hours(i as i64),
+        })
+        .collect();
+    let (new_categories, new_products) =
+        catalog::insert_catalog(db, &categories, &products).await.context("cannot insert the demo catalog")?;
+    let users = seed_users(db, epoch).await?;
+    Ok(SeedReport { categories: new_categories, products: new_products, users })
+}
+
+async fn seed_users(db: &Db, at: chrono::DateTime<Utc>) -> anyhow::Result<u64> {
+    let mut added = 0;
+    for (email, plain, name, role) in DEMO_USERS {
+        let password_hash = password::hash(plain.to_owned()).await?;
+        let avatar = format!("/media/demo/avatar-{}.svg", name.to_lowercase());
+        let user = NewUser { email, name, role, avatar: &avatar, password_hash: &password_hash, at };
+        added += accounts::insert_user_if_missing(db, &user).await.context("cannot insert the demo users")?;
+    }
+    Ok(added)
+}
+
+/// Two or three images per product, like the upstream seed.
+fn image_count(index: usize) -> usize {
+    if index % 3 == 0 { 2 } else { 3 }
+}
+
+fn product_image_url(slug: &str, n: usize) -> String {
+    format!("/media/demo/{slug}-{}.svg", n + 1)
+}
+
+fn category_image_url(slug: &str) -> String {
+    format!("/media/demo/category-{slug}.svg")
+}
+
+/// Writes every demo image into `dir` (overwriting, so a newer artwork replaces an older one).
+fn write_images(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the image directory {}", dir.display()))?;
+    let write = |url: &str, svg: String| {
+        let name = url.rsplit('/').next().expect("URLs have a file name");
+        std::fs::write(dir.join(name), svg).with_context(|| format!("cannot write {}", dir.join(name).display()))
+    };
+    for (i, category) in CATEGORIES.iter().enumerate() {
+        write(&category_image_url(category.slug), images::product_svg(i, 0, category.name))?;
+    }
+    for (i, product) in PRODUCTS.iter().enumerate() {
+        let slug = slugify(product.title);
+        for n in 0..image_count(i) {
+            write(&product_image_url(&slug, n), images::product_svg(product.category, n, product.title))?;
+        }
+    }
+    for (_, _, name, _) in DEMO_USERS {
+        write(&format!("/avatar-{}.svg", name.to_lowercase()), images::avatar_svg(name))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Everything that only runs on the server.
+
+pub mod auth;
+pub mod cache;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod text;

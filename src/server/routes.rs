@@ -1,0 +1,65 @@
+//! Plain HTTP endpoints beside the Leptos pages: probes, sitemap, robots.txt.
+
+use super::{db::catalog, state::AppState};
+use crate::error::AppError;
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::IntoResponse,
+};
+use chrono::{DateTime, Utc};
+use std::fmt::Write;
+
+/// Liveness: the process is up and serving.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers, so this node can take traffic.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.db.is_reachable().await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
+    let site = &state.config.server.site_url;
+    let body = format!("User-agent: *\nAllow: /\nDisallow: /rpc/\n\nSitemap: {site}/sitemap.xml\n");
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
+}
+
+/// Every category and product page, with when it last changed. Read fresh on each request so it
+/// never lags behind the catalog.
+pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse, StatusCode> {
+    let (categories, products) =
+        tokio::try_join!(catalog::select_category_sitemap(&state.db), catalog::select_product_sitemap(&state.db))
+            .map_err(|e| StatusCode::from_u16(AppError::from(e).status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))?;
+    let site = &state.config.server.site_url;
+    let newest = products.iter().chain(&categories).map(|row| row.updated_at).max();
+
+    let mut xml = String::from(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    xml.push_str("\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut url = |path: &str, lastmod: Option<DateTime<Utc>>| {
+        let _ = write!(xml, "  <url><loc>{}{}</loc>", site, escape_xml(path));
+        if let Some(at) = lastmod {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        }
+        xml.push_str("</url>\n");
+    };
+    url("/", newest);
+    url("/products", newest);
+    for row in &categories {
+        url(&format!("/categories/{}", row.slug), Some(row.updated_at));
+    }
+    for row in &products {
+        url(&format!("/products/{}", row.slug), Some(row.updated_at));
+    }
+    xml.push_str("</urlset>\n");
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml))
+}
+
+fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}

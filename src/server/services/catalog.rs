@@ -1,0 +1,66 @@
+//! Reading the catalog: the rules for what a shopper sees, behind the cache.
+
+use crate::error::AppError;
+use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery};
+use crate::server::{db::catalog as db, state::AppState};
+use std::sync::Arc;
+
+/// How many products the home page and a product's "related" strip show.
+const NEWEST_ON_HOME: i64 = 8;
+const RELATED_ON_PRODUCT: i64 = 4;
+
+pub async fn list_categories(state: &AppState) -> Result<Arc<Vec<Category>>, AppError> {
+    state.catalog_cache.categories.get_or_load((), async {
+        Ok(Arc::new(db::select_categories(&state.db).await?))
+    }).await
+}
+
+pub async fn home(state: &AppState) -> Result<Arc<HomeData>, AppError> {
+    state.catalog_cache.home.get_or_load((), async {
+        let categories = list_categories(state).await?.as_ref().clone();
+        let newest = db::select_newest(&state.db, NEWEST_ON_HOME).await?;
+        Ok(Arc::new(HomeData { categories, newest }))
+    }).await
+}
+
+pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Arc<ProductPage>, AppError> {
+    let page = query.page();
+    state.catalog_cache.listings.get_or_load(query.clone(), async {
+        let (items, total) = db::select_products(&state.db, &query).await?;
+        Ok(Arc::new(ProductPage { items, total, page }))
+    }).await
+}
+
+/// The catalog listing with the categories its filter form offers.
+pub async fn catalog(state: &AppState, query: ProductQuery) -> Result<CatalogData, AppError> {
+    let (categories, results) = tokio::try_join!(list_categories(state), search_products(state, query))?;
+    Ok(CatalogData { categories: categories.as_ref().clone(), results: results.as_ref().clone() })
+}
+
+/// A category and one page of its products; `NotFound` for an unknown slug.
+pub async fn category_listing(
+    state: &AppState,
+    slug: &str,
+    mut query: ProductQuery,
+) -> Result<(Category, CatalogData), AppError> {
+    let categories = list_categories(state).await?;
+    let category = categories
+        .iter()
+        .find(|c| c.slug == slug)
+        .cloned()
+        .ok_or_else(|| AppError::not_found("category"))?;
+    query.category = Some(category.slug.clone());
+    let results = search_products(state, query).await?;
+    Ok((category, CatalogData { categories: categories.as_ref().clone(), results: results.as_ref().clone() }))
+}
+
+/// A product and its related products; `NotFound` for an unknown slug.
+pub async fn product_detail(state: &AppState, slug: &str) -> Result<Arc<ProductDetail>, AppError> {
+    state.catalog_cache.products.get_or_load(slug.to_owned(), async {
+        let product = db::select_product_by_slug(&state.db, slug)
+            .await?
+            .ok_or_else(|| AppError::not_found("product"))?;
+        let related = db::select_related(&state.db, &product, RELATED_ON_PRODUCT).await?;
+        Ok(Arc::new(ProductDetail { product, related }))
+    }).await
+}

@@ -1,0 +1,3 @@
+//! Use cases shared by server functions and (later) the REST API: the one place for each business rule.
+
+pub mod catalog;

@@ -1,0 +1,183 @@
+//! Building and running the server: database, router, listener, graceful shutdown.
+
+use super::{
+    config::Config,
+    db::{self, Db},
+    routes,
+    state::{AppState, CatalogCache},
+};
+use crate::app::{shell, App};
+use axum::{
+    http::{header, HeaderValue, Request},
+    routing::get,
+    Router,
+};
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{
+    future::{Future, IntoFuture},
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+use tokio::net::TcpListener;
+use tower_http::{
+    compression::CompressionLayer,
+    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+/// A start-up failure, worded as one sentence for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] db::ConnectError),
+    #[error("cannot apply the database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("port {port} on {host} is already in use: stop the other program or set TIENDA_PORT to a free port")]
+    PortInUse { host: String, port: u16 },
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen { addr: SocketAddr, reason: std::io::Error },
+}
+
+/// Connects to the database named by the configuration and applies pending migrations.
+pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let db = db::connect(&config.database).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// A server that is bound and ready to run.
+pub struct Server {
+    state: AppState,
+    listener: TcpListener,
+}
+
+impl Server {
+    /// Opens the database, applies migrations and binds the port (port 0 picks a free one).
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let db = open_database(&config).await?;
+        let addr = SocketAddr::new(config.server.host, config.server.port);
+        let listener = TcpListener::bind(addr).await.map_err(|reason| match reason.kind() {
+            std::io::ErrorKind::AddrInUse => StartupError::PortInUse { host: addr.ip().to_string(), port: addr.port() },
+            _ => StartupError::Listen { addr, reason },
+        })?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("tienda")
+            .site_root(config.server.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let cache = CatalogCache::new(Duration::from_secs(config.cache.ttl_secs), config.cache.max_entries);
+        let state = AppState { db, config: Arc::new(config), catalog_cache: Arc::new(cache), leptos_options };
+        Ok(Self { state, listener })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish for up to the
+    /// configured grace period.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let grace = Duration::from_secs(self.state.config.server.shutdown_grace_secs);
+        let db = self.state.db.clone();
+        let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = signalled_tx.send(());
+        });
+        let mut server = std::pin::pin!(server.into_future());
+        let result = tokio::select! {
+            result = &mut server => result,
+            _ = signalled_rx => match tokio::time::timeout(grace, server).await {
+                Ok(result) => result,
+                Err(_) => {
+                    tracing::warn!(?grace, "in-flight requests did not finish in time; stopping anyway");
+                    Ok(())
+                }
+            },
+        };
+        db.close().await;
+        result
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+/// The whole HTTP surface: pages, server functions, static files, probes.
+pub fn router(state: AppState) -> Router {
+    let leptos_options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+    let media = static_files(state.config.media.dir.clone(), "public, max-age=86400");
+    // Not content-hashed, so browsers revalidate (cheaply: ServeDir answers If-Modified-Since).
+    let pkg = static_files(state.config.server.site_root.join("pkg"), "public, max-age=0, must-revalidate");
+
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/readyz", get(routes::readyz))
+        .route("/robots.txt", get(routes::robots))
+        .route("/sitemap.xml", get(routes::sitemap))
+        .nest("/media", media)
+        .nest("/pkg", pkg)
+        .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(SequentialRequestId::default()))
+        .with_state(state)
+}
+
+/// Static files from `dir`, answered with the given `Cache-Control`.
+fn static_files(dir: std::path::PathBuf, cache_control: &'static str) -> Router<AppState> {
+    Router::new()
+        .fallback_service(ServeDir::new(dir))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static(cache_control)))
+}
+
+/// Request ids unique within this process, cheap to make (`<pid>-<n>`).
+#[derive(Clone, Default)]
+struct SequentialRequestId(Arc<AtomicU64>);
+
+impl MakeRequestId for SequentialRequestId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n}", std::process::id())).ok().map(RequestId::new)
+    }
+}

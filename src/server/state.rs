@@ -1,0 +1,48 @@
+//! What every request handler and server function can reach.
+
+use super::{cache::TtlCache, config::Config, db::Db};
+use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::{sync::Arc, time::Duration};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub catalog_cache: Arc<CatalogCache>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Cached catalog reads, one cache per shape of answer.
+pub struct CatalogCache {
+    pub categories: TtlCache<(), Arc<Vec<Category>>>,
+    pub home: TtlCache<(), Arc<HomeData>>,
+    pub listings: TtlCache<ProductQuery, Arc<ProductPage>>,
+    pub products: TtlCache<String, Arc<ProductDetail>>,
+}
+
+impl CatalogCache {
+    pub fn new(ttl: Duration, max_entries: u64) -> Self {
+        Self {
+            categories: TtlCache::new(ttl, 1),
+            home: TtlCache::new(ttl, 1),
+            listings: TtlCache::new(ttl, max_entries),
+            products: TtlCache::new(ttl, max_entries),
+        }
+    }
+
+    /// Forgets everything: called by every service that changes the catalog.
+    pub fn invalidate_all(&self) {
+        self.categories.invalidate_all();
+        self.home.invalidate_all();
+        self.listings.invalidate_all();
+        self.products.invalidate_all();
+    }
+}

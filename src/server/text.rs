@@ -1,0 +1,47 @@
+//! Text folding shared by slugs and search.
+
+use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+
+/// Lowercase, decomposed, with accents dropped: "Ñandú Été" → "nandu ete".
+fn fold(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase)
+}
+
+/// The URL slug of a title, by the upstream Fake Store rule: folded to ASCII letters, digits,
+/// `_` and `-`; every other run of characters becomes one hyphen ("My New  Product!!" → "my-new-product").
+pub fn slugify(title: &str) -> String {
+    let spaced: String = fold(title)
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { ' ' })
+        .collect();
+    let mut slug = spaced.split_whitespace().collect::<Vec<_>>().join("-");
+    while slug.contains("--") {
+        slug = slug.replace("--", "-");
+    }
+    slug.trim_matches('-').to_owned()
+}
+
+/// The searchable form of text: folded, with every non-alphanumeric run turned into one space,
+/// so "T-Shirt" is found by "t shirt" and "Camiseta Ñandú" by "nandu".
+pub fn search_key(text: &str) -> String {
+    let spaced: String = fold(text).map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_upstream_rule() {
+        assert_eq!(slugify("Compat Ñandú Été_Cat 2"), "compat-nandu-ete-cat-2");
+        assert_eq!(slugify("My New  Product!!"), "my-new-product");
+        assert_eq!(slugify("Classic -- Tee"), "classic-tee");
+        assert_eq!(slugify("   "), "");
+    }
+
+    #[test]
+    fn search_keys_fold_case_accents_and_punctuation() {
+        assert_eq!(search_key("Classic T-Shirt, Été!"), "classic t shirt ete");
+        assert_eq!(search_key("  "), "");
+    }
+}

@@ -1,0 +1,30 @@
+//! Catalog reads. All are GETs: safe, cacheable by the browser, and free of side effects.
+
+use crate::error::AppError;
+use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductQuery};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[server(prefix = "/rpc", endpoint = "home", input = GetUrl)]
+pub async fn get_home() -> Result<HomeData, AppError> {
+    let state = super::app_state()?;
+    Ok(crate::server::services::catalog::home(&state).await?.as_ref().clone())
+}
+
+#[server(prefix = "/rpc", endpoint = "catalog", input = GetUrl)]
+pub async fn list_catalog(query: ProductQuery) -> Result<CatalogData, AppError> {
+    let state = super::app_state()?;
+    crate::server::services::catalog::catalog(&state, query).await
+}
+
+#[server(prefix = "/rpc", endpoint = "category", input = GetUrl)]
+pub async fn get_category(slug: String, query: ProductQuery) -> Result<(Category, CatalogData), AppError> {
+    let state = super::app_state()?;
+    crate::server::services::catalog::category_listing(&state, &slug, query).await
+}
+
+#[server(prefix = "/rpc", endpoint = "product", input = GetUrl)]
+pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
+    let state = super::app_state()?;
+    Ok(crate::server::services::catalog::product_detail(&state, &slug).await?.as_ref().clone())
+}

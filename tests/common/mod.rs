@@ -1,0 +1,153 @@
+//! The integration-test harness: a real server on a random port, over a fresh real database.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+pub mod html;
+pub mod postgres;
+
+use std::{
+    path::PathBuf,
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        OnceLock,
+    },
+};
+use tienda::server::{config::Config, db::Db, demo, startup::Server};
+
+/// The origin the test servers claim as public, so canonical URLs are predictable.
+pub const SITE: &str = "http://tienda.test";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub config: Config,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// A directory of its own for each test server (SQLite file, media).
+pub fn scratch_dir(label: &str) -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("tienda-test-{}-{label}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
+}
+
+/// A configuration for a test server on a random port over a fresh database of `backend`.
+pub async fn test_config(backend: Backend) -> Config {
+    let dir = scratch_dir(match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    });
+    let mut config = Config::default();
+    config.server.port = 0;
+    config.server.site_url = SITE.into();
+    config.server.shutdown_grace_secs = 1;
+    config.media.dir = dir.join("media");
+    config.log.filter = "warn".into();
+    config.database.url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("tienda.db").display()),
+        Backend::Postgres => postgres::fresh_database().await,
+    };
+    config
+}
+
+/// Starts a server with the demo data loaded, on the current test's runtime.
+pub async fn spawn_seeded(backend: Backend) -> TestApp {
+    spawn_with(test_config(backend).await, true).await
+}
+
+pub async fn spawn_with(config: Config, seed: bool) -> TestApp {
+    let server = Server::build(config.clone()).await.expect("the test server starts");
+    if seed {
+        demo::seed(&server.state().db, &config).await.expect("the demo data loads");
+    }
+    let base = format!("http://{}", server.local_addr());
+    let db = server.state().db.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.run_until(async move {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { base, client, db, config, shutdown: Some(tx) }
+}
+
+/// One seeded server per backend for this test binary, on a runtime of its own so it outlives any
+/// single test. Only for tests that do not change data.
+pub fn shared(backend: Backend) -> &'static str {
+    static SQLITE: OnceLock<String> = OnceLock::new();
+    static POSTGRES: OnceLock<String> = OnceLock::new();
+    let cell = match backend {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
+    };
+    cell.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            runtime.block_on(async move {
+                let mut app = spawn_seeded(backend).await;
+                tx.send(app.base.clone()).unwrap();
+                // Keep serving until the test process exits.
+                let _keep = app.shutdown.take();
+                std::future::pending::<()>().await;
+            });
+        });
+        rx.recv().expect("the shared test server starts")
+    })
+}
+
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+}
+
+/// GETs `path` from `base` without following redirects.
+pub async fn get(base: &str, path: &str) -> Page {
+    // A client per call: a pooled connection belongs to the runtime of the test that opened it.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response = client.get(format!("{base}{path}")).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap();
+    Page { status, headers, body }
+}
+
+/// Declares each story once and runs it on both backends: `mod sqlite { fn story() }` and
+/// `mod postgres { fn story() }`, each calling `story(Backend::...)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $story() { super::$story($crate::common::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $story() { super::$story($crate::common::Backend::Postgres).await })*
+        }
+    };
+}

@@ -1,0 +1,247 @@
+//! The storefront over HTTP, on SQLite and PostgreSQL: what shoppers and crawlers get.
+
+mod common;
+
+use common::{get, html, shared, Backend, SITE};
+
+on_both_backends!(
+    home_shows_categories_and_newest_products,
+    catalog_lists_every_product_across_pages,
+    catalog_filters_by_category_price_and_text,
+    catalog_sorts_by_price_and_name,
+    category_page_lists_its_products,
+    product_page_has_content_and_structured_data,
+    unknown_pages_are_real_404s,
+    garbage_in_the_url_renders_a_sensible_page,
+    sitemap_lists_every_page_and_robots_points_to_it,
+    probes_report_health_and_readiness,
+);
+
+async fn home_shows_categories_and_newest_products(backend: Backend) {
+    let page = get(shared(backend), "/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.starts_with("<!DOCTYPE html>"), "a full document");
+    let doc = page.html();
+    assert_eq!(html::attr(&doc, "html", "lang"), "en");
+    assert_eq!(html::texts(&doc, "h1").len(), 1, "one h1");
+    assert!(html::text(&doc, "title").contains("Tienda"));
+    assert_eq!(html::attr(&doc, r#"link[rel="canonical"]"#, "href"), format!("{SITE}/"));
+    let categories = html::texts(&doc, ".category-tile span");
+    assert_eq!(categories, ["Clothes", "Electronics", "Furniture", "Shoes", "Miscellaneous"]);
+    let newest = html::card_titles(&doc);
+    assert_eq!(newest.len(), 8);
+    assert_eq!(newest[0], "Bamboo Cutting Board", "the last product of the seed is the newest");
+}
+
+async fn catalog_lists_every_product_across_pages(backend: Backend) {
+    let base = shared(backend);
+    let first = get(base, "/products").await;
+    assert_eq!(first.status, 200);
+    let doc = first.html();
+    assert_eq!(html::card_titles(&doc).len(), 24);
+    assert!(html::text(&doc, ".result-count").starts_with("51 products"));
+    assert_eq!(html::attr(&doc, r#"link[rel="canonical"]"#, "href"), format!("{SITE}/products"));
+    assert_eq!(html::attr(&doc, r#"link[rel="next"]"#, "href"), format!("{SITE}/products?page=2"));
+    assert!(html::attrs(&doc, r#"link[rel="prev"]"#, "href").is_empty());
+
+    let second = get(base, "/products?page=2").await.html();
+    assert_eq!(html::attr(&second, r#"link[rel="canonical"]"#, "href"), format!("{SITE}/products?page=2"));
+    assert_eq!(html::attr(&second, r#"link[rel="prev"]"#, "href"), format!("{SITE}/products"));
+    let third = get(base, "/products?page=3").await.html();
+    assert_eq!(html::card_titles(&third).len(), 3, "51 = 24 + 24 + 3");
+    assert_eq!(html::attr(&third, r#".pagination a[aria-current="page"]"#, "href"), "/products?page=3");
+
+    let mut all: Vec<String> = [doc, second, third].iter().flat_map(html::card_titles).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 51, "every product appears exactly once across the pages");
+
+    for img in html::attrs(&get(base, "/products").await.html(), ".product-grid img", "alt") {
+        assert!(!img.is_empty(), "product images have alt text");
+    }
+    let doc = get(base, "/products").await.html();
+    assert_eq!(html::attrs(&doc, "img[width][height]", "src").len(), html::attrs(&doc, "img", "src").len());
+}
+
+async fn catalog_filters_by_category_price_and_text(backend: Backend) {
+    let base = shared(backend);
+    let shoes = get(base, "/products?category=shoes").await.html();
+    assert!(html::text(&shoes, ".result-count").starts_with("10 products"));
+    assert!(html::texts(&shoes, ".card-category").iter().all(|c| c == "Shoes"));
+    assert_eq!(html::attr(&shoes, "#filter-category option[selected]", "value"), "shoes", "the form keeps its state");
+
+    let mid = get(base, "/products?price_min=20&price_max=30.5").await.html();
+    let prices = card_prices(&mid);
+    assert!(!prices.is_empty());
+    assert!(prices.iter().all(|p| (2000..=3050).contains(p)), "{prices:?}");
+    let only_min = card_prices(&get(base, "/products?price_min=90").await.html());
+    assert!(!only_min.is_empty() && only_min.iter().all(|p| *p >= 9000), "a single bound works");
+
+    let wireless = get(base, "/products?q=WIRELESS").await.html();
+    let mut titles = html::card_titles(&wireless);
+    titles.sort();
+    assert_eq!(titles, ["Ergonomic Wireless Mouse", "Wireless Charging Pad", "Wireless Noise Cancelling Headphones"]);
+    assert_eq!(html::text(&wireless, "h1"), "Results for “WIRELESS”");
+    assert_eq!(html::card_titles(&get(base, "/products?q=mouse+wireless").await.html()), ["Ergonomic Wireless Mouse"]);
+    // Words are matched in the description too, folded for case and punctuation.
+    assert!(html::card_titles(&get(base, "/products?q=t-shirt").await.html()).contains(&"Organic Cotton T-Shirt".into()));
+
+    let combined = get(base, "/products?q=leather&category=shoes&price_max=60").await.html();
+    let combined_titles = html::card_titles(&combined);
+    assert!(!combined_titles.is_empty());
+    assert!(html::texts(&combined, ".card-category").iter().all(|c| c == "Shoes"));
+    assert!(card_prices(&combined).iter().all(|p| *p <= 6000));
+
+    let none = get(base, "/products?q=zeppelin").await;
+    assert_eq!(none.status, 200);
+    let none = none.html();
+    assert!(html::card_titles(&none).is_empty());
+    assert!(html::text(&none, ".empty").contains("Nothing matches"));
+    assert_eq!(html::attr(&none, r#"meta[name="robots"]"#, "content"), "noindex, follow");
+}
+
+async fn catalog_sorts_by_price_and_name(backend: Backend) {
+    let base = shared(backend);
+    let ascending = card_prices(&get(base, "/products?sort=price_asc").await.html());
+    assert!(ascending.windows(2).all(|w| w[0] <= w[1]), "{ascending:?}");
+    let descending = card_prices(&get(base, "/products?sort=price_desc").await.html());
+    assert!(descending.windows(2).all(|w| w[0] >= w[1]), "{descending:?}");
+    assert!(descending[0] >= *ascending.last().unwrap());
+    let names = html::card_titles(&get(base, "/products?sort=name").await.html());
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|t| t.to_lowercase());
+    assert_eq!(names, sorted);
+    assert_eq!(names[0], "Bamboo Bookshelf");
+    // The sort survives pagination links.
+    let doc = get(base, "/products?sort=name").await.html();
+    assert_eq!(html::attr(&doc, r#"link[rel="next"]"#, "href"), format!("{SITE}/products?sort=name&page=2"));
+}
+
+async fn category_page_lists_its_products(backend: Backend) {
+    let base = shared(backend);
+    let page = get(base, "/categories/furniture").await;
+    assert_eq!(page.status, 200);
+    let doc = page.html();
+    assert_eq!(html::text(&doc, "h1"), "Furniture");
+    assert_eq!(html::card_titles(&doc).len(), 7);
+    assert_eq!(html::attr(&doc, r#"link[rel="canonical"]"#, "href"), format!("{SITE}/categories/furniture"));
+    assert!(html::attrs(&doc, "#filter-category", "id").is_empty(), "the path fixes the category");
+    let cheap = get(base, "/categories/furniture?sort=price_asc&price_max=40").await.html();
+    let prices = card_prices(&cheap);
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]) && prices.iter().all(|p| *p <= 4000), "{prices:?}");
+}
+
+async fn product_page_has_content_and_structured_data(backend: Backend) {
+    let base = shared(backend);
+    let page = get(base, "/products/solid-oak-coffee-table").await;
+    assert_eq!(page.status, 200);
+    let doc = page.html();
+    assert_eq!(html::text(&doc, "h1"), "Solid Oak Coffee Table");
+    assert!(html::text(&doc, "title").starts_with("Solid Oak Coffee Table"));
+    assert!(html::text(&doc, ".product-description").contains("solid oak"));
+    let canonical = format!("{SITE}/products/solid-oak-coffee-table");
+    assert_eq!(html::attr(&doc, r#"link[rel="canonical"]"#, "href"), canonical);
+    assert_eq!(html::attr(&doc, r#"meta[property="og:url"]"#, "content"), canonical);
+    assert_eq!(html::attr(&doc, r#"meta[property="og:type"]"#, "content"), "product");
+    assert!(html::attr(&doc, r#"meta[property="og:image"]"#, "content").starts_with(&format!("{SITE}/media/")));
+    assert_eq!(html::attr(&doc, r#"meta[name="twitter:card"]"#, "content"), "summary_large_image");
+    assert!(!html::attr(&doc, r#"meta[name="description"]"#, "content").is_empty());
+
+    let structured = html::json_ld(&doc);
+    let product = structured.iter().find(|v| v["@type"] == "Product").expect("a Product block");
+    assert_eq!(product["name"], "Solid Oak Coffee Table");
+    assert!(product["sku"].as_str().unwrap().starts_with("TND-"));
+    assert_eq!(product["offers"]["priceCurrency"], "USD");
+    assert!(product["offers"]["price"].as_str().unwrap().parse::<f64>().unwrap() > 0.0);
+    assert_eq!(product["offers"]["availability"], "https://schema.org/InStock");
+    assert!(product["image"][0].as_str().unwrap().starts_with(SITE));
+    let crumbs = structured.iter().find(|v| v["@type"] == "BreadcrumbList").expect("a BreadcrumbList");
+    let names: Vec<&str> = crumbs["itemListElement"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Home", "Products", "Furniture", "Solid Oak Coffee Table"]);
+
+    let thumbs = html::attrs(&doc, ".gallery-thumbs a", "href");
+    assert!(thumbs.len() >= 2, "a gallery of several images");
+    let second = get(base, "/products/solid-oak-coffee-table?image=2").await.html();
+    assert!(html::attr(&second, ".gallery-main", "alt").contains("image 2"), "the gallery works without JavaScript");
+    let related = html::texts(&doc, ".product-grid .card-category");
+    assert!(!related.is_empty() && related.iter().all(|c| c == "Furniture"), "related products share the category");
+
+    let sold_out = get(base, "/products/retro-instant-camera").await.html();
+    assert_eq!(html::text(&sold_out, ".stock"), "Sold out");
+    let offer = html::json_ld(&sold_out).into_iter().find(|v| v["@type"] == "Product").unwrap();
+    assert_eq!(offer["offers"]["availability"], "https://schema.org/OutOfStock");
+}
+
+async fn unknown_pages_are_real_404s(backend: Backend) {
+    let base = shared(backend);
+    for path in ["/products/no-such-thing", "/categories/no-such-category", "/no/such/page"] {
+        let page = get(base, path).await;
+        assert_eq!(page.status, 404, "{path}");
+        let doc = page.html();
+        assert_eq!(html::text(&doc, "h1"), "Page not found", "{path}");
+        assert_eq!(html::attr(&doc, r#"meta[name="robots"]"#, "content"), "noindex, follow", "{path}");
+    }
+}
+
+async fn garbage_in_the_url_renders_a_sensible_page(backend: Backend) {
+    let base = shared(backend);
+    let long_query = format!("/products?q={}", "a".repeat(10_000));
+    // (URL, what the page must say)
+    let cases: [(&str, &str); 9] = [
+        ("/products?page=-1", "page number is not valid"),
+        ("/products?page=abc", "page number is not valid"),
+        ("/products?page=99999", "There is no page 99999"),
+        ("/products?price_min=abc", "minimum price was not a number"),
+        ("/products?price_max=1e99", "maximum price was not a number"),
+        ("/products?sort=drop%20table", "sort order is unknown"),
+        (&long_query, "only its beginning was used"),
+        ("/products?q=%00%01", "All products"),
+        ("/products?category=%F0%9F%98%80", "category name is not valid"),
+    ];
+    for (path, expected) in cases {
+        let page = get(base, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains(expected), "{path} should say {expected:?}");
+    }
+    let unicode = get(base, "/products?q=%C3%91and%C3%BA%20%E2%9C%93").await;
+    assert_eq!(unicode.status, 200);
+    assert!(unicode.body.contains("Results for “Ñandú ✓”"));
+    let swapped = get(base, "/products?price_min=50&price_max=10").await;
+    assert!(swapped.body.contains("were swapped"));
+    assert!(card_prices(&swapped.html()).iter().all(|p| (1000..=5000).contains(p)));
+    // Search ignores punctuation, so LIKE's wildcards never reach the database as wildcards.
+    let like_wildcards = get(base, "/products?q=%25_%5C").await.html();
+    assert!(html::text(&like_wildcards, ".result-count").starts_with("51 products"));
+}
+
+async fn sitemap_lists_every_page_and_robots_points_to_it(backend: Backend) {
+    let base = shared(backend);
+    let sitemap = get(base, "/sitemap.xml").await;
+    assert_eq!(sitemap.status, 200);
+    assert!(sitemap.headers["content-type"].to_str().unwrap().starts_with("application/xml"));
+    let urls = sitemap.body.matches("<url>").count();
+    assert_eq!(urls, 2 + 5 + 51, "home, catalog, categories, products");
+    assert_eq!(sitemap.body.matches("<lastmod>").count(), urls);
+    assert!(sitemap.body.contains(&format!("<loc>{SITE}/products/solid-oak-coffee-table</loc><lastmod>2026-")));
+    assert!(sitemap.body.contains(&format!("<loc>{SITE}/categories/shoes</loc>")));
+    let robots = get(base, "/robots.txt").await;
+    assert!(robots.body.contains(&format!("Sitemap: {SITE}/sitemap.xml")));
+}
+
+async fn probes_report_health_and_readiness(backend: Backend) {
+    let base = shared(backend);
+    assert_eq!(get(base, "/healthz").await.status, 200);
+    let ready = get(base, "/readyz").await;
+    assert_eq!((ready.status, ready.body.as_str()), (200, "ready"));
+}
+
+/// Card prices in cents, in page order.
+fn card_prices(doc: &scraper::Html) -> Vec<i64> {
+    html::texts(doc, ".card-price")
+        .iter()
+        .map(|text| {
+            let number: String = text.trim_start_matches('$').chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+            (number.parse::<f64>().unwrap() * 100.0).round() as i64
+        })
+        .collect()
+}
