@@ -30,6 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    mark_hydrated();
     // Every route's data is in the first HTML (SsrMode::Async): crawlers and shoppers without
     // JavaScript see the full page, and <title>/<meta> can depend on that data.
     view! {
@@ -50,4 +51,15 @@ pub fn App() -> impl IntoView {
             <SiteFooter />
         </Router>
     }
+}
+
+/// Sets `<body data-hydrated>` once the client has taken over the page. Effects run only in the
+/// browser, so the server-rendered HTML never carries it; end-to-end tests wait for it before
+/// checking that interactions avoid full page loads.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
 }

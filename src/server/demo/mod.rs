@@ -38,7 +38,8 @@ pub struct SeedReport {
 /// Loads the demo data. Running it again adds only what is missing, so it never duplicates rows.
 pub async fn seed(db: &Db, config: &Config) -> anyhow::Result<SeedReport> {
     write_images(&config.media.dir.join("demo"))?;
-    // Staggered creation times give "newest" a stable order: the last product is the newest.
+    // Distinct creation times give "newest" a stable order; stepping through the list by a number
+    // coprime to its length mixes the categories, so "new arrivals" is not one category's tail.
     let epoch = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().expect("a valid date");
 
     let category_images: Vec<String> = CATEGORIES.iter().map(|c| category_image_url(c.slug)).collect();
@@ -60,7 +61,7 @@ pub async fn seed(db: &Db, config: &Config) -> anyhow::Result<SeedReport> {
             stock: p.stock,
             category_slug: CATEGORIES[p.category].slug,
             images: (0..image_count(i)).map(|n| product_image_url(slug, n)).collect(),
-            at: epoch + Duration::hours(i as i64),
+            at: epoch + Duration::hours((i * 22 % PRODUCTS.len()) as i64),
         })
         .collect();
     let (new_categories, new_products) =

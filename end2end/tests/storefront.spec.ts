@@ -1,0 +1,108 @@
+import { expect, test } from '@playwright/test';
+import { expectNoReload, failOnPageErrors, hasJs, startWatchingForReloads } from './helpers';
+
+test('browse from the home page to a product through links', async ({ page }, testInfo) => {
+  const noErrors = failOnPageErrors(page);
+  await page.goto('/');
+  await expect(page).toHaveTitle(/Tienda/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Everyday things, fairly priced');
+  await startWatchingForReloads(page, testInfo);
+
+  await page.getByRole('main').getByRole('link', { name: 'Furniture', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Furniture');
+  await expect(page).toHaveURL(/\/categories\/furniture$/);
+  await expect(page.getByText('7 products')).toBeVisible();
+
+  await page.getByRole('link', { name: /Solid Oak Coffee Table/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Solid Oak Coffee Table');
+  await expect(page).toHaveTitle('Solid Oak Coffee Table · Tienda');
+  await expect(page.getByText('In stock')).toBeVisible();
+  await expectNoReload(page, testInfo);
+  noErrors();
+});
+
+test('the filter form searches, filters and sorts, keeping the URL in step', async ({ page }, testInfo) => {
+  const noErrors = failOnPageErrors(page);
+  await page.goto('/products');
+  await expect(page.getByText('51 products · page 1 of 3')).toBeVisible();
+  await startWatchingForReloads(page, testInfo);
+
+  const filters = page.getByRole('group', { name: 'Filter products' });
+  await filters.getByLabel('Search').fill('wireless');
+  await filters.getByLabel('Sort by').selectOption({ label: 'Price: low to high' });
+  await filters.getByRole('button', { name: 'Apply' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results for “wireless”');
+  await expect(page).toHaveURL(/[?&]q=wireless/);
+  await expect(page).toHaveURL(/[?&]sort=price_asc/);
+  const titles = page.locator('.product-grid .card-title');
+  await expect(titles).toHaveCount(3);
+  await expect(page.getByText('3 products')).toBeVisible();
+
+  await filters.getByLabel('Category').selectOption({ label: 'Electronics' });
+  await filters.getByLabel('Max price ($)').fill('30');
+  await filters.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/[?&]price_max=30/);
+  await expect(page).toHaveURL(/[?&]category=electronics/);
+  const prices = await page.locator('.card-price').allTextContents();
+  for (const price of prices) expect(Number(price.replace(/[^0-9.]/g, ''))).toBeLessThanOrEqual(30);
+  await expectNoReload(page, testInfo);
+
+  // The filtered page is a real address: loading it afresh shows the same results.
+  await page.reload();
+  await expect(page.locator('.product-grid .card-title')).toHaveCount(prices.length);
+  noErrors();
+});
+
+test('pagination walks through the whole catalog', async ({ page }, testInfo) => {
+  await page.goto('/products?sort=name');
+  await startWatchingForReloads(page, testInfo);
+  const pages = page.getByRole('navigation', { name: 'Pages' });
+  await pages.getByRole('link', { name: 'Next →' }).click();
+  await expect(page).toHaveURL(/sort=name&page=2/);
+  await expect(page.getByText('51 products · page 2 of 3')).toBeVisible();
+  await pages.getByRole('link', { name: 'Page 3' }).click();
+  await expect(page.locator('.product-grid .card-title')).toHaveCount(3);
+  await expect(pages.getByRole('link', { name: 'Page 3' })).toHaveAttribute('aria-current', 'page');
+  await expectNoReload(page, testInfo);
+});
+
+test('the gallery shows each image of a product', async ({ page }, testInfo) => {
+  const noErrors = failOnPageErrors(page);
+  await page.goto('/products/solid-oak-coffee-table');
+  await startWatchingForReloads(page, testInfo);
+  const main = page.locator('.gallery-main');
+  await expect(main).toHaveAttribute('alt', /image 1 of/);
+  await page.getByRole('link', { name: 'Show image 2' }).click();
+  await expect(main).toHaveAttribute('alt', /image 2 of/);
+  await expect(main).toHaveAttribute('src', /-2\.svg$/);
+  await expect(page.getByRole('link', { name: 'Show image 2' })).toHaveAttribute('aria-current', 'true');
+  await expectNoReload(page, testInfo);
+  noErrors();
+});
+
+test('the header search box finds products from any page', async ({ page }) => {
+  await page.goto('/products/solid-oak-coffee-table');
+  const search = page.getByRole('search');
+  await search.getByLabel('Search products').fill('leather');
+  await search.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results for “leather”');
+  await expect(page.locator('.product-grid .card-title').first()).toBeVisible();
+});
+
+test('an unknown product shows a helpful not-found page', async ({ page }) => {
+  const response = await page.goto('/products/does-not-exist');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  await page.getByRole('link', { name: 'Browse all products' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('All products');
+});
+
+test('the page is usable on a phone', async ({ page }, testInfo) => {
+  test.skip(hasJs(testInfo) === false, 'layout does not depend on JavaScript');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto('/products');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
+  await expect(page.getByRole('button', { name: 'Apply' })).toBeVisible();
+});
