@@ -3,6 +3,8 @@
 mod common;
 
 use common::{get, html, shared, Backend, SITE};
+use tienda::model::Money;
+use tienda::server::db::catalog::{self, NewProduct};
 
 on_both_backends!(
     home_shows_categories_and_newest_products,
@@ -14,6 +16,7 @@ on_both_backends!(
     unknown_pages_are_real_404s,
     garbage_in_the_url_renders_a_sensible_page,
     sitemap_lists_every_page_and_robots_points_to_it,
+    sitemap_follows_catalog_changes,
     probes_report_health_and_readiness,
 );
 
@@ -84,7 +87,9 @@ async fn catalog_filters_by_category_price_and_text(backend: Backend) {
     assert_eq!(html::text(&wireless, "h1"), "Results for “WIRELESS”");
     assert_eq!(html::card_titles(&get(base, "/products?q=mouse+wireless").await.html()), ["Ergonomic Wireless Mouse"]);
     // Words are matched in the description too, folded for case and punctuation.
-    assert!(html::card_titles(&get(base, "/products?q=t-shirt").await.html()).contains(&"Organic Cotton T-Shirt".into()));
+    assert!(
+        html::card_titles(&get(base, "/products?q=t-shirt").await.html()).contains(&"Organic Cotton T-Shirt".into())
+    );
 
     let combined = get(base, "/products?q=leather&category=shoes&price_max=60").await.html();
     let combined_titles = html::card_titles(&combined);
@@ -156,7 +161,8 @@ async fn product_page_has_content_and_structured_data(backend: Backend) {
     assert_eq!(product["offers"]["availability"], "https://schema.org/InStock");
     assert!(product["image"][0].as_str().unwrap().starts_with(SITE));
     let crumbs = structured.iter().find(|v| v["@type"] == "BreadcrumbList").expect("a BreadcrumbList");
-    let names: Vec<&str> = crumbs["itemListElement"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        crumbs["itemListElement"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Home", "Products", "Furniture", "Solid Oak Coffee Table"]);
 
     let thumbs = html::attrs(&doc, ".gallery-thumbs a", "href");
@@ -228,6 +234,33 @@ async fn sitemap_lists_every_page_and_robots_points_to_it(backend: Backend) {
     assert!(robots.body.contains(&format!("Sitemap: {SITE}/sitemap.xml")));
 }
 
+async fn sitemap_follows_catalog_changes(backend: Backend) {
+    let app = common::spawn_seeded(backend).await;
+    let at = chrono::Utc::now();
+    let product = NewProduct {
+        title: "Walnut Side Table",
+        slug: "walnut-side-table",
+        description: "A small table in oiled walnut.",
+        price: Money(12_900),
+        stock: 4,
+        category_slug: "furniture",
+        images: vec![],
+        at,
+    };
+    let (_, added) = catalog::insert_catalog(&app.db, &[], &[product]).await.unwrap();
+    assert_eq!(added, 1);
+    let sitemap = get(&app.base, "/sitemap.xml").await.body;
+    assert_eq!(sitemap.matches("<url>").count(), 2 + 5 + 52);
+    let stamp = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert!(sitemap.contains(&format!("<loc>{SITE}/products/walnut-side-table</loc><lastmod>{stamp}</lastmod>")));
+    assert!(
+        sitemap.contains(&format!("<loc>{SITE}/categories/furniture</loc><lastmod>{stamp}</lastmod>")),
+        "the category changed too"
+    );
+    let page = get(&app.base, "/products/walnut-side-table").await;
+    assert_eq!(page.status, 200, "a new product has a page at once");
+}
+
 async fn probes_report_health_and_readiness(backend: Backend) {
     let base = shared(backend);
     assert_eq!(get(base, "/healthz").await.status, 200);
@@ -240,7 +273,8 @@ fn card_prices(doc: &scraper::Html) -> Vec<i64> {
     html::texts(doc, ".card-price")
         .iter()
         .map(|text| {
-            let number: String = text.trim_start_matches('$').chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+            let number: String =
+                text.trim_start_matches('$').chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
             (number.parse::<f64>().unwrap() * 100.0).round() as i64
         })
         .collect()

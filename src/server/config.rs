@@ -220,7 +220,8 @@ mod tests {
 
     #[test]
     fn environment_overrides_the_file() {
-        let config = load("[server]\nport = 4000\n", &[("TIENDA_PORT", "5000"), ("DATABASE_URL", "sqlite://x.db")]).unwrap();
+        let config =
+            load("[server]\nport = 4000\n", &[("TIENDA_PORT", "5000"), ("DATABASE_URL", "sqlite://x.db")]).unwrap();
         assert_eq!(config.server.port, 5000);
         assert_eq!(config.database.url, "sqlite://x.db");
     }

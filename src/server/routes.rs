@@ -35,7 +35,9 @@ pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse, StatusCode> {
     let (categories, products) =
         tokio::try_join!(catalog::select_category_sitemap(&state.db), catalog::select_product_sitemap(&state.db))
-            .map_err(|e| StatusCode::from_u16(AppError::from(e).status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))?;
+            .map_err(|e| {
+                StatusCode::from_u16(AppError::from(e).status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            })?;
     let site = &state.config.server.site_url;
     let newest = products.iter().chain(&categories).map(|row| row.updated_at).max();
 

@@ -10,9 +10,7 @@ fn fold(text: &str) -> impl Iterator<Item = char> + '_ {
 /// The URL slug of a title, by the upstream Fake Store rule: folded to ASCII letters, digits,
 /// `_` and `-`; every other run of characters becomes one hyphen ("My New  Product!!" → "my-new-product").
 pub fn slugify(title: &str) -> String {
-    let spaced: String = fold(title)
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { ' ' })
-        .collect();
+    let spaced: String = fold(title).map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { ' ' }).collect();
     let mut slug = spaced.split_whitespace().collect::<Vec<_>>().join("-");
     while slug.contains("--") {
         slug = slug.replace("--", "-");

@@ -54,8 +54,16 @@ fn start_cluster() -> String {
     let port = free_port();
     let mut postgres = command(as_root, &pg_binary("postgres"));
     postgres.arg("-D").arg(&data).arg("-k").arg(&dir).args(["-p", &port.to_string()]).args([
-        "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-        "-c", "full_page_writes=off", "-c", "max_connections=300",
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "fsync=off",
+        "-c",
+        "synchronous_commit=off",
+        "-c",
+        "full_page_writes=off",
+        "-c",
+        "max_connections=300",
     ]);
     // The thread that starts postgres must live as long as the process: the death signal is tied
     // to it. It waits on postgres, which it never sees exit while tests run.
@@ -94,7 +102,9 @@ fn pg_binary(name: &str) -> PathBuf {
         .unwrap_or_default();
     versions.sort();
     versions.pop().filter(|p| p.is_file()).unwrap_or_else(|| {
-        panic!("{name} not found: install PostgreSQL (Debian: apt-get install postgresql) or set TIENDA_TEST_POSTGRES_URL")
+        panic!(
+            "{name} not found: install PostgreSQL (Debian: apt-get install postgresql) or set TIENDA_TEST_POSTGRES_URL"
+        )
     })
 }
 

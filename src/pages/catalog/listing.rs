@@ -87,7 +87,9 @@ fn ListingView(
     let title = if page > 1 { format!("{heading} (page {page})") } else { heading.clone() };
     let description = match &category {
         Some(c) => format!("Shop {} at Tienda: {} products, with prices and photos.", c.name, results.total),
-        None => format!("Browse {} products at Tienda; filter by category and price, sort by price or name.", results.total),
+        None => {
+            format!("Browse {} products at Tienda; filter by category and price, sort by price or name.", results.total)
+        }
     };
     let mut crumbs = vec![Crumb::new("Home", "/"), Crumb::new("Products", "/products")];
     if let Some(c) = &category {

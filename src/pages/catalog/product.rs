@@ -87,8 +87,7 @@ fn summary(description: &str) -> String {
 
 /// schema.org `Product` with its offer, for rich results.
 fn structured_data(product: &Product, path: &str) -> serde_json::Value {
-    let availability =
-        if product.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" };
+    let availability = if product.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" };
     json!({
         "@context": "https://schema.org",
         "@type": "Product",

@@ -113,9 +113,8 @@ pub async fn select_categories(db: &Db) -> sqlx::Result<Vec<Category>> {
 }
 
 pub async fn select_product_by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<Product>> {
-    let sql = format!(
-        "SELECT {PRODUCT_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id WHERE p.slug = $1"
-    );
+    let sql =
+        format!("SELECT {PRODUCT_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id WHERE p.slug = $1");
     let row: Option<ProductRow> =
         with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
     Ok(row.map(Product::from))
@@ -241,7 +240,11 @@ pub struct NewProduct<'a> {
 
 /// Inserts the categories and products whose slugs are not taken yet, all in one transaction.
 /// Returns how many of each were new.
-pub async fn insert_catalog(db: &Db, categories: &[NewCategory<'_>], products: &[NewProduct<'_>]) -> sqlx::Result<(u64, u64)> {
+pub async fn insert_catalog(
+    db: &Db,
+    categories: &[NewCategory<'_>],
+    products: &[NewProduct<'_>],
+) -> sqlx::Result<(u64, u64)> {
     const INSERT_CATEGORY: &str = "INSERT INTO categories (name, slug, image, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (slug) DO NOTHING";
     const INSERT_PRODUCT: &str = "INSERT INTO products \

@@ -19,7 +19,10 @@ use sqlx::{PgPool, SqlitePool};
 pub enum Db {
     /// SQLite allows one writer at a time; writes go through a one-connection pool so that this
     /// process queues them itself instead of failing with SQLITE_BUSY.
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 

@@ -17,26 +17,11 @@ pub struct DemoProduct {
 }
 
 pub const CATEGORIES: [DemoCategory; 5] = [
-    DemoCategory {
-        name: "Clothes",
-        slug: "clothes",
-    },
-    DemoCategory {
-        name: "Electronics",
-        slug: "electronics",
-    },
-    DemoCategory {
-        name: "Furniture",
-        slug: "furniture",
-    },
-    DemoCategory {
-        name: "Shoes",
-        slug: "shoes",
-    },
-    DemoCategory {
-        name: "Miscellaneous",
-        slug: "miscellaneous",
-    },
+    DemoCategory { name: "Clothes", slug: "clothes" },
+    DemoCategory { name: "Electronics", slug: "electronics" },
+    DemoCategory { name: "Furniture", slug: "furniture" },
+    DemoCategory { name: "Shoes", slug: "shoes" },
+    DemoCategory { name: "Miscellaneous", slug: "miscellaneous" },
 ];
 
 pub const PRODUCTS: [DemoProduct; 51] = [

@@ -83,7 +83,11 @@ async fn seed_users(db: &Db, at: chrono::DateTime<Utc>) -> anyhow::Result<u64> {
 
 /// Two or three images per product, like the upstream seed.
 fn image_count(index: usize) -> usize {
-    if index % 3 == 0 { 2 } else { 3 }
+    if index % 3 == 0 {
+        2
+    } else {
+        3
+    }
 }
 
 fn product_image_url(slug: &str, n: usize) -> String {

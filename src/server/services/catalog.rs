@@ -10,25 +10,35 @@ const NEWEST_ON_HOME: i64 = 8;
 const RELATED_ON_PRODUCT: i64 = 4;
 
 pub async fn list_categories(state: &AppState) -> Result<Arc<Vec<Category>>, AppError> {
-    state.catalog_cache.categories.get_or_load((), async {
-        Ok(Arc::new(db::select_categories(&state.db).await?))
-    }).await
+    state
+        .catalog_cache
+        .categories
+        .get_or_load((), async { Ok(Arc::new(db::select_categories(&state.db).await?)) })
+        .await
 }
 
 pub async fn home(state: &AppState) -> Result<Arc<HomeData>, AppError> {
-    state.catalog_cache.home.get_or_load((), async {
-        let categories = list_categories(state).await?.as_ref().clone();
-        let newest = db::select_newest(&state.db, NEWEST_ON_HOME).await?;
-        Ok(Arc::new(HomeData { categories, newest }))
-    }).await
+    state
+        .catalog_cache
+        .home
+        .get_or_load((), async {
+            let categories = list_categories(state).await?.as_ref().clone();
+            let newest = db::select_newest(&state.db, NEWEST_ON_HOME).await?;
+            Ok(Arc::new(HomeData { categories, newest }))
+        })
+        .await
 }
 
 pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Arc<ProductPage>, AppError> {
     let page = query.page();
-    state.catalog_cache.listings.get_or_load(query.clone(), async {
-        let (items, total) = db::select_products(&state.db, &query).await?;
-        Ok(Arc::new(ProductPage { items, total, page }))
-    }).await
+    state
+        .catalog_cache
+        .listings
+        .get_or_load(query.clone(), async {
+            let (items, total) = db::select_products(&state.db, &query).await?;
+            Ok(Arc::new(ProductPage { items, total, page }))
+        })
+        .await
 }
 
 /// The catalog listing with the categories its filter form offers.
@@ -44,11 +54,8 @@ pub async fn category_listing(
     mut query: ProductQuery,
 ) -> Result<(Category, CatalogData), AppError> {
     let categories = list_categories(state).await?;
-    let category = categories
-        .iter()
-        .find(|c| c.slug == slug)
-        .cloned()
-        .ok_or_else(|| AppError::not_found("category"))?;
+    let category =
+        categories.iter().find(|c| c.slug == slug).cloned().ok_or_else(|| AppError::not_found("category"))?;
     query.category = Some(category.slug.clone());
     let results = search_products(state, query).await?;
     Ok((category, CatalogData { categories: categories.as_ref().clone(), results: results.as_ref().clone() }))
@@ -56,11 +63,14 @@ pub async fn category_listing(
 
 /// A product and its related products; `NotFound` for an unknown slug.
 pub async fn product_detail(state: &AppState, slug: &str) -> Result<Arc<ProductDetail>, AppError> {
-    state.catalog_cache.products.get_or_load(slug.to_owned(), async {
-        let product = db::select_product_by_slug(&state.db, slug)
-            .await?
-            .ok_or_else(|| AppError::not_found("product"))?;
-        let related = db::select_related(&state.db, &product, RELATED_ON_PRODUCT).await?;
-        Ok(Arc::new(ProductDetail { product, related }))
-    }).await
+    state
+        .catalog_cache
+        .products
+        .get_or_load(slug.to_owned(), async {
+            let product =
+                db::select_product_by_slug(&state.db, slug).await?.ok_or_else(|| AppError::not_found("product"))?;
+            let related = db::select_related(&state.db, &product, RELATED_ON_PRODUCT).await?;
+            Ok(Arc::new(ProductDetail { product, related }))
+        })
+        .await
 }

@@ -1,0 +1,137 @@
+//! The `tienda` binary as an operator meets it: subcommands, start-up errors, shutdown.
+
+mod common;
+
+use std::{
+    net::TcpListener,
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+fn tienda(envs: &[(&str, &str)], args: &[&str]) -> Output {
+    let dir = common::scratch_dir("cli");
+    Command::new(env!("CARGO_BIN_EXE_tienda"))
+        .args(args)
+        .env("TIENDA_CONFIG", dir.join("absent.toml"))
+        .env("TIENDA_MEDIA_DIR", dir.join("media"))
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("t.db").display()))
+        .env("TIENDA_LOG", "warn")
+        .envs(envs.iter().copied())
+        .output()
+        .expect("run tienda")
+}
+
+/// A failed start prints one sentence on stderr and exits non-zero.
+fn assert_one_sentence_failure(output: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "should fail: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(stderr.contains(expected), "{stderr:?} should contain {expected:?}");
+}
+
+#[test]
+fn a_database_url_of_another_kind_is_refused() {
+    let output = tienda(&[("DATABASE_URL", "mysql://root@localhost/shop")], &["migrate"]);
+    assert_one_sentence_failure(&output, "DATABASE_URL must start with sqlite:// or postgres://");
+}
+
+#[test]
+fn an_unreachable_postgres_is_named_without_its_password() {
+    let closed_port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("postgres://shop:hunter2@127.0.0.1:{closed_port}/shop");
+    let output = tienda(&[("DATABASE_URL", &url)], &["serve"]);
+    assert_one_sentence_failure(&output, &format!("cannot reach PostgreSQL at 127.0.0.1:{closed_port}"));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("hunter2"), "the password is never printed");
+}
+
+#[test]
+fn a_port_in_use_is_reported() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = tienda(&[("TIENDA_PORT", &port)], &["serve"]);
+    assert_one_sentence_failure(&output, &format!("port {port} on 127.0.0.1 is already in use"));
+}
+
+#[test]
+fn a_malformed_settings_file_is_reported() {
+    let dir = common::scratch_dir("cli-toml");
+    let path = dir.join("Leptos.toml");
+    std::fs::write(&path, "[server]\nport = \"eighty\"\n").unwrap();
+    let output = tienda(&[("TIENDA_CONFIG", path.to_str().unwrap())], &["serve"]);
+    assert_one_sentence_failure(&output, "Leptos.toml is malformed");
+    let output = tienda(&[("TIENDA_PORT", "99999")], &["serve"]);
+    assert_one_sentence_failure(&output, "TIENDA_PORT=\"99999\" is invalid");
+}
+
+#[test]
+fn migrate_and_seed_are_repeatable() {
+    let dir = common::scratch_dir("cli-seed");
+    let db = format!("sqlite://{}", dir.join("shop.db").display());
+    let media = dir.join("media");
+    let env = [("DATABASE_URL", db.as_str()), ("TIENDA_MEDIA_DIR", media.to_str().unwrap())];
+    let migrate = tienda(&env, &["migrate"]);
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    assert!(dir.join("shop.db").exists(), "the SQLite file is created on first use");
+
+    let first = tienda(&env, &["seed"]);
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout).trim(),
+        "seeded sqlite: 5 categories, 51 products and 3 users added"
+    );
+    let again = tienda(&env, &["seed"]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout).trim(),
+        "seeded sqlite: 0 categories, 0 products and 0 users added"
+    );
+    assert!(media.join("demo/solid-oak-coffee-table-1.svg").exists(), "demo images are written");
+}
+
+#[test]
+fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
+    let dir = common::scratch_dir("cli-serve");
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tienda"))
+        .arg("serve")
+        .env("TIENDA_CONFIG", dir.join("absent.toml"))
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("t.db").display()))
+        .env("TIENDA_PORT", port.to_string())
+        .env("TIENDA_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let ready = loop {
+        if let Ok(status) = http_status(port, "/readyz") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(ready, 200);
+    assert_eq!(http_status(port, "/products").unwrap(), 200, "an empty catalog still renders");
+
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "a clean exit after SIGTERM: {status:?}");
+}
+
+/// A minimal HTTP/1.1 GET, so this test needs no async runtime.
+fn http_status(port: u16, path: &str) -> std::io::Result<u16> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| std::io::Error::other("not an HTTP response"))
+}
