@@ -18,11 +18,14 @@ on_both_backends!(
     sitemap_lists_every_page_and_robots_points_to_it,
     sitemap_follows_catalog_changes,
     probes_report_health_and_readiness,
+    public_pages_are_cached_with_validators,
 );
 
 async fn home_shows_categories_and_newest_products(backend: Backend) {
     let page = get(shared(backend), "/").await;
     assert_eq!(page.status, 200);
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["x-frame-options"], "DENY");
     assert!(page.body.starts_with("<!DOCTYPE html>"), "a full document");
     let doc = page.html();
     assert_eq!(html::attr(&doc, "html", "lang"), "en");
@@ -266,6 +269,27 @@ async fn probes_report_health_and_readiness(backend: Backend) {
     assert_eq!(get(base, "/healthz").await.status, 200);
     let ready = get(base, "/readyz").await;
     assert_eq!((ready.status, ready.body.as_str()), (200, "ready"));
+}
+
+async fn public_pages_are_cached_with_validators(backend: Backend) {
+    let base = shared(backend);
+    let path = format!("/products?q=oak&backend={backend:?}");
+    let first = get(base, &path).await;
+    assert_eq!(first.headers["x-page-cache"], "miss");
+    assert_eq!(first.headers["cache-control"], "public, no-cache");
+    let second = get(base, &path).await;
+    assert_eq!(second.headers["x-page-cache"], "hit");
+    assert_eq!(second.body, first.body, "the same page");
+    let etag = first.headers["etag"].to_str().unwrap();
+
+    let client = reqwest::Client::new();
+    let revalidated = client.get(format!("{base}{path}")).header("if-none-match", etag).send().await.unwrap();
+    assert_eq!(revalidated.status(), 304, "an unchanged page is not sent again");
+    let with_cookie = client.get(format!("{base}{path}")).header("cookie", "id=abc").send().await.unwrap();
+    assert!(with_cookie.headers().get("x-page-cache").is_none(), "visitors with cookies get their own render");
+    let missing = get(base, "/products/not-here-either").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(get(base, "/products/not-here-either").await.status, 404, "a cached 404 stays a 404");
 }
 
 /// Card prices in cents, in page order.

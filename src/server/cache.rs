@@ -34,6 +34,16 @@ where
         }
     }
 
+    pub async fn get(&self, key: &K) -> Option<V> {
+        self.inner.as_ref()?.get(key).await
+    }
+
+    pub async fn insert(&self, key: K, value: V) {
+        if let Some(cache) = &self.inner {
+            cache.insert(key, value).await;
+        }
+    }
+
     pub fn invalidate_all(&self) {
         if let Some(cache) = &self.inner {
             cache.invalidate_all();

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod page_cache;
 pub mod routes;
 pub mod services;
 pub mod startup;

@@ -1,9 +1,10 @@
 //! Building and running the server: database, router, listener, graceful shutdown.
 
 use super::{
+    cache::TtlCache,
     config::Config,
     db::{self, Db},
-    routes,
+    page_cache, routes,
     state::{AppState, CatalogCache},
 };
 use crate::app::{shell, App};
@@ -74,8 +75,10 @@ impl Server {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let cache = CatalogCache::new(Duration::from_secs(config.cache.ttl_secs), config.cache.max_entries);
-        let state = AppState { db, config: Arc::new(config), catalog_cache: Arc::new(cache), leptos_options };
+        let ttl = Duration::from_secs(config.cache.ttl_secs);
+        let catalog_cache = Arc::new(CatalogCache::new(ttl, config.cache.max_entries));
+        let page_cache = Arc::new(TtlCache::new(ttl, config.cache.max_entries));
+        let state = AppState { db, config: Arc::new(config), catalog_cache, page_cache, leptos_options };
         Ok(Self { state, listener })
     }
 
@@ -153,6 +156,16 @@ pub fn router(state: AppState) -> Router {
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(PropagateRequestIdLayer::x_request_id())

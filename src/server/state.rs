@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach.
 
-use super::{cache::TtlCache, config::Config, db::Db};
+use super::{cache::TtlCache, config::Config, db::Db, page_cache::CachedPage};
 use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -11,7 +11,17 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub catalog_cache: Arc<CatalogCache>,
+    /// Rendered public pages; cleared together with the catalog cache.
+    pub page_cache: Arc<TtlCache<String, Arc<CachedPage>>>,
     pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// Forgets every cached catalog read and rendered page: every service that changes the catalog calls it.
+    pub fn catalog_changed(&self) {
+        self.catalog_cache.invalidate_all();
+        self.page_cache.invalidate_all();
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -38,7 +48,6 @@ impl CatalogCache {
         }
     }
 
-    /// Forgets everything: called by every service that changes the catalog.
     pub fn invalidate_all(&self) {
         self.categories.invalidate_all();
         self.home.invalidate_all();
