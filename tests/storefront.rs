@@ -19,6 +19,7 @@ on_both_backends!(
     sitemap_follows_catalog_changes,
     probes_report_health_and_readiness,
     public_pages_are_cached_with_validators,
+    server_functions_answer_bad_arguments_with_4xx,
 );
 
 async fn home_shows_categories_and_newest_products(backend: Backend) {
@@ -290,6 +291,23 @@ async fn public_pages_are_cached_with_validators(backend: Backend) {
     let missing = get(base, "/products/not-here-either").await;
     assert_eq!(missing.status, 404);
     assert_eq!(get(base, "/products/not-here-either").await.status, 404, "a cached 404 stays a 404");
+}
+
+async fn server_functions_answer_bad_arguments_with_4xx(backend: Backend) {
+    let base = shared(backend);
+    let ok = get(base, "/rpc/catalog?query[q]=oak&query[category]=&query[sort]=Newest&query[page]=1").await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let bad_page = get(base, "/rpc/catalog?query[q]=&query[sort]=Newest&query[page]=-4").await;
+    assert_eq!(bad_page.status, 400, "{}", bad_page.body);
+    let missing = get(base, "/rpc/product").await;
+    assert_eq!(missing.status, 400, "{}", missing.body);
+    let unknown = get(base, "/rpc/product?slug=nope").await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    let huge = format!("/rpc/catalog?query[q]={}&query[sort]=Name&query[page]=0", "z".repeat(5000));
+    let normalized = get(base, &huge).await;
+    assert_eq!(normalized.status, 200, "hand-written arguments are normalized, not trusted");
+    let body: serde_json::Value = serde_json::from_str(&normalized.body).unwrap();
+    assert_eq!(body["results"]["page"], 1);
 }
 
 /// Card prices in cents, in page order.

@@ -140,10 +140,27 @@ impl ProductQuery {
         !self.q.is_empty() || self.category.is_some() || self.price_min.is_some() || self.price_max.is_some()
     }
 
+    /// The same query with every rule of [`ProductQuery::parse`] applied. Server functions call
+    /// this, because their arguments can be written by hand and need not come from a parsed URL.
+    pub fn normalized(&self) -> Self {
+        let pairs = self.pairs(self.page, true);
+        Self::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())).0
+    }
+
     /// The canonical query string for this state on `page`, leaving out defaults ("" when nothing is set).
     /// `include_category` is false on category pages, whose path already names it.
     pub fn to_query_string(&self, page: u32, include_category: bool) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let pairs = self.pairs(page, include_category);
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let encoded: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
+        format!("?{}", encoded.join("&"))
+    }
+
+    /// The URL parameters of this state, defaults left out.
+    fn pairs(&self, page: u32, include_category: bool) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
         if !self.q.is_empty() {
             pairs.push(("q", self.q.clone()));
         }
@@ -162,11 +179,7 @@ impl ProductQuery {
         if page > 1 {
             pairs.push(("page", page.to_string()));
         }
-        if pairs.is_empty() {
-            return String::new();
-        }
-        let encoded: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
-        format!("?{}", encoded.join("&"))
+        pairs
     }
 }
 
@@ -259,6 +272,22 @@ mod tests {
         assert_eq!(notices, vec![QueryNotice::SearchShortened]);
         let (query, _) = parse(&[("q", "a\0b\u{7}c")]);
         assert_eq!(query.q, "abc");
+    }
+
+    #[test]
+    fn hand_written_queries_are_normalized() {
+        let raw = ProductQuery {
+            q: "x".repeat(5_000),
+            category: Some("Not A Slug".into()),
+            price_min: Some(Money(-500)),
+            price_max: Some(Money(1000)),
+            sort: SortOrder::Name,
+            page: 0,
+        };
+        let clean = raw.normalized();
+        assert_eq!(clean.q.len(), MAX_SEARCH_CHARS);
+        assert_eq!((clean.category, clean.price_min, clean.price_max), (None, None, Some(Money(1000))));
+        assert_eq!((clean.sort, clean.page), (SortOrder::Name, 1));
     }
 
     #[test]

@@ -22,6 +22,14 @@ where
         Self { inner }
     }
 
+    /// A cache bounded by the total weight of its values (e.g. bytes) instead of their number.
+    pub fn weighted(ttl: Duration, max_weight: u64, weigher: fn(&K, &V) -> u32) -> Self {
+        let inner = (!ttl.is_zero()).then(|| {
+            moka::future::Cache::builder().time_to_live(ttl).max_capacity(max_weight).weigher(weigher).build()
+        });
+        Self { inner }
+    }
+
     /// Returns the cached value or loads it; concurrent misses for one key share a single load.
     /// Errors are not cached.
     pub async fn get_or_load<F>(&self, key: K, load: F) -> Result<V, AppError>

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod page_cache;
 pub mod routes;
+pub mod rpc_errors;
 pub mod services;
 pub mod startup;
 pub mod state;

@@ -21,6 +21,8 @@ use std::{
 
 /// Larger pages are served but not kept.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+/// All kept pages together stay under this, however many distinct URLs visitors (or bots) ask for.
+pub const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 /// Paths that are not pages, or must always be read fresh.
 const NEVER_CACHED: &[&str] = &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"];
 const PUBLIC_PAGE: HeaderValue = HeaderValue::from_static("public, no-cache");
@@ -99,6 +101,11 @@ fn is_cacheable_response(response: &Response) -> bool {
         && !headers.contains_key(header::SET_COOKIE)
         && !headers.contains_key(header::CACHE_CONTROL)
         && headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
+}
+
+/// A page's weight in the cache: its size in bytes.
+pub fn weigh(key: &String, page: &Arc<CachedPage>) -> u32 {
+    (key.len() + page.body.len()).try_into().unwrap_or(u32::MAX)
 }
 
 fn etag_of(body: &[u8]) -> HeaderValue {

@@ -4,7 +4,7 @@ use super::{
     cache::TtlCache,
     config::Config,
     db::{self, Db},
-    page_cache, routes,
+    page_cache, routes, rpc_errors,
     state::{AppState, CatalogCache},
 };
 use crate::app::{shell, App};
@@ -77,7 +77,7 @@ impl Server {
             .build();
         let ttl = Duration::from_secs(config.cache.ttl_secs);
         let catalog_cache = Arc::new(CatalogCache::new(ttl, config.cache.max_entries));
-        let page_cache = Arc::new(TtlCache::new(ttl, config.cache.max_entries));
+        let page_cache = Arc::new(TtlCache::weighted(ttl, page_cache::CACHE_BYTES, page_cache::weigh));
         let state = AppState { db, config: Arc::new(config), catalog_cache, page_cache, leptos_options };
         Ok(Self { state, listener })
     }
@@ -156,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -14,13 +14,13 @@ pub async fn get_home() -> Result<HomeData, AppError> {
 #[server(prefix = "/rpc", endpoint = "catalog", input = GetUrl)]
 pub async fn list_catalog(query: ProductQuery) -> Result<CatalogData, AppError> {
     let state = super::app_state()?;
-    crate::server::services::catalog::catalog(&state, query).await
+    crate::server::services::catalog::catalog(&state, query.normalized()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "category", input = GetUrl)]
 pub async fn get_category(slug: String, query: ProductQuery) -> Result<(Category, CatalogData), AppError> {
     let state = super::app_state()?;
-    crate::server::services::catalog::category_listing(&state, &slug, query).await
+    crate::server::services::catalog::category_listing(&state, &slug, query.normalized()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "product", input = GetUrl)]
