@@ -160,8 +160,11 @@ impl Config {
     pub fn load(path: &std::path::Path, env: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let mut config = match std::fs::read_to_string(path) {
             Ok(text) => toml::from_str::<Config>(&text).map_err(|e| {
-                let reason = e.message().trim_end_matches('.').to_owned();
-                format!("{} is malformed: {reason}.", path.display())
+                // toml's messages can span lines; the operator gets one sentence.
+                let reason = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+                let line = e.span().map(|span| text[..span.start].lines().count().max(1));
+                let at = line.map(|n| format!(" at line {n}")).unwrap_or_default();
+                format!("{} is malformed{at}: {}.", path.display(), reason.trim_end_matches('.'))
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
             Err(e) => return Err(format!("cannot read {}: {e}.", path.display())),
