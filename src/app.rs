@@ -17,7 +17,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -30,9 +30,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
-    // Every route's data is in the first HTML (SsrMode::Async): crawlers and shoppers without
-    // JavaScript see the full page, and <title>/<meta> can depend on that data.
+    // Pages render on the server only (islands mode): every route's data is in the first HTML
+    // (SsrMode::Async), so crawlers and shoppers without JavaScript see the full page and
+    // <title>/<meta> can depend on that data. Only the #[island] components run in the browser.
     view! {
         <Link rel="stylesheet" href="/pkg/tienda.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
@@ -51,15 +51,4 @@ pub fn App() -> impl IntoView {
             <SiteFooter />
         </Router>
     }
-}
-
-/// Sets `<body data-hydrated>` once the client has taken over the page. Effects run only in the
-/// browser, so the server-rendered HTML never carries it; end-to-end tests wait for it before
-/// checking that interactions avoid full page loads.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
 }

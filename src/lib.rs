@@ -1,6 +1,9 @@
 //! Tienda: an online store. The crate is built twice by cargo-leptos: as the server (`ssr`) and
 //! as the WASM client that hydrates the server-rendered pages (`hydrate`).
 
+// Deeply nested view types (page → island → components) need more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod components;
 pub mod error;
@@ -11,10 +14,14 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// The browser's entry point: attach the client to the HTML the server sent.
+/// The browser's entry point: make the islands in the server's HTML interactive, then mark the
+/// page (`<body data-hydrated>`), which the end-to-end tests wait for.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "");
+    }
 }

@@ -1,12 +1,15 @@
 //! The catalog's search, filter and sort form.
 //!
-//! An ordinary GET form: without JavaScript it loads the filtered page; after hydration the
-//! router's `<Form>` turns the submission into a client-side navigation, so the results update
-//! without a reload and the URL stays in step.
+//! An ordinary GET form: without JavaScript it loads the filtered page. Inside the catalog island
+//! the submission is handed to `on_submit` as a query string instead, and the island fetches the
+//! new results without loading a document.
 
-use crate::model::{Category, ProductQuery, SortOrder};
+use crate::model::{product_query::percent_encode, Category, ProductQuery, SortOrder};
 use leptos::prelude::*;
-use leptos_router::components::Form;
+use leptos::wasm_bindgen::JsCast;
+
+/// The form's fields, in the order they appear in the address.
+const FIELDS: [&str; 5] = ["q", "category", "price_min", "price_max", "sort"];
 
 #[component]
 pub fn FilterForm(
@@ -15,6 +18,8 @@ pub fn FilterForm(
     query: ProductQuery,
     /// The categories to choose from; empty on a category page, whose path fixes the category.
     categories: Vec<Category>,
+    /// Receives the submission as a query string (`?q=...&sort=...`).
+    on_submit: Callback<String>,
 ) -> impl IntoView {
     let price = |m: Option<crate::model::Money>| m.map(|m| m.decimal()).unwrap_or_default();
     let category_select = (!categories.is_empty()).then(|| {
@@ -36,7 +41,13 @@ pub fn FilterForm(
         }
     });
     view! {
-        <Form method="GET" action=action noscroll=true>
+        <form method="get" action=action on:submit=move |ev| {
+            let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
+            if let Ok(data) = web_sys::FormData::new_with_form(&form) {
+                ev.prevent_default();
+                on_submit.run(search_string(|key| data.get(key).as_string()));
+            }
+        }>
             <div class="filters" role="group" aria-label="Filter products">
                 <div class="field field-wide">
                     <label for="filter-q">"Search"</label>
@@ -67,6 +78,15 @@ pub fn FilterForm(
                     <button type="submit" class="button">"Apply"</button>
                 </div>
             </div>
-        </Form>
+        </form>
     }
+}
+
+/// `?key=value&...` of the non-empty fields.
+fn search_string(value_of: impl Fn(&str) -> Option<String>) -> String {
+    let pairs: Vec<String> = FIELDS
+        .iter()
+        .filter_map(|key| value_of(key).filter(|v| !v.is_empty()).map(|v| format!("{key}={}", percent_encode(&v))))
+        .collect();
+    format!("?{}", pairs.join("&"))
 }

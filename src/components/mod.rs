@@ -1,6 +1,7 @@
 //! Reusable view pieces: props in, view out.
 
 mod breadcrumbs;
+pub mod browser;
 mod error_view;
 mod filter_form;
 mod gallery;

@@ -2,6 +2,7 @@
 
 use crate::model::ProductQuery;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 
 /// Pages shown on each side of the current one before the list is cut with an ellipsis.
 const WINDOW: u32 = 2;
@@ -13,8 +14,21 @@ pub fn Pagination(
     page_count: u32,
     /// False on category pages, whose path already names the category.
     include_category: bool,
+    /// Called with a link's address when it is followed with a plain click (in the catalog island).
+    on_follow: Callback<String>,
 ) -> impl IntoView {
     let current = query.page();
+    let follow = move |ev: leptos::ev::MouseEvent| {
+        let plain_click = ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
+        let href = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|a| a.get_attribute("href"));
+        if let (true, Some(href)) = (plain_click, href) {
+            ev.prevent_default();
+            on_follow.run(href);
+        }
+    };
     let href = move |page: u32| format!("{base_path}{}", query.to_query_string(page, include_category));
     if page_count <= 1 {
         return ().into_any();
@@ -33,7 +47,7 @@ pub fn Pagination(
             <ul>
                 <li>
                     {if current > 1 {
-                        view! { <a href=href(current - 1) rel="prev">"← Previous"</a> }.into_any()
+                        view! { <a href=href(current - 1) rel="prev" on:click=follow>"← Previous"</a> }.into_any()
                     } else {
                         view! { <span class="disabled" aria-hidden="true">"← Previous"</span> }.into_any()
                     }}
@@ -42,17 +56,17 @@ pub fn Pagination(
                     .into_iter()
                     .map(|n| match n {
                         Some(page) if page == current => view! {
-                            <li><a href=href(page) aria-current="page" aria-label=format!("Page {page}")>{page}</a></li>
+                            <li><a href=href(page) aria-current="page" aria-label=format!("Page {page}") on:click=follow>{page}</a></li>
                         }.into_any(),
                         Some(page) => view! {
-                            <li><a href=href(page) aria-label=format!("Page {page}")>{page}</a></li>
+                            <li><a href=href(page) aria-label=format!("Page {page}") on:click=follow>{page}</a></li>
                         }.into_any(),
                         None => view! { <li class="gap" aria-hidden="true">"…"</li> }.into_any(),
                     })
                     .collect_view()}
                 <li>
                     {if current < page_count {
-                        view! { <a href=href(current + 1) rel="next">"Next →"</a> }.into_any()
+                        view! { <a href=href(current + 1) rel="next" on:click=follow>"Next →"</a> }.into_any()
                     } else {
                         view! { <span class="disabled" aria-hidden="true">"Next →"</span> }.into_any()
                     }}

@@ -1,30 +1,31 @@
 //! `/products` and `/categories/{slug}`: a filtered, sorted, paginated product listing.
+//!
+//! The server renders the whole page. The part a shopper works with (heading, filter form,
+//! results, pagination) is an island: in the browser, submitting the form or following a page
+//! link fetches only the new results through a server function and updates the address, instead
+//! of loading a new document. Without JavaScript the same form and links load pages as usual.
 
-use crate::components::{absolute_url, Breadcrumbs, Crumb, ErrorView, FilterForm, PageMeta, Pagination, ProductGrid};
+use crate::components::{
+    absolute_url, browser, Breadcrumbs, Crumb, ErrorView, FilterForm, PageMeta, Pagination, ProductGrid,
+};
+use crate::error::AppError;
 use crate::model::{CatalogData, Category, ProductQuery, QueryNotice};
 use crate::server_fns::catalog::{get_category, list_catalog};
 use leptos::prelude::*;
 use leptos_meta::Link;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The listing state in the URL, parsed leniently (see [`ProductQuery::parse`]).
-fn use_product_query() -> Memo<(ProductQuery, Vec<QueryNotice>)> {
-    let params = use_query_map();
-    Memo::new(move |_| params.with(|p| ProductQuery::parse(|key| p.get(key))))
-}
-
-/// What a listing renders: the query it answers travels with the answer, so the two never disagree
-/// while a new page of results is loading.
-type Listing = (ProductQuery, Vec<QueryNotice>, Option<Category>, CatalogData);
+/// What a listing renders: the query it answers travels with the answer, so the two never disagree.
+pub type Listing = (ProductQuery, Vec<QueryNotice>, Option<Category>, CatalogData);
 
 #[component]
 pub fn CatalogPage() -> impl IntoView {
-    let parsed = use_product_query();
+    let params = use_query_map();
     let listing = Resource::new(
-        move || parsed.get(),
+        move || params.with(|p| ProductQuery::parse(|key| p.get(key))),
         |(query, notices)| async move {
             let data = list_catalog(query.clone()).await?;
-            Ok::<Listing, crate::error::AppError>((query, notices, None, data))
+            Ok::<Listing, AppError>((query, notices, None, data))
         },
     );
     view! { <ListingLoader listing /> }
@@ -32,111 +33,224 @@ pub fn CatalogPage() -> impl IntoView {
 
 #[component]
 pub fn CategoryPage() -> impl IntoView {
-    let params = use_params_map();
-    let parsed = use_product_query();
+    let path = use_params_map();
+    let params = use_query_map();
     let listing = Resource::new(
-        move || (params.read().get("slug").unwrap_or_default(), parsed.get()),
+        move || (path.read().get("slug").unwrap_or_default(), params.with(|p| ProductQuery::parse(|key| p.get(key)))),
         |(slug, (query, notices))| async move {
             let (category, data) = get_category(slug, query.clone()).await?;
-            Ok::<Listing, crate::error::AppError>((query, notices, Some(category), data))
+            Ok::<Listing, AppError>((query, notices, Some(category), data))
         },
     );
     view! { <ListingLoader listing /> }
 }
 
-/// Keeps the current results on screen while the next ones load (a `Transition`, not a `Suspense`).
 #[component]
-fn ListingLoader(listing: Resource<Result<Listing, crate::error::AppError>>) -> impl IntoView {
+fn ListingLoader(listing: Resource<Result<Listing, AppError>>) -> impl IntoView {
     view! {
-        <Transition fallback=|| view! { <p class="container loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="container loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match listing.await {
-                    Ok((query, notices, category, data)) => {
-                        view! { <ListingView query notices category data /> }.into_any()
-                    }
+                    Ok(listing) => view! { <ListingView listing /> }.into_any(),
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
+/// The page around the island: head tags and breadcrumbs, rendered on the server only.
 #[component]
-fn ListingView(
-    query: ProductQuery,
-    notices: Vec<QueryNotice>,
-    category: Option<Category>,
-    data: CatalogData,
-) -> impl IntoView {
-    let results = data.results;
+fn ListingView(listing: Listing) -> impl IntoView {
+    let (query, _, category, data) = &listing;
+    let results = &data.results;
     let page = query.page();
     let page_count = results.page_count();
-    let on_category_page = category.is_some();
-    let base_path = match &category {
-        Some(c) => format!("/categories/{}", c.slug),
-        None => "/products".to_owned(),
-    };
-    let link = |page: u32| format!("{base_path}{}", query.to_query_string(page, !on_category_page));
-
-    let heading = match (&category, query.q.is_empty()) {
-        (Some(c), true) => c.name.clone(),
-        (Some(c), false) => format!("{}: results for “{}”", c.name, query.q),
-        (None, true) => "All products".to_owned(),
-        (None, false) => format!("Results for “{}”", query.q),
-    };
-    let title = if page > 1 { format!("{heading} (page {page})") } else { heading.clone() };
-    let description = match &category {
+    let link = |page: u32| listing_url(query, category.as_ref(), page);
+    let description = match category {
         Some(c) => format!("Shop {} at Tienda: {} products, with prices and photos.", c.name, results.total),
         None => {
             format!("Browse {} products at Tienda; filter by category and price, sort by price or name.", results.total)
         }
     };
     let mut crumbs = vec![Crumb::new("Home", "/"), Crumb::new("Products", "/products")];
-    if let Some(c) = &category {
-        crumbs.push(Crumb::new(c.name.clone(), base_path.clone()));
+    if let Some(c) = category {
+        crumbs.push(Crumb::new(c.name.clone(), base_path(Some(c))));
     }
-    let empty = results.items.is_empty();
-    let past_the_end = results.is_past_the_end();
+    view! {
+        <PageMeta
+            title=page_title(query, category.as_ref())
+            description
+            canonical_path=link(page)
+            noindex=results.items.is_empty()
+        />
+        {(page > 1 && !results.is_past_the_end()).then(|| view! { <Link rel="prev" href=absolute_url(&link(page - 1)) /> })}
+        {(page < page_count).then(|| view! { <Link rel="next" href=absolute_url(&link(page + 1)) /> })}
+        <div class="container section">
+            <Breadcrumbs crumbs />
+            <CatalogBrowser initial=listing />
+        </div>
+    }
+}
+
+/// How a new listing got asked for, which decides what happens to the browser history.
+#[derive(Clone, Copy)]
+enum Move {
+    /// The form or a page link: a new history entry.
+    Push,
+    /// Back/forward: the address is already right.
+    Keep,
+}
+
+#[island]
+fn CatalogBrowser(initial: Listing) -> impl IntoView {
+    let category = initial.2.clone();
+    let listing = RwSignal::new(initial);
+    let busy = RwSignal::new(false);
+
+    let load = {
+        let category = category.clone();
+        move |(query, notices): (ProductQuery, Vec<QueryNotice>), step: Move| {
+            let category = category.clone();
+            let url = listing_url(&query, category.as_ref(), query.page());
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let fetched = match &category {
+                    Some(c) => get_category(c.slug.clone(), query.clone()).await.map(|(_, data)| data),
+                    None => list_catalog(query.clone()).await,
+                };
+                busy.set(false);
+                match fetched {
+                    Ok(data) => {
+                        if let Move::Push = step {
+                            browser::push_url(&url);
+                        }
+                        document().set_title(&format!("{} · Tienda", page_title(&query, category.as_ref())));
+                        listing.set((query, notices, category, data));
+                    }
+                    // Let the server render the page, error and all.
+                    Err(_) => {
+                        let _ = window().location().set_href(&url);
+                    }
+                }
+            });
+        }
+    };
+
+    let from_search = {
+        let category = category.clone();
+        move |search: &str| {
+            let (mut query, notices) = ProductQuery::parse(|key| browser::query_param(search, key));
+            if let Some(c) = &category {
+                query.category = Some(c.slug.clone());
+            }
+            (query, notices)
+        }
+    };
+    let on_back_or_forward = {
+        let (load, from_search) = (load.clone(), from_search.clone());
+        move |_| load(from_search(&browser::current_search()), Move::Keep)
+    };
+    let _ = window_event_listener(leptos::ev::popstate, on_back_or_forward);
+    let on_filter = {
+        let (load, from_search) = (load.clone(), from_search.clone());
+        Callback::new(move |search: String| load(from_search(&search), Move::Push))
+    };
+    let on_page = Callback::new(move |href: String| {
+        let search = href.find('?').map(|i| href[i..].to_owned()).unwrap_or_default();
+        load(from_search(&search), Move::Push)
+    });
+
+    view! {
+        <div class="catalog" aria-busy=move || busy.get().to_string()>
+            {move || {
+                let (query, notices, category, data) = listing.get();
+                view! { <ListingBody query notices category data on_filter on_page /> }
+            }}
+        </div>
+    }
+}
+
+/// Heading, notices, filter form, results and pagination: everything the island re-renders.
+#[component]
+fn ListingBody(
+    query: ProductQuery,
+    notices: Vec<QueryNotice>,
+    category: Option<Category>,
+    data: CatalogData,
+    on_filter: Callback<String>,
+    on_page: Callback<String>,
+) -> impl IntoView {
+    let results = data.results;
+    let page = query.page();
+    let page_count = results.page_count();
+    let base = base_path(category.as_ref());
+    let on_category_page = category.is_some();
     let count_text = match results.total {
         0 => "No products match.".to_owned(),
         1 => "1 product".to_owned(),
         n => format!("{n} products · page {page} of {page_count}"),
     };
+    let outcome = if results.is_past_the_end() && results.total > 0 {
+        let last = listing_url(&query, category.as_ref(), page_count);
+        view! {
+            <p class="empty">
+                {format!("There is no page {page}; this listing has {page_count}. ")}
+                <a href=last>"Go to the last page"</a>
+            </p>
+        }
+        .into_any()
+    } else if results.items.is_empty() {
+        view! {
+            <p class="empty">
+                "Nothing matches these filters. Try fewer words or a wider price range, or "
+                <a href=base.clone()>"clear all filters"</a>
+                "."
+            </p>
+        }
+        .into_any()
+    } else {
+        view! { <ProductGrid products=results.items /> }.into_any()
+    };
     let categories = if on_category_page { Vec::new() } else { data.categories };
-
     view! {
-        <PageMeta title description canonical_path=link(page) noindex=empty />
-        {(page > 1 && !past_the_end).then(|| view! { <Link rel="prev" href=absolute_url(&link(page - 1)) /> })}
-        {(page < page_count).then(|| view! { <Link rel="next" href=absolute_url(&link(page + 1)) /> })}
-        <div class="container section">
-            <Breadcrumbs crumbs />
-            <h1>{heading}</h1>
-            {(!notices.is_empty()).then(|| view! {
-                <ul class="notices" role="status">
-                    {notices.into_iter().map(|n| view! { <li>{n.message()}</li> }).collect_view()}
-                </ul>
-            })}
-            <FilterForm action=base_path.clone() query=query.clone() categories />
-            <p class="result-count" aria-live="polite">{count_text}</p>
-            {if past_the_end && results.total > 0 {
-                view! {
-                    <p class="empty">
-                        {format!("There is no page {page}; this listing has {page_count}. ")}
-                        <a href=link(page_count)>"Go to the last page"</a>
-                    </p>
-                }.into_any()
-            } else if empty {
-                view! {
-                    <p class="empty">
-                        "Nothing matches these filters. Try fewer words or a wider price range, or "
-                        <a href=base_path.clone()>"clear all filters"</a>
-                        "."
-                    </p>
-                }.into_any()
-            } else {
-                view! { <ProductGrid products=results.items /> }.into_any()
-            }}
-            <Pagination base_path=base_path.clone() query page_count include_category=!on_category_page />
-        </div>
+        <h1>{heading(&query, category.as_ref())}</h1>
+        {(!notices.is_empty()).then(|| view! {
+            <ul class="notices" role="status">
+                {notices.into_iter().map(|n| view! { <li>{n.message()}</li> }).collect_view()}
+            </ul>
+        })}
+        <FilterForm action=base.clone() query=query.clone() categories on_submit=on_filter />
+        <p class="result-count" aria-live="polite">{count_text}</p>
+        {outcome}
+        <Pagination base_path=base query page_count include_category=!on_category_page on_follow=on_page />
+    }
+}
+
+fn base_path(category: Option<&Category>) -> String {
+    match category {
+        Some(c) => format!("/categories/{}", c.slug),
+        None => "/products".to_owned(),
+    }
+}
+
+/// The listing's address for `page` (path and canonical query string).
+fn listing_url(query: &ProductQuery, category: Option<&Category>, page: u32) -> String {
+    format!("{}{}", base_path(category), query.to_query_string(page, category.is_none()))
+}
+
+fn heading(query: &ProductQuery, category: Option<&Category>) -> String {
+    match (category, query.q.is_empty()) {
+        (Some(c), true) => c.name.clone(),
+        (Some(c), false) => format!("{}: results for “{}”", c.name, query.q),
+        (None, true) => "All products".to_owned(),
+        (None, false) => format!("Results for “{}”", query.q),
+    }
+}
+
+fn page_title(query: &ProductQuery, category: Option<&Category>) -> String {
+    match query.page() {
+        1 => heading(query, category),
+        page => format!("{} (page {page})", heading(query, category)),
     }
 }

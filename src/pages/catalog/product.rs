@@ -4,7 +4,7 @@ use crate::components::{absolute_url, Breadcrumbs, Crumb, ErrorView, Gallery, Js
 use crate::model::{money::CURRENCY, Product, ProductDetail};
 use crate::server_fns::catalog::get_product;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::json;
 
 #[component]
@@ -46,7 +46,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
         <div class="container section">
             <Breadcrumbs crumbs />
             <article class="product">
-                <Gallery images=product.images.clone() title=product.title.clone() />
+                <Gallery images=product.images.clone() title=product.title.clone() initial=requested_image() />
                 <div class="product-info">
                     <p class="card-category">
                         <a href=format!("/categories/{}", product.category.slug)>{product.category.name.clone()}</a>
@@ -73,6 +73,11 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// The gallery image named in the URL (`?image=2`), 1 when absent or not a number.
+fn requested_image() -> usize {
+    use_query_map().read_untracked().get("image").and_then(|n| n.parse().ok()).unwrap_or(1)
 }
 
 /// The first sentence or so of a description, for `<meta name="description">`.

@@ -1,0 +1,29 @@
+//! The few browser APIs the islands call. On the server these are never reached (event handlers
+//! and effects do not run there), but they compile on both sides.
+
+use leptos::prelude::window;
+use leptos::wasm_bindgen::JsValue;
+
+/// Puts `url` in the address bar as a new history entry, without loading it.
+pub fn push_url(url: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Replaces the current address with `url`, without loading it or adding a history entry.
+pub fn replace_url(url: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// The current address's query string, e.g. `?q=oak&page=2` (empty when there is none).
+pub fn current_search() -> String {
+    window().location().search().unwrap_or_default()
+}
+
+/// A parameter of a query string such as `?q=oak&page=2`, percent-decoded.
+pub fn query_param(search: &str, key: &str) -> Option<String> {
+    web_sys::UrlSearchParams::new_with_str(search).ok()?.get(key)
+}
