@@ -56,6 +56,15 @@ pub fn FilterForm(
                 </div>
                 {category_select}
                 <div class="field">
+                    <label for="filter-sort">"Sort by"</label>
+                    <select id="filter-sort" name="sort">
+                        {SortOrder::ALL
+                            .into_iter()
+                            .map(|s| view! { <option value=s.key() selected=s == query.sort>{s.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
                     <label for="filter-price-min">"Min price ($)"</label>
                     <input id="filter-price-min" type="number" name="price_min" min="0" step="0.01"
                         inputmode="decimal" value=price(query.price_min) />
@@ -64,15 +73,6 @@ pub fn FilterForm(
                     <label for="filter-price-max">"Max price ($)"</label>
                     <input id="filter-price-max" type="number" name="price_max" min="0" step="0.01"
                         inputmode="decimal" value=price(query.price_max) />
-                </div>
-                <div class="field">
-                    <label for="filter-sort">"Sort by"</label>
-                    <select id="filter-sort" name="sort">
-                        {SortOrder::ALL
-                            .into_iter()
-                            .map(|s| view! { <option value=s.key() selected=s == query.sort>{s.label()}</option> })
-                            .collect_view()}
-                    </select>
                 </div>
                 <div class="field field-actions">
                     <button type="submit" class="button">"Apply"</button>
