@@ -21,6 +21,10 @@ pub struct FieldError {
 pub enum AppError {
     #[error("{0} was not found")]
     NotFound(String),
+    /// A request the server cannot read at all (a malformed argument), as opposed to readable
+    /// input that breaks a rule (`Validation`).
+    #[error("the request is malformed: {0}")]
+    BadRequest(String),
     #[error("some fields are invalid")]
     Validation(Vec<FieldError>),
     #[error("please sign in first")]
@@ -47,6 +51,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             Self::NotFound(_) => 404,
+            Self::BadRequest(_) => 400,
             Self::Validation(_) => 422,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
@@ -64,9 +69,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Malformed arguments are the caller's fault, never a 500.
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                Self::Validation(vec![FieldError { field: "request".into(), message: msg }])
-            }
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::BadRequest(msg),
             other => Self::Transport(other.to_string()),
         }
     }

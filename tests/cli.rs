@@ -10,15 +10,32 @@ use std::{
 
 fn tienda(envs: &[(&str, &str)], args: &[&str]) -> Output {
     let dir = common::scratch_dir("cli");
-    Command::new(env!("CARGO_BIN_EXE_tienda"))
+    let child = Command::new(env!("CARGO_BIN_EXE_tienda"))
         .args(args)
         .env("TIENDA_CONFIG", dir.join("absent.toml"))
         .env("TIENDA_MEDIA_DIR", dir.join("media"))
         .env("DATABASE_URL", format!("sqlite://{}", dir.join("t.db").display()))
         .env("TIENDA_LOG", "warn")
         .envs(envs.iter().copied())
-        .output()
-        .expect("run tienda")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tienda");
+    finish_within(child, Duration::from_secs(30))
+}
+
+/// Waits for `child`; a command that should have ended but did not (a server that started when
+/// it should have refused to) is killed and fails the test instead of hanging it.
+fn finish_within(mut child: std::process::Child, limit: Duration) -> Output {
+    let deadline = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("tienda did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
 
 /// A failed start prints one sentence on stderr and exits non-zero.
@@ -33,6 +50,12 @@ fn assert_one_sentence_failure(output: &Output, expected: &str) {
 fn a_database_url_of_another_kind_is_refused() {
     let output = tienda(&[("DATABASE_URL", "mysql://root@localhost/shop")], &["migrate"]);
     assert_one_sentence_failure(&output, "DATABASE_URL must start with sqlite:// or postgres://");
+}
+
+#[test]
+fn an_in_memory_sqlite_is_refused() {
+    let output = tienda(&[("DATABASE_URL", "sqlite::memory:")], &["serve"]);
+    assert_one_sentence_failure(&output, "an in-memory SQLite database cannot be shared");
 }
 
 #[test]

@@ -18,7 +18,7 @@ CREATE TABLE products (
     category_id  BIGINT NOT NULL REFERENCES categories (id),
     -- JSON array of image URLs, in display order (text, as on SQLite, so one decoder serves both).
     images       TEXT NOT NULL DEFAULT '[]',
-    -- Title and description folded to lowercase ASCII, so one LIKE serves both backends.
+    -- Title and description folded (lowercase, accents and punctuation removed), so one LIKE serves both backends.
     search_text  TEXT NOT NULL,
     created_at   TIMESTAMPTZ NOT NULL,
     updated_at   TIMESTAMPTZ NOT NULL

@@ -20,8 +20,12 @@ pub fn site_origin() -> String {
     }
 }
 
-/// `path` (starting with `/`) as an absolute URL on this site.
+/// `path` (starting with `/`) as an absolute URL on this site; a URL that is already absolute
+/// (an image hosted elsewhere) is returned as it is.
 pub fn absolute_url(path: &str) -> String {
+    if path.starts_with("https://") || path.starts_with("http://") {
+        return path.to_owned();
+    }
     format!("{}{path}", site_origin())
 }
 
@@ -65,7 +69,8 @@ pub fn PageMeta(
 /// A JSON-LD structured-data block.
 #[component]
 pub fn JsonLd(value: serde_json::Value) -> impl IntoView {
-    // "</" inside a <script> would end it early; JSON allows the escaped form.
-    let json = value.to_string().replace("</", "<\\/");
+    // Inside <script>, "</script" or "<!--" in the data would change how the HTML parses; JSON
+    // strings may spell these characters as \u escapes instead, which parse to the same value.
+    let json = value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
     view! { <script type="application/ld+json" inner_html=json></script> }
 }

@@ -141,6 +141,9 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
+/// Longer-lived caches would hide catalog changes made by another node for too long.
+const MAX_CACHE_TTL_SECS: u64 = 86_400;
+
 /// The environment variables that override the file, each with the setting it replaces.
 pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("DATABASE_URL", "database.url"),
@@ -175,7 +178,26 @@ impl Config {
             }
         }
         config.server.site_url = config.server.site_url.trim_end_matches('/').to_owned();
+        config.validate()?;
         Ok(config)
+    }
+
+    /// Rules a value's type cannot express, each failing with one sentence.
+    fn validate(&self) -> Result<(), String> {
+        let site = url::Url::parse(&self.server.site_url).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+        if site.is_none() {
+            return Err(format!("server.site_url {:?} must be an http:// or https:// URL.", self.server.site_url));
+        }
+        if self.database.max_connections == 0 {
+            return Err("database.max_connections must be at least 1.".into());
+        }
+        if self.cache.ttl_secs > MAX_CACHE_TTL_SECS {
+            return Err(format!("cache.ttl_secs must be at most {MAX_CACHE_TTL_SECS} (one day)."));
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.filter) {
+            return Err(format!("log.filter {:?} is not a valid filter: {e}.", self.log.filter));
+        }
+        Ok(())
     }
 
     fn apply(&mut self, setting: &str, value: &str) -> Result<(), String> {
@@ -242,6 +264,19 @@ mod tests {
     fn bad_environment_value_is_named() {
         let err = load("", &[("TIENDA_PORT", "eighty")]).unwrap_err();
         assert!(err.starts_with("TIENDA_PORT=\"eighty\" is invalid"), "{err}");
+    }
+
+    #[test]
+    fn values_their_type_allows_but_the_store_cannot_use_are_refused() {
+        for (var, value, expected) in [
+            ("TIENDA_SITE_URL", "shop.example", "must be an http:// or https:// URL"),
+            ("TIENDA_DB_MAX_CONNECTIONS", "0", "at least 1"),
+            ("TIENDA_CACHE_TTL_SECS", "99999999999", "at most 86400"),
+            ("TIENDA_LOG", "info,[[[", "not a valid filter"),
+        ] {
+            let err = load("", &[(var, value)]).unwrap_err();
+            assert!(err.contains(expected), "{var}={value}: {err}");
+        }
     }
 
     #[test]

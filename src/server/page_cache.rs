@@ -1,16 +1,16 @@
 //! Rendered pages for anonymous visitors, kept in memory for a short while.
 //!
 //! A public page is a function of its URL and the catalog, so the HTML rendered for one visitor
-//! serves the next ones until it expires or the catalog changes (the services that write clear
-//! it with the catalog cache). Each cached page carries an ETag, so a browser that already has it
-//! gets a 304 without a body. Requests with cookies are never answered from here: once visitors
-//! can sign in, their pages differ.
+//! serves the next ones until it expires or the catalog changes. Each cached page carries a weak
+//! ETag (weak, because compression changes the bytes but not the page), so a browser that already
+//! has it gets a 304 without a body. Requests with cookies or credentials are never answered from
+//! here: once visitors can sign in, their pages differ.
 
 use super::state::AppState;
 use axum::{
     body::{to_bytes, Body, Bytes},
     extract::{Request, State},
-    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    http::{header, response::Parts, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -27,30 +27,43 @@ pub const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 const NEVER_CACHED: &[&str] = &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"];
 const PUBLIC_PAGE: HeaderValue = HeaderValue::from_static("public, no-cache");
 
-#[derive(Clone)]
 pub struct CachedPage {
     status: StatusCode,
-    content_type: Option<HeaderValue>,
-    etag: HeaderValue,
+    headers: HeaderMap,
     body: Bytes,
 }
 
 impl CachedPage {
-    fn respond(&self, request_headers: &HeaderMap, hit: bool) -> Response {
-        let fresh = request_headers.get(header::IF_NONE_MATCH).is_some_and(|tag| tag == self.etag);
-        let mut response = if fresh {
+    fn new(parts: Parts, body: Bytes) -> Self {
+        let mut headers = parts.headers;
+        headers.insert(header::ETAG, weak_etag(&body));
+        headers.insert(header::CACHE_CONTROL, PUBLIC_PAGE);
+        headers.remove(header::CONTENT_LENGTH);
+        Self { status: parts.status, headers, body }
+    }
+
+    fn respond(&self, if_none_match: Option<&HeaderValue>, hit: bool) -> Response {
+        // Preconditions apply to successful responses only (RFC 9110 §13.2.1): a cached 404 stays a 404.
+        let unchanged = self.status == StatusCode::OK
+            && if_none_match.is_some_and(|tags| matches_etag(tags, &self.headers[header::ETAG]));
+        let mut response = if unchanged {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
             (self.status, self.body.clone()).into_response()
         };
         let headers = response.headers_mut();
-        if let (false, Some(content_type)) = (fresh, &self.content_type) {
-            headers.insert(header::CONTENT_TYPE, content_type.clone());
+        for (name, value) in &self.headers {
+            if !(unchanged && name == header::CONTENT_TYPE) {
+                headers.insert(name, value.clone());
+            }
         }
-        headers.insert(header::ETAG, self.etag.clone());
-        headers.insert(header::CACHE_CONTROL, PUBLIC_PAGE);
         headers.insert("x-page-cache", HeaderValue::from_static(if hit { "hit" } else { "miss" }));
         response
+    }
+
+    /// A page's weight in the cache: its size in bytes.
+    pub fn weigh(key: &String, page: &Arc<CachedPage>) -> u32 {
+        (key.len() + page.body.len()).try_into().unwrap_or(u32::MAX)
     }
 }
 
@@ -60,30 +73,28 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let key = request.uri().to_string();
-    let request_headers = request.headers().clone();
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = state.page_cache.get(&key).await {
-        return page.respond(&request_headers, true);
+        return page.respond(if_none_match.as_ref(), true);
     }
     let response = next.run(request).await;
     if !is_cacheable_response(&response) {
         return response;
     }
     let (parts, body) = response.into_parts();
-    let body = match to_bytes(body, MAX_PAGE_BYTES).await {
+    // Our own renderer made this body, so reading it whole is bounded by what the pages hold.
+    let body = match to_bytes(body, usize::MAX).await {
         Ok(body) => body,
         Err(error) => {
-            tracing::warn!(%error, "page too large to cache or body failed");
+            tracing::error!(%error, "rendering a page failed midway");
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let page = Arc::new(CachedPage {
-        status: parts.status,
-        content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-        etag: etag_of(&body),
-        body,
-    });
-    state.page_cache.insert(key, page.clone()).await;
-    page.respond(&request_headers, false)
+    let page = Arc::new(CachedPage::new(parts, body));
+    if page.body.len() <= MAX_PAGE_BYTES {
+        state.page_cache.insert(key, page.clone()).await;
+    }
+    page.respond(if_none_match.as_ref(), false)
 }
 
 fn is_cacheable_request(request: &Request<Body>) -> bool {
@@ -103,13 +114,29 @@ fn is_cacheable_response(response: &Response) -> bool {
         && headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"))
 }
 
-/// A page's weight in the cache: its size in bytes.
-pub fn weigh(key: &String, page: &Arc<CachedPage>) -> u32 {
-    (key.len() + page.body.len()).try_into().unwrap_or(u32::MAX)
-}
-
-fn etag_of(body: &[u8]) -> HeaderValue {
+fn weak_etag(body: &[u8]) -> HeaderValue {
     let mut hasher = DefaultHasher::new();
     body.hash(&mut hasher);
-    HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish())).expect("hex is a valid header value")
+    HeaderValue::from_str(&format!("W/\"{:016x}\"", hasher.finish())).expect("hex is a valid header value")
+}
+
+/// `If-None-Match` by weak comparison: `*`, or any listed tag equal to ours ignoring `W/`.
+fn matches_etag(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let ours = opaque(etag.to_str().unwrap_or_default());
+    if_none_match.to_str().is_ok_and(|list| list.split(',').any(|tag| tag.trim() == "*" || opaque(tag) == ours))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_compare_weakly_and_in_lists() {
+        let ours = HeaderValue::from_static("W/\"abc\"");
+        for matching in ["W/\"abc\"", "\"abc\"", "\"x\", W/\"abc\"", "*"] {
+            assert!(matches_etag(&HeaderValue::from_static(matching), &ours), "{matching}");
+        }
+        assert!(!matches_etag(&HeaderValue::from_static("\"abd\""), &ours));
+    }
 }

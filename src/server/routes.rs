@@ -1,7 +1,6 @@
 //! Plain HTTP endpoints beside the Leptos pages: probes, sitemap, robots.txt.
 
 use super::{db::catalog, state::AppState};
-use crate::error::AppError;
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -35,8 +34,9 @@ pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
 pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse, StatusCode> {
     let (categories, products) =
         tokio::try_join!(catalog::select_category_sitemap(&state.db), catalog::select_product_sitemap(&state.db))
-            .map_err(|e| {
-                StatusCode::from_u16(AppError::from(e).status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .map_err(|error| {
+                tracing::error!(%error, "cannot read the sitemap");
+                StatusCode::INTERNAL_SERVER_ERROR
             })?;
     let site = &state.config.server.site_url;
     let newest = products.iter().chain(&categories).map(|row| row.updated_at).max();

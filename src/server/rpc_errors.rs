@@ -28,12 +28,7 @@ pub async fn set_error_status(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        // Malformed arguments are reported by server_fn itself, before any of our code runs.
-        let status = match error {
-            AppError::Validation(_) => StatusCode::BAD_REQUEST,
-            other => StatusCode::from_u16(other.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        };
-        parts.status = status;
+        parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -77,7 +77,7 @@ impl Server {
             .build();
         let ttl = Duration::from_secs(config.cache.ttl_secs);
         let catalog_cache = Arc::new(CatalogCache::new(ttl, config.cache.max_entries));
-        let page_cache = Arc::new(TtlCache::weighted(ttl, page_cache::CACHE_BYTES, page_cache::weigh));
+        let page_cache = Arc::new(TtlCache::weighted(ttl, page_cache::CACHE_BYTES, page_cache::CachedPage::weigh));
         let state = AppState { db, config: Arc::new(config), catalog_cache, page_cache, leptos_options };
         Ok(Self { state, listener })
     }
@@ -112,7 +112,10 @@ impl Server {
                 }
             },
         };
-        db.close().await;
+        // A connection still held by a request that outlived the grace period must not hold up the exit.
+        if tokio::time::timeout(grace, db.close()).await.is_err() {
+            tracing::warn!("database connections still busy at shutdown; leaving them to the OS");
+        }
         result
     }
 }
@@ -120,7 +123,10 @@ impl Server {
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+        // Without a Ctrl-C handler, only SIGTERM can stop the server: never treat that as a signal.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     };
     #[cfg(unix)]
     let terminate = async {

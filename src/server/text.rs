@@ -7,8 +7,9 @@ fn fold(text: &str) -> impl Iterator<Item = char> + '_ {
     text.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase)
 }
 
-/// The URL slug of a title, by the upstream Fake Store rule: folded to ASCII letters, digits,
-/// `_` and `-`; every other run of characters becomes one hyphen ("My New  Product!!" → "my-new-product").
+/// The URL slug of a title, by the upstream Fake Store rule: folded to lowercase ASCII letters,
+/// digits and hyphens; every other run of characters (`_` included) becomes one hyphen
+/// ("My New  Product!!" → "my-new-product").
 pub fn slugify(title: &str) -> String {
     let spaced: String = fold(title).map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { ' ' }).collect();
     let mut slug = spaced.split_whitespace().collect::<Vec<_>>().join("-");

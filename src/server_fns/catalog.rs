@@ -1,4 +1,4 @@
-//! Catalog reads. All are GETs: safe, cacheable by the browser, and free of side effects.
+//! Catalog reads. All are GETs: safe to repeat and free of side effects.
 
 use crate::error::AppError;
 use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductQuery};
@@ -9,6 +9,12 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_home() -> Result<HomeData, AppError> {
     let state = super::app_state()?;
     Ok(crate::server::services::catalog::home(&state).await?.as_ref().clone())
+}
+
+#[server(prefix = "/rpc", endpoint = "categories", input = GetUrl)]
+pub async fn list_categories() -> Result<Vec<Category>, AppError> {
+    let state = super::app_state()?;
+    Ok(crate::server::services::catalog::list_categories(&state).await?.as_ref().clone())
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog", input = GetUrl)]

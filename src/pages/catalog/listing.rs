@@ -107,18 +107,25 @@ fn CatalogBrowser(initial: Listing) -> impl IntoView {
     let category = initial.2.clone();
     let listing = RwSignal::new(initial);
     let busy = RwSignal::new(false);
+    // Answers can arrive out of order; only the newest request may change the page.
+    let newest_request = StoredValue::new(0_u64);
 
     let load = {
         let category = category.clone();
         move |(query, notices): (ProductQuery, Vec<QueryNotice>), step: Move| {
             let category = category.clone();
             let url = listing_url(&query, category.as_ref(), query.page());
+            let ticket = newest_request.get_value() + 1;
+            newest_request.set_value(ticket);
             busy.set(true);
             leptos::task::spawn_local(async move {
                 let fetched = match &category {
                     Some(c) => get_category(c.slug.clone(), query.clone()).await.map(|(_, data)| data),
                     None => list_catalog(query.clone()).await,
                 };
+                if newest_request.get_value() != ticket {
+                    return;
+                }
                 busy.set(false);
                 match fetched {
                     Ok(data) => {

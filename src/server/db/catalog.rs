@@ -152,7 +152,7 @@ pub async fn select_products(db: &Db, query: &ProductQuery) -> sqlx::Result<(Vec
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id {filter} \
          ORDER BY {} LIMIT {limit} OFFSET {offset}",
-        order_by(query.sort)
+        order_by(query.sort, db)
     );
     let rows: Vec<SummaryRow> =
         with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
@@ -209,12 +209,15 @@ fn where_clause(query: &ProductQuery, args: &mut SqlArgs) -> String {
     }
 }
 
-fn order_by(sort: SortOrder) -> &'static str {
-    match sort {
-        SortOrder::Newest => "p.created_at DESC, p.id DESC",
-        SortOrder::PriceAsc => "p.price_cents ASC, p.id ASC",
-        SortOrder::PriceDesc => "p.price_cents DESC, p.id DESC",
-        SortOrder::Name => "LOWER(p.title) ASC, p.id ASC",
+fn order_by(sort: SortOrder, db: &Db) -> &'static str {
+    match (sort, db) {
+        (SortOrder::Newest, _) => "p.created_at DESC, p.id DESC",
+        (SortOrder::PriceAsc, _) => "p.price_cents ASC, p.id ASC",
+        (SortOrder::PriceDesc, _) => "p.price_cents DESC, p.id DESC",
+        // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise use
+        // the database's locale, which differs between servers.
+        (SortOrder::Name, Db::Sqlite { .. }) => "LOWER(p.title) ASC, p.id ASC",
+        (SortOrder::Name, Db::Postgres(_)) => "LOWER(p.title) COLLATE \"C\" ASC, p.id ASC",
     }
 }
 

@@ -12,6 +12,8 @@ use std::{str::FromStr, time::Duration};
 pub enum ConnectError {
     #[error("DATABASE_URL must start with sqlite:// or postgres://, but it is {0}")]
     UnknownScheme(String),
+    #[error("an in-memory SQLite database cannot be shared by the server's connections: use a file, e.g. sqlite://data/tienda.db")]
+    InMemorySqlite,
     #[error("DATABASE_URL {url} is not a valid database URL: {reason}")]
     Malformed { url: String, reason: String },
     #[error("cannot open the SQLite database {path}: {reason}")]
@@ -41,6 +43,10 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
         .foreign_keys(true)
         // Other processes (a second server, `tienda seed`) may hold the write lock for a moment.
         .busy_timeout(Duration::from_secs(5));
+    // sqlx gives each in-memory connection a database of its own; the readers would see no tables.
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Err(ConnectError::InMemorySqlite);
+    }
     let path = options.get_filename().display().to_string();
     let fail = |reason: String| ConnectError::Sqlite { path: path.clone(), reason };
     if let Some(parent) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
