@@ -1,6 +1,6 @@
 //! Plain HTTP endpoints beside the Leptos pages: probes, sitemap, robots.txt.
 
-use super::{db::catalog, state::AppState};
+use super::{db::catalog, state::AppState, text::escape_xml};
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -60,8 +60,4 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse,
     }
     xml.push_str("</urlset>\n");
     Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml))
-}
-
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

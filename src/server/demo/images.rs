@@ -1,6 +1,8 @@
 //! Generated SVG artwork for the demo catalog, so the store ships no third-party images and needs
 //! no network. Each category has its own colour and pictogram; each image of a product varies them.
 
+use crate::server::text::escape_xml;
+
 /// The size every generated image declares, so pages can reserve space before it loads.
 pub const SIZE: u32 = 800;
 
@@ -65,10 +67,6 @@ pub fn avatar_svg(name: &str) -> String {
 </svg>
 "##
     )
-}
-
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]
