@@ -1,15 +1,12 @@
 //! The catalog's search, filter and sort form.
 //!
 //! An ordinary GET form: without JavaScript it loads the filtered page. Inside the catalog island
-//! the submission is handed to `on_submit` as a query string instead, and the island fetches the
-//! new results without loading a document.
+//! the submission is parsed by the same rules as the URL and handed to `on_submit` instead, and the
+//! island fetches the new results without loading a document.
 
-use crate::model::{product_query::percent_encode, Category, ProductQuery, SortOrder};
+use crate::model::{Category, ProductQuery, QueryNotice, SortOrder};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-
-/// The form's fields, in the order they appear in the address.
-const FIELDS: [&str; 5] = ["q", "category", "price_min", "price_max", "sort"];
 
 #[component]
 pub fn FilterForm(
@@ -18,8 +15,8 @@ pub fn FilterForm(
     query: ProductQuery,
     /// The categories to choose from; empty on a category page, whose path fixes the category.
     categories: Vec<Category>,
-    /// Receives the submission as a query string (`?q=...&sort=...`).
-    on_submit: Callback<String>,
+    /// Receives the submission, parsed as if it had arrived in the URL.
+    on_submit: Callback<(ProductQuery, Vec<QueryNotice>)>,
 ) -> impl IntoView {
     let price = |m: Option<crate::model::Money>| m.map(|m| m.decimal()).unwrap_or_default();
     let category_select = (!categories.is_empty()).then(|| {
@@ -45,7 +42,7 @@ pub fn FilterForm(
             let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
             if let Ok(data) = web_sys::FormData::new_with_form(&form) {
                 ev.prevent_default();
-                on_submit.run(search_string(|key| data.get(key).as_string()));
+                on_submit.run(ProductQuery::parse(|key| data.get(key).as_string()));
             }
         }>
             <div class="filters" role="group" aria-label="Filter products">
@@ -80,13 +77,4 @@ pub fn FilterForm(
             </div>
         </form>
     }
-}
-
-/// `?key=value&...` of the non-empty fields.
-fn search_string(value_of: impl Fn(&str) -> Option<String>) -> String {
-    let pairs: Vec<String> = FIELDS
-        .iter()
-        .filter_map(|key| value_of(key).filter(|v| !v.is_empty()).map(|v| format!("{key}={}", percent_encode(&v))))
-        .collect();
-    format!("?{}", pairs.join("&"))
 }

@@ -6,6 +6,8 @@
 use crate::error::AppError;
 use std::{future::Future, hash::Hash, sync::Arc, time::Duration};
 
+type Builder<K, V> = moka::future::CacheBuilder<K, V, moka::future::Cache<K, V>>;
+
 pub struct TtlCache<K, V> {
     /// `None` when the cache is turned off (a TTL of zero): every read goes to the database.
     inner: Option<moka::future::Cache<K, V>>,
@@ -17,16 +19,17 @@ where
     V: Clone + Send + Sync + 'static,
 {
     pub fn new(ttl: Duration, max_entries: u64) -> Self {
-        let inner = (!ttl.is_zero())
-            .then(|| moka::future::Cache::builder().time_to_live(ttl).max_capacity(max_entries).build());
-        Self { inner }
+        Self::build(ttl, |builder| builder.max_capacity(max_entries))
     }
 
     /// A cache bounded by the total weight of its values (e.g. bytes) instead of their number.
     pub fn weighted(ttl: Duration, max_weight: u64, weigher: fn(&K, &V) -> u32) -> Self {
-        let inner = (!ttl.is_zero()).then(|| {
-            moka::future::Cache::builder().time_to_live(ttl).max_capacity(max_weight).weigher(weigher).build()
-        });
+        Self::build(ttl, |builder| builder.max_capacity(max_weight).weigher(weigher))
+    }
+
+    /// A TTL of zero turns the cache off; otherwise `bound` sets how much it may hold.
+    fn build(ttl: Duration, bound: impl FnOnce(Builder<K, V>) -> Builder<K, V>) -> Self {
+        let inner = (!ttl.is_zero()).then(|| bound(moka::future::Cache::builder().time_to_live(ttl)).build());
         Self { inner }
     }
 

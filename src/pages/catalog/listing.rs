@@ -144,15 +144,19 @@ fn CatalogBrowser(initial: Listing) -> impl IntoView {
         }
     };
 
-    let from_search = {
+    // On a category page the path, not the form or query string, names the category.
+    let in_this_category = {
         let category = category.clone();
-        move |search: &str| {
-            let (mut query, notices) = ProductQuery::parse(|key| browser::query_param(search, key));
+        move |(mut query, notices): (ProductQuery, Vec<QueryNotice>)| {
             if let Some(c) = &category {
                 query.category = Some(c.slug.clone());
             }
             (query, notices)
         }
+    };
+    let from_search = {
+        let in_this_category = in_this_category.clone();
+        move |search: &str| in_this_category(ProductQuery::parse(|key| browser::query_param(search, key)))
     };
     let on_back_or_forward = {
         let (load, from_search) = (load.clone(), from_search.clone());
@@ -160,8 +164,8 @@ fn CatalogBrowser(initial: Listing) -> impl IntoView {
     };
     let _ = window_event_listener(leptos::ev::popstate, on_back_or_forward);
     let on_filter = {
-        let (load, from_search) = (load.clone(), from_search.clone());
-        Callback::new(move |search: String| load(from_search(&search), Move::Push))
+        let load = load.clone();
+        Callback::new(move |submitted| load(in_this_category(submitted), Move::Push))
     };
     let on_page = Callback::new(move |href: String| {
         let search = href.find('?').map(|i| href[i..].to_owned()).unwrap_or_default();
@@ -185,7 +189,7 @@ fn ListingBody(
     notices: Vec<QueryNotice>,
     category: Option<Category>,
     data: CatalogData,
-    on_filter: Callback<String>,
+    on_filter: Callback<(ProductQuery, Vec<QueryNotice>)>,
     on_page: Callback<String>,
 ) -> impl IntoView {
     let results = data.results;
