@@ -1,7 +1,10 @@
 //! The HTML shell and the one route table.
 
 use crate::components::{SiteFooter, SiteHeader};
-use crate::pages::{CatalogPage, CategoryPage, HomePage, NotFoundPage, ProductPage};
+use crate::i18n::{use_lang, use_texts, Lang};
+use crate::pages::{
+    AccountMenu, AccountPage, CatalogPage, CategoryPage, HomePage, LoginPage, NotFoundPage, ProductPage, RegisterPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags};
 use leptos_router::{
@@ -11,9 +14,10 @@ use leptos_router::{
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    provide_context(request_language());
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=use_lang().code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -38,17 +42,31 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="theme-color" content="#0f5c4d" />
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <SiteHeader />
+            <a class="skip-link" href="#main">{use_texts().common.skip_to_content}</a>
+            <SiteHeader>
+                <AccountMenu />
+            </SiteHeader>
             <main id="main">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/products") view=CatalogPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />
         </Router>
     }
+}
+
+/// The language the server chose for this request (see `server::language`); English elsewhere.
+fn request_language() -> Lang {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        return parts.extensions.get::<Lang>().copied().unwrap_or_default();
+    }
+    Lang::default()
 }

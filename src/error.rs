@@ -10,11 +10,36 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-/// A message about one form or query field.
+/// What is wrong with one form field. Pages word it in the visitor's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub issue: FieldIssue,
+}
+
+/// The rule a field's value broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldIssue {
+    Required,
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    InvalidEmail,
+    EmailTaken,
+    InvalidUrl,
+    /// The current password, asked for before a sensitive change, is not the right one.
+    WrongPassword,
+    /// A new password equal to the current one.
+    PasswordUnchanged,
+}
+
+impl FieldError {
+    pub fn new(field: &str, issue: FieldIssue) -> Self {
+        Self { field: field.to_owned(), issue }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -33,8 +58,12 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     Conflict(String),
-    #[error("too many requests; please wait a moment")]
-    RateLimited,
+    /// Too many attempts; the caller may try again after this many seconds.
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// The email and password do not match an account (never saying which one was wrong).
+    #[error("the email or password is not correct")]
+    BadCredentials,
     #[error("something went wrong on our side")]
     Internal,
     /// The request never reached the server function or its answer could not be read.
@@ -47,6 +76,23 @@ impl AppError {
         Self::NotFound(what.into())
     }
 
+    /// Field errors, or `Ok` when there are none.
+    pub fn check(errors: Vec<FieldError>) -> Result<(), Self> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::Validation(errors))
+        }
+    }
+
+    /// The issue reported for `field`, if any.
+    pub fn field_issue(&self, field: &str) -> Option<FieldIssue> {
+        match self {
+            Self::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.issue),
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error stands for.
     pub fn status_code(&self) -> u16 {
         match self {
@@ -56,7 +102,8 @@ impl AppError {
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::Conflict(_) => 409,
-            Self::RateLimited => 429,
+            Self::RateLimited { .. } => 429,
+            Self::BadCredentials => 401,
             Self::Internal => 500,
             Self::Transport(_) => 502,
         }

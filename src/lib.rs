@@ -7,6 +7,7 @@
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod server_fns;

@@ -16,6 +16,7 @@ fn tienda(envs: &[(&str, &str)], args: &[&str]) -> Output {
         .env("TIENDA_MEDIA_DIR", dir.join("media"))
         .env("DATABASE_URL", format!("sqlite://{}", dir.join("t.db").display()))
         .env("TIENDA_LOG", "warn")
+        .env("TIENDA_MODE", "demo")
         .envs(envs.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -119,6 +120,7 @@ fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
         .env("DATABASE_URL", format!("sqlite://{}", dir.join("t.db").display()))
         .env("TIENDA_PORT", port.to_string())
         .env("TIENDA_LOG", "warn")
+        .env("TIENDA_MODE", "demo")
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
@@ -157,4 +159,44 @@ fn http_status(port: u16, path: &str) -> std::io::Result<u16> {
         .nth(1)
         .and_then(|code| code.parse().ok())
         .ok_or_else(|| std::io::Error::other("not an HTTP response"))
+}
+
+#[test]
+fn production_mode_needs_real_token_keys_and_refuses_demo_data() {
+    let production = [("TIENDA_MODE", "production")];
+    let output = tienda(&production, &["serve"]);
+    assert_one_sentence_failure(&output, "TIENDA_JWT_ACCESS_SECRET must be set in production mode");
+    let short =
+        [("TIENDA_MODE", "production"), ("TIENDA_JWT_ACCESS_SECRET", "short"), ("TIENDA_JWT_REFRESH_SECRET", "x")];
+    assert_one_sentence_failure(&tienda(&short, &["serve"]), "must be at least 32 bytes long");
+    let seed = tienda(&production, &["seed"]);
+    assert_one_sentence_failure(&seed, "demo data (with its well-known passwords) is refused in production mode");
+}
+
+#[test]
+fn create_admin_makes_a_real_admin_with_a_checked_password() {
+    let dir = common::scratch_dir("cli-admin");
+    let db = format!("sqlite://{}", dir.join("shop.db").display());
+    let env = [("DATABASE_URL", db.as_str()), ("TIENDA_MODE", "production")];
+    let weak = [env[0], env[1], ("TIENDA_ADMIN_PASSWORD", "short")];
+    let refused = tienda(&weak, &["create-admin", "--email", "Boss@Shop.example"]);
+    assert_one_sentence_failure(&refused, "cannot create the admin (password: TooShort");
+
+    let strong = [env[0], env[1], ("TIENDA_ADMIN_PASSWORD", "a long admin passphrase")];
+    let created = tienda(&strong, &["create-admin", "--email", "Boss@Shop.example", "--name", "Boss"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert_eq!(String::from_utf8_lossy(&created.stdout).trim(), "created admin boss@shop.example");
+    let again = tienda(&strong, &["create-admin", "--email", "boss@shop.example"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("is now an admin with the new password"));
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (role, hash): (String, String) = runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+        sqlx::query_as("SELECT role, password_hash FROM users WHERE email = 'boss@shop.example'")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(role, "admin");
+    assert!(hash.starts_with("$argon2id$"));
 }

@@ -2,8 +2,9 @@
 
 mod common;
 
-use common::{get, html, shared, Backend, SITE};
+use common::{get, html, shared, Backend, Page, SITE};
 use tienda::model::Money;
+use tienda::server::auth::session::SESSION_COOKIE;
 use tienda::server::db::catalog::{self, NewProduct};
 
 on_both_backends!(
@@ -20,6 +21,9 @@ on_both_backends!(
     probes_report_health_and_readiness,
     public_pages_are_cached_with_validators,
     server_functions_answer_bad_arguments_with_4xx,
+    pages_speak_the_language_the_browser_asks_for,
+    a_chosen_language_beats_the_browser_and_is_remembered,
+    the_page_cache_keeps_languages_apart,
 );
 
 async fn home_shows_categories_and_newest_products(backend: Backend) {
@@ -288,8 +292,9 @@ async fn public_pages_are_cached_with_validators(backend: Backend) {
     let client = reqwest::Client::new();
     let revalidated = client.get(format!("{base}{path}")).header("if-none-match", etag).send().await.unwrap();
     assert_eq!(revalidated.status(), 304, "an unchanged page is not sent again");
-    let with_cookie = client.get(format!("{base}{path}")).header("cookie", "id=abc").send().await.unwrap();
-    assert!(with_cookie.headers().get("x-page-cache").is_none(), "visitors with cookies get their own render");
+    let session = format!("{SESSION_COOKIE}=abc");
+    let with_cookie = client.get(format!("{base}{path}")).header("cookie", session).send().await.unwrap();
+    assert!(with_cookie.headers().get("x-page-cache").is_none(), "signed-in visitors get their own render");
     let weak_list = format!("\"other\", {}", etag.trim_start_matches("W/"));
     let revalidated = client.get(format!("{base}{path}")).header("if-none-match", weak_list).send().await.unwrap();
     assert_eq!(revalidated.status(), 304, "tags compare weakly, in lists");
@@ -316,6 +321,142 @@ async fn server_functions_answer_bad_arguments_with_4xx(backend: Backend) {
     assert_eq!(normalized.status, 200, "hand-written arguments are normalized, not trusted");
     let body: serde_json::Value = serde_json::from_str(&normalized.body).unwrap();
     assert_eq!(body["results"]["page"], 1);
+}
+
+const SPANISH_BROWSER: (&str, &str) = ("accept-language", "es-MX,es;q=0.9");
+
+async fn pages_speak_the_language_the_browser_asks_for(backend: Backend) {
+    let base = shared(backend);
+    let doc = get_with(base, "/products", &[SPANISH_BROWSER]).await.html();
+    assert_eq!(html::attr(&doc, "html", "lang"), "es");
+    assert_eq!(html::text(&doc, "h1"), "Todos los productos");
+    assert_eq!(html::text(&doc, "title"), "Todos los productos · Tienda");
+    assert!(html::text(&doc, ".result-count").starts_with("51 productos · página 1 de 3"));
+    assert_eq!(html::text(&doc, r#"label[for="filter-price-min"]"#), "Precio mínimo ($)");
+    assert_eq!(html::attr(&doc, "#header-q", "placeholder"), "Buscar productos");
+    assert_eq!(html::text(&doc, ".skip-link"), "Saltar al contenido");
+    assert_eq!(html::texts(&doc, r#"nav[aria-label="Principal"] a"#)[0], "Todos los productos");
+    assert_eq!(html::texts(&doc, ".pagination a[rel=next]"), ["Siguiente →"]);
+    assert!(html::attr(&doc, r#"meta[name="description"]"#, "content").starts_with("Explora 51 productos"));
+    // Catalog data is not translated: categories keep their names.
+    assert!(html::texts(&doc, "#filter-category option").contains(&"Shoes".to_owned()));
+    // The island renders in the browser too, so it must carry the language with it.
+    assert!(island_props(&doc, "CatalogBrowser").contains(r#""lang":"Es""#), "the island gets the language as a prop");
+
+    let switch = r#"form[aria-label="Idioma"]"#;
+    assert_eq!(html::attr(&doc, switch, "action"), "/rpc/language");
+    assert_eq!(html::texts(&doc, &format!("{switch} button")), ["English"], "the other language, in its own words");
+    assert_eq!(html::attr(&doc, &format!("{switch} button"), "value"), "en");
+    assert_eq!(html::attr(&doc, &format!("{switch} button"), "lang"), "en");
+
+    let notice = get_with(base, "/products?page=abc", &[SPANISH_BROWSER]).await;
+    assert!(notice.body.contains("Ese número de página no es válido"), "query notices are translated");
+    let product = get_with(base, "/products/retro-instant-camera", &[SPANISH_BROWSER]).await.html();
+    assert_eq!(html::text(&product, ".stock"), "Agotado");
+    assert!(html::attr(&product, ".gallery-main", "alt").contains("imagen 1 de"));
+    let missing = get_with(base, "/products/no-such-thing", &[SPANISH_BROWSER]).await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(html::text(&missing.html(), "h1"), "Página no encontrada");
+    let home = get_with(base, "/", &[("accept-language", "fr-CA, es;q=0.5, en;q=0.4")]).await.html();
+    assert_eq!(html::attr(&home, "html", "lang"), "es", "the best language we speak");
+    assert_eq!(html::text(&home, "#newest-heading"), "Novedades");
+}
+
+async fn a_chosen_language_beats_the_browser_and_is_remembered(backend: Backend) {
+    let base = shared(backend);
+    let chosen = get_with(base, "/products", &[SPANISH_BROWSER, ("cookie", "lang=en")]).await.html();
+    assert_eq!(html::attr(&chosen, "html", "lang"), "en");
+    assert_eq!(html::text(&chosen, "h1"), "All products");
+
+    let choose = |lang: &str, extra: &[(&'static str, String)]| {
+        let mut request = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(format!("{base}/rpc/language"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", base)
+            .body(format!("lang={lang}"));
+        for (name, value) in extra {
+            request = request.header(*name, value);
+        }
+        request.send()
+    };
+    let answer = choose("es", &[]).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("lang=es;"), "{cookie}");
+    assert!(cookie.contains("Path=/") && cookie.contains("Max-Age=31536000"), "{cookie}");
+    let spanish = get_with(base, "/", &[("cookie", "lang=es")]).await.html();
+    assert_eq!(html::attr(&spanish, "html", "lang"), "es", "the cookie is what the server reads");
+
+    // Without JavaScript the browser posts the form and is sent back to the page it came from.
+    let referer = format!("{base}/products?sort=name");
+    let elsewhere = [("accept", "text/html".to_owned()), ("referer", "https://evil.example/x?".to_owned())];
+    let answer = choose("es", &elsewhere).await.unwrap();
+    assert_eq!(answer.headers()["location"], "/x", "only the path of a foreign referer is kept");
+    let html_form = [("accept", "text/html".to_owned()), ("referer", referer.clone())];
+    let answer = choose("en-GB", &html_form).await.unwrap();
+    assert_eq!(answer.status(), 302);
+    assert_eq!(answer.headers()["location"], "/products?sort=name", "the same page, never another site");
+    assert!(answer.headers()["set-cookie"].to_str().unwrap().starts_with("lang=en;"));
+
+    let cross_site = reqwest::Client::new()
+        .post(format!("{base}/rpc/language"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "http://evil.test")
+        .body("lang=es")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403, "another site cannot switch a visitor's language");
+    assert!(cross_site.headers().get("set-cookie").is_none());
+
+    for unknown in ["xx", "", "es%3B%20Domain%3Devil.test"] {
+        let answer = choose(unknown, &[]).await.unwrap();
+        assert_eq!(answer.status(), 400, "{unknown:?}");
+        assert!(answer.headers().get("set-cookie").is_none(), "{unknown:?}");
+    }
+}
+
+async fn the_page_cache_keeps_languages_apart(backend: Backend) {
+    let base = shared(backend);
+    let path = format!("/products?q=table&lang-cache={backend:?}");
+    let english = get(base, &path).await;
+    assert_eq!(english.headers["x-page-cache"], "miss");
+    assert_eq!(html::text(&english.html(), "h1"), "Results for “table”");
+    let spanish = get_with(base, &path, &[SPANISH_BROWSER]).await;
+    assert_eq!(html::text(&spanish.html(), "h1"), "Resultados para “table”", "not the English page");
+    assert_eq!(spanish.headers["x-page-cache"], "miss");
+    let again = get_with(base, &path, &[SPANISH_BROWSER]).await;
+    assert_eq!((again.headers["x-page-cache"].to_str().unwrap(), &again.body), ("hit", &spanish.body));
+    assert_ne!(english.headers["etag"], spanish.headers["etag"]);
+    let by_cookie = get_with(base, &path, &[("cookie", "lang=es")]).await;
+    assert_eq!(by_cookie.headers["x-page-cache"], "hit", "a language cookie alone keeps the page shared");
+    assert_eq!(by_cookie.body, spanish.body);
+    let vary = english.headers["vary"].to_str().unwrap().to_lowercase();
+    assert!(vary.contains("accept-language") && vary.contains("cookie"), "shared caches must keep them apart: {vary}");
+}
+
+/// GETs `path` with extra request headers, without following redirects.
+async fn get_with(base: &str, path: &str, headers: &[(&str, &str)]) -> Page {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut request = client.get(format!("{base}{path}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap();
+    Page { status, headers, body }
+}
+
+/// The serialised props (JSON) of the island whose component name contains `name`.
+fn island_props(doc: &scraper::Html, name: &str) -> String {
+    let selector = scraper::Selector::parse("leptos-island").unwrap();
+    let island = doc.select(&selector).find(|i| i.value().attr("data-component").is_some_and(|c| c.contains(name)));
+    island.and_then(|i| i.value().attr("data-props")).unwrap_or_else(|| panic!("no {name} island")).to_owned()
 }
 
 /// Card prices in cents, in page order.

@@ -18,12 +18,17 @@ export async function expectNoReload(page: Page, testInfo: TestInfo) {
   expect(await page.evaluate(() => (window as any).__tiendaSamePage)).toBe(true);
 }
 
-/** Fails the test on any uncaught error in the page (a hydration mismatch, a WASM trap). */
+/**
+ * Fails the test on any uncaught error in the page (a hydration mismatch, a WASM trap) or a
+ * server error. A 4xx answer to a form is how the server reports a wrong entry, so Chromium's
+ * console note about it is expected.
+ */
 export function failOnPageErrors(page: Page) {
   const errors: string[] = [];
+  const expectedAnswer = /^Failed to load resource: the server responded with a status of 4\d\d/;
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() === 'error' && !expectedAnswer.test(message.text())) errors.push(message.text());
   });
   return () => expect(errors, 'errors in the page').toEqual([]);
 }

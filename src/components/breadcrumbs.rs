@@ -1,6 +1,7 @@
 //! A breadcrumb trail, shown as links and described as structured data.
 
 use super::{absolute_url, JsonLd};
+use crate::i18n::use_texts;
 use leptos::prelude::*;
 use serde_json::json;
 
@@ -27,7 +28,7 @@ pub fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
     let structured = json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items});
     let last = crumbs.len().saturating_sub(1);
     view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumb">
+        <nav class="breadcrumbs" aria-label=use_texts().catalog.breadcrumbs_label>
             <ol>
                 {crumbs
                     .into_iter()

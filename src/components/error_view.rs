@@ -2,6 +2,7 @@
 
 use crate::components::PageMeta;
 use crate::error::AppError;
+use crate::i18n::use_texts;
 use leptos::prelude::*;
 
 #[component]
@@ -12,21 +13,17 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         response.set_status(status);
     }
-    let (title, text) = match &error {
-        AppError::NotFound(what) => (
-            "Page not found".to_owned(),
-            format!("We looked everywhere, but this {what} is not in the store. It may have been removed or renamed."),
-        ),
-        other => ("Something went wrong".to_owned(), format!("Sorry: {other}. Please try again in a moment.")),
-    };
+    let texts = use_texts().common;
+    let title = texts.error_title(&error);
+    let text = texts.error_message(&error);
     view! {
-        <PageMeta title=title.clone() description=text.clone() canonical_path="/" noindex=true />
+        <PageMeta title description=text.clone() canonical_path="/" noindex=true />
         <section class="container error-page">
             <h1>{title}</h1>
             <p>{text}</p>
             <p class="error-actions">
-                <a class="button" href="/products">"Browse all products"</a>
-                <a href="/">"Go to the home page"</a>
+                <a class="button" href="/products">{texts.error_browse_products}</a>
+                <a href="/">{texts.error_home_link}</a>
             </p>
         </section>
     }

@@ -4,6 +4,7 @@
 //! the submission is parsed by the same rules as the URL and handed to `on_submit` instead, and the
 //! island fetches the new results without loading a document.
 
+use crate::i18n::{use_lang, use_texts};
 use crate::model::{Category, ProductQuery, QueryNotice, SortOrder};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -18,14 +19,16 @@ pub fn FilterForm(
     /// Receives the submission, parsed as if it had arrived in the URL.
     on_submit: Callback<(ProductQuery, Vec<QueryNotice>)>,
 ) -> impl IntoView {
+    let lang = use_lang();
+    let texts = &use_texts().catalog.filters;
     let price = |m: Option<crate::model::Money>| m.map(|m| m.decimal()).unwrap_or_default();
     let category_select = (!categories.is_empty()).then(|| {
         let selected = query.category.clone().unwrap_or_default();
         view! {
             <div class="field">
-                <label for="filter-category">"Category"</label>
+                <label for="filter-category">{texts.category}</label>
                 <select id="filter-category" name="category">
-                    <option value="" selected=selected.is_empty()>"All categories"</option>
+                    <option value="" selected=selected.is_empty()>{texts.all_categories}</option>
                     {categories
                         .into_iter()
                         .map(|c| {
@@ -45,34 +48,34 @@ pub fn FilterForm(
                 on_submit.run(ProductQuery::parse(|key| data.get(key).as_string()));
             }
         }>
-            <div class="filters" role="group" aria-label="Filter products">
+            <div class="filters" role="group" aria-label=texts.group_label>
                 <div class="field field-wide">
-                    <label for="filter-q">"Search"</label>
+                    <label for="filter-q">{texts.search}</label>
                     <input id="filter-q" type="search" name="q" value=query.q.clone() maxlength="100"
-                        placeholder="Title or description" />
+                        placeholder=texts.search_placeholder />
                 </div>
                 {category_select}
                 <div class="field">
-                    <label for="filter-sort">"Sort by"</label>
+                    <label for="filter-sort">{texts.sort_by}</label>
                     <select id="filter-sort" name="sort">
                         {SortOrder::ALL
                             .into_iter()
-                            .map(|s| view! { <option value=s.key() selected=s == query.sort>{s.label()}</option> })
+                            .map(|s| view! { <option value=s.key() selected=s == query.sort>{s.label(lang)}</option> })
                             .collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-price-min">"Min price ($)"</label>
+                    <label for="filter-price-min">{texts.price_min}</label>
                     <input id="filter-price-min" type="number" name="price_min" min="0" step="0.01"
                         inputmode="decimal" value=price(query.price_min) />
                 </div>
                 <div class="field">
-                    <label for="filter-price-max">"Max price ($)"</label>
+                    <label for="filter-price-max">{texts.price_max}</label>
                     <input id="filter-price-max" type="number" name="price_max" min="0" step="0.01"
                         inputmode="decimal" value=price(query.price_max) />
                 </div>
                 <div class="field field-actions">
-                    <button type="submit" class="button">"Apply"</button>
+                    <button type="submit" class="button">{texts.apply}</button>
                 </div>
             </div>
         </form>

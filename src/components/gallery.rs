@@ -4,22 +4,26 @@
 //! island: in the browser a click swaps the image in place and only rewrites the address.
 
 use crate::components::browser::replace_url;
+use crate::i18n::Lang;
 use leptos::prelude::*;
 
+/// `lang` travels as a prop: an island in the browser has no server context to read it from.
 #[island]
-pub fn Gallery(images: Vec<String>, title: String, initial: usize) -> impl IntoView {
+pub fn Gallery(images: Vec<String>, title: String, initial: usize, lang: Lang) -> impl IntoView {
+    provide_context(lang);
+    let texts = &lang.texts().catalog.product;
     let count = images.len();
     let (selected, set_selected) = signal(initial.clamp(1, count.max(1)));
     let main_images = images.clone();
     let main = move || {
         let n = selected.get();
         let src = main_images.get(n - 1).cloned().unwrap_or_default();
-        let alt = format!("{title}, image {n} of {count}");
+        let alt = (texts.image_alt)(&title, n, count);
         view! { <img class="gallery-main" src=src alt=alt width="800" height="800" /> }
     };
     let thumbnails = (count > 1).then(|| {
         view! {
-            <ul class="gallery-thumbs" aria-label="Choose an image">
+            <ul class="gallery-thumbs" aria-label=texts.choose_image>
                 {images
                     .into_iter()
                     .enumerate()
@@ -37,7 +41,7 @@ pub fn Gallery(images: Vec<String>, title: String, initial: usize) -> impl IntoV
                         view! {
                             <li>
                                 <a href=href aria-current=move || (selected.get() == n).then_some("true") on:click=show>
-                                    <img src=src alt=format!("Show image {n}") width="96" height="96" loading="lazy" />
+                                    <img src=src alt={(texts.show_image)(n)} width="96" height="96" loading="lazy" />
                                 </a>
                             </li>
                         }

@@ -1,13 +1,19 @@
 //! The header and footer around every page.
 
+use crate::i18n::{use_lang, use_texts, Lang};
 use crate::server_fns::catalog::list_categories;
+use crate::server_fns::preferences::SetLanguage;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// How many categories the header links to; the catalog's filter lists them all.
 const CATEGORIES_IN_HEADER: usize = 4;
 
+/// `children` go at the end of the header row, beside the language switch (the app puts the
+/// account menu there).
 #[component]
-pub fn SiteHeader() -> impl IntoView {
+pub fn SiteHeader(children: Children) -> impl IntoView {
+    let texts = use_texts();
     let categories = Resource::new(|| (), |_| list_categories());
     // A header without category links is still a working header, so a failed read shows none.
     let category_links = move || {
@@ -27,32 +33,58 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"T"</span>
                     "Tienda"
                 </a>
-                <nav aria-label="Main">
+                <nav aria-label=texts.common.main_nav>
                     <ul class="nav-list">
-                        <li><a href="/products">"All products"</a></li>
+                        <li><a href="/products">{texts.catalog.all_products}</a></li>
                         <Suspense fallback=|| ()>{category_links}</Suspense>
                     </ul>
                 </nav>
                 <form class="header-search" method="get" action="/products" role="search">
-                    <label for="header-q" class="visually-hidden">"Search products"</label>
-                    <input id="header-q" type="search" name="q" placeholder="Search products" maxlength="100" />
-                    <button type="submit">"Search"</button>
+                    <label for="header-q" class="visually-hidden">{texts.common.search_products}</label>
+                    <input id="header-q" type="search" name="q" maxlength="100"
+                        placeholder=texts.common.search_products />
+                    <button type="submit">{texts.common.search_button}</button>
                 </form>
+                <div class="header-tools">
+                    <LanguageSwitch />
+                    {children()}
+                </div>
             </div>
         </header>
     }
 }
 
+/// One button per language the page is not in, named in that language: whoever cannot read the
+/// current page can still read its name. A plain form, so it works without JavaScript too: the
+/// browser posts the choice, the server sets the cookie and sends the browser back where it was.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let current = use_lang();
+    let label = current.texts().common.language;
+    view! {
+        <form class="language-switch" method="post" action=SetLanguage::url() aria-label=label>
+            {Lang::ALL
+                .into_iter()
+                .filter(|lang| *lang != current)
+                .map(|lang| view! {
+                    <button type="submit" name="lang" value=lang.code() lang=lang.code()>{lang.native_name()}</button>
+                })
+                .collect_view()}
+        </form>
+    }
+}
+
 #[component]
 pub fn SiteFooter() -> impl IntoView {
+    let texts = use_texts().common;
     view! {
         <footer class="site-footer">
             <div class="container footer-row">
-                <p>"Tienda — a demo store built with Rust, Leptos and axum."</p>
-                <nav aria-label="Footer">
+                <p>{texts.footer_note}</p>
+                <nav aria-label=texts.footer_nav>
                     <ul class="nav-list">
-                        <li><a href="/products">"Catalog"</a></li>
-                        <li><a href="/sitemap.xml">"Sitemap"</a></li>
+                        <li><a href="/products">{texts.catalog_link}</a></li>
+                        <li><a href="/sitemap.xml">{texts.sitemap_link}</a></li>
                     </ul>
                 </nav>
             </div>

@@ -1,5 +1,6 @@
 //! Links between the pages of a listing.
 
+use crate::i18n::use_texts;
 use crate::model::ProductQuery;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -18,6 +19,7 @@ pub fn Pagination(
     on_follow: Callback<String>,
 ) -> impl IntoView {
     let current = query.page();
+    let texts = &use_texts().catalog.pagination;
     let follow = move |ev: leptos::ev::MouseEvent| {
         let plain_click = ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
         let href = ev
@@ -43,32 +45,32 @@ pub fn Pagination(
         }
     }
     view! {
-        <nav class="pagination" aria-label="Pages">
+        <nav class="pagination" aria-label=texts.label>
             <ul>
                 <li>
                     {if current > 1 {
-                        view! { <a href=href(current - 1) rel="prev" on:click=follow>"← Previous"</a> }.into_any()
+                        view! { <a href=href(current - 1) rel="prev" on:click=follow>{texts.previous}</a> }.into_any()
                     } else {
-                        view! { <span class="disabled" aria-hidden="true">"← Previous"</span> }.into_any()
+                        view! { <span class="disabled" aria-hidden="true">{texts.previous}</span> }.into_any()
                     }}
                 </li>
                 {numbers
                     .into_iter()
                     .map(|n| match n {
                         Some(page) if page == current => view! {
-                            <li><a href=href(page) aria-current="page" aria-label=format!("Page {page}") on:click=follow>{page}</a></li>
+                            <li><a href=href(page) aria-current="page" aria-label={(texts.page)(page)} on:click=follow>{page}</a></li>
                         }.into_any(),
                         Some(page) => view! {
-                            <li><a href=href(page) aria-label=format!("Page {page}") on:click=follow>{page}</a></li>
+                            <li><a href=href(page) aria-label={(texts.page)(page)} on:click=follow>{page}</a></li>
                         }.into_any(),
                         None => view! { <li class="gap" aria-hidden="true">"…"</li> }.into_any(),
                     })
                     .collect_view()}
                 <li>
                     {if current < page_count {
-                        view! { <a href=href(current + 1) rel="next" on:click=follow>"Next →"</a> }.into_any()
+                        view! { <a href=href(current + 1) rel="next" on:click=follow>{texts.next}</a> }.into_any()
                     } else {
-                        view! { <span class="disabled" aria-hidden="true">"Next →"</span> }.into_any()
+                        view! { <span class="disabled" aria-hidden="true">{texts.next}</span> }.into_any()
                     }}
                 </li>
             </ul>

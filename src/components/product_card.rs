@@ -1,5 +1,6 @@
 //! Product cards in a responsive grid.
 
+use crate::i18n::use_texts;
 use crate::model::ProductSummary;
 use leptos::prelude::*;
 
@@ -21,6 +22,7 @@ pub fn ProductGrid(products: Vec<ProductSummary>, #[prop(default = 2)] heading_l
 
 #[component]
 fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8) -> impl IntoView {
+    let sold_out = use_texts().catalog.product.sold_out;
     let href = format!("/products/{}", product.slug);
     let title = product.title.clone();
     let heading = if heading_level == 3 {
@@ -43,7 +45,7 @@ fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8) -> impl 
                 {heading}
                 <p class="card-price">
                     {product.price.to_string()}
-                    {(!product.in_stock).then(|| view! { <span class="badge">"Sold out"</span> })}
+                    {(!product.in_stock).then(|| view! { <span class="badge">{sold_out}</span> })}
                 </p>
             </div>
         </a>

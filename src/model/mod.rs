@@ -1,9 +1,11 @@
 //! Types that cross the wire, and the rules that validate them. No I/O lives here.
 
+pub mod account;
 pub mod catalog;
 pub mod money;
 pub mod product_query;
 
+pub use account::{Role, User};
 pub use catalog::*;
 pub use money::Money;
 pub use product_query::{ProductQuery, QueryNotice, SortOrder};

@@ -4,6 +4,7 @@
 //! page. Each value that had to be ignored or corrected yields a [`QueryNotice`] the page shows.
 
 use super::Money;
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 /// Longer search text is cut here: nobody types more, and it bounds the work a query can cause.
@@ -32,12 +33,14 @@ impl SortOrder {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// How the sort form names this order.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let texts = &lang.texts().catalog.sort;
         match self {
-            Self::Newest => "Newest",
-            Self::PriceAsc => "Price: low to high",
-            Self::PriceDesc => "Price: high to low",
-            Self::Name => "Name",
+            Self::Newest => texts.newest,
+            Self::PriceAsc => texts.price_asc,
+            Self::PriceDesc => texts.price_desc,
+            Self::Name => texts.name,
         }
     }
 
@@ -69,15 +72,17 @@ pub enum QueryNotice {
 }
 
 impl QueryNotice {
-    pub fn message(self) -> &'static str {
+    /// What the page tells the shopper about the ignored or corrected value.
+    pub fn message(self, lang: Lang) -> &'static str {
+        let texts = &lang.texts().catalog.notices;
         match self {
-            Self::SearchShortened => "Your search was too long, so only its beginning was used.",
-            Self::BadCategory => "That category name is not valid, so all categories are shown.",
-            Self::BadPriceMin => "The minimum price was not a number, so it was ignored.",
-            Self::BadPriceMax => "The maximum price was not a number, so it was ignored.",
-            Self::PricesSwapped => "The minimum price was above the maximum, so they were swapped.",
-            Self::BadSort => "That sort order is unknown, so the newest products come first.",
-            Self::BadPage => "That page number is not valid, so the first page is shown.",
+            Self::SearchShortened => texts.search_shortened,
+            Self::BadCategory => texts.bad_category,
+            Self::BadPriceMin => texts.bad_price_min,
+            Self::BadPriceMax => texts.bad_price_max,
+            Self::PricesSwapped => texts.prices_swapped,
+            Self::BadSort => texts.bad_sort,
+            Self::BadPage => texts.bad_page,
         }
     }
 }
@@ -284,6 +289,16 @@ mod tests {
         assert_eq!(clean.q.len(), MAX_SEARCH_CHARS);
         assert_eq!((clean.category, clean.price_min, clean.price_max), (None, None, Some(Money(1000))));
         assert_eq!((clean.sort, clean.page), (SortOrder::Name, 1));
+    }
+
+    #[test]
+    fn notices_and_sort_orders_are_worded_in_each_language() {
+        let notices = [QueryNotice::SearchShortened, QueryNotice::BadPage, QueryNotice::PricesSwapped];
+        for notice in notices {
+            assert_ne!(notice.message(Lang::En), notice.message(Lang::Es), "{notice:?}");
+        }
+        assert_eq!(SortOrder::PriceAsc.label(Lang::Es), "Precio: menor a mayor");
+        assert_eq!(SortOrder::PriceAsc.label(Lang::En), "Price: low to high");
     }
 
     #[test]

@@ -1,4 +1,5 @@
 use crate::components::{ErrorView, PageMeta, ProductGrid};
+use crate::i18n::use_texts;
 use crate::model::{Category, HomeData};
 use crate::server_fns::catalog::get_home;
 use leptos::prelude::*;
@@ -7,8 +8,9 @@ use leptos::prelude::*;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
+    let loading = use_texts().common.loading;
     view! {
-        <Suspense fallback=|| view! { <p class="container loading">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="container loading">{loading}</p> }>
             {move || Suspend::new(async move {
                 match home.await {
                     Ok(data) => view! { <HomeView data /> }.into_any(),
@@ -21,27 +23,24 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn HomeView(data: HomeData) -> impl IntoView {
+    let texts = &use_texts().catalog.home;
     view! {
-        <PageMeta
-            title="Everyday things, fairly priced"
-            description="Clothes, electronics, furniture, shoes and more: browse the Tienda catalog and find something you like."
-            canonical_path="/"
-        />
+        <PageMeta title=texts.title description=texts.description canonical_path="/" />
         <section class="hero">
             <div class="container">
-                <h1>"Everyday things, fairly priced"</h1>
-                <p>"Clothes, electronics, furniture and shoes, picked with care and shipped fast."</p>
-                <a class="button button-light" href="/products">"Shop all products"</a>
+                <h1>{texts.title}</h1>
+                <p>{texts.tagline}</p>
+                <a class="button button-light" href="/products">{texts.shop_all}</a>
             </div>
         </section>
         <section class="container section" aria-labelledby="categories-heading">
-            <h2 id="categories-heading">"Shop by category"</h2>
+            <h2 id="categories-heading">{texts.by_category}</h2>
             <ul class="category-grid">
                 {data.categories.into_iter().map(|category| view! { <li><CategoryTile category /></li> }).collect_view()}
             </ul>
         </section>
         <section class="container section" aria-labelledby="newest-heading">
-            <h2 id="newest-heading">"New arrivals"</h2>
+            <h2 id="newest-heading">{texts.new_arrivals}</h2>
             <ProductGrid products=data.newest heading_level=3 />
         </section>
     }

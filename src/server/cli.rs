@@ -2,8 +2,11 @@
 
 use super::{
     config::{redact_url, Config},
-    demo, startup, telemetry,
+    demo,
+    services::accounts,
+    startup, telemetry,
 };
+use crate::error::AppError;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -23,8 +26,16 @@ enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
-    /// Load the demo catalog, images and demo accounts (adds only what is missing).
+    /// Load the demo catalog, images and demo accounts (adds only what is missing; demo mode only).
     Seed,
+    /// Create an admin account, or make an existing account admin with a new password.
+    /// The password is read from TIENDA_ADMIN_PASSWORD, else from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Admin")]
+        name: String,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -44,6 +55,7 @@ pub fn main() -> std::process::ExitCode {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
             Command::Seed => seed(config).await,
+            Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
         }
     });
     match result {
@@ -82,5 +94,30 @@ async fn seed(config: Config) -> Result<(), String> {
         report.users
     );
     db.close().await;
+    Ok(())
+}
+
+async fn create_admin(config: Config, email: &str, name: &str) -> Result<(), String> {
+    let password = match std::env::var("TIENDA_ADMIN_PASSWORD") {
+        Ok(password) if !password.is_empty() => password,
+        _ => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
+    let outcome = accounts::make_admin(&db, email, name, password).await;
+    db.close().await;
+    let email = crate::model::account::normalize_email(email).unwrap_or_else(|| email.to_owned());
+    match outcome {
+        Ok(true) => println!("created admin {email}"),
+        Ok(false) => println!("{email} is now an admin with the new password; their sessions and tokens were ended"),
+        Err(AppError::Validation(errors)) => {
+            let problems: Vec<String> = errors.iter().map(|e| format!("{}: {:?}", e.field, e.issue)).collect();
+            return Err(format!("cannot create the admin ({})", problems.join(", ")));
+        }
+        Err(other) => return Err(format!("cannot create the admin: {other}")),
+    }
     Ok(())
 }

@@ -3,10 +3,11 @@
 //! A public page is a function of its URL and the catalog, so the HTML rendered for one visitor
 //! serves the next ones until it expires or the catalog changes. Each cached page carries a weak
 //! ETag (weak, because compression changes the bytes but not the page), so a browser that already
-//! has it gets a 304 without a body. Requests with cookies or credentials are never answered from
-//! here: once visitors can sign in, their pages differ.
+//! has it gets a 304 without a body. Pages are kept per language. Requests of signed-in visitors
+//! (a session cookie) or with credentials are never answered from here: their pages differ.
 
-use super::state::AppState;
+use super::{auth::session::SESSION_COOKIE, language::cookie_value, state::AppState};
+use crate::i18n::Lang;
 use axum::{
     body::{to_bytes, Body, Bytes},
     extract::{Request, State},
@@ -26,6 +27,8 @@ pub const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 /// Paths that are not pages, or must always be read fresh.
 const NEVER_CACHED: &[&str] = &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"];
 const PUBLIC_PAGE: HeaderValue = HeaderValue::from_static("public, no-cache");
+/// A shared cache between us and the visitor must keep languages apart too.
+const VARY: HeaderValue = HeaderValue::from_static("accept-language, cookie");
 
 pub struct CachedPage {
     status: StatusCode,
@@ -38,6 +41,7 @@ impl CachedPage {
         let mut headers = parts.headers;
         headers.insert(header::ETAG, weak_etag(&body));
         headers.insert(header::CACHE_CONTROL, PUBLIC_PAGE);
+        headers.insert(header::VARY, VARY);
         headers.remove(header::CONTENT_LENGTH);
         Self { status: parts.status, headers, body }
     }
@@ -61,7 +65,8 @@ impl CachedPage {
         response
     }
 
-    /// A page's weight in the cache: its size in bytes.
+    /// A page's weight in the cache: its size in bytes. (moka's weigher hands over `&K`.)
+    #[allow(clippy::ptr_arg)]
     pub fn weigh(key: &String, page: &Arc<CachedPage>) -> u32 {
         (key.len() + page.body.len()).try_into().unwrap_or(u32::MAX)
     }
@@ -69,10 +74,14 @@ impl CachedPage {
 
 /// Middleware: answers from the cache, or renders and keeps the result.
 pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if cookie_value(request.headers(), SESSION_COOKIE).is_some() {
+        return private(next.run(request).await);
+    }
     if !is_cacheable_request(&request) {
         return next.run(request).await;
     }
-    let key = request.uri().to_string();
+    let lang = request.extensions().get::<Lang>().copied().unwrap_or_default();
+    let key = format!("{}{}", lang.code(), request.uri());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = state.page_cache.get(&key).await {
         return page.respond(if_none_match.as_ref(), true);
@@ -97,10 +106,18 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     page.respond(if_none_match.as_ref(), false)
 }
 
+/// A signed-in visitor's page holds their name: no cache between us and them may keep it.
+fn private(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    if headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html")) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+    response
+}
+
 fn is_cacheable_request(request: &Request<Body>) -> bool {
     let path = request.uri().path();
     request.method() == Method::GET
-        && !request.headers().contains_key(header::COOKIE)
         && !request.headers().contains_key(header::AUTHORIZATION)
         && !NEVER_CACHED.iter().any(|prefix| path.starts_with(prefix))
 }

@@ -1,10 +1,15 @@
 //! Building and running the server: database, router, listener, graceful shutdown.
 
 use super::{
+    auth::{
+        jwt::TokenService,
+        session::{self, DbSessionStore},
+    },
     cache::TtlCache,
     config::Config,
+    csrf,
     db::{self, Db},
-    page_cache, routes, rpc_errors,
+    language, page_cache, routes, rpc_errors,
     state::{AppState, CatalogCache},
 };
 use crate::app::{shell, App};
@@ -41,6 +46,10 @@ pub enum StartupError {
     Database(#[from] db::ConnectError),
     #[error("cannot apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Secrets(String),
+    #[error("cannot prepare sessions or token keys in the database: {0}")]
+    Accounts(#[from] sqlx::Error),
     #[error("port {port} on {host} is already in use: stop the other program or set TIENDA_PORT to a free port")]
     PortInUse { host: String, port: u16 },
     #[error("cannot listen on {addr}: {reason}")]
@@ -57,12 +66,15 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
 /// A server that is bound and ready to run.
 pub struct Server {
     state: AppState,
+    sessions: DbSessionStore,
     listener: TcpListener,
 }
 
 impl Server {
     /// Opens the database, applies migrations and binds the port (port 0 picks a free one).
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        // Only the server signs tokens; the other commands run without the keys.
+        config.secrets.validate(config.server.mode).map_err(StartupError::Secrets)?;
         let db = open_database(&config).await?;
         let addr = SocketAddr::new(config.server.host, config.server.port);
         let listener = TcpListener::bind(addr).await.map_err(|reason| match reason.kind() {
@@ -78,8 +90,10 @@ impl Server {
         let ttl = Duration::from_secs(config.cache.ttl_secs);
         let catalog_cache = Arc::new(CatalogCache::new(ttl, config.cache.max_entries));
         let page_cache = Arc::new(TtlCache::weighted(ttl, page_cache::CACHE_BYTES, page_cache::CachedPage::weigh));
-        let state = AppState { db, config: Arc::new(config), catalog_cache, page_cache, leptos_options };
-        Ok(Self { state, listener })
+        let sessions = DbSessionStore::open(&db).await?;
+        let tokens = Arc::new(TokenService::load(&db, &config).await?);
+        let state = AppState { db, config: Arc::new(config), catalog_cache, page_cache, leptos_options, tokens };
+        Ok(Self { state, sessions, listener })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -96,7 +110,9 @@ impl Server {
         let grace = Duration::from_secs(self.state.config.server.shutdown_grace_secs);
         let db = self.state.db.clone();
         let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(self.listener, router(self.state)).with_graceful_shutdown(async move {
+        let sweeper = self.sessions.spawn_expired_deletion();
+        let app = router(self.state, self.sessions).into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: finishing in-flight requests");
             let _ = signalled_tx.send(());
@@ -112,6 +128,7 @@ impl Server {
                 }
             },
         };
+        sweeper.abort();
         // A connection still held by a request that outlived the grace period must not hold up the exit.
         if tokio::time::timeout(grace, db.close()).await.is_err() {
             tracing::warn!("database connections still busy at shutdown; leaving them to the OS");
@@ -146,7 +163,7 @@ pub async fn shutdown_signal() {
 }
 
 /// The whole HTTP surface: pages, server functions, static files, probes.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let leptos_options = state.leptos_options.clone();
     let routes = generate_route_list(App);
     let media = static_files(state.config.media.dir.clone(), "public, max-age=86400");
@@ -164,6 +181,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
+        .layer(axum::middleware::from_fn(language::choose_language))
+        .layer(session::layer(sessions, &state.config))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach.
 
-use super::{cache::TtlCache, config::Config, db::Db, page_cache::CachedPage};
+use super::{auth::jwt::TokenService, cache::TtlCache, config::Config, db::Db, page_cache::CachedPage};
 use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -14,6 +14,8 @@ pub struct AppState {
     /// Rendered public pages; cleared together with the catalog cache.
     pub page_cache: Arc<TtlCache<String, Arc<CachedPage>>>,
     pub leptos_options: LeptosOptions,
+    /// Signs and checks API tokens.
+    pub tokens: Arc<TokenService>,
 }
 
 impl AppState {

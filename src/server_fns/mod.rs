@@ -1,7 +1,9 @@
 //! Every `#[server]` function, one file per area. Each is a public HTTP endpoint under `/rpc`:
 //! it authorizes and validates before calling a service, and returns `AppError` on failure.
 
+pub mod accounts;
 pub mod catalog;
+pub mod preferences;
 
 /// The server state, which the router provides to every server function.
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod postgres;
+pub mod visitor;
 
 use std::{
     path::PathBuf,
@@ -11,7 +12,7 @@ use std::{
         OnceLock,
     },
 };
-use tienda::server::{config::Config, db::Db, demo, startup::Server};
+use tienda::server::{config::Config, db::Db, demo, startup::Server, state::AppState};
 
 /// The origin the test servers claim as public, so canonical URLs are predictable.
 pub const SITE: &str = "http://tienda.test";
@@ -28,6 +29,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub config: Config,
+    /// The server's state, for tests that call services directly (the token service).
+    pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -56,6 +59,7 @@ pub async fn test_config(backend: Backend) -> Config {
         Backend::Postgres => "postgres",
     });
     let mut config = Config::default();
+    config.server.mode = tienda::server::config::Mode::Demo;
     config.server.port = 0;
     config.server.site_url = SITE.into();
     config.server.shutdown_grace_secs = 1;
@@ -80,12 +84,13 @@ pub async fn spawn_with(config: Config, seed: bool) -> TestApp {
     }
     let base = format!("http://{}", server.local_addr());
     let db = server.state().db.clone();
+    let state = server.state().clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(server.run_until(async move {
         let _ = rx.await;
     }));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base, client, db, config, shutdown: Some(tx) }
+    TestApp { base, client, db, config, state, shutdown: Some(tx) }
 }
 
 /// One seeded server per backend for this test binary, on a runtime of its own so it outlives any

@@ -9,6 +9,7 @@ use crate::components::{
     absolute_url, browser, Breadcrumbs, Crumb, ErrorView, FilterForm, PageMeta, Pagination, ProductGrid,
 };
 use crate::error::AppError;
+use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::{CatalogData, Category, ProductQuery, QueryNotice};
 use crate::server_fns::catalog::{get_category, list_catalog};
 use leptos::prelude::*;
@@ -47,8 +48,9 @@ pub fn CategoryPage() -> impl IntoView {
 
 #[component]
 fn ListingLoader(listing: Resource<Result<Listing, AppError>>) -> impl IntoView {
+    let loading = use_texts().common.loading;
     view! {
-        <Suspense fallback=|| view! { <p class="container loading">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="container loading">{loading}</p> }>
             {move || Suspend::new(async move {
                 match listing.await {
                     Ok(listing) => view! { <ListingView listing /> }.into_any(),
@@ -67,19 +69,19 @@ fn ListingView(listing: Listing) -> impl IntoView {
     let page = query.page();
     let page_count = results.page_count();
     let link = |page: u32| listing_url(query, category.as_ref(), page);
+    let lang = use_lang();
+    let texts = lang.texts().catalog;
     let description = match category {
-        Some(c) => format!("Shop {} at Tienda: {} products, with prices and photos.", c.name, results.total),
-        None => {
-            format!("Browse {} products at Tienda; filter by category and price, sort by price or name.", results.total)
-        }
+        Some(c) => (texts.listing.category_description)(&c.name, results.total),
+        None => (texts.listing.catalog_description)(results.total),
     };
-    let mut crumbs = vec![Crumb::new("Home", "/"), Crumb::new("Products", "/products")];
+    let mut crumbs = vec![Crumb::new(texts.crumb_home, "/"), Crumb::new(texts.crumb_products, "/products")];
     if let Some(c) = category {
         crumbs.push(Crumb::new(c.name.clone(), base_path(Some(c))));
     }
     view! {
         <PageMeta
-            title=page_title(query, category.as_ref())
+            title=page_title(lang, query, category.as_ref())
             description
             canonical_path=link(page)
             noindex=results.items.is_empty()
@@ -88,7 +90,7 @@ fn ListingView(listing: Listing) -> impl IntoView {
         {(page < page_count).then(|| view! { <Link rel="next" href=absolute_url(&link(page + 1)) /> })}
         <div class="container section">
             <Breadcrumbs crumbs />
-            <CatalogBrowser initial=listing />
+            <CatalogBrowser initial=listing lang />
         </div>
     }
 }
@@ -102,8 +104,10 @@ enum Move {
     Keep,
 }
 
+/// `lang` travels as a prop: an island in the browser has no server context to read it from.
 #[island]
-fn CatalogBrowser(initial: Listing) -> impl IntoView {
+fn CatalogBrowser(initial: Listing, lang: Lang) -> impl IntoView {
+    provide_context(lang);
     let category = initial.2.clone();
     let listing = RwSignal::new(initial);
     let busy = RwSignal::new(false);
@@ -132,7 +136,7 @@ fn CatalogBrowser(initial: Listing) -> impl IntoView {
                         if let Move::Push = step {
                             browser::push_url(&url);
                         }
-                        document().set_title(&format!("{} · Tienda", page_title(&query, category.as_ref())));
+                        document().set_title(&format!("{} · Tienda", page_title(lang, &query, category.as_ref())));
                         listing.set((query, notices, category, data));
                     }
                     // Let the server render the page, error and all.
@@ -197,26 +201,24 @@ fn ListingBody(
     let page_count = results.page_count();
     let base = base_path(category.as_ref());
     let on_category_page = category.is_some();
-    let count_text = match results.total {
-        0 => "No products match.".to_owned(),
-        1 => "1 product".to_owned(),
-        n => format!("{n} products · page {page} of {page_count}"),
-    };
+    let lang = use_lang();
+    let texts = &lang.texts().catalog.listing;
+    let count_text = (texts.results_count)(results.total, page, page_count);
     let outcome = if results.is_past_the_end() && results.total > 0 {
         let last = listing_url(&query, category.as_ref(), page_count);
         view! {
             <p class="empty">
-                {format!("There is no page {page}; this listing has {page_count}. ")}
-                <a href=last>"Go to the last page"</a>
+                {(texts.no_such_page)(page, page_count)}
+                <a href=last>{texts.last_page_link}</a>
             </p>
         }
         .into_any()
     } else if results.items.is_empty() {
         view! {
             <p class="empty">
-                "Nothing matches these filters. Try fewer words or a wider price range, or "
-                <a href=base.clone()>"clear all filters"</a>
-                "."
+                {texts.no_match_before}
+                <a href=base.clone()>{texts.clear_filters}</a>
+                {texts.no_match_after}
             </p>
         }
         .into_any()
@@ -225,10 +227,10 @@ fn ListingBody(
     };
     let categories = if on_category_page { Vec::new() } else { data.categories };
     view! {
-        <h1>{heading(&query, category.as_ref())}</h1>
+        <h1>{heading(lang, &query, category.as_ref())}</h1>
         {(!notices.is_empty()).then(|| view! {
             <ul class="notices" role="status">
-                {notices.into_iter().map(|n| view! { <li>{n.message()}</li> }).collect_view()}
+                {notices.into_iter().map(|n| view! { <li>{n.message(lang)}</li> }).collect_view()}
             </ul>
         })}
         <FilterForm action=base.clone() query=query.clone() categories on_submit=on_filter />
@@ -250,18 +252,19 @@ fn listing_url(query: &ProductQuery, category: Option<&Category>, page: u32) -> 
     format!("{}{}", base_path(category), query.to_query_string(page, category.is_none()))
 }
 
-fn heading(query: &ProductQuery, category: Option<&Category>) -> String {
+fn heading(lang: Lang, query: &ProductQuery, category: Option<&Category>) -> String {
+    let texts = lang.texts().catalog;
     match (category, query.q.is_empty()) {
         (Some(c), true) => c.name.clone(),
-        (Some(c), false) => format!("{}: results for “{}”", c.name, query.q),
-        (None, true) => "All products".to_owned(),
-        (None, false) => format!("Results for “{}”", query.q),
+        (Some(c), false) => (texts.listing.category_results_for)(&c.name, &query.q),
+        (None, true) => texts.all_products.to_owned(),
+        (None, false) => (texts.listing.results_for)(&query.q),
     }
 }
 
-fn page_title(query: &ProductQuery, category: Option<&Category>) -> String {
+fn page_title(lang: Lang, query: &ProductQuery, category: Option<&Category>) -> String {
     match query.page() {
-        1 => heading(query, category),
-        page => format!("{} (page {page})", heading(query, category)),
+        1 => heading(lang, query, category),
+        page => (lang.texts().catalog.listing.paged_title)(&heading(lang, query, category), page),
     }
 }

@@ -1,6 +1,7 @@
 //! `/products/{slug}`: one product, its gallery and related products.
 
 use crate::components::{absolute_url, Breadcrumbs, Crumb, ErrorView, Gallery, JsonLd, PageMeta, ProductGrid};
+use crate::i18n::{use_lang, use_texts};
 use crate::model::{money::CURRENCY, Product, ProductDetail};
 use crate::server_fns::catalog::get_product;
 use leptos::prelude::*;
@@ -11,8 +12,9 @@ use serde_json::json;
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     let detail = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_product);
+    let loading = use_texts().common.loading;
     view! {
-        <Suspense fallback=|| view! { <p class="container loading">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="container loading">{loading}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <ProductView detail /> }.into_any(),
@@ -26,14 +28,16 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn ProductView(detail: ProductDetail) -> impl IntoView {
     let ProductDetail { product, related } = detail;
+    let lang = use_lang();
+    let texts = lang.texts().catalog;
     let path = format!("/products/{}", product.slug);
     let crumbs = vec![
-        Crumb::new("Home", "/"),
-        Crumb::new("Products", "/products"),
+        Crumb::new(texts.crumb_home, "/"),
+        Crumb::new(texts.crumb_products, "/products"),
         Crumb::new(product.category.name.clone(), format!("/categories/{}", product.category.slug)),
         Crumb::new(product.title.clone(), path.clone()),
     ];
-    let availability = if product.stock > 0 { "In stock" } else { "Sold out" };
+    let availability = if product.stock > 0 { texts.product.in_stock } else { texts.product.sold_out };
     view! {
         <PageMeta
             title=product.title.clone()
@@ -46,7 +50,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
         <div class="container section">
             <Breadcrumbs crumbs />
             <article class="product">
-                <Gallery images=product.images.clone() title=product.title.clone() initial=requested_image() />
+                <Gallery images=product.images.clone() title=product.title.clone() initial=requested_image() lang />
                 <div class="product-info">
                     <p class="card-category">
                         <a href=format!("/categories/{}", product.category.slug)>{product.category.name.clone()}</a>
@@ -58,16 +62,16 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                     </p>
                     <p class="product-description">{product.description.clone()}</p>
                     <dl class="product-facts">
-                        <dt>"SKU"</dt>
+                        <dt>{texts.product.sku}</dt>
                         <dd>{product.sku()}</dd>
-                        <dt>"Category"</dt>
+                        <dt>{texts.product.category}</dt>
                         <dd>{product.category.name.clone()}</dd>
                     </dl>
                 </div>
             </article>
             {(!related.is_empty()).then(|| view! {
                 <section class="section" aria-labelledby="related-heading">
-                    <h2 id="related-heading">"You may also like"</h2>
+                    <h2 id="related-heading">{texts.product.related}</h2>
                     <ProductGrid products=related heading_level=3 />
                 </section>
             })}

@@ -1,31 +1,128 @@
 //! User accounts.
 
 use super::{with_pool, Db};
+use crate::model::{Role, User};
 use chrono::{DateTime, Utc};
+use sqlx::FromRow;
 
 /// A user to insert. The password arrives already hashed: plain text never reaches this layer.
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub avatar: &'a str,
     pub password_hash: &'a str,
     pub at: DateTime<Utc>,
 }
 
-/// Inserts the user unless the email is taken; returns 1 when inserted, 0 otherwise.
-pub async fn insert_user_if_missing(db: &Db, user: &NewUser<'_>) -> sqlx::Result<u64> {
+/// A user as stored, hash included. Neither `Serialize` nor `Debug`: it never leaves the server
+/// and never reaches a log.
+#[derive(FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub avatar: String,
+    pub password_hash: String,
+    pub auth_version: i64,
+}
+
+impl UserRecord {
+    /// The public view of this user.
+    pub fn to_user(&self) -> User {
+        User {
+            id: self.id,
+            email: self.email.clone(),
+            name: self.name.clone(),
+            // The CHECK constraint allows only these two; anything else is treated as the lesser role.
+            role: Role::parse(&self.role).unwrap_or(Role::Customer),
+            avatar: self.avatar.clone(),
+        }
+    }
+}
+
+const USER_COLUMNS: &str = "id, email, name, role, avatar, password_hash, auth_version";
+
+/// Why an insert did not happen.
+pub enum InsertUserError {
+    EmailTaken,
+    Database(sqlx::Error),
+}
+
+/// Inserts a user and returns the new id; a taken email (by the unique index, whatever the case
+/// of the letters) is reported as such.
+pub async fn insert_user(db: &Db, user: &NewUser<'_>) -> Result<i64, InsertUserError> {
     let sql = "INSERT INTO users (email, name, role, avatar, password_hash, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (email) DO NOTHING";
-    let done = with_pool!(db.writer(), pool => sqlx::query(sql)
+               VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
+    let inserted = with_pool!(db.writer(), pool => sqlx::query_scalar::<_, i64>(sql)
         .bind(user.email)
         .bind(user.name)
-        .bind(user.role)
+        .bind(user.role.as_str())
         .bind(user.avatar)
         .bind(user.password_hash)
         .bind(user.at)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
-    Ok(done)
+        .fetch_one(pool)
+        .await);
+    inserted.map_err(|error| match error.as_database_error() {
+        Some(db_error) if db_error.is_unique_violation() => InsertUserError::EmailTaken,
+        _ => InsertUserError::Database(error),
+    })
+}
+
+/// Inserts the user unless the email is taken; returns 1 when inserted, 0 otherwise.
+pub async fn insert_user_if_missing(db: &Db, user: &NewUser<'_>) -> sqlx::Result<u64> {
+    match insert_user(db, user).await {
+        Ok(_) => Ok(1),
+        Err(InsertUserError::EmailTaken) => Ok(0),
+        Err(InsertUserError::Database(error)) => Err(error),
+    }
+}
+
+pub async fn select_user_by_email(db: &Db, email: &str) -> sqlx::Result<Option<UserRecord>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(email).fetch_optional(pool).await)
+}
+
+pub async fn select_user_by_id(db: &Db, id: i64) -> sqlx::Result<Option<UserRecord>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+}
+
+/// One page of users, newest first, with the total count.
+pub async fn select_users(db: &Db, limit: i64, offset: i64) -> sqlx::Result<(Vec<UserRecord>, i64)> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id DESC LIMIT $1 OFFSET $2");
+    let rows = with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).bind(offset).fetch_all(pool).await)?;
+    let total =
+        with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?;
+    Ok((rows, total))
+}
+
+pub async fn update_user_profile(db: &Db, id: i64, name: &str, avatar: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
+    let sql = "UPDATE users SET name = $2, avatar = $3, updated_at = $4 WHERE id = $1";
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(name).bind(avatar).bind(at).execute(pool).await.map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+/// Replaces the password hash and bumps the user's auth version, which ends every session and
+/// access token issued before; returns the new version.
+pub async fn update_user_password(db: &Db, id: i64, password_hash: &str, at: DateTime<Utc>) -> sqlx::Result<i64> {
+    let sql = "UPDATE users SET password_hash = $2, auth_version = auth_version + 1, updated_at = $3 \
+               WHERE id = $1 RETURNING auth_version";
+    with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(id).bind(password_hash).bind(at).fetch_one(pool).await)
+}
+
+/// Makes `email` an admin with this password (creating the account if needed); true when created.
+pub async fn upsert_admin(db: &Db, user: &NewUser<'_>) -> sqlx::Result<bool> {
+    match insert_user(db, user).await {
+        Ok(_) => Ok(true),
+        Err(InsertUserError::EmailTaken) => {
+            let sql = "UPDATE users SET role = 'admin', password_hash = $2, auth_version = auth_version + 1, \
+                       updated_at = $3 WHERE email = $1";
+            with_pool!(db.writer(), pool => sqlx::query(sql)
+                .bind(user.email).bind(user.password_hash).bind(user.at).execute(pool).await.map(|done| done.rows_affected()))?;
+            Ok(false)
+        }
+        Err(InsertUserError::Database(error)) => Err(error),
+    }
 }

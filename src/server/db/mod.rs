@@ -7,6 +7,9 @@
 pub mod accounts;
 pub mod catalog;
 mod connect;
+pub mod login_failures;
+pub mod refresh_tokens;
+pub mod secrets;
 pub mod sql_args;
 
 pub use connect::{connect, ConnectError};

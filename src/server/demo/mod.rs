@@ -3,10 +3,10 @@
 mod catalog_data;
 pub mod images;
 
-use crate::model::Money;
+use crate::model::{Money, Role};
 use crate::server::{
     auth::password,
-    config::Config,
+    config::{Config, Mode},
     db::{
         accounts::{self, NewUser},
         catalog::{self, NewCategory, NewProduct},
@@ -21,10 +21,10 @@ use std::path::Path;
 
 /// The seed's demo accounts: (email, password, name, role). Demo data only: no default password
 /// exists outside it.
-const DEMO_USERS: [(&str, &str, &str, &str); 3] = [
-    ("john@mail.com", "changeme", "Jhon", "customer"),
-    ("maria@mail.com", "12345", "Maria", "customer"),
-    ("admin@mail.com", "admin123", "Admin", "admin"),
+const DEMO_USERS: [(&str, &str, &str, Role); 3] = [
+    ("john@mail.com", "changeme", "Jhon", Role::Customer),
+    ("maria@mail.com", "12345", "Maria", Role::Customer),
+    ("admin@mail.com", "admin123", "Admin", Role::Admin),
 ];
 
 /// What one seed run added.
@@ -37,6 +37,11 @@ pub struct SeedReport {
 
 /// Loads the demo data. Running it again adds only what is missing, so it never duplicates rows.
 pub async fn seed(db: &Db, config: &Config) -> anyhow::Result<SeedReport> {
+    // The demo accounts' passwords are printed in the README: never on a real store.
+    anyhow::ensure!(
+        config.server.mode == Mode::Demo,
+        "demo data (with its well-known passwords) is refused in production mode; use `tienda create-admin`"
+    );
     write_images(&config.media.dir.join("demo"))?;
     // Distinct creation times give "newest" a stable order; stepping through the list by a number
     // coprime to its length mixes the categories, so "new arrivals" is not one category's tail.
@@ -83,7 +88,7 @@ async fn seed_users(db: &Db, at: chrono::DateTime<Utc>) -> anyhow::Result<u64> {
 
 /// Two or three images per product, like the upstream seed.
 fn image_count(index: usize) -> usize {
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         2
     } else {
         3

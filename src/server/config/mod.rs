@@ -3,10 +3,13 @@
 //! cargo-leptos reads its build settings from `Cargo.toml`; nothing else reads `Leptos.toml`.
 //! Every problem is reported as one sentence, so start-up can print it and exit.
 
+mod auth;
+
+pub use auth::{AuthConfig, Mode, Secret, Secrets};
 use serde::Deserialize;
 use std::{fmt, net::IpAddr, path::PathBuf};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
@@ -14,11 +17,16 @@ pub struct Config {
     pub cache: CacheConfig,
     pub log: LogConfig,
     pub media: MediaConfig,
+    pub auth: AuthConfig,
+    /// From the environment only (see [`Secrets`]).
+    #[serde(skip)]
+    pub secrets: Secrets,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
+    pub mode: Mode,
     pub host: IpAddr,
     pub port: u16,
     /// The public origin (scheme, host, port), used for canonical URLs, sitemaps and structured data.
@@ -70,18 +78,6 @@ pub struct MediaConfig {
     pub dir: PathBuf,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            cache: CacheConfig::default(),
-            log: LogConfig::default(),
-            media: MediaConfig::default(),
-        }
-    }
-}
-
 impl Default for CacheConfig {
     fn default() -> Self {
         Self { ttl_secs: 30, max_entries: 10_000 }
@@ -103,6 +99,7 @@ impl Default for MediaConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
+            mode: Mode::default(),
             host: [127, 0, 0, 1].into(),
             port: 3000,
             site_url: "http://127.0.0.1:3000".into(),
@@ -156,6 +153,13 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("TIENDA_LOG", "log.filter"),
     ("TIENDA_LOG_FORMAT", "log.format"),
     ("TIENDA_MEDIA_DIR", "media.dir"),
+    ("TIENDA_MODE", "server.mode"),
+    ("TIENDA_SESSION_IDLE_MINS", "auth.session_idle_mins"),
+    ("TIENDA_MAX_FAILED_LOGINS", "auth.max_failed_logins"),
+    ("TIENDA_LOCKOUT_SECS", "auth.lockout_secs"),
+    ("TIENDA_TRUST_FORWARDED_FOR", "auth.trust_forwarded_for"),
+    ("TIENDA_ACCESS_TOKEN_MINS", "auth.access_token_mins"),
+    ("TIENDA_REFRESH_TOKEN_DAYS", "auth.refresh_token_days"),
 ];
 
 impl Config {
@@ -178,8 +182,14 @@ impl Config {
             }
         }
         config.server.site_url = config.server.site_url.trim_end_matches('/').to_owned();
+        config.secrets = Secrets::from_env(&env);
         config.validate()?;
         Ok(config)
+    }
+
+    /// Cookies get the `Secure` flag when the store is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.server.site_url.starts_with("https://")
     }
 
     /// Rules a value's type cannot express, each failing with one sentence.
@@ -193,6 +203,15 @@ impl Config {
         }
         if self.cache.ttl_secs > MAX_CACHE_TTL_SECS {
             return Err(format!("cache.ttl_secs must be at most {MAX_CACHE_TTL_SECS} (one day)."));
+        }
+        let auth = &self.auth;
+        if auth.session_idle_mins == 0 || auth.access_token_mins == 0 || auth.refresh_token_days == 0 {
+            return Err(
+                "auth.session_idle_mins, auth.access_token_mins and auth.refresh_token_days must be at least 1.".into(),
+            );
+        }
+        if auth.max_failed_logins == 0 || auth.max_failed_logins_per_client == 0 {
+            return Err("auth.max_failed_logins and auth.max_failed_logins_per_client must be at least 1.".into());
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.filter) {
             return Err(format!("log.filter {:?} is not a valid filter: {e}.", self.log.filter));
@@ -224,6 +243,19 @@ impl Config {
                 }
             }
             "media.dir" => self.media.dir = value.into(),
+            "server.mode" => {
+                self.server.mode = match value {
+                    "demo" => Mode::Demo,
+                    "production" => Mode::Production,
+                    _ => return Err("expected demo or production".into()),
+                }
+            }
+            "auth.session_idle_mins" => self.auth.session_idle_mins = parse(value)?,
+            "auth.max_failed_logins" => self.auth.max_failed_logins = parse(value)?,
+            "auth.lockout_secs" => self.auth.lockout_secs = parse(value)?,
+            "auth.trust_forwarded_for" => self.auth.trust_forwarded_for = parse(value)?,
+            "auth.access_token_mins" => self.auth.access_token_mins = parse(value)?,
+            "auth.refresh_token_days" => self.auth.refresh_token_days = parse(value)?,
             other => unreachable!("ENV_OVERRIDES names an unknown setting {other}"),
         }
         Ok(())
@@ -231,58 +263,4 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn load(toml: &str, env: &[(&str, &str)]) -> Result<Config, String> {
-        let dir = std::env::temp_dir().join(format!("tienda-config-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{}.toml", toml.len()));
-        std::fs::write(&path, toml).unwrap();
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::load(&path, |k| env.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()))
-    }
-
-    #[test]
-    fn environment_overrides_the_file() {
-        let config =
-            load("[server]\nport = 4000\n", &[("TIENDA_PORT", "5000"), ("DATABASE_URL", "sqlite://x.db")]).unwrap();
-        assert_eq!(config.server.port, 5000);
-        assert_eq!(config.database.url, "sqlite://x.db");
-    }
-
-    #[test]
-    fn malformed_file_is_one_sentence() {
-        let err = load("[server\nport = 1", &[]).unwrap_err();
-        assert!(err.contains("is malformed"), "{err}");
-        assert!(!err.contains('\n'), "{err}");
-        let err = load("[server]\nprot = 1\n", &[]).unwrap_err();
-        assert!(err.contains("unknown field `prot`"), "{err}");
-    }
-
-    #[test]
-    fn bad_environment_value_is_named() {
-        let err = load("", &[("TIENDA_PORT", "eighty")]).unwrap_err();
-        assert!(err.starts_with("TIENDA_PORT=\"eighty\" is invalid"), "{err}");
-    }
-
-    #[test]
-    fn values_their_type_allows_but_the_store_cannot_use_are_refused() {
-        for (var, value, expected) in [
-            ("TIENDA_SITE_URL", "shop.example", "must be an http:// or https:// URL"),
-            ("TIENDA_DB_MAX_CONNECTIONS", "0", "at least 1"),
-            ("TIENDA_CACHE_TTL_SECS", "99999999999", "at most 86400"),
-            ("TIENDA_LOG", "info,[[[", "not a valid filter"),
-        ] {
-            let err = load("", &[(var, value)]).unwrap_err();
-            assert!(err.contains(expected), "{var}={value}: {err}");
-        }
-    }
-
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        let config = DatabaseConfig { url: "postgres://u:secret@h/db".into(), ..Default::default() };
-        assert!(!format!("{config:?}").contains("secret"));
-    }
-}
+mod tests;

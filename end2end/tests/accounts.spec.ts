@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoReload, failOnPageErrors, hasJs, startWatchingForReloads } from './helpers';
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible();
+}
+
+test('a shopper registers, signs out, signs in and changes the password', async ({ page }, testInfo) => {
+  const noErrors = failOnPageErrors(page);
+  const email = `ana-${testInfo.project.name}-${Date.now()}@example.com`;
+  const header = page.getByRole('banner');
+
+  await page.goto('/products?page=2');
+  await header.getByRole('link', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/login\?next=%2Fproducts%3Fpage%3D2$/);
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create your account');
+  await startWatchingForReloads(page, testInfo);
+
+  // A password that is too short is refused next to its field (with JavaScript, in place).
+  await page.getByLabel('Name').fill('Ana Pérez');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByRole('main').getByRole('button', { name: 'Create an account' }).click();
+  const passwordField = page.getByLabel('Password', { exact: true });
+  await expect(page.getByText('Use at least 8 characters.')).toBeVisible();
+  await expect(passwordField).toHaveAttribute('aria-invalid', 'true');
+  await expectNoReload(page, testInfo);
+
+  await page.getByLabel('Name').fill('Ana Pérez');
+  await page.getByLabel('Email').fill(email);
+  await passwordField.fill('correct horse battery');
+  await page.getByRole('main').getByRole('button', { name: 'Create an account' }).click();
+  await expect(page).toHaveURL(/\/products\?page=2$/);
+  await expect(header.getByRole('link', { name: 'Ana Pérez' })).toBeVisible();
+
+  await signOut(page);
+  await header.getByRole('link', { name: 'Sign in' }).click();
+  await signIn(page, email, 'correct horse battery');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
+  await expect(page.getByText(email)).toBeVisible();
+
+  // The current password is checked before a new one is set.
+  await startWatchingForReloads(page, testInfo);
+  await page.getByLabel('Current password').fill('not my password');
+  await page.getByLabel('New password').fill('a brand new secret');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('That is not your current password.')).toBeVisible();
+  await expectNoReload(page, testInfo);
+  await page.getByLabel('Current password').fill('correct horse battery');
+  await page.getByLabel('New password').fill('a brand new secret');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status')).toHaveText(/Your password was changed/);
+
+  await signOut(page);
+  await page.goto('/login');
+  await signIn(page, email, 'correct horse battery');
+  await expect(page.getByRole('alert')).toHaveText(/The email or password is not correct/);
+  await signIn(page, email, 'a brand new secret');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
+  noErrors();
+});
+
+test('the account page asks signed-out visitors to sign in, then returns there', async ({ page }) => {
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/login\?next=%2Faccount$/);
+  await signIn(page, 'maria@mail.com', '12345');
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Maria' })).toBeVisible();
+});

@@ -1,0 +1,207 @@
+//! Texts around every page: header, footer, language switch, error pages.
+
+use crate::error::AppError;
+
+/// The heading and the explanation of an error page.
+pub struct ErrorText {
+    pub title: &'static str,
+    pub message: &'static str,
+}
+
+pub struct CommonTexts {
+    pub skip_to_content: &'static str,
+    pub loading: &'static str,
+    pub main_nav: &'static str,
+    pub search_products: &'static str,
+    pub search_button: &'static str,
+    /// Names the language switch for assistive technology.
+    pub language: &'static str,
+    pub footer_note: &'static str,
+    pub footer_nav: &'static str,
+    pub catalog_link: &'static str,
+    pub sitemap_link: &'static str,
+    pub error_browse_products: &'static str,
+    pub error_home_link: &'static str,
+    pub not_found_title: &'static str,
+    /// Receives what was missing, as `AppError::NotFound` names it: "product", "category", "page".
+    pub not_found_message: fn(&str) -> String,
+    pub bad_request: ErrorText,
+    pub validation: ErrorText,
+    pub unauthorized: ErrorText,
+    pub forbidden: ErrorText,
+    pub conflict: ErrorText,
+    pub rate_limited: ErrorText,
+    /// Follows `rate_limited.message`: given the seconds until the next try is allowed.
+    pub retry_after: fn(u64) -> String,
+    pub bad_credentials: ErrorText,
+    pub internal: ErrorText,
+    pub transport: ErrorText,
+}
+
+impl CommonTexts {
+    /// The heading for a page that shows `err`.
+    pub fn error_title(&self, err: &AppError) -> &'static str {
+        match err {
+            AppError::NotFound(_) => self.not_found_title,
+            other => self.error_text(other).title,
+        }
+    }
+
+    /// What `err` means for the visitor, in a sentence or two; also fits next to a form.
+    /// The details inside an `AppError` are English words for the log, so they are not shown.
+    pub fn error_message(&self, err: &AppError) -> String {
+        match err {
+            AppError::NotFound(what) => (self.not_found_message)(what),
+            AppError::RateLimited { retry_after_secs } => {
+                format!("{} {}", self.rate_limited.message, (self.retry_after)(*retry_after_secs))
+            }
+            other => self.error_text(other).message.to_owned(),
+        }
+    }
+
+    fn error_text(&self, err: &AppError) -> &ErrorText {
+        match err {
+            AppError::BadRequest(_) => &self.bad_request,
+            AppError::Validation(_) => &self.validation,
+            AppError::Unauthorized => &self.unauthorized,
+            AppError::Forbidden => &self.forbidden,
+            AppError::Conflict(_) => &self.conflict,
+            AppError::RateLimited { .. } => &self.rate_limited,
+            AppError::BadCredentials => &self.bad_credentials,
+            AppError::NotFound(_) | AppError::Internal => &self.internal,
+            AppError::Transport(_) => &self.transport,
+        }
+    }
+}
+
+pub(super) static EN: CommonTexts = CommonTexts {
+    skip_to_content: "Skip to content",
+    loading: "Loading…",
+    main_nav: "Main",
+    search_products: "Search products",
+    search_button: "Search",
+    language: "Language",
+    footer_note: "Tienda — a demo store built with Rust, Leptos and axum.",
+    footer_nav: "Footer",
+    catalog_link: "Catalog",
+    sitemap_link: "Sitemap",
+    error_browse_products: "Browse all products",
+    error_home_link: "Go to the home page",
+    not_found_title: "Page not found",
+    not_found_message: |what| {
+        let what = match what {
+            "product" | "category" | "page" => what,
+            _ => "page",
+        };
+        format!("We looked everywhere, but this {what} is not in the store. It may have been removed or renamed.")
+    },
+    bad_request: ErrorText {
+        title: "That request could not be read",
+        message: "Something in the address or the form was not understood. Please check it and try again.",
+    },
+    validation: ErrorText {
+        title: "Please check your entries",
+        message: "Some fields are not valid. Please correct them and try again.",
+    },
+    unauthorized: ErrorText { title: "Please sign in", message: "You need to sign in first to see this." },
+    forbidden: ErrorText { title: "Access denied", message: "Your account is not allowed to do that." },
+    conflict: ErrorText {
+        title: "That clashes with what is stored",
+        message: "This conflicts with data that already exists. Please reload the page and try again.",
+    },
+    rate_limited: ErrorText { title: "Too many attempts", message: "That was a lot of attempts in a short time." },
+    retry_after: |secs| match secs {
+        0..=1 => "Please try again in a moment.".to_owned(),
+        2..=90 => format!("Please try again in {secs} seconds."),
+        _ => format!("Please try again in {} minutes.", secs.div_ceil(60)),
+    },
+    bad_credentials: ErrorText {
+        title: "Sign-in failed",
+        message: "The email or password is not correct. Please check them and try again.",
+    },
+    internal: ErrorText {
+        title: "Something went wrong",
+        message: "Sorry, something went wrong on our side. Please try again in a moment.",
+    },
+    transport: ErrorText {
+        title: "Connection problem",
+        message: "We could not reach the store. Please check your connection and try again.",
+    },
+};
+
+pub(super) static ES: CommonTexts = CommonTexts {
+    skip_to_content: "Saltar al contenido",
+    loading: "Cargando…",
+    main_nav: "Principal",
+    search_products: "Buscar productos",
+    search_button: "Buscar",
+    language: "Idioma",
+    footer_note: "Tienda: una tienda de demostración hecha con Rust, Leptos y axum.",
+    footer_nav: "Pie de página",
+    catalog_link: "Catálogo",
+    sitemap_link: "Mapa del sitio",
+    error_browse_products: "Ver todos los productos",
+    error_home_link: "Ir a la página de inicio",
+    not_found_title: "Página no encontrada",
+    // Spanish nouns have gender: the article and the pronoun follow the noun.
+    not_found_message: |what| {
+        let (this, it) = match what {
+            "product" => ("este producto", "lo"),
+            "category" => ("esta categoría", "la"),
+            _ => ("esta página", "la"),
+        };
+        format!(
+            "Buscamos por todas partes, pero {this} no está en la tienda. \
+             Puede que {it} hayamos quitado o cambiado de nombre."
+        )
+    },
+    bad_request: ErrorText {
+        title: "No pudimos entender la solicitud",
+        message: "Algo en la dirección o en el formulario no es válido. Revísalo e inténtalo de nuevo.",
+    },
+    validation: ErrorText {
+        title: "Revisa los datos ingresados",
+        message: "Algunos campos no son válidos. Corrígelos e inténtalo de nuevo.",
+    },
+    unauthorized: ErrorText { title: "Inicia sesión", message: "Primero necesitas iniciar sesión para ver esto." },
+    forbidden: ErrorText { title: "Acceso denegado", message: "Tu cuenta no tiene permiso para hacer eso." },
+    conflict: ErrorText {
+        title: "Hay un conflicto con los datos guardados",
+        message: "Esto choca con datos que ya existen. Recarga la página e inténtalo de nuevo.",
+    },
+    rate_limited: ErrorText { title: "Demasiados intentos", message: "Hiciste muchos intentos en poco tiempo." },
+    retry_after: |secs| match secs {
+        0..=1 => "Inténtalo de nuevo en un momento.".to_owned(),
+        2..=90 => format!("Inténtalo de nuevo en {secs} segundos."),
+        _ => format!("Inténtalo de nuevo en {} minutos.", secs.div_ceil(60)),
+    },
+    bad_credentials: ErrorText {
+        title: "No pudimos iniciar sesión",
+        message: "El correo o la contraseña no son correctos. Revísalos e inténtalo de nuevo.",
+    },
+    internal: ErrorText {
+        title: "Algo salió mal",
+        message: "Lo sentimos, algo falló de nuestro lado. Inténtalo de nuevo en un momento.",
+    },
+    transport: ErrorText {
+        title: "Problema de conexión",
+        message: "No pudimos comunicarnos con la tienda. Revisa tu conexión e inténtalo de nuevo.",
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_explained_in_the_visitors_words() {
+        let missing = AppError::not_found("product");
+        assert_eq!(ES.error_title(&missing), "Página no encontrada");
+        assert!(ES.error_message(&missing).contains("este producto"));
+        assert!(EN.error_message(&AppError::not_found("secret internals")).contains("this page"));
+        let wait = AppError::RateLimited { retry_after_secs: 300 };
+        assert!(EN.error_message(&wait).ends_with("in 5 minutes."));
+        assert!(ES.error_message(&wait).ends_with("en 5 minutos."));
+        assert_eq!(ES.error_message(&AppError::Conflict("email taken".into())), ES.conflict.message);
+    }
+}

@@ -1,0 +1,172 @@
+//! Accounts as the pages and the API see them, and the rules their fields follow.
+//!
+//! The rules live here, on both sides, so a form can be checked in the browser too; the server
+//! always checks again.
+
+use crate::error::{FieldError, FieldIssue};
+use serde::{Deserialize, Serialize};
+
+pub const NAME_MAX: usize = 80;
+pub const EMAIL_MAX: usize = 254;
+/// NIST SP 800-63B's minimum for passwords people choose.
+pub const PASSWORD_MIN: usize = 8;
+/// Long enough for any passphrase or manager; short enough that hashing it stays cheap.
+pub const PASSWORD_MAX: usize = 128;
+pub const AVATAR_MAX: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Customer,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "customer" => Some(Self::Customer),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A signed-in person as pages show them. Deliberately without the password hash: this type
+/// crosses the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub avatar: String,
+}
+
+impl User {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// The canonical form of an email (trimmed, lower case), or `None` when it cannot be one.
+pub fn normalize_email(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let well_formed = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    (well_formed && email.len() <= EMAIL_MAX).then_some(email)
+}
+
+/// Checks a person's name; returns it trimmed.
+pub fn check_name(raw: &str, errors: &mut Vec<FieldError>) -> String {
+    let name = raw.trim();
+    if name.is_empty() {
+        errors.push(FieldError::new("name", FieldIssue::Required));
+    } else if name.chars().count() > NAME_MAX {
+        errors.push(FieldError::new("name", FieldIssue::TooLong { max: NAME_MAX }));
+    } else if name.chars().any(char::is_control) {
+        errors.push(FieldError::new("name", FieldIssue::Required));
+    }
+    name.to_owned()
+}
+
+/// Checks an email; returns its canonical form.
+pub fn check_email(raw: &str, errors: &mut Vec<FieldError>) -> String {
+    if raw.trim().is_empty() {
+        errors.push(FieldError::new("email", FieldIssue::Required));
+        return String::new();
+    }
+    normalize_email(raw).unwrap_or_else(|| {
+        errors.push(FieldError::new("email", FieldIssue::InvalidEmail));
+        String::new()
+    })
+}
+
+/// Checks a new password (existing ones are only ever compared, whatever their length).
+pub fn check_new_password(field: &str, password: &str, errors: &mut Vec<FieldError>) {
+    let length = password.chars().count();
+    if length == 0 {
+        errors.push(FieldError::new(field, FieldIssue::Required));
+    } else if length < PASSWORD_MIN {
+        errors.push(FieldError::new(field, FieldIssue::TooShort { min: PASSWORD_MIN }));
+    } else if length > PASSWORD_MAX {
+        errors.push(FieldError::new(field, FieldIssue::TooLong { max: PASSWORD_MAX }));
+    }
+}
+
+/// Checks an optional avatar: empty, an http(s) URL, or a path to one of our own images.
+pub fn check_avatar(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let avatar = raw.trim();
+    if avatar.is_empty() {
+        return None;
+    }
+    let looks_like_url = ["https://", "http://", "/media/"].iter().any(|p| avatar.starts_with(p))
+        && !avatar.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<');
+    if avatar.len() > AVATAR_MAX {
+        errors.push(FieldError::new("avatar", FieldIssue::TooLong { max: AVATAR_MAX }));
+    } else if !looks_like_url {
+        errors.push(FieldError::new("avatar", FieldIssue::InvalidUrl));
+    }
+    Some(avatar.to_owned())
+}
+
+/// Where to send a person after signing in: only a path on this site, never another origin.
+pub fn safe_return_path(raw: Option<&str>) -> String {
+    match raw.map(str::trim) {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.chars().any(|c| c.is_control() || c == '\\')
+                && !path.starts_with("/login")
+                && !path.starts_with("/register") =>
+        {
+            path.to_owned()
+        }
+        _ => "/account".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(normalize_email("  John@Mail.COM "), Some("john@mail.com".into()));
+        for bad in ["", "john", "john@", "@mail.com", "john@mail", "jo hn@mail.com", "a@b@c.com", "john@.com"] {
+            assert_eq!(normalize_email(bad), None, "{bad}");
+        }
+        assert_eq!(normalize_email(&format!("{}@mail.com", "a".repeat(250))), None);
+    }
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(safe_return_path(Some("/products?page=2")), "/products?page=2");
+        for hostile in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/login"] {
+            assert_eq!(safe_return_path(Some(hostile)), "/account", "{hostile}");
+        }
+        assert_eq!(safe_return_path(None), "/account");
+    }
+
+    #[test]
+    fn new_passwords_have_bounds() {
+        let mut errors = Vec::new();
+        check_new_password("password", "short", &mut errors);
+        check_new_password("password", &"x".repeat(PASSWORD_MAX + 1), &mut errors);
+        check_new_password("password", "long enough", &mut errors);
+        let issues: Vec<_> = errors.iter().map(|e| e.issue).collect();
+        assert_eq!(issues, [FieldIssue::TooShort { min: PASSWORD_MIN }, FieldIssue::TooLong { max: PASSWORD_MAX }]);
+    }
+}

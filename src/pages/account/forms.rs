@@ -1,0 +1,113 @@
+//! Pieces every account form uses: fields with their messages, the form-level alert, the error a
+//! form post left in the URL.
+
+use crate::error::{AppError, FieldIssue};
+use crate::i18n::use_texts;
+use leptos::prelude::*;
+use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
+
+/// The error a plain form post to server function `S` left in the URL it was redirected to.
+pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let encoded = query.get("__err").filter(|_| query.get("__path").as_deref() == Some(S::PATH))?;
+    Some(ServerFnUrlError::<AppError>::decode_err(&encoded))
+}
+
+/// A same-site path from the `next` query parameter, if any.
+pub fn next_from_url() -> Option<String> {
+    leptos_router::hooks::use_query_map().get_untracked().get("next")
+}
+
+/// The error to show: the latest call's, or before any call, the one the page was loaded with.
+pub fn latest_error<T>(
+    value: Signal<Option<Result<T, AppError>>>,
+    initial: Option<AppError>,
+) -> Signal<Option<AppError>>
+where
+    T: Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value.with(|latest| match latest {
+            Some(Err(error)) => Some(error.clone()),
+            Some(Ok(_)) => None,
+            None => initial.clone(),
+        })
+    })
+}
+
+/// The issue of one field in `error`.
+pub fn issue_of(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<FieldIssue>> {
+    Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_issue(field))))
+}
+
+/// A labelled input with its hint and its error, tied together for screen readers.
+#[component]
+pub fn FormField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = true)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+    issue: Signal<Option<FieldIssue>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let describedby = {
+        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
+        move || {
+            let ids: Vec<&str> = [has_hint.then_some(hint_id.as_str()), issue.get().map(|_| error_id.as_str())]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let issue_text = use_texts().account.issue;
+    view! {
+        <div class="field" class:field-invalid=move || issue.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                required=required
+                maxlength=maxlength
+                aria-invalid=move || issue.get().map(|_| "true")
+                aria-describedby=describedby
+            />
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
+            {move || issue.get().map(|issue| view! { <p class="field-error" id=error_id.clone()>{issue_text(issue)}</p> })}
+        </div>
+    }
+}
+
+/// What went wrong with the form as a whole (wrong credentials, too many attempts, ...). Field
+/// problems are shown at their fields instead.
+#[component]
+pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    let common = use_texts().common;
+    let message =
+        move || error.get().filter(|e| !matches!(e, AppError::Validation(_))).map(|e| common.error_message(&e));
+    view! {
+        <div class="form-alert-slot" role="alert">
+            {move || message().map(|text| view! { <p class="form-alert">{text}</p> })}
+        </div>
+    }
+}
+
+/// The submit button, disabled while the form's call is under way.
+#[component]
+pub fn SubmitButton(label: &'static str, pending: Memo<bool>) -> impl IntoView {
+    let working = use_texts().account.working;
+    view! {
+        <button type="submit" class="button" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+            {move || if pending.get() { working } else { label }}
+        </button>
+    }
+}

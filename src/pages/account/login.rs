@@ -1,0 +1,57 @@
+//! `/login`.
+
+use super::forms::{error_from_url, issue_of, latest_error, next_from_url, FormAlert, FormField, SubmitButton};
+use crate::components::PageMeta;
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang};
+use crate::server_fns::accounts::Login;
+use leptos::prelude::*;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts().account;
+    let next = next_from_url().unwrap_or_default();
+    let initial_error = error_from_url::<Login>();
+    let register_href = format!("/register{}", next_query(&next));
+    view! {
+        <PageMeta title=t.sign_in_title description=t.sign_in_description canonical_path="/login" noindex=true />
+        <section class="container narrow account-page">
+            <h1>{t.sign_in_title}</h1>
+            <LoginForm lang next initial_error />
+            <p class="form-switch">{t.no_account}" "<a href=register_href>{t.register}</a></p>
+        </section>
+    }
+}
+
+#[island]
+fn LoginForm(lang: Lang, next: String, initial_error: Option<AppError>) -> impl IntoView {
+    provide_context(lang);
+    let t = lang.texts().account;
+    let action = ServerAction::<Login>::new();
+    let error = latest_error(Signal::derive(move || action.value().get()), initial_error);
+    view! {
+        <ActionForm action attr:class="stack-form" attr:novalidate=true>
+            <FormAlert error />
+            <FormField name="email" label=t.email kind="email" autocomplete="username" issue=issue_of(error, "email") />
+            <FormField
+                name="password"
+                label=t.password
+                kind="password"
+                autocomplete="current-password"
+                issue=issue_of(error, "password")
+            />
+            <input type="hidden" name="next" value=next />
+            <SubmitButton label=t.sign_in pending=action.pending() />
+        </ActionForm>
+    }
+}
+
+/// `?next=…` to carry the return path from one account page to another.
+pub(super) fn next_query(next: &str) -> String {
+    if next.is_empty() {
+        String::new()
+    } else {
+        format!("?next={}", crate::model::product_query::percent_encode(next))
+    }
+}

@@ -1,0 +1,16 @@
+//! Accounts: `/login`, `/register`, `/account`, and the header's account menu.
+//!
+//! Each form is an island around an `ActionForm`: with JavaScript it calls its server function
+//! and shows errors in place; without, the browser posts it and the page, redirected back, shows
+//! the same errors from the URL.
+
+mod forms;
+mod login;
+mod menu;
+mod overview;
+mod register;
+
+pub use login::LoginPage;
+pub use menu::AccountMenu;
+pub use overview::AccountPage;
+pub use register::RegisterPage;

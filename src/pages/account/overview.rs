@@ -1,0 +1,137 @@
+//! `/account`: who you are, your profile and your password. Signed-out visitors are sent to sign in.
+
+use super::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
+use crate::components::{ErrorView, PageMeta};
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang};
+use crate::model::account::{AVATAR_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN};
+use crate::model::{Role, User};
+use crate::server_fns::accounts::{current_user, ChangePassword, Logout, UpdateProfile};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// What a no-JavaScript form post just saved, as `?saved=` says after its redirect.
+const SAVED_PROFILE: &str = "profile";
+const SAVED_PASSWORD: &str = "password";
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => view! { <AccountView user /> }.into_any(),
+                    Ok(None) => {
+                        redirect_to_login();
+                        ().into_any()
+                    }
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountView(user: User) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts().account;
+    let saved = leptos_router::hooks::use_query_map().get_untracked().get("saved");
+    let notice = match saved.as_deref() {
+        Some(SAVED_PROFILE) => Some(t.profile_saved),
+        Some(SAVED_PASSWORD) => Some(t.password_changed),
+        _ => None,
+    };
+    let profile_error = error_from_url::<UpdateProfile>();
+    let password_error = error_from_url::<ChangePassword>();
+    let role = match user.role {
+        Role::Admin => t.role_admin,
+        Role::Customer => t.role_customer,
+    };
+    view! {
+        <PageMeta title=t.account_title description=t.account_description canonical_path="/account" noindex=true />
+        <section class="container narrow account-page">
+            <h1>{t.account_title}</h1>
+            {notice.map(|text| view! { <p class="form-notice" role="status">{text}</p> })}
+            <dl class="account-facts">
+                <dt>{t.email}</dt><dd>{user.email.clone()}</dd>
+                <dt>{t.role}</dt><dd>{role}</dd>
+            </dl>
+            <h2>{t.profile_heading}</h2>
+            <ProfileForm lang name=user.name.clone() avatar=user.avatar.clone() initial_error=profile_error />
+            <h2>{t.password_heading}</h2>
+            <PasswordForm lang initial_error=password_error />
+            <form method="post" action=Logout::url() class="sign-out-form">
+                <button type="submit" class="button button-secondary">{t.sign_out}</button>
+            </form>
+        </section>
+    }
+}
+
+#[island]
+fn ProfileForm(lang: Lang, name: String, avatar: String, initial_error: Option<AppError>) -> impl IntoView {
+    provide_context(lang);
+    let t = lang.texts().account;
+    let action = ServerAction::<UpdateProfile>::new();
+    let error = latest_error(Signal::derive(move || action.value().get()), initial_error);
+    view! {
+        <ActionForm action attr:class="stack-form" attr:novalidate=true>
+            <FormAlert error />
+            <FormField name="name" label=t.name autocomplete="name" value=name maxlength=NAME_MAX issue=issue_of(error, "name") />
+            <FormField
+                name="avatar"
+                label=t.avatar
+                kind="url"
+                autocomplete="photo"
+                hint=t.avatar_hint
+                value=avatar
+                required=false
+                maxlength=AVATAR_MAX
+                issue=issue_of(error, "avatar")
+            />
+            <SubmitButton label=t.save_profile pending=action.pending() />
+        </ActionForm>
+    }
+}
+
+#[island]
+fn PasswordForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
+    provide_context(lang);
+    let t = lang.texts().account;
+    let action = ServerAction::<ChangePassword>::new();
+    let error = latest_error(Signal::derive(move || action.value().get()), initial_error);
+    view! {
+        <ActionForm action attr:class="stack-form" attr:novalidate=true>
+            <FormAlert error />
+            <FormField
+                name="current_password"
+                label=t.current_password
+                kind="password"
+                autocomplete="current-password"
+                issue=issue_of(error, "current_password")
+            />
+            <FormField
+                name="new_password"
+                label=t.new_password
+                kind="password"
+                autocomplete="new-password"
+                hint=(t.password_hint)(PASSWORD_MIN)
+                maxlength=PASSWORD_MAX
+                issue=issue_of(error, "new_password")
+            />
+            <SubmitButton label=t.change_password pending=action.pending() />
+        </ActionForm>
+    }
+}
+
+/// Sends a signed-out visitor to `/login`, to come back here afterwards.
+fn redirect_to_login() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header, HeaderValue, StatusCode};
+        response.set_status(StatusCode::SEE_OTHER);
+        response.insert_header(header::LOCATION, HeaderValue::from_static("/login?next=%2Faccount"));
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}

@@ -1,0 +1,70 @@
+//! `/register`.
+
+use super::forms::{error_from_url, issue_of, latest_error, next_from_url, FormAlert, FormField, SubmitButton};
+use super::login::next_query;
+use crate::components::PageMeta;
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang};
+use crate::model::account::{AVATAR_MAX, EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN};
+use crate::server_fns::accounts::Register;
+use leptos::prelude::*;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts().account;
+    let next = next_from_url().unwrap_or_default();
+    let initial_error = error_from_url::<Register>();
+    let login_href = format!("/login{}", next_query(&next));
+    view! {
+        <PageMeta title=t.register_title description=t.register_description canonical_path="/register" noindex=true />
+        <section class="container narrow account-page">
+            <h1>{t.register_title}</h1>
+            <RegisterForm lang next initial_error />
+            <p class="form-switch">{t.have_account}" "<a href=login_href>{t.sign_in}</a></p>
+        </section>
+    }
+}
+
+#[island]
+fn RegisterForm(lang: Lang, next: String, initial_error: Option<AppError>) -> impl IntoView {
+    provide_context(lang);
+    let t = lang.texts().account;
+    let action = ServerAction::<Register>::new();
+    let error = latest_error(Signal::derive(move || action.value().get()), initial_error);
+    view! {
+        <ActionForm action attr:class="stack-form" attr:novalidate=true>
+            <FormAlert error />
+            <FormField name="name" label=t.name autocomplete="name" maxlength=NAME_MAX issue=issue_of(error, "name") />
+            <FormField
+                name="email"
+                label=t.email
+                kind="email"
+                autocomplete="email"
+                maxlength=EMAIL_MAX
+                issue=issue_of(error, "email")
+            />
+            <FormField
+                name="password"
+                label=t.password
+                kind="password"
+                autocomplete="new-password"
+                hint=(t.password_hint)(PASSWORD_MIN)
+                maxlength=PASSWORD_MAX
+                issue=issue_of(error, "password")
+            />
+            <FormField
+                name="avatar"
+                label=t.avatar
+                kind="url"
+                autocomplete="photo"
+                hint=t.avatar_hint
+                required=false
+                maxlength=AVATAR_MAX
+                issue=issue_of(error, "avatar")
+            />
+            <input type="hidden" name="next" value=next />
+            <SubmitButton label=t.register pending=action.pending() />
+        </ActionForm>
+    }
+}

@@ -1,0 +1,170 @@
+//! Cookie sessions stored in the active database, and what Tienda keeps in them.
+//!
+//! A session holds only who signed in and under which auth version; everything else about the
+//! user is read fresh, so a password change (which bumps the version) ends every other session at
+//! once, on every node.
+
+use crate::server::{config::Config, db::Db};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tower_sessions::{
+    cookie::{time, SameSite},
+    session::{Id, Record},
+    session_store::{self, ExpiredDeletion, SessionStore},
+    Expiry, Session, SessionManagerLayer,
+};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+type SessionResult<T> = Result<T, tower_sessions::session::Error>;
+
+pub const SESSION_COOKIE: &str = "tienda_session";
+const SIGNED_IN_KEY: &str = "signed_in";
+/// How often a visit pushes the session's expiry forward (each push is a database write).
+const RENEW_EVERY_SECS: i64 = 60;
+/// How often expired session rows are deleted.
+const EXPIRED_SWEEP: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// What the session remembers about a signed-in visitor.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user_id: i64,
+    pub auth_version: i64,
+    /// Unix seconds of the last expiry renewal.
+    renewed_at: i64,
+}
+
+/// The session store of the active database. On SQLite, loads use the read pool and writes the
+/// single writer, like every other query.
+#[derive(Debug, Clone)]
+pub enum DbSessionStore {
+    Sqlite { read: SqliteStore, write: SqliteStore },
+    Postgres(PostgresStore),
+}
+
+impl DbSessionStore {
+    /// The store for `db`, with its table created if missing.
+    pub async fn open(db: &Db) -> sqlx::Result<Self> {
+        let store = match db {
+            Db::Sqlite { read, write } => {
+                Self::Sqlite { read: SqliteStore::new(read.clone()), write: SqliteStore::new(write.clone()) }
+            }
+            Db::Postgres(pool) => Self::Postgres(PostgresStore::new(pool.clone())),
+        };
+        match &store {
+            Self::Sqlite { write, .. } => write.migrate().await?,
+            Self::Postgres(pg) => pg.migrate().await?,
+        }
+        Ok(store)
+    }
+
+    /// Deletes expired sessions now and then, for as long as the server runs.
+    pub fn spawn_expired_deletion(&self) -> tokio::task::JoinHandle<()> {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(EXPIRED_SWEEP);
+            loop {
+                tick.tick().await;
+                if let Err(error) = store.delete_expired().await {
+                    tracing::warn!(%error, "cannot delete expired sessions");
+                }
+            }
+        })
+    }
+
+    fn writer(&self) -> &dyn SessionStore {
+        match self {
+            Self::Sqlite { write, .. } => write,
+            Self::Postgres(pg) => pg,
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        self.writer().create(record).await
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.writer().save(record).await
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Sqlite { read, .. } => read.load(id).await,
+            Self::Postgres(pg) => pg.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.writer().delete(id).await
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite { write, .. } => write.delete_expired().await,
+            Self::Postgres(pg) => pg.delete_expired().await,
+        }
+    }
+}
+
+/// The session middleware: HttpOnly, SameSite=Lax (so a link from another site still arrives
+/// signed in, while cross-site POSTs do not carry the cookie), Secure over HTTPS, and an expiry
+/// that slides with each visit.
+pub fn layer(store: DbSessionStore, config: &Config) -> SessionManagerLayer<DbSessionStore> {
+    let idle = time::Duration::minutes(config.auth.session_idle_mins.try_into().unwrap_or(i64::MAX));
+    SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+}
+
+/// Records a sign-in under a fresh session id, so an id planted before sign-in (fixation) is useless.
+pub async fn sign_in(session: &Session, user_id: i64, auth_version: i64) -> SessionResult<()> {
+    session.cycle_id().await?;
+    let signed_in = SignedIn { user_id, auth_version, renewed_at: now() };
+    session.insert(SIGNED_IN_KEY, signed_in).await
+}
+
+/// Forgets the visitor: the row is deleted, so a copy of the old cookie no longer works.
+pub async fn sign_out(session: &Session) -> SessionResult<()> {
+    session.flush().await
+}
+
+/// Who the session says is signed in; pushes the expiry forward at most once a minute.
+pub async fn signed_in(session: &Session) -> SessionResult<Option<SignedIn>> {
+    let Some(mut signed_in) = session.get::<SignedIn>(SIGNED_IN_KEY).await? else {
+        return Ok(None);
+    };
+    if now() - signed_in.renewed_at >= RENEW_EVERY_SECS {
+        signed_in.renewed_at = now();
+        // Marking the session modified makes the middleware save it with a new expiry.
+        session.insert(SIGNED_IN_KEY, signed_in).await?;
+    }
+    Ok(Some(signed_in))
+}
+
+/// Keeps the current session valid after its user's auth version changed (their own password change).
+pub async fn update_auth_version(session: &Session, user_id: i64, auth_version: i64) -> SessionResult<()> {
+    session.cycle_id().await?;
+    let signed_in = SignedIn { user_id, auth_version, renewed_at: now() };
+    session.insert(SIGNED_IN_KEY, signed_in).await
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A session that cannot be read or written is our failure, never the visitor's.
+impl From<tower_sessions::session::Error> for crate::error::AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        tracing::error!(%error, "session store error");
+        crate::error::AppError::Internal
+    }
+}

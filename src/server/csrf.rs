@@ -1,0 +1,70 @@
+//! Cross-site request forgery: a page on another site must not make a visitor's browser change
+//! anything here with the visitor's cookies.
+//!
+//! Server functions do no such check themselves, so this middleware refuses every state-changing
+//! request (anything but GET, HEAD, OPTIONS) that a browser says comes from elsewhere:
+//! `Sec-Fetch-Site` other than `same-origin` (or `none`, a person typing), or else an `Origin` that
+//! is neither the configured site nor the host the request was sent to. Requests with neither
+//! header come from programs, not browsers, and carry no one else's cookies.
+
+use super::state::AppState;
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderMap, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+pub async fn same_origin_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || is_same_origin(request.headers(), &state.config.server.site_url) {
+        return next.run(request).await;
+    }
+    tracing::warn!(
+        origin = ?request.headers().get(header::ORIGIN),
+        fetch_site = ?request.headers().get("sec-fetch-site"),
+        "cross-site request refused"
+    );
+    (StatusCode::FORBIDDEN, axum::Json(crate::error::AppError::Forbidden)).into_response()
+}
+
+fn is_same_origin(headers: &HeaderMap, site_url: &str) -> bool {
+    let text = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match text(header::ORIGIN.as_str()) {
+        None => true,
+        Some(origin) => {
+            origin == site_url || host_of(origin).is_some_and(|host| Some(host) == text(header::HOST.as_str()))
+        }
+    }
+}
+
+/// `https://shop.example:8443` → `shop.example:8443`.
+fn host_of(origin: &str) -> Option<&str> {
+    origin.split_once("://").map(|(_, host)| host).filter(|host| !host.is_empty() && !host.contains('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (header::HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn browsers_from_elsewhere_are_refused() {
+        let site = "https://shop.example";
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), site));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site"), ("origin", site)]), site));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")]), site));
+        assert!(is_same_origin(&headers(&[("origin", "https://shop.example")]), site));
+        assert!(is_same_origin(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), site));
+        assert!(!is_same_origin(&headers(&[("origin", "https://evil.example"), ("host", "shop.example")]), site));
+        assert!(!is_same_origin(&headers(&[("origin", "null")]), site));
+        assert!(is_same_origin(&headers(&[]), site), "programs send neither header");
+    }
+}

@@ -1,0 +1,169 @@
+//! Accounts: registering, signing in, changing a profile or password. Every rule about accounts
+//! lives here, for the pages' server functions and the REST API alike.
+
+use crate::error::{AppError, FieldError, FieldIssue};
+use crate::model::account::{check_avatar, check_email, check_name, check_new_password, normalize_email, PASSWORD_MAX};
+use crate::model::{Role, User};
+use crate::server::{
+    auth::{jwt::TokenService, password, throttle},
+    db::{
+        accounts::{self as db, InsertUserError, NewUser, UserRecord},
+        Db,
+    },
+    state::AppState,
+};
+use tokio::sync::OnceCell;
+
+/// What a person types to register.
+pub struct Registration {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub avatar: Option<String>,
+}
+
+/// Creates a customer account. Field problems come back together, as `Validation`.
+pub async fn register(state: &AppState, form: Registration) -> Result<UserRecord, AppError> {
+    let mut errors = Vec::new();
+    let name = check_name(&form.name, &mut errors);
+    let email = check_email(&form.email, &mut errors);
+    check_new_password("password", &form.password, &mut errors);
+    let avatar = form.avatar.as_deref().and_then(|a| check_avatar(a, &mut errors)).unwrap_or_default();
+    AppError::check(errors)?;
+
+    let password_hash = password::hash(form.password).await.map_err(internal)?;
+    let at = chrono::Utc::now();
+    let user = NewUser {
+        email: &email,
+        name: &name,
+        role: Role::Customer,
+        avatar: &avatar,
+        password_hash: &password_hash,
+        at,
+    };
+    let id = match db::insert_user(&state.db, &user).await {
+        Ok(id) => id,
+        Err(InsertUserError::EmailTaken) => {
+            return Err(AppError::Validation(vec![FieldError::new("email", FieldIssue::EmailTaken)]))
+        }
+        Err(InsertUserError::Database(error)) => return Err(error.into()),
+    };
+    tracing::info!(user_id = id, "account registered");
+    find_user(state, id).await?.ok_or(AppError::Internal)
+}
+
+/// Checks an email and password, within the sign-in throttle. Whether the email exists is never
+/// revealed: an unknown email costs the same hash check and gets the same answer.
+pub async fn authenticate(
+    state: &AppState,
+    email: &str,
+    password: String,
+    client: &str,
+) -> Result<UserRecord, AppError> {
+    let email = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
+    let keys = throttle::AttemptKeys::new(&email, client);
+    throttle::check(&state.db, &keys).await?;
+    let user = db::select_user_by_email(&state.db, &email).await?;
+    let stored_hash = match &user {
+        Some(user) => user.password_hash.clone(),
+        None => unknown_user_hash().await?,
+    };
+    let matches = password.chars().count() <= PASSWORD_MAX && password::verify(password, stored_hash).await;
+    match user {
+        Some(user) if matches => {
+            throttle::record_success(&state.db, &keys).await?;
+            tracing::info!(user_id = user.id, "signed in");
+            Ok(user)
+        }
+        _ => {
+            throttle::record_failure(&state.db, &state.config.auth, &keys).await?;
+            Err(AppError::BadCredentials)
+        }
+    }
+}
+
+/// The user a session or token names, if they still exist and `auth_version` is still theirs.
+pub async fn resolve(state: &AppState, user_id: i64, auth_version: i64) -> Result<Option<User>, AppError> {
+    let user = db::select_user_by_id(&state.db, user_id).await?;
+    Ok(user.filter(|u| u.auth_version == auth_version).map(|u| u.to_user()))
+}
+
+pub async fn find_user(state: &AppState, id: i64) -> Result<Option<UserRecord>, AppError> {
+    Ok(db::select_user_by_id(&state.db, id).await?)
+}
+
+/// Changes a user's name and avatar.
+pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: &str) -> Result<User, AppError> {
+    let mut errors = Vec::new();
+    let name = check_name(name, &mut errors);
+    let avatar = check_avatar(avatar, &mut errors).unwrap_or_default();
+    AppError::check(errors)?;
+    db::update_user_profile(&state.db, user_id, &name, &avatar, chrono::Utc::now()).await?;
+    let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
+    Ok(user.to_user())
+}
+
+/// Changes a password after checking the current one; ends every other session and every API
+/// token of the user. Returns the new auth version, for the session that made the change.
+pub async fn change_password(state: &AppState, user_id: i64, current: String, new: String) -> Result<i64, AppError> {
+    let mut errors = Vec::new();
+    check_new_password("new_password", &new, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
+    if current.chars().count() > PASSWORD_MAX || !password::verify(current.clone(), user.password_hash.clone()).await {
+        return Err(AppError::Validation(vec![FieldError::new("current_password", FieldIssue::WrongPassword)]));
+    }
+    if current == new {
+        return Err(AppError::Validation(vec![FieldError::new("new_password", FieldIssue::PasswordUnchanged)]));
+    }
+    let new_hash = password::hash(new).await.map_err(internal)?;
+    let version = db::update_user_password(&state.db, user_id, &new_hash, chrono::Utc::now()).await?;
+    TokenService::revoke_all(&state.db, user_id).await?;
+    tracing::info!(user_id, "password changed; other sessions and tokens ended");
+    Ok(version)
+}
+
+/// Creates an admin, or promotes an existing account and resets its password (ending its
+/// sessions and tokens); true when created. For `tienda create-admin` on a real store.
+pub async fn make_admin(db: &Db, email: &str, name: &str, password: String) -> Result<bool, AppError> {
+    let mut errors = Vec::new();
+    let name = check_name(name, &mut errors);
+    let email = check_email(email, &mut errors);
+    check_new_password("password", &password, &mut errors);
+    AppError::check(errors)?;
+    let password_hash = password::hash(password).await.map_err(internal)?;
+    let admin = NewUser {
+        email: &email,
+        name: &name,
+        role: Role::Admin,
+        avatar: "",
+        password_hash: &password_hash,
+        at: chrono::Utc::now(),
+    };
+    let created = db::upsert_admin(db, &admin).await?;
+    if !created {
+        let user = db::select_user_by_email(db, &email).await?.ok_or(AppError::Internal)?;
+        TokenService::revoke_all(db, user.id).await?;
+    }
+    Ok(created)
+}
+
+/// One page of users, for admins.
+pub async fn list_users(state: &AppState, page: u32, per_page: u32) -> Result<(Vec<User>, i64), AppError> {
+    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
+    let (rows, total) = db::select_users(&state.db, i64::from(per_page), offset).await?;
+    Ok((rows.iter().map(UserRecord::to_user).collect(), total))
+}
+
+/// A hash to check unknown emails against, so they take as long as known ones.
+async fn unknown_user_hash() -> Result<String, AppError> {
+    static HASH: OnceCell<String> = OnceCell::const_new();
+    HASH.get_or_try_init(|| password::hash("no account has this password".into())).await.cloned().map_err(internal)
+}
+
+fn internal(error: anyhow::Error) -> AppError {
+    tracing::error!(%error, "account operation failed");
+    AppError::Internal
+}

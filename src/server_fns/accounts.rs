@@ -1,0 +1,98 @@
+//! Accounts: sign-in, registration, sign-out, the account page's changes, and the admin's user list.
+//!
+//! Every change redirects on success (sign-in to `next`, a same-site path; account changes back to
+//! the account page with a `saved` note): a plain form post gets a 302, a call from the page gets
+//! the redirect header and the browser navigates, so the server-rendered page shows the new state
+//! either way.
+
+use crate::error::AppError;
+use crate::model::User;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::server::{
+    auth::{guard, session},
+    services::accounts as service,
+};
+
+#[server(prefix = "/rpc", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<User, AppError> {
+    let state = super::app_state()?;
+    let client = guard::client_address(&state).await;
+    let user = service::authenticate(&state, &email, password, &client).await?;
+    session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
+    leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
+    Ok(user.to_user())
+}
+
+#[server(prefix = "/rpc", endpoint = "register")]
+pub async fn register(
+    name: String,
+    email: String,
+    password: String,
+    avatar: Option<String>,
+    next: Option<String>,
+) -> Result<User, AppError> {
+    let state = super::app_state()?;
+    let form = service::Registration { name, email, password, avatar };
+    let user = service::register(&state, form).await?;
+    session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
+    leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
+    Ok(user.to_user())
+}
+
+/// Ends the session (its row is deleted, so a copied cookie dies too) and goes home.
+#[server(prefix = "/rpc", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    session::sign_out(&guard::request_session().await?).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Who is signed in, if anyone.
+#[server(prefix = "/rpc", endpoint = "me", input = GetUrl)]
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let state = super::app_state()?;
+    guard::current_user(&state).await
+}
+
+#[server(prefix = "/rpc", endpoint = "account/profile")]
+pub async fn update_profile(name: String, avatar: Option<String>) -> Result<User, AppError> {
+    let state = super::app_state()?;
+    let user = guard::require_user(&state).await?;
+    let user = service::update_profile(&state, user.id, &name, avatar.as_deref().unwrap_or_default()).await?;
+    leptos_axum::redirect("/account?saved=profile");
+    Ok(user)
+}
+
+/// Changes the password; this session stays signed in (under a new id), every other one ends.
+#[server(prefix = "/rpc", endpoint = "account/password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let user = guard::require_user(&state).await?;
+    let version = service::change_password(&state, user.id, current_password, new_password).await?;
+    session::update_auth_version(&guard::request_session().await?, user.id, version).await?;
+    leptos_axum::redirect("/account?saved=password");
+    Ok(())
+}
+
+/// One page of users.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserList {
+    pub users: Vec<User>,
+    pub total: i64,
+    pub page: u32,
+}
+
+/// Users, newest first (admins only).
+#[server(prefix = "/rpc", endpoint = "admin/users", input = GetUrl)]
+pub async fn list_users(page: Option<u32>) -> Result<UserList, AppError> {
+    const PER_PAGE: u32 = 50;
+    let state = super::app_state()?;
+    guard::require_admin(&state).await?;
+    let page = page.unwrap_or(1).max(1);
+    let (users, total) = service::list_users(&state, page, PER_PAGE).await?;
+    Ok(UserList { users, total, page })
+}
