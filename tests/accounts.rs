@@ -20,6 +20,8 @@ on_both_backends!(
     changing_the_password_ends_other_sessions,
     passwords_never_leave_the_server,
     forms_without_javascript_come_back_with_their_errors,
+    session_cookies_are_secure_over_https,
+    a_signed_in_page_never_reaches_the_shared_cache,
 );
 
 async fn a_new_customer_registers_and_is_signed_in(backend: Backend) {
@@ -37,7 +39,7 @@ async fn a_new_customer_registers_and_is_signed_in(backend: Backend) {
     assert_eq!(registered.headers["location"], "/account");
 
     let cookie = session_cookie(&registered.headers).expect("a session cookie");
-    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=604800"] {
         assert!(cookie.attributes.contains(attribute), "{attribute} in {}", cookie.attributes);
     }
     assert!(!cookie.attributes.contains("Secure"), "plain http in tests: Secure would lose the cookie");
@@ -130,9 +132,11 @@ async fn signing_out_ends_the_session_on_the_server(backend: Backend) {
     let mut john = Visitor::new(&app.base);
     john.sign_in("john@mail.com", "changeme").await;
     let copied = john.session.clone().unwrap();
+    assert_eq!(stored_sessions(&app).await, 1, "sessions live in the database");
     let out = john.post("/rpc/logout", &[]).await;
     assert_eq!(out.status, 200);
     assert!(session_cookie(&out.headers).is_some_and(|c| c.removed), "the browser is told to forget it");
+    assert_eq!(stored_sessions(&app).await, 0, "the session row is deleted");
     let mut thief = Visitor::with_cookie(&app.base, &copied);
     assert_eq!(thief.get("/account").await.status, 303, "a copy of the cookie no longer works");
     assert_eq!(thief.fetch("/rpc/me").await.body, "null");
@@ -248,6 +252,32 @@ async fn forms_without_javascript_come_back_with_their_errors(backend: Backend) 
     assert_eq!(not_away.headers["location"], "/account", "never to another site");
 }
 
+async fn session_cookies_are_secure_over_https(backend: Backend) {
+    let mut config = common::test_config(backend).await;
+    config.server.site_url = "https://shop.example".into();
+    let app = common::spawn_with(config, true).await;
+    let mut john = Visitor::new(&app.base);
+    let signed_in = john.sign_in("john@mail.com", "changeme").await;
+    let cookie = session_cookie(&signed_in.headers).expect("a session cookie");
+    assert!(cookie.attributes.contains("Secure"), "{}", cookie.attributes);
+}
+
+async fn a_signed_in_page_never_reaches_the_shared_cache(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let mut john = Visitor::new(&app.base);
+    john.sign_in("john@mail.com", "changeme").await;
+    let id = john.session.clone().unwrap();
+    // The session layer decodes cookie names, so each of these spellings signs John in.
+    for cookie in [format!("tienda_session={id}"), format!("tienda%5Fsession={id}"), format!("tienda_session ={id}")] {
+        let client = reqwest::Client::new();
+        let page = client.get(format!("{}/", app.base)).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(page.headers()["cache-control"], "private, no-store", "{cookie}");
+        assert!(page.headers().get("x-page-cache").is_none(), "{cookie}: not from or into the page cache");
+        let anonymous = common::get(&app.base, "/").await;
+        assert!(!anonymous.body.contains("Jhon"), "{cookie}: an anonymous visitor never sees John's page");
+    }
+}
+
 async fn user_count(app: &common::TestApp) -> i64 {
     with_pool!(app.db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await).unwrap()
 }
@@ -256,4 +286,13 @@ async fn name_of(app: &common::TestApp, email: &str) -> String {
     with_pool!(app.db.reader(), pool => sqlx::query_scalar("SELECT name FROM users WHERE email = $1")
         .bind(email).fetch_one(pool).await)
     .unwrap()
+}
+
+/// Session rows in the store's table (tower-sessions names it differently per backend).
+async fn stored_sessions(app: &common::TestApp) -> i64 {
+    let sql = match app.db {
+        tienda::server::db::Db::Sqlite { .. } => "SELECT COUNT(*) FROM tower_sessions",
+        tienda::server::db::Db::Postgres(_) => "SELECT COUNT(*) FROM tower_sessions.session",
+    };
+    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
 }

@@ -395,6 +395,9 @@ async fn a_chosen_language_beats_the_browser_and_is_remembered(backend: Backend)
     let elsewhere = [("accept", "text/html".to_owned()), ("referer", "https://evil.example/x?".to_owned())];
     let answer = choose("es", &elsewhere).await.unwrap();
     assert_eq!(answer.headers()["location"], "/x", "only the path of a foreign referer is kept");
+    let sneaky = [("accept", "text/html".to_owned()), ("referer", format!("{base}//evil.example/x"))];
+    let answer = choose("es", &sneaky).await.unwrap();
+    assert_eq!(answer.headers()["location"], "/", "a path that browsers read as another site is not followed");
     let html_form = [("accept", "text/html".to_owned()), ("referer", referer.clone())];
     let answer = choose("en-GB", &html_form).await.unwrap();
     assert_eq!(answer.status(), 302);

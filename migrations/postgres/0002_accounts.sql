@@ -8,7 +8,8 @@ CREATE UNIQUE INDEX users_email_folded ON users (lower(email));
 -- working at once.
 ALTER TABLE users ADD COLUMN auth_version BIGINT NOT NULL DEFAULT 0;
 
--- Times in these tables are Unix seconds: compared in SQL the same way on both backends.
+-- Times in these tables are Unix time as integers (compared in SQL the same way on both
+-- backends): milliseconds for sign-in failures, seconds for refresh tokens.
 
 -- Failed sign-ins per key ('account:<email>' or 'client:<address>'), shared by every node.
 CREATE TABLE login_failures (

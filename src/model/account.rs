@@ -55,6 +55,32 @@ impl User {
     }
 }
 
+/// A password as typed. Its `Debug` shows nothing, so no log line or panic message can carry it
+/// (server function arguments derive `Debug`).
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(plain: impl Into<String>) -> Self {
+        Self(plain.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
 /// The canonical form of an email (trimmed, lower case), or `None` when it cannot be one.
 pub fn normalize_email(raw: &str) -> Option<String> {
     let email = raw.trim().to_lowercase();
@@ -121,17 +147,17 @@ pub fn check_avatar(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     Some(avatar.to_owned())
 }
 
-/// Where to send a person after signing in: only a path on this site, never another origin.
+/// True for a path on this site. `//host` and `/\\host` would leave it: browsers read both as
+/// another origin.
+pub fn is_same_site_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.chars().any(|c| c.is_control() || c == '\\')
+}
+
+/// Where to send a person after signing in: only a path on this site, never another origin, and
+/// never back to a sign-in form.
 pub fn safe_return_path(raw: Option<&str>) -> String {
     match raw.map(str::trim) {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.chars().any(|c| c.is_control() || c == '\\')
-                && !path.starts_with("/login")
-                && !path.starts_with("/register") =>
-        {
+        Some(path) if is_same_site_path(path) && !path.starts_with("/login") && !path.starts_with("/register") => {
             path.to_owned()
         }
         _ => "/account".to_owned(),
@@ -149,6 +175,11 @@ mod tests {
             assert_eq!(normalize_email(bad), None, "{bad}");
         }
         assert_eq!(normalize_email(&format!("{}@mail.com", "a".repeat(250))), None);
+    }
+
+    #[test]
+    fn passwords_do_not_show_in_debug_output() {
+        assert_eq!(format!("{:?}", Password::new("hunter2")), "Password(***)");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub fn request_language(headers: &HeaderMap) -> Lang {
 }
 
 /// The value of the named cookie, if the request carries it.
-pub fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()

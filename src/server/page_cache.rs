@@ -6,8 +6,8 @@
 //! has it gets a 304 without a body. Pages are kept per language. Requests of signed-in visitors
 //! (a session cookie) or with credentials are never answered from here: their pages differ.
 
-use super::{auth::session::SESSION_COOKIE, language::cookie_value, state::AppState};
-use crate::i18n::Lang;
+use super::state::AppState;
+use crate::i18n::{Lang, LANG_COOKIE};
 use axum::{
     body::{to_bytes, Body, Bytes},
     extract::{Request, State},
@@ -74,7 +74,7 @@ impl CachedPage {
 
 /// Middleware: answers from the cache, or renders and keeps the result.
 pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if cookie_value(request.headers(), SESSION_COOKIE).is_some() {
+    if !carries_only_the_language_cookie(request.headers()) {
         return private(next.run(request).await);
     }
     if !is_cacheable_request(&request) {
@@ -104,6 +104,18 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         state.page_cache.insert(key, page.clone()).await;
     }
     page.respond(if_none_match.as_ref(), false)
+}
+
+/// Any cookie but the language choice may stand for a signed-in visitor, however it is spelled
+/// (the session layer decodes cookie names, so `tienda%5Fsession` is a session too): such requests
+/// are neither served from nor stored in the cache.
+fn carries_only_the_language_cookie(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .flat_map(|value| value.as_bytes().split(|b| *b == b';'))
+        .filter(|pair| !pair.trim_ascii().is_empty())
+        .all(|pair| pair.trim_ascii().strip_prefix(LANG_COOKIE.as_bytes()).is_some_and(|rest| rest.starts_with(b"=")))
 }
 
 /// A signed-in visitor's page holds their name: no cache between us and them may keep it.
@@ -147,6 +159,18 @@ fn matches_etag(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_language_cookie_keeps_a_request_cacheable() {
+        let with = |cookie: &'static str| HeaderMap::from_iter([(header::COOKIE, HeaderValue::from_static(cookie))]);
+        assert!(carries_only_the_language_cookie(&HeaderMap::new()));
+        assert!(carries_only_the_language_cookie(&with("lang=es")));
+        for session in
+            ["tienda_session=x", "tienda%5Fsession=x", "tienda_session =x", "lang=es; tienda_session=x", "langx=1"]
+        {
+            assert!(!carries_only_the_language_cookie(&with(session)), "{session}");
+        }
+    }
 
     #[test]
     fn etags_compare_weakly_and_in_lists() {

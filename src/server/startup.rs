@@ -4,6 +4,7 @@ use super::{
     auth::{
         jwt::TokenService,
         session::{self, DbSessionStore},
+        sweeper,
     },
     cache::TtlCache,
     config::Config,
@@ -104,13 +105,17 @@ impl Server {
         &self.state
     }
 
+    pub fn sessions(&self) -> &DbSessionStore {
+        &self.sessions
+    }
+
     /// Serves until `shutdown` completes, then lets in-flight requests finish for up to the
     /// configured grace period.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let grace = Duration::from_secs(self.state.config.server.shutdown_grace_secs);
         let db = self.state.db.clone();
         let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-        let sweeper = self.sessions.spawn_expired_deletion();
+        let sweeper = sweeper::spawn(self.state.db.clone(), self.sessions.clone());
         let app = router(self.state, self.sessions).into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown.await;

@@ -6,7 +6,7 @@
 //! either way.
 
 use crate::error::AppError;
-use crate::model::User;
+use crate::model::{account::Password, User};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
@@ -18,10 +18,10 @@ use crate::server::{
 };
 
 #[server(prefix = "/rpc", endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<User, AppError> {
+pub async fn login(email: String, password: Password, next: Option<String>) -> Result<User, AppError> {
     let state = super::app_state()?;
     let client = guard::client_address(&state).await;
-    let user = service::authenticate(&state, &email, password, &client).await?;
+    let user = service::authenticate(&state, &email, password.into_inner(), &client).await?;
     session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
     leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
     Ok(user.to_user())
@@ -31,12 +31,12 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub async fn register(
     name: String,
     email: String,
-    password: String,
+    password: Password,
     avatar: Option<String>,
     next: Option<String>,
 ) -> Result<User, AppError> {
     let state = super::app_state()?;
-    let form = service::Registration { name, email, password, avatar };
+    let form = service::Registration { name, email, password: password.into_inner(), avatar };
     let user = service::register(&state, form).await?;
     session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
     leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
@@ -69,10 +69,12 @@ pub async fn update_profile(name: String, avatar: Option<String>) -> Result<User
 
 /// Changes the password; this session stays signed in (under a new id), every other one ends.
 #[server(prefix = "/rpc", endpoint = "account/password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(current_password: Password, new_password: Password) -> Result<(), AppError> {
     let state = super::app_state()?;
     let user = guard::require_user(&state).await?;
-    let version = service::change_password(&state, user.id, current_password, new_password).await?;
+    let client = guard::client_address(&state).await;
+    let (current, new) = (current_password.into_inner(), new_password.into_inner());
+    let version = service::change_password(&state, user.id, current, new, &client).await?;
     session::update_auth_version(&guard::request_session().await?, user.id, version).await?;
     leptos_axum::redirect("/account?saved=password");
     Ok(())

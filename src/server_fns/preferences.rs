@@ -15,9 +15,8 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
     let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?;
     expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, cookie);
-    if let Some(back) = referring_path().await {
-        leptos_axum::redirect(&back);
-    }
+    let back = referring_path().await.filter(|path| crate::model::account::is_same_site_path(path));
+    leptos_axum::redirect(back.as_deref().unwrap_or("/"));
     Ok(())
 }
 

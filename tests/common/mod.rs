@@ -12,7 +12,7 @@ use std::{
         OnceLock,
     },
 };
-use tienda::server::{config::Config, db::Db, demo, startup::Server, state::AppState};
+use tienda::server::{auth::session::DbSessionStore, config::Config, db::Db, demo, startup::Server, state::AppState};
 
 /// The origin the test servers claim as public, so canonical URLs are predictable.
 pub const SITE: &str = "http://tienda.test";
@@ -31,6 +31,7 @@ pub struct TestApp {
     pub config: Config,
     /// The server's state, for tests that call services directly (the token service).
     pub state: AppState,
+    pub sessions: DbSessionStore,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -85,12 +86,13 @@ pub async fn spawn_with(config: Config, seed: bool) -> TestApp {
     let base = format!("http://{}", server.local_addr());
     let db = server.state().db.clone();
     let state = server.state().clone();
+    let sessions = server.sessions().clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(server.run_until(async move {
         let _ = rx.await;
     }));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base, client, db, config, state, shutdown: Some(tx) }
+    TestApp { base, client, db, config, state, sessions, shutdown: Some(tx) }
 }
 
 /// One seeded server per backend for this test binary, on a runtime of its own so it outlives any

@@ -6,11 +6,22 @@ use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
 
-/// The error a plain form post to server function `S` left in the URL it was redirected to.
+/// The error a plain form post to server function `S` left in the URL it was redirected to. Only
+/// the kinds these forms answer with are shown: anyone can write a URL, so it must not put other
+/// words on the page.
 pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
     let query = leptos_router::hooks::use_query_map().get_untracked();
     let encoded = query.get("__err").filter(|_| query.get("__path").as_deref() == Some(S::PATH))?;
-    Some(ServerFnUrlError::<AppError>::decode_err(&encoded))
+    let error = ServerFnUrlError::<AppError>::decode_err(&encoded);
+    matches!(
+        error,
+        AppError::Validation(_)
+            | AppError::BadCredentials
+            | AppError::RateLimited { .. }
+            | AppError::Unauthorized
+            | AppError::Internal
+    )
+    .then_some(error)
 }
 
 /// A same-site path from the `next` query parameter, if any.

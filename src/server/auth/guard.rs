@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::model::User;
 use crate::server::{services::accounts, state::AppState};
 use axum::extract::ConnectInfo;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use tower_sessions::Session;
 
 /// The request's session (the session layer wraps every page and server function).
@@ -27,10 +27,20 @@ pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
         return Ok(None);
     };
     let user = accounts::resolve(state, signed_in.user_id, signed_in.auth_version).await?;
-    if user.is_none() {
-        session::sign_out(&session).await?;
+    match &user {
+        Some(_) => keep_response_private(),
+        None => session::sign_out(&session).await?,
     }
     Ok(user)
+}
+
+/// Whatever names the signed-in user must never be stored by a shared cache (the page cache
+/// refuses any response that sets Cache-Control).
+fn keep_response_private() {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header, HeaderValue};
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
 }
 
 /// The signed-in user, or 401.
@@ -48,21 +58,55 @@ pub async fn require_admin(state: &AppState) -> Result<User, AppError> {
     }
 }
 
-/// The client's address for throttling: the socket's peer, or the first `X-Forwarded-For` hop
-/// when configured to sit behind a proxy.
+/// The client's address for throttling: the socket's peer, or, behind a proxy (when configured),
+/// the address that proxy appended to `X-Forwarded-For` (the last one: earlier entries are
+/// whatever the client wrote). An IPv6 client is known by its /64, which one subscriber usually
+/// holds whole.
 pub async fn client_address(state: &AppState) -> String {
-    if state.config.auth.trust_forwarded_for {
-        if let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await {
-            let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-            if let Some(first) = forwarded.and_then(|list| list.split(',').next()).map(str::trim) {
-                if !first.is_empty() {
-                    return first.to_owned();
-                }
+    let peer = match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => Some(addr.ip()),
+        Err(_) => None,
+    };
+    let forwarded = if state.config.auth.trust_forwarded_for {
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok();
+        headers.as_ref().and_then(last_forwarded_for)
+    } else {
+        None
+    };
+    forwarded.or(peer).map_or_else(|| "unknown".to_owned(), client_key)
+}
+
+fn last_forwarded_for(headers: &axum::http::HeaderMap) -> Option<IpAddr> {
+    let list = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back()?;
+    list.rsplit(',').next()?.trim().parse().ok()
+}
+
+fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
             }
-        }
+        },
     }
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".to_owned(),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_are_known_by_the_proxys_hop_and_ipv6_by_their_prefix() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().unwrap());
+        assert_eq!(last_forwarded_for(&headers), Some([203, 0, 113, 9].into()));
+        headers.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(last_forwarded_for(&headers), None);
+        assert_eq!(client_key("2001:db8:1:2:aaaa::1".parse().unwrap()), "2001:db8:1:2::/64");
+        assert_eq!(client_key("2001:db8:1:2:bbbb::7".parse().unwrap()), "2001:db8:1:2::/64");
+        assert_eq!(client_key("::ffff:192.0.2.1".parse().unwrap()), "192.0.2.1");
     }
 }

@@ -5,4 +5,5 @@ pub mod guard;
 pub mod jwt;
 pub mod password;
 pub mod session;
+pub mod sweeper;
 pub mod throttle;

@@ -1,7 +1,8 @@
 //! Password hashing with argon2id.
 //!
-//! Hashing is deliberately slow (tens of milliseconds), so it runs on the blocking pool where it
-//! cannot stall the async workers serving other requests.
+//! Hashing is deliberately slow (tens of milliseconds) and takes 19 MiB, so it runs on the
+//! blocking pool, where it cannot stall the async workers serving other requests, and only a few
+//! at a time: a flood of sign-ins must queue, not exhaust the memory.
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -14,8 +15,18 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// At most this many hashes run at once: two per core.
+fn permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(2 * cores)
+    })
+}
+
 /// Hashes `plain` into a PHC string (algorithm, parameters and salt included).
 pub async fn hash(plain: String) -> anyhow::Result<String> {
+    let _permit = permits().acquire().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
@@ -28,6 +39,9 @@ pub async fn hash(plain: String) -> anyhow::Result<String> {
 
 /// True when `plain` matches the stored PHC hash; a malformed hash never matches.
 pub async fn verify(plain: String, stored_hash: String) -> bool {
+    let Ok(_permit) = permits().acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored_hash).is_ok_and(|parsed| hasher().verify_password(plain.as_bytes(), &parsed).is_ok())
     })

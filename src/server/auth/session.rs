@@ -4,7 +4,10 @@
 //! user is read fresh, so a password change (which bumps the version) ends every other session at
 //! once, on every node.
 
-use crate::server::{config::Config, db::Db};
+use crate::server::{
+    config::Config,
+    db::{with_pool, Db},
+};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tower_sessions::{
@@ -21,8 +24,6 @@ pub const SESSION_COOKIE: &str = "tienda_session";
 const SIGNED_IN_KEY: &str = "signed_in";
 /// How often a visit pushes the session's expiry forward (each push is a database write).
 const RENEW_EVERY_SECS: i64 = 60;
-/// How often expired session rows are deleted.
-const EXPIRED_SWEEP: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// What the session remembers about a signed-in visitor.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -35,8 +36,18 @@ pub struct SignedIn {
 
 /// The session store of the active database. On SQLite, loads use the read pool and writes the
 /// single writer, like every other query.
+///
+/// Saving an existing session only updates its row, never re-creates it: the sqlx store's save is
+/// an upsert, so a request that loaded a session before sign-out and renewed it afterwards would
+/// bring the deleted session back to life.
 #[derive(Debug, Clone)]
-pub enum DbSessionStore {
+pub struct DbSessionStore {
+    db: Db,
+    backend: Backend,
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
     Sqlite { read: SqliteStore, write: SqliteStore },
     Postgres(PostgresStore),
 }
@@ -44,37 +55,23 @@ pub enum DbSessionStore {
 impl DbSessionStore {
     /// The store for `db`, with its table created if missing.
     pub async fn open(db: &Db) -> sqlx::Result<Self> {
-        let store = match db {
+        let backend = match db {
             Db::Sqlite { read, write } => {
-                Self::Sqlite { read: SqliteStore::new(read.clone()), write: SqliteStore::new(write.clone()) }
+                Backend::Sqlite { read: SqliteStore::new(read.clone()), write: SqliteStore::new(write.clone()) }
             }
-            Db::Postgres(pool) => Self::Postgres(PostgresStore::new(pool.clone())),
+            Db::Postgres(pool) => Backend::Postgres(PostgresStore::new(pool.clone())),
         };
-        match &store {
-            Self::Sqlite { write, .. } => write.migrate().await?,
-            Self::Postgres(pg) => pg.migrate().await?,
+        match &backend {
+            Backend::Sqlite { write, .. } => write.migrate().await?,
+            Backend::Postgres(pg) => pg.migrate().await?,
         }
-        Ok(store)
-    }
-
-    /// Deletes expired sessions now and then, for as long as the server runs.
-    pub fn spawn_expired_deletion(&self) -> tokio::task::JoinHandle<()> {
-        let store = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(EXPIRED_SWEEP);
-            loop {
-                tick.tick().await;
-                if let Err(error) = store.delete_expired().await {
-                    tracing::warn!(%error, "cannot delete expired sessions");
-                }
-            }
-        })
+        Ok(Self { db: db.clone(), backend })
     }
 
     fn writer(&self) -> &dyn SessionStore {
-        match self {
-            Self::Sqlite { write, .. } => write,
-            Self::Postgres(pg) => pg,
+        match &self.backend {
+            Backend::Sqlite { write, .. } => write,
+            Backend::Postgres(pg) => pg,
         }
     }
 }
@@ -86,13 +83,26 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.writer().save(record).await
+        let data = rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let sql = match self.db {
+            Db::Sqlite { .. } => "UPDATE tower_sessions SET data = $1, expiry_date = $2 WHERE id = $3",
+            Db::Postgres(_) => r#"UPDATE "tower_sessions"."session" SET data = $1, expiry_date = $2 WHERE id = $3"#,
+        };
+        with_pool!(self.db.writer(), pool => sqlx::query(sql)
+            .bind(data)
+            .bind(record.expiry_date)
+            .bind(record.id.to_string())
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))
+        .map_err(|e| session_store::Error::Backend(e.to_string()))?;
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Sqlite { read, .. } => read.load(id).await,
-            Self::Postgres(pg) => pg.load(id).await,
+        match &self.backend {
+            Backend::Sqlite { read, .. } => read.load(id).await,
+            Backend::Postgres(pg) => pg.load(id).await,
         }
     }
 
@@ -104,9 +114,9 @@ impl SessionStore for DbSessionStore {
 #[async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite { write, .. } => write.delete_expired().await,
-            Self::Postgres(pg) => pg.delete_expired().await,
+        match &self.backend {
+            Backend::Sqlite { write, .. } => write.delete_expired().await,
+            Backend::Postgres(pg) => pg.delete_expired().await,
         }
     }
 }

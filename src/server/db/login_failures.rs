@@ -1,34 +1,48 @@
-//! Failed sign-ins, counted per key in the database so every node sees the same counts.
-//! Times are Unix seconds.
+//! Sign-in attempts, counted per key in the database so every node sees the same counts.
+//! Times are Unix milliseconds.
 
 use super::{with_pool, Db};
 
-/// When the key is locked until, if it is.
-pub async fn select_locked_until(db: &Db, key: &str) -> sqlx::Result<Option<i64>> {
-    let sql = "SELECT locked_until FROM login_failures WHERE key = $1";
-    let row: Option<Option<i64>> =
-        with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(key).fetch_optional(pool).await)?;
-    Ok(row.flatten())
-}
-
-/// Counts one more failure (restarting the count when the last one is older than `fresh_since`)
-/// and returns the count. One statement, so concurrent failures are all counted.
-pub async fn count_failure(db: &Db, key: &str, now: i64, fresh_since: i64) -> sqlx::Result<i64> {
+/// Counts one more attempt (restarting the count when the last one is older than `fresh_since`)
+/// and returns the count with the key's current lock. One statement, so concurrent attempts are
+/// all counted.
+pub async fn count_attempt(db: &Db, key: &str, now: i64, fresh_since: i64) -> sqlx::Result<(i64, Option<i64>)> {
     let sql = "INSERT INTO login_failures (key, failures, last_failed_at) VALUES ($1, 1, $2) \
                ON CONFLICT (key) DO UPDATE SET \
                  failures = CASE WHEN login_failures.last_failed_at < $3 THEN 1 ELSE login_failures.failures + 1 END, \
                  last_failed_at = $2 \
-               RETURNING failures";
-    with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(key).bind(now).bind(fresh_since).fetch_one(pool).await)
+               RETURNING failures, locked_until";
+    with_pool!(db.writer(), pool => sqlx::query_as(sql).bind(key).bind(now).bind(fresh_since).fetch_one(pool).await)
 }
 
-pub async fn lock_until(db: &Db, key: &str, until: i64) -> sqlx::Result<()> {
-    let sql = "UPDATE login_failures SET locked_until = $2 WHERE key = $1";
-    with_pool!(db.writer(), pool => sqlx::query(sql).bind(key).bind(until).execute(pool).await.map(|done| done.rows_affected()))?;
+/// Locks the key until `until` unless it is already locked at `now`; true when this call locked
+/// it. Of concurrent callers exactly one wins.
+pub async fn claim_lock(db: &Db, key: &str, until: i64, now: i64) -> sqlx::Result<bool> {
+    let sql = "UPDATE login_failures SET locked_until = $2 \
+               WHERE key = $1 AND COALESCE(locked_until, 0) <= $3 RETURNING key";
+    let claimed: Option<String> = with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(key).bind(until).bind(now).fetch_optional(pool).await)?;
+    Ok(claimed.is_some())
+}
+
+/// Takes back one counted attempt, and the lock it claimed, if any.
+pub async fn uncount_attempt(db: &Db, key: &str, release_lock: bool) -> sqlx::Result<()> {
+    let sql = if release_lock {
+        "UPDATE login_failures SET failures = failures - 1, locked_until = NULL WHERE key = $1 AND failures > 0"
+    } else {
+        "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0"
+    };
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(key).execute(pool).await.map(|d| d.rows_affected()))?;
     Ok(())
 }
 
 pub async fn delete_failures(db: &Db, key: &str) -> sqlx::Result<()> {
-    with_pool!(db.writer(), pool => sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(pool).await.map(|done| done.rows_affected()))?;
+    let sql = "DELETE FROM login_failures WHERE key = $1";
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(key).execute(pool).await.map(|d| d.rows_affected()))?;
     Ok(())
+}
+
+/// Forgets keys whose last attempt is older than `stale_before` and that are not locked at `now`.
+pub async fn delete_stale(db: &Db, stale_before: i64, now: i64) -> sqlx::Result<u64> {
+    let sql = "DELETE FROM login_failures WHERE last_failed_at < $1 AND COALESCE(locked_until, 0) <= $2";
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(stale_before).bind(now).execute(pool).await.map(|d| d.rows_affected()))
 }

@@ -64,3 +64,8 @@ pub async fn delete_user_tokens(db: &Db, user_id: i64) -> sqlx::Result<()> {
     with_pool!(db.writer(), pool => sqlx::query("DELETE FROM refresh_tokens WHERE user_id = $1").bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
     Ok(())
 }
+
+pub async fn delete_expired(db: &Db, now: i64) -> sqlx::Result<u64> {
+    let sql = "DELETE FROM refresh_tokens WHERE expires_at <= $1";
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(now).execute(pool).await.map(|d| d.rows_affected()))
+}

@@ -2,7 +2,9 @@
 //! lives here, for the pages' server functions and the REST API alike.
 
 use crate::error::{AppError, FieldError, FieldIssue};
-use crate::model::account::{check_avatar, check_email, check_name, check_new_password, normalize_email, PASSWORD_MAX};
+use crate::model::account::{
+    check_avatar, check_email, check_name, check_new_password, normalize_email, EMAIL_MAX, PASSWORD_MAX,
+};
 use crate::model::{Role, User};
 use crate::server::{
     auth::{jwt::TokenService, password, throttle},
@@ -60,9 +62,8 @@ pub async fn authenticate(
     password: String,
     client: &str,
 ) -> Result<UserRecord, AppError> {
-    let email = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
-    let keys = throttle::AttemptKeys::new(&email, client);
-    throttle::check(&state.db, &keys).await?;
+    let email = normalize_email(email).unwrap_or_else(|| throttle_name(email));
+    let attempt = throttle::begin(&state.db, &state.config.auth, throttle::AttemptKeys::new(&email, client)).await?;
     let user = db::select_user_by_email(&state.db, &email).await?;
     let stored_hash = match &user {
         Some(user) => user.password_hash.clone(),
@@ -71,15 +72,17 @@ pub async fn authenticate(
     let matches = password.chars().count() <= PASSWORD_MAX && password::verify(password, stored_hash).await;
     match user {
         Some(user) if matches => {
-            throttle::record_success(&state.db, &keys).await?;
+            throttle::succeeded(&state.db, attempt).await?;
             tracing::info!(user_id = user.id, "signed in");
             Ok(user)
         }
-        _ => {
-            throttle::record_failure(&state.db, &state.config.auth, &keys).await?;
-            Err(AppError::BadCredentials)
-        }
+        _ => Err(AppError::BadCredentials),
     }
+}
+
+/// A bounded key for an email that is not one (so junk cannot grow the throttle table).
+fn throttle_name(raw: &str) -> String {
+    raw.trim().to_lowercase().chars().take(EMAIL_MAX).collect()
 }
 
 /// The user a session or token names, if they still exist and `auth_version` is still theirs.
@@ -105,16 +108,25 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
 
 /// Changes a password after checking the current one; ends every other session and every API
 /// token of the user. Returns the new auth version, for the session that made the change.
-pub async fn change_password(state: &AppState, user_id: i64, current: String, new: String) -> Result<i64, AppError> {
+/// The current password is checked within the sign-in throttle: a stolen session must not become
+/// a way to guess it at full speed.
+pub async fn change_password(
+    state: &AppState,
+    user_id: i64,
+    current: String,
+    new: String,
+    client: &str,
+) -> Result<i64, AppError> {
     let mut errors = Vec::new();
     check_new_password("new_password", &new, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    AppError::check(errors)?;
     let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
+    let attempt =
+        throttle::begin(&state.db, &state.config.auth, throttle::AttemptKeys::new(&user.email, client)).await?;
     if current.chars().count() > PASSWORD_MAX || !password::verify(current.clone(), user.password_hash.clone()).await {
         return Err(AppError::Validation(vec![FieldError::new("current_password", FieldIssue::WrongPassword)]));
     }
+    throttle::succeeded(&state.db, attempt).await?;
     if current == new {
         return Err(AppError::Validation(vec![FieldError::new("new_password", FieldIssue::PasswordUnchanged)]));
     }

@@ -1,0 +1,33 @@
+//! Deletes what has expired: sessions, forgotten sign-in failures, spent refresh tokens. Without
+//! it these tables would only grow.
+
+use super::session::DbSessionStore;
+use crate::server::db::{login_failures, refresh_tokens, Db};
+use tower_sessions::session_store::ExpiredDeletion;
+
+const EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Sweeps now and every ten minutes, for as long as the server runs.
+pub fn spawn(db: Db, sessions: DbSessionStore) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EVERY);
+        loop {
+            tick.tick().await;
+            sweep(&db, &sessions).await;
+        }
+    })
+}
+
+/// One sweep; failures are logged and retried at the next one.
+pub async fn sweep(db: &Db, sessions: &DbSessionStore) {
+    if let Err(error) = sessions.delete_expired().await {
+        tracing::warn!(%error, "cannot delete expired sessions");
+    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    if let Err(error) = login_failures::delete_stale(db, now_ms - super::throttle::WINDOW_MS, now_ms).await {
+        tracing::warn!(%error, "cannot delete stale sign-in failures");
+    }
+    if let Err(error) = refresh_tokens::delete_expired(db, now_ms / 1000).await {
+        tracing::warn!(%error, "cannot delete expired refresh tokens");
+    }
+}

@@ -1,0 +1,66 @@
+//! What keeps the account tables honest over time: expired rows are swept, and a session deleted
+//! at sign-out cannot be brought back by a request that was still holding it.
+
+mod common;
+
+use common::{spawn_seeded, Backend};
+use tienda::server::auth::sweeper;
+use tienda::server::db::with_pool;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::SessionStore;
+
+on_both_backends!(expired_rows_are_swept, a_deleted_session_stays_deleted);
+
+async fn expired_rows_are_swept(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let now = chrono::Utc::now().timestamp();
+    let now_ms = now * 1000;
+    let db = &app.db;
+    let statements = [
+        ("INSERT INTO login_failures (key, failures, last_failed_at) VALUES ('account:old@x.io', 3, $1)", now_ms - 3_600_000),
+        ("INSERT INTO login_failures (key, failures, last_failed_at) VALUES ('account:new@x.io', 3, $1)", now_ms),
+        ("INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at, created_at) VALUES ('old', 'f', 1, $1, 0)", now - 1),
+        ("INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at, created_at) VALUES ('live', 'f', 1, $1, 0)", now + 3600),
+    ];
+    for (sql, at) in statements {
+        with_pool!(db.writer(), pool => sqlx::query(sql).bind(at).execute(pool).await.map(|_| ())).unwrap();
+    }
+    let mut expired = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
+    };
+    app.sessions.create(&mut expired).await.unwrap();
+
+    sweeper::sweep(db, &app.sessions).await;
+
+    let keys: Vec<String> =
+        with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT key FROM login_failures").fetch_all(pool).await)
+            .unwrap();
+    assert_eq!(keys, ["account:new@x.io"], "only recent failures are kept");
+    let tokens: Vec<String> =
+        with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT token_hash FROM refresh_tokens").fetch_all(pool).await)
+            .unwrap();
+    assert_eq!(tokens, ["live"]);
+    let sql = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) FROM tower_sessions",
+        Backend::Postgres => "SELECT COUNT(*) FROM tower_sessions.session",
+    };
+    let sessions: i64 = with_pool!(db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+    assert_eq!(sessions, 0, "expired sessions are deleted");
+}
+
+async fn a_deleted_session_stays_deleted(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let mut record = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    app.sessions.create(&mut record).await.unwrap();
+    assert!(app.sessions.load(&record.id).await.unwrap().is_some());
+    app.sessions.delete(&record.id).await.unwrap();
+    // A request that loaded the session before sign-out now saves its renewal.
+    app.sessions.save(&record).await.unwrap();
+    assert!(app.sessions.load(&record.id).await.unwrap().is_none(), "signing out is final");
+}
