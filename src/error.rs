@@ -61,6 +61,12 @@ pub enum AppError {
     /// Too many attempts; the caller may try again after this many seconds.
     #[error("too many requests; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// An upload (or any request body) over the size limit.
+    #[error("the upload is larger than {max_bytes} bytes")]
+    TooLarge { max_bytes: u64 },
+    /// An upload that is not one of the accepted kinds of file, judged by its content.
+    #[error("that kind of file is not accepted")]
+    UnsupportedMediaType,
     /// The email and password do not match an account (never saying which one was wrong).
     #[error("the email or password is not correct")]
     BadCredentials,
@@ -104,6 +110,8 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::RateLimited { .. } => 429,
             Self::BadCredentials => 401,
+            Self::TooLarge { .. } => 413,
+            Self::UnsupportedMediaType => 415,
             Self::Internal => 500,
             Self::Transport(_) => 502,
         }

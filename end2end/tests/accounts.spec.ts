@@ -1,6 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoReload, failOnPageErrors, hasJs, startWatchingForReloads } from './helpers';
 
+const onePixelPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
@@ -58,6 +63,12 @@ test('a shopper registers, signs out, signs in and changes the password', async 
   await page.getByLabel('New password').fill('a brand new secret');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toHaveText(/Your password was changed/);
+
+  // A picture, uploaded as a file: a real 1×1 PNG.
+  await page.getByLabel('Upload a picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: onePixelPng });
+  await page.getByRole('button', { name: 'Upload picture' }).click();
+  await expect(page.getByRole('status')).toHaveText('Your picture was updated.');
+  await expect(page.getByRole('img', { name: 'Your picture' })).toBeVisible();
 
   await signOut(page);
   await page.goto('/login');

@@ -36,6 +36,13 @@ pub struct AccountTexts {
     pub change_password: &'static str,
     pub password_changed: &'static str,
     pub working: &'static str,
+    pub picture_heading: &'static str,
+    pub picture_alt: &'static str,
+    pub picture_file: &'static str,
+    /// Given the size limit in bytes.
+    pub picture_hint: fn(u64) -> String,
+    pub upload_picture: &'static str,
+    pub picture_saved: &'static str,
     pub issue: fn(FieldIssue) -> String,
 }
 
@@ -71,6 +78,12 @@ pub(super) static EN: AccountTexts = AccountTexts {
     change_password: "Change password",
     password_changed: "Your password was changed. Your other devices were signed out.",
     working: "Please wait…",
+    picture_heading: "Picture",
+    picture_alt: "Your picture",
+    picture_file: "Upload a picture",
+    picture_hint: |max| format!("PNG, JPEG, WebP or GIF, up to {}.", super::common::megabytes(max)),
+    upload_picture: "Upload picture",
+    picture_saved: "Your picture was updated.",
     issue: |issue| match issue {
         FieldIssue::Required => "This field is required.".into(),
         FieldIssue::TooShort { min } => format!("Use at least {min} characters."),
@@ -115,6 +128,12 @@ pub(super) static ES: AccountTexts = AccountTexts {
     change_password: "Cambiar contraseña",
     password_changed: "Tu contraseña se cambió. Se cerró la sesión en tus otros dispositivos.",
     working: "Un momento…",
+    picture_heading: "Foto",
+    picture_alt: "Tu foto",
+    picture_file: "Sube una foto",
+    picture_hint: |max| format!("PNG, JPEG, WebP o GIF, hasta {}.", super::common::megabytes(max)),
+    upload_picture: "Subir foto",
+    picture_saved: "Tu foto se actualizó.",
     issue: |issue| match issue {
         FieldIssue::Required => "Este campo es obligatorio.".into(),
         FieldIssue::TooShort { min } => format!("Usa al menos {min} caracteres."),

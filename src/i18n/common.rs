@@ -34,6 +34,10 @@ pub struct CommonTexts {
     /// Follows `rate_limited.message`: given the seconds until the next try is allowed.
     pub retry_after: fn(u64) -> String,
     pub bad_credentials: ErrorText,
+    pub too_large: ErrorText,
+    /// Follows `too_large.message`: given the limit in bytes.
+    pub size_limit: fn(u64) -> String,
+    pub unsupported_media_type: ErrorText,
     pub internal: ErrorText,
     pub transport: ErrorText,
 }
@@ -55,6 +59,7 @@ impl CommonTexts {
             AppError::RateLimited { retry_after_secs } => {
                 format!("{} {}", self.rate_limited.message, (self.retry_after)(*retry_after_secs))
             }
+            AppError::TooLarge { max_bytes } => format!("{} {}", self.too_large.message, (self.size_limit)(*max_bytes)),
             other => self.error_text(other).message.to_owned(),
         }
     }
@@ -68,6 +73,8 @@ impl CommonTexts {
             AppError::Conflict(_) => &self.conflict,
             AppError::RateLimited { .. } => &self.rate_limited,
             AppError::BadCredentials => &self.bad_credentials,
+            AppError::TooLarge { .. } => &self.too_large,
+            AppError::UnsupportedMediaType => &self.unsupported_media_type,
             AppError::NotFound(_) | AppError::Internal => &self.internal,
             AppError::Transport(_) => &self.transport,
         }
@@ -118,6 +125,12 @@ pub(super) static EN: CommonTexts = CommonTexts {
     bad_credentials: ErrorText {
         title: "Sign-in failed",
         message: "The email or password is not correct. Please check them and try again.",
+    },
+    too_large: ErrorText { title: "That file is too large", message: "That file is too large." },
+    size_limit: |bytes| format!("Files may be up to {}.", megabytes(bytes)),
+    unsupported_media_type: ErrorText {
+        title: "That file is not an image",
+        message: "That file is not an image we can use. Please choose a PNG, JPEG, WebP or GIF picture.",
     },
     internal: ErrorText {
         title: "Something went wrong",
@@ -179,6 +192,12 @@ pub(super) static ES: CommonTexts = CommonTexts {
         title: "No pudimos iniciar sesión",
         message: "El correo o la contraseña no son correctos. Revísalos e inténtalo de nuevo.",
     },
+    too_large: ErrorText { title: "El archivo es demasiado grande", message: "El archivo es demasiado grande." },
+    size_limit: |bytes| format!("Los archivos pueden pesar hasta {}.", megabytes(bytes)),
+    unsupported_media_type: ErrorText {
+        title: "El archivo no es una imagen",
+        message: "Ese archivo no es una imagen que podamos usar. Elige una imagen PNG, JPEG, WebP o GIF.",
+    },
     internal: ErrorText {
         title: "Algo salió mal",
         message: "Lo sentimos, algo falló de nuestro lado. Inténtalo de nuevo en un momento.",
@@ -188,6 +207,21 @@ pub(super) static ES: CommonTexts = CommonTexts {
         message: "No pudimos comunicarnos con la tienda. Revisa tu conexión e inténtalo de nuevo.",
     },
 };
+
+/// A byte count as people read it: "5 MB", "1.5 MB", "800 KB".
+pub(super) fn megabytes(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        let tenths = bytes * 10 / MB;
+        if tenths.is_multiple_of(10) {
+            format!("{} MB", tenths / 10)
+        } else {
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,7 @@
 //! Everything that only runs on the server.
 
 pub mod auth;
+pub mod body_limit;
 pub mod cache;
 pub mod cli;
 pub mod config;
@@ -16,3 +17,4 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod text;
+pub mod uploads;

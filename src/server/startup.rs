@@ -6,6 +6,7 @@ use super::{
         session::{self, DbSessionStore},
         sweeper,
     },
+    body_limit,
     cache::TtlCache,
     config::Config,
     csrf,
@@ -188,6 +189,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn(language::choose_language))
         .layer(session::layer(sessions, &state.config))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), body_limit::limit_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -8,13 +8,14 @@
 use crate::error::AppError;
 use crate::model::{account::Password, User};
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::server::{
     auth::{guard, session},
     services::accounts as service,
+    uploads,
 };
 
 #[server(prefix = "/rpc", endpoint = "login")]
@@ -64,6 +65,18 @@ pub async fn update_profile(name: String, avatar: Option<String>) -> Result<User
     let user = guard::require_user(&state).await?;
     let user = service::update_profile(&state, user.id, &name, avatar.as_deref().unwrap_or_default()).await?;
     leptos_axum::redirect("/account?saved=profile");
+    Ok(user)
+}
+
+/// Replaces the signed-in user's picture with an uploaded image (multipart field `avatar`).
+#[server(prefix = "/rpc", endpoint = "account/avatar", input = MultipartFormData)]
+pub async fn upload_avatar(data: MultipartData) -> Result<User, AppError> {
+    let state = super::app_state()?;
+    let user = guard::require_user(&state).await?;
+    let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+    let image = uploads::read_file_field(&mut multipart, "avatar", state.config.media.max_upload_bytes).await?;
+    let user = service::set_picture(&state, user.id, &image).await?;
+    leptos_axum::redirect("/account?saved=picture");
     Ok(user)
 }
 

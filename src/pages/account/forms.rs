@@ -19,6 +19,8 @@ pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
             | AppError::BadCredentials
             | AppError::RateLimited { .. }
             | AppError::Unauthorized
+            | AppError::TooLarge { .. }
+            | AppError::UnsupportedMediaType
             | AppError::Internal
     )
     .then_some(error)

@@ -8,6 +8,7 @@ mod forms;
 mod login;
 mod menu;
 mod overview;
+mod picture;
 mod register;
 
 pub use login::LoginPage;

@@ -1,6 +1,7 @@
 //! `/account`: who you are, your profile and your password. Signed-out visitors are sent to sign in.
 
 use super::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
+use super::picture::PictureSection;
 use crate::components::{ErrorView, PageMeta};
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
@@ -13,6 +14,7 @@ use leptos::server_fn::ServerFn;
 /// What a no-JavaScript form post just saved, as `?saved=` says after its redirect.
 const SAVED_PROFILE: &str = "profile";
 const SAVED_PASSWORD: &str = "password";
+const SAVED_PICTURE: &str = "picture";
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -41,6 +43,7 @@ fn AccountView(user: User) -> impl IntoView {
     let notice = match saved.as_deref() {
         Some(SAVED_PROFILE) => Some(t.profile_saved),
         Some(SAVED_PASSWORD) => Some(t.password_changed),
+        Some(SAVED_PICTURE) => Some(t.picture_saved),
         _ => None,
     };
     let profile_error = error_from_url::<UpdateProfile>();
@@ -58,6 +61,7 @@ fn AccountView(user: User) -> impl IntoView {
                 <dt>{t.email}</dt><dd>{user.email.clone()}</dd>
                 <dt>{t.role}</dt><dd>{role}</dd>
             </dl>
+            <PictureSection avatar=user.avatar.clone() />
             <h2>{t.profile_heading}</h2>
             <ProfileForm lang name=user.name.clone() avatar=user.avatar.clone() initial_error=profile_error />
             <h2>{t.password_heading}</h2>

@@ -76,6 +76,8 @@ pub enum LogFormat {
 pub struct MediaConfig {
     /// Where product and category images live; served under `/media/`.
     pub dir: PathBuf,
+    /// The largest file an upload may carry.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for CacheConfig {
@@ -92,7 +94,7 @@ impl Default for LogConfig {
 
 impl Default for MediaConfig {
     fn default() -> Self {
-        Self { dir: "data/media".into() }
+        Self { dir: "data/media".into(), max_upload_bytes: 5 * 1024 * 1024 }
     }
 }
 
@@ -138,6 +140,9 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
+/// Uploads are held in memory while they are checked; larger ones belong in object storage.
+const MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
+
 /// Longer-lived caches would hide catalog changes made by another node for too long.
 const MAX_CACHE_TTL_SECS: u64 = 86_400;
 
@@ -153,6 +158,7 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("TIENDA_LOG", "log.filter"),
     ("TIENDA_LOG_FORMAT", "log.format"),
     ("TIENDA_MEDIA_DIR", "media.dir"),
+    ("TIENDA_MAX_UPLOAD_BYTES", "media.max_upload_bytes"),
     ("TIENDA_MODE", "server.mode"),
     ("TIENDA_SESSION_IDLE_MINS", "auth.session_idle_mins"),
     ("TIENDA_MAX_FAILED_LOGINS", "auth.max_failed_logins"),
@@ -204,6 +210,9 @@ impl Config {
         if self.cache.ttl_secs > MAX_CACHE_TTL_SECS {
             return Err(format!("cache.ttl_secs must be at most {MAX_CACHE_TTL_SECS} (one day)."));
         }
+        if self.media.max_upload_bytes == 0 || self.media.max_upload_bytes > MAX_UPLOAD_BYTES {
+            return Err(format!("media.max_upload_bytes must be between 1 and {MAX_UPLOAD_BYTES} (100 MB)."));
+        }
         let auth = &self.auth;
         if auth.session_idle_mins == 0 || auth.access_token_mins == 0 || auth.refresh_token_days == 0 {
             return Err(
@@ -243,6 +252,7 @@ impl Config {
                 }
             }
             "media.dir" => self.media.dir = value.into(),
+            "media.max_upload_bytes" => self.media.max_upload_bytes = parse(value)?,
             "server.mode" => {
                 self.server.mode = match value {
                     "demo" => Mode::Demo,

@@ -126,3 +126,9 @@ pub async fn upsert_admin(db: &Db, user: &NewUser<'_>) -> sqlx::Result<bool> {
         Err(InsertUserError::Database(error)) => Err(error),
     }
 }
+
+pub async fn update_user_avatar(db: &Db, id: i64, avatar: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
+    let sql = "UPDATE users SET avatar = $2, updated_at = $3 WHERE id = $1";
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(avatar).bind(at).execute(pool).await.map(|d| d.rows_affected()))?;
+    Ok(())
+}

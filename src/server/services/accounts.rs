@@ -13,6 +13,7 @@ use crate::server::{
         Db,
     },
     state::AppState,
+    uploads,
 };
 use tokio::sync::OnceCell;
 
@@ -95,13 +96,35 @@ pub async fn find_user(state: &AppState, id: i64) -> Result<Option<UserRecord>, 
     Ok(db::select_user_by_id(&state.db, id).await?)
 }
 
-/// Changes a user's name and avatar.
+/// Where uploaded pictures of people live, under the media directory.
+const PICTURES: &str = "avatars";
+
+/// Changes a user's name and avatar link. An uploaded picture can be kept or replaced, but no one
+/// can point their avatar at someone else's upload (replacing it later would delete theirs).
 pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: &str) -> Result<User, AppError> {
+    let current = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     let mut errors = Vec::new();
     let name = check_name(name, &mut errors);
     let avatar = check_avatar(avatar, &mut errors).unwrap_or_default();
+    if avatar != current.avatar && avatar.starts_with(&format!("/media/{PICTURES}/")) {
+        errors.push(FieldError::new("avatar", FieldIssue::InvalidUrl));
+    }
     AppError::check(errors)?;
     db::update_user_profile(&state.db, user_id, &name, &avatar, chrono::Utc::now()).await?;
+    if avatar != current.avatar {
+        uploads::remove_image(&state.config.media.dir, PICTURES, &current.avatar).await;
+    }
+    let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
+    Ok(user.to_user())
+}
+
+/// Makes an uploaded image (checked by its content) the user's picture, deleting the upload it
+/// replaces.
+pub async fn set_picture(state: &AppState, user_id: i64, image: &[u8]) -> Result<User, AppError> {
+    let current = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
+    let url = uploads::store_image(&state.config.media.dir, PICTURES, image).await?;
+    db::update_user_avatar(&state.db, user_id, &url, chrono::Utc::now()).await?;
+    uploads::remove_image(&state.config.media.dir, PICTURES, &current.avatar).await;
     let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     Ok(user.to_user())
 }

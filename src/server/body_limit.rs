@@ -1,0 +1,76 @@
+//! Caps the size of every request body.
+//!
+//! Server functions read their whole body before looking at it, so without a cap one request
+//! could make the server hold gigabytes. Forms are small; only upload endpoints accept more, a
+//! little over the configured upload limit (the rest is form overhead). A declared length over the
+//! cap is refused at once with 413; a body that grows past it without declaring is cut off.
+
+use super::state::AppState;
+use crate::error::AppError;
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http_body_util::{BodyExt, Limited};
+use leptos::server_fn::error::ServerFnUrlError;
+
+/// Enough for any form of ours.
+const FORM_BYTES: u64 = 64 * 1024;
+/// Room for the multipart framing and the other fields around an uploaded file.
+const UPLOAD_OVERHEAD_BYTES: u64 = 64 * 1024;
+/// Over-long bodies up to this size are read (and discarded) before the 413 goes out.
+const DRAINED_BYTES: u64 = 32 * 1024 * 1024;
+/// Endpoints that take files.
+const UPLOAD_PATHS: &[&str] = &["/rpc/account/avatar"];
+
+pub async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = if UPLOAD_PATHS.contains(&request.uri().path()) {
+        state.config.media.max_upload_bytes + UPLOAD_OVERHEAD_BYTES
+    } else {
+        FORM_BYTES
+    };
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if let Some(length) = declared.filter(|length| *length > limit) {
+        let response = too_large(&request, limit);
+        // A client still sending when the answer comes would see a reset connection, not the
+        // answer; so a body of plausible size is read and thrown away first.
+        if length <= DRAINED_BYTES {
+            let drain = request.into_body().collect();
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), drain).await;
+        }
+        return response;
+    }
+    let (parts, body) = request.into_parts();
+    let limited = Body::new(Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX)));
+    next.run(Request::from_parts(parts, limited)).await
+}
+
+/// 413 for programs; a browser posting a form without JavaScript is sent back to its page with
+/// the error, the way server functions answer form posts, so the page can say what happened.
+fn too_large(request: &Request, limit: u64) -> Response {
+    let max_bytes = limit.saturating_sub(UPLOAD_OVERHEAD_BYTES).max(1);
+    let error = AppError::TooLarge { max_bytes };
+    let headers = request.headers();
+    let accepts_html =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|referer| ServerFnUrlError::new(request.uri().path(), error.clone()).to_url(referer).ok())
+        .filter(|url| url.host_str() == headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(host_only));
+    match back {
+        Some(url) if accepts_html => {
+            let location = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+            (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+        }
+        _ => (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(error)).into_response(),
+    }
+}
+
+/// `example.com:3000` → `example.com`.
+fn host_only(host: &str) -> &str {
+    host.rsplit_once(':').filter(|(_, port)| port.parse::<u16>().is_ok()).map_or(host, |(name, _)| name)
+}

@@ -1,0 +1,114 @@
+//! Images people upload: recognised by their bytes (never by a file name or a declared type),
+//! limited in size, stored under server-chosen names in the media directory.
+
+use crate::error::{AppError, FieldError, FieldIssue};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use std::path::Path;
+
+/// The image formats browsers show everywhere. SVG is not among them: it can carry scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Png,
+    Jpeg,
+    Gif,
+    Webp,
+}
+
+impl ImageKind {
+    /// The format `bytes` begin with, if it is one we accept.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        match bytes {
+            [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(Self::Png),
+            [0xFF, 0xD8, 0xFF, ..] => Some(Self::Jpeg),
+            [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some(Self::Gif),
+            [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(Self::Webp),
+            _ => None,
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Self::Png => "png",
+            Self::Jpeg => "jpg",
+            Self::Gif => "gif",
+            Self::Webp => "webp",
+        }
+    }
+}
+
+/// Reads the file in form field `field` of a multipart body, refusing it once it passes
+/// `max_bytes` (without reading the rest). A missing or empty file is a field error.
+pub async fn read_file_field(
+    multipart: &mut multer::Multipart<'static>,
+    field: &str,
+    max_bytes: u64,
+) -> Result<Vec<u8>, AppError> {
+    let malformed = |e: multer::Error| AppError::BadRequest(format!("unreadable form data: {e}"));
+    while let Some(mut part) = multipart.next_field().await.map_err(malformed)? {
+        if part.name() != Some(field) {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.chunk().await.map_err(malformed)? {
+            if (bytes.len() + chunk.len()) as u64 > max_bytes {
+                return Err(AppError::TooLarge { max_bytes });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if !bytes.is_empty() {
+            return Ok(bytes);
+        }
+    }
+    Err(AppError::Validation(vec![FieldError::new(field, FieldIssue::Required)]))
+}
+
+/// Stores an image under `media_dir/folder` with a random name and returns its URL path
+/// (`/media/folder/name.ext`). Anything that is not an image is refused with 415.
+pub async fn store_image(media_dir: &Path, folder: &str, bytes: &[u8]) -> Result<String, AppError> {
+    let kind = ImageKind::sniff(bytes).ok_or(AppError::UnsupportedMediaType)?;
+    let mut random = [0u8; 16];
+    OsRng.fill_bytes(&mut random);
+    let name: String = random.iter().map(|b| format!("{b:02x}")).collect::<String>() + "." + kind.extension();
+    let dir = media_dir.join(folder);
+    let written = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        // Written aside and renamed, so no one is ever served half a file.
+        let partial = dir.join(format!(".{name}.partial"));
+        tokio::fs::write(&partial, bytes).await?;
+        tokio::fs::rename(&partial, dir.join(&name)).await
+    };
+    written.await.map_err(|error| {
+        tracing::error!(%error, dir = %dir.display(), "cannot store an upload");
+        AppError::Internal
+    })?;
+    Ok(format!("/media/{folder}/{name}"))
+}
+
+/// Deletes a file `store_image` wrote, given its URL path; anything else is left alone.
+pub async fn remove_image(media_dir: &Path, folder: &str, url_path: &str) {
+    let Some(name) = url_path.strip_prefix(&format!("/media/{folder}/")) else {
+        return;
+    };
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return;
+    }
+    if let Err(error) = tokio::fs::remove_file(media_dir.join(folder).join(name)).await {
+        tracing::warn!(%error, "cannot delete a replaced upload");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ImageKind;
+
+    #[test]
+    fn images_are_known_by_their_first_bytes() {
+        assert_eq!(ImageKind::sniff(b"\x89PNG\r\n\x1a\n...."), Some(ImageKind::Png));
+        assert_eq!(ImageKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageKind::Jpeg));
+        assert_eq!(ImageKind::sniff(b"GIF89a...."), Some(ImageKind::Gif));
+        assert_eq!(ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageKind::Webp));
+        for not_an_image in [&b"hello, I am text"[..], b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>", b"", b"\x89PN"] {
+            assert_eq!(ImageKind::sniff(not_an_image), None);
+        }
+    }
+}
