@@ -171,6 +171,7 @@ pub async fn shutdown_signal() {
 /// The whole HTTP surface: pages, server functions, static files, probes.
 pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let leptos_options = state.leptos_options.clone();
+    let site_url: Arc<str> = state.config.server.site_url.as_str().into();
     let routes = generate_route_list(App);
     let media = static_files(state.config.media.dir.clone(), "public, max-age=86400");
     // Not content-hashed, so browsers revalidate (cheaply: ServeDir answers If-Modified-Since).
@@ -189,8 +190,8 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn(language::choose_language))
         .layer(session::layer(sessions, &state.config))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), body_limit::limit_body))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
+        .layer(axum::middleware::from_fn_with_state(site_url, csrf::same_origin_only))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
