@@ -36,7 +36,7 @@ async fn an_access_token_names_its_user_and_refresh_tokens_rotate(backend: Backe
     let claims = app.state.tokens.verify_access(&pair.access_token).unwrap();
     assert_eq!(claims.sub, john);
     assert_eq!(claims.exp - claims.iat, 15 * 60, "lifetime from config");
-    let user = accounts::resolve(&app.state, claims.sub, claims.ver).await.unwrap().unwrap();
+    let user = accounts::resolve(&app.state.db, claims.sub, claims.ver).await.unwrap().unwrap();
     assert_eq!(user.email, "john@mail.com");
 
     let next = refresh(&app.state, &pair.refresh_token).await.unwrap();
@@ -72,7 +72,7 @@ async fn revoking_and_password_changes_end_refresh_chains(backend: Backend) {
     assert_eq!(browser.post("/rpc/account/password", &fields).await.status, 200);
     assert!(refresh(&app.state, &tablet.refresh_token).await.is_err(), "a password change ends every chain");
     let claims = app.state.tokens.verify_access(&tablet.access_token).unwrap();
-    let stale = accounts::resolve(&app.state, claims.sub, claims.ver).await.unwrap();
+    let stale = accounts::resolve(&app.state.db, claims.sub, claims.ver).await.unwrap();
     assert!(stale.is_none(), "an access token from before the change no longer names a user");
 }
 

@@ -6,7 +6,7 @@
 //! has it gets a 304 without a body. Pages are kept per language. Requests of signed-in visitors
 //! (a session cookie) or with credentials are never answered from here: their pages differ.
 
-use super::state::AppState;
+use super::cache::TtlCache;
 use crate::i18n::{Lang, LANG_COOKIE};
 use axum::{
     body::{to_bytes, Body, Bytes},
@@ -29,6 +29,10 @@ const NEVER_CACHED: &[&str] = &["/rpc/", "/pkg/", "/media/", "/healthz", "/ready
 const PUBLIC_PAGE: HeaderValue = HeaderValue::from_static("public, no-cache");
 /// A shared cache between us and the visitor must keep languages apart too.
 const VARY: HeaderValue = HeaderValue::from_static("accept-language, cookie");
+
+/// Rendered pages by language and URL. The middleware's state is this alone (not the whole
+/// `AppState`): it is cloned for every request.
+pub type PageCache = Arc<TtlCache<String, Arc<CachedPage>>>;
 
 pub struct CachedPage {
     status: StatusCode,
@@ -73,7 +77,7 @@ impl CachedPage {
 }
 
 /// Middleware: answers from the cache, or renders and keeps the result.
-pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
     if !carries_only_the_language_cookie(request.headers()) {
         return private(next.run(request).await);
     }
@@ -83,7 +87,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     let lang = request.extensions().get::<Lang>().copied().unwrap_or_default();
     let key = format!("{}{}", lang.code(), request.uri());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    if let Some(page) = state.page_cache.get(&key).await {
+    if let Some(page) = cache.get(&key).await {
         return page.respond(if_none_match.as_ref(), true);
     }
     let response = next.run(request).await;
@@ -101,7 +105,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     };
     let page = Arc::new(CachedPage::new(parts, body));
     if page.body.len() <= MAX_PAGE_BYTES {
-        state.page_cache.insert(key, page.clone()).await;
+        cache.insert(key, page.clone()).await;
     }
     page.respond(if_none_match.as_ref(), false)
 }

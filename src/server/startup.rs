@@ -2,6 +2,7 @@
 
 use super::{
     auth::{
+        guard,
         jwt::TokenService,
         session::{self, DbSessionStore},
         sweeper,
@@ -187,8 +188,9 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve_cached))
+        .layer(axum::middleware::from_fn_with_state(state.page_cache.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn(language::choose_language))
+        .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::resolve_signed_in_user))
         .layer(session::layer(sessions, &state.config))
         .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
         .layer(axum::middleware::from_fn_with_state(site_url, csrf::same_origin_only))

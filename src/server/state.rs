@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach.
 
-use super::{auth::jwt::TokenService, cache::TtlCache, config::Config, db::Db, page_cache::CachedPage};
+use super::{auth::jwt::TokenService, cache::TtlCache, config::Config, db::Db, page_cache::PageCache};
 use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -12,7 +12,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub catalog_cache: Arc<CatalogCache>,
     /// Rendered public pages; cleared together with the catalog cache.
-    pub page_cache: Arc<TtlCache<String, Arc<CachedPage>>>,
+    pub page_cache: PageCache,
     pub leptos_options: LeptosOptions,
     /// Signs and checks API tokens.
     pub tokens: Arc<TokenService>,

@@ -6,8 +6,13 @@
 use super::session;
 use crate::error::AppError;
 use crate::model::User;
-use crate::server::{services::accounts, state::AppState};
+use crate::server::{db::Db, services::accounts, state::AppState};
 use axum::extract::ConnectInfo;
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
 use std::net::{IpAddr, SocketAddr};
 use tower_sessions::Session;
 
@@ -19,17 +24,55 @@ pub async fn request_session() -> Result<Session, AppError> {
     })
 }
 
-/// The signed-in user, if any. A session whose user is gone or changed their password since is
-/// ended here.
-pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
-    let session = request_session().await?;
-    let Some(signed_in) = session::signed_in(&session).await? else {
+/// Who the request's session names, resolved once per request by [`resolve_signed_in_user`]
+/// before anything renders: a page asks in several places (header, page body), and each asking
+/// would otherwise load the session and the user again.
+#[derive(Clone)]
+struct RequestUser(Option<User>);
+
+/// Static files and probes: nothing there depends on who asks.
+const WITHOUT_USER: &[&str] = &["/pkg/", "/media/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml", "/favicon"];
+
+/// Middleware (inside the session layer): resolves the signed-in user of a request that carries a
+/// session, once. A session whose user is gone or changed their password since is ended here.
+pub async fn resolve_signed_in_user(State(db): State<Db>, mut request: Request, next: Next) -> Response {
+    if WITHOUT_USER.iter().any(|prefix| request.uri().path().starts_with(prefix)) {
+        return next.run(request).await;
+    }
+    let session = request.extensions().get::<Session>().filter(|session| session.id().is_some()).cloned();
+    if let Some(session) = session {
+        match signed_in_user(&db, &session).await {
+            Ok(user) => {
+                request.extensions_mut().insert(RequestUser(user));
+            }
+            // Left unresolved: `current_user` tries again and reports the failure where it is asked.
+            Err(error) => tracing::warn!(%error, "cannot resolve the signed-in user"),
+        }
+    }
+    next.run(request).await
+}
+
+async fn signed_in_user(db: &Db, session: &Session) -> Result<Option<User>, AppError> {
+    let Some(signed_in) = session::signed_in(session).await? else {
         return Ok(None);
     };
-    let user = accounts::resolve(state, signed_in.user_id, signed_in.auth_version).await?;
-    match &user {
-        Some(_) => keep_response_private(),
-        None => session::sign_out(&session).await?,
+    let user = accounts::resolve(db, signed_in.user_id, signed_in.auth_version).await?;
+    if user.is_none() {
+        session::sign_out(session).await?;
+    }
+    Ok(user)
+}
+
+/// The signed-in user, if any.
+pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
+    let resolved = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestUser>().cloned());
+    let user = match resolved {
+        Some(RequestUser(user)) => user,
+        None => signed_in_user(&state.db, &request_session().await?).await?,
+    };
+    if user.is_some() {
+        keep_response_private();
     }
     Ok(user)
 }

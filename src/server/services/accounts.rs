@@ -87,8 +87,8 @@ fn throttle_name(raw: &str) -> String {
 }
 
 /// The user a session or token names, if they still exist and `auth_version` is still theirs.
-pub async fn resolve(state: &AppState, user_id: i64, auth_version: i64) -> Result<Option<User>, AppError> {
-    let user = db::select_user_by_id(&state.db, user_id).await?;
+pub async fn resolve(db: &Db, user_id: i64, auth_version: i64) -> Result<Option<User>, AppError> {
+    let user = db::select_user_by_id(db, user_id).await?;
     Ok(user.filter(|u| u.auth_version == auth_version).map(|u| u.to_user()))
 }
 
