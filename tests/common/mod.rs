@@ -78,21 +78,37 @@ pub async fn spawn_seeded(backend: Backend) -> TestApp {
     spawn_with(test_config(backend).await, true).await
 }
 
+/// Starts a server for one test, on a runtime and thread of its own: the test's runtime ends with
+/// the test, and the server must not be torn down with it while other tests' servers still serve.
 pub async fn spawn_with(config: Config, seed: bool) -> TestApp {
-    let server = Server::build(config.clone()).await.expect("the test server starts");
-    if seed {
-        demo::seed(&server.state().db, &config).await.expect("the demo data loads");
+    // RUST_LOG=... shows the servers' logs (request spans, slow queries) when a test needs them.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tienda::server::telemetry::init(&config.log);
     }
-    let base = format!("http://{}", server.local_addr());
-    let db = server.state().db.clone();
-    let state = server.state().clone();
-    let sessions = server.sessions().clone();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server.run_until(async move {
-        let _ = rx.await;
-    }));
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server_config = config.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let server = Server::build(server_config.clone()).await.expect("the test server starts");
+            if seed {
+                demo::seed(&server.state().db, &server_config).await.expect("the demo data loads");
+            }
+            let started =
+                (format!("http://{}", server.local_addr()), server.state().clone(), server.sessions().clone());
+            let _ = ready_tx.send(started);
+            let _ = server
+                .run_until(async move {
+                    let _ = stop_rx.await;
+                })
+                .await;
+        });
+    });
+    let (base, state, sessions) = ready_rx.await.expect("the test server starts");
+    let db = state.db.clone();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base, client, db, config, state, sessions, shutdown: Some(tx) }
+    TestApp { base, client, db, config, state, sessions, shutdown: Some(stop_tx) }
 }
 
 /// One seeded server per backend for this test binary, on a runtime of its own so it outlives any

@@ -3,6 +3,7 @@
 
 use crate::error::{AppError, FieldIssue};
 use crate::i18n::use_texts;
+use crate::model::account::{AVATAR_MAX, PASSWORD_MAX, PASSWORD_MIN};
 use leptos::prelude::*;
 use leptos::server_fn::{error::ServerFnUrlError, ServerFn};
 
@@ -97,6 +98,34 @@ pub fn FormField(
             {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
             {move || issue.get().map(|issue| view! { <p class="field-error" id=error_id.clone()>{issue_text(issue)}</p> })}
         </div>
+    }
+}
+
+/// A password being chosen, with its length rule as the hint.
+#[component]
+pub fn NewPasswordField(name: &'static str, label: &'static str, issue: Signal<Option<FieldIssue>>) -> impl IntoView {
+    let hint = (use_texts().account.password_hint)(PASSWORD_MIN);
+    view! {
+        <FormField name label kind="password" autocomplete="new-password" hint maxlength=PASSWORD_MAX issue />
+    }
+}
+
+/// The optional avatar link, at registration and on the profile.
+#[component]
+pub fn AvatarField(#[prop(optional, into)] value: String, issue: Signal<Option<FieldIssue>>) -> impl IntoView {
+    let t = use_texts().account;
+    view! {
+        <FormField
+            name="avatar"
+            label=t.avatar
+            kind="url"
+            autocomplete="photo"
+            hint=t.avatar_hint
+            value
+            required=false
+            maxlength=AVATAR_MAX
+            issue
+        />
     }
 }
 

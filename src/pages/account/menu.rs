@@ -3,48 +3,38 @@
 
 use crate::i18n::use_texts;
 use crate::model::product_query::percent_encode;
-use crate::server_fns::accounts::{current_user, Logout};
+use crate::server_fns::accounts::Logout;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let t = use_texts().account;
-    let user = Resource::new(|| (), |_| current_user());
     let location = leptos_router::hooks::use_location();
     let here = format!("{}{}", location.pathname.get_untracked(), query_suffix(&location.search.get_untracked()));
     let sign_in_href = match here.as_str() {
         "/" | "/login" | "/register" => "/login".to_owned(),
         path => format!("/login?next={}", percent_encode(path)),
     };
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let sign_in_href = sign_in_href.clone();
-                Suspend::new(async move {
-                    // If the session cannot be read, the visitor can still sign in.
-                    match user.await.ok().flatten() {
-                        Some(user) => view! {
-                            <div class="account-menu">
-                                <a href="/account" class="account-link" title=(t.signed_in_as)(&user.name)>
-                                    {user.name.clone()}
-                                </a>
-                                <form method="post" action=Logout::url()>
-                                    <button type="submit" class="link-button">{t.sign_out}</button>
-                                </form>
-                            </div>
-                        }
-                        .into_any(),
-                        None => view! {
-                            <div class="account-menu">
-                                <a href=sign_in_href class="account-link">{t.sign_in}</a>
-                            </div>
-                        }
-                        .into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+    // If the session cannot be read, the visitor can still sign in.
+    match super::viewer().ok().flatten() {
+        Some(user) => view! {
+            <div class="account-menu">
+                <a href="/account" class="account-link" title=(t.signed_in_as)(&user.name)>
+                    {user.name.clone()}
+                </a>
+                <form method="post" action=Logout::url()>
+                    <button type="submit" class="link-button">{t.sign_out}</button>
+                </form>
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <div class="account-menu">
+                <a href=sign_in_href class="account-link">{t.sign_in}</a>
+            </div>
+        }
+        .into_any(),
     }
 }
 

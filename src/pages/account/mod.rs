@@ -15,3 +15,13 @@ pub use login::LoginPage;
 pub use menu::AccountMenu;
 pub use overview::AccountPage;
 pub use register::RegisterPage;
+
+/// Who is signed in on the request being rendered (the server resolves it before rendering, so
+/// pages read it without a resource). Pages render on the server only; in the browser it is `None`.
+fn viewer() -> Result<Option<crate::model::User>, crate::error::AppError> {
+    #[cfg(feature = "ssr")]
+    if let Some(user) = crate::server::auth::guard::request_user() {
+        return user;
+    }
+    Ok(None)
+}

@@ -1,13 +1,15 @@
 //! `/account`: who you are, your profile and your password. Signed-out visitors are sent to sign in.
 
-use super::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
+use super::forms::{
+    error_from_url, issue_of, latest_error, AvatarField, FormAlert, FormField, NewPasswordField, SubmitButton,
+};
 use super::picture::PictureSection;
 use crate::components::{ErrorView, PageMeta};
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
-use crate::model::account::{AVATAR_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN};
+use crate::model::account::NAME_MAX;
 use crate::model::{Role, User};
-use crate::server_fns::accounts::{current_user, ChangePassword, Logout, UpdateProfile};
+use crate::server_fns::accounts::{ChangePassword, Logout, UpdateProfile};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -18,20 +20,13 @@ const SAVED_PICTURE: &str = "picture";
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => view! { <AccountView user /> }.into_any(),
-                    Ok(None) => {
-                        redirect_to_login();
-                        ().into_any()
-                    }
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+    match super::viewer() {
+        Ok(Some(user)) => view! { <AccountView user /> }.into_any(),
+        Ok(None) => {
+            redirect_to_login();
+            ().into_any()
+        }
+        Err(error) => view! { <ErrorView error /> }.into_any(),
     }
 }
 
@@ -83,17 +78,7 @@ fn ProfileForm(lang: Lang, name: String, avatar: String, initial_error: Option<A
         <ActionForm action attr:class="stack-form" attr:novalidate=true>
             <FormAlert error />
             <FormField name="name" label=t.name autocomplete="name" value=name maxlength=NAME_MAX issue=issue_of(error, "name") />
-            <FormField
-                name="avatar"
-                label=t.avatar
-                kind="url"
-                autocomplete="photo"
-                hint=t.avatar_hint
-                value=avatar
-                required=false
-                maxlength=AVATAR_MAX
-                issue=issue_of(error, "avatar")
-            />
+            <AvatarField value=avatar issue=issue_of(error, "avatar") />
             <SubmitButton label=t.save_profile pending=action.pending() />
         </ActionForm>
     }
@@ -115,15 +100,7 @@ fn PasswordForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
                 autocomplete="current-password"
                 issue=issue_of(error, "current_password")
             />
-            <FormField
-                name="new_password"
-                label=t.new_password
-                kind="password"
-                autocomplete="new-password"
-                hint=(t.password_hint)(PASSWORD_MIN)
-                maxlength=PASSWORD_MAX
-                issue=issue_of(error, "new_password")
-            />
+            <NewPasswordField name="new_password" label=t.new_password issue=issue_of(error, "new_password") />
             <SubmitButton label=t.change_password pending=action.pending() />
         </ActionForm>
     }

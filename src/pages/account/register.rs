@@ -1,11 +1,14 @@
 //! `/register`.
 
-use super::forms::{error_from_url, issue_of, latest_error, next_from_url, FormAlert, FormField, SubmitButton};
+use super::forms::{
+    error_from_url, issue_of, latest_error, next_from_url, AvatarField, FormAlert, FormField, NewPasswordField,
+    SubmitButton,
+};
 use super::login::next_query;
 use crate::components::PageMeta;
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
-use crate::model::account::{AVATAR_MAX, EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN};
+use crate::model::account::{EMAIL_MAX, NAME_MAX};
 use crate::server_fns::accounts::Register;
 use leptos::prelude::*;
 
@@ -44,25 +47,8 @@ fn RegisterForm(lang: Lang, next: String, initial_error: Option<AppError>) -> im
                 maxlength=EMAIL_MAX
                 issue=issue_of(error, "email")
             />
-            <FormField
-                name="password"
-                label=t.password
-                kind="password"
-                autocomplete="new-password"
-                hint=(t.password_hint)(PASSWORD_MIN)
-                maxlength=PASSWORD_MAX
-                issue=issue_of(error, "password")
-            />
-            <FormField
-                name="avatar"
-                label=t.avatar
-                kind="url"
-                autocomplete="photo"
-                hint=t.avatar_hint
-                required=false
-                maxlength=AVATAR_MAX
-                issue=issue_of(error, "avatar")
-            />
+            <NewPasswordField name="password" label=t.password issue=issue_of(error, "password") />
+            <AvatarField issue=issue_of(error, "avatar") />
             <input type="hidden" name="next" value=next />
             <SubmitButton label=t.register pending=action.pending() />
         </ActionForm>

@@ -28,7 +28,7 @@ pub async fn request_session() -> Result<Session, AppError> {
 /// before anything renders: a page asks in several places (header, page body), and each asking
 /// would otherwise load the session and the user again.
 #[derive(Clone)]
-struct RequestUser(Option<User>);
+struct RequestUser(Result<Option<User>, AppError>);
 
 /// Static files and probes: nothing there depends on who asks.
 const WITHOUT_USER: &[&str] = &["/pkg/", "/media/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml", "/favicon"];
@@ -41,13 +41,8 @@ pub async fn resolve_signed_in_user(State(db): State<Db>, mut request: Request, 
     }
     let session = request.extensions().get::<Session>().filter(|session| session.id().is_some()).cloned();
     if let Some(session) = session {
-        match signed_in_user(&db, &session).await {
-            Ok(user) => {
-                request.extensions_mut().insert(RequestUser(user));
-            }
-            // Left unresolved: `current_user` tries again and reports the failure where it is asked.
-            Err(error) => tracing::warn!(%error, "cannot resolve the signed-in user"),
-        }
+        let user = signed_in_user(&db, &session).await;
+        request.extensions_mut().insert(RequestUser(user));
     }
     next.run(request).await
 }
@@ -65,16 +60,26 @@ async fn signed_in_user(db: &Db, session: &Session) -> Result<Option<User>, AppE
 
 /// The signed-in user, if any.
 pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
-    let resolved = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestUser>().cloned());
-    let user = match resolved {
-        Some(RequestUser(user)) => user,
+    let user = match request_user() {
+        Some(resolved) => resolved?,
         None => signed_in_user(&state.db, &request_session().await?).await?,
     };
     if user.is_some() {
         keep_response_private();
     }
     Ok(user)
+}
+
+/// The user the middleware resolved for the request being handled, without waiting: `None` when
+/// the request carries no session (nobody is signed in). Pages render with it synchronously, so
+/// they need no resource and no Suspense for it.
+pub fn request_user() -> Option<Result<Option<User>, AppError>> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    let RequestUser(user) = parts.extensions.get::<RequestUser>()?.clone();
+    if matches!(user, Ok(Some(_))) {
+        keep_response_private();
+    }
+    Some(user)
 }
 
 /// Whatever names the signed-in user must never be stored by a shared cache (the page cache
