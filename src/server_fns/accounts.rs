@@ -55,14 +55,13 @@ pub async fn logout() -> Result<(), AppError> {
 /// Who is signed in, if anyone.
 #[server(prefix = "/rpc", endpoint = "me", input = GetUrl)]
 pub async fn current_user() -> Result<Option<User>, AppError> {
-    let state = super::app_state()?;
-    guard::current_user(&state).await
+    guard::current_user()
 }
 
 #[server(prefix = "/rpc", endpoint = "account/profile")]
 pub async fn update_profile(name: String, avatar: Option<String>) -> Result<User, AppError> {
     let state = super::app_state()?;
-    let user = guard::require_user(&state).await?;
+    let user = guard::require_user()?;
     let user = service::update_profile(&state, user.id, &name, avatar.as_deref().unwrap_or_default()).await?;
     leptos_axum::redirect("/account?saved=profile");
     Ok(user)
@@ -72,7 +71,7 @@ pub async fn update_profile(name: String, avatar: Option<String>) -> Result<User
 #[server(prefix = "/rpc", endpoint = "account/avatar", input = MultipartFormData)]
 pub async fn upload_avatar(data: MultipartData) -> Result<User, AppError> {
     let state = super::app_state()?;
-    let user = guard::require_user(&state).await?;
+    let user = guard::require_user()?;
     let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
     let image = uploads::read_file_field(&mut multipart, "avatar", state.config.media.max_upload_bytes).await?;
     let user = service::set_picture(&state, user.id, &image).await?;
@@ -84,11 +83,12 @@ pub async fn upload_avatar(data: MultipartData) -> Result<User, AppError> {
 #[server(prefix = "/rpc", endpoint = "account/password")]
 pub async fn change_password(current_password: Password, new_password: Password) -> Result<(), AppError> {
     let state = super::app_state()?;
-    let user = guard::require_user(&state).await?;
+    let user = guard::require_user()?;
     let client = guard::client_address(&state).await;
     let (current, new) = (current_password.into_inner(), new_password.into_inner());
     let version = service::change_password(&state, user.id, current, new, &client).await?;
-    session::update_auth_version(&guard::request_session().await?, user.id, version).await?;
+    // This session signs in again under the new auth version; every other one is now stale.
+    session::sign_in(&guard::request_session().await?, user.id, version).await?;
     leptos_axum::redirect("/account?saved=password");
     Ok(())
 }
@@ -106,7 +106,7 @@ pub struct UserList {
 pub async fn list_users(page: Option<u32>) -> Result<UserList, AppError> {
     const PER_PAGE: u32 = 50;
     let state = super::app_state()?;
-    guard::require_admin(&state).await?;
+    guard::require_admin()?;
     let page = page.unwrap_or(1).max(1);
     let (users, total) = service::list_users(&state, page, PER_PAGE).await?;
     Ok(UserList { users, total, page })

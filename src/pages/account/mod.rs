@@ -20,8 +20,7 @@ pub use register::RegisterPage;
 /// pages read it without a resource). Pages render on the server only; in the browser it is `None`.
 fn viewer() -> Result<Option<crate::model::User>, crate::error::AppError> {
     #[cfg(feature = "ssr")]
-    if let Some(user) = crate::server::auth::guard::request_user() {
-        return user;
-    }
+    return crate::server::auth::guard::current_user();
+    #[cfg(not(feature = "ssr"))]
     Ok(None)
 }

@@ -58,22 +58,16 @@ async fn signed_in_user(db: &Db, session: &Session) -> Result<Option<User>, AppE
     Ok(user)
 }
 
-/// The signed-in user, if any.
-pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
-    let user = match request_user() {
-        Some(resolved) => resolved?,
-        None => signed_in_user(&state.db, &request_session().await?).await?,
-    };
-    if user.is_some() {
-        keep_response_private();
-    }
-    Ok(user)
+/// The signed-in user, if any. The middleware resolved it for every request that carries a
+/// session; a request without one has nobody signed in.
+pub fn current_user() -> Result<Option<User>, AppError> {
+    request_user().unwrap_or(Ok(None))
 }
 
 /// The user the middleware resolved for the request being handled, without waiting: `None` when
 /// the request carries no session (nobody is signed in). Pages render with it synchronously, so
 /// they need no resource and no Suspense for it.
-pub fn request_user() -> Option<Result<Option<User>, AppError>> {
+fn request_user() -> Option<Result<Option<User>, AppError>> {
     let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
     let RequestUser(user) = parts.extensions.get::<RequestUser>()?.clone();
     if matches!(user, Ok(Some(_))) {
@@ -92,13 +86,13 @@ fn keep_response_private() {
 }
 
 /// The signed-in user, or 401.
-pub async fn require_user(state: &AppState) -> Result<User, AppError> {
-    current_user(state).await?.ok_or(AppError::Unauthorized)
+pub fn require_user() -> Result<User, AppError> {
+    current_user()?.ok_or(AppError::Unauthorized)
 }
 
 /// The signed-in admin: 401 when signed out, 403 for anyone else.
-pub async fn require_admin(state: &AppState) -> Result<User, AppError> {
-    let user = require_user(state).await?;
+pub fn require_admin() -> Result<User, AppError> {
+    let user = require_user()?;
     if user.is_admin() {
         Ok(user)
     } else {

@@ -136,6 +136,7 @@ pub fn layer(store: DbSessionStore, config: &Config) -> SessionManagerLayer<DbSe
 }
 
 /// Records a sign-in under a fresh session id, so an id planted before sign-in (fixation) is useless.
+/// Also keeps the current session valid after its user's own password change (a new auth version).
 pub async fn sign_in(session: &Session, user_id: i64, auth_version: i64) -> SessionResult<()> {
     session.cycle_id().await?;
     let signed_in = SignedIn { user_id, auth_version, renewed_at: now() };
@@ -158,13 +159,6 @@ pub async fn signed_in(session: &Session) -> SessionResult<Option<SignedIn>> {
         session.insert(SIGNED_IN_KEY, signed_in).await?;
     }
     Ok(Some(signed_in))
-}
-
-/// Keeps the current session valid after its user's auth version changed (their own password change).
-pub async fn update_auth_version(session: &Session, user_id: i64, auth_version: i64) -> SessionResult<()> {
-    session.cycle_id().await?;
-    let signed_in = SignedIn { user_id, auth_version, renewed_at: now() };
-    session.insert(SIGNED_IN_KEY, signed_in).await
 }
 
 fn now() -> i64 {
