@@ -132,11 +132,11 @@ async fn signing_out_ends_the_session_on_the_server(backend: Backend) {
     let mut john = Visitor::new(&app.base);
     john.sign_in("john@mail.com", "changeme").await;
     let copied = john.session.clone().unwrap();
-    assert_eq!(stored_sessions(&app).await, 1, "sessions live in the database");
+    assert_eq!(common::stored_sessions(&app).await, 1, "sessions live in the database");
     let out = john.post("/rpc/logout", &[]).await;
     assert_eq!(out.status, 200);
     assert!(session_cookie(&out.headers).is_some_and(|c| c.removed), "the browser is told to forget it");
-    assert_eq!(stored_sessions(&app).await, 0, "the session row is deleted");
+    assert_eq!(common::stored_sessions(&app).await, 0, "the session row is deleted");
     let mut thief = Visitor::with_cookie(&app.base, &copied);
     assert_eq!(thief.get("/account").await.status, 303, "a copy of the cookie no longer works");
     assert_eq!(thief.fetch("/rpc/me").await.body, "null");
@@ -286,13 +286,4 @@ async fn name_of(app: &common::TestApp, email: &str) -> String {
     with_pool!(app.db.reader(), pool => sqlx::query_scalar("SELECT name FROM users WHERE email = $1")
         .bind(email).fetch_one(pool).await)
     .unwrap()
-}
-
-/// Session rows in the store's table (tower-sessions names it differently per backend).
-async fn stored_sessions(app: &common::TestApp) -> i64 {
-    let sql = match app.db {
-        tienda::server::db::Db::Sqlite { .. } => "SELECT COUNT(*) FROM tower_sessions",
-        tienda::server::db::Db::Postgres(_) => "SELECT COUNT(*) FROM tower_sessions.session",
-    };
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
 }

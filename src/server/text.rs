@@ -1,5 +1,6 @@
-//! Text folding shared by slugs and search.
+//! Text folding shared by slugs and search; hex for random names and hashes.
 
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 /// Lowercase, decomposed, with accents dropped: "Ñandú Été" → "nandu ete".
@@ -29,6 +30,18 @@ pub fn search_key(text: &str) -> String {
 /// Text made safe inside XML (and HTML) element content and attribute values.
 pub fn escape_xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 128 random bits from the OS, hex-encoded: unguessable ids and file names.
+pub fn random_hex() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! limited in size, stored under server-chosen names in the media directory.
 
 use crate::error::{AppError, FieldError, FieldIssue};
-use argon2::password_hash::rand_core::{OsRng, RngCore};
+use crate::server::text::random_hex;
 use std::path::Path;
 
 /// The image formats browsers show everywhere. SVG is not among them: it can carry scripts.
@@ -66,9 +66,7 @@ pub async fn read_file_field(
 /// (`/media/folder/name.ext`). Anything that is not an image is refused with 415.
 pub async fn store_image(media_dir: &Path, folder: &str, bytes: &[u8]) -> Result<String, AppError> {
     let kind = ImageKind::sniff(bytes).ok_or(AppError::UnsupportedMediaType)?;
-    let mut random = [0u8; 16];
-    OsRng.fill_bytes(&mut random);
-    let name: String = random.iter().map(|b| format!("{b:02x}")).collect::<String>() + "." + kind.extension();
+    let name = format!("{}.{}", random_hex(), kind.extension());
     let dir = media_dir.join(folder);
     let written = async {
         tokio::fs::create_dir_all(&dir).await?;

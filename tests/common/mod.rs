@@ -174,3 +174,12 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Session rows in the store's table (tower-sessions names it differently per backend).
+pub async fn stored_sessions(app: &TestApp) -> i64 {
+    let sql = match app.db {
+        Db::Sqlite { .. } => "SELECT COUNT(*) FROM tower_sessions",
+        Db::Postgres(_) => "SELECT COUNT(*) FROM tower_sessions.session",
+    };
+    tienda::server::db::with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
+}

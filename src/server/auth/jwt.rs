@@ -13,8 +13,8 @@ use crate::server::{
         refresh_tokens::{self, Claimed, NewRefreshToken},
         secrets, Db,
     },
+    text::{hex, random_hex},
 };
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use blake2::{Blake2s256, Digest};
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -180,15 +180,8 @@ async fn key_or_generated(db: &Db, config: &Config, from_env: Option<&Secret>, n
     }
 }
 
-/// 128 random bits, hex-encoded.
-fn random_hex() -> String {
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn hash(value: &str) -> String {
-    Blake2s256::digest(value.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Blake2s256::digest(value.as_bytes()))
 }
 
 fn now() -> i64 {
