@@ -22,13 +22,13 @@ use axum::{
     Router,
 };
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::{
     future::{Future, IntoFuture},
     net::SocketAddr,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc,
+        Arc, OnceLock,
     },
     time::Duration,
 };
@@ -173,7 +173,7 @@ pub async fn shutdown_signal() {
 pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let leptos_options = state.leptos_options.clone();
     let site_url: Arc<str> = state.config.server.site_url.as_str().into();
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let media = static_files(state.config.media.dir.clone(), "public, max-age=86400");
     // Not content-hashed, so browsers revalidate (cheaply: ServeDir answers If-Modified-Since).
     let pkg = static_files(state.config.server.site_root.join("pkg"), "public, max-age=0, must-revalidate");
@@ -212,6 +212,16 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(SequentialRequestId::default()))
         .with_state(state)
+}
+
+/// The app's route list, generated once per process. Generating it renders the app with a
+/// process-wide "load no resources" switch on (leptos_server's `SuppressResourceLoad`): a page
+/// that another server in this process renders meanwhile waits forever for its data
+/// (leptos-rs/leptos#4773). Production starts one server, but the tests start dozens in one
+/// process, so the list is built once, before any server in the process can take a request.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Static files from `dir`, answered with the given `Cache-Control`.
