@@ -3,7 +3,9 @@
 use crate::components::{SiteFooter, SiteHeader};
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::pages::{
-    AccountMenu, AccountPage, CatalogPage, CategoryPage, HomePage, LoginPage, NotFoundPage, ProductPage, RegisterPage,
+    AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminProductsPage, AdminUsersPage, CatalogPage,
+    CategoryFormPage, CategoryPage, DeleteCategoryPage, DeleteProductPage, HomePage, LoginPage, NotFoundPage,
+    ProductFormPage, ProductPage, RegisterPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags};
@@ -55,6 +57,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/new") view=ProductFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/:id") view=ProductFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/:id/delete") view=DeleteProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/categories") view=AdminCategoriesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/categories/new") view=CategoryFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/categories/:id") view=CategoryFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/categories/:id/delete") view=DeleteCategoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

@@ -34,6 +34,25 @@ pub enum FieldIssue {
     WrongPassword,
     /// A new password equal to the current one.
     PasswordUnchanged,
+    /// Not a number at all (a price of "abc").
+    InvalidNumber,
+    /// A number that must be above zero (a price).
+    NotPositive,
+    /// A whole number outside its bounds (a stock of -1).
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    /// More entries than a list may hold (images of a product).
+    TooMany {
+        max: usize,
+    },
+    /// A category id that names no category.
+    UnknownCategory,
+    /// A name with no letter or digit, which gives no web address (slug).
+    NeedsLetters,
+    /// Another product or category already has this name's web address (slug).
+    NameTaken,
 }
 
 impl FieldError {
@@ -67,6 +86,16 @@ pub enum AppError {
     /// An upload that is not one of the accepted kinds of file, judged by its content.
     #[error("that kind of file is not accepted")]
     UnsupportedMediaType,
+    /// Someone saved the record after this edit began; saving would overwrite their change.
+    #[error("someone else changed this in the meantime")]
+    StaleEdit,
+    /// A category that still holds products cannot be deleted.
+    #[error("the category still holds {products} products")]
+    CategoryInUse { products: u64 },
+    /// An admin may not take away their own admin role or deactivate themselves (the store
+    /// could be left without anyone able to run it).
+    #[error("you cannot do that to your own account")]
+    OwnAccount,
     /// The email and password do not match an account (never saying which one was wrong).
     #[error("the email or password is not correct")]
     BadCredentials,
@@ -107,7 +136,7 @@ impl AppError {
             Self::Validation(_) => 422,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
-            Self::Conflict(_) => 409,
+            Self::Conflict(_) | Self::StaleEdit | Self::CategoryInUse { .. } | Self::OwnAccount => 409,
             Self::RateLimited { .. } => 429,
             Self::BadCredentials => 401,
             Self::TooLarge { .. } => 413,

@@ -2,8 +2,10 @@
 
 mod breadcrumbs;
 pub mod browser;
+pub mod charts;
 mod error_view;
 mod filter_form;
+pub mod forms;
 mod gallery;
 mod layout;
 mod page_meta;

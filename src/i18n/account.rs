@@ -93,6 +93,13 @@ pub(super) static EN: AccountTexts = AccountTexts {
         FieldIssue::InvalidUrl => "Enter a link starting with https://.".into(),
         FieldIssue::WrongPassword => "That is not your current password.".into(),
         FieldIssue::PasswordUnchanged => "Choose a password different from the current one.".into(),
+        FieldIssue::InvalidNumber => "Enter a number, like 12 or 12.50.".into(),
+        FieldIssue::NotPositive => "Enter an amount above zero.".into(),
+        FieldIssue::OutOfRange { min, max } => format!("Enter a whole number from {min} to {max}."),
+        FieldIssue::TooMany { max } => format!("Use at most {max}."),
+        FieldIssue::NeedsLetters => "Use at least one letter or digit.".into(),
+        FieldIssue::UnknownCategory => "Choose one of the categories in the list.".into(),
+        FieldIssue::NameTaken => "Another item already has this name (or one that makes the same web address).".into(),
     },
 };
 
@@ -143,5 +150,12 @@ pub(super) static ES: AccountTexts = AccountTexts {
         FieldIssue::InvalidUrl => "Escribe un enlace que empiece con https://.".into(),
         FieldIssue::WrongPassword => "Esa no es tu contraseña actual.".into(),
         FieldIssue::PasswordUnchanged => "Elige una contraseña distinta de la actual.".into(),
+        FieldIssue::InvalidNumber => "Escribe un número, como 12 o 12.50.".into(),
+        FieldIssue::NotPositive => "Escribe un importe mayor que cero.".into(),
+        FieldIssue::OutOfRange { min, max } => format!("Escribe un número entero de {min} a {max}."),
+        FieldIssue::TooMany { max } => format!("Usa como máximo {max}."),
+        FieldIssue::NeedsLetters => "Usa al menos una letra o un dígito.".into(),
+        FieldIssue::UnknownCategory => "Elige una de las categorías de la lista.".into(),
+        FieldIssue::NameTaken => "Otro elemento ya tiene este nombre (o uno que genera la misma dirección web).".into(),
     },
 };

@@ -30,6 +30,11 @@ pub struct CommonTexts {
     pub unauthorized: ErrorText,
     pub forbidden: ErrorText,
     pub conflict: ErrorText,
+    pub stale_edit: ErrorText,
+    pub category_in_use: ErrorText,
+    /// Follows `category_in_use.message`: given how many products the category holds.
+    pub products_in_category: fn(u64) -> String,
+    pub own_account: ErrorText,
     pub rate_limited: ErrorText,
     /// Follows `rate_limited.message`: given the seconds until the next try is allowed.
     pub retry_after: fn(u64) -> String,
@@ -60,6 +65,9 @@ impl CommonTexts {
                 format!("{} {}", self.rate_limited.message, (self.retry_after)(*retry_after_secs))
             }
             AppError::TooLarge { max_bytes } => format!("{} {}", self.too_large.message, (self.size_limit)(*max_bytes)),
+            AppError::CategoryInUse { products } => {
+                format!("{} {}", self.category_in_use.message, (self.products_in_category)(*products))
+            }
             other => self.error_text(other).message.to_owned(),
         }
     }
@@ -71,6 +79,9 @@ impl CommonTexts {
             AppError::Unauthorized => &self.unauthorized,
             AppError::Forbidden => &self.forbidden,
             AppError::Conflict(_) => &self.conflict,
+            AppError::StaleEdit => &self.stale_edit,
+            AppError::CategoryInUse { .. } => &self.category_in_use,
+            AppError::OwnAccount => &self.own_account,
             AppError::RateLimited { .. } => &self.rate_limited,
             AppError::BadCredentials => &self.bad_credentials,
             AppError::TooLarge { .. } => &self.too_large,
@@ -115,6 +126,23 @@ pub(super) static EN: CommonTexts = CommonTexts {
     conflict: ErrorText {
         title: "That clashes with what is stored",
         message: "This conflicts with data that already exists. Please reload the page and try again.",
+    },
+    stale_edit: ErrorText {
+        title: "Someone else saved first",
+        message: "Someone changed this after you opened it, so your changes were not saved. \
+                  Reload the page to see the current version, then make your change again.",
+    },
+    category_in_use: ErrorText {
+        title: "The category is in use",
+        message: "A category that still holds products cannot be deleted.",
+    },
+    products_in_category: |n| match n {
+        1 => "1 product is in it: move or delete it first.".to_owned(),
+        _ => format!("{n} products are in it: move or delete them first."),
+    },
+    own_account: ErrorText {
+        title: "Not on your own account",
+        message: "You cannot remove your own administrator role or deactivate yourself. Ask another administrator.",
     },
     rate_limited: ErrorText { title: "Too many attempts", message: "That was a lot of attempts in a short time." },
     retry_after: |secs| match secs {
@@ -181,6 +209,23 @@ pub(super) static ES: CommonTexts = CommonTexts {
     conflict: ErrorText {
         title: "Hay un conflicto con los datos guardados",
         message: "Esto choca con datos que ya existen. Recarga la página e inténtalo de nuevo.",
+    },
+    stale_edit: ErrorText {
+        title: "Alguien guardó antes",
+        message: "Alguien cambió esto después de que lo abriste, así que tus cambios no se guardaron. \
+                  Recarga la página para ver la versión actual y vuelve a hacer tu cambio.",
+    },
+    category_in_use: ErrorText {
+        title: "La categoría está en uso",
+        message: "No se puede eliminar una categoría que todavía tiene productos.",
+    },
+    products_in_category: |n| match n {
+        1 => "Tiene 1 producto: muévelo o elimínalo primero.".to_owned(),
+        _ => format!("Tiene {n} productos: muévelos o elimínalos primero."),
+    },
+    own_account: ErrorText {
+        title: "No en tu propia cuenta",
+        message: "No puedes quitarte el rol de administrador ni desactivarte. Pídeselo a otro administrador.",
     },
     rate_limited: ErrorText { title: "Demasiados intentos", message: "Hiciste muchos intentos en poco tiempo." },
     retry_after: |secs| match secs {

@@ -6,10 +6,12 @@
 //! does not travel from the server to the browser.
 
 mod account;
+mod admin;
 mod catalog;
 mod common;
 
 pub use account::AccountTexts;
+pub use admin::AdminTexts;
 pub use catalog::CatalogTexts;
 pub use common::CommonTexts;
 
@@ -30,10 +32,11 @@ pub struct Texts {
     pub common: &'static CommonTexts,
     pub catalog: &'static CatalogTexts,
     pub account: &'static AccountTexts,
+    pub admin: &'static AdminTexts,
 }
 
-static EN: Texts = Texts { common: &common::EN, catalog: &catalog::EN, account: &account::EN };
-static ES: Texts = Texts { common: &common::ES, catalog: &catalog::ES, account: &account::ES };
+static EN: Texts = Texts { common: &common::EN, catalog: &catalog::EN, account: &account::EN, admin: &admin::EN };
+static ES: Texts = Texts { common: &common::ES, catalog: &catalog::ES, account: &account::ES, admin: &admin::ES };
 
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];

@@ -1,7 +1,9 @@
 //! Types that cross the wire, and the rules that validate them. No I/O lives here.
 
 pub mod account;
+pub mod back_office;
 pub mod catalog;
+pub mod catalog_edit;
 pub mod money;
 pub mod product_query;
 

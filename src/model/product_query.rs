@@ -49,7 +49,9 @@ impl SortOrder {
     }
 }
 
+/// Every field has a default, so a call that leaves some (or all) out still reads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ProductQuery {
     pub q: String,
     pub category: Option<String>,

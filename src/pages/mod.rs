@@ -1,11 +1,42 @@
-//! One file per route; the catalog's pages live in `catalog/`, the account's in `account/`.
+//! One file per route; the catalog's pages live in `catalog/`, the account's in `account/`, the
+//! back office's in `admin/`.
 
 mod account;
+mod admin;
 mod catalog;
 mod home;
 mod not_found;
 
 pub use account::{AccountMenu, AccountPage, LoginPage, RegisterPage};
+pub use admin::{
+    AdminCategoriesPage, AdminDashboardPage, AdminProductsPage, AdminUsersPage, CategoryFormPage, DeleteCategoryPage,
+    DeleteProductPage, ProductFormPage,
+};
 pub use catalog::{CatalogPage, CategoryPage, ProductPage};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+
+/// Who is signed in on the request being rendered (the server resolves it before rendering, so
+/// pages read it without a resource). Pages render on the server only; in the browser it is `None`.
+fn viewer() -> Result<Option<crate::model::User>, crate::error::AppError> {
+    #[cfg(feature = "ssr")]
+    return crate::server::auth::guard::current_user();
+    #[cfg(not(feature = "ssr"))]
+    Ok(None)
+}
+
+/// Sends a signed-out visitor to `/login`, to come back to the page being rendered afterwards.
+fn redirect_to_login() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header, HeaderValue, StatusCode};
+        use leptos::prelude::GetUntracked;
+        let here = leptos_router::hooks::use_location().pathname.get_untracked();
+        let next = crate::model::product_query::percent_encode(&here);
+        let location =
+            HeaderValue::from_str(&format!("/login?next={next}")).unwrap_or(HeaderValue::from_static("/login"));
+        response.set_status(StatusCode::SEE_OTHER);
+        response.insert_header(header::LOCATION, location);
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}

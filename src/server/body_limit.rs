@@ -6,6 +6,7 @@
 //! cap is refused at once with 413; a body that grows past it without declaring is cut off.
 
 use crate::error::AppError;
+use crate::model::catalog_edit::FILES_PER_PRODUCT_SAVE;
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -22,8 +23,9 @@ const FORM_BYTES: u64 = 64 * 1024;
 const UPLOAD_OVERHEAD_BYTES: u64 = 64 * 1024;
 /// Over-long bodies up to this size are read (and discarded) before the 413 goes out.
 const DRAINED_BYTES: u64 = 32 * 1024 * 1024;
-/// Endpoints that take files.
-const UPLOAD_PATHS: &[&str] = &["/rpc/account/avatar"];
+/// Endpoints that take files, and how many files of the upload limit one request may carry.
+const UPLOAD_PATHS: &[(&str, u64)] =
+    &[("/rpc/account/avatar", 1), ("/rpc/admin/products/save", FILES_PER_PRODUCT_SAVE)];
 
 /// `max_upload_bytes` is the configured upload limit. (A small state of its own: this runs on
 /// every request, and cloning the whole `AppState` for each showed in the benchmarks.)
@@ -32,14 +34,14 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
-    let limit = if UPLOAD_PATHS.contains(&request.uri().path()) {
-        max_upload_bytes + UPLOAD_OVERHEAD_BYTES
-    } else {
-        FORM_BYTES
+    let files = UPLOAD_PATHS.iter().find(|(path, _)| *path == request.uri().path()).map(|(_, files)| *files);
+    let limit = match files {
+        Some(files) => max_upload_bytes * files + UPLOAD_OVERHEAD_BYTES,
+        None => FORM_BYTES,
     };
     let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if let Some(length) = declared.filter(|length| *length > limit) {
-        let response = too_large(&request, limit);
+        let response = too_large(&request, if files.is_some() { max_upload_bytes } else { FORM_BYTES });
         // A client still sending when the answer comes would see a reset connection, not the
         // answer; so a body of plausible size is read and thrown away first.
         if length <= DRAINED_BYTES {
@@ -55,8 +57,7 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
 
 /// 413 for programs; a browser posting a form without JavaScript is sent back to its page with
 /// the error, the way server functions answer form posts, so the page can say what happened.
-fn too_large(request: &Request, limit: u64) -> Response {
-    let max_bytes = limit.saturating_sub(UPLOAD_OVERHEAD_BYTES).max(1);
+fn too_large(request: &Request, max_bytes: u64) -> Response {
     let error = AppError::TooLarge { max_bytes };
     let headers = request.headers();
     let accepts_html =

@@ -174,7 +174,10 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let leptos_options = state.leptos_options.clone();
     let site_url: Arc<str> = state.config.server.site_url.as_str().into();
     let routes = app_routes();
-    let media = static_files(state.config.media.dir.clone(), "public, max-age=86400");
+    let media_dir = &state.config.media.dir;
+    let media = static_files(media_dir.clone(), "public, max-age=86400");
+    // Uploads get random names and are never rewritten, so browsers may keep them for a year.
+    let uploads = |folder: &str| static_files(media_dir.join(folder), "public, max-age=31536000, immutable");
     // Not content-hashed, so browsers revalidate (cheaply: ServeDir answers If-Modified-Since).
     let pkg = static_files(state.config.server.site_root.join("pkg"), "public, max-age=0, must-revalidate");
 
@@ -183,6 +186,8 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .route("/readyz", get(routes::readyz))
         .route("/robots.txt", get(routes::robots))
         .route("/sitemap.xml", get(routes::sitemap))
+        .nest("/media/products", uploads(crate::server::product_images::FOLDER))
+        .nest("/media/avatars", uploads("avatars"))
         .nest("/media", media)
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))

@@ -26,7 +26,7 @@ impl ImageKind {
         }
     }
 
-    fn extension(self) -> &'static str {
+    pub fn extension(self) -> &'static str {
         match self {
             Self::Png => "png",
             Self::Jpeg => "jpg",
@@ -60,6 +60,60 @@ pub async fn read_file_field(
         }
     }
     Err(AppError::Validation(vec![FieldError::new(field, FieldIssue::Required)]))
+}
+
+/// The text fields and the files of a multipart form.
+#[derive(Default)]
+pub struct FormParts {
+    pub fields: std::collections::HashMap<String, String>,
+    pub files: Vec<Vec<u8>>,
+}
+
+impl FormParts {
+    /// A text field's value; empty when the form did not send it.
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or_default()
+    }
+}
+
+/// Longest text field a multipart form may send (a product description is at most 5 000 characters).
+const TEXT_FIELD_BYTES: usize = 32 * 1024;
+
+/// Reads a whole multipart form: text fields, and the files of `file_field`, each refused once it
+/// passes `max_file_bytes`. File inputs left empty (browsers still send a part) are skipped.
+pub async fn read_form(
+    multipart: &mut multer::Multipart<'static>,
+    file_field: &str,
+    max_file_bytes: u64,
+) -> Result<FormParts, AppError> {
+    let malformed = |e: multer::Error| AppError::BadRequest(format!("unreadable form data: {e}"));
+    let mut form = FormParts::default();
+    while let Some(mut part) = multipart.next_field().await.map_err(malformed)? {
+        let name = part.name().unwrap_or_default().to_owned();
+        let is_file = part.file_name().is_some();
+        let cap = if is_file { max_file_bytes } else { TEXT_FIELD_BYTES as u64 };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.chunk().await.map_err(malformed)? {
+            if (bytes.len() + chunk.len()) as u64 > cap {
+                return Err(if is_file {
+                    AppError::TooLarge { max_bytes: max_file_bytes }
+                } else {
+                    AppError::BadRequest(format!("field {name} is too long"))
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match (is_file, name == file_field) {
+            (true, true) if !bytes.is_empty() => form.files.push(bytes),
+            (true, _) => {}
+            (false, _) => {
+                let text =
+                    String::from_utf8(bytes).map_err(|_| AppError::BadRequest(format!("field {name} is not text")))?;
+                form.fields.insert(name, text);
+            }
+        }
+    }
+    Ok(form)
 }
 
 /// Stores an image under `media_dir/folder` with a random name and returns its URL path

@@ -1,4 +1,4 @@
-//! Accounts: sign-in, registration, sign-out, the account page's changes, and the admin's user list.
+//! Accounts: sign-in, registration, sign-out and the account page's changes.
 //!
 //! Every change redirects on success (sign-in to `next`, a same-site path; account changes back to
 //! the account page with a `saved` note): a plain form post gets a 302, a call from the page gets
@@ -9,7 +9,6 @@ use crate::error::AppError;
 use crate::model::{account::Password, User};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -91,23 +90,4 @@ pub async fn change_password(current_password: Password, new_password: Password)
     session::sign_in(&guard::request_session().await?, user.id, version).await?;
     leptos_axum::redirect("/account?saved=password");
     Ok(())
-}
-
-/// One page of users.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UserList {
-    pub users: Vec<User>,
-    pub total: i64,
-    pub page: u32,
-}
-
-/// Users, newest first (admins only).
-#[server(prefix = "/rpc", endpoint = "admin/users", input = GetUrl)]
-pub async fn list_users(page: Option<u32>) -> Result<UserList, AppError> {
-    const PER_PAGE: u32 = 50;
-    let state = super::app_state()?;
-    guard::require_admin()?;
-    let page = page.unwrap_or(1).max(1);
-    let (users, total) = service::list_users(&state, page, PER_PAGE).await?;
-    Ok(UserList { users, total, page })
 }

@@ -2,6 +2,8 @@
 //! it authorizes and validates before calling a service, and returns `AppError` on failure.
 
 pub mod accounts;
+pub mod admin_catalog;
+pub mod admin_users;
 pub mod catalog;
 pub mod preferences;
 

@@ -1,6 +1,8 @@
 //! `/login`.
 
-use super::forms::{error_from_url, issue_of, latest_error, next_from_url, FormAlert, FormField, SubmitButton};
+use crate::components::forms::{
+    error_from_url, issue_of, latest_error, next_from_url, FormAlert, FormField, SubmitButton,
+};
 use crate::components::PageMeta;
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};

@@ -20,6 +20,7 @@ pub fn AccountMenu() -> impl IntoView {
     match super::viewer().ok().flatten() {
         Some(user) => view! {
             <div class="account-menu">
+                {user.is_admin().then(|| view! { <a href="/admin" class="account-link">{use_texts().admin.back_office}</a> })}
                 <a href="/account" class="account-link" title=(t.signed_in_as)(&user.name)>
                     {user.name.clone()}
                 </a>

@@ -4,7 +4,6 @@
 //! and shows errors in place; without, the browser posts it and the page, redirected back, shows
 //! the same errors from the URL.
 
-mod forms;
 mod login;
 mod menu;
 mod overview;
@@ -16,11 +15,4 @@ pub use menu::AccountMenu;
 pub use overview::AccountPage;
 pub use register::RegisterPage;
 
-/// Who is signed in on the request being rendered (the server resolves it before rendering, so
-/// pages read it without a resource). Pages render on the server only; in the browser it is `None`.
-fn viewer() -> Result<Option<crate::model::User>, crate::error::AppError> {
-    #[cfg(feature = "ssr")]
-    return crate::server::auth::guard::current_user();
-    #[cfg(not(feature = "ssr"))]
-    Ok(None)
-}
+use super::viewer;

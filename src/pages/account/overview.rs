@@ -1,9 +1,9 @@
 //! `/account`: who you are, your profile and your password. Signed-out visitors are sent to sign in.
 
-use super::forms::{
+use super::picture::PictureSection;
+use crate::components::forms::{
     error_from_url, issue_of, latest_error, AvatarField, FormAlert, FormField, NewPasswordField, SubmitButton,
 };
-use super::picture::PictureSection;
 use crate::components::{ErrorView, PageMeta};
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
@@ -23,7 +23,7 @@ pub fn AccountPage() -> impl IntoView {
     match super::viewer() {
         Ok(Some(user)) => view! { <AccountView user /> }.into_any(),
         Ok(None) => {
-            redirect_to_login();
+            crate::pages::redirect_to_login();
             ().into_any()
         }
         Err(error) => view! { <ErrorView error /> }.into_any(),
@@ -103,16 +103,5 @@ fn PasswordForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
             <NewPasswordField name="new_password" label=t.new_password issue=issue_of(error, "new_password") />
             <SubmitButton label=t.change_password pending=action.pending() />
         </ActionForm>
-    }
-}
-
-/// Sends a signed-out visitor to `/login`, to come back here afterwards.
-fn redirect_to_login() {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        use axum::http::{header, HeaderValue, StatusCode};
-        response.set_status(StatusCode::SEE_OTHER);
-        response.insert_header(header::LOCATION, HeaderValue::from_static("/login?next=%2Faccount"));
-        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }

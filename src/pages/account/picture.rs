@@ -3,14 +3,11 @@
 //! A plain multipart form (no island): with or without JavaScript the browser posts the file and
 //! the server redirects back, so there is nothing for a script to improve.
 
-use super::forms::error_from_url;
+use crate::components::forms::{error_from_url, upload_limit, ACCEPTED_IMAGES};
 use crate::i18n::use_texts;
 use crate::server_fns::accounts::UploadAvatar;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-
-/// What the browser offers to pick; the server checks the bytes whatever the browser says.
-const ACCEPTED: &str = "image/png,image/jpeg,image/webp,image/gif";
 
 #[component]
 pub fn PictureSection(avatar: String) -> impl IntoView {
@@ -26,19 +23,10 @@ pub fn PictureSection(avatar: String) -> impl IntoView {
             {error.map(|text| view! { <p class="form-alert" role="alert">{text}</p> })}
             <div class="field">
                 <label for="field-picture">{t.picture_file}</label>
-                <input id="field-picture" type="file" name="avatar" accept=ACCEPTED required aria-describedby="field-picture-hint" />
+                <input id="field-picture" type="file" name="avatar" accept=ACCEPTED_IMAGES required aria-describedby="field-picture-hint" />
                 <p class="field-hint" id="field-picture-hint">{(t.picture_hint)(upload_limit())}</p>
             </div>
             <button type="submit" class="button">{t.upload_picture}</button>
         </form>
     }
-}
-
-/// The configured upload limit (pages render on the server, where the settings are).
-fn upload_limit() -> u64 {
-    #[cfg(feature = "ssr")]
-    if let Some(state) = use_context::<crate::server::state::AppState>() {
-        return state.config.media.max_upload_bytes;
-    }
-    5 * 1024 * 1024
 }

@@ -1,10 +1,10 @@
 //! `/register`.
 
-use super::forms::{
+use super::login::next_query;
+use crate::components::forms::{
     error_from_url, issue_of, latest_error, next_from_url, AvatarField, FormAlert, FormField, NewPasswordField,
     SubmitButton,
 };
-use super::login::next_query;
 use crate::components::PageMeta;
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};

@@ -26,6 +26,8 @@ pub struct UserRecord {
     pub avatar: String,
     pub password_hash: String,
     pub auth_version: i64,
+    /// False once an admin deactivated the account: it can no longer sign in.
+    pub active: bool,
 }
 
 impl UserRecord {
@@ -42,7 +44,7 @@ impl UserRecord {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, role, avatar, password_hash, auth_version";
+const USER_COLUMNS: &str = "id, email, name, role, avatar, password_hash, auth_version, active";
 
 /// Why an insert did not happen.
 pub enum InsertUserError {
@@ -89,15 +91,6 @@ pub async fn select_user_by_id(db: &Db, id: i64) -> sqlx::Result<Option<UserReco
     with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
 
-/// One page of users, newest first, with the total count.
-pub async fn select_users(db: &Db, limit: i64, offset: i64) -> sqlx::Result<(Vec<UserRecord>, i64)> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id DESC LIMIT $1 OFFSET $2");
-    let rows = with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).bind(offset).fetch_all(pool).await)?;
-    let total =
-        with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?;
-    Ok((rows, total))
-}
-
 pub async fn update_user_profile(db: &Db, id: i64, name: &str, avatar: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
     let sql = "UPDATE users SET name = $2, avatar = $3, updated_at = $4 WHERE id = $1";
     with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(name).bind(avatar).bind(at).execute(pool).await.map(|done| done.rows_affected()))?;
@@ -131,4 +124,20 @@ pub async fn update_user_avatar(db: &Db, id: i64, avatar: &str, at: DateTime<Utc
     let sql = "UPDATE users SET avatar = $2, updated_at = $3 WHERE id = $1";
     with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(avatar).bind(at).execute(pool).await.map(|d| d.rows_affected()))?;
     Ok(())
+}
+
+/// Gives a user another role, recording which admin did it.
+pub async fn update_user_role(db: &Db, id: i64, role: Role, by: i64, at: DateTime<Utc>) -> sqlx::Result<u64> {
+    let sql = "UPDATE users SET role = $2, updated_by = $3, updated_at = $4 WHERE id = $1";
+    with_pool!(db.writer(), pool => sqlx::query(sql)
+        .bind(id).bind(role.as_str()).bind(by).bind(at).execute(pool).await.map(|done| done.rows_affected()))
+}
+
+/// Deactivates or reactivates a user. Either way the auth version moves on, so every session
+/// and access token issued before stops working at once.
+pub async fn update_user_active(db: &Db, id: i64, active: bool, by: i64, at: DateTime<Utc>) -> sqlx::Result<u64> {
+    let sql = "UPDATE users SET active = $2, auth_version = auth_version + 1, updated_by = $3, updated_at = $4 \
+               WHERE id = $1";
+    with_pool!(db.writer(), pool => sqlx::query(sql)
+        .bind(id).bind(active).bind(by).bind(at).execute(pool).await.map(|done| done.rows_affected()))
 }

@@ -39,7 +39,7 @@ impl From<SummaryRow> for ProductSummary {
             title: row.title,
             slug: row.slug,
             price: Money(row.price_cents),
-            image: decode_images(&row.images).into_iter().next().unwrap_or_default(),
+            image: card_image(&row.images),
             category_name: row.category_name,
             in_stock: row.stock > 0,
         }
@@ -91,11 +91,17 @@ pub struct SitemapRow {
 }
 
 /// Image lists are stored as a JSON array of URLs; a damaged value shows no images rather than failing the page.
-fn decode_images(json: &str) -> Vec<String> {
+pub(super) fn decode_images(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_else(|e| {
         tracing::warn!(error = %e, "product images column is not a JSON array of strings");
         Vec::new()
     })
+}
+
+/// The image a product card shows: the first image, as its light thumbnail when it is an upload.
+fn card_image(images_json: &str) -> String {
+    let first = decode_images(images_json).into_iter().next().unwrap_or_default();
+    crate::server::thumbnails::thumbnail_path_for(&first, crate::server::product_images::FOLDER).unwrap_or(first)
 }
 
 pub fn encode_images(urls: &[String]) -> String {
@@ -186,7 +192,7 @@ pub async fn select_category_sitemap(db: &Db) -> sqlx::Result<Vec<SitemapRow>> {
 }
 
 /// Builds `WHERE ...` for the filters of `query` (empty when nothing filters).
-fn where_clause(query: &ProductQuery, args: &mut SqlArgs) -> String {
+pub(super) fn where_clause(query: &ProductQuery, args: &mut SqlArgs) -> String {
     let mut conditions = Vec::new();
     // Every word must appear somewhere in the title or description. `search_key` leaves only
     // letters, digits and spaces, so no LIKE wildcard (`%`, `_`) can reach the pattern.
@@ -209,7 +215,7 @@ fn where_clause(query: &ProductQuery, args: &mut SqlArgs) -> String {
     }
 }
 
-fn order_by(sort: SortOrder, db: &Db) -> &'static str {
+pub(super) fn order_by(sort: SortOrder, db: &Db) -> &'static str {
     match (sort, db) {
         (SortOrder::Newest, _) => "p.created_at DESC, p.id DESC",
         (SortOrder::PriceAsc, _) => "p.price_cents ASC, p.id ASC",

@@ -5,7 +5,9 @@
 //! module write two statements.
 
 pub mod accounts;
+pub mod back_office;
 pub mod catalog;
+pub mod catalog_writes;
 mod connect;
 pub mod login_failures;
 pub mod refresh_tokens;

@@ -72,6 +72,8 @@ pub async fn authenticate(
     };
     let matches = password.chars().count() <= PASSWORD_MAX && password::verify(password, stored_hash).await;
     match user {
+        // Only someone who knows the password learns that the account was deactivated.
+        Some(user) if matches && !user.active => Err(AppError::Forbidden),
         Some(user) if matches => {
             throttle::succeeded(&state.db, attempt).await?;
             tracing::info!(user_id = user.id, "signed in");
@@ -86,10 +88,11 @@ fn throttle_name(raw: &str) -> String {
     raw.trim().to_lowercase().chars().take(EMAIL_MAX).collect()
 }
 
-/// The user a session or token names, if they still exist and `auth_version` is still theirs.
+/// The user a session or token names, if they still exist, are active and `auth_version` is
+/// still theirs.
 pub async fn resolve(db: &Db, user_id: i64, auth_version: i64) -> Result<Option<User>, AppError> {
     let user = db::select_user_by_id(db, user_id).await?;
-    Ok(user.filter(|u| u.auth_version == auth_version).map(|u| u.to_user()))
+    Ok(user.filter(|u| u.active && u.auth_version == auth_version).map(|u| u.to_user()))
 }
 
 pub async fn find_user(state: &AppState, id: i64) -> Result<Option<UserRecord>, AppError> {
@@ -183,13 +186,6 @@ pub async fn make_admin(db: &Db, email: &str, name: &str, password: String) -> R
         TokenService::revoke_all(db, user.id).await?;
     }
     Ok(created)
-}
-
-/// One page of users, for admins.
-pub async fn list_users(state: &AppState, page: u32, per_page: u32) -> Result<(Vec<User>, i64), AppError> {
-    let offset = i64::from(page.saturating_sub(1)) * i64::from(per_page);
-    let (rows, total) = db::select_users(&state.db, i64::from(per_page), offset).await?;
-    Ok((rows.iter().map(UserRecord::to_user).collect(), total))
 }
 
 /// A hash to check unknown emails against, so they take as long as known ones.

@@ -2,3 +2,5 @@
 
 pub mod accounts;
 pub mod catalog;
+pub mod catalog_edits;
+pub mod user_admin;

@@ -1,4 +1,4 @@
-//! Pieces every account form uses: fields with their messages, the form-level alert, the error a
+//! Pieces every form uses: fields with their messages, the form-level alert, the error a
 //! form post left in the URL.
 
 use crate::error::{AppError, FieldIssue};
@@ -22,6 +22,11 @@ pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
             | AppError::Unauthorized
             | AppError::TooLarge { .. }
             | AppError::UnsupportedMediaType
+            | AppError::StaleEdit
+            | AppError::CategoryInUse { .. }
+            | AppError::OwnAccount
+            | AppError::Forbidden
+            | AppError::NotFound(_)
             | AppError::Internal
     )
     .then_some(error)
@@ -152,4 +157,89 @@ pub fn SubmitButton(label: &'static str, pending: Memo<bool>) -> impl IntoView {
             {move || if pending.get() { working } else { label }}
         </button>
     }
+}
+
+/// A labelled multi-line text field with its hint and its error.
+#[component]
+pub fn TextAreaField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = 6)] rows: u32,
+    #[prop(optional)] maxlength: Option<usize>,
+    issue: Signal<Option<FieldIssue>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let described = described_by(hint.is_some().then(|| hint_id.clone()), error_id.clone(), issue);
+    let issue_text = use_texts().account.issue;
+    view! {
+        <div class="field" class:field-invalid=move || issue.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name=name rows=rows maxlength=maxlength
+                aria-invalid=move || issue.get().map(|_| "true") aria-describedby=described>{value}</textarea>
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}
+            {move || issue.get().map(|issue| view! { <p class="field-error" id=error_id.clone()>{issue_text(issue)}</p> })}
+        </div>
+    }
+}
+
+/// A labelled drop-down of `(value, text)` options with its error.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: String,
+    /// Shown first with an empty value, so nothing is chosen by accident.
+    #[prop(optional)]
+    placeholder: Option<&'static str>,
+    issue: Signal<Option<FieldIssue>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let described = described_by(None, error_id.clone(), issue);
+    let issue_text = use_texts().account.issue;
+    view! {
+        <div class="field" class:field-invalid=move || issue.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name aria-invalid=move || issue.get().map(|_| "true") aria-describedby=described>
+                {placeholder.map(|text| view! { <option value="">{text}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = value == selected;
+                        view! { <option value=value selected=is_selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || issue.get().map(|issue| view! { <p class="field-error" id=error_id.clone()>{issue_text(issue)}</p> })}
+        </div>
+    }
+}
+
+/// The `aria-describedby` of a field: its hint, and its error while there is one.
+fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    issue: Signal<Option<FieldIssue>>,
+) -> impl Fn() -> Option<String> {
+    move || {
+        let ids: Vec<&str> =
+            [hint_id.as_deref(), issue.get().map(|_| error_id.as_str())].into_iter().flatten().collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// What file inputs offer to pick; the server checks the bytes whatever the browser says.
+pub const ACCEPTED_IMAGES: &str = "image/png,image/jpeg,image/webp,image/gif";
+
+/// The configured upload limit (pages render on the server, where the settings are).
+pub fn upload_limit() -> u64 {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::server::state::AppState>() {
+        return state.config.media.max_upload_bytes;
+    }
+    5 * 1024 * 1024
 }

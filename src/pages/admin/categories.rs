@@ -1,0 +1,67 @@
+//! `/admin/categories`: every category, how many products it holds, and links to change it.
+
+use super::widgets::{short_time, ChangeNotice, Loaded};
+use super::AdminGate;
+use crate::components::PageMeta;
+use crate::i18n::use_texts;
+use crate::model::back_office::CategoryRow;
+use crate::server_fns::admin_catalog::list_admin_categories;
+use leptos::prelude::*;
+
+#[component]
+pub fn AdminCategoriesPage() -> impl IntoView {
+    view! {
+        <AdminGate>
+            {
+                let rows = Resource::new(|| (), |_| list_admin_categories());
+                view! { <Loaded resource=rows render=|rows| view! { <CategoryTable rows /> } /> }
+            }
+        </AdminGate>
+    }
+}
+
+#[component]
+fn CategoryTable(rows: Vec<CategoryRow>) -> impl IntoView {
+    let t = use_texts().admin;
+    view! {
+        <PageMeta title=t.nav_categories description=t.categories_description canonical_path="/admin/categories" noindex=true />
+        <div class="admin-heading">
+            <h1>{t.nav_categories}</h1>
+            <a class="button" href="/admin/categories/new">{t.new_category}</a>
+        </div>
+        <ChangeNotice />
+        <div class="table-scroll">
+            <table class="admin-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t.col_name}</th>
+                        <th scope="col">{t.col_slug}</th>
+                        <th scope="col">{t.col_products}</th>
+                        <th scope="col">{t.col_updated}</th>
+                        <th scope="col">{t.col_actions}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let id = row.category.id;
+                        view! {
+                            <tr>
+                                <th scope="row"><a href=format!("/admin/categories/{id}")>{row.category.name.clone()}</a></th>
+                                <td><a href=format!("/categories/{}", row.category.slug)>{format!("/categories/{}", row.category.slug)}</a></td>
+                                <td>{row.products}</td>
+                                <td>
+                                    <time datetime=row.updated_at.clone()>{short_time(&row.updated_at)}</time>
+                                    " "{(t.changed_by)(row.updated_by.as_deref())}
+                                </td>
+                                <td class="row-actions">
+                                    <a href=format!("/admin/categories/{id}")>{t.edit}</a>
+                                    <a href=format!("/admin/categories/{id}/delete")>{t.delete}</a>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

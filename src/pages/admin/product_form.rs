@@ -1,0 +1,129 @@
+//! `/admin/products/new` and `/admin/products/:id`: a product's every field, its images (links
+//! and uploads), saved as one multipart form that works the same with or without JavaScript.
+
+use super::widgets::{short_time, ChangeNotice, Loaded};
+use super::AdminGate;
+use crate::components::forms::{
+    error_from_url, upload_limit, FormAlert, FormField, SelectField, TextAreaField, ACCEPTED_IMAGES,
+};
+use crate::components::PageMeta;
+use crate::error::{AppError, FieldIssue};
+use crate::i18n::use_texts;
+use crate::model::back_office::{EditableProduct, ProductFormData};
+use crate::model::catalog_edit::{DESCRIPTION_MAX, FILES_PER_PRODUCT_SAVE, TITLE_MAX};
+use crate::server_fns::admin_catalog::{get_product_form, SaveProduct};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+#[component]
+pub fn ProductFormPage() -> impl IntoView {
+    view! {
+        <AdminGate>
+            {
+                let id = leptos_router::hooks::use_params_map().get_untracked().get("id");
+                match id.map(|id| id.parse::<i64>()) {
+                    Some(Err(_)) => view! { <crate::components::ErrorView error=AppError::not_found("product") /> }.into_any(),
+                    Some(Ok(id)) => form_for(Some(id)).into_any(),
+                    None => form_for(None).into_any(),
+                }
+            }
+        </AdminGate>
+    }
+}
+
+fn form_for(id: Option<i64>) -> impl IntoView {
+    let data = Resource::new(move || id, get_product_form);
+    view! { <Loaded resource=data render=|data| view! { <ProductFormView data /> } /> }
+}
+
+#[component]
+fn ProductFormView(data: ProductFormData) -> impl IntoView {
+    let t = use_texts().admin;
+    let error = Signal::stored(error_from_url::<SaveProduct>());
+    let issue = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_issue(field)));
+    let product = data.product.clone();
+    let title = product.as_ref().map_or(t.new_product.to_owned(), |p| (t.edit_title)(&p.title));
+    let canonical = product.as_ref().map_or("/admin/products/new".to_owned(), |p| format!("/admin/products/{}", p.id));
+    let p = product.clone().unwrap_or_else(empty_product);
+    let categories: Vec<(String, String)> =
+        data.categories.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+    let selected = product.as_ref().map(|p| p.category_id.to_string()).unwrap_or_default();
+    view! {
+        <PageMeta title=title.clone() description=t.products_description canonical_path=canonical noindex=true />
+        <h1>{title}</h1>
+        <ChangeNotice />
+        {product.as_ref().map(|p| view! { <ProductFacts product=p.clone() /> })}
+        <form class="stack-form product-form" method="post" action=SaveProduct::url() enctype="multipart/form-data" novalidate>
+            <FormAlert error />
+            {product.as_ref().map(|p| view! {
+                <input type="hidden" name="id" value=p.id />
+                <input type="hidden" name="version" value=p.version />
+            })}
+            <FormField name="title" label=t.field_title value=p.title.clone() maxlength=TITLE_MAX issue=issue("title") />
+            <TextAreaField name="description" label=t.field_description value=p.description.clone()
+                maxlength=DESCRIPTION_MAX issue=issue("description") />
+            <div class="field-row">
+                <FormField name="price" label=t.field_price hint=t.price_hint
+                    value=product.as_ref().map(|p| p.price.decimal()).unwrap_or_default() issue=issue("price") />
+                <FormField name="stock" label=t.field_stock kind="number"
+                    value=product.as_ref().map(|p| p.stock.to_string()).unwrap_or_else(|| "0".into()) issue=issue("stock") />
+            </div>
+            <SelectField name="category_id" label=t.field_category options=categories selected
+                placeholder=t.choose_category issue=issue("category_id") />
+            <ImageFields images=p.images.clone() issue=issue("images") />
+            <button type="submit" class="button">{t.save_product}</button>
+        </form>
+    }
+}
+
+/// The image list (links, one per line, reordered or removed by editing the lines) with
+/// previews, and the file input whose uploads are added after them.
+#[component]
+fn ImageFields(images: Vec<String>, issue: Signal<Option<FieldIssue>>) -> impl IntoView {
+    let t = use_texts().admin;
+    view! {
+        <fieldset class="image-fields">
+            <legend>{t.current_images}</legend>
+            {(!images.is_empty()).then(|| view! {
+                <ol class="image-previews">
+                    {images.iter().map(|url| view! { <li><img src=url.clone() alt="" width="96" height="96" loading="lazy" /></li> }).collect_view()}
+                </ol>
+            })}
+            <TextAreaField name="images" label=t.field_images hint=t.images_hint value=images.join("\n") rows=4 issue />
+            <div class="field">
+                <label for="field-new_images">{t.field_new_images}</label>
+                <input id="field-new_images" type="file" name="new_images" multiple
+                    accept=ACCEPTED_IMAGES aria-describedby="field-new_images-hint" />
+                <p class="field-hint" id="field-new_images-hint">{(t.new_images_hint)(upload_limit(), FILES_PER_PRODUCT_SAVE)}</p>
+            </div>
+        </fieldset>
+    }
+}
+
+/// When the product last changed and by whom, and a link to it in the store.
+#[component]
+fn ProductFacts(product: EditableProduct) -> impl IntoView {
+    let t = use_texts().admin;
+    view! {
+        <p class="product-facts">
+            {(t.last_changed)(&short_time(&product.updated_at), product.updated_by.as_deref())}
+            " "<a href=format!("/products/{}", product.slug)>{t.view_in_store}</a>
+        </p>
+    }
+}
+
+fn empty_product() -> EditableProduct {
+    EditableProduct {
+        id: 0,
+        title: String::new(),
+        slug: String::new(),
+        description: String::new(),
+        price: crate::model::Money(0),
+        stock: 0,
+        category_id: 0,
+        images: Vec::new(),
+        version: 0,
+        updated_at: String::new(),
+        updated_by: None,
+    }
+}

@@ -1,0 +1,73 @@
+//! Small pieces the back office's pages share.
+
+use crate::components::ErrorView;
+use crate::error::AppError;
+use crate::i18n::use_texts;
+use leptos::prelude::*;
+
+/// The note a change leaves after its redirect (`?saved=1`, `?deleted=1`), as a status message.
+#[component]
+pub fn ChangeNotice() -> impl IntoView {
+    let t = use_texts().admin;
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let text = if query.get("saved").is_some() {
+        Some(t.saved)
+    } else if query.get("deleted").is_some() {
+        Some(t.deleted)
+    } else {
+        None
+    };
+    text.map(|text| view! { <p class="form-notice" role="status">{text}</p> })
+}
+
+/// Previous/next links between the pages of a table; `href` gives a page's address.
+#[component]
+pub fn Pager(page: u32, page_count: u32, href: impl Fn(u32) -> String + 'static) -> impl IntoView {
+    let t = use_texts().admin;
+    (page_count > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label=(t.page_of)(page, page_count)>
+                {(page > 1).then(|| view! { <a rel="prev" href=href(page - 1)>{t.previous}</a> })}
+                <span>{(t.page_of)(page, page_count)}</span>
+                {(page < page_count).then(|| view! { <a rel="next" href=href(page + 1)>{t.next}</a> })}
+            </nav>
+        }
+    })
+}
+
+/// "2026-11-28T21:36:12Z" → "2026-11-28 21:36 UTC": readable, and the same for every visitor.
+pub fn short_time(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
+/// How many pages `total` rows fill at `per_page` a page (at least one).
+pub fn page_count(total: u64, per_page: u32) -> u32 {
+    (total.div_ceil(u64::from(per_page)) as u32).max(1)
+}
+
+/// A resource's data rendered by `render` once loaded, or the error page when it failed.
+#[component]
+pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, render: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let loading = use_texts().common.loading;
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{loading}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => render(data).into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

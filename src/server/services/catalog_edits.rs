@@ -1,0 +1,173 @@
+//! Changing the catalog: categories and products, for the back office and the REST API alike.
+//! Each change is authorized here, checked by the model's rules, written with who made it, and
+//! followed by clearing the catalog caches, so the storefront and sitemap show it at once.
+
+use crate::error::{AppError, FieldError, FieldIssue};
+use crate::model::catalog_edit::{check_category, check_product, ProductInput, ProductPatch, IMAGES_MAX};
+use crate::model::User;
+use crate::server::db::catalog_writes::{self as db, Change, WriteError};
+use crate::server::{product_images, state::AppState, text::slugify};
+
+/// Which record an edit changes, and the version of it the editor started from.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    pub id: i64,
+    pub version: i64,
+}
+
+pub async fn create_category(state: &AppState, actor: &User, name: &str, image: &str) -> Result<i64, AppError> {
+    let change = authorize(actor)?;
+    let draft = check_category(name, image)?;
+    let slug = slug_of("name", &draft.name)?;
+    let id = db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, "name"))?;
+    tracing::info!(category_id = id, by = actor.id, "category created");
+    state.catalog_changed();
+    Ok(id)
+}
+
+pub async fn update_category(
+    state: &AppState,
+    actor: &User,
+    target: Target,
+    name: &str,
+    image: &str,
+) -> Result<(), AppError> {
+    let change = authorize(actor)?;
+    let draft = check_category(name, image)?;
+    let slug = slug_of("name", &draft.name)?;
+    db::update_category(&state.db, target.id, target.version, &draft, &slug, change)
+        .await
+        .map_err(|e| refusal(e, "name"))?;
+    tracing::info!(category_id = target.id, by = actor.id, "category updated");
+    state.catalog_changed();
+    Ok(())
+}
+
+/// Deletes a category; refused (with how many) while it still holds products.
+pub async fn delete_category(state: &AppState, actor: &User, id: i64) -> Result<(), AppError> {
+    authorize(actor)?;
+    db::delete_category(&state.db, id).await.map_err(|e| refusal(e, "name"))?;
+    tracing::info!(category_id = id, by = actor.id, "category deleted");
+    state.catalog_changed();
+    Ok(())
+}
+
+/// Creates a product (no `target`) or replaces every field of one (the PUT of the back office).
+/// `uploads` are image files added after the listed image URLs. Nothing is written unless every
+/// field and every file passes.
+pub async fn save_product(
+    state: &AppState,
+    actor: &User,
+    target: Option<Target>,
+    mut input: ProductInput<'_>,
+    uploads: Vec<Vec<u8>>,
+) -> Result<i64, AppError> {
+    let change = authorize(actor)?;
+    if input.images.len() + uploads.len() > IMAGES_MAX {
+        return Err(AppError::Validation(vec![FieldError::new("images", FieldIssue::TooMany { max: IMAGES_MAX })]));
+    }
+    let mut prepared = Vec::with_capacity(uploads.len());
+    for bytes in uploads {
+        prepared.push(product_images::prepare(bytes).await?);
+    }
+    input.images.extend(prepared.iter().map(|image| image.url.clone()));
+    let draft = check_product(&input)?;
+    let slug = slug_of("title", &draft.title)?;
+
+    let media_dir = &state.config.media.dir;
+    for image in &prepared {
+        image.write(media_dir).await?;
+    }
+    let previous = match target {
+        Some(target) => crate::server::db::back_office::select_editable_product(&state.db, target.id).await?,
+        None => None,
+    };
+    let written = match target {
+        None => db::insert_product(&state.db, &draft, &slug, change).await,
+        Some(target) => {
+            db::update_product(&state.db, target.id, target.version, &draft, &slug, change).await.map(|()| target.id)
+        }
+    };
+    let id = match written {
+        Ok(id) => id,
+        Err(error) => {
+            for image in &prepared {
+                product_images::remove(media_dir, &image.url).await;
+            }
+            return Err(refusal(error, "title"));
+        }
+    };
+    if let Some(previous) = previous {
+        let dropped = previous.images.iter().filter(|url| !draft.images.contains(url));
+        remove_unused_images(state, dropped).await;
+    }
+    tracing::info!(product_id = id, by = actor.id, created = target.is_none(), "product saved");
+    state.catalog_changed();
+    Ok(id)
+}
+
+/// Changes one field of a product (the PATCH of the back office).
+pub async fn patch_product(
+    state: &AppState,
+    actor: &User,
+    target: Target,
+    patch: ProductPatch,
+) -> Result<(), AppError> {
+    let change = authorize(actor)?;
+    db::patch_product(&state.db, target.id, target.version, patch, change).await.map_err(|e| refusal(e, "title"))?;
+    tracing::info!(product_id = target.id, by = actor.id, ?patch, "product patched");
+    state.catalog_changed();
+    Ok(())
+}
+
+pub async fn delete_product(state: &AppState, actor: &User, id: i64) -> Result<(), AppError> {
+    authorize(actor)?;
+    let images = db::delete_product(&state.db, id).await.map_err(|e| refusal(e, "title"))?;
+    remove_unused_images(state, images.iter()).await;
+    tracing::info!(product_id = id, by = actor.id, "product deleted");
+    state.catalog_changed();
+    Ok(())
+}
+
+/// Catalog writes are for admins. Returns the change stamp every write records.
+fn authorize(actor: &User) -> Result<Change, AppError> {
+    if actor.is_admin() {
+        Ok(Change { by: actor.id, at: chrono::Utc::now() })
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The slug of a name or title; a name with no letter or digit has none.
+fn slug_of(field: &str, name: &str) -> Result<String, AppError> {
+    let slug = slugify(name);
+    if slug.is_empty() {
+        return Err(AppError::Validation(vec![FieldError::new(field, FieldIssue::NeedsLetters)]));
+    }
+    Ok(slug)
+}
+
+/// Deletes uploaded images that no product shows any more (with their thumbnails).
+async fn remove_unused_images<'a>(state: &AppState, urls: impl Iterator<Item = &'a String>) {
+    for url in urls {
+        match db::count_products_showing(&state.db, url).await {
+            Ok(0) => product_images::remove(&state.config.media.dir, url).await,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot tell whether an image is still used; keeping it"),
+        }
+    }
+}
+
+/// What a refused write means for the editor. `name_field` is where a clashing slug is reported.
+fn refusal(error: WriteError, name_field: &str) -> AppError {
+    let field = |field: &str, issue| AppError::Validation(vec![FieldError::new(field, issue)]);
+    match error {
+        WriteError::SlugTaken => field(name_field, FieldIssue::NameTaken),
+        WriteError::UnknownCategory => field("category_id", FieldIssue::UnknownCategory),
+        WriteError::Stale => AppError::StaleEdit,
+        WriteError::NotFound if name_field == "name" => AppError::not_found("category"),
+        WriteError::NotFound => AppError::not_found("product"),
+        WriteError::InUse(products) => AppError::CategoryInUse { products },
+        WriteError::Database(error) => error.into(),
+    }
+}

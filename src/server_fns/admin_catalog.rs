@@ -1,0 +1,165 @@
+//! The back office's catalog: reads for its pages, and every change to categories and products.
+//! Each function authorizes first (admins only: 401 signed out, 403 for customers). Changes
+//! redirect on success, so a plain form post and a call from an island both land on a page that
+//! shows the new state.
+
+use crate::error::AppError;
+use crate::model::back_office::{CategoryRow, Dashboard, ProductFormData, ProductTable};
+use crate::model::ProductQuery;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
+
+#[cfg(feature = "ssr")]
+use crate::server::{
+    auth::guard::require_admin,
+    db::back_office as db,
+    services::catalog_edits::{self as service, Target},
+};
+
+#[server(prefix = "/rpc", endpoint = "admin/dashboard", input = GetUrl)]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    let state = super::app_state()?;
+    require_admin()?;
+    Ok(db::select_dashboard(&state.db).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "admin/products", input = GetUrl)]
+pub async fn list_admin_products(#[server(default)] query: ProductQuery) -> Result<ProductTable, AppError> {
+    let state = super::app_state()?;
+    require_admin()?;
+    let query = query.normalized();
+    let (rows, total) = db::select_product_table(&state.db, &query).await?;
+    Ok(ProductTable { rows, total, query })
+}
+
+/// The product form's starting values: the product with `id`, or an empty form without one.
+#[server(prefix = "/rpc", endpoint = "admin/products/form", input = GetUrl)]
+pub async fn get_product_form(#[server(default)] id: Option<i64>) -> Result<ProductFormData, AppError> {
+    let state = super::app_state()?;
+    require_admin()?;
+    let product = match id {
+        Some(id) => {
+            Some(db::select_editable_product(&state.db, id).await?.ok_or_else(|| AppError::not_found("product"))?)
+        }
+        None => None,
+    };
+    let categories = crate::server::services::catalog::list_categories(&state).await?.as_ref().clone();
+    Ok(ProductFormData { product, categories })
+}
+
+/// Creates a product, or with `id` and `version` replaces every field of one (a full edit).
+/// Multipart: the fields, `images` (one URL per line, in display order) and `new_images` files.
+#[server(prefix = "/rpc", endpoint = "admin/products/save", input = MultipartFormData)]
+pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
+    use crate::model::catalog_edit::{image_lines, ProductInput};
+    let state = super::app_state()?;
+    let admin = require_admin()?;
+    let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+    let form =
+        crate::server::uploads::read_form(&mut multipart, "new_images", state.config.media.max_upload_bytes).await?;
+    let target = match (form.text("id"), form.text("version")) {
+        ("", _) => None,
+        (id, version) => Some(Target { id: parse_number(id, "id")?, version: parse_number(version, "version")? }),
+    };
+    let input = ProductInput {
+        title: form.text("title"),
+        description: form.text("description"),
+        price: form.text("price"),
+        stock: form.text("stock"),
+        category_id: form.text("category_id"),
+        images: image_lines(form.text("images")),
+    };
+    let id = service::save_product(&state, &admin, target, input, form.files.clone()).await?;
+    leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
+    Ok(())
+}
+
+/// Changes one field of a product from the table (the PATCH of the back office): its price or its
+/// stock, whichever is sent. Goes back to the table page it came from.
+#[server(prefix = "/rpc", endpoint = "admin/products/patch")]
+pub async fn patch_product(
+    id: i64,
+    version: i64,
+    price: Option<String>,
+    stock: Option<String>,
+    return_to: Option<String>,
+) -> Result<(), AppError> {
+    use crate::error::FieldError;
+    use crate::model::catalog_edit::{parse_price, parse_stock, ProductPatch};
+    let state = super::app_state()?;
+    let admin = require_admin()?;
+    let field_error = |field: &str, issue| AppError::Validation(vec![FieldError::new(field, issue)]);
+    let patch = match (price, stock) {
+        (Some(price), None) => ProductPatch::Price(parse_price(&price).map_err(|issue| field_error("price", issue))?),
+        (None, Some(stock)) => ProductPatch::Stock(parse_stock(&stock).map_err(|issue| field_error("stock", issue))?),
+        _ => return Err(AppError::BadRequest("send either price or stock".into())),
+    };
+    service::patch_product(&state, &admin, Target { id, version }, patch).await?;
+    leptos_axum::redirect(&admin_return_path(return_to.as_deref(), "/admin/products"));
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "admin/products/delete")]
+pub async fn delete_product(id: i64) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let admin = require_admin()?;
+    service::delete_product(&state, &admin, id).await?;
+    leptos_axum::redirect("/admin/products?deleted=1");
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "admin/categories", input = GetUrl)]
+pub async fn list_admin_categories() -> Result<Vec<CategoryRow>, AppError> {
+    let state = super::app_state()?;
+    require_admin()?;
+    Ok(db::select_category_rows(&state.db, None).await?)
+}
+
+#[server(prefix = "/rpc", endpoint = "admin/categories/one", input = GetUrl)]
+pub async fn get_admin_category(id: i64) -> Result<CategoryRow, AppError> {
+    let state = super::app_state()?;
+    require_admin()?;
+    let rows = db::select_category_rows(&state.db, Some(id)).await?;
+    rows.into_iter().next().ok_or_else(|| AppError::not_found("category"))
+}
+
+/// Creates a category, or with `id` and `version` edits one.
+#[server(prefix = "/rpc", endpoint = "admin/categories/save")]
+pub async fn save_category(id: Option<i64>, version: Option<i64>, name: String, image: String) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let admin = require_admin()?;
+    match (id, version) {
+        (Some(id), Some(version)) => {
+            service::update_category(&state, &admin, Target { id, version }, &name, &image).await?
+        }
+        (None, _) => {
+            service::create_category(&state, &admin, &name, &image).await?;
+        }
+        (Some(_), None) => return Err(AppError::BadRequest("an edit names the version it started from".into())),
+    }
+    leptos_axum::redirect("/admin/categories?saved=1");
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "admin/categories/delete")]
+pub async fn delete_category(id: i64) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let admin = require_admin()?;
+    service::delete_category(&state, &admin, id).await?;
+    leptos_axum::redirect("/admin/categories?deleted=1");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn parse_number(raw: &str, what: &str) -> Result<i64, AppError> {
+    raw.trim().parse().map_err(|_| AppError::BadRequest(format!("{what} is not a number")))
+}
+
+/// A back-office path to return to after a change; anything else gives `fallback`.
+#[cfg(feature = "ssr")]
+fn admin_return_path(raw: Option<&str>, fallback: &str) -> String {
+    match raw {
+        Some(path) if crate::model::account::is_same_site_path(path) && path.starts_with("/admin/") => path.to_owned(),
+        _ => fallback.to_owned(),
+    }
+}

@@ -1,0 +1,46 @@
+//! The back office's accounts: the user table, role changes, deactivation. Admins only.
+
+use crate::error::AppError;
+use crate::model::back_office::UserTable;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[cfg(feature = "ssr")]
+use crate::server::{auth::guard::require_admin, services::user_admin as service};
+
+/// Users whose name or email contains `q`, newest first, a page at a time.
+#[server(prefix = "/rpc", endpoint = "admin/users", input = GetUrl)]
+pub async fn list_users(q: Option<String>, page: Option<u32>) -> Result<UserTable, AppError> {
+    let state = super::app_state()?;
+    let admin = require_admin()?;
+    service::list_users(&state, &admin, q.as_deref().unwrap_or_default(), page.unwrap_or(1)).await
+}
+
+/// Gives a user the role `customer` or `admin`.
+#[server(prefix = "/rpc", endpoint = "admin/users/role")]
+pub async fn set_user_role(user_id: i64, role: String, return_to: Option<String>) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let admin = require_admin()?;
+    let role = crate::model::Role::parse(&role).ok_or_else(|| AppError::BadRequest("unknown role".into()))?;
+    service::change_role(&state, &admin, user_id, role).await?;
+    leptos_axum::redirect(&users_page(return_to));
+    Ok(())
+}
+
+/// Deactivates (`active=false`) or reactivates a user.
+#[server(prefix = "/rpc", endpoint = "admin/users/active")]
+pub async fn set_user_active(user_id: i64, active: bool, return_to: Option<String>) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let admin = require_admin()?;
+    service::set_active(&state, &admin, user_id, active).await?;
+    leptos_axum::redirect(&users_page(return_to));
+    Ok(())
+}
+
+/// Back to the users table page the change came from (same search, same page).
+#[cfg(feature = "ssr")]
+fn users_page(return_to: Option<String>) -> String {
+    return_to
+        .filter(|path| crate::model::account::is_same_site_path(path) && path.starts_with("/admin/users"))
+        .unwrap_or_else(|| "/admin/users".to_owned())
+}
