@@ -1,0 +1,101 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectNoReload, failOnPageErrors, hasJs, startWatchingForReloads } from './helpers';
+
+// A real 1×1 PNG: the server decodes every upload, so only a real image passes.
+const onePixelPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+async function signInAsAdmin(page: Page) {
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/login\?next=%2Fadmin$/);
+  await page.getByLabel('Email').fill('admin@mail.com');
+  await page.getByLabel('Password', { exact: true }).fill('admin123');
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+}
+
+test('customers are turned away from the back office', async ({ page }) => {
+  await page.goto('/login?next=%2Fadmin');
+  await page.getByLabel('Email').fill('john@mail.com');
+  await page.getByLabel('Password', { exact: true }).fill('changeme');
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Access denied');
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Back office' })).toHaveCount(0);
+});
+
+test('an admin creates a category and a product, edits its price inline and deletes both', async ({ page, request }, testInfo) => {
+  const noErrors = failOnPageErrors(page);
+  const suffix = `${testInfo.project.name} ${Date.now()}`;
+  const categoryName = `Lamps ${suffix}`;
+  const title = `Brass Desk Lamp ${suffix}`;
+  await signInAsAdmin(page);
+  await expect(page.getByRole('img', { name: 'Products per category' })).toBeVisible();
+
+  // A category: a mistake first, shown at its field (with JavaScript, without a reload).
+  const nav = page.getByRole('navigation', { name: 'Back office' });
+  await nav.getByRole('link', { name: 'Categories' }).click();
+  await page.getByRole('link', { name: 'New category' }).click();
+  await startWatchingForReloads(page, testInfo);
+  await page.getByLabel('Image link').fill('https://example.com/lamps.png');
+  await page.getByRole('button', { name: 'Save category' }).click();
+  await expect(page.getByText('This field is required.')).toBeVisible();
+  await expectNoReload(page, testInfo);
+  await page.getByLabel('Name').fill(categoryName);
+  await page.getByLabel('Image link').fill('https://example.com/lamps.png');
+  await page.getByRole('button', { name: 'Save category' }).click();
+  await expect(page).toHaveURL(/\/admin\/categories\?saved=1$/);
+  await expect(page.getByRole('link', { name: categoryName })).toBeVisible();
+
+  // A product with an uploaded image; a price of zero is refused first.
+  await nav.getByRole('link', { name: 'Products' }).click();
+  await page.getByRole('link', { name: 'New product' }).click();
+  const fillProduct = async (price: string) => {
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Description').fill('A warm light for late reading.');
+    await page.getByLabel('Price (USD)').fill(price);
+    await page.getByLabel('Units in stock').fill('4');
+    await page.getByLabel('Category').selectOption({ label: categoryName });
+    await page.getByLabel('Upload images').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: onePixelPng });
+  };
+  await fillProduct('0');
+  await page.getByRole('button', { name: 'Save product' }).click();
+  await expect(page.getByText('Enter an amount above zero.')).toBeVisible();
+  await fillProduct('49.90');
+  await page.getByRole('button', { name: 'Save product' }).click();
+  await expect(page).toHaveURL(/\/admin\/products\/\d+\?saved=1$/);
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await expect(page.getByLabel('Image links')).toHaveValue(/^\/media\/products\/[0-9a-f]+\.png$/);
+
+  // The storefront and the sitemap show it at once.
+  await page.getByRole('link', { name: 'View in the store' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.getByText('$49.90').first()).toBeVisible();
+  const productPath = new URL(page.url()).pathname;
+  expect(await (await request.get('/sitemap.xml')).text()).toContain(productPath);
+
+  // Its price, changed from the table.
+  await page.goto(`/admin/products?q=${encodeURIComponent(title)}`);
+  const row = page.getByRole('row', { name: new RegExp(title) });
+  await row.getByLabel(`Price of ${title}`).fill('19.99');
+  await row.getByRole('button', { name: 'Save' }).first().click();
+  await expect(page.getByLabel(`Price of ${title}`)).toHaveValue('19.99');
+  await page.goto(productPath);
+  await expect(page.getByText('$19.99').first()).toBeVisible();
+
+  // Deleted after a confirmation page; the product page is gone.
+  await page.goto(`/admin/products?q=${encodeURIComponent(title)}`);
+  await page.getByRole('row', { name: new RegExp(title) }).getByRole('link', { name: 'Delete' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Delete ${title}?`);
+  await page.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(page).toHaveURL(/\/admin\/products\?deleted=1$/);
+  expect((await request.get(productPath)).status()).toBe(404);
+
+  await page.goto('/admin/categories');
+  await page.getByRole('row', { name: new RegExp(categoryName) }).getByRole('link', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(page).toHaveURL(/\/admin\/categories\?deleted=1$/);
+  await expect(page.getByRole('link', { name: categoryName })).toHaveCount(0);
+  if (hasJs(testInfo)) noErrors();
+});
