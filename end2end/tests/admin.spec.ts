@@ -1,9 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectNoReload, failOnPageErrors, hasJs, startWatchingForReloads } from './helpers';
 
-// A real 1×1 PNG: the server decodes every upload, so only a real image passes.
-const onePixelPng = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+// A real 16×16 PNG (checksums and all): the server decodes every product image, so only a
+// real image passes.
+const tealSquarePng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR42mPgj/ElCTGMahjVMHw1AACVh7gBNs/tsgAAAABJRU5ErkJggg==',
   'base64',
 );
 
@@ -57,7 +58,7 @@ test('an admin creates a category and a product, edits its price inline and dele
     await page.getByLabel('Price (USD)').fill(price);
     await page.getByLabel('Units in stock').fill('4');
     await page.getByLabel('Category').selectOption({ label: categoryName });
-    await page.getByLabel('Upload images').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: onePixelPng });
+    await page.getByLabel('Upload images').setInputFiles({ name: 'lamp.png', mimeType: 'image/png', buffer: tealSquarePng });
   };
   await fillProduct('0');
   await page.getByRole('button', { name: 'Save product' }).click();

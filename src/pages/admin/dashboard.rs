@@ -70,11 +70,15 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
     }
 }
 
-/// Price ranges labelled in whole dollars ("$10–$25"), each with how many products fall in it.
+/// Price ranges labelled in whole dollars ("$10–$24"), each with how many products fall in it.
+/// A range ends where the next begins, so its label ends a dollar below the next one's start.
 fn price_bars(prices: &[Money]) -> Vec<Bar> {
     let cents: Vec<i64> = prices.iter().map(|price| price.cents()).collect();
     histogram(&cents, PRICE_RANGES)
         .into_iter()
-        .map(|(low, high, count)| Bar { label: format!("${}–${}", low / 100, (high + 99) / 100), value: count })
+        .map(|(low, high, count)| Bar {
+            label: format!("${}–${}", low / 100, (high / 100).max(low / 100)),
+            value: count,
+        })
         .collect()
 }

@@ -105,7 +105,7 @@ fn ImageFields(images: Vec<String>, issue: Signal<Option<FieldIssue>>) -> impl I
 fn ProductFacts(product: EditableProduct) -> impl IntoView {
     let t = use_texts().admin;
     view! {
-        <p class="product-facts">
+        <p class="admin-facts">
             {(t.last_changed)(&short_time(&product.updated_at), product.updated_by.as_deref())}
             " "<a href=format!("/products/{}", product.slug)>{t.view_in_store}</a>
         </p>
