@@ -24,9 +24,13 @@ export default defineConfig({
       ],
     },
   },
+  // The back-office stories change the catalog every other story reads (counts, pages, the
+  // home page), so they run once the read-only stories are done.
   projects: [
-    { name: 'js', use: { javaScriptEnabled: true } },
-    { name: 'no-js', use: { javaScriptEnabled: false } },
+    { name: 'js', use: { javaScriptEnabled: true }, testIgnore: /admin\.spec\.ts/ },
+    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /admin\.spec\.ts/ },
+    { name: 'admin-js', use: { javaScriptEnabled: true }, testMatch: /admin\.spec\.ts/, dependencies: ['js', 'no-js'] },
+    { name: 'admin-no-js', use: { javaScriptEnabled: false }, testMatch: /admin\.spec\.ts/, dependencies: ['js', 'no-js'] },
   ],
   webServer: {
     // Seeds a fresh SQLite database and serves the built site (see serve.sh).

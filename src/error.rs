@@ -34,6 +34,8 @@ pub enum FieldIssue {
     WrongPassword,
     /// A new password equal to the current one.
     PasswordUnchanged,
+    /// Invisible control characters (other than line breaks and tabs).
+    InvalidCharacters,
     /// Not a number at all (a price of "abc").
     InvalidNumber,
     /// A number that must be above zero (a price).

@@ -22,6 +22,12 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
+    // A server function that redirects (after a save) moves the browser there. `ActionForm`
+    // installs this on its own; islands that call server functions directly need it too, and
+    // with no router in the browser (islands mode) nothing else would.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        let _ = leptos::prelude::window().location().set_href(location);
+    });
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "");
     }

@@ -20,6 +20,7 @@ on_both_backends!(
     inline_edits_change_one_field_and_stale_ones_are_refused,
     a_full_edit_replaces_the_product_and_drops_removed_uploads,
     deleting_a_product_removes_it_everywhere,
+    an_upload_still_shown_elsewhere_is_kept,
     the_back_office_pages_render_for_admins,
     forms_without_javascript_come_back_with_their_errors,
 );
@@ -213,6 +214,7 @@ async fn each_bad_product_field_is_refused_and_nothing_is_stored(backend: Backen
         ("price", "cheap", "InvalidNumber"),
         ("title", "  ", "Required"),
         ("description", "", "Required"),
+        ("description", "Soft\u{0}ware", "InvalidCharacters"),
         ("stock", "-1", "OutOfRange"),
         ("category_id", "9999", "UnknownCategory"),
         ("images", "", "Required"),
@@ -229,6 +231,8 @@ async fn each_bad_product_field_is_refused_and_nothing_is_stored(backend: Backen
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM products").await, before, "nothing was stored");
     assert_eq!(product_files(&app), Vec::<String>::new(), "no upload outlived its refused form");
+    let tabs = with(&good, "description", "Width:\t40 cm\nHeight:\t60 cm");
+    assert_eq!(save_product(&app, &staff, &tabs, vec![]).await.status, 200, "tabs and line breaks are fine");
 }
 
 async fn uploads_are_judged_by_content_and_size(backend: Backend) {
@@ -371,4 +375,20 @@ async fn forms_without_javascript_come_back_with_their_errors(backend: Backend) 
         .await;
     assert!(saved.headers["location"].to_str().unwrap().ends_with("/admin/categories?saved=1"));
     assert!(staff.get("/admin/categories?saved=1").await.body.contains("Hats"));
+}
+
+async fn an_upload_still_shown_elsewhere_is_kept(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let mut staff = admin(&app).await;
+    let fields = with(&product_fields("Rattan Chair", &furniture(&app).await), "images", "");
+    assert_eq!(save_product(&app, &staff, &fields, vec![("c.png", png(30, 30))]).await.status, 200);
+    let id = id_of(&app, "products", "rattan-chair").await;
+    let images: Vec<String> =
+        serde_json::from_str(&text(&app, "SELECT images FROM products WHERE id = $1", id).await).unwrap();
+    // A category may use a product's upload as its picture: deleting the product must keep it.
+    let saved = staff.post("/rpc/admin/categories/save", &[("name", "Rattan"), ("image", images[0].as_str())]).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(staff.post("/rpc/admin/products/delete", &[("id", &id.to_string())]).await.status, 200);
+    assert_eq!(product_files(&app).len(), 2, "the image the category shows, and its thumbnail, stay");
+    assert_eq!(common::get(&app.base, &images[0]).await.status, 200);
 }

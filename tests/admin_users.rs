@@ -77,6 +77,9 @@ async fn deactivating_ends_every_session_at_once_and_blocks_sign_in(backend: Bac
     assert_eq!(answer.status, 200);
     let mut john = signed_in(&app, "john@mail.com", "changeme").await;
     assert_eq!(john.get("/account").await.status, 200, "reactivated: signing in works again");
+    let repeated = staff.post("/rpc/admin/users/active", &[("user_id", john_id.as_str()), ("active", "true")]).await;
+    assert_eq!(repeated.status, 200, "a repeated click is fine");
+    assert_eq!(john.get("/account").await.status, 200, "and does not sign an active person out");
 }
 
 async fn an_admin_cannot_demote_or_deactivate_themselves(backend: Backend) {

@@ -1,6 +1,6 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
 
-export const hasJs = (testInfo: TestInfo) => testInfo.project.name === 'js';
+export const hasJs = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
 
 /**
  * With JavaScript, waits until the app has hydrated and plants a marker in the page's JavaScript

@@ -165,15 +165,15 @@ pub fn image_url_issue(url: &str) -> Option<FieldIssue> {
 }
 
 /// Trimmed text that must be present, at most `max` characters, without control characters
-/// (line breaks are allowed: descriptions have paragraphs).
+/// (line breaks and tabs are allowed: descriptions have paragraphs, and pasted text has tabs).
 fn check_text(field: &str, raw: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let text = raw.trim();
     if text.is_empty() {
         errors.push(FieldError::new(field, FieldIssue::Required));
     } else if text.chars().count() > max {
         errors.push(FieldError::new(field, FieldIssue::TooLong { max }));
-    } else if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        errors.push(FieldError::new(field, FieldIssue::Required));
+    } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        errors.push(FieldError::new(field, FieldIssue::InvalidCharacters));
     }
     text.to_owned()
 }

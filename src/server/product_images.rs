@@ -1,5 +1,6 @@
-//! Uploaded product images: each is decoded (the proof that it is an image), given a thumbnail
-//! for listings, and only then written, so a form refused for another field leaves no file behind.
+//! Uploaded product images: each is decoded (the proof that it is an image) and given a thumbnail
+//! for listings before anything is written; the service writes them only once every field passed,
+//! and removes them again if the save then fails.
 
 use crate::error::AppError;
 use crate::server::thumbnails::{thumbnail_blocking, thumbnail_path_for, ThumbnailError};
@@ -21,7 +22,7 @@ pub struct PreparedImage {
 /// 415. Nothing is written yet.
 pub async fn prepare(bytes: Vec<u8>) -> Result<PreparedImage, AppError> {
     let kind = ImageKind::sniff(&bytes).ok_or(AppError::UnsupportedMediaType)?;
-    let thumbnail = thumbnail_blocking(bytes.clone(), kind).await.map_err(|error| {
+    let (bytes, thumbnail) = thumbnail_blocking(bytes, kind).await.map_err(|error| {
         let reason = match error {
             ThumbnailError::Unreadable => "does not decode",
             ThumbnailError::TooLarge => "is over the pixel limits",

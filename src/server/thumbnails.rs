@@ -11,7 +11,7 @@ pub const THUMBNAIL_EDGE: u32 = 600;
 /// Good enough for photos at card size; the file is a fraction of what quality 90+ would give.
 const JPEG_QUALITY: u8 = 80;
 
-/// The extensions `uploads::store_image` gives the files it writes.
+/// The extensions `product_images::prepare` gives the files it writes (`ImageKind::extension`).
 const UPLOAD_EXTENSIONS: [&str; 4] = ["png", "jpg", "gif", "webp"];
 
 /// Each decode may hold up to `MAX_DECODED_BYTES`, plus an RGBA copy for the rare transparent
@@ -77,11 +77,14 @@ pub fn make_thumbnail(bytes: &[u8], kind: ImageKind) -> Result<Vec<u8>, Thumbnai
     Ok(jpeg)
 }
 
-/// `make_thumbnail` on tokio's blocking pool (so decoding never stalls the async workers).
-pub async fn thumbnail_blocking(bytes: Vec<u8>, kind: ImageKind) -> Result<Vec<u8>, ThumbnailError> {
+/// `make_thumbnail` on tokio's blocking pool (so decoding never stalls the async workers); gives
+/// back the original bytes and the thumbnail.
+pub async fn thumbnail_blocking(bytes: Vec<u8>, kind: ImageKind) -> Result<(Vec<u8>, Vec<u8>), ThumbnailError> {
     // The semaphore is never closed, so acquiring cannot fail.
     let _permit = DECODE_PERMITS.acquire().await.map_err(|_| ThumbnailError::Unreadable)?;
-    tokio::task::spawn_blocking(move || make_thumbnail(&bytes, kind)).await.unwrap_or_else(|error| {
+    // The original comes back with its thumbnail, so the caller keeps it without a copy.
+    let work = move || make_thumbnail(&bytes, kind).map(|thumbnail| (bytes, thumbnail));
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|error| {
         // A codec that panics on hostile input must cost one upload, not the server.
         tracing::error!(%error, ?kind, "an image decoder panicked");
         Err(ThumbnailError::Unreadable)
@@ -95,7 +98,7 @@ pub fn thumbnail_path_for(url_path: &str, folder: &str) -> Option<String> {
     let name = url_path.strip_prefix("/media/")?.strip_prefix(folder)?.strip_prefix('/')?;
     let (stem, extension) = name.split_once('.')?;
     // Stored names are random hex plus one known extension, so anything else (`..`, slashes,
-    // a thumbnail's own `.thumb.jpg`) was not written by `store_image`.
+    // a thumbnail's own `.thumb.jpg`) was not written by `product_images`.
     let is_stored_name =
         !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_hexdigit()) && UPLOAD_EXTENSIONS.contains(&extension);
     is_stored_name.then(|| format!("/media/{folder}/{stem}.thumb.jpg"))

@@ -55,8 +55,9 @@ pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
     let state = super::app_state()?;
     let admin = require_admin()?;
     let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
-    let form =
+    let mut form =
         crate::server::uploads::read_form(&mut multipart, "new_images", state.config.media.max_upload_bytes).await?;
+    let uploads = std::mem::take(&mut form.files);
     let target = match (form.text("id"), form.text("version")) {
         ("", _) => None,
         (id, version) => Some(Target { id: parse_number(id, "id")?, version: parse_number(version, "version")? }),
@@ -69,7 +70,7 @@ pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
         category_id: form.text("category_id"),
         images: image_lines(form.text("images")),
     };
-    let id = service::save_product(&state, &admin, target, input, form.files.clone()).await?;
+    let id = service::save_product(&state, &admin, target, input, uploads).await?;
     leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
     Ok(())
 }
@@ -95,7 +96,7 @@ pub async fn patch_product(
         _ => return Err(AppError::BadRequest("send either price or stock".into())),
     };
     service::patch_product(&state, &admin, Target { id, version }, patch).await?;
-    leptos_axum::redirect(&admin_return_path(return_to.as_deref(), "/admin/products"));
+    leptos_axum::redirect(&super::back_office_path(return_to, "/admin/products"));
     Ok(())
 }
 
@@ -153,13 +154,4 @@ pub async fn delete_category(id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 fn parse_number(raw: &str, what: &str) -> Result<i64, AppError> {
     raw.trim().parse().map_err(|_| AppError::BadRequest(format!("{what} is not a number")))
-}
-
-/// A back-office path to return to after a change; anything else gives `fallback`.
-#[cfg(feature = "ssr")]
-fn admin_return_path(raw: Option<&str>, fallback: &str) -> String {
-    match raw {
-        Some(path) if crate::model::account::is_same_site_path(path) && path.starts_with("/admin/") => path.to_owned(),
-        _ => fallback.to_owned(),
-    }
 }

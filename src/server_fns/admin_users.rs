@@ -23,7 +23,7 @@ pub async fn set_user_role(user_id: i64, role: String, return_to: Option<String>
     let admin = require_admin()?;
     let role = crate::model::Role::parse(&role).ok_or_else(|| AppError::BadRequest("unknown role".into()))?;
     service::change_role(&state, &admin, user_id, role).await?;
-    leptos_axum::redirect(&users_page(return_to));
+    leptos_axum::redirect(&super::back_office_path(return_to, "/admin/users"));
     Ok(())
 }
 
@@ -33,14 +33,6 @@ pub async fn set_user_active(user_id: i64, active: bool, return_to: Option<Strin
     let state = super::app_state()?;
     let admin = require_admin()?;
     service::set_active(&state, &admin, user_id, active).await?;
-    leptos_axum::redirect(&users_page(return_to));
+    leptos_axum::redirect(&super::back_office_path(return_to, "/admin/users"));
     Ok(())
-}
-
-/// Back to the users table page the change came from (same search, same page).
-#[cfg(feature = "ssr")]
-fn users_page(return_to: Option<String>) -> String {
-    return_to
-        .filter(|path| crate::model::account::is_same_site_path(path) && path.starts_with("/admin/users"))
-        .unwrap_or_else(|| "/admin/users".to_owned())
 }

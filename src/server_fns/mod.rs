@@ -15,3 +15,12 @@ pub(crate) fn app_state() -> Result<crate::server::state::AppState, crate::error
         crate::error::AppError::Internal
     })
 }
+
+/// Where a back-office change returns to: the page it came from (same search, same page), if that
+/// is a back-office path of this site; otherwise `fallback`. Never another origin.
+#[cfg(feature = "ssr")]
+pub(crate) fn back_office_path(return_to: Option<String>, fallback: &str) -> String {
+    return_to
+        .filter(|path| crate::model::account::is_same_site_path(path) && path.starts_with("/admin/"))
+        .unwrap_or_else(|| fallback.to_owned())
+}

@@ -8,7 +8,7 @@ use crate::components::forms::{
 };
 use crate::components::PageMeta;
 use crate::error::{AppError, FieldIssue};
-use crate::i18n::use_texts;
+use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::back_office::{EditableProduct, ProductFormData};
 use crate::model::catalog_edit::{DESCRIPTION_MAX, FILES_PER_PRODUCT_SAVE, TITLE_MAX};
 use crate::server_fns::admin_catalog::{get_product_form, SaveProduct};
@@ -38,23 +38,43 @@ fn form_for(id: Option<i64>) -> impl IntoView {
 
 #[component]
 fn ProductFormView(data: ProductFormData) -> impl IntoView {
-    let t = use_texts().admin;
-    let error = Signal::stored(error_from_url::<SaveProduct>());
-    let issue = move |field: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_issue(field)));
+    let lang = use_lang();
+    let t = lang.texts().admin;
     let product = data.product.clone();
     let title = product.as_ref().map_or(t.new_product.to_owned(), |p| (t.edit_title)(&p.title));
     let canonical = product.as_ref().map_or("/admin/products/new".to_owned(), |p| format!("/admin/products/{}", p.id));
-    let p = product.clone().unwrap_or_else(empty_product);
-    let categories: Vec<(String, String)> =
-        data.categories.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
-    let selected = product.as_ref().map(|p| p.category_id.to_string()).unwrap_or_default();
+    let initial_error = error_from_url::<SaveProduct>();
     view! {
         <PageMeta title=title.clone() description=t.products_description canonical_path=canonical noindex=true />
         <h1>{title}</h1>
         <ChangeNotice />
-        {product.as_ref().map(|p| view! { <ProductFacts product=p.clone() /> })}
-        <form class="stack-form product-form" method="post" action=SaveProduct::url() enctype="multipart/form-data" novalidate>
-            <FormAlert error />
+        {product.map(|p| view! { <ProductFacts product=p /> })}
+        <ProductForm lang data upload_limit=upload_limit() initial_error />
+    }
+}
+
+/// The form posts as multipart, so it works without JavaScript (a refusal then comes back in the
+/// URL). With JavaScript it is sent from here instead: a refusal shows at its fields and nothing
+/// typed or chosen is lost; a save goes on to the saved product.
+#[island]
+fn ProductForm(lang: Lang, data: ProductFormData, upload_limit: u64, initial_error: Option<AppError>) -> impl IntoView {
+    provide_context(lang);
+    let t = lang.texts().admin;
+    let error = RwSignal::new(initial_error);
+    let pending = RwSignal::new(false);
+    let issue = move |field: &'static str| {
+        Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_issue(field))))
+    };
+    let product = data.product;
+    let p = product.clone().unwrap_or_else(empty_product);
+    let categories: Vec<(String, String)> =
+        data.categories.iter().map(|c| (c.id.to_string(), c.name.clone())).collect();
+    let selected = product.as_ref().map(|p| p.category_id.to_string()).unwrap_or_default();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| send_in_place(ev, error, pending);
+    view! {
+        <form class="stack-form product-form" method="post" action=SaveProduct::url() enctype="multipart/form-data"
+            novalidate on:submit=on_submit>
+            <FormAlert error=error.into() />
             {product.as_ref().map(|p| view! {
                 <input type="hidden" name="id" value=p.id />
                 <input type="hidden" name="version" value=p.version />
@@ -70,16 +90,40 @@ fn ProductFormView(data: ProductFormData) -> impl IntoView {
             </div>
             <SelectField name="category_id" label=t.field_category options=categories selected
                 placeholder=t.choose_category issue=issue("category_id") />
-            <ImageFields images=p.images.clone() issue=issue("images") />
-            <button type="submit" class="button">{t.save_product}</button>
+            <ImageFields images=p.images.clone() upload_limit issue=issue("images") />
+            <button type="submit" class="button" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+                {t.save_product}
+            </button>
         </form>
     }
+}
+
+/// Sends the form with its files through the server function, keeping the page (and everything
+/// typed in it) when the save is refused. The server's redirect after a save moves the browser on.
+fn send_in_place(ev: leptos::ev::SubmitEvent, error: RwSignal<Option<AppError>>, pending: RwSignal<bool>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let form = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok());
+        let Some(data) = form.and_then(|form| web_sys::FormData::new_with_form(&form).ok()) else {
+            return; // the browser posts the form itself
+        };
+        ev.prevent_default();
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = crate::server_fns::admin_catalog::save_product(data.into()).await;
+            pending.set(false);
+            error.set(result.err());
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, error, pending);
 }
 
 /// The image list (links, one per line, reordered or removed by editing the lines) with
 /// previews, and the file input whose uploads are added after them.
 #[component]
-fn ImageFields(images: Vec<String>, issue: Signal<Option<FieldIssue>>) -> impl IntoView {
+fn ImageFields(images: Vec<String>, upload_limit: u64, issue: Signal<Option<FieldIssue>>) -> impl IntoView {
     let t = use_texts().admin;
     view! {
         <fieldset class="image-fields">
@@ -94,7 +138,7 @@ fn ImageFields(images: Vec<String>, issue: Signal<Option<FieldIssue>>) -> impl I
                 <label for="field-new_images">{t.field_new_images}</label>
                 <input id="field-new_images" type="file" name="new_images" multiple
                     accept=ACCEPTED_IMAGES aria-describedby="field-new_images-hint" />
-                <p class="field-hint" id="field-new_images-hint">{(t.new_images_hint)(upload_limit(), FILES_PER_PRODUCT_SAVE)}</p>
+                <p class="field-hint" id="field-new_images-hint">{(t.new_images_hint)(upload_limit, FILES_PER_PRODUCT_SAVE)}</p>
             </div>
         </fieldset>
     }

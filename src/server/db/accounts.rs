@@ -134,10 +134,11 @@ pub async fn update_user_role(db: &Db, id: i64, role: Role, by: i64, at: DateTim
 }
 
 /// Deactivates or reactivates a user. Either way the auth version moves on, so every session
-/// and access token issued before stops working at once.
+/// and access token issued before stops working at once. A user already in that state is left
+/// alone (0 rows): a repeated click must not sign an active person out everywhere.
 pub async fn update_user_active(db: &Db, id: i64, active: bool, by: i64, at: DateTime<Utc>) -> sqlx::Result<u64> {
     let sql = "UPDATE users SET active = $2, auth_version = auth_version + 1, updated_by = $3, updated_at = $4 \
-               WHERE id = $1";
+               WHERE id = $1 AND active <> $2";
     with_pool!(db.writer(), pool => sqlx::query(sql)
         .bind(id).bind(active).bind(by).bind(at).execute(pool).await.map(|done| done.rows_affected()))
 }

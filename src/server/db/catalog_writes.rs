@@ -159,13 +159,15 @@ pub async fn delete_product(db: &Db, id: i64) -> Result<Vec<String>, WriteError>
     images.map(|json| super::catalog::decode_images(&json)).ok_or(WriteError::NotFound)
 }
 
-/// How many products still show `url` (an upload shared by two products must outlive either).
-pub async fn count_products_showing(db: &Db, url: &str) -> sqlx::Result<i64> {
+/// How many products and categories still show `url` (an upload two of them share must outlive
+/// either). Read on the writer, right before a file is deleted.
+pub async fn count_uses_of_image(db: &Db, url: &str) -> sqlx::Result<i64> {
     // Image lists are JSON arrays of strings, so the quoted URL matches whole entries only. A `%`
     // or `_` in a URL can only make it match more rows, which keeps a file longer, never less.
     let pattern = format!("%{}%", serde_json::to_string(url).expect("a string serialises"));
-    let sql = "SELECT COUNT(*) FROM products WHERE images LIKE $1";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(pattern).fetch_one(pool).await)
+    let sql = "SELECT (SELECT COUNT(*) FROM products WHERE images LIKE $1) \
+               + (SELECT COUNT(*) FROM categories WHERE image = $2)";
+    with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(pattern).bind(url).fetch_one(pool).await)
 }
 
 async fn category_exists(db: &Db, id: i64) -> sqlx::Result<bool> {

@@ -3,8 +3,9 @@
 //! followed by clearing the catalog caches, so the storefront and sitemap show it at once.
 
 use crate::error::{AppError, FieldError, FieldIssue};
-use crate::model::catalog_edit::{check_category, check_product, ProductInput, ProductPatch, IMAGES_MAX};
+use crate::model::catalog_edit::{check_category, check_product, ProductInput, ProductPatch};
 use crate::model::User;
+use crate::server::db::back_office;
 use crate::server::db::catalog_writes::{self as db, Change, WriteError};
 use crate::server::{product_images, state::AppState, text::slugify};
 
@@ -19,7 +20,7 @@ pub async fn create_category(state: &AppState, actor: &User, name: &str, image: 
     let change = authorize(actor)?;
     let draft = check_category(name, image)?;
     let slug = slug_of("name", &draft.name)?;
-    let id = db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, "name"))?;
+    let id = db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, Entity::Category))?;
     tracing::info!(category_id = id, by = actor.id, "category created");
     state.catalog_changed();
     Ok(id)
@@ -37,7 +38,7 @@ pub async fn update_category(
     let slug = slug_of("name", &draft.name)?;
     db::update_category(&state.db, target.id, target.version, &draft, &slug, change)
         .await
-        .map_err(|e| refusal(e, "name"))?;
+        .map_err(|e| refusal(e, Entity::Category))?;
     tracing::info!(category_id = target.id, by = actor.id, "category updated");
     state.catalog_changed();
     Ok(())
@@ -46,15 +47,16 @@ pub async fn update_category(
 /// Deletes a category; refused (with how many) while it still holds products.
 pub async fn delete_category(state: &AppState, actor: &User, id: i64) -> Result<(), AppError> {
     authorize(actor)?;
-    db::delete_category(&state.db, id).await.map_err(|e| refusal(e, "name"))?;
+    db::delete_category(&state.db, id).await.map_err(|e| refusal(e, Entity::Category))?;
     tracing::info!(category_id = id, by = actor.id, "category deleted");
     state.catalog_changed();
     Ok(())
 }
 
 /// Creates a product (no `target`) or replaces every field of one (the PUT of the back office).
-/// `uploads` are image files added after the listed image URLs. Nothing is written unless every
-/// field and every file passes.
+/// `uploads` are image files added after the listed image URLs. The fields are checked first
+/// (each upload counting as one image), then the files decoded; nothing is written unless all
+/// pass, and files written for a save that then fails are removed again.
 pub async fn save_product(
     state: &AppState,
     actor: &User,
@@ -63,38 +65,42 @@ pub async fn save_product(
     uploads: Vec<Vec<u8>>,
 ) -> Result<i64, AppError> {
     let change = authorize(actor)?;
-    if input.images.len() + uploads.len() > IMAGES_MAX {
-        return Err(AppError::Validation(vec![FieldError::new("images", FieldIssue::TooMany { max: IMAGES_MAX })]));
-    }
+    let links = input.images.len();
+    // A stand-in address per upload, so the image rules (at least one, at most ten) see them.
+    input.images.extend(uploads.iter().map(|_| format!("/media/{}/upload", product_images::FOLDER)));
+    let mut draft = check_product(&input)?;
+    let slug = slug_of("title", &draft.title)?;
     let mut prepared = Vec::with_capacity(uploads.len());
     for bytes in uploads {
         prepared.push(product_images::prepare(bytes).await?);
     }
-    input.images.extend(prepared.iter().map(|image| image.url.clone()));
-    let draft = check_product(&input)?;
-    let slug = slug_of("title", &draft.title)?;
+    draft.images.truncate(links);
+    draft.images.extend(prepared.iter().map(|image| image.url.clone()));
 
-    let media_dir = &state.config.media.dir;
-    for image in &prepared {
-        image.write(media_dir).await?;
-    }
     let previous = match target {
-        Some(target) => crate::server::db::back_office::select_editable_product(&state.db, target.id).await?,
+        Some(target) => back_office::select_editable_product(&state.db, target.id).await?,
         None => None,
     };
-    let written = match target {
-        None => db::insert_product(&state.db, &draft, &slug, change).await,
-        Some(target) => {
-            db::update_product(&state.db, target.id, target.version, &draft, &slug, change).await.map(|()| target.id)
+    let media_dir = &state.config.media.dir;
+    let saved = async {
+        for image in &prepared {
+            image.write(media_dir).await?;
         }
+        let written = match target {
+            None => db::insert_product(&state.db, &draft, &slug, change).await,
+            Some(target) => db::update_product(&state.db, target.id, target.version, &draft, &slug, change)
+                .await
+                .map(|()| target.id),
+        };
+        written.map_err(|error| refusal(error, Entity::Product))
     };
-    let id = match written {
+    let id = match saved.await {
         Ok(id) => id,
         Err(error) => {
             for image in &prepared {
                 product_images::remove(media_dir, &image.url).await;
             }
-            return Err(refusal(error, "title"));
+            return Err(error);
         }
     };
     if let Some(previous) = previous {
@@ -114,7 +120,9 @@ pub async fn patch_product(
     patch: ProductPatch,
 ) -> Result<(), AppError> {
     let change = authorize(actor)?;
-    db::patch_product(&state.db, target.id, target.version, patch, change).await.map_err(|e| refusal(e, "title"))?;
+    db::patch_product(&state.db, target.id, target.version, patch, change)
+        .await
+        .map_err(|e| refusal(e, Entity::Product))?;
     tracing::info!(product_id = target.id, by = actor.id, ?patch, "product patched");
     state.catalog_changed();
     Ok(())
@@ -122,7 +130,7 @@ pub async fn patch_product(
 
 pub async fn delete_product(state: &AppState, actor: &User, id: i64) -> Result<(), AppError> {
     authorize(actor)?;
-    let images = db::delete_product(&state.db, id).await.map_err(|e| refusal(e, "title"))?;
+    let images = db::delete_product(&state.db, id).await.map_err(|e| refusal(e, Entity::Product))?;
     remove_unused_images(state, images.iter()).await;
     tracing::info!(product_id = id, by = actor.id, "product deleted");
     state.catalog_changed();
@@ -131,11 +139,15 @@ pub async fn delete_product(state: &AppState, actor: &User, id: i64) -> Result<(
 
 /// Catalog writes are for admins. Returns the change stamp every write records.
 fn authorize(actor: &User) -> Result<Change, AppError> {
-    if actor.is_admin() {
-        Ok(Change { by: actor.id, at: chrono::Utc::now() })
-    } else {
-        Err(AppError::Forbidden)
-    }
+    super::require_admin(actor)?;
+    Ok(Change { by: actor.id, at: chrono::Utc::now() })
+}
+
+/// What a write changes: it decides where a clashing name is reported and what was not found.
+#[derive(Clone, Copy)]
+enum Entity {
+    Category,
+    Product,
 }
 
 /// The slug of a name or title; a name with no letter or digit has none.
@@ -147,10 +159,10 @@ fn slug_of(field: &str, name: &str) -> Result<String, AppError> {
     Ok(slug)
 }
 
-/// Deletes uploaded images that no product shows any more (with their thumbnails).
+/// Deletes uploaded images that no product or category shows any more (with their thumbnails).
 async fn remove_unused_images<'a>(state: &AppState, urls: impl Iterator<Item = &'a String>) {
     for url in urls {
-        match db::count_products_showing(&state.db, url).await {
+        match db::count_uses_of_image(&state.db, url).await {
             Ok(0) => product_images::remove(&state.config.media.dir, url).await,
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot tell whether an image is still used; keeping it"),
@@ -158,15 +170,18 @@ async fn remove_unused_images<'a>(state: &AppState, urls: impl Iterator<Item = &
     }
 }
 
-/// What a refused write means for the editor. `name_field` is where a clashing slug is reported.
-fn refusal(error: WriteError, name_field: &str) -> AppError {
+/// What a refused write means for the editor.
+fn refusal(error: WriteError, entity: Entity) -> AppError {
     let field = |field: &str, issue| AppError::Validation(vec![FieldError::new(field, issue)]);
+    let (name_field, what) = match entity {
+        Entity::Category => ("name", "category"),
+        Entity::Product => ("title", "product"),
+    };
     match error {
         WriteError::SlugTaken => field(name_field, FieldIssue::NameTaken),
         WriteError::UnknownCategory => field("category_id", FieldIssue::UnknownCategory),
         WriteError::Stale => AppError::StaleEdit,
-        WriteError::NotFound if name_field == "name" => AppError::not_found("category"),
-        WriteError::NotFound => AppError::not_found("product"),
+        WriteError::NotFound => AppError::not_found(what),
         WriteError::InUse(products) => AppError::CategoryInUse { products },
         WriteError::Database(error) => error.into(),
     }
