@@ -87,7 +87,10 @@ test('an admin creates a category and a product, edits its price inline and dele
   await page.goto(`/admin/products?q=${encodeURIComponent(title)}`);
   const row = page.getByRole('row', { name: new RegExp(title) });
   await row.getByLabel(`Price of ${title}`).fill('19.99');
+  // The save is a fetch with JavaScript and a form post without; either way, wait for its answer.
+  const patched = page.waitForResponse((response) => response.url().endsWith('/rpc/admin/products/patch'));
   await row.getByRole('button', { name: 'Save' }).first().click();
+  expect((await patched).status()).toBeLessThan(400);
   await expect(page.getByLabel(`Price of ${title}`)).toHaveValue('19.99');
   await page.goto(productPath);
   await expect(page.getByText('$19.99').first()).toBeVisible();
