@@ -11,6 +11,7 @@ pub mod demo;
 pub mod language;
 pub mod page_cache;
 pub mod product_images;
+pub mod rest;
 pub mod routes;
 pub mod rpc_errors;
 pub mod services;

@@ -1,6 +1,9 @@
 //! What every request handler and server function can reach.
 
-use super::{auth::jwt::TokenService, cache::TtlCache, config::Config, db::Db, page_cache::PageCache};
+use super::{
+    auth::jwt::TokenService, cache::TtlCache, config::Config, db::catalog_api::ProductFilter, db::Db,
+    page_cache::PageCache,
+};
 use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -38,6 +41,9 @@ pub struct CatalogCache {
     pub home: TtlCache<(), Arc<HomeData>>,
     pub listings: TtlCache<ProductQuery, Arc<ProductPage>>,
     pub products: TtlCache<String, Arc<ProductDetail>>,
+    /// REST product lists as the JSON bytes sent: serialising 24 whole products costs more than
+    /// reading them, so the answer itself is kept.
+    pub api_product_lists: TtlCache<ProductFilter, axum::body::Bytes>,
 }
 
 impl CatalogCache {
@@ -47,6 +53,7 @@ impl CatalogCache {
             home: TtlCache::new(ttl, 1),
             listings: TtlCache::new(ttl, max_entries),
             products: TtlCache::new(ttl, max_entries),
+            api_product_lists: TtlCache::new(ttl, max_entries),
         }
     }
 
@@ -55,5 +62,6 @@ impl CatalogCache {
         self.home.invalidate_all();
         self.listings.invalidate_all();
         self.products.invalidate_all();
+        self.api_product_lists.invalidate_all();
     }
 }

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod back_office;
 pub mod catalog;
+pub mod catalog_api;
 pub mod catalog_writes;
 mod connect;
 pub mod login_failures;

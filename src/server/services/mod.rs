@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod catalog;
+pub mod catalog_api;
 pub mod catalog_edits;
 pub mod user_admin;
 

@@ -1,0 +1,144 @@
+//! `GET /api/v1/products…` and `GET /api/v1/categories…`: the catalog as the Platzi contract
+//! reads it (§3, §4 of `docs/platzi-api.md`).
+
+use super::errors::ApiError;
+use super::filters::{product_filter, MAX_LIMIT};
+use super::json::{Category, Product};
+use crate::error::AppError;
+use crate::server::db::catalog_api::{Key, ProductFilter};
+use crate::server::services::catalog_api as service;
+use crate::server::state::AppState;
+use axum::{
+    body::Bytes,
+    extract::{OriginalUri, Path, RawQuery, State},
+    http::header,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+
+type Answer<T> = Result<Json<T>, ApiError>;
+
+impl From<AppError> for ApiError {
+    fn from(_: AppError) -> Self {
+        // Services log their own causes; the API says only that it failed.
+        ApiError::Internal
+    }
+}
+
+fn products(state: &AppState, records: Vec<crate::server::db::catalog_api::ProductRecordFull>) -> Vec<Product> {
+    let site = &state.config.server.site_url;
+    records.into_iter().map(|record| Product::new(record, site)).collect()
+}
+
+/// An id from the path; anything but a whole number is upstream's 400.
+fn id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::BadId)
+}
+
+fn missing(entity: &'static str, key: Key<'_>, uri: OriginalUri) -> ApiError {
+    let criteria = match key {
+        Key::Id(id) => json!({ "id": id }),
+        Key::Slug(slug) => json!({ "slug": slug }),
+    };
+    ApiError::NotFound { entity, criteria, uri: uri.0 }
+}
+
+/// The product list, served from the catalog cache as ready JSON (cleared by every catalog change).
+pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
+    let filter = product_filter(query.as_deref()).map_err(ApiError::Validation)?;
+    let load = async {
+        let list = products(&state, service::list_products(&state, &filter).await?);
+        serde_json::to_vec(&list).map(Bytes::from).map_err(|error| {
+            tracing::error!(%error, "cannot serialise a product list");
+            AppError::Internal
+        })
+    };
+    let body = state.catalog_cache.api_product_lists.get_or_load(filter.clone(), load).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+pub async fn get_product(State(state): State<AppState>, Path(raw): Path<String>, uri: OriginalUri) -> Answer<Product> {
+    let key = Key::Id(id(&raw)?);
+    let record = service::find_product(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
+    Ok(Json(Product::new(record, &state.config.server.site_url)))
+}
+
+pub async fn get_product_by_slug(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    uri: OriginalUri,
+) -> Answer<Product> {
+    let key = Key::Slug(&slug);
+    let record = service::find_product(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
+    Ok(Json(Product::new(record, &state.config.server.site_url)))
+}
+
+pub async fn related_by_id(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    uri: OriginalUri,
+) -> Answer<Vec<Product>> {
+    let key = Key::Id(id(&raw)?);
+    let related = service::related_products(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
+    Ok(Json(products(&state, related)))
+}
+
+pub async fn related_by_slug(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    uri: OriginalUri,
+) -> Answer<Vec<Product>> {
+    let key = Key::Slug(&slug);
+    let related = service::related_products(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
+    Ok(Json(products(&state, related)))
+}
+
+pub async fn list_categories(State(state): State<AppState>, RawQuery(query): RawQuery) -> Answer<Vec<Category>> {
+    // Upstream takes `limit` when it is a positive number and ignores it otherwise.
+    let limit = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "limit")
+        .and_then(|(_, value)| value.trim().parse::<i64>().ok())
+        .filter(|limit| *limit > 0)
+        .map(|limit| limit.min(MAX_LIMIT));
+    let site = state.config.server.site_url.clone();
+    let records = service::list_categories(&state, limit).await?;
+    Ok(Json(records.into_iter().map(|record| Category::new(record, &site)).collect()))
+}
+
+pub async fn get_category(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    uri: OriginalUri,
+) -> Answer<Category> {
+    let key = Key::Id(id(&raw)?);
+    let record = service::find_category(&state, key).await?.ok_or_else(|| missing("Category", key, uri))?;
+    Ok(Json(Category::new(record, &state.config.server.site_url)))
+}
+
+pub async fn get_category_by_slug(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    uri: OriginalUri,
+) -> Answer<Category> {
+    let key = Key::Slug(&slug);
+    let record = service::find_category(&state, key).await?.ok_or_else(|| missing("Category", key, uri))?;
+    Ok(Json(Category::new(record, &state.config.server.site_url)))
+}
+
+/// A category's products, paged like the product list; an unknown id gives `[]`, as upstream.
+pub async fn category_products(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Answer<Vec<Product>> {
+    let category_id = id(&raw)?;
+    let paging = product_filter(query.as_deref()).map_err(ApiError::Validation)?;
+    let filter = ProductFilter {
+        category_id: Some(category_id),
+        limit: paging.limit,
+        offset: paging.offset,
+        ..Default::default()
+    };
+    Ok(Json(products(&state, service::list_products(&state, &filter).await?)))
+}

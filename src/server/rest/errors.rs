@@ -1,0 +1,68 @@
+//! The API's error answers, in the Platzi Fake Store shapes (`docs/platzi-api.md` §1.1), with the
+//! statuses Tienda corrects (§12: 404 for a missing entity). Causes go to the log, never here.
+
+use axum::{
+    http::{StatusCode, Uri},
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// Input that breaks a rule: one sentence per broken rule.
+    Validation(Vec<String>),
+    /// A path id that is not a whole number.
+    BadId,
+    /// No `entity` ("Product", "Category") matches `criteria` (shown as JSON).
+    NotFound {
+        entity: &'static str,
+        criteria: serde_json::Value,
+        uri: Uri,
+    },
+    /// A path under /api/v1 that names no endpoint.
+    NoRoute {
+        method: String,
+        path: String,
+    },
+    Internal,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            Self::Validation(messages) => {
+                (StatusCode::BAD_REQUEST, json!({"message": messages, "error": "Bad Request", "statusCode": 400}))
+            }
+            Self::BadId => (
+                StatusCode::BAD_REQUEST,
+                json!({"message": "Validation failed (numeric string is expected)", "error": "Bad Request", "statusCode": 400}),
+            ),
+            Self::NotFound { entity, criteria, uri } => (
+                StatusCode::NOT_FOUND,
+                json!({
+                    "path": uri.to_string(),
+                    "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    "name": "EntityNotFoundError",
+                    "message": format!("Could not find any entity of type \"{entity}\" matching: {criteria}"),
+                    "statusCode": 404,
+                }),
+            ),
+            Self::NoRoute { method, path } => (
+                StatusCode::NOT_FOUND,
+                json!({"message": format!("Cannot {method} {path}"), "error": "Not Found", "statusCode": 404}),
+            ),
+            Self::Internal => {
+                (StatusCode::INTERNAL_SERVER_ERROR, json!({"message": "Internal server error", "statusCode": 500}))
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error in the REST API");
+        Self::Internal
+    }
+}

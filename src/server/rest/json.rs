@@ -1,0 +1,75 @@
+//! Products and categories as the API serialises them: upstream's field names and order
+//! (`creationAt`, `updatedAt`), prices in currency units, image paths made absolute.
+
+use crate::server::db::catalog_api::{CategoryRecord, ProductRecordFull};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Category {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub image: String,
+    pub creation_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Product {
+    pub id: i64,
+    pub title: String,
+    pub slug: String,
+    /// Currency units, as upstream (49.9, not 4990).
+    pub price: f64,
+    pub description: String,
+    pub category: Category,
+    pub images: Vec<String>,
+    pub creation_at: String,
+    pub updated_at: String,
+}
+
+/// Timestamps as upstream writes them: milliseconds, UTC, `Z`.
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Our own images are stored as paths; a phone app or a microcontroller needs the whole address.
+fn absolute(site_url: &str, url: String) -> String {
+    if url.starts_with('/') {
+        format!("{site_url}{url}")
+    } else {
+        url
+    }
+}
+
+impl Category {
+    pub fn new(record: CategoryRecord, site_url: &str) -> Self {
+        Self {
+            id: record.id,
+            name: record.name,
+            slug: record.slug,
+            image: absolute(site_url, record.image),
+            creation_at: timestamp(record.created_at),
+            updated_at: timestamp(record.updated_at),
+        }
+    }
+}
+
+impl Product {
+    pub fn new(record: ProductRecordFull, site_url: &str) -> Self {
+        Self {
+            id: record.id,
+            title: record.title,
+            slug: record.slug,
+            price: record.price_cents as f64 / 100.0,
+            description: record.description,
+            category: Category::new(record.category, site_url),
+            images: record.images.into_iter().map(|url| absolute(site_url, url)).collect(),
+            creation_at: timestamp(record.created_at),
+            updated_at: timestamp(record.updated_at),
+        }
+    }
+}

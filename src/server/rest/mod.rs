@@ -1,0 +1,66 @@
+//! `/api/v1`: the REST API for programs (Insomnia and Postman, phone apps, microcontrollers), on
+//! the Platzi Fake Store contract (`docs/platzi-api.md`; §12 for where Tienda differs).
+//!
+//! Open to any origin (`Access-Control-Allow-Origin: *`): the API never honours cookies, so a
+//! page elsewhere gains nothing by calling it from a visitor's browser.
+
+mod catalog;
+mod errors;
+mod filters;
+mod json;
+
+use crate::server::state::AppState;
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue, Method},
+    response::IntoResponse,
+    routing::get,
+    Router,
+};
+use errors::ApiError;
+use tower_http::cors::{Any, CorsLayer};
+
+/// The API's routes, to be nested at `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/products", get(catalog::list_products))
+        .route("/products/", get(catalog::list_products))
+        .route("/products/{id}", get(catalog::get_product))
+        .route("/products/{id}/related", get(catalog::related_by_id))
+        .route("/products/slug/{slug}", get(catalog::get_product_by_slug))
+        .route("/products/slug/{slug}/related", get(catalog::related_by_slug))
+        .route("/categories", get(catalog::list_categories))
+        .route("/categories/", get(catalog::list_categories))
+        .route("/categories/{id}", get(catalog::get_category))
+        .route("/categories/{id}/products", get(catalog::category_products))
+        .route("/categories/slug/{slug}", get(catalog::get_category_by_slug))
+        .fallback(no_route)
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+                .max_age(std::time::Duration::from_secs(86_400)),
+        )
+        .layer(axum::middleware::from_fn(preflight_without_content))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+}
+
+/// Preflight answers carry no body, so they say so with 204, as upstream does (the CORS layer
+/// answers 200).
+async fn preflight_without_content(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let is_preflight = request.method() == Method::OPTIONS;
+    let mut response = next.run(request).await;
+    if is_preflight && response.status() == axum::http::StatusCode::OK {
+        *response.status_mut() = axum::http::StatusCode::NO_CONTENT;
+    }
+    response
+}
+
+/// Upstream's answer for a path that names no endpoint.
+async fn no_route(method: Method, uri: axum::extract::OriginalUri) -> impl IntoResponse {
+    ApiError::NoRoute { method: method.to_string(), path: uri.path().to_owned() }
+}

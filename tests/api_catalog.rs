@@ -1,0 +1,181 @@
+//! `GET /api/v1` products and categories, on the Platzi Fake Store contract: shapes, filters,
+//! pagination, errors and CORS, as an API client sees them.
+
+mod common;
+
+use common::{spawn_seeded, Backend, TestApp, SITE};
+use serde_json::Value;
+
+on_both_backends!(
+    products_come_in_upstreams_shape_in_id_order,
+    filters_and_pagination_follow_the_contract,
+    bad_queries_and_unknown_ids_get_json_errors,
+    related_products_share_the_category,
+    categories_and_their_products,
+    any_origin_may_read_and_preflights_get_204,
+    a_back_office_change_shows_in_the_api_at_once,
+);
+
+async fn get_json(app: &TestApp, path: &str) -> (u16, Value, reqwest::header::HeaderMap) {
+    let page = common::get(&app.base, path).await;
+    let body = serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{path}: {e}: {}", page.body));
+    (page.status, body, page.headers)
+}
+
+fn ids(list: &Value) -> Vec<i64> {
+    list.as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect()
+}
+
+fn prices(list: &Value) -> Vec<f64> {
+    list.as_array().unwrap().iter().map(|p| p["price"].as_f64().unwrap()).collect()
+}
+
+async fn products_come_in_upstreams_shape_in_id_order(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let (status, list, _) = get_json(&app, "/api/v1/products").await;
+    assert_eq!(status, 200);
+    assert_eq!(ids(&list), (1..=51).collect::<Vec<_>>());
+    let first = &list[0];
+    let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    for key in ["id", "title", "slug", "price", "description", "category", "images", "creationAt", "updatedAt"] {
+        assert!(keys.contains(&key), "{key} in {keys:?}");
+    }
+    assert!(first["price"].is_number());
+    assert!(first["creationAt"].as_str().unwrap().ends_with(".000Z"), "{}", first["creationAt"]);
+    assert!(first["category"]["creationAt"].is_string() && first["category"]["slug"].is_string());
+    let image = first["images"][0].as_str().unwrap();
+    assert!(image.starts_with(&format!("{SITE}/media/")), "our images come with the whole address: {image}");
+    assert_eq!(get_json(&app, "/api/v1/products/").await.1, list, "a trailing slash is the same list");
+    let (status, one, _) = get_json(&app, "/api/v1/products/1").await;
+    assert_eq!((status, &one), (200, first));
+    let slug = first["slug"].as_str().unwrap();
+    assert_eq!(get_json(&app, &format!("/api/v1/products/slug/{slug}")).await.1, *first);
+}
+
+async fn filters_and_pagination_follow_the_contract(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let list = |q: &'static str| {
+        let app = &app;
+        async move { get_json(app, &format!("/api/v1/products?{q}")).await.1 }
+    };
+    let shirts = list("title=SHIRT").await;
+    assert!(!ids(&shirts).is_empty());
+    assert!(shirts.as_array().unwrap().iter().all(|p| p["title"].as_str().unwrap().to_lowercase().contains("shirt")));
+    assert!(prices(&list("price_min=90").await).iter().all(|p| *p >= 90.0), "a lower bound alone works");
+    assert!(prices(&list("price_max=20").await).iter().all(|p| *p <= 20.0), "an upper bound alone works");
+    let range = prices(&list("price_min=20&price_max=30").await);
+    assert!(!range.is_empty() && range.iter().all(|p| (20.0..=30.0).contains(p)));
+    let exact = list("price=42").await;
+    assert!(!ids(&exact).is_empty() && prices(&exact).iter().all(|p| *p == 42.0));
+    let in_category = list("categoryId=3").await;
+    assert!(in_category.as_array().unwrap().iter().all(|p| p["category"]["id"] == 3));
+    let by_slug = list("categoryId=3&categorySlug=shoes").await;
+    assert!(by_slug.as_array().unwrap().iter().all(|p| p["category"]["slug"] == "shoes"), "the slug wins");
+    assert_eq!(ids(&list("limit=5").await), [1, 2, 3, 4, 5], "limit alone works");
+    assert_eq!(ids(&list("limit=5&offset=5").await), [6, 7, 8, 9, 10]);
+    assert_eq!(ids(&list("offset=49").await), [50, 51]);
+    assert!(ids(&list("limit=10&offset=100").await).is_empty(), "past the end: an empty list");
+    assert_eq!(ids(&list("limit=100000").await).len(), 51, "capped at 200, so all 51");
+    assert_eq!(ids(&list("title=no-such-thing-anywhere").await), Vec::<i64>::new());
+}
+
+async fn bad_queries_and_unknown_ids_get_json_errors(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let (status, body, _) = get_json(&app, "/api/v1/products?price_min=-1&categoryId=abc").await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "message": ["price_min must not be less than 0", "categoryId must be a number conforming to the specified constraints"],
+            "error": "Bad Request",
+            "statusCode": 400
+        })
+    );
+    let (status, body, _) = get_json(&app, "/api/v1/products?limit=ten&offset=-1").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["message"].as_array().unwrap().len(), 2);
+
+    let (status, body, _) = get_json(&app, "/api/v1/products/abc").await;
+    assert_eq!((status, body["message"].as_str().unwrap()), (400, "Validation failed (numeric string is expected)"));
+    let (status, body, _) = get_json(&app, "/api/v1/products/9999?x=1").await;
+    assert_eq!(status, 404, "Tienda says 404 where upstream says 400");
+    assert_eq!(body["name"], "EntityNotFoundError");
+    assert_eq!(body["path"], "/api/v1/products/9999?x=1");
+    assert_eq!(body["statusCode"], 404);
+    assert!(body["timestamp"].as_str().unwrap().ends_with('Z'));
+    assert!(body["message"].as_str().unwrap().contains("\"Product\""));
+    assert_eq!(get_json(&app, "/api/v1/products/slug/no-such-product").await.0, 404);
+    assert_eq!(get_json(&app, "/api/v1/categories/77").await.0, 404);
+    let (status, body, _) = get_json(&app, "/api/v1/nothing").await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        body,
+        serde_json::json!({"message": "Cannot GET /api/v1/nothing", "error": "Not Found", "statusCode": 404})
+    );
+}
+
+async fn related_products_share_the_category(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let (_, product, _) = get_json(&app, "/api/v1/products/1").await;
+    let (status, related, _) = get_json(&app, "/api/v1/products/1/related").await;
+    assert_eq!(status, 200);
+    let related_ids = ids(&related);
+    assert!(!related_ids.is_empty() && !related_ids.contains(&1));
+    assert!(related.as_array().unwrap().iter().all(|p| p["category"]["id"] == product["category"]["id"]));
+    let slug = product["slug"].as_str().unwrap();
+    assert_eq!(get_json(&app, &format!("/api/v1/products/slug/{slug}/related")).await.1, related);
+    assert_eq!(get_json(&app, "/api/v1/products/9999/related").await.0, 404);
+}
+
+async fn categories_and_their_products(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let (status, categories, _) = get_json(&app, "/api/v1/categories").await;
+    assert_eq!(status, 200);
+    assert_eq!(ids(&categories), [1, 2, 3, 4, 5]);
+    assert_eq!(categories[0]["slug"], "clothes");
+    assert_eq!(ids(&get_json(&app, "/api/v1/categories?limit=2").await.1), [1, 2]);
+    assert_eq!(get_json(&app, "/api/v1/categories/1").await.1, categories[0]);
+    assert_eq!(get_json(&app, "/api/v1/categories/slug/clothes").await.1, categories[0]);
+    let (_, clothes, _) = get_json(&app, "/api/v1/categories/1/products").await;
+    assert_eq!(ids(&clothes).len(), 17);
+    assert!(clothes.as_array().unwrap().iter().all(|p| p["category"]["id"] == 1));
+    assert_eq!(ids(&get_json(&app, "/api/v1/categories/1/products?limit=2&offset=1").await.1).len(), 2);
+    let (status, unknown, _) = get_json(&app, "/api/v1/categories/999/products").await;
+    assert_eq!((status, unknown), (200, serde_json::json!([])), "an unknown category has no products, as upstream");
+}
+
+async fn any_origin_may_read_and_preflights_get_204(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let client = reqwest::Client::new();
+    let read = client
+        .get(format!("{}/api/v1/products?limit=1", app.base))
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.headers()["access-control-allow-origin"], "*");
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, format!("{}/api/v1/products", app.base))
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization, content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    let methods = preflight.headers()["access-control-allow-methods"].to_str().unwrap().to_owned();
+    assert!(methods.contains("POST") && methods.contains("DELETE"), "{methods}");
+    assert!(preflight.headers().get("access-control-allow-credentials").is_none(), "cookies are never honoured");
+}
+
+async fn a_back_office_change_shows_in_the_api_at_once(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let (_, before, _) = get_json(&app, "/api/v1/products?limit=1").await;
+    let mut staff = common::back_office::admin(&app).await;
+    let patched = staff.post("/rpc/admin/products/patch", &[("id", "1"), ("version", "1"), ("price", "12.34")]).await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let (_, after, _) = get_json(&app, "/api/v1/products?limit=1").await;
+    assert_ne!(before[0]["price"], after[0]["price"]);
+    assert_eq!(after[0]["price"], 12.34, "the cached list was cleared by the change");
+}
