@@ -109,12 +109,13 @@ pub async fn client_address(state: &AppState) -> String {
         Ok(ConnectInfo(addr)) => Some(addr.ip()),
         Err(_) => None,
     };
-    let forwarded = if state.config.auth.trust_forwarded_for {
-        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.ok();
-        headers.as_ref().and_then(last_forwarded_for)
-    } else {
-        None
-    };
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.unwrap_or_default();
+    client_of(peer, &headers, state.config.auth.trust_forwarded_for)
+}
+
+/// [`client_address`] for plain handlers, which have the peer and the headers at hand.
+pub fn client_of(peer: Option<IpAddr>, headers: &axum::http::HeaderMap, trust_forwarded_for: bool) -> String {
+    let forwarded = if trust_forwarded_for { last_forwarded_for(headers) } else { None };
     forwarded.or(peer).map_or_else(|| "unknown".to_owned(), client_key)
 }
 

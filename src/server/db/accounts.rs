@@ -28,6 +28,8 @@ pub struct UserRecord {
     pub auth_version: i64,
     /// False once an admin deactivated the account: it can no longer sign in.
     pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl UserRecord {
@@ -44,7 +46,7 @@ impl UserRecord {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, role, avatar, password_hash, auth_version, active";
+const USER_COLUMNS: &str = "id, email, name, role, avatar, password_hash, auth_version, active, created_at, updated_at";
 
 /// Why an insert did not happen.
 pub enum InsertUserError {

@@ -19,13 +19,6 @@ use serde_json::json;
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
-impl From<AppError> for ApiError {
-    fn from(_: AppError) -> Self {
-        // Services log their own causes; the API says only that it failed.
-        ApiError::Internal
-    }
-}
-
 fn products(state: &AppState, records: Vec<crate::server::db::catalog_api::ProductRecordFull>) -> Vec<Product> {
     let site = &state.config.server.site_url;
     records.into_iter().map(|record| Product::new(record, site)).collect()

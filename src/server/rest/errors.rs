@@ -25,6 +25,14 @@ pub enum ApiError {
         method: String,
         path: String,
     },
+    /// No valid credentials or Bearer token.
+    Unauthorized,
+    /// A refresh token that is not (or no longer) valid.
+    InvalidRefresh,
+    /// Too many attempts; try again after this many seconds.
+    RateLimited {
+        retry_after_secs: u64,
+    },
     Internal,
 }
 
@@ -52,6 +60,15 @@ impl IntoResponse for ApiError {
                 StatusCode::NOT_FOUND,
                 json!({"message": format!("Cannot {method} {path}"), "error": "Not Found", "statusCode": 404}),
             ),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, json!({"message": "Unauthorized", "statusCode": 401})),
+            Self::InvalidRefresh => {
+                (StatusCode::UNAUTHORIZED, json!({"message": "Invalid", "error": "Unauthorized", "statusCode": 401}))
+            }
+            Self::RateLimited { retry_after_secs } => {
+                let body = json!({"message": "Too many attempts; try again later.", "error": "Too Many Requests", "statusCode": 429});
+                let retry_after = [(axum::http::header::RETRY_AFTER, retry_after_secs.to_string())];
+                return (StatusCode::TOO_MANY_REQUESTS, retry_after, Json(body)).into_response();
+            }
             Self::Internal => {
                 (StatusCode::INTERNAL_SERVER_ERROR, json!({"message": "Internal server error", "statusCode": 500}))
             }
@@ -64,5 +81,17 @@ impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!(%error, "database error in the REST API");
         Self::Internal
+    }
+}
+
+impl From<crate::error::AppError> for ApiError {
+    /// Services' refusals in the API's words. Services log their own causes.
+    fn from(error: crate::error::AppError) -> Self {
+        use crate::error::AppError;
+        match error {
+            AppError::Unauthorized | AppError::BadCredentials | AppError::Forbidden => Self::Unauthorized,
+            AppError::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs },
+            _ => Self::Internal,
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! Open to any origin (`Access-Control-Allow-Origin: *`): the API never honours cookies, so a
 //! page elsewhere gains nothing by calling it from a visitor's browser.
 
+mod auth;
 mod catalog;
 mod errors;
 mod filters;
@@ -14,7 +15,7 @@ use axum::{
     extract::Request,
     http::{header, HeaderValue, Method},
     response::IntoResponse,
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use errors::ApiError;
@@ -34,6 +35,9 @@ pub fn router() -> Router<AppState> {
         .route("/categories/{id}", get(catalog::get_category))
         .route("/categories/{id}/products", get(catalog::category_products))
         .route("/categories/slug/{slug}", get(catalog::get_category_by_slug))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/profile", get(auth::profile))
+        .route("/auth/refresh-token", post(auth::refresh))
         .fallback(no_route)
         .layer(
             CorsLayer::new()

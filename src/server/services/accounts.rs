@@ -198,3 +198,36 @@ fn internal(error: anyhow::Error) -> AppError {
     tracing::error!(%error, "account operation failed");
     AppError::Internal
 }
+
+/// Signing in for the API: the same checks and throttle as the sign-in form, answered with a new
+/// token pair instead of a session.
+pub async fn sign_in_for_tokens(
+    state: &AppState,
+    email: &str,
+    password: String,
+    client: &str,
+) -> Result<crate::server::auth::jwt::TokenPair, AppError> {
+    let user = authenticate(state, email, password, client).await?;
+    state.tokens.issue(&state.db, user.id, user.auth_version).await
+}
+
+/// The user an access token names, if the token is valid and the user still exists, is active
+/// and has not changed their password since: a deactivation or password change stops old
+/// tokens at once.
+pub async fn bearer_user(state: &AppState, access_token: &str) -> Result<UserRecord, AppError> {
+    let claims = state.tokens.verify_access(access_token)?;
+    let user = db::select_user_by_id(&state.db, claims.sub).await?;
+    user.filter(|u| u.active && u.auth_version == claims.ver).ok_or(AppError::Unauthorized)
+}
+
+/// A new token pair for a refresh token (rotation; a replayed token ends its whole family).
+pub async fn refresh_tokens(
+    state: &AppState,
+    refresh_token: &str,
+) -> Result<crate::server::auth::jwt::TokenPair, AppError> {
+    let current = |id| async move {
+        let user = db::select_user_by_id(&state.db, id).await?;
+        Ok(user.filter(|u| u.active).map(|u| u.auth_version))
+    };
+    state.tokens.refresh(&state.db, refresh_token, current).await
+}

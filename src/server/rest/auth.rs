@@ -1,0 +1,101 @@
+//! `/api/v1/auth/…`: tokens for programs (§6 of `docs/platzi-api.md`). Sign-in goes through the
+//! same checks and throttle as the sign-in form; tokens rotate, and a deactivation or password
+//! change stops them at once (§12).
+
+use super::errors::ApiError;
+use crate::server::{auth::guard::client_of, db::accounts::UserRecord, services::accounts, state::AppState};
+use axum::{
+    body::Bytes,
+    extract::{ConnectInfo, State},
+    http::{header, HeaderMap, StatusCode},
+    Json,
+};
+use chrono::SecondsFormat;
+use serde::Serialize;
+use std::net::SocketAddr;
+
+/// A user as the API shows them: never a password or its hash.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiUser {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    avatar: String,
+    creation_at: String,
+    updated_at: String,
+}
+
+impl ApiUser {
+    pub fn new(user: &UserRecord, site_url: &str) -> Self {
+        let avatar =
+            if user.avatar.starts_with('/') { format!("{site_url}{}", user.avatar) } else { user.avatar.clone() };
+        Self {
+            id: user.id,
+            email: user.email.clone(),
+            name: user.name.clone(),
+            role: user.role.clone(),
+            avatar,
+            creation_at: user.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            updated_at: user.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        }
+    }
+}
+
+/// A text field of a JSON or URL-encoded body (upstream accepts both); `None` when absent or not
+/// text.
+fn field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        url::form_urlencoded::parse(body).find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
+    } else {
+        let json: serde_json::Value = serde_json::from_slice(body).ok()?;
+        json.get(name)?.as_str().map(str::to_owned)
+    }
+}
+
+type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Created<crate::server::auth::jwt::TokenPair> {
+    // A missing field is a failed sign-in (upstream: 401), not a malformed request.
+    let (Some(email), Some(password)) = (field(&headers, &body, "email"), field(&headers, &body, "password")) else {
+        return Err(ApiError::Unauthorized);
+    };
+    let client = client_of(Some(peer.ip()), &headers, state.config.auth.trust_forwarded_for);
+    let pair = accounts::sign_in_for_tokens(&state, &email, password, &client).await?;
+    Ok((StatusCode::CREATED, Json(pair)))
+}
+
+pub async fn profile(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<ApiUser>, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(ApiError::Unauthorized)?;
+    let user = accounts::bearer_user(&state, token.trim()).await?;
+    Ok(Json(ApiUser::new(&user, &state.config.server.site_url)))
+}
+
+pub async fn refresh(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Created<crate::server::auth::jwt::TokenPair> {
+    let token = field(&headers, &body, "refreshToken").filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+        ApiError::Validation(vec!["refreshToken should not be empty".into(), "refreshToken must be a string".into()])
+    })?;
+    let pair = accounts::refresh_tokens(&state, token.trim()).await.map_err(|error| match error {
+        crate::error::AppError::Unauthorized => ApiError::InvalidRefresh,
+        other => other.into(),
+    })?;
+    Ok((StatusCode::CREATED, Json(pair)))
+}
