@@ -3,9 +3,10 @@
 //! and removes them again if the save then fails.
 
 use crate::error::AppError;
+use crate::server::text::random_hex;
 use crate::server::thumbnails::{thumbnail_blocking, thumbnail_path_for, ThumbnailError};
-use crate::server::{text::random_hex, uploads::ImageKind};
-use std::path::{Path, PathBuf};
+use crate::server::uploads::{stored_file, write_whole, ImageKind};
+use std::path::Path;
 
 /// The folder under the media directory that holds product images and their thumbnails.
 pub const FOLDER: &str = "products";
@@ -53,12 +54,6 @@ impl PreparedImage {
     }
 }
 
-async fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let partial = dir.join(format!(".{name}.partial"));
-    tokio::fs::write(&partial, bytes).await?;
-    tokio::fs::rename(&partial, dir.join(name)).await
-}
-
 /// Deletes an uploaded product image and its thumbnail, given the image's URL. URLs that are not
 /// our uploads (links elsewhere, demo images) are left alone.
 pub async fn remove(media_dir: &Path, url: &str) {
@@ -66,16 +61,10 @@ pub async fn remove(media_dir: &Path, url: &str) {
         return;
     };
     for path in [url, thumbnail.as_str()] {
-        if let Some(file) = file_of(media_dir, path) {
+        if let Some(file) = stored_file(media_dir, FOLDER, path) {
             if let Err(error) = tokio::fs::remove_file(&file).await {
                 tracing::warn!(%error, file = %file.display(), "cannot delete an unused product image");
             }
         }
     }
-}
-
-fn file_of(media_dir: &Path, url: &str) -> Option<PathBuf> {
-    let name = url.strip_prefix(&format!("/media/{FOLDER}/"))?;
-    let plain = !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.');
-    plain.then(|| media_dir.join(FOLDER).join(name))
 }

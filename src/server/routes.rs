@@ -46,7 +46,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse,
     let mut url = |path: &str, lastmod: Option<DateTime<Utc>>| {
         let _ = write!(xml, "  <url><loc>{}{}</loc>", site, escape_xml(path));
         if let Some(at) = lastmod {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            let _ = write!(xml, "<lastmod>{}</lastmod>", super::db::rfc3339(at));
         }
         xml.push_str("</url>\n");
     };

@@ -11,9 +11,6 @@ pub const THUMBNAIL_EDGE: u32 = 600;
 /// Good enough for photos at card size; the file is a fraction of what quality 90+ would give.
 const JPEG_QUALITY: u8 = 80;
 
-/// The extensions `product_images::prepare` gives the files it writes (`ImageKind::extension`).
-const UPLOAD_EXTENSIONS: [&str; 4] = ["png", "jpg", "gif", "webp"];
-
 /// Each decode may hold up to `MAX_DECODED_BYTES`, plus an RGBA copy for the rare transparent
 /// image not decoded as 8-bit RGBA; running only two at a time bounds what uploads can take.
 static DECODE_PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
@@ -99,8 +96,9 @@ pub fn thumbnail_path_for(url_path: &str, folder: &str) -> Option<String> {
     let (stem, extension) = name.split_once('.')?;
     // Stored names are random hex plus one known extension, so anything else (`..`, slashes,
     // a thumbnail's own `.thumb.jpg`) was not written by `product_images`.
-    let is_stored_name =
-        !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_hexdigit()) && UPLOAD_EXTENSIONS.contains(&extension);
+    let is_stored_name = !stem.is_empty()
+        && stem.bytes().all(|b| b.is_ascii_hexdigit())
+        && ImageKind::ALL.iter().any(|kind| kind.extension() == extension);
     is_stored_name.then(|| format!("/media/{folder}/{stem}.thumb.jpg"))
 }
 

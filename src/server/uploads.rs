@@ -3,7 +3,7 @@
 
 use crate::error::{AppError, FieldError, FieldIssue};
 use crate::server::text::random_hex;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The image formats browsers show everywhere. SVG is not among them: it can carry scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub enum ImageKind {
 }
 
 impl ImageKind {
+    pub const ALL: [ImageKind; 4] = [Self::Png, Self::Jpeg, Self::Gif, Self::Webp];
+
     /// The format `bytes` begin with, if it is one we accept.
     pub fn sniff(bytes: &[u8]) -> Option<Self> {
         match bytes {
@@ -124,10 +126,7 @@ pub async fn store_image(media_dir: &Path, folder: &str, bytes: &[u8]) -> Result
     let dir = media_dir.join(folder);
     let written = async {
         tokio::fs::create_dir_all(&dir).await?;
-        // Written aside and renamed, so no one is ever served half a file.
-        let partial = dir.join(format!(".{name}.partial"));
-        tokio::fs::write(&partial, bytes).await?;
-        tokio::fs::rename(&partial, dir.join(&name)).await
+        write_whole(&dir, &name, bytes).await
     };
     written.await.map_err(|error| {
         tracing::error!(%error, dir = %dir.display(), "cannot store an upload");
@@ -138,15 +137,28 @@ pub async fn store_image(media_dir: &Path, folder: &str, bytes: &[u8]) -> Result
 
 /// Deletes a file `store_image` wrote, given its URL path; anything else is left alone.
 pub async fn remove_image(media_dir: &Path, folder: &str, url_path: &str) {
-    let Some(name) = url_path.strip_prefix(&format!("/media/{folder}/")) else {
+    let Some(file) = stored_file(media_dir, folder, url_path) else {
         return;
     };
-    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
-        return;
+    if let Err(error) = tokio::fs::remove_file(&file).await {
+        tracing::warn!(%error, file = %file.display(), "cannot delete an upload that is no longer used");
     }
-    if let Err(error) = tokio::fs::remove_file(media_dir.join(folder).join(name)).await {
-        tracing::warn!(%error, "cannot delete a replaced upload");
-    }
+}
+
+/// Writes `bytes` to `dir/name` aside and renames it into place, so no one is ever served half
+/// a file.
+pub async fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let partial = dir.join(format!(".{name}.partial"));
+    tokio::fs::write(&partial, bytes).await?;
+    tokio::fs::rename(&partial, dir.join(name)).await
+}
+
+/// The file behind `/media/<folder>/<name>`, for a plain name only (no slashes, no hidden files),
+/// so no URL can reach outside the folder.
+pub fn stored_file(media_dir: &Path, folder: &str, url_path: &str) -> Option<PathBuf> {
+    let name = url_path.strip_prefix("/media/")?.strip_prefix(folder)?.strip_prefix('/')?;
+    let plain = !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.');
+    plain.then(|| media_dir.join(folder).join(name))
 }
 
 #[cfg(test)]

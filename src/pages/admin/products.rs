@@ -3,10 +3,10 @@
 
 use super::widgets::{page_count, short_time, ChangeNotice, Loaded, Pager};
 use super::AdminGate;
-use crate::components::forms::{error_from_url, issue_of, latest_error};
+use crate::components::forms::{error_from_url, latest_error};
 use crate::components::PageMeta;
 use crate::error::AppError;
-use crate::i18n::{use_lang, use_texts, Lang};
+use crate::i18n::{use_lang, use_texts, Lang, Texts};
 use crate::model::back_office::{ProductRow, ProductTable, ADMIN_PAGE_SIZE};
 use crate::model::{ProductQuery, SortOrder};
 use crate::server_fns::admin_catalog::{list_admin_products, PatchProduct};
@@ -110,13 +110,7 @@ fn InlineEdit(
     let error_id = format!("{input_id}-error");
     let action = ServerAction::<PatchProduct>::new();
     let error = latest_error(Signal::derive(move || action.value().get()), None);
-    let issue = issue_of(error, field);
-    let message = move || {
-        error.get().map(|error| match issue.get() {
-            Some(issue) => (t.account.issue)(issue),
-            None => t.common.error_message(&error),
-        })
-    };
+    let message = move || error.get().map(|error| refusal_text(t, &error));
     view! {
         <ActionForm action attr:class="inline-edit" attr:novalidate=true>
             <input type="hidden" name="id" value=id />
@@ -136,15 +130,16 @@ fn InlineEdit(
 #[component]
 fn PatchErrorFromUrl() -> impl IntoView {
     let t = use_texts();
-    error_from_url::<PatchProduct>().map(|error| {
-        let text = match &error {
-            AppError::Validation(errors) => {
-                errors.iter().map(|e| (t.account.issue)(e.issue)).collect::<Vec<_>>().join(" ")
-            }
-            other => t.common.error_message(other),
-        };
-        view! { <p class="form-alert" role="alert">{text}</p> }
-    })
+    error_from_url::<PatchProduct>()
+        .map(|error| view! { <p class="form-alert" role="alert">{refusal_text(t, &error)}</p> })
+}
+
+/// Why an inline edit was refused, in a sentence: the field's message, or the error's.
+fn refusal_text(t: &Texts, error: &AppError) -> String {
+    match error {
+        AppError::Validation(errors) => errors.iter().map(|e| (t.account.issue)(e.issue)).collect::<Vec<_>>().join(" "),
+        other => t.common.error_message(other),
+    }
 }
 
 /// Search and sort, as a plain GET form: the URL holds the table's state.

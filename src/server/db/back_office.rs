@@ -1,21 +1,17 @@
 //! Reads for the admin back office: its tables, edit forms and dashboard.
 
 use super::catalog::{decode_images, order_by, where_clause};
-use super::{with_pool, Db, SqlArgs};
+use super::{rfc3339, with_pool, Db, SqlArgs};
 use crate::bind_all;
 use crate::model::back_office::{
     CategoryRow, Dashboard, EditableProduct, ProductRow, RecentChange, UserRow, ADMIN_PAGE_SIZE,
 };
 use crate::model::{Category, Money, ProductQuery, Role, User};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 /// How many recently changed products the dashboard lists.
 const RECENT_CHANGES: i64 = 8;
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 #[derive(FromRow)]
 struct ProductRowRecord {

@@ -78,7 +78,7 @@ impl From<ProductRow> for Product {
                 image: row.category_image,
             },
             stock: row.stock,
-            updated_at: row.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            updated_at: super::rfc3339(row.updated_at),
         }
     }
 }

@@ -62,11 +62,7 @@ pub async fn update_category(
     let updated = with_pool!(db.writer(), pool => sqlx::query(sql)
         .bind(&draft.name).bind(slug).bind(&draft.image).bind(change.at).bind(change.by).bind(id).bind(version)
         .execute(pool).await.map(|done| done.rows_affected()))?;
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(missing_or_stale(db, "categories", id).await)
-    }
+    versioned_outcome(db, "categories", id, updated).await
 }
 
 /// Deletes a category that holds no products. The count and the delete share a transaction, so
@@ -144,11 +140,7 @@ pub async fn patch_product(
     let updated = with_pool!(db.writer(), pool => sqlx::query(&sql)
         .bind(value).bind(change.at).bind(change.by).bind(id).bind(version)
         .execute(pool).await.map(|done| done.rows_affected()))?;
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(missing_or_stale(db, "products", id).await)
-    }
+    versioned_outcome(db, "products", id, updated).await
 }
 
 /// Deletes a product; returns its image list (so uploads it alone used can be removed).
@@ -174,6 +166,15 @@ async fn category_exists(db: &Db, id: i64) -> sqlx::Result<bool> {
     let sql = "SELECT COUNT(*) FROM categories WHERE id = $1";
     let count: i64 = with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await)?;
     Ok(count > 0)
+}
+
+/// What an `UPDATE … WHERE id = … AND version = …` that touched `updated` rows means.
+async fn versioned_outcome(db: &Db, table: &'static str, id: i64, updated: u64) -> Result<(), WriteError> {
+    if updated == 1 {
+        Ok(())
+    } else {
+        Err(missing_or_stale(db, table, id).await)
+    }
 }
 
 /// After an update touched no row: either the row is gone or its version moved on.

@@ -98,6 +98,11 @@ macro_rules! with_pool {
 }
 pub use with_pool;
 
+/// A stored time as pages and structured data show it: RFC 3339, whole seconds, UTC (`Z`).
+pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// A database failure is never the client's fault: log the cause, tell the client only that it failed.
 impl From<sqlx::Error> for crate::error::AppError {
     fn from(error: sqlx::Error) -> Self {

@@ -3,6 +3,7 @@
 //! change stops them at once (§12).
 
 use super::errors::ApiError;
+use super::json::{absolute, timestamp};
 use crate::server::{auth::guard::client_of, db::accounts::UserRecord, services::accounts, state::AppState};
 use axum::{
     body::Bytes,
@@ -10,7 +11,6 @@ use axum::{
     http::{header, HeaderMap, StatusCode},
     Json,
 };
-use chrono::SecondsFormat;
 use serde::Serialize;
 use std::net::SocketAddr;
 
@@ -29,16 +29,14 @@ pub struct ApiUser {
 
 impl ApiUser {
     pub fn new(user: &UserRecord, site_url: &str) -> Self {
-        let avatar =
-            if user.avatar.starts_with('/') { format!("{site_url}{}", user.avatar) } else { user.avatar.clone() };
         Self {
             id: user.id,
             email: user.email.clone(),
             name: user.name.clone(),
             role: user.role.clone(),
-            avatar,
-            creation_at: user.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-            updated_at: user.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            avatar: absolute(site_url, user.avatar.clone()),
+            creation_at: timestamp(user.created_at),
+            updated_at: timestamp(user.updated_at),
         }
     }
 }

@@ -50,7 +50,7 @@ impl IntoResponse for ApiError {
                 StatusCode::NOT_FOUND,
                 json!({
                     "path": uri.to_string(),
-                    "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    "timestamp": super::json::timestamp(chrono::Utc::now()),
                     "name": "EntityNotFoundError",
                     "message": format!("Could not find any entity of type \"{entity}\" matching: {criteria}"),
                     "statusCode": 404,

@@ -32,12 +32,12 @@ pub struct Product {
 }
 
 /// Timestamps as upstream writes them: milliseconds, UTC, `Z`.
-fn timestamp(at: DateTime<Utc>) -> String {
+pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// Our own images are stored as paths; a phone app or a microcontroller needs the whole address.
-fn absolute(site_url: &str, url: String) -> String {
+pub fn absolute(site_url: &str, url: String) -> String {
     if url.starts_with('/') {
         format!("{site_url}{url}")
     } else {

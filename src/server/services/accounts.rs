@@ -91,8 +91,14 @@ fn throttle_name(raw: &str) -> String {
 /// The user a session or token names, if they still exist, are active and `auth_version` is
 /// still theirs.
 pub async fn resolve(db: &Db, user_id: i64, auth_version: i64) -> Result<Option<User>, AppError> {
+    Ok(still_signed_in(db, user_id, auth_version).await?.map(|u| u.to_user()))
+}
+
+/// The stored user behind a session or token minted under `auth_version`, if that sign-in still
+/// stands: the account exists, is active, and its password has not changed since.
+async fn still_signed_in(db: &Db, user_id: i64, auth_version: i64) -> Result<Option<UserRecord>, AppError> {
     let user = db::select_user_by_id(db, user_id).await?;
-    Ok(user.filter(|u| u.active && u.auth_version == auth_version).map(|u| u.to_user()))
+    Ok(user.filter(|u| u.active && u.auth_version == auth_version))
 }
 
 pub async fn find_user(state: &AppState, id: i64) -> Result<Option<UserRecord>, AppError> {
@@ -216,8 +222,7 @@ pub async fn sign_in_for_tokens(
 /// tokens at once.
 pub async fn bearer_user(state: &AppState, access_token: &str) -> Result<UserRecord, AppError> {
     let claims = state.tokens.verify_access(access_token)?;
-    let user = db::select_user_by_id(&state.db, claims.sub).await?;
-    user.filter(|u| u.active && u.auth_version == claims.ver).ok_or(AppError::Unauthorized)
+    still_signed_in(&state.db, claims.sub, claims.ver).await?.ok_or(AppError::Unauthorized)
 }
 
 /// A new token pair for a refresh token (rotation; a replayed token ends its whole family).
