@@ -9,15 +9,20 @@ const tealSquarePng = Buffer.from(
 );
 
 async function signInAsAdmin(page: Page) {
-  await page.goto('/admin');
-  await expect(page).toHaveURL(/\/login\?next=%2Fadmin$/);
+  await page.goto('/login?next=%2Fadmin');
   await page.getByLabel('Email').fill('admin@mail.com');
   await page.getByLabel('Password', { exact: true }).fill('admin123');
   await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
 }
 
-test('customers are turned away from the back office', async ({ page }) => {
+test('signed-out visitors are sent to sign in, and customers are turned away', async ({ page, request }) => {
+  // The redirect itself, read without a browser, so no earlier story's state can be involved.
+  const signedOut = await request.get('/admin', { maxRedirects: 0 });
+  expect(signedOut.status()).toBe(303);
+  expect(signedOut.headers()['location']).toBe('/login?next=%2Fadmin');
+  expect(signedOut.headers()['cache-control']).toBe('no-store');
+
   await page.goto('/login?next=%2Fadmin');
   await page.getByLabel('Email').fill('john@mail.com');
   await page.getByLabel('Password', { exact: true }).fill('changeme');
