@@ -55,9 +55,12 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
     next.run(Request::from_parts(parts, limited)).await
 }
 
-/// 413 for programs; a browser posting a form without JavaScript is sent back to its page with
+/// 413 for programs (in the REST API's shape under its prefix); a browser posting a form without JavaScript is sent back to its page with
 /// the error, the way server functions answer form posts, so the page can say what happened.
 fn too_large(request: &Request, max_bytes: u64) -> Response {
+    if request.uri().path().starts_with(crate::server::rest::PREFIX) {
+        return crate::server::rest::too_large(max_bytes);
+    }
     let error = AppError::TooLarge { max_bytes };
     let headers = request.headers();
     let accepts_html =

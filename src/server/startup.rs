@@ -95,6 +95,9 @@ impl Server {
         let page_cache = Arc::new(TtlCache::weighted(ttl, page_cache::CACHE_BYTES, page_cache::CachedPage::weigh));
         let sessions = DbSessionStore::open(&db).await?;
         let tokens = Arc::new(TokenService::load(&db, &config).await?);
+        if config.api.playground {
+            tracing::warn!("api.playground is on: anyone who can reach /api/v1 can change the catalog");
+        }
         let state = AppState { db, config: Arc::new(config), catalog_cache, page_cache, leptos_options, tokens };
         Ok(Self { state, sessions, listener })
     }
@@ -186,7 +189,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .route("/readyz", get(routes::readyz))
         .route("/robots.txt", get(routes::robots))
         .route("/sitemap.xml", get(routes::sitemap))
-        .nest("/api/v1", crate::server::rest::router())
+        .nest(crate::server::rest::PREFIX, crate::server::rest::router())
         .nest("/media/products", uploads(crate::server::product_images::FOLDER))
         .nest("/media/avatars", uploads("avatars"))
         .nest("/media", media)

@@ -13,7 +13,10 @@ use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 use crate::server::{
     auth::guard::require_admin,
     db::back_office as db,
-    services::catalog_edits::{self as service, Target},
+    services::{
+        catalog_edits::{self as service, Target},
+        Editor,
+    },
 };
 
 #[server(prefix = "/rpc", endpoint = "admin/dashboard", input = GetUrl)]
@@ -70,7 +73,7 @@ pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
         category_id: form.text("category_id"),
         images: image_lines(form.text("images")),
     };
-    let id = service::save_product(&state, &admin, target, input, uploads).await?;
+    let id = service::save_product(&state, Editor::Person(&admin), target, input, uploads).await?;
     leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
     Ok(())
 }
@@ -95,7 +98,7 @@ pub async fn patch_product(
         (None, Some(stock)) => ProductPatch::Stock(parse_stock(&stock).map_err(|issue| field_error("stock", issue))?),
         _ => return Err(AppError::BadRequest("send either price or stock".into())),
     };
-    service::patch_product(&state, &admin, Target { id, version }, patch).await?;
+    service::patch_product(&state, Editor::Person(&admin), Target { id, version }, patch).await?;
     leptos_axum::redirect(&super::back_office_path(return_to, "/admin/products"));
     Ok(())
 }
@@ -104,7 +107,7 @@ pub async fn patch_product(
 pub async fn delete_product(id: i64) -> Result<(), AppError> {
     let state = super::app_state()?;
     let admin = require_admin()?;
-    service::delete_product(&state, &admin, id).await?;
+    service::delete_product(&state, Editor::Person(&admin), id).await?;
     leptos_axum::redirect("/admin/products?deleted=1");
     Ok(())
 }
@@ -131,10 +134,10 @@ pub async fn save_category(id: Option<i64>, version: Option<i64>, name: String, 
     let admin = require_admin()?;
     match (id, version) {
         (Some(id), Some(version)) => {
-            service::update_category(&state, &admin, Target { id, version }, &name, &image).await?
+            service::update_category(&state, Editor::Person(&admin), Target { id, version }, &name, &image).await?
         }
         (None, _) => {
-            service::create_category(&state, &admin, &name, &image).await?;
+            service::create_category(&state, Editor::Person(&admin), &name, &image).await?;
         }
         (Some(_), None) => return Err(AppError::BadRequest("an edit names the version it started from".into())),
     }
@@ -146,7 +149,7 @@ pub async fn save_category(id: Option<i64>, version: Option<i64>, name: String, 
 pub async fn delete_category(id: i64) -> Result<(), AppError> {
     let state = super::app_state()?;
     let admin = require_admin()?;
-    service::delete_category(&state, &admin, id).await?;
+    service::delete_category(&state, Editor::Person(&admin), id).await?;
     leptos_axum::redirect("/admin/categories?deleted=1");
     Ok(())
 }

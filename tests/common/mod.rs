@@ -1,6 +1,7 @@
 //! The integration-test harness: a real server on a random port, over a fresh real database.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod api;
 pub mod back_office;
 pub mod html;
 pub mod postgres;

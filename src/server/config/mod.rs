@@ -18,6 +18,7 @@ pub struct Config {
     pub log: LogConfig,
     pub media: MediaConfig,
     pub auth: AuthConfig,
+    pub api: ApiConfig,
     /// From the environment only (see [`Secrets`]).
     #[serde(skip)]
     pub secrets: Secrets,
@@ -78,6 +79,24 @@ pub struct MediaConfig {
     pub dir: PathBuf,
     /// The largest file an upload may carry.
     pub max_upload_bytes: u64,
+}
+
+/// The REST API under `/api/v1`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Opens catalog writes (products, categories) to callers without a token, as the upstream
+    /// Fake Store API does, for classrooms. Anyone who can reach the server can then change or
+    /// delete the whole catalog: never turn it on for a real store.
+    pub playground: bool,
+    /// Writes (and sign-ins) one client may make per minute before getting 429.
+    pub writes_per_minute: u32,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self { playground: false, writes_per_minute: 120 }
+    }
 }
 
 impl Default for CacheConfig {
@@ -166,6 +185,8 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("TIENDA_TRUST_FORWARDED_FOR", "auth.trust_forwarded_for"),
     ("TIENDA_ACCESS_TOKEN_MINS", "auth.access_token_mins"),
     ("TIENDA_REFRESH_TOKEN_DAYS", "auth.refresh_token_days"),
+    ("TIENDA_API_PLAYGROUND", "api.playground"),
+    ("TIENDA_API_WRITES_PER_MINUTE", "api.writes_per_minute"),
 ];
 
 impl Config {
@@ -222,6 +243,9 @@ impl Config {
         if auth.max_failed_logins == 0 || auth.max_failed_logins_per_client == 0 {
             return Err("auth.max_failed_logins and auth.max_failed_logins_per_client must be at least 1.".into());
         }
+        if self.api.writes_per_minute == 0 {
+            return Err("api.writes_per_minute must be at least 1.".into());
+        }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.filter) {
             return Err(format!("log.filter {:?} is not a valid filter: {e}.", self.log.filter));
         }
@@ -266,6 +290,8 @@ impl Config {
             "auth.trust_forwarded_for" => self.auth.trust_forwarded_for = parse(value)?,
             "auth.access_token_mins" => self.auth.access_token_mins = parse(value)?,
             "auth.refresh_token_days" => self.auth.refresh_token_days = parse(value)?,
+            "api.playground" => self.api.playground = parse(value)?,
+            "api.writes_per_minute" => self.api.writes_per_minute = parse(value)?,
             other => unreachable!("ENV_OVERRIDES names an unknown setting {other}"),
         }
         Ok(())

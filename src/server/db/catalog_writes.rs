@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 /// Who changes a row, and when.
 #[derive(Debug, Clone, Copy)]
 pub struct Change {
-    pub by: i64,
+    /// Who made it; `None` for an anonymous caller while the API playground is open.
+    pub by: Option<i64>,
     pub at: DateTime<Utc>,
 }
 

@@ -2,13 +2,14 @@
 //! same checks and throttle as the sign-in form; tokens rotate, and a deactivation or password
 //! change stops them at once (§12).
 
+use super::body::Fields;
+use super::caller::Caller;
 use super::errors::ApiError;
 use super::json::{absolute, timestamp};
 use crate::server::{auth::guard::client_of, db::accounts::UserRecord, services::accounts, state::AppState};
 use axum::{
-    body::Bytes,
     extract::{ConnectInfo, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{HeaderMap, StatusCode},
     Json,
 };
 use serde::Serialize;
@@ -41,19 +42,9 @@ impl ApiUser {
     }
 }
 
-/// A text field of a JSON or URL-encoded body (upstream accepts both); `None` when absent or not
-/// text.
-fn field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
-        url::form_urlencoded::parse(body).find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
-    } else {
-        let json: serde_json::Value = serde_json::from_slice(body).ok()?;
-        json.get(name)?.as_str().map(str::to_owned)
-    }
+/// A text field of the body; `None` when absent or not text.
+fn field(fields: &Fields, name: &str) -> Option<String> {
+    fields.0.get(name)?.as_str().map(str::to_owned)
 }
 
 type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
@@ -62,33 +53,28 @@ pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    fields: Fields,
 ) -> Created<crate::server::auth::jwt::TokenPair> {
     // A missing field is a failed sign-in (upstream: 401), not a malformed request.
-    let (Some(email), Some(password)) = (field(&headers, &body, "email"), field(&headers, &body, "password")) else {
+    let (Some(email), Some(password)) = (field(&fields, "email"), field(&fields, "password")) else {
         return Err(ApiError::Unauthorized);
     };
     let client = client_of(Some(peer.ip()), &headers, state.config.auth.trust_forwarded_for);
-    let pair = accounts::sign_in_for_tokens(&state, &email, password, &client).await?;
+    // A deactivated account gets the same 401 as a wrong password: the API says no more.
+    let pair = accounts::sign_in_for_tokens(&state, &email, password, &client).await.map_err(|error| match error {
+        crate::error::AppError::Forbidden => ApiError::Unauthorized,
+        other => other.into(),
+    })?;
     Ok((StatusCode::CREATED, Json(pair)))
 }
 
-pub async fn profile(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<ApiUser>, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthorized)?;
-    let user = accounts::bearer_user(&state, token.trim()).await?;
+pub async fn profile(State(state): State<AppState>, caller: Caller) -> Result<Json<ApiUser>, ApiError> {
+    let user = caller.required()?;
     Ok(Json(ApiUser::new(&user, &state.config.server.site_url)))
 }
 
-pub async fn refresh(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Created<crate::server::auth::jwt::TokenPair> {
-    let token = field(&headers, &body, "refreshToken").filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+pub async fn refresh(State(state): State<AppState>, fields: Fields) -> Created<crate::server::auth::jwt::TokenPair> {
+    let token = field(&fields, "refreshToken").filter(|t| !t.trim().is_empty()).ok_or_else(|| {
         ApiError::Validation(vec!["refreshToken should not be empty".into(), "refreshToken must be a string".into()])
     })?;
     let pair = accounts::refresh_tokens(&state, token.trim()).await.map_err(|error| match error {

@@ -19,17 +19,20 @@ use serde_json::json;
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
-fn products(state: &AppState, records: Vec<crate::server::db::catalog_api::ProductRecordFull>) -> Vec<Product> {
+pub(super) fn products(
+    state: &AppState,
+    records: Vec<crate::server::db::catalog_api::ProductRecordFull>,
+) -> Vec<Product> {
     let site = &state.config.server.site_url;
     records.into_iter().map(|record| Product::new(record, site)).collect()
 }
 
 /// An id from the path; anything but a whole number is upstream's 400.
-fn id(raw: &str) -> Result<i64, ApiError> {
+pub(super) fn id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::BadId)
 }
 
-fn missing(entity: &'static str, key: Key<'_>, uri: OriginalUri) -> ApiError {
+pub(super) fn missing(entity: &'static str, key: Key<'_>, uri: OriginalUri) -> ApiError {
     let criteria = match key {
         Key::Id(id) => json!({ "id": id }),
         Key::Slug(slug) => json!({ "slug": slug }),

@@ -25,8 +25,21 @@ pub enum ApiError {
         method: String,
         path: String,
     },
+    /// A body that is not JSON (or a form), or cannot be read: the parser's own words.
+    Malformed(String),
     /// No valid credentials or Bearer token.
     Unauthorized,
+    /// A valid token whose user may not do this (a customer writing the catalog).
+    Forbidden,
+    /// The request clashes with what is stored (a taken name or email, a category in use, a
+    /// change made in between): a sentence for people, never SQL.
+    Conflict(String),
+    /// A body or file over its size limit.
+    TooLarge {
+        max_bytes: u64,
+    },
+    /// An upload that is not an accepted kind of image, judged by its bytes.
+    UnsupportedMediaType,
     /// A refresh token that is not (or no longer) valid.
     InvalidRefresh,
     /// Too many attempts; try again after this many seconds.
@@ -60,6 +73,32 @@ impl IntoResponse for ApiError {
                 StatusCode::NOT_FOUND,
                 json!({"message": format!("Cannot {method} {path}"), "error": "Not Found", "statusCode": 404}),
             ),
+            Self::Malformed(message) => {
+                (StatusCode::BAD_REQUEST, json!({"message": message, "error": "Bad Request", "statusCode": 400}))
+            }
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                json!({"message": "Forbidden resource", "error": "Forbidden", "statusCode": 403}),
+            ),
+            Self::Conflict(message) => {
+                (StatusCode::CONFLICT, json!({"message": message, "error": "Conflict", "statusCode": 409}))
+            }
+            Self::TooLarge { max_bytes } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({
+                    "message": format!("The request is larger than the limit of {max_bytes} bytes."),
+                    "error": "Payload Too Large",
+                    "statusCode": 413,
+                }),
+            ),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({
+                    "message": "Only JPEG, PNG, GIF and WebP images are accepted.",
+                    "error": "Unsupported Media Type",
+                    "statusCode": 415,
+                }),
+            ),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, json!({"message": "Unauthorized", "statusCode": 401})),
             Self::InvalidRefresh => {
                 (StatusCode::UNAUTHORIZED, json!({"message": "Invalid", "error": "Unauthorized", "statusCode": 401}))
@@ -85,13 +124,31 @@ impl From<sqlx::Error> for ApiError {
 }
 
 impl From<crate::error::AppError> for ApiError {
-    /// Services' refusals in the API's words. Services log their own causes.
+    /// Services' refusals in the API's words. Services log their own causes. A missing record is
+    /// not converted here: only the handler knows the path and key upstream's 404 body names.
     fn from(error: crate::error::AppError) -> Self {
         use crate::error::AppError;
         match error {
-            AppError::Unauthorized | AppError::BadCredentials | AppError::Forbidden => Self::Unauthorized,
+            AppError::Unauthorized | AppError::BadCredentials => Self::Unauthorized,
+            AppError::Forbidden => Self::Forbidden,
+            AppError::Validation(errors) => super::messages::validation(&errors),
+            AppError::BadRequest(message) => Self::Malformed(message),
+            AppError::Conflict(message) => Self::Conflict(message),
+            AppError::CategoryInUse { products } => {
+                Self::Conflict(format!("The category still holds {products} products; move or delete them first."))
+            }
+            AppError::StaleEdit => {
+                Self::Conflict("The record changed while this request was applied; read it again and retry.".into())
+            }
+            AppError::OwnAccount => Self::Conflict("You cannot do that to your own account.".into()),
+            AppError::TooLarge { max_bytes } => Self::TooLarge { max_bytes },
+            AppError::UnsupportedMediaType => Self::UnsupportedMediaType,
             AppError::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs },
-            _ => Self::Internal,
+            AppError::NotFound(what) => {
+                tracing::error!(%what, "a not-found reached the API without its key");
+                Self::Internal
+            }
+            AppError::Internal | AppError::Transport(_) => Self::Internal,
         }
     }
 }

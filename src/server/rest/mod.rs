@@ -5,13 +5,18 @@
 //! page elsewhere gains nothing by calling it from a visitor's browser.
 
 mod auth;
+mod body;
+mod caller;
 mod catalog;
+mod catalog_writes;
 mod errors;
 mod filters;
 mod json;
+mod messages;
 
 use crate::server::state::AppState;
 use axum::{
+    extract::DefaultBodyLimit,
     extract::Request,
     http::{header, HeaderValue, Method},
     response::IntoResponse,
@@ -21,24 +26,39 @@ use axum::{
 use errors::ApiError;
 use tower_http::cors::{Any, CorsLayer};
 
-/// The API's routes, to be nested at `/api/v1`.
+/// Where the API is mounted.
+pub const PREFIX: &str = "/api/v1";
+
+/// The 413 answer in the API's shape, for the server-wide body cap in front of the router.
+pub fn too_large(max_bytes: u64) -> axum::response::Response {
+    ApiError::TooLarge { max_bytes }.into_response()
+}
+
+/// The API's routes, to be nested at [`PREFIX`].
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/products", get(catalog::list_products))
-        .route("/products/", get(catalog::list_products))
-        .route("/products/{id}", get(catalog::get_product))
+        .route("/products", get(catalog::list_products).post(catalog_writes::create_product))
+        .route("/products/", get(catalog::list_products).post(catalog_writes::create_product))
+        .route(
+            "/products/{id}",
+            get(catalog::get_product).put(catalog_writes::update_product).delete(catalog_writes::delete_product),
+        )
         .route("/products/{id}/related", get(catalog::related_by_id))
         .route("/products/slug/{slug}", get(catalog::get_product_by_slug))
         .route("/products/slug/{slug}/related", get(catalog::related_by_slug))
-        .route("/categories", get(catalog::list_categories))
-        .route("/categories/", get(catalog::list_categories))
-        .route("/categories/{id}", get(catalog::get_category))
+        .route("/categories", get(catalog::list_categories).post(catalog_writes::create_category))
+        .route("/categories/", get(catalog::list_categories).post(catalog_writes::create_category))
+        .route(
+            "/categories/{id}",
+            get(catalog::get_category).put(catalog_writes::update_category).delete(catalog_writes::delete_category),
+        )
         .route("/categories/{id}/products", get(catalog::category_products))
         .route("/categories/slug/{slug}", get(catalog::get_category_by_slug))
         .route("/auth/login", post(auth::login))
         .route("/auth/profile", get(auth::profile))
         .route("/auth/refresh-token", post(auth::refresh))
         .fallback(no_route)
+        .layer(DefaultBodyLimit::max(body::JSON_BODY_LIMIT))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)

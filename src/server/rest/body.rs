@@ -1,0 +1,177 @@
+//! Request bodies as upstream reads them: a JSON object, or URL-encoded form fields, checked field
+//! by field with its validator's messages before anything reaches a service.
+//!
+//! Limits: the router caps a JSON body's size ([`JSON_BODY_LIMIT`]), and serde_json refuses
+//! nesting deeper than 128 levels; both answer 4xx JSON, never 500.
+
+use super::errors::ApiError;
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::{header, HeaderMap, StatusCode},
+};
+use serde_json::{Map, Value};
+
+/// The largest JSON (or form) body the API reads. A product with ten image links and a long
+/// description is a few kilobytes; uploads have their own, larger limit.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// A request body's fields. An empty body is an object without fields (so a create reports
+/// every missing field); JSON that is not an object is refused.
+pub struct Fields(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for Fields {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let headers = request.headers().clone();
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge { max_bytes: JSON_BODY_LIMIT as u64 }
+            } else {
+                ApiError::Malformed(rejection.body_text())
+            }
+        })?;
+        parse(&headers, &bytes).map(Fields)
+    }
+}
+
+fn parse(headers: &HeaderMap, bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let pairs = url::form_urlencoded::parse(bytes).into_owned();
+        return Ok(pairs.map(|(key, value)| (key, Value::String(value))).collect());
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        Ok(_) => Err(ApiError::Malformed("The body must be a JSON object.".into())),
+        Err(error) => Err(ApiError::Malformed(error.to_string())),
+    }
+}
+
+/// One field's value, read the way upstream's validator reads it ("implicit conversion": `"10"`
+/// is the number 10, `10` the text "10").
+impl Fields {
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).filter(|value| !value.is_null())
+    }
+
+    /// A text field. Left out of a create: `should not be empty` and `type_message`. A value of
+    /// another kind (a list, an object): `type_message` alone.
+    pub fn text(&self, name: &str, required: bool, type_message: &str, messages: &mut Vec<String>) -> Option<String> {
+        match self.get(name) {
+            None => {
+                if required {
+                    messages.push(format!("{name} should not be empty"));
+                    messages.push(type_message.to_owned());
+                }
+                None
+            }
+            Some(Value::String(text)) => Some(text.clone()),
+            Some(Value::Number(number)) => Some(number.to_string()),
+            Some(_) => {
+                messages.push(type_message.to_owned());
+                None
+            }
+        }
+    }
+
+    /// A number field, kept as its text so the model's rules read it. Text that is not a number
+    /// gets `type_message`.
+    pub fn number(&self, name: &str, required: bool, type_message: &str, messages: &mut Vec<String>) -> Option<String> {
+        let value = self.text(name, required, type_message, messages)?;
+        if value.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+            Some(value.trim().to_owned())
+        } else {
+            messages.push(type_message.to_owned());
+            None
+        }
+    }
+
+    /// A list of image addresses. Left out of a create, upstream's four messages.
+    pub fn images(&self, required: bool, messages: &mut Vec<String>) -> Option<Vec<String>> {
+        const EACH: &str = "each value in images must be a URL address";
+        match self.get("images") {
+            None => {
+                if required {
+                    messages.extend(
+                        [
+                            "images must contain at least 1 elements",
+                            "images should not be empty",
+                            EACH,
+                            "images must be an array",
+                        ]
+                        .map(String::from),
+                    );
+                }
+                None
+            }
+            Some(Value::Array(items)) => {
+                let texts: Option<Vec<String>> = items.iter().map(|item| item.as_str().map(str::to_owned)).collect();
+                if texts.is_none() {
+                    messages.push(EACH.into());
+                }
+                texts
+            }
+            Some(_) => {
+                messages.extend([EACH, "images must be an array"].map(String::from));
+                None
+            }
+        }
+    }
+}
+
+/// The messages gathered while reading a body: none, or a 400 listing them.
+pub fn check(messages: Vec<String>) -> Result<(), ApiError> {
+    if messages.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(messages))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(json: &str) -> Fields {
+        let headers = HeaderMap::from_iter([(header::CONTENT_TYPE, "application/json".parse().unwrap())]);
+        Fields(parse(&headers, json.as_bytes()).unwrap_or_else(|_| panic!("{json} parses")))
+    }
+
+    #[test]
+    fn numbers_and_texts_convert_as_upstream_does() {
+        let mut messages = Vec::new();
+        let body = fields(r#"{"price": "10", "categoryId": 2, "title": 5, "images": "x"}"#);
+        assert_eq!(body.number("price", true, "price!", &mut messages).as_deref(), Some("10"));
+        assert_eq!(body.number("categoryId", true, "id!", &mut messages).as_deref(), Some("2"));
+        assert_eq!(body.text("title", true, "title!", &mut messages).as_deref(), Some("5"));
+        assert_eq!(body.images(true, &mut messages), None);
+        assert_eq!(messages, ["each value in images must be a URL address", "images must be an array"]);
+    }
+
+    #[test]
+    fn a_missing_required_field_gets_both_messages_and_an_optional_one_none() {
+        let mut messages = Vec::new();
+        let body = fields("{}");
+        assert_eq!(body.text("name", false, "name must be a string", &mut messages), None);
+        assert!(messages.is_empty());
+        body.text("name", true, "name must be a string", &mut messages);
+        assert_eq!(messages, ["name should not be empty", "name must be a string"]);
+    }
+
+    #[test]
+    fn bodies_that_are_not_objects_are_refused_with_the_parsers_words() {
+        let headers = HeaderMap::new();
+        assert!(matches!(parse(&headers, b"[1]"), Err(ApiError::Malformed(_))));
+        assert!(matches!(parse(&headers, b"{\"a\":"), Err(ApiError::Malformed(m)) if m.contains("EOF")));
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(
+            matches!(parse(&headers, format!("{{\"a\":{deep}}}").as_bytes()), Err(ApiError::Malformed(m)) if m.contains("recursion"))
+        );
+        assert!(parse(&headers, b"  ").unwrap().is_empty());
+    }
+}

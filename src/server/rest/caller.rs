@@ -1,0 +1,76 @@
+//! Who calls the API: the user a Bearer access token names, or nobody. Cookies are never read
+//! here, so a page on another site cannot ride a visitor's browser session through CORS.
+
+use super::errors::ApiError;
+use crate::model::User;
+use crate::server::{db::accounts::UserRecord, services::accounts, services::Editor, state::AppState};
+use axum::{
+    extract::FromRequestParts,
+    http::{header, request::Parts},
+};
+
+/// The caller of a request: `Some` with a valid Bearer access token, `None` without an
+/// `Authorization` header. A header that is there but not a valid token is a 401 at once.
+pub struct Caller(pub Option<UserRecord>);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Self(None));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError::Unauthorized)?;
+        // The one path from a token to a user: it re-reads the user, so a deactivation or a
+        // password change stops old tokens at once.
+        let user = accounts::bearer_user(state, token).await?;
+        Ok(Self(Some(user)))
+    }
+}
+
+impl Caller {
+    /// The signed-in user, or 401.
+    pub fn required(self) -> Result<UserRecord, ApiError> {
+        self.0.ok_or(ApiError::Unauthorized)
+    }
+
+    /// The user as the services know them (role and all), if any.
+    pub fn user(&self) -> Option<User> {
+        self.0.as_ref().map(UserRecord::to_user)
+    }
+}
+
+/// A caller allowed to change the catalog (an admin; anyone while the playground is open),
+/// checked before the body is read.
+pub struct CatalogEditor(Option<User>);
+
+impl FromRequestParts<AppState> for CatalogEditor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = Caller::from_request_parts(parts, state).await?.user();
+        crate::server::services::catalog_edits::may_edit(state, editor(&user))?;
+        Ok(Self(user))
+    }
+}
+
+impl CatalogEditor {
+    pub fn editor(&self) -> Editor<'_> {
+        editor(&self.0)
+    }
+}
+
+/// A catalog editor from a caller's user: a person, or an anonymous caller (whom the services
+/// admit only while the playground is open).
+pub fn editor(user: &Option<User>) -> Editor<'_> {
+    match user {
+        Some(user) => Editor::Person(user),
+        None => Editor::Anonymous,
+    }
+}

@@ -1,0 +1,273 @@
+//! `POST`/`PUT`/`DELETE` on `/api/v1/products` and `/api/v1/categories`: upstream's bodies and
+//! messages, Tienda's corrections (§12 of docs/platzi-api.md: admin tokens, 404, 409), and what
+//! the storefront and the database show afterwards.
+
+mod common;
+
+use common::api::{admin_token, call, client, customer_token, messages, send, sorted, url};
+use common::back_office::{count, number, text};
+use common::{spawn_seeded, spawn_with, test_config, Backend, SITE};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+on_both_backends!(
+    an_admin_creates_changes_and_deletes_a_product,
+    product_bodies_get_upstreams_messages_and_nothing_is_written,
+    categories_are_created_renamed_and_deleted_with_conflicts_explained,
+    catalog_writes_need_an_admin_token_and_never_a_cookie,
+    the_playground_opens_catalog_writes_to_anyone,
+    oversized_or_malformed_bodies_get_4xx_json,
+);
+
+fn lamp() -> Value {
+    json!({
+        "title": "Brass Desk Lamp",
+        "price": 49.5,
+        "description": "A warm light for late reading.",
+        "categoryId": 3,
+        "images": ["https://example.com/lamp.png", "/media/demo/category-furniture.svg"],
+    })
+}
+
+const PRODUCTS: &str = "SELECT COUNT(*) FROM products";
+
+async fn an_admin_creates_changes_and_deletes_a_product(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let created = call(&app, Method::POST, "/products", Some(&admin), Some(lamp())).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let product = &created.body;
+    let id = product["id"].as_i64().unwrap();
+    assert_eq!(id, 52, "ids continue after the seed's 51");
+    assert_eq!((product["slug"].as_str(), product["price"].as_f64()), (Some("brass-desk-lamp"), Some(49.5)));
+    assert_eq!(product["category"]["slug"], "furniture");
+    assert_eq!(product["images"][1], format!("{SITE}/media/demo/category-furniture.svg"));
+    assert_eq!(number(&app, "SELECT stock FROM products WHERE id = $1", id).await, 0, "no stock given: none");
+    assert_eq!(number(&app, "SELECT updated_by FROM products WHERE id = $1", id).await, 3, "the admin's id");
+    let page = common::get(&app.base, "/products/brass-desk-lamp").await;
+    assert_eq!(page.status, 200, "the storefront shows it at once");
+    let listed = send(client().get(url(&app, "/products?title=brass"))).await;
+    assert_eq!(listed.body.as_array().map(Vec::len), Some(1), "and the cached API list too");
+
+    // A PUT changes only what it names; unlike upstream, `images` may be left out and
+    // `categoryId` is honoured.
+    let body = json!({"title": "Brass Reading Lamp", "price": "52", "categoryId": 5, "stock": 7});
+    let changed = call(&app, Method::PUT, &format!("/products/{id}"), Some(&admin), Some(body)).await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(
+        (changed.body["slug"].as_str(), changed.body["price"].as_f64()),
+        (Some("brass-reading-lamp"), Some(52.0))
+    );
+    assert_eq!(changed.body["category"]["id"], 5);
+    assert_eq!(changed.body["description"], "A warm light for late reading.");
+    assert_eq!(changed.body["images"].as_array().map(Vec::len), Some(2));
+    assert_eq!(number(&app, "SELECT stock FROM products WHERE id = $1", id).await, 7);
+    assert_eq!(common::get(&app.base, "/products/brass-desk-lamp").await.status, 404, "the old address is gone");
+
+    let deleted = call(&app, Method::DELETE, &format!("/products/{id}"), Some(&admin), None).await;
+    assert_eq!((deleted.status, &deleted.body), (200, &json!(true)));
+    let gone = send(client().get(url(&app, &format!("/products/{id}")))).await;
+    assert_eq!((gone.status, gone.body["name"].as_str()), (404, Some("EntityNotFoundError")));
+    let again = call(&app, Method::DELETE, &format!("/products/{id}"), Some(&admin), None).await;
+    assert_eq!(again.status, 404, "a second delete finds nothing");
+    assert_eq!(
+        again.body["message"],
+        format!("Could not find any entity of type \"Product\" matching: {{\"id\":{id}}}")
+    );
+    let unknown = call(&app, Method::PUT, "/products/9999", Some(&admin), Some(json!({"price": 3}))).await;
+    assert_eq!(unknown.status, 404);
+}
+
+async fn product_bodies_get_upstreams_messages_and_nothing_is_written(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let post = |body: Value| {
+        let (app, admin) = (&app, admin.clone());
+        async move { call(app, Method::POST, "/products", Some(&admin), Some(body)).await }
+    };
+    let empty = post(json!({})).await;
+    assert_eq!(
+        messages(&empty),
+        sorted(&[
+            "title should not be empty",
+            "title must be a string",
+            "price should not be empty",
+            "price must be a positive number",
+            "description should not be empty",
+            "description must be a string",
+            "categoryId should not be empty",
+            "categoryId must be a number conforming to the specified constraints",
+            "images must contain at least 1 elements",
+            "images should not be empty",
+            "each value in images must be a URL address",
+            "images must be an array",
+        ])
+    );
+    assert_eq!((empty.body["error"].as_str(), empty.body["statusCode"].as_i64()), (Some("Bad Request"), Some(400)));
+
+    let with = |key: &str, value: Value| {
+        let mut body = lamp();
+        body[key] = value;
+        body
+    };
+    let price = "price must be a positive number with at most two decimals";
+    let cases = [
+        (with("price", json!(-3)), price),
+        (with("price", json!(0)), price),
+        (with("price", json!(1.999)), price),
+        (with("price", json!("cheap")), "price must be a positive number"),
+        (with("title", json!("  ")), "title should not be empty"),
+        (with("title", json!(["a"])), "title must be a string"),
+        (with("title", json!("!!!")), "title must contain a letter or a digit"),
+        (with("description", json!("bad\u{0}text")), "description must not contain control characters"),
+        (with("images", json!([])), "images must contain at least 1 elements"),
+        (with("images", json!(["ftp://example.com/a.png"])), "each value in images must be a URL address"),
+        (with("images", json!([7])), "each value in images must be a URL address"),
+        (with("categoryId", json!("two")), "categoryId must be a number conforming to the specified constraints"),
+        (with("stock", json!(-1)), "stock must be a whole number from 0 to 1000000"),
+    ];
+    for (body, message) in cases {
+        let answer = post(body.clone()).await;
+        assert_eq!(messages(&answer), [message], "{body}");
+    }
+
+    let unknown_category = post(with("categoryId", json!(999))).await;
+    assert_eq!(unknown_category.status, 404, "{}", unknown_category.body);
+    assert_eq!(
+        unknown_category.body["message"],
+        "Could not find any entity of type \"Category\" matching: {\"id\":999}"
+    );
+    let taken = post(with("title", json!("Classic Oxford Shirt"))).await;
+    assert_eq!(taken.status, 409, "{}", taken.body);
+    assert_eq!((taken.body["error"].as_str(), taken.body["statusCode"].as_i64()), (Some("Conflict"), Some(409)));
+    assert!(!taken.body.to_string().to_lowercase().contains("constraint"), "no SQL leaves the server");
+
+    let update = call(&app, Method::PUT, "/products/1", Some(&admin), Some(json!({"price": 0, "images": []}))).await;
+    assert_eq!(messages(&update), sorted(&[price, "images must contain at least 1 elements"]));
+    assert_eq!(count(&app, PRODUCTS).await, 51, "nothing was written");
+    assert_eq!(number(&app, "SELECT version FROM products WHERE id = $1", 1).await, 1, "product 1 unchanged");
+}
+
+async fn categories_are_created_renamed_and_deleted_with_conflicts_explained(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let empty = call(&app, Method::POST, "/categories", Some(&admin), Some(json!({}))).await;
+    assert_eq!(
+        messages(&empty),
+        sorted(&[
+            "name should not be empty",
+            "name must be a string",
+            "image should not be empty",
+            "image must be a URL address"
+        ])
+    );
+    let bad = call(&app, Method::POST, "/categories", Some(&admin), Some(json!({"name": "", "image": "x"}))).await;
+    assert_eq!(messages(&bad), sorted(&["name should not be empty", "image must be a URL address"]));
+
+    let body = json!({"name": "Garden Tools", "image": "https://example.com/garden.png"});
+    let created = call(&app, Method::POST, "/categories", Some(&admin), Some(body.clone())).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+    assert_eq!((created.body["slug"].as_str(), id), (Some("garden-tools"), 6));
+    let twice = call(&app, Method::POST, "/categories", Some(&admin), Some(body)).await;
+    assert_eq!(twice.status, 409, "a taken name: {}", twice.body);
+
+    let path = format!("/categories/{id}");
+    let renamed = call(&app, Method::PUT, &path, Some(&admin), Some(json!({"name": "Gardening"}))).await;
+    assert_eq!((renamed.status, renamed.body["slug"].as_str()), (200, Some("gardening")));
+    assert_eq!(renamed.body["image"], "https://example.com/garden.png", "the image is kept");
+    let same = call(&app, Method::PUT, &path, Some(&admin), Some(json!({}))).await;
+    assert_eq!((same.status, same.body["name"].as_str()), (200, Some("Gardening")));
+    assert_eq!(text(&app, "SELECT slug FROM categories WHERE id = $1", id).await, "gardening");
+
+    let in_use = call(&app, Method::DELETE, "/categories/3", Some(&admin), None).await;
+    assert_eq!(in_use.status, 409, "{}", in_use.body);
+    assert_eq!(in_use.body["message"], "The category still holds 7 products; move or delete them first.");
+    let deleted = call(&app, Method::DELETE, &path, Some(&admin), None).await;
+    assert_eq!((deleted.status, &deleted.body), (200, &json!(true)));
+    let again = call(&app, Method::DELETE, &path, Some(&admin), None).await;
+    assert_eq!((again.status, again.body["name"].as_str()), (404, Some("EntityNotFoundError")));
+    let not_a_number = call(&app, Method::PUT, "/categories/abc", Some(&admin), Some(json!({}))).await;
+    assert_eq!(not_a_number.status, 400);
+    assert_eq!(not_a_number.body["message"], "Validation failed (numeric string is expected)");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM categories").await, 5);
+}
+
+async fn catalog_writes_need_an_admin_token_and_never_a_cookie(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let customer = customer_token(&app).await;
+    let unauthorized = json!({"message": "Unauthorized", "statusCode": 401});
+    for (method, path) in [
+        (Method::POST, "/products"),
+        (Method::PUT, "/products/1"),
+        (Method::DELETE, "/products/1"),
+        (Method::POST, "/categories"),
+        (Method::PUT, "/categories/1"),
+        (Method::DELETE, "/categories/5"),
+    ] {
+        let anonymous = call(&app, method.clone(), path, None, Some(json!({}))).await;
+        assert_eq!((anonymous.status, &anonymous.body), (401, &unauthorized), "{method} {path} without a token");
+        let forged = call(&app, method.clone(), path, Some("not.a.token"), Some(lamp())).await;
+        assert_eq!(forged.status, 401, "{method} {path} with a forged token");
+        let as_customer = call(&app, method.clone(), path, Some(&customer), Some(lamp())).await;
+        assert_eq!(as_customer.status, 403, "{method} {path} as a customer");
+        assert_eq!(as_customer.body["message"], "Forbidden resource");
+    }
+    // An admin's browser session is no credential here: a page on another site could otherwise
+    // use it through CORS.
+    let browser = common::back_office::admin(&app).await;
+    let cookie = format!("{}={}", common::visitor::SESSION, browser.session.as_deref().unwrap());
+    let with_cookie = send(client().post(url(&app, "/products")).header("cookie", cookie).json(&lamp())).await;
+    assert_eq!(with_cookie.status, 401);
+    assert_eq!(count(&app, PRODUCTS).await, 51, "nothing was written");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM categories").await, 5);
+}
+
+async fn the_playground_opens_catalog_writes_to_anyone(backend: Backend) {
+    let mut config = test_config(backend).await;
+    config.api.playground = true;
+    let app = spawn_with(config, true).await;
+    let created = call(&app, Method::POST, "/products", None, Some(lamp())).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM products WHERE id = {id} AND updated_by IS NULL")).await, 1);
+    let customer = customer_token(&app).await;
+    let changed = call(&app, Method::PUT, &format!("/products/{id}"), Some(&customer), Some(json!({"price": 9}))).await;
+    assert_eq!(changed.status, 200, "a customer is no less than anonymous: {}", changed.body);
+    let deleted = call(&app, Method::DELETE, &format!("/products/{id}"), None, None).await;
+    assert_eq!(deleted.status, 200);
+    // Still no back office for anyone but admins.
+    assert_eq!(common::get(&app.base, "/admin").await.status, 303);
+}
+
+async fn oversized_or_malformed_bodies_get_4xx_json(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let post = |body: Vec<u8>| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let request = client()
+                .post(url(app, "/products"))
+                .bearer_auth(admin)
+                .header("content-type", "application/json")
+                .body(body);
+            send(request).await
+        }
+    };
+    let huge = format!("{{\"title\": \"{}\"}}", "x".repeat(100 * 1024));
+    let too_large = post(huge.into_bytes()).await;
+    assert_eq!((too_large.status, too_large.body["statusCode"].as_i64()), (413, Some(413)), "{}", too_large.body);
+    let malformed = post(b"{\"title\": ".to_vec()).await;
+    assert_eq!(malformed.status, 400);
+    assert!(malformed.body["message"].as_str().unwrap().contains("EOF"), "{}", malformed.body);
+    let deep = format!("{{\"title\": {}{}}}", "[".repeat(500), "]".repeat(500));
+    assert_eq!(post(deep.into_bytes()).await.status, 400, "nesting is capped");
+    let not_an_object = post(b"[1, 2]".to_vec()).await;
+    assert_eq!(
+        (not_an_object.status, not_an_object.body["message"].as_str()),
+        (400, Some("The body must be a JSON object."))
+    );
+    let binary = post(vec![0xff, 0xfe, 0x00]).await;
+    assert_eq!(binary.status, 400);
+    assert_eq!(count(&app, PRODUCTS).await, 51);
+}
