@@ -80,7 +80,11 @@ async fn wrong_or_missing_credentials_get_401_in_upstreams_shape(backend: Backen
         assert_eq!((answer.status, &answer.body), (401, &unauthorized), "{body}");
     }
     let garbage = send(client().post(format!("{}/api/v1/auth/login", app.base)).body("{not json")).await;
-    assert_eq!((garbage.status, garbage.body["error"].as_str()), (400, Some("Bad Request")), "malformed JSON, as upstream");
+    assert_eq!(
+        (garbage.status, garbage.body["error"].as_str()),
+        (400, Some("Bad Request")),
+        "malformed JSON, as upstream"
+    );
     let no_token = send(client().get(format!("{}/api/v1/auth/profile", app.base))).await;
     assert_eq!((no_token.status, no_token.body), (401, unauthorized.clone()));
     assert_eq!(profile(&app, "not.a.token").await.status, 401);

@@ -144,3 +144,54 @@ pub async fn update_user_active(db: &Db, id: i64, active: bool, by: i64, at: Dat
     with_pool!(db.writer(), pool => sqlx::query(sql)
         .bind(id).bind(active).bind(by).bind(at).execute(pool).await.map(|done| done.rows_affected()))
 }
+
+/// Every user in id order, or the first `limit`.
+pub async fn select_users(db: &Db, limit: Option<i64>) -> sqlx::Result<Vec<UserRecord>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT $1");
+    // A negative LIMIT means "no limit" on SQLite only; i64::MAX works on both.
+    let limit = limit.unwrap_or(i64::MAX);
+    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)
+}
+
+/// An admin's change to an account's fields. A new password hash moves the auth version on,
+/// which ends the user's sessions and tokens.
+pub struct AccountUpdate<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub avatar: &'a str,
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+    pub by: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Applies `update` to user `id`: 1 row when it exists, 0 when not; a taken email is reported
+/// as such.
+pub async fn update_account(db: &Db, id: i64, update: &AccountUpdate<'_>) -> Result<u64, InsertUserError> {
+    let sql = "UPDATE users SET email = $2, name = $3, avatar = $4, role = $5, \
+               password_hash = COALESCE($6, password_hash), \
+               auth_version = auth_version + CASE WHEN $6 IS NULL THEN 0 ELSE 1 END, \
+               updated_by = $7, updated_at = $8 WHERE id = $1";
+    let updated = with_pool!(db.writer(), pool => sqlx::query(sql)
+        .bind(id)
+        .bind(update.email)
+        .bind(update.name)
+        .bind(update.avatar)
+        .bind(update.role.as_str())
+        .bind(update.password_hash)
+        .bind(update.by)
+        .bind(update.at)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()));
+    updated.map_err(|error| match error.as_database_error() {
+        Some(db_error) if db_error.is_unique_violation() => InsertUserError::EmailTaken,
+        _ => InsertUserError::Database(error),
+    })
+}
+
+/// Deletes a user (their sessions' refresh tokens go with them); 0 rows when there was none.
+pub async fn delete_user(db: &Db, id: i64) -> sqlx::Result<u64> {
+    with_pool!(db.writer(), pool => sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id).execute(pool).await.map(|done| done.rows_affected()))
+}

@@ -5,42 +5,14 @@
 use super::body::Fields;
 use super::caller::Caller;
 use super::errors::ApiError;
-use super::json::{absolute, timestamp};
-use crate::server::{auth::guard::client_of, db::accounts::UserRecord, services::accounts, state::AppState};
+use super::json::ApiUser;
+use crate::server::{auth::guard::client_of, services::accounts, state::AppState};
 use axum::{
     extract::{ConnectInfo, State},
     http::{HeaderMap, StatusCode},
     Json,
 };
-use serde::Serialize;
 use std::net::SocketAddr;
-
-/// A user as the API shows them: never a password or its hash.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiUser {
-    id: i64,
-    email: String,
-    name: String,
-    role: String,
-    avatar: String,
-    creation_at: String,
-    updated_at: String,
-}
-
-impl ApiUser {
-    pub fn new(user: &UserRecord, site_url: &str) -> Self {
-        Self {
-            id: user.id,
-            email: user.email.clone(),
-            name: user.name.clone(),
-            role: user.role.clone(),
-            avatar: absolute(site_url, user.avatar.clone()),
-            creation_at: timestamp(user.created_at),
-            updated_at: timestamp(user.updated_at),
-        }
-    }
-}
 
 /// A text field of the body; `None` when absent or not text.
 fn field(fields: &Fields, name: &str) -> Option<String> {

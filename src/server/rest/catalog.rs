@@ -2,7 +2,7 @@
 //! reads it (§3, §4 of `docs/platzi-api.md`).
 
 use super::errors::ApiError;
-use super::filters::{product_filter, MAX_LIMIT};
+use super::filters::product_filter;
 use super::json::{Category, Product};
 use crate::error::AppError;
 use crate::server::db::catalog_api::{Key, ProductFilter};
@@ -91,12 +91,7 @@ pub async fn related_by_slug(
 }
 
 pub async fn list_categories(State(state): State<AppState>, RawQuery(query): RawQuery) -> Answer<Vec<Category>> {
-    // Upstream takes `limit` when it is a positive number and ignores it otherwise.
-    let limit = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "limit")
-        .and_then(|(_, value)| value.trim().parse::<i64>().ok())
-        .filter(|limit| *limit > 0)
-        .map(|limit| limit.min(MAX_LIMIT));
+    let limit = super::filters::positive_limit(query.as_deref());
     let site = state.config.server.site_url.clone();
     let records = service::list_categories(&state, limit).await?;
     Ok(Json(records.into_iter().map(|record| Category::new(record, &site)).collect()))

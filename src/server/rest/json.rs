@@ -1,7 +1,10 @@
-//! Products and categories as the API serialises them: upstream's field names and order
+//! Products, categories and users as the API serialises them: upstream's field names and order
 //! (`creationAt`, `updatedAt`), prices in currency units, image paths made absolute.
 
-use crate::server::db::catalog_api::{CategoryRecord, ProductRecordFull};
+use crate::server::db::{
+    accounts::UserRecord,
+    catalog_api::{CategoryRecord, ProductRecordFull},
+};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
@@ -70,6 +73,33 @@ impl Product {
             images: record.images.into_iter().map(|url| absolute(site_url, url)).collect(),
             creation_at: timestamp(record.created_at),
             updated_at: timestamp(record.updated_at),
+        }
+    }
+}
+
+/// A user as the API shows them: never a password or its hash.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiUser {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    avatar: String,
+    creation_at: String,
+    updated_at: String,
+}
+
+impl ApiUser {
+    pub fn new(user: &UserRecord, site_url: &str) -> Self {
+        Self {
+            id: user.id,
+            email: user.email.clone(),
+            name: user.name.clone(),
+            role: user.role.clone(),
+            avatar: absolute(site_url, user.avatar.clone()),
+            creation_at: timestamp(user.created_at),
+            updated_at: timestamp(user.updated_at),
         }
     }
 }

@@ -13,6 +13,7 @@ mod errors;
 mod filters;
 mod json;
 mod messages;
+mod users;
 
 use crate::server::state::AppState;
 use axum::{
@@ -54,6 +55,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/categories/{id}/products", get(catalog::category_products))
         .route("/categories/slug/{slug}", get(catalog::get_category_by_slug))
+        .route("/users", get(users::list_users).post(users::create_user))
+        .route("/users/", get(users::list_users).post(users::create_user))
+        .route("/users/is-available", post(users::is_available))
+        .route("/users/{id}", get(users::get_user).put(users::update_user).delete(users::delete_user))
         .route("/auth/login", post(auth::login))
         .route("/auth/profile", get(auth::profile))
         .route("/auth/refresh-token", post(auth::refresh))

@@ -27,6 +27,12 @@ pub struct Registration {
 
 /// Creates a customer account. Field problems come back together, as `Validation`.
 pub async fn register(state: &AppState, form: Registration) -> Result<UserRecord, AppError> {
+    create_account(state, form, Role::Customer).await
+}
+
+/// Creates an account with `role`: a registration, or an admin adding someone (who checked the
+/// caller's right first).
+pub(super) async fn create_account(state: &AppState, form: Registration, role: Role) -> Result<UserRecord, AppError> {
     let mut errors = Vec::new();
     let name = check_name(&form.name, &mut errors);
     let email = check_email(&form.email, &mut errors);
@@ -36,14 +42,7 @@ pub async fn register(state: &AppState, form: Registration) -> Result<UserRecord
 
     let password_hash = password::hash(form.password).await.map_err(internal)?;
     let at = chrono::Utc::now();
-    let user = NewUser {
-        email: &email,
-        name: &name,
-        role: Role::Customer,
-        avatar: &avatar,
-        password_hash: &password_hash,
-        at,
-    };
+    let user = NewUser { email: &email, name: &name, role, avatar: &avatar, password_hash: &password_hash, at };
     let id = match db::insert_user(&state.db, &user).await {
         Ok(id) => id,
         Err(InsertUserError::EmailTaken) => {
@@ -51,7 +50,7 @@ pub async fn register(state: &AppState, form: Registration) -> Result<UserRecord
         }
         Err(InsertUserError::Database(error)) => return Err(error.into()),
     };
-    tracing::info!(user_id = id, "account registered");
+    tracing::info!(user_id = id, role = role.as_str(), "account created");
     find_user(state, id).await?.ok_or(AppError::Internal)
 }
 
@@ -106,7 +105,7 @@ pub async fn find_user(state: &AppState, id: i64) -> Result<Option<UserRecord>, 
 }
 
 /// Where uploaded pictures of people live, under the media directory.
-const PICTURES: &str = "avatars";
+pub(super) const PICTURES: &str = "avatars";
 
 /// Changes a user's name and avatar link. An uploaded picture can be kept or replaced, but no one
 /// can point their avatar at someone else's upload (replacing it later would delete theirs).

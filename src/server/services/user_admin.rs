@@ -2,11 +2,13 @@
 //! An admin can never demote or deactivate themselves, so a store always keeps someone able to
 //! run it (another admin can).
 
-use crate::error::AppError;
+use super::accounts;
+use crate::error::{AppError, FieldError, FieldIssue};
+use crate::model::account::{check_avatar, check_email, check_name, check_new_password, normalize_email};
 use crate::model::back_office::UserTable;
 use crate::model::{Role, User};
 use crate::server::auth::jwt::TokenService;
-use crate::server::db::{accounts as db, back_office};
+use crate::server::db::{accounts as db, accounts::UserRecord, back_office};
 use crate::server::state::AppState;
 
 /// The longest search a user table accepts; longer input is cut, not refused.
@@ -51,4 +53,130 @@ pub async fn set_active(state: &AppState, actor: &User, user_id: i64, active: bo
     TokenService::revoke_all(&state.db, user_id).await?;
     tracing::info!(user_id, by = actor.id, active, "account activity changed");
     Ok(())
+}
+
+/// Everyone's account, for admins: the API's `GET /users` (upstream shows it to anyone, with
+/// passwords; here it names people, so it is for admins).
+pub async fn list_accounts(state: &AppState, actor: &User, limit: Option<i64>) -> Result<Vec<UserRecord>, AppError> {
+    super::require_admin(actor)?;
+    Ok(db::select_users(&state.db, limit).await?)
+}
+
+/// One account: an admin may read anyone's, a person their own.
+pub async fn find_account(state: &AppState, actor: &User, user_id: i64) -> Result<UserRecord, AppError> {
+    if actor.id != user_id {
+        super::require_admin(actor)?;
+    }
+    db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))
+}
+
+/// An admin adds an account with any role, under the same rules as a registration.
+pub async fn create_account(
+    state: &AppState,
+    actor: &User,
+    form: accounts::Registration,
+    role: Role,
+) -> Result<UserRecord, AppError> {
+    super::require_admin(actor)?;
+    let user = accounts::create_account(state, form, role).await?;
+    tracing::info!(user_id = user.id, by = actor.id, "account added by an admin");
+    Ok(user)
+}
+
+/// A change to an account; fields left out keep their value.
+#[derive(Default)]
+pub struct AccountChanges {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub password: Option<String>,
+    pub avatar: Option<String>,
+    pub role: Option<Role>,
+}
+
+impl AccountChanges {
+    /// What a person may change on their own account through the API: their name and avatar.
+    /// The email and password guard the account itself, so they take the account page (which
+    /// asks for the current password); a role is an admin's to give.
+    fn is_own_profile_only(&self) -> bool {
+        self.email.is_none() && self.password.is_none() && self.role.is_none()
+    }
+}
+
+/// Changes an account. Admins may change anyone's fields (but not demote themselves); a person
+/// may change their own name and avatar. A new password ends the person's sessions and tokens.
+pub async fn update_account(
+    state: &AppState,
+    actor: &User,
+    user_id: i64,
+    changes: AccountChanges,
+) -> Result<UserRecord, AppError> {
+    if !(actor.id == user_id && changes.is_own_profile_only()) {
+        super::require_admin(actor)?;
+    }
+    if actor.id == user_id && changes.role.is_some_and(|role| role != Role::Admin) && actor.is_admin() {
+        return Err(AppError::OwnAccount);
+    }
+    let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))?;
+    let mut errors = Vec::new();
+    let name = check_name(changes.name.as_deref().unwrap_or(&current.name), &mut errors);
+    let email = check_email(changes.email.as_deref().unwrap_or(&current.email), &mut errors);
+    let avatar = check_avatar(changes.avatar.as_deref().unwrap_or(&current.avatar), &mut errors).unwrap_or_default();
+    if let Some(password) = &changes.password {
+        check_new_password("password", password, &mut errors);
+    }
+    AppError::check(errors)?;
+    let password_hash = match changes.password {
+        Some(password) => Some(crate::server::auth::password::hash(password).await.map_err(|error| {
+            tracing::error!(%error, "cannot hash a password");
+            AppError::Internal
+        })?),
+        None => None,
+    };
+    let role = changes.role.unwrap_or_else(|| Role::parse(&current.role).unwrap_or(Role::Customer));
+    let update = db::AccountUpdate {
+        email: &email,
+        name: &name,
+        avatar: &avatar,
+        role,
+        password_hash: password_hash.as_deref(),
+        by: actor.id,
+        at: chrono::Utc::now(),
+    };
+    match db::update_account(&state.db, user_id, &update).await {
+        Ok(0) => return Err(AppError::not_found("user")),
+        Ok(_) => {}
+        Err(db::InsertUserError::EmailTaken) => {
+            return Err(AppError::Validation(vec![FieldError::new("email", FieldIssue::EmailTaken)]))
+        }
+        Err(db::InsertUserError::Database(error)) => return Err(error.into()),
+    }
+    if password_hash.is_some() {
+        TokenService::revoke_all(&state.db, user_id).await?;
+    }
+    tracing::info!(user_id, by = actor.id, password = password_hash.is_some(), "account changed");
+    db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))
+}
+
+/// Deletes an account (admins only, never their own). Their uploaded picture goes with it; what
+/// they changed in the catalog stays, no longer naming them.
+pub async fn delete_account(state: &AppState, actor: &User, user_id: i64) -> Result<(), AppError> {
+    super::require_admin(actor)?;
+    if actor.id == user_id {
+        return Err(AppError::OwnAccount);
+    }
+    let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))?;
+    if db::delete_user(&state.db, user_id).await? == 0 {
+        return Err(AppError::not_found("user"));
+    }
+    crate::server::uploads::remove_image(&state.config.media.dir, accounts::PICTURES, &current.avatar).await;
+    tracing::info!(user_id, by = actor.id, "account deleted");
+    Ok(())
+}
+
+/// Whether no account uses this email yet (compared as the store compares emails: without case).
+pub async fn email_available(state: &AppState, email: &str) -> Result<bool, AppError> {
+    let Some(email) = normalize_email(email) else {
+        return Ok(true);
+    };
+    Ok(db::select_user_by_email(&state.db, &email).await?.is_none())
 }

@@ -1,0 +1,144 @@
+//! `/api/v1/users` (§5 of `docs/platzi-api.md`), with §12's corrections: reading and changing
+//! accounts needs a Bearer token (an admin's, or the person's own for reading it and changing
+//! their name and avatar), passwords are never shown, emails are unique (409), and
+//! `is-available` tells the truth. The rules live in `services::user_admin`.
+
+use super::body::{check, Fields};
+use super::caller::Caller;
+use super::catalog::{id, missing};
+use super::errors::ApiError;
+use super::json::ApiUser;
+use crate::error::AppError;
+use crate::model::Role;
+use crate::server::db::catalog_api::Key;
+use crate::server::services::{accounts::Registration, user_admin as service, user_admin::AccountChanges};
+use crate::server::state::AppState;
+use axum::{
+    extract::{OriginalUri, Path, RawQuery, State},
+    http::StatusCode,
+    Json,
+};
+use serde_json::{json, Value};
+
+const ROLE_MESSAGE: &str = "role must be one of the following values: admin, customer";
+
+fn user_json(state: &AppState, user: &crate::server::db::accounts::UserRecord) -> ApiUser {
+    ApiUser::new(user, &state.config.server.site_url)
+}
+
+fn not_found(error: AppError, id: i64, uri: &OriginalUri) -> ApiError {
+    match error {
+        AppError::NotFound(_) => missing("User", Key::Id(id), uri.clone()),
+        other => other.into(),
+    }
+}
+
+/// A role field: `admin` or `customer`; anything else is upstream's message.
+fn role(fields: &Fields, messages: &mut Vec<String>) -> Option<Role> {
+    let raw = fields.text("role", false, ROLE_MESSAGE, messages)?;
+    let role = Role::parse(&raw);
+    if role.is_none() {
+        messages.push(ROLE_MESSAGE.into());
+    }
+    role
+}
+
+/// The account fields of a body; `required` for a create.
+fn account_changes(fields: &Fields, required: bool) -> Result<AccountChanges, ApiError> {
+    let mut messages = Vec::new();
+    let changes = AccountChanges {
+        email: fields.text("email", required, "email must be an email", &mut messages),
+        name: fields.text("name", required, "name must be a string", &mut messages),
+        password: fields.text("password", required, "password must be a string", &mut messages),
+        avatar: fields.text("avatar", required, "avatar must be a URL address", &mut messages),
+        role: role(fields, &mut messages),
+    };
+    check(messages)?;
+    Ok(changes)
+}
+
+pub async fn list_users(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Vec<ApiUser>>, ApiError> {
+    let actor = caller.required()?.to_user();
+    let limit = super::filters::positive_limit(query.as_deref());
+    let users = service::list_accounts(&state, &actor, limit).await?;
+    Ok(Json(users.iter().map(|user| user_json(&state, user)).collect()))
+}
+
+pub async fn get_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    uri: OriginalUri,
+) -> Result<Json<ApiUser>, ApiError> {
+    let actor = caller.required()?.to_user();
+    let id = id(&raw)?;
+    let user = service::find_account(&state, &actor, id).await.map_err(|e| not_found(e, id, &uri))?;
+    Ok(Json(user_json(&state, &user)))
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    fields: Fields,
+) -> Result<(StatusCode, Json<ApiUser>), ApiError> {
+    let actor = caller.required()?.to_user();
+    let changes = account_changes(&fields, true)?;
+    let form = Registration {
+        name: changes.name.unwrap_or_default(),
+        email: changes.email.unwrap_or_default(),
+        password: changes.password.unwrap_or_default(),
+        avatar: changes.avatar,
+    };
+    let user = service::create_account(&state, &actor, form, changes.role.unwrap_or(Role::Customer)).await?;
+    Ok((StatusCode::CREATED, Json(user_json(&state, &user))))
+}
+
+pub async fn update_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    uri: OriginalUri,
+    fields: Fields,
+) -> Result<Json<ApiUser>, ApiError> {
+    let actor = caller.required()?.to_user();
+    let id = id(&raw)?;
+    let changes = account_changes(&fields, false)?;
+    let user = service::update_account(&state, &actor, id, changes).await.map_err(|e| not_found(e, id, &uri))?;
+    Ok(Json(user_json(&state, &user)))
+}
+
+pub async fn delete_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    uri: OriginalUri,
+) -> Result<Json<bool>, ApiError> {
+    let actor = caller.required()?.to_user();
+    let id = id(&raw)?;
+    service::delete_account(&state, &actor, id).await.map_err(|e| not_found(e, id, &uri))?;
+    Ok(Json(true))
+}
+
+/// `POST /users/is-available`: whether an email is still free, for a registration form. Open
+/// to anyone (the registration form reveals as much); writes' rate limit applies.
+pub async fn is_available(
+    State(state): State<AppState>,
+    fields: Fields,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let mut messages = Vec::new();
+    let email = fields.text("email", true, "email must be an email", &mut messages);
+    check(messages)?;
+    let email = email.unwrap_or_default();
+    if email.trim().is_empty() {
+        return Err(ApiError::Validation(vec!["email should not be empty".into(), "email must be an email".into()]));
+    }
+    if crate::model::account::normalize_email(&email).is_none() {
+        return Err(ApiError::Validation(vec!["email must be an email".into()]));
+    }
+    let available = service::email_available(&state, &email).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "isAvailable": available }))))
+}

@@ -1,0 +1,183 @@
+//! `/api/v1/users`: upstream's paths and messages with §12's corrections (docs/platzi-api.md):
+//! tokens required, no passwords shown, unique emails, a truthful `is-available`.
+
+mod common;
+
+use common::api::{access_token, admin_token, call, customer_token, login, messages, sorted};
+use common::back_office::{count, text};
+use common::{spawn_seeded, Backend};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+on_both_backends!(
+    admins_list_read_add_change_and_delete_accounts,
+    account_bodies_get_upstreams_messages_and_nothing_is_written,
+    people_read_and_change_only_their_own_name_and_avatar,
+    is_available_tells_the_truth,
+);
+
+const USERS: &str = "SELECT COUNT(*) FROM users";
+
+fn ana() -> Value {
+    json!({"email": "ana@mail.com", "name": "Ana", "password": "s3cretpass", "avatar": "https://example.com/ana.png"})
+}
+
+fn assert_no_password(body: &Value) {
+    let text = body.to_string();
+    assert!(!text.contains("password") && !text.contains("argon2"), "no password or hash is shown: {text}");
+}
+
+async fn admins_list_read_add_change_and_delete_accounts(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let list = call(&app, Method::GET, "/users", Some(&admin), None).await;
+    assert_eq!(list.status, 200);
+    assert_eq!(list.body.as_array().map(Vec::len), Some(3));
+    assert_no_password(&list.body);
+    let two = call(&app, Method::GET, "/users?limit=2", Some(&admin), None).await;
+    assert_eq!(two.body.as_array().map(Vec::len), Some(2));
+    let maria = call(&app, Method::GET, "/users/2", Some(&admin), None).await;
+    assert_eq!((maria.status, maria.body["email"].as_str()), (200, Some("maria@mail.com")));
+    let keys: Vec<&str> = maria.body.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(sorted(&keys), sorted(&["id", "email", "name", "role", "avatar", "creationAt", "updatedAt"]));
+
+    let created = call(&app, Method::POST, "/users", Some(&admin), Some(ana())).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["role"], "customer", "the default role");
+    assert_no_password(&created.body);
+    let id = created.body["id"].as_i64().unwrap();
+    assert!(text(&app, "SELECT password_hash FROM users WHERE id = $1", id).await.starts_with("$argon2id$"));
+    let ana_token = access_token(&app, "ana@mail.com", "s3cretpass").await;
+
+    let body = json!({"name": "Ana María", "role": "admin"});
+    let changed = call(&app, Method::PUT, &format!("/users/{id}"), Some(&admin), Some(body)).await;
+    assert_eq!(
+        (changed.status, changed.body["name"].as_str(), changed.body["role"].as_str()),
+        (200, Some("Ana María"), Some("admin"))
+    );
+    let me = call(&app, Method::GET, "/auth/profile", Some(&ana_token), None).await;
+    assert_eq!(
+        (me.status, me.body["role"].as_str()),
+        (200, Some("admin")),
+        "a role change applies to her token at once"
+    );
+
+    let reset =
+        call(&app, Method::PUT, &format!("/users/{id}"), Some(&admin), Some(json!({"password": "n3wpassword"}))).await;
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    assert_eq!(call(&app, Method::GET, "/auth/profile", Some(&ana_token), None).await.status, 401, "old tokens end");
+    assert_eq!(login(&app, "ana@mail.com", "s3cretpass").await.status, 401);
+    let ana_token = access_token(&app, "ana@mail.com", "n3wpassword").await;
+
+    let deleted = call(&app, Method::DELETE, &format!("/users/{id}"), Some(&admin), None).await;
+    assert_eq!((deleted.status, &deleted.body), (200, &json!(true)));
+    let gone = call(&app, Method::GET, &format!("/users/{id}"), Some(&admin), None).await;
+    assert_eq!((gone.status, gone.body["name"].as_str()), (404, Some("EntityNotFoundError")));
+    assert_eq!(call(&app, Method::GET, "/auth/profile", Some(&ana_token), None).await.status, 401);
+    assert_eq!(call(&app, Method::DELETE, &format!("/users/{id}"), Some(&admin), None).await.status, 404);
+    assert_eq!(count(&app, USERS).await, 3);
+}
+
+async fn account_bodies_get_upstreams_messages_and_nothing_is_written(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let empty = call(&app, Method::POST, "/users", Some(&admin), Some(json!({}))).await;
+    assert_eq!(
+        messages(&empty),
+        sorted(&[
+            "email should not be empty",
+            "email must be an email",
+            "name should not be empty",
+            "name must be a string",
+            "password should not be empty",
+            "password must be a string",
+            "avatar should not be empty",
+            "avatar must be a URL address",
+        ])
+    );
+    let with = |key: &str, value: Value| {
+        let mut body = ana();
+        body[key] = value;
+        body
+    };
+    let cases = [
+        (with("email", json!("not-an-email")), "email must be an email"),
+        (with("password", json!("abc")), "password must be longer than or equal to 8 characters"),
+        (with("avatar", json!("ftp://x")), "avatar must be a URL address"),
+        (with("name", json!("")), "name should not be empty"),
+        (with("role", json!("boss")), "role must be one of the following values: admin, customer"),
+    ];
+    for (body, message) in cases {
+        let answer = call(&app, Method::POST, "/users", Some(&admin), Some(body.clone())).await;
+        assert_eq!(messages(&answer), [message], "{body}");
+    }
+    let taken = call(&app, Method::POST, "/users", Some(&admin), Some(with("email", json!("John@Mail.com")))).await;
+    assert_eq!((taken.status, taken.body["message"].as_str()), (409, Some("A user with this email already exists.")));
+    let taken_by_update =
+        call(&app, Method::PUT, "/users/2", Some(&admin), Some(json!({"email": "john@mail.com"}))).await;
+    assert_eq!(taken_by_update.status, 409);
+    let bad_update = call(&app, Method::PUT, "/users/2", Some(&admin), Some(json!({"password": "short"}))).await;
+    assert_eq!(messages(&bad_update), ["password must be longer than or equal to 8 characters"]);
+    assert_eq!(count(&app, USERS).await, 3);
+    assert_eq!(text(&app, "SELECT email FROM users WHERE id = $1", 2).await, "maria@mail.com");
+    assert_eq!(login(&app, "maria@mail.com", "12345").await.status, 201, "maria's password is unchanged");
+}
+
+async fn people_read_and_change_only_their_own_name_and_avatar(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let john = customer_token(&app).await;
+    let admin = admin_token(&app).await;
+    for (method, path) in [
+        (Method::GET, "/users"),
+        (Method::GET, "/users/1"),
+        (Method::PUT, "/users/1"),
+        (Method::DELETE, "/users/2"),
+        (Method::POST, "/users"),
+    ] {
+        let answer = call(&app, method.clone(), path, None, Some(json!({}))).await;
+        assert_eq!(answer.status, 401, "{method} {path} without a token");
+    }
+    assert_eq!(call(&app, Method::GET, "/users/1", Some(&john), None).await.status, 200, "his own account");
+    for (method, path, body) in [
+        (Method::GET, "/users", None),
+        (Method::GET, "/users/2", None),
+        (Method::PUT, "/users/2", Some(json!({"name": "Mallory"}))),
+        (Method::PUT, "/users/1", Some(json!({"role": "admin"}))),
+        (Method::PUT, "/users/1", Some(json!({"password": "takeover123"}))),
+        (Method::PUT, "/users/1", Some(json!({"email": "other@mail.com"}))),
+        (Method::DELETE, "/users/2", None),
+        (Method::POST, "/users", Some(ana())),
+    ] {
+        let answer = call(&app, method.clone(), path, Some(&john), body).await;
+        assert_eq!(
+            (answer.status, answer.body["statusCode"].as_i64()),
+            (403, Some(403)),
+            "{method} {path} as a customer"
+        );
+    }
+    let renamed = call(&app, Method::PUT, "/users/1", Some(&john), Some(json!({"name": "Johnny"}))).await;
+    assert_eq!((renamed.status, renamed.body["name"].as_str()), (200, Some("Johnny")));
+    assert_eq!(text(&app, "SELECT role FROM users WHERE id = $1", 1).await, "customer");
+    assert_eq!(text(&app, "SELECT name FROM users WHERE id = $1", 2).await, "Maria");
+
+    let demote = call(&app, Method::PUT, "/users/3", Some(&admin), Some(json!({"role": "customer"}))).await;
+    assert_eq!(demote.status, 409, "an admin cannot demote themselves: {}", demote.body);
+    assert_eq!(call(&app, Method::DELETE, "/users/3", Some(&admin), None).await.status, 409);
+    assert_eq!(text(&app, "SELECT role FROM users WHERE id = $1", 3).await, "admin");
+    assert_eq!(count(&app, USERS).await, 3);
+}
+
+async fn is_available_tells_the_truth(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let ask = |email: Value| {
+        let app = &app;
+        async move { call(app, Method::POST, "/users/is-available", None, Some(json!({ "email": email }))).await }
+    };
+    for (email, available) in [("john@mail.com", false), ("JOHN@Mail.com", false), ("new@mail.com", true)] {
+        let answer = ask(json!(email)).await;
+        assert_eq!((answer.status, &answer.body), (201, &json!({ "isAvailable": available })), "{email}");
+    }
+    assert_eq!(messages(&ask(json!("nope")).await), ["email must be an email"]);
+    let missing = call(&app, Method::POST, "/users/is-available", None, Some(json!({}))).await;
+    assert_eq!(messages(&missing), sorted(&["email should not be empty", "email must be an email"]));
+}
