@@ -25,7 +25,7 @@ const UPLOAD_OVERHEAD_BYTES: u64 = 64 * 1024;
 const DRAINED_BYTES: u64 = 32 * 1024 * 1024;
 /// Endpoints that take files, and how many files of the upload limit one request may carry.
 const UPLOAD_PATHS: &[(&str, u64)] =
-    &[("/rpc/account/avatar", 1), ("/rpc/admin/products/save", FILES_PER_PRODUCT_SAVE)];
+    &[("/rpc/account/avatar", 1), ("/rpc/admin/products/save", FILES_PER_PRODUCT_SAVE), ("/api/v1/files/upload", 1)];
 
 /// `max_upload_bytes` is the configured upload limit. (A small state of its own: this runs on
 /// every request, and cloning the whole `AppState` for each showed in the benchmarks.)

@@ -36,6 +36,15 @@ impl ImageKind {
             Self::Webp => "webp",
         }
     }
+
+    pub fn mime_type(self) -> &'static str {
+        match self {
+            Self::Png => "image/png",
+            Self::Jpeg => "image/jpeg",
+            Self::Gif => "image/gif",
+            Self::Webp => "image/webp",
+        }
+    }
 }
 
 /// Reads the file in form field `field` of a multipart body, refusing it once it passes

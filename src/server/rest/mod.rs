@@ -10,6 +10,7 @@ mod caller;
 mod catalog;
 mod catalog_writes;
 mod errors;
+mod files;
 mod filters;
 mod json;
 mod messages;
@@ -59,6 +60,8 @@ pub fn router() -> Router<AppState> {
         .route("/users/", get(users::list_users).post(users::create_user))
         .route("/users/is-available", post(users::is_available))
         .route("/users/{id}", get(users::get_user).put(users::update_user).delete(users::delete_user))
+        .route("/files/upload", post(files::upload).layer(DefaultBodyLimit::disable()))
+        .route("/files/{name}", get(files::download))
         .route("/auth/login", post(auth::login))
         .route("/auth/profile", get(auth::profile))
         .route("/auth/refresh-token", post(auth::refresh))
@@ -72,7 +75,7 @@ pub fn router() -> Router<AppState> {
                 .max_age(std::time::Duration::from_secs(86_400)),
         )
         .layer(axum::middleware::from_fn(preflight_without_content))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))

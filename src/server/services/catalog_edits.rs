@@ -165,6 +165,24 @@ pub async fn change_category(
     update_category(state, editor, Target { id, version: current.version }, name, image).await
 }
 
+/// Stores an uploaded image for later use in a product (the API's `POST /files/upload`), after
+/// the same checks as a product form's uploads; returns the name it is stored under.
+pub async fn store_image(state: &AppState, editor: Editor<'_>, bytes: Vec<u8>) -> Result<String, AppError> {
+    authorize(state, editor)?;
+    let image = product_images::prepare(bytes).await?;
+    image.write(&state.config.media.dir).await?;
+    tracing::info!(url = %image.url, by = ?editor_id(editor), "image uploaded");
+    Ok(image.url.rsplit('/').next().unwrap_or_default().to_owned())
+}
+
+/// An uploaded image by the name [`store_image`] gave it: its bytes, or `None` for a name that
+/// is not a stored image (including any attempt to leave the folder).
+pub async fn read_image(state: &AppState, name: &str) -> Option<Vec<u8>> {
+    let url = format!("/media/{}/{name}", product_images::FOLDER);
+    let file = crate::server::uploads::stored_file(&state.config.media.dir, product_images::FOLDER, &url)?;
+    tokio::fs::read(file).await.ok()
+}
+
 /// Changes one field of a product (the PATCH of the back office).
 pub async fn patch_product(
     state: &AppState,

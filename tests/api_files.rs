@@ -1,0 +1,97 @@
+//! `/api/v1/files`: upload an image, fetch it, use it in a product; and what happens to each
+//! kind of bad upload (§7 and §12 of docs/platzi-api.md).
+
+mod common;
+
+use common::api::{admin_token, call, client, customer_token, send, url};
+use common::back_office::{png, product_files};
+use common::{spawn_seeded, spawn_with, test_config, Backend, SITE};
+use reqwest::multipart::{Form, Part};
+use reqwest::Method;
+use serde_json::json;
+
+on_both_backends!(
+    an_uploaded_image_is_served_and_can_illustrate_a_product,
+    bad_uploads_get_4xx_json_and_leave_no_file,
+    uploads_need_the_right_to_edit_the_catalog,
+);
+
+fn form(field: &str, name: &str, bytes: Vec<u8>) -> Form {
+    Form::new().text("note", "ignored").part(field.to_owned(), Part::bytes(bytes).file_name(name.to_owned()))
+}
+
+async fn upload(app: &common::TestApp, token: Option<&str>, form: Form) -> common::api::Answer {
+    let mut request = client().post(url(app, "/files/upload")).multipart(form);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    send(request).await
+}
+
+async fn an_uploaded_image_is_served_and_can_illustrate_a_product(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let image = png(40, 30);
+    let uploaded = upload(&app, Some(&admin), form("file", "lamp photo.png", image.clone())).await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.body);
+    assert_eq!(uploaded.body["originalname"], "lamp photo.png");
+    let name = uploaded.body["filename"].as_str().unwrap().to_owned();
+    assert!(name.ends_with(".png") && !name.contains("lamp"), "a name of our choosing: {name}");
+    let location = uploaded.body["location"].as_str().unwrap().to_owned();
+    assert_eq!(location, format!("{SITE}/api/v1/files/{name}"), "on the serving origin");
+
+    let served = client().get(url(&app, &format!("/files/{name}"))).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert!(served.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert_eq!(served.bytes().await.unwrap().to_vec(), image, "the same bytes come back");
+    assert!(product_files(&app).iter().any(|f| f.starts_with(name.trim_end_matches(".png")) && f.contains("thumb")));
+
+    let product = json!({
+        "title": "Lamp With A Photo",
+        "price": 20,
+        "description": "Shown by an uploaded image.",
+        "categoryId": 3,
+        "images": [location],
+    });
+    let created = call(&app, Method::POST, "/products", Some(&admin), Some(product)).await;
+    assert_eq!((created.status, created.body["images"][0].as_str()), (201, Some(location.as_str())));
+
+    let missing = send(client().get(url(&app, "/files/nothing-here.png"))).await;
+    assert_eq!((missing.status, missing.body["statusCode"].as_i64()), (404, Some(404)));
+    for sneaky in ["..%2F..%2Ftienda.db", ".hidden", "%2Fetc%2Fpasswd"] {
+        assert_eq!(send(client().get(url(&app, &format!("/files/{sneaky}")))).await.status, 404, "{sneaky}");
+    }
+}
+
+async fn bad_uploads_get_4xx_json_and_leave_no_file(backend: Backend) {
+    let mut config = test_config(backend).await;
+    config.media.max_upload_bytes = 20_000;
+    let app = spawn_with(config, true).await;
+    let admin = admin_token(&app).await;
+    let text_as_png = upload(&app, Some(&admin), form("file", "photo.png", b"just some text".to_vec())).await;
+    assert_eq!((text_as_png.status, text_as_png.body["statusCode"].as_i64()), (415, Some(415)));
+    let mut truncated = png(40, 30);
+    truncated.truncate(truncated.len() / 2);
+    assert_eq!(upload(&app, Some(&admin), form("file", "half.png", truncated)).await.status, 415);
+    // The size is checked while reading, before any decoding: a PNG start and padding will do.
+    let mut big = png(4, 4);
+    big.resize(30_000, 0);
+    let too_large = upload(&app, Some(&admin), form("file", "big.png", big)).await;
+    assert_eq!((too_large.status, too_large.body["error"].as_str()), (413, Some("Payload Too Large")));
+    let wrong_field = upload(&app, Some(&admin), form("image", "photo.png", png(4, 4))).await;
+    assert_eq!((wrong_field.status, wrong_field.body["message"].as_str()), (400, Some("Unexpected field - image")));
+    let no_file = upload(&app, Some(&admin), Form::new().text("file", "not a file")).await;
+    assert_eq!((no_file.status, no_file.body["message"][0].as_str()), (400, Some("file should not be empty")));
+    let not_multipart = call(&app, Method::POST, "/files/upload", Some(&admin), Some(json!({"file": "x"}))).await;
+    assert_eq!(not_multipart.status, 400);
+    assert!(product_files(&app).is_empty(), "nothing was stored: {:?}", product_files(&app));
+}
+
+async fn uploads_need_the_right_to_edit_the_catalog(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let customer = customer_token(&app).await;
+    assert_eq!(upload(&app, None, form("file", "a.png", png(4, 4))).await.status, 401);
+    assert_eq!(upload(&app, Some(&customer), form("file", "a.png", png(4, 4))).await.status, 403);
+    assert!(product_files(&app).is_empty());
+}
