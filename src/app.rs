@@ -5,7 +5,7 @@ use crate::i18n::{use_lang, use_texts, Lang};
 use crate::pages::{
     AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminProductsPage, AdminUsersPage, CatalogPage,
     CategoryFormPage, CategoryPage, DeleteCategoryPage, DeleteProductPage, HomePage, LoginPage, NotFoundPage,
-    ProductFormPage, ProductPage, RegisterPage,
+    ProductFormPage, ProductPage, RegisterPage, StoresPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags};
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products") view=CatalogPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/stores") view=StoresPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />

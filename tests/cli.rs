@@ -100,12 +100,12 @@ fn migrate_and_seed_are_repeatable() {
     let first = tienda(&env, &["seed"]);
     assert_eq!(
         String::from_utf8_lossy(&first.stdout).trim(),
-        "seeded sqlite: 5 categories, 51 products and 3 users added"
+        "seeded sqlite: 5 categories, 51 products, 3 users and 10 store locations added"
     );
     let again = tienda(&env, &["seed"]);
     assert_eq!(
         String::from_utf8_lossy(&again.stdout).trim(),
-        "seeded sqlite: 0 categories, 0 products and 0 users added"
+        "seeded sqlite: 0 categories, 0 products, 0 users and 0 store locations added"
     );
     assert!(media.join("demo/solid-oak-coffee-table-1.svg").exists(), "demo images are written");
 }

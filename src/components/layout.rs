@@ -84,6 +84,7 @@ pub fn SiteFooter() -> impl IntoView {
                 <nav aria-label=texts.footer_nav>
                     <ul class="nav-list">
                         <li><a href="/products">{texts.catalog_link}</a></li>
+                        <li><a href="/stores">{texts.stores_link}</a></li>
                         <li><a href="/sitemap.xml">{texts.sitemap_link}</a></li>
                     </ul>
                 </nav>

@@ -9,11 +9,13 @@ mod account;
 mod admin;
 mod catalog;
 mod common;
+mod stores;
 
 pub use account::AccountTexts;
 pub use admin::AdminTexts;
 pub use catalog::CatalogTexts;
 pub use common::CommonTexts;
+pub use stores::StoresTexts;
 
 use serde::{Deserialize, Serialize};
 
@@ -33,10 +35,13 @@ pub struct Texts {
     pub catalog: &'static CatalogTexts,
     pub account: &'static AccountTexts,
     pub admin: &'static AdminTexts,
+    pub stores: &'static StoresTexts,
 }
 
-static EN: Texts = Texts { common: &common::EN, catalog: &catalog::EN, account: &account::EN, admin: &admin::EN };
-static ES: Texts = Texts { common: &common::ES, catalog: &catalog::ES, account: &account::ES, admin: &admin::ES };
+static EN: Texts =
+    Texts { common: &common::EN, catalog: &catalog::EN, account: &account::EN, admin: &admin::EN, stores: &stores::EN };
+static ES: Texts =
+    Texts { common: &common::ES, catalog: &catalog::ES, account: &account::ES, admin: &admin::ES, stores: &stores::ES };
 
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod catalog_edit;
 pub mod money;
 pub mod product_query;
+pub mod stores;
 
 pub use account::{Role, User};
 pub use catalog::*;

@@ -6,6 +6,7 @@ mod admin;
 mod catalog;
 mod home;
 mod not_found;
+mod stores;
 
 pub use account::{AccountMenu, AccountPage, LoginPage, RegisterPage};
 pub use admin::{
@@ -15,6 +16,7 @@ pub use admin::{
 pub use catalog::{CatalogPage, CategoryPage, ProductPage};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use stores::StoresPage;
 
 /// Who is signed in on the request being rendered (the server resolves it before rendering, so
 /// pages read it without a resource). Pages render on the server only; in the browser it is `None`.

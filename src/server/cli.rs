@@ -87,11 +87,12 @@ async fn seed(config: Config) -> Result<(), String> {
     let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
     let report = demo::seed(&db, &config).await.map_err(|e| format!("{e:#}"))?;
     println!(
-        "seeded {}: {} categories, {} products and {} users added",
+        "seeded {}: {} categories, {} products, {} users and {} store locations added",
         db.backend_name(),
         report.categories,
         report.products,
-        report.users
+        report.users,
+        report.stores
     );
     db.close().await;
     Ok(())

@@ -52,6 +52,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse,
     };
     url("/", newest);
     url("/products", newest);
+    url("/stores", None);
     for row in &categories {
         url(&format!("/categories/{}", row.slug), Some(row.updated_at));
     }

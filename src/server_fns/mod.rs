@@ -6,6 +6,7 @@ pub mod admin_catalog;
 pub mod admin_users;
 pub mod catalog;
 pub mod preferences;
+pub mod stores;
 
 /// The server state, which the router provides to every server function.
 #[cfg(feature = "ssr")]

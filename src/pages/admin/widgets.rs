@@ -1,7 +1,6 @@
 //! Small pieces the back office's pages share.
 
-use crate::components::ErrorView;
-use crate::error::AppError;
+pub use crate::components::Loaded;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
 
@@ -46,28 +45,4 @@ pub fn short_time(rfc3339: &str) -> String {
 /// How many pages `total` rows fill at `per_page` a page (at least one).
 pub fn page_count(total: u64, per_page: u32) -> u32 {
     (total.div_ceil(u64::from(per_page)) as u32).max(1)
-}
-
-/// A resource's data rendered by `render` once loaded, or the error page when it failed.
-#[component]
-pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, render: F) -> impl IntoView
-where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    F: Fn(T) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    let loading = use_texts().common.loading;
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{loading}</p> }>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(data) => render(data).into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
 }

@@ -14,6 +14,7 @@ pub mod login_failures;
 pub mod refresh_tokens;
 pub mod secrets;
 pub mod sql_args;
+pub mod stores;
 
 pub use connect::{connect, ConnectError};
 pub use sql_args::SqlArgs;

@@ -2,6 +2,7 @@
 
 mod catalog_data;
 pub mod images;
+mod stores_data;
 
 use crate::model::{Money, Role};
 use crate::server::{
@@ -10,7 +11,7 @@ use crate::server::{
     db::{
         accounts::{self, NewUser},
         catalog::{self, NewCategory, NewProduct},
-        Db,
+        stores, Db,
     },
     text::slugify,
 };
@@ -33,6 +34,7 @@ pub struct SeedReport {
     pub categories: u64,
     pub products: u64,
     pub users: u64,
+    pub stores: u64,
 }
 
 /// Loads the demo data. Running it again adds only what is missing, so it never duplicates rows.
@@ -72,7 +74,8 @@ pub async fn seed(db: &Db, config: &Config) -> anyhow::Result<SeedReport> {
     let (new_categories, new_products) =
         catalog::insert_catalog(db, &categories, &products).await.context("cannot insert the demo catalog")?;
     let users = seed_users(db, epoch).await?;
-    Ok(SeedReport { categories: new_categories, products: new_products, users })
+    let stores = stores::insert_stores(db, &demo_stores()).await.context("cannot insert the demo stores")?;
+    Ok(SeedReport { categories: new_categories, products: new_products, users, stores })
 }
 
 async fn seed_users(db: &Db, at: chrono::DateTime<Utc>) -> anyhow::Result<u64> {
@@ -84,6 +87,23 @@ async fn seed_users(db: &Db, at: chrono::DateTime<Utc>) -> anyhow::Result<u64> {
         added += accounts::insert_user_if_missing(db, &user).await.context("cannot insert the demo users")?;
     }
     Ok(added)
+}
+
+fn demo_stores() -> Vec<crate::model::stores::StoreLocation> {
+    stores_data::STORES
+        .iter()
+        .map(|s| crate::model::stores::StoreLocation {
+            id: 0, // given by the database
+            slug: s.slug.into(),
+            name: s.name.into(),
+            description: s.description.into(),
+            address: s.address.into(),
+            city: s.city.into(),
+            latitude: s.latitude,
+            longitude: s.longitude,
+            opening_hours: s.opening_hours.into(),
+        })
+        .collect()
 }
 
 /// Two or three images per product, like the upstream seed.

@@ -13,6 +13,7 @@ mod errors;
 mod files;
 mod filters;
 mod json;
+mod locations;
 mod messages;
 mod users;
 
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", get(users::get_user).put(users::update_user).delete(users::delete_user))
         .route("/files/upload", post(files::upload).layer(DefaultBodyLimit::disable()))
         .route("/files/{name}", get(files::download))
+        .route("/locations", get(locations::list_locations))
         .route("/auth/login", post(auth::login))
         .route("/auth/profile", get(auth::profile))
         .route("/auth/refresh-token", post(auth::refresh))

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod catalog_api;
 pub mod catalog_edits;
+pub mod stores;
 pub mod user_admin;
 
 /// Who asks for a catalog change.

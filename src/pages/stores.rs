@@ -1,0 +1,98 @@
+//! `/stores`: the store's shops by city, with addresses, hours and a map link each, and
+//! schema.org `Store` data so search engines can show them.
+
+use crate::components::{absolute_url, JsonLd, Loaded, PageMeta};
+use crate::i18n::use_texts;
+use crate::model::stores::StoreLocation;
+use crate::server_fns::stores::list_stores;
+use leptos::prelude::*;
+use serde_json::json;
+
+#[component]
+pub fn StoresPage() -> impl IntoView {
+    let stores = Resource::new(|| (), |_| list_stores());
+    view! { <Loaded resource=stores render=|stores| view! { <StoresView stores /> } /> }
+}
+
+#[component]
+fn StoresView(stores: Vec<StoreLocation>) -> impl IntoView {
+    let t = use_texts().stores;
+    let structured = json!({
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "itemListElement": stores.iter().enumerate().map(|(i, store)| json!({
+            "@type": "ListItem",
+            "position": i + 1,
+            "item": {
+                "@type": "Store",
+                "name": store.name,
+                "description": store.description,
+                "url": absolute_url(&format!("/stores#{}", store.slug)),
+                "address": {"@type": "PostalAddress", "streetAddress": store.address, "addressLocality": store.city},
+                "geo": {"@type": "GeoCoordinates", "latitude": store.latitude, "longitude": store.longitude},
+            },
+        })).collect::<Vec<_>>(),
+    });
+    let empty = stores.is_empty();
+    view! {
+        <PageMeta title=t.title description=t.description canonical_path="/stores" />
+        <JsonLd value=structured />
+        <section class="container section stores-page">
+            <h1>{t.title}</h1>
+            <p class="lead">{t.intro}</p>
+            {empty.then(|| view! { <p>{t.none_yet}</p> })}
+            {by_city(stores).into_iter().map(|(city, stores)| view! { <City city stores /> }).collect_view()}
+        </section>
+    }
+}
+
+/// Stores grouped by city, cities in the order their first store appears.
+fn by_city(stores: Vec<StoreLocation>) -> Vec<(String, Vec<StoreLocation>)> {
+    let mut cities: Vec<(String, Vec<StoreLocation>)> = Vec::new();
+    for store in stores {
+        match cities.iter_mut().find(|(city, _)| *city == store.city) {
+            Some((_, list)) => list.push(store),
+            None => cities.push((store.city.clone(), vec![store])),
+        }
+    }
+    cities
+}
+
+#[component]
+fn City(city: String, stores: Vec<StoreLocation>) -> impl IntoView {
+    let t = use_texts().stores;
+    let heading_id = format!("city-{}", stores.first().map(|s| s.slug.as_str()).unwrap_or_default());
+    let labelled_by = heading_id.clone();
+    let count = (t.stores_in)(stores.len());
+    view! {
+        <section class="store-city" aria-labelledby=labelled_by>
+            <h2 id=heading_id>{city}" "<span class="muted">{count}</span></h2>
+            <ul class="store-list">
+                {stores.into_iter().map(|store| view! { <li><StoreCard store /></li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn StoreCard(store: StoreLocation) -> impl IntoView {
+    let t = use_texts().stores;
+    let map = format!(
+        "https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}",
+        lat = store.latitude,
+        lng = store.longitude
+    );
+    view! {
+        <article class="store-card" id=store.slug.clone()>
+            <h3>{store.name.clone()}</h3>
+            <p>{store.description}</p>
+            <dl>
+                <dt>{t.address}</dt>
+                <dd>{format!("{}, {}", store.address, store.city)}</dd>
+                <dt>{t.hours}</dt>
+                <dd>{store.opening_hours}</dd>
+            </dl>
+            <a class="button button-secondary" href=map rel="noopener">{(t.map_link)(&store.name)}</a>
+        </article>
+    }
+}

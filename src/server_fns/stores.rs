@@ -1,0 +1,12 @@
+//! The store's shops, for the `/stores` page.
+
+use crate::error::AppError;
+use crate::model::stores::StoreLocation;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[server(prefix = "/rpc", endpoint = "stores", input = GetUrl)]
+pub async fn list_stores() -> Result<Vec<StoreLocation>, AppError> {
+    let state = super::app_state()?;
+    crate::server::services::stores::all_stores(&state).await
+}
