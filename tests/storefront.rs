@@ -236,8 +236,9 @@ async fn sitemap_lists_every_page_and_robots_points_to_it(backend: Backend) {
     assert_eq!(sitemap.status, 200);
     assert!(sitemap.headers["content-type"].to_str().unwrap().starts_with("application/xml"));
     let urls = sitemap.body.matches("<url>").count();
-    assert_eq!(urls, 2 + 5 + 51, "home, catalog, categories, products");
-    assert_eq!(sitemap.body.matches("<lastmod>").count(), urls);
+    assert_eq!(urls, 3 + 5 + 51, "home, catalog, stores, categories, products");
+    assert_eq!(sitemap.body.matches("<lastmod>").count(), urls - 1, "all but the stores page, which has no catalog date");
+    assert!(sitemap.body.contains(&format!("<url><loc>{SITE}/stores</loc></url>")));
     assert!(sitemap.body.contains(&format!("<loc>{SITE}/products/solid-oak-coffee-table</loc><lastmod>2026-")));
     assert!(sitemap.body.contains(&format!("<loc>{SITE}/categories/shoes</loc>")));
     let robots = get(base, "/robots.txt").await;
@@ -260,7 +261,7 @@ async fn sitemap_follows_catalog_changes(backend: Backend) {
     let (_, added) = catalog::insert_catalog(&app.db, &[], &[product]).await.unwrap();
     assert_eq!(added, 1);
     let sitemap = get(&app.base, "/sitemap.xml").await.body;
-    assert_eq!(sitemap.matches("<url>").count(), 2 + 5 + 52);
+    assert_eq!(sitemap.matches("<url>").count(), 3 + 5 + 52);
     let stamp = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     assert!(sitemap.contains(&format!("<loc>{SITE}/products/walnut-side-table</loc><lastmod>{stamp}</lastmod>")));
     assert!(
