@@ -237,7 +237,11 @@ async fn sitemap_lists_every_page_and_robots_points_to_it(backend: Backend) {
     assert!(sitemap.headers["content-type"].to_str().unwrap().starts_with("application/xml"));
     let urls = sitemap.body.matches("<url>").count();
     assert_eq!(urls, 3 + 5 + 51, "home, catalog, stores, categories, products");
-    assert_eq!(sitemap.body.matches("<lastmod>").count(), urls - 1, "all but the stores page, which has no catalog date");
+    assert_eq!(
+        sitemap.body.matches("<lastmod>").count(),
+        urls - 1,
+        "all but the stores page, which has no catalog date"
+    );
     assert!(sitemap.body.contains(&format!("<url><loc>{SITE}/stores</loc></url>")));
     assert!(sitemap.body.contains(&format!("<loc>{SITE}/products/solid-oak-coffee-table</loc><lastmod>2026-")));
     assert!(sitemap.body.contains(&format!("<loc>{SITE}/categories/shoes</loc>")));

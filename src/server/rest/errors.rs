@@ -46,6 +46,8 @@ pub enum ApiError {
     RateLimited {
         retry_after_secs: u64,
     },
+    /// The request (its body included) took longer than the API allows.
+    TimedOut,
     Internal,
 }
 
@@ -108,6 +110,14 @@ impl IntoResponse for ApiError {
                 let retry_after = [(axum::http::header::RETRY_AFTER, retry_after_secs.to_string())];
                 return (StatusCode::TOO_MANY_REQUESTS, retry_after, Json(body)).into_response();
             }
+            Self::TimedOut => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({
+                    "message": "The request took too long; try again.",
+                    "error": "Service Unavailable",
+                    "statusCode": 503,
+                }),
+            ),
             Self::Internal => {
                 (StatusCode::INTERNAL_SERVER_ERROR, json!({"message": "Internal server error", "statusCode": 500}))
             }

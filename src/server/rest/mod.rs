@@ -15,6 +15,7 @@ mod filters;
 mod json;
 mod locations;
 mod messages;
+mod rate_limit;
 mod users;
 
 use crate::server::state::AppState;
@@ -29,6 +30,10 @@ use axum::{
 use errors::ApiError;
 use tower_http::cors::{Any, CorsLayer};
 
+/// How long one API request may take, body included (a slow sender is cut off here), before a
+/// JSON 503. Below the server-wide limit, so API clients always get the API's shape.
+const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Where the API is mounted.
 pub const PREFIX: &str = "/api/v1";
 
@@ -38,7 +43,7 @@ pub fn too_large(max_bytes: u64) -> axum::response::Response {
 }
 
 /// The API's routes, to be nested at [`PREFIX`].
-pub fn router() -> Router<AppState> {
+pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
     Router::new()
         .route("/products", get(catalog::list_products).post(catalog_writes::create_product))
         .route("/products/", get(catalog::list_products).post(catalog_writes::create_product))
@@ -69,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .route("/auth/refresh-token", post(auth::refresh))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(body::JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(rate_limit::WriteLimiter::new(config), rate_limit::limit_writes))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
@@ -76,6 +82,7 @@ pub fn router() -> Router<AppState> {
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
                 .max_age(std::time::Duration::from_secs(86_400)),
         )
+        .layer(axum::middleware::from_fn(within_deadline))
         .layer(axum::middleware::from_fn(preflight_without_content))
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -92,6 +99,17 @@ async fn preflight_without_content(request: Request, next: axum::middleware::Nex
         *response.status_mut() = axum::http::StatusCode::NO_CONTENT;
     }
     response
+}
+
+/// Cuts a request off at [`REQUEST_DEADLINE`] (dropping the handler) with a JSON 503.
+async fn within_deadline(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    match tokio::time::timeout(REQUEST_DEADLINE, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!("an API request passed its deadline");
+            ApiError::TimedOut.into_response()
+        }
+    }
 }
 
 /// Upstream's answer for a path that names no endpoint.
