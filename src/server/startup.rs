@@ -190,6 +190,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .route("/robots.txt", get(routes::robots))
         .route("/sitemap.xml", get(routes::sitemap))
         .nest(crate::server::rest::PREFIX, crate::server::rest::router(&state.config))
+        .merge(crate::server::rest::docs_page())
         .nest("/media/products", uploads(crate::server::product_images::FOLDER))
         .nest("/media/avatars", uploads("avatars"))
         .nest("/media", media)

@@ -45,7 +45,7 @@ struct RefreshClaims {
 }
 
 /// What a client receives at sign-in and at each refresh.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,

@@ -6,6 +6,8 @@ use super::body::Fields;
 use super::caller::Caller;
 use super::errors::ApiError;
 use super::json::ApiUser;
+use super::schema::{Credentials, ErrorBody, RefreshRequest};
+use crate::server::auth::jwt::TokenPair;
 use crate::server::{auth::guard::client_of, services::accounts, state::AppState};
 use axum::{
     extract::{ConnectInfo, State},
@@ -21,6 +23,21 @@ fn field(fields: &Fields, name: &str) -> Option<String> {
 
 type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
 
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "auth",
+    summary = "Sign in: an access token (minutes) and a refresh token (days)",
+    request_body(content = Credentials, description = "JSON or a URL-encoded form"),
+    responses(
+        (status = 201, description = "Signed in", body = TokenPair),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -40,11 +57,37 @@ pub async fn login(
     Ok((StatusCode::CREATED, Json(pair)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/auth/profile",
+    tag = "auth",
+    summary = "The account the token names",
+    responses(
+        (status = 200, description = "The account; never a password", body = ApiUser),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn profile(State(state): State<AppState>, caller: Caller) -> Result<Json<ApiUser>, ApiError> {
     let user = caller.required()?;
     Ok(Json(ApiUser::new(&user, &state.config.server.site_url)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/refresh-token",
+    tag = "auth",
+    summary = "Trade a refresh token for a new pair (the old one stops working)",
+    request_body = RefreshRequest,
+    responses(
+        (status = 201, description = "A new pair", body = TokenPair),
+        (status = 400, description = "No refresh token sent", body = ErrorBody),
+        (status = 401, description = "The refresh token is invalid, expired or already used", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn refresh(State(state): State<AppState>, fields: Fields) -> Created<crate::server::auth::jwt::TokenPair> {
     let token = field(&fields, "refreshToken").filter(|t| !t.trim().is_empty()).ok_or_else(|| {
         ApiError::Validation(vec!["refreshToken should not be empty".into(), "refreshToken must be a string".into()])

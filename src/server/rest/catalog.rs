@@ -4,6 +4,7 @@
 use super::errors::ApiError;
 use super::filters::product_filter;
 use super::json::{Category, Product};
+use super::schema::ErrorBody;
 use crate::error::AppError;
 use crate::server::db::catalog_api::{Key, ProductFilter};
 use crate::server::services::catalog_api as service;
@@ -41,6 +42,28 @@ pub(super) fn missing(entity: &'static str, key: Key<'_>, uri: OriginalUri) -> A
 }
 
 /// The product list, served from the catalog cache as ready JSON (cleared by every catalog change).
+#[utoipa::path(
+    get,
+    path = "/products",
+    tag = "products",
+    summary = "List products, filtered and paged",
+    description = "Products in id order. Filters combine with AND. `limit` alone works (offset 0); at most 200 a page.",
+    params(
+        ("title" = Option<String>, Query, description = "Part of the title, any case"),
+        ("price" = Option<f64>, Query, description = "Exact price (ignored with a range)"),
+        ("price_min" = Option<f64>, Query, description = "Lowest price, from 0"),
+        ("price_max" = Option<f64>, Query, description = "Highest price"),
+        ("categoryId" = Option<i64>, Query, description = "A category's id"),
+        ("categorySlug" = Option<String>, Query, description = "A category's slug (wins over categoryId)"),
+        ("limit" = Option<i64>, Query, description = "Page size, 1 to 200"),
+        ("offset" = Option<i64>, Query, description = "Products to skip"),
+    ),
+    responses(
+        (status = 200, description = "The products", body = Vec<Product>),
+        (status = 400, description = "A filter is not a number, or below 0", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let filter = product_filter(query.as_deref()).map_err(ApiError::Validation)?;
     let load = async {
@@ -54,12 +77,37 @@ pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQu
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/products/{id}",
+    tag = "products",
+    summary = "One product by id",
+    params(("id" = i64, Path, description = "The product's id")),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 400, description = "The id is not a whole number", body = ErrorBody),
+        (status = 404, description = "No such product", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn get_product(State(state): State<AppState>, Path(raw): Path<String>, uri: OriginalUri) -> Answer<Product> {
     let key = Key::Id(id(&raw)?);
     let record = service::find_product(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
     Ok(Json(Product::new(record, &state.config.server.site_url)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/products/slug/{slug}",
+    tag = "products",
+    summary = "One product by slug",
+    params(("slug" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 404, description = "No such product", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn get_product_by_slug(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -70,6 +118,19 @@ pub async fn get_product_by_slug(
     Ok(Json(Product::new(record, &state.config.server.site_url)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/products/{id}/related",
+    tag = "products",
+    summary = "The other products of a product's category",
+    params(("id" = i64, Path, description = "The product's id")),
+    responses(
+        (status = 200, description = "The related products", body = Vec<Product>),
+        (status = 400, description = "The id is not a whole number", body = ErrorBody),
+        (status = 404, description = "No such product", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn related_by_id(
     State(state): State<AppState>,
     Path(raw): Path<String>,
@@ -80,6 +141,18 @@ pub async fn related_by_id(
     Ok(Json(products(&state, related)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/products/slug/{slug}/related",
+    tag = "products",
+    summary = "The other products of a product's category",
+    params(("slug" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 200, description = "The related products", body = Vec<Product>),
+        (status = 404, description = "No such product", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn related_by_slug(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -90,6 +163,15 @@ pub async fn related_by_slug(
     Ok(Json(products(&state, related)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/categories",
+    tag = "categories",
+    summary = "List categories",
+    params(("limit" = Option<i64>, Query, description = "At most this many (1 to 200); other values are ignored")),
+    responses((status = 200, description = "The categories, in id order", body = Vec<Category>)),
+    security(()),
+)]
 pub async fn list_categories(State(state): State<AppState>, RawQuery(query): RawQuery) -> Answer<Vec<Category>> {
     let limit = super::filters::positive_limit(query.as_deref());
     let site = state.config.server.site_url.clone();
@@ -97,6 +179,19 @@ pub async fn list_categories(State(state): State<AppState>, RawQuery(query): Raw
     Ok(Json(records.into_iter().map(|record| Category::new(record, &site)).collect()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/categories/{id}",
+    tag = "categories",
+    summary = "One category",
+    params(("id" = i64, Path, description = "The category's id")),
+    responses(
+        (status = 200, description = "The category", body = Category),
+        (status = 400, description = "The id is not a whole number", body = ErrorBody),
+        (status = 404, description = "No such category", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn get_category(
     State(state): State<AppState>,
     Path(raw): Path<String>,
@@ -107,6 +202,18 @@ pub async fn get_category(
     Ok(Json(Category::new(record, &state.config.server.site_url)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/categories/slug/{slug}",
+    tag = "categories",
+    summary = "One category",
+    params(("slug" = String, Path, description = "The category's slug")),
+    responses(
+        (status = 200, description = "The category", body = Category),
+        (status = 404, description = "No such category", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn get_category_by_slug(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -118,6 +225,22 @@ pub async fn get_category_by_slug(
 }
 
 /// A category's products, paged like the product list; an unknown id gives `[]`, as upstream.
+#[utoipa::path(
+    get,
+    path = "/categories/{id}/products",
+    tag = "categories",
+    summary = "A category's products, paged",
+    params(
+        ("id" = i64, Path, description = "The category's id"),
+        ("limit" = Option<i64>, Query, description = "Page size, 1 to 200"),
+        ("offset" = Option<i64>, Query, description = "Products to skip"),
+    ),
+    responses(
+        (status = 200, description = "The products (none for an unknown category)", body = Vec<Product>),
+        (status = 400, description = "The id or a paging value is not a number", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn category_products(
     State(state): State<AppState>,
     Path(raw): Path<String>,

@@ -8,6 +8,7 @@ use super::caller::CatalogEditor;
 use super::catalog::{id, missing};
 use super::errors::ApiError;
 use super::json::{Category, Product};
+use super::schema::{CategoryCreate, CategoryUpdate, ErrorBody, ProductCreate, ProductUpdate};
 use crate::error::{AppError, FieldIssue};
 use crate::model::catalog_edit::ProductInput;
 use crate::server::db::catalog_api::Key;
@@ -70,6 +71,24 @@ async fn category_json(state: &AppState, id: i64) -> Result<Json<Category>, ApiE
     Ok(Json(Category::new(record, &state.config.server.site_url)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/products",
+    tag = "products",
+    summary = "Create a product",
+    request_body = ProductCreate,
+    responses(
+        (status = 201, description = "The new product", body = Product),
+        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
+        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        (status = 400, description = "A field breaks a rule (one message per rule)", body = ErrorBody),
+        (status = 404, description = "`categoryId` names no category", body = ErrorBody),
+        (status = 409, description = "Another product has this title's slug", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn create_product(
     State(state): State<AppState>,
     editor: CatalogEditor,
@@ -91,6 +110,25 @@ pub async fn create_product(
     Ok((StatusCode::CREATED, product_json(&state, id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/products/{id}",
+    tag = "products",
+    summary = "Change a product's fields",
+    params(("id" = i64, Path, description = "The product's id")),
+    request_body = ProductUpdate,
+    responses(
+        (status = 200, description = "The product as changed", body = Product),
+        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
+        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        (status = 400, description = "A field breaks a rule, or the id is not a number", body = ErrorBody),
+        (status = 404, description = "No such product or category", body = ErrorBody),
+        (status = 409, description = "The new title's slug is taken, or the product changed meanwhile", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn update_product(
     State(state): State<AppState>,
     editor: CatalogEditor,
@@ -108,6 +146,23 @@ pub async fn update_product(
     product_json(&state, id).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/products/{id}",
+    tag = "products",
+    summary = "Delete a product",
+    params(("id" = i64, Path, description = "The product's id")),
+    responses(
+        (status = 200, description = "Deleted", body = bool),
+        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
+        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        (status = 400, description = "The id is not a whole number", body = ErrorBody),
+        (status = 404, description = "No such product", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn delete_product(
     State(state): State<AppState>,
     editor: CatalogEditor,
@@ -127,6 +182,23 @@ fn category_fields(fields: &Fields, required: bool) -> Result<(Option<String>, O
     Ok((name, image))
 }
 
+#[utoipa::path(
+    post,
+    path = "/categories",
+    tag = "categories",
+    summary = "Create a category",
+    request_body = CategoryCreate,
+    responses(
+        (status = 201, description = "The new category", body = Category),
+        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
+        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        (status = 400, description = "A field breaks a rule", body = ErrorBody),
+        (status = 409, description = "Another category has this name's slug", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn create_category(
     State(state): State<AppState>,
     editor: CatalogEditor,
@@ -138,6 +210,25 @@ pub async fn create_category(
     Ok((StatusCode::CREATED, category_json(&state, id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/categories/{id}",
+    tag = "categories",
+    summary = "Rename a category or change its image",
+    params(("id" = i64, Path, description = "The category's id")),
+    request_body = CategoryUpdate,
+    responses(
+        (status = 200, description = "The category as changed", body = Category),
+        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
+        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        (status = 400, description = "A field breaks a rule, or the id is not a number", body = ErrorBody),
+        (status = 404, description = "No such category", body = ErrorBody),
+        (status = 409, description = "The new name's slug is taken, or the category changed meanwhile", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn update_category(
     State(state): State<AppState>,
     editor: CatalogEditor,
@@ -153,6 +244,24 @@ pub async fn update_category(
     category_json(&state, id).await
 }
 
+#[utoipa::path(
+    delete,
+    path = "/categories/{id}",
+    tag = "categories",
+    summary = "Delete an empty category",
+    params(("id" = i64, Path, description = "The category's id")),
+    responses(
+        (status = 200, description = "Deleted", body = bool),
+        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
+        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        (status = 400, description = "The id is not a whole number", body = ErrorBody),
+        (status = 404, description = "No such category", body = ErrorBody),
+        (status = 409, description = "The category still holds products", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn delete_category(
     State(state): State<AppState>,
     editor: CatalogEditor,

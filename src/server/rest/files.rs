@@ -5,6 +5,7 @@
 
 use super::caller::CatalogEditor;
 use super::errors::ApiError;
+use super::schema::{ErrorBody, FileUpload, UploadedFile};
 use crate::error::AppError;
 use crate::server::services::catalog_edits as service;
 use crate::server::state::AppState;
@@ -21,6 +22,23 @@ use serde_json::{json, Value};
 /// The form field that carries the file, as upstream names it.
 const FIELD: &str = "file";
 
+#[utoipa::path(
+    post,
+    path = "/files/upload",
+    tag = "files",
+    summary = "Upload an image (JPEG, PNG, GIF or WebP) in form field `file`",
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored; use `location` in a product's images", body = UploadedFile),
+        (status = 400, description = "Not multipart, no file, or a file in another field", body = ErrorBody),
+        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
+        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        (status = 413, description = "Over the upload size limit (5 MB by default)", body = ErrorBody),
+        (status = 415, description = "Not an image, judged by its bytes", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn upload(
     State(state): State<AppState>,
     editor: CatalogEditor,
@@ -64,6 +82,18 @@ async fn read_file(multipart: &mut multer::Multipart<'static>, max_bytes: u64) -
 }
 
 /// An uploaded file. Names are random and files never change, so clients may keep them.
+#[utoipa::path(
+    get,
+    path = "/files/{name}",
+    tag = "files",
+    summary = "An uploaded image",
+    params(("name" = String, Path, description = "The `filename` an upload answered")),
+    responses(
+        (status = 200, description = "The image", content_type = "image/*", body = Vec<u8>),
+        (status = 404, description = "No such file", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn download(State(state): State<AppState>, Path(name): Path<String>) -> Response {
     let Some(bytes) = service::read_image(&state, &name).await else {
         let body = json!({"message": format!("No file named {name}"), "error": "Not Found", "statusCode": 404});

@@ -8,7 +8,7 @@ use crate::server::db::{
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Category {
     pub id: i64,
@@ -19,7 +19,7 @@ pub struct Category {
     pub updated_at: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
     pub id: i64,
@@ -78,7 +78,7 @@ impl Product {
 }
 
 /// A user as the API shows them: never a password or its hash.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiUser {
     id: i64,

@@ -4,6 +4,7 @@
 
 use super::errors::ApiError;
 use super::filters::MAX_LIMIT;
+use super::schema::ErrorBody;
 use crate::model::stores::{GeoPoint, StoreLocation, MAX_RADIUS_KM};
 use crate::server::{services::stores as service, state::AppState};
 use axum::{
@@ -17,7 +18,7 @@ const DEFAULT_RADIUS_KM: f64 = 15.0;
 const DEFAULT_SIZE: usize = 10;
 
 /// A shop as the API shows it: upstream's fields first, then Tienda's.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     id: i64,
@@ -93,6 +94,22 @@ fn search(query: Option<&str>) -> Result<Search, ApiError> {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/locations",
+    tag = "locations",
+    summary = "The store's shops near a point, nearest first",
+    params(
+        ("origin" = Option<String>, Query, description = "`latitude,longitude`; Bogotá's west (4.6482784,-74.2726198) when left out"),
+        ("radius" = Option<f64>, Query, description = "Kilometres from origin, from 0 (15 when left out)"),
+        ("size" = Option<i64>, Query, description = "At most this many, 0 to 200 (10 when left out)"),
+    ),
+    responses(
+        (status = 200, description = "The shops within the radius", body = Vec<Location>),
+        (status = 400, description = "A parameter is malformed or below 0", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn list_locations(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,

@@ -15,7 +15,9 @@ mod filters;
 mod json;
 mod locations;
 mod messages;
+mod openapi;
 mod rate_limit;
+mod schema;
 mod users;
 
 use crate::server::state::AppState;
@@ -24,11 +26,13 @@ use axum::{
     extract::Request,
     http::{header, HeaderValue, Method},
     response::IntoResponse,
-    routing::{get, post},
+    routing::get,
     Router,
 };
 use errors::ApiError;
 use tower_http::cors::{Any, CorsLayer};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// How long one API request may take, body included (a slow sender is cut off here), before a
 /// JSON 503. Below the server-wide limit, so API clients always get the API's shape.
@@ -36,45 +40,50 @@ const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20)
 
 /// Where the API is mounted.
 pub const PREFIX: &str = "/api/v1";
+/// Where its OpenAPI document is served.
+const DOCUMENT_URL: &str = "/api/v1/openapi.json";
 
 /// The 413 answer in the API's shape, for the server-wide body cap in front of the router.
 pub fn too_large(max_bytes: u64) -> axum::response::Response {
     ApiError::TooLarge { max_bytes }.into_response()
 }
 
-/// The API's routes, to be nested at [`PREFIX`].
+/// The API's routes, to be nested at [`PREFIX`]. Each documented route is listed once, in
+/// `routes!`, which both serves it and adds it to the OpenAPI document.
 pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
-    Router::new()
-        .route("/products", get(catalog::list_products).post(catalog_writes::create_product))
+    let (upload_schemas, upload_paths, upload) = routes!(files::upload);
+    // An upload's body is capped by the server-wide upload limit, not the JSON limit.
+    let upload = (upload_schemas, upload_paths, upload.layer(DefaultBodyLimit::disable()));
+    let (routes, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(catalog::list_products, catalog_writes::create_product))
+        .routes(routes!(catalog::get_product, catalog_writes::update_product, catalog_writes::delete_product))
+        .routes(routes!(catalog::related_by_id))
+        .routes(routes!(catalog::get_product_by_slug))
+        .routes(routes!(catalog::related_by_slug))
+        .routes(routes!(catalog::list_categories, catalog_writes::create_category))
+        .routes(routes!(catalog::get_category, catalog_writes::update_category, catalog_writes::delete_category))
+        .routes(routes!(catalog::category_products))
+        .routes(routes!(catalog::get_category_by_slug))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::is_available))
+        .routes(routes!(users::get_user, users::update_user, users::delete_user))
+        .routes(upload)
+        .routes(routes!(files::download))
+        .routes(routes!(locations::list_locations))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::profile))
+        .routes(routes!(auth::refresh))
+        .split_for_parts();
+    routes
+        // Upstream answers with and without a trailing slash; these aliases are not documented twice.
         .route("/products/", get(catalog::list_products).post(catalog_writes::create_product))
-        .route(
-            "/products/{id}",
-            get(catalog::get_product).put(catalog_writes::update_product).delete(catalog_writes::delete_product),
-        )
-        .route("/products/{id}/related", get(catalog::related_by_id))
-        .route("/products/slug/{slug}", get(catalog::get_product_by_slug))
-        .route("/products/slug/{slug}/related", get(catalog::related_by_slug))
-        .route("/categories", get(catalog::list_categories).post(catalog_writes::create_category))
         .route("/categories/", get(catalog::list_categories).post(catalog_writes::create_category))
-        .route(
-            "/categories/{id}",
-            get(catalog::get_category).put(catalog_writes::update_category).delete(catalog_writes::delete_category),
-        )
-        .route("/categories/{id}/products", get(catalog::category_products))
-        .route("/categories/slug/{slug}", get(catalog::get_category_by_slug))
-        .route("/users", get(users::list_users).post(users::create_user))
         .route("/users/", get(users::list_users).post(users::create_user))
-        .route("/users/is-available", post(users::is_available))
-        .route("/users/{id}", get(users::get_user).put(users::update_user).delete(users::delete_user))
-        .route("/files/upload", post(files::upload).layer(DefaultBodyLimit::disable()))
-        .route("/files/{name}", get(files::download))
-        .route("/locations", get(locations::list_locations))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/profile", get(auth::profile))
-        .route("/auth/refresh-token", post(auth::refresh))
+        .merge(openapi::document_route(&openapi::mounted_at(document, PREFIX)))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(body::JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(rate_limit::WriteLimiter::new(config), rate_limit::limit_writes))
+        .layer(axum::middleware::from_fn(within_deadline))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
@@ -82,12 +91,17 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
                 .max_age(std::time::Duration::from_secs(86_400)),
         )
-        .layer(axum::middleware::from_fn(within_deadline))
+        // Outside the CORS layer, whose preflight answers it rewrites.
         .layer(axum::middleware::from_fn(preflight_without_content))
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
+}
+
+/// The interactive docs page, `/api/docs`, to be merged at the site's root.
+pub fn docs_page() -> Router<AppState> {
+    openapi::docs_page(DOCUMENT_URL)
 }
 
 /// Preflight answers carry no body, so they say so with 204, as upstream does (the CORS layer

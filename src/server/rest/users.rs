@@ -8,6 +8,7 @@ use super::caller::Caller;
 use super::catalog::{id, missing};
 use super::errors::ApiError;
 use super::json::ApiUser;
+use super::schema::{Availability, EmailQuestion, ErrorBody, UserCreate, UserUpdate};
 use crate::error::AppError;
 use crate::model::Role;
 use crate::server::db::catalog_api::Key;
@@ -57,6 +58,20 @@ fn account_changes(fields: &Fields, required: bool) -> Result<AccountChanges, Ap
     Ok(changes)
 }
 
+#[utoipa::path(
+    get,
+    path = "/users",
+    tag = "users",
+    summary = "List accounts (admins)",
+    params(("limit" = Option<i64>, Query, description = "At most this many (1 to 200)")),
+    responses(
+        (status = 200, description = "The accounts, in id order; never a password", body = Vec<ApiUser>),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn list_users(
     State(state): State<AppState>,
     caller: Caller,
@@ -68,6 +83,21 @@ pub async fn list_users(
     Ok(Json(users.iter().map(|user| user_json(&state, user)).collect()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/users/{id}",
+    tag = "users",
+    summary = "One account (admins, or the person)",
+    params(("id" = i64, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The account", body = ApiUser),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        (status = 400, description = "The id is not a whole number", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn get_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -80,6 +110,23 @@ pub async fn get_user(
     Ok(Json(user_json(&state, &user)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "users",
+    summary = "Add an account (admins)",
+    request_body = UserCreate,
+    responses(
+        (status = 201, description = "The new account", body = ApiUser),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        (status = 400, description = "A field breaks a rule", body = ErrorBody),
+        (status = 409, description = "The email is taken", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn create_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -97,6 +144,25 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(user_json(&state, &user))))
 }
 
+#[utoipa::path(
+    put,
+    path = "/users/{id}",
+    tag = "users",
+    summary = "Change an account (admins; the person for name and avatar)",
+    params(("id" = i64, Path, description = "The user's id")),
+    request_body = UserUpdate,
+    responses(
+        (status = 200, description = "The account as changed", body = ApiUser),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        (status = 400, description = "A field breaks a rule, or the id is not a number", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
+        (status = 409, description = "The email is taken, or an admin would demote themselves", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn update_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -111,6 +177,24 @@ pub async fn update_user(
     Ok(Json(user_json(&state, &user)))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/users/{id}",
+    tag = "users",
+    summary = "Delete an account (admins, not their own)",
+    params(("id" = i64, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "Deleted", body = bool),
+        (status = 401, description = "No valid Bearer token", body = ErrorBody),
+        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        (status = 400, description = "The id is not a whole number", body = ErrorBody),
+        (status = 404, description = "No such account", body = ErrorBody),
+        (status = 409, description = "An admin cannot delete themselves", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(("bearer" = [])),
+)]
 pub async fn delete_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -125,6 +209,20 @@ pub async fn delete_user(
 
 /// `POST /users/is-available`: whether an email is still free, for a registration form. Open
 /// to anyone (the registration form reveals as much); writes' rate limit applies.
+#[utoipa::path(
+    post,
+    path = "/users/is-available",
+    tag = "users",
+    summary = "Whether an email is still free",
+    request_body = EmailQuestion,
+    responses(
+        (status = 201, description = "The answer", body = Availability),
+        (status = 400, description = "Not an email", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+    ),
+    security(()),
+)]
 pub async fn is_available(
     State(state): State<AppState>,
     fields: Fields,

@@ -1,0 +1,148 @@
+//! What the OpenAPI document says about bodies the handlers read field by field (`Fields`, which
+//! follows upstream's lenient conversions) and about the error answers (`ApiError`). The fuzz run
+//! in CI (`scripts/api-fuzz`) sends requests built from these and checks every answer against
+//! the document, so a drift between them and the handlers fails the build.
+#![allow(dead_code)] // the fields are read by utoipa's derive, not by code
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Every error answer: upstream's keys (`message`, `error`, `statusCode`; a missing record adds
+/// `path`, `timestamp` and `name`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    /// One sentence, or one per broken rule for a validation error.
+    message: Message,
+    /// The status's name ("Bad Request", "Conflict"); absent on upstream's plain 401.
+    error: Option<String>,
+    status_code: u16,
+    /// The request's path and query, on a missing record (`EntityNotFoundError`).
+    path: Option<String>,
+    timestamp: Option<String>,
+    /// `EntityNotFoundError` on a missing record.
+    name: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Message {
+    One(String),
+    PerRule(Vec<String>),
+}
+
+/// A new product. Numbers may also be sent as text ("49.90"), as upstream converts them.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductCreate {
+    #[schema(example = "Brass Desk Lamp")]
+    title: String,
+    /// In currency units, above 0, at most two decimals.
+    #[schema(example = 49.9)]
+    price: f64,
+    description: String,
+    category_id: i64,
+    /// 1 to 10 image addresses (http or https), e.g. the `location` of an upload.
+    images: Vec<String>,
+    /// Units in stock (Tienda's own field; 0 when left out), 0 to 1,000,000.
+    stock: Option<i64>,
+}
+
+/// A change to a product: the fields sent replace the stored ones, the rest stay.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductUpdate {
+    title: Option<String>,
+    price: Option<f64>,
+    description: Option<String>,
+    category_id: Option<i64>,
+    images: Option<Vec<String>>,
+    stock: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryCreate {
+    #[schema(example = "Garden")]
+    name: String,
+    /// An http(s) address of the category's picture.
+    image: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryUpdate {
+    name: Option<String>,
+    image: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserCreate {
+    #[schema(example = "ana@mail.com")]
+    email: String,
+    name: String,
+    /// 8 to 128 characters. Stored as an argon2id hash, never shown.
+    password: String,
+    avatar: String,
+    /// `customer` when left out.
+    role: Option<Role>,
+}
+
+/// A change to an account. A person may change their own `name` and `avatar`; the rest (and
+/// anyone else's account) takes an admin. A new password ends the person's sessions and tokens.
+#[derive(Serialize, ToSchema)]
+pub struct UserUpdate {
+    email: Option<String>,
+    name: Option<String>,
+    password: Option<String>,
+    avatar: Option<String>,
+    role: Option<Role>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Customer,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EmailQuestion {
+    #[schema(example = "ana@mail.com")]
+    email: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Availability {
+    is_available: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Credentials {
+    #[schema(example = "john@mail.com")]
+    email: String,
+    #[schema(example = "changeme")]
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshRequest {
+    refresh_token: String,
+}
+
+/// A multipart form with the image in field `file`.
+#[derive(Serialize, ToSchema)]
+pub struct FileUpload {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UploadedFile {
+    /// The name the client sent.
+    originalname: String,
+    /// The name it is stored under (random, with the image's real extension).
+    filename: String,
+    /// Its address on this server, ready for a product's `images`.
+    location: String,
+}
