@@ -35,16 +35,20 @@ pub enum Message {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductCreate {
-    #[schema(example = "Brass Desk Lamp")]
+    #[schema(example = "Brass Desk Lamp", min_length = 1, max_length = 120)]
     title: String,
     /// In currency units, above 0, at most two decimals.
-    #[schema(example = 49.9)]
+    #[schema(example = 49.9, exclusive_minimum = 0)]
     price: f64,
+    #[schema(example = "A warm light for late reading.", min_length = 1, max_length = 5000)]
     description: String,
+    #[schema(example = 3, minimum = 1)]
     category_id: i64,
     /// 1 to 10 image addresses (http or https), e.g. the `location` of an upload.
+    #[schema(example = json!(["https://example.com/lamp.png"]), min_items = 1, max_items = 10)]
     images: Vec<String>,
     /// Units in stock (Tienda's own field; 0 when left out), 0 to 1,000,000.
+    #[schema(minimum = 0, maximum = 1000000)]
     stock: Option<i64>,
 }
 
@@ -52,35 +56,47 @@ pub struct ProductCreate {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductUpdate {
+    #[schema(min_length = 1, max_length = 120)]
     title: Option<String>,
+    #[schema(exclusive_minimum = 0)]
     price: Option<f64>,
+    #[schema(min_length = 1, max_length = 5000)]
     description: Option<String>,
+    #[schema(minimum = 1)]
     category_id: Option<i64>,
+    #[schema(min_items = 1, max_items = 10)]
     images: Option<Vec<String>>,
+    #[schema(minimum = 0, maximum = 1000000)]
     stock: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CategoryCreate {
-    #[schema(example = "Garden")]
+    #[schema(example = "Garden", min_length = 1, max_length = 60)]
     name: String,
     /// An http(s) address of the category's picture.
+    #[schema(example = "https://example.com/garden.png", pattern = r"^https?://[A-Za-z0-9.-]+/[A-Za-z0-9._~/-]*$")]
     image: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CategoryUpdate {
+    #[schema(min_length = 1, max_length = 60)]
     name: Option<String>,
+    #[schema(pattern = r"^https?://[A-Za-z0-9.-]+/[A-Za-z0-9._~/-]*$")]
     image: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct UserCreate {
-    #[schema(example = "ana@mail.com")]
+    #[schema(example = "ana@mail.com", format = Email)]
     email: String,
+    #[schema(example = "Ana", min_length = 1, max_length = 80)]
     name: String,
     /// 8 to 128 characters. Stored as an argon2id hash, never shown.
+    #[schema(example = "s3cretpass", min_length = 8, max_length = 128)]
     password: String,
+    #[schema(example = "https://example.com/ana.png", pattern = r"^https?://[A-Za-z0-9.-]+/[A-Za-z0-9._~/-]*$")]
     avatar: String,
     /// `customer` when left out.
     role: Option<Role>,
@@ -90,9 +106,13 @@ pub struct UserCreate {
 /// anyone else's account) takes an admin. A new password ends the person's sessions and tokens.
 #[derive(Serialize, ToSchema)]
 pub struct UserUpdate {
+    #[schema(format = Email)]
     email: Option<String>,
+    #[schema(min_length = 1, max_length = 80)]
     name: Option<String>,
+    #[schema(min_length = 8, max_length = 128)]
     password: Option<String>,
+    #[schema(pattern = r"^https?://[A-Za-z0-9.-]+/[A-Za-z0-9._~/-]*$")]
     avatar: Option<String>,
     role: Option<Role>,
 }
@@ -106,7 +126,7 @@ pub enum Role {
 
 #[derive(Serialize, ToSchema)]
 pub struct EmailQuestion {
-    #[schema(example = "ana@mail.com")]
+    #[schema(example = "ana@mail.com", format = Email)]
     email: String,
 }
 
@@ -127,6 +147,7 @@ pub struct Credentials {
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshRequest {
+    #[schema(min_length = 1)]
     refresh_token: String,
 }
 
