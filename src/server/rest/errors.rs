@@ -27,6 +27,11 @@ pub enum ApiError {
     },
     /// A body that is not JSON (or a form), or cannot be read: the parser's own words.
     Malformed(String),
+    /// A path the API has, asked with a method it does not take there.
+    MethodNotAllowed {
+        method: String,
+        path: String,
+    },
     /// No valid credentials or Bearer token.
     Unauthorized,
     /// A valid token whose user may not do this (a customer writing the catalog).
@@ -74,6 +79,10 @@ impl IntoResponse for ApiError {
             Self::NoRoute { method, path } => (
                 StatusCode::NOT_FOUND,
                 json!({"message": format!("Cannot {method} {path}"), "error": "Not Found", "statusCode": 404}),
+            ),
+            Self::MethodNotAllowed { method, path } => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                json!({"message": format!("Cannot {method} {path}"), "error": "Method Not Allowed", "statusCode": 405}),
             ),
             Self::Malformed(message) => {
                 (StatusCode::BAD_REQUEST, json!({"message": message, "error": "Bad Request", "statusCode": 400}))
