@@ -85,6 +85,7 @@ pub fn SiteFooter() -> impl IntoView {
                     <ul class="nav-list">
                         <li><a href="/products">{texts.catalog_link}</a></li>
                         <li><a href="/stores">{texts.stores_link}</a></li>
+                        <li><a href="/api/docs/">{texts.api_link}</a></li>
                         <li><a href="/sitemap.xml">{texts.sitemap_link}</a></li>
                     </ul>
                 </nav>
