@@ -269,6 +269,8 @@ async fn oversized_or_malformed_bodies_get_4xx_json(backend: Backend) {
     );
     let binary = post(vec![0xff, 0xfe, 0x00]).await;
     assert_eq!(binary.status, 400);
+    let not_utf8 = send(client().get(url(&app, "/products/%FF"))).await;
+    assert_eq!((not_utf8.status, not_utf8.body["statusCode"].as_i64()), (400, Some(400)), "a JSON 400 too");
     let patch = send(client().patch(url(&app, "/products/1")).bearer_auth(&admin).json(&json!({"price": 1}))).await;
     assert_eq!((patch.status, patch.body["message"].as_str()), (405, Some("Cannot PATCH /api/v1/products/1")));
     assert_eq!(patch.headers["allow"], "GET,HEAD,PUT,DELETE", "the methods that path takes");

@@ -55,7 +55,21 @@ async fn an_uploaded_image_is_served_and_can_illustrate_a_product(backend: Backe
         "images": [location],
     });
     let created = call(&app, Method::POST, "/products", Some(&admin), Some(product)).await;
-    assert_eq!((created.status, created.body["images"][0].as_str()), (201, Some(location.as_str())));
+    let stored = format!("{SITE}/media/products/{name}");
+    assert_eq!(
+        (created.status, created.body["images"][0].as_str()),
+        (201, Some(stored.as_str())),
+        "stored as our own image"
+    );
+    // Sending a product's images back as read (absolute addresses) keeps them: nothing is deleted.
+    let id = created.body["id"].as_i64().unwrap();
+    let images = created.body["images"].clone();
+    let body = json!({"price": 21, "images": images});
+    let resent = call(&app, Method::PUT, &format!("/products/{id}"), Some(&admin), Some(body)).await;
+    assert_eq!((resent.status, &resent.body["images"]), (200, &images));
+    assert_eq!(send(client().get(url(&app, &format!("/files/{name}")))).await.status, 200, "the file is still there");
+    let page = common::get(&app.base, "/products/lamp-with-a-photo").await;
+    assert!(page.body.contains(&format!("/media/products/{name}")), "the storefront shows the upload");
 
     let missing = send(client().get(url(&app, "/files/nothing-here.png"))).await;
     assert_eq!((missing.status, missing.body["statusCode"].as_i64()), (404, Some(404)));

@@ -155,11 +155,20 @@ async fn people_read_and_change_only_their_own_name_and_avatar(backend: Backend)
             "{method} {path} as a customer"
         );
     }
+    let someone_elses =
+        call(&app, Method::PUT, "/users/1", Some(&john), Some(json!({"avatar": "/media/avatars/0a1b.png"}))).await;
+    assert_eq!(messages(&someone_elses), ["avatar must be a URL address"], "no pointing at another person's upload");
     let renamed = call(&app, Method::PUT, "/users/1", Some(&john), Some(json!({"name": "Johnny"}))).await;
     assert_eq!((renamed.status, renamed.body["name"].as_str()), (200, Some("Johnny")));
     assert_eq!(text(&app, "SELECT role FROM users WHERE id = $1", 1).await, "customer");
     assert_eq!(text(&app, "SELECT name FROM users WHERE id = $1", 2).await, "Maria");
 
+    // An admin's own email and password take the account page too: a leaked token is not enough.
+    for body in [json!({"password": "takeover123"}), json!({"email": "thief@mail.com"})] {
+        let answer = call(&app, Method::PUT, "/users/3", Some(&admin), Some(body.clone())).await;
+        assert_eq!(answer.status, 403, "{body}");
+    }
+    assert_eq!(login(&app, "admin@mail.com", "admin123").await.status, 201, "the admin's password is unchanged");
     let demote = call(&app, Method::PUT, "/users/3", Some(&admin), Some(json!({"role": "customer"}))).await;
     assert_eq!(demote.status, 409, "an admin cannot demote themselves: {}", demote.body);
     assert_eq!(call(&app, Method::DELETE, "/users/3", Some(&admin), None).await.status, 409);

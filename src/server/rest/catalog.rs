@@ -4,6 +4,7 @@
 use super::errors::ApiError;
 use super::filters::product_filter;
 use super::json::{Category, Product};
+use super::path::Segment;
 use super::schema::ErrorBody;
 use crate::error::AppError;
 use crate::server::db::catalog_api::{Key, ProductFilter};
@@ -11,7 +12,7 @@ use crate::server::services::catalog_api as service;
 use crate::server::state::AppState;
 use axum::{
     body::Bytes,
-    extract::{OriginalUri, Path, RawQuery, State},
+    extract::{OriginalUri, RawQuery, State},
     http::header,
     response::{IntoResponse, Response},
     Json,
@@ -90,7 +91,7 @@ pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQu
     ),
     security(()),
 )]
-pub async fn get_product(State(state): State<AppState>, Path(raw): Path<String>, uri: OriginalUri) -> Answer<Product> {
+pub async fn get_product(State(state): State<AppState>, Segment(raw): Segment, uri: OriginalUri) -> Answer<Product> {
     let key = Key::Id(id(&raw)?);
     let record = service::find_product(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
     Ok(Json(Product::new(record, &state.config.server.site_url)))
@@ -110,7 +111,7 @@ pub async fn get_product(State(state): State<AppState>, Path(raw): Path<String>,
 )]
 pub async fn get_product_by_slug(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Segment(slug): Segment,
     uri: OriginalUri,
 ) -> Answer<Product> {
     let key = Key::Slug(&slug);
@@ -133,7 +134,7 @@ pub async fn get_product_by_slug(
 )]
 pub async fn related_by_id(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     uri: OriginalUri,
 ) -> Answer<Vec<Product>> {
     let key = Key::Id(id(&raw)?);
@@ -155,7 +156,7 @@ pub async fn related_by_id(
 )]
 pub async fn related_by_slug(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Segment(slug): Segment,
     uri: OriginalUri,
 ) -> Answer<Vec<Product>> {
     let key = Key::Slug(&slug);
@@ -192,11 +193,7 @@ pub async fn list_categories(State(state): State<AppState>, RawQuery(query): Raw
     ),
     security(()),
 )]
-pub async fn get_category(
-    State(state): State<AppState>,
-    Path(raw): Path<String>,
-    uri: OriginalUri,
-) -> Answer<Category> {
+pub async fn get_category(State(state): State<AppState>, Segment(raw): Segment, uri: OriginalUri) -> Answer<Category> {
     let key = Key::Id(id(&raw)?);
     let record = service::find_category(&state, key).await?.ok_or_else(|| missing("Category", key, uri))?;
     Ok(Json(Category::new(record, &state.config.server.site_url)))
@@ -216,7 +213,7 @@ pub async fn get_category(
 )]
 pub async fn get_category_by_slug(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Segment(slug): Segment,
     uri: OriginalUri,
 ) -> Answer<Category> {
     let key = Key::Slug(&slug);
@@ -243,7 +240,7 @@ pub async fn get_category_by_slug(
 )]
 pub async fn category_products(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     RawQuery(query): RawQuery,
 ) -> Answer<Vec<Product>> {
     let category_id = id(&raw)?;

@@ -7,7 +7,8 @@ use super::body::{check, Fields};
 use super::caller::CatalogEditor;
 use super::catalog::{id, missing};
 use super::errors::ApiError;
-use super::json::{Category, Product};
+use super::json::{local, Category, Product};
+use super::path::Segment;
 use super::schema::{CategoryCreate, CategoryUpdate, ErrorBody, ProductCreate, ProductUpdate};
 use crate::error::{AppError, FieldIssue};
 use crate::model::catalog_edit::ProductInput;
@@ -15,7 +16,7 @@ use crate::server::db::catalog_api::Key;
 use crate::server::services::{catalog_api, catalog_edits as service, catalog_edits::ProductChanges};
 use crate::server::state::AppState;
 use axum::{
-    extract::{OriginalUri, Path, State},
+    extract::{OriginalUri, State},
     http::StatusCode,
     Json,
 };
@@ -25,15 +26,18 @@ type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
 const CATEGORY_ID_TYPE: &str = "categoryId must be a number conforming to the specified constraints";
 
 /// A product body's fields; `required` for a create, all optional for an update. `stock` is
-/// Tienda's own (upstream has none): a create without it starts at 0 in stock.
-fn product_changes(fields: &Fields, required: bool) -> Result<ProductChanges, ApiError> {
+/// Tienda's own (upstream has none): a create without it starts at 0 in stock. Our own image
+/// addresses come back as the services store them (see [`local`]).
+fn product_changes(state: &AppState, fields: &Fields, required: bool) -> Result<ProductChanges, ApiError> {
     let mut messages = Vec::new();
     let changes = ProductChanges {
         title: fields.text("title", required, "title must be a string", &mut messages),
         price: fields.number("price", required, "price must be a positive number", &mut messages),
         description: fields.text("description", required, "description must be a string", &mut messages),
         category_id: fields.number("categoryId", required, CATEGORY_ID_TYPE, &mut messages),
-        images: fields.images(required, &mut messages),
+        images: fields
+            .images(required, &mut messages)
+            .map(|images| images.into_iter().map(|url| local(&state.config.server.site_url, url)).collect()),
         stock: fields.number("stock", false, "stock must be a whole number from 0 to 1000000", &mut messages),
     };
     check(messages)?;
@@ -95,7 +99,7 @@ pub async fn create_product(
     uri: OriginalUri,
     fields: Fields,
 ) -> Created<Product> {
-    let changes = product_changes(&fields, true)?;
+    let changes = product_changes(&state, &fields, true)?;
     let input = ProductInput {
         title: changes.title.as_deref().unwrap_or_default(),
         description: changes.description.as_deref().unwrap_or_default(),
@@ -132,12 +136,12 @@ pub async fn create_product(
 pub async fn update_product(
     State(state): State<AppState>,
     editor: CatalogEditor,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     uri: OriginalUri,
     fields: Fields,
 ) -> Result<Json<Product>, ApiError> {
     let id = id(&raw)?;
-    let changes = product_changes(&fields, false)?;
+    let changes = product_changes(&state, &fields, false)?;
     let category_id = changes.category_id.clone();
     service::change_product(&state, editor.editor(), id, changes).await.map_err(|e| match e {
         AppError::NotFound(_) => not_found(e, "Product", id, &uri),
@@ -166,7 +170,7 @@ pub async fn update_product(
 pub async fn delete_product(
     State(state): State<AppState>,
     editor: CatalogEditor,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     uri: OriginalUri,
 ) -> Result<Json<bool>, ApiError> {
     let id = id(&raw)?;
@@ -174,10 +178,16 @@ pub async fn delete_product(
     Ok(Json(true))
 }
 
-fn category_fields(fields: &Fields, required: bool) -> Result<(Option<String>, Option<String>), ApiError> {
+fn category_fields(
+    state: &AppState,
+    fields: &Fields,
+    required: bool,
+) -> Result<(Option<String>, Option<String>), ApiError> {
     let mut messages = Vec::new();
     let name = fields.text("name", required, "name must be a string", &mut messages);
-    let image = fields.text("image", required, "image must be a URL address", &mut messages);
+    let image = fields
+        .text("image", required, "image must be a URL address", &mut messages)
+        .map(|url| local(&state.config.server.site_url, url));
     check(messages)?;
     Ok((name, image))
 }
@@ -204,7 +214,7 @@ pub async fn create_category(
     editor: CatalogEditor,
     fields: Fields,
 ) -> Created<Category> {
-    let (name, image) = category_fields(&fields, true)?;
+    let (name, image) = category_fields(&state, &fields, true)?;
     let (name, image) = (name.unwrap_or_default(), image.unwrap_or_default());
     let id = service::create_category(&state, editor.editor(), &name, &image).await?;
     Ok((StatusCode::CREATED, category_json(&state, id).await?))
@@ -232,12 +242,12 @@ pub async fn create_category(
 pub async fn update_category(
     State(state): State<AppState>,
     editor: CatalogEditor,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     uri: OriginalUri,
     fields: Fields,
 ) -> Result<Json<Category>, ApiError> {
     let id = id(&raw)?;
-    let (name, image) = category_fields(&fields, false)?;
+    let (name, image) = category_fields(&state, &fields, false)?;
     service::change_category(&state, editor.editor(), id, name.as_deref(), image.as_deref())
         .await
         .map_err(|e| not_found(e, "Category", id, &uri))?;
@@ -265,7 +275,7 @@ pub async fn update_category(
 pub async fn delete_category(
     State(state): State<AppState>,
     editor: CatalogEditor,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     uri: OriginalUri,
 ) -> Result<Json<bool>, ApiError> {
     let id = id(&raw)?;

@@ -5,6 +5,7 @@
 
 use super::caller::CatalogEditor;
 use super::errors::ApiError;
+use super::path::Segment;
 use super::schema::{ErrorBody, FileUpload, UploadedFile};
 use crate::error::AppError;
 use crate::server::services::catalog_edits as service;
@@ -12,7 +13,7 @@ use crate::server::state::AppState;
 use crate::server::uploads::ImageKind;
 use axum::{
     body::Body,
-    extract::{Path, State},
+    extract::State,
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
@@ -94,7 +95,7 @@ async fn read_file(multipart: &mut multer::Multipart<'static>, max_bytes: u64) -
     ),
     security(()),
 )]
-pub async fn download(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+pub async fn download(State(state): State<AppState>, Segment(name): Segment) -> Response {
     let Some(bytes) = service::read_image(&state, &name).await else {
         let body = json!({"message": format!("No file named {name}"), "error": "Not Found", "statusCode": 404});
         return (StatusCode::NOT_FOUND, Json(body)).into_response();

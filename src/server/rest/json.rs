@@ -48,6 +48,24 @@ pub fn absolute(site_url: &str, url: String) -> String {
     }
 }
 
+/// The reverse of [`absolute`], for addresses a client sends back: our own images as the services
+/// store them, so they are recognised (and cleaned up when no longer used) whoever sends them.
+/// `{site}/media/…` becomes `/media/…`, and an upload's `{site}/api/v1/files/<name>` its stored
+/// `/media/products/<name>`; other addresses are kept as sent.
+pub fn local(site_url: &str, url: String) -> String {
+    let Some(path) = url.strip_prefix(site_url).filter(|path| path.starts_with('/')) else {
+        return url;
+    };
+    if let Some(name) = path.strip_prefix(super::PREFIX).and_then(|p| p.strip_prefix("/files/")) {
+        return format!("/media/{}/{name}", crate::server::product_images::FOLDER);
+    }
+    if path.starts_with("/media/") {
+        path.to_owned()
+    } else {
+        url
+    }
+}
+
 impl Category {
     pub fn new(record: CategoryRecord, site_url: &str) -> Self {
         Self {

@@ -16,6 +16,7 @@ mod json;
 mod locations;
 mod messages;
 mod openapi;
+mod path;
 mod rate_limit;
 mod schema;
 mod users;

@@ -102,8 +102,9 @@ pub struct UserCreate {
     role: Option<Role>,
 }
 
-/// A change to an account. A person may change their own `name` and `avatar`; the rest (and
-/// anyone else's account) takes an admin. A new password ends the person's sessions and tokens.
+/// A change to an account. Admins may change anyone else's account; on one's own (an admin's
+/// too) only `name` and `avatar`, since the email and password take the account page, which asks
+/// for the current password. A new password ends the person's sessions and tokens.
 #[derive(Serialize, ToSchema)]
 pub struct UserUpdate {
     #[schema(format = Email)]

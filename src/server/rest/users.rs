@@ -7,7 +7,8 @@ use super::body::{check, Fields};
 use super::caller::Caller;
 use super::catalog::{id, missing};
 use super::errors::ApiError;
-use super::json::ApiUser;
+use super::json::{local, ApiUser};
+use super::path::Segment;
 use super::schema::{Availability, EmailQuestion, ErrorBody, UserCreate, UserUpdate};
 use crate::error::AppError;
 use crate::model::Role;
@@ -15,7 +16,7 @@ use crate::server::db::catalog_api::Key;
 use crate::server::services::{accounts::Registration, user_admin as service, user_admin::AccountChanges};
 use crate::server::state::AppState;
 use axum::{
-    extract::{OriginalUri, Path, RawQuery, State},
+    extract::{OriginalUri, RawQuery, State},
     http::StatusCode,
     Json,
 };
@@ -45,13 +46,15 @@ fn role(fields: &Fields, messages: &mut Vec<String>) -> Option<Role> {
 }
 
 /// The account fields of a body; `required` for a create.
-fn account_changes(fields: &Fields, required: bool) -> Result<AccountChanges, ApiError> {
+fn account_changes(state: &AppState, fields: &Fields, required: bool) -> Result<AccountChanges, ApiError> {
     let mut messages = Vec::new();
     let changes = AccountChanges {
         email: fields.text("email", required, "email must be an email", &mut messages),
         name: fields.text("name", required, "name must be a string", &mut messages),
         password: fields.text("password", required, "password must be a string", &mut messages),
-        avatar: fields.text("avatar", required, "avatar must be a URL address", &mut messages),
+        avatar: fields
+            .text("avatar", required, "avatar must be a URL address", &mut messages)
+            .map(|url| local(&state.config.server.site_url, url)),
         role: role(fields, &mut messages),
     };
     check(messages)?;
@@ -101,7 +104,7 @@ pub async fn list_users(
 pub async fn get_user(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     uri: OriginalUri,
 ) -> Result<Json<ApiUser>, ApiError> {
     let actor = caller.required()?.to_user();
@@ -133,7 +136,7 @@ pub async fn create_user(
     fields: Fields,
 ) -> Result<(StatusCode, Json<ApiUser>), ApiError> {
     let actor = caller.required()?.to_user();
-    let changes = account_changes(&fields, true)?;
+    let changes = account_changes(&state, &fields, true)?;
     let form = Registration {
         name: changes.name.unwrap_or_default(),
         email: changes.email.unwrap_or_default(),
@@ -166,13 +169,13 @@ pub async fn create_user(
 pub async fn update_user(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     uri: OriginalUri,
     fields: Fields,
 ) -> Result<Json<ApiUser>, ApiError> {
     let actor = caller.required()?.to_user();
     let id = id(&raw)?;
-    let changes = account_changes(&fields, false)?;
+    let changes = account_changes(&state, &fields, false)?;
     let user = service::update_account(&state, &actor, id, changes).await.map_err(|e| not_found(e, id, &uri))?;
     Ok(Json(user_json(&state, &user)))
 }
@@ -198,7 +201,7 @@ pub async fn update_user(
 pub async fn delete_user(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    Segment(raw): Segment,
     uri: OriginalUri,
 ) -> Result<Json<bool>, ApiError> {
     let actor = caller.required()?.to_user();

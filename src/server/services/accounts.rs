@@ -114,16 +114,27 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
     let mut errors = Vec::new();
     let name = check_name(name, &mut errors);
     let avatar = check_avatar(avatar, &mut errors).unwrap_or_default();
-    if avatar != current.avatar && avatar.starts_with(&format!("/media/{PICTURES}/")) {
-        errors.push(FieldError::new("avatar", FieldIssue::InvalidUrl));
-    }
+    check_avatar_change(&current.avatar, &avatar, &mut errors);
     AppError::check(errors)?;
     db::update_user_profile(&state.db, user_id, &name, &avatar, chrono::Utc::now()).await?;
-    if avatar != current.avatar {
-        uploads::remove_image(&state.config.media.dir, PICTURES, &current.avatar).await;
-    }
+    forget_replaced_avatar(state, &current.avatar, &avatar).await;
     let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     Ok(user.to_user())
+}
+
+/// An avatar may stay what it is, or become a link; never someone else's uploaded picture
+/// (replacing or deleting the account later would delete their file).
+pub(super) fn check_avatar_change(current: &str, avatar: &str, errors: &mut Vec<FieldError>) {
+    if avatar != current && avatar.starts_with(&format!("/media/{PICTURES}/")) {
+        errors.push(FieldError::new("avatar", FieldIssue::InvalidUrl));
+    }
+}
+
+/// Deletes the uploaded picture an avatar change replaced (links elsewhere are left alone).
+pub(super) async fn forget_replaced_avatar(state: &AppState, current: &str, avatar: &str) {
+    if avatar != current {
+        uploads::remove_image(&state.config.media.dir, PICTURES, current).await;
+    }
 }
 
 /// Makes an uploaded image (checked by its content) the user's picture, deleting the upload it

@@ -93,34 +93,40 @@ pub struct AccountChanges {
     pub role: Option<Role>,
 }
 
-impl AccountChanges {
-    /// What a person may change on their own account through the API: their name and avatar.
-    /// The email and password guard the account itself, so they take the account page (which
-    /// asks for the current password); a role is an admin's to give.
-    fn is_own_profile_only(&self) -> bool {
-        self.email.is_none() && self.password.is_none() && self.role.is_none()
+/// Who may change what: an admin anyone's account; a person their own name and avatar. The
+/// email and password guard the account itself, so on one's own account (an admin's too) they
+/// take the account page, which asks for the current password: a leaked access token must not
+/// be enough to take an account over. A role is an admin's to give, never to take from oneself.
+fn authorize_change(actor: &User, user_id: i64, changes: &AccountChanges) -> Result<(), AppError> {
+    if actor.id != user_id {
+        return super::require_admin(actor);
+    }
+    if changes.email.is_some() || changes.password.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    match changes.role {
+        Some(Role::Admin) | None if actor.is_admin() => Ok(()),
+        Some(_) if actor.is_admin() => Err(AppError::OwnAccount),
+        Some(_) => Err(AppError::Forbidden),
+        None => Ok(()),
     }
 }
 
-/// Changes an account. Admins may change anyone's fields (but not demote themselves); a person
-/// may change their own name and avatar. A new password ends the person's sessions and tokens.
+/// Changes an account (see [`authorize_change`] for who may). A new password ends the person's
+/// sessions and tokens.
 pub async fn update_account(
     state: &AppState,
     actor: &User,
     user_id: i64,
     changes: AccountChanges,
 ) -> Result<UserRecord, AppError> {
-    if !(actor.id == user_id && changes.is_own_profile_only()) {
-        super::require_admin(actor)?;
-    }
-    if actor.id == user_id && changes.role.is_some_and(|role| role != Role::Admin) && actor.is_admin() {
-        return Err(AppError::OwnAccount);
-    }
+    authorize_change(actor, user_id, &changes)?;
     let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))?;
     let mut errors = Vec::new();
     let name = check_name(changes.name.as_deref().unwrap_or(&current.name), &mut errors);
     let email = check_email(changes.email.as_deref().unwrap_or(&current.email), &mut errors);
     let avatar = check_avatar(changes.avatar.as_deref().unwrap_or(&current.avatar), &mut errors).unwrap_or_default();
+    accounts::check_avatar_change(&current.avatar, &avatar, &mut errors);
     if let Some(password) = &changes.password {
         check_new_password("password", password, &mut errors);
     }
@@ -153,6 +159,7 @@ pub async fn update_account(
     if password_hash.is_some() {
         TokenService::revoke_all(&state.db, user_id).await?;
     }
+    accounts::forget_replaced_avatar(state, &current.avatar, &avatar).await;
     tracing::info!(user_id, by = actor.id, password = password_hash.is_some(), "account changed");
     db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))
 }
