@@ -14,6 +14,7 @@ on_both_backends!(
     an_uploaded_image_is_served_and_can_illustrate_a_product,
     bad_uploads_get_4xx_json_and_leave_no_file,
     uploads_need_the_right_to_edit_the_catalog,
+    uploads_no_product_uses_are_swept_after_a_day,
 );
 
 fn form(field: &str, name: &str, bytes: Vec<u8>) -> Form {
@@ -108,4 +109,32 @@ async fn uploads_need_the_right_to_edit_the_catalog(backend: Backend) {
     assert_eq!(upload(&app, None, form("file", "a.png", png(4, 4))).await.status, 401);
     assert_eq!(upload(&app, Some(&customer), form("file", "a.png", png(4, 4))).await.status, 403);
     assert!(product_files(&app).is_empty());
+}
+
+async fn uploads_no_product_uses_are_swept_after_a_day(backend: Backend) {
+    use tienda::server::product_images::{sweep_unused, UNUSED_GRACE};
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let mut names = Vec::new();
+    for _ in 0..2 {
+        let uploaded = upload(&app, Some(&admin), form("file", "photo.png", png(8, 8))).await;
+        assert_eq!(uploaded.status, 201);
+        names.push((uploaded.body["filename"].as_str().unwrap().to_owned(), uploaded.body["location"].clone()));
+    }
+    let [(unused, _), (used, location)] = <[_; 2]>::try_from(names).unwrap();
+    let product = json!({"title": "Swept Or Not", "price": 5, "description": "Uses one upload.", "categoryId": 1, "images": [location]});
+    assert_eq!(call(&app, Method::POST, "/products", Some(&admin), Some(product)).await.status, 201);
+    let media = &app.config.media.dir;
+    assert_eq!(sweep_unused(&app.db, media, UNUSED_GRACE).await, 0, "a fresh upload may still get its product");
+    assert_eq!(product_files(&app).len(), 4, "two images and their thumbnails");
+
+    assert_eq!(sweep_unused(&app.db, media, std::time::Duration::ZERO).await, 1);
+    let status = |name: String| {
+        let app = &app;
+        async move { send(client().get(url(app, &format!("/files/{name}")))).await.status }
+    };
+    assert_eq!(status(unused.clone()).await, 404, "the unused upload is gone");
+    assert_eq!(status(used.clone()).await, 200, "the one a product shows stays");
+    assert_eq!(product_files(&app).len(), 2, "with its thumbnail: {:?}", product_files(&app));
+    assert!(media.join("demo").read_dir().unwrap().count() > 50, "demo images are not uploads");
 }

@@ -120,7 +120,7 @@ impl Server {
         let grace = Duration::from_secs(self.state.config.server.shutdown_grace_secs);
         let db = self.state.db.clone();
         let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-        let sweeper = sweeper::spawn(self.state.db.clone(), self.sessions.clone());
+        let sweeper = sweeper::spawn(self.state.db.clone(), self.sessions.clone(), self.state.config.media.dir.clone());
         let app = router(self.state, self.sessions).into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
             shutdown.await;

@@ -1,19 +1,22 @@
-//! Deletes what has expired: sessions, forgotten sign-in failures, spent refresh tokens. Without
-//! it these tables would only grow.
+//! Deletes what has expired: sessions, forgotten sign-in failures, spent refresh tokens, and
+//! uploaded images no product ever used. Without it these tables (and the upload folder) would
+//! only grow.
 
 use super::session::DbSessionStore;
 use crate::server::db::{login_failures, refresh_tokens, Db};
+use crate::server::product_images;
 use tower_sessions::session_store::ExpiredDeletion;
 
 const EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// Sweeps now and every ten minutes, for as long as the server runs.
-pub fn spawn(db: Db, sessions: DbSessionStore) -> tokio::task::JoinHandle<()> {
+pub fn spawn(db: Db, sessions: DbSessionStore, media_dir: std::path::PathBuf) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(EVERY);
         loop {
             tick.tick().await;
             sweep(&db, &sessions).await;
+            product_images::sweep_unused(&db, &media_dir, product_images::UNUSED_GRACE).await;
         }
     })
 }
