@@ -70,7 +70,9 @@ async fn the_stores_page_lists_every_shop_by_city_in_both_languages(backend: Bac
     assert_eq!(attr(&html, "link[rel=canonical]", "href"), format!("{SITE}/stores"));
     assert_eq!(texts(&html, ".store-card h3").len(), 10);
     let cities = texts(&html, ".store-city h2");
-    assert!(cities[0].starts_with("Mosquera") && cities.iter().any(|c| c.starts_with("Bogotá 4 stores")), "{cities:?}");
+    assert_eq!(cities[0], "Bogotá 4 stores", "the city with most stores first");
+    assert_eq!(cities[1], "Mosquera 1 store", "then in the order of their stores: {cities:?}");
+    assert_eq!(cities.len(), 7);
     assert!(texts(&html, ".store-card dd").iter().any(|d| d == "Carrera 13 # 63-39, Chapinero, Bogotá"));
     let structured = json_ld(&html);
     let list = structured.iter().find(|v| v["@type"] == "ItemList").expect("an ItemList of stores");

@@ -46,7 +46,8 @@ fn StoresView(stores: Vec<StoreLocation>) -> impl IntoView {
     }
 }
 
-/// Stores grouped by city, cities in the order their first store appears.
+/// Stores grouped by city: the cities with the most stores first, then in the order their first
+/// store appears.
 fn by_city(stores: Vec<StoreLocation>) -> Vec<(String, Vec<StoreLocation>)> {
     let mut cities: Vec<(String, Vec<StoreLocation>)> = Vec::new();
     for store in stores {
@@ -55,6 +56,7 @@ fn by_city(stores: Vec<StoreLocation>) -> Vec<(String, Vec<StoreLocation>)> {
             None => cities.push((store.city.clone(), vec![store])),
         }
     }
+    cities.sort_by_key(|(_, stores)| std::cmp::Reverse(stores.len()));
     cities
 }
 
