@@ -42,6 +42,15 @@ pub(super) fn missing(entity: &'static str, key: Key<'_>, uri: OriginalUri) -> A
     ApiError::NotFound { entity, criteria, uri: uri.0 }
 }
 
+/// A service's refusal for the record at path id `id`: its "not found" becomes upstream's body
+/// for `entity` (with 404); any other refusal is converted as usual.
+pub(super) fn missing_or(error: AppError, entity: &'static str, id: i64, uri: &OriginalUri) -> ApiError {
+    match error {
+        AppError::NotFound(_) => missing(entity, Key::Id(id), uri.clone()),
+        other => other.into(),
+    }
+}
+
 /// The product list, served from the catalog cache as ready JSON (cleared by every catalog change).
 #[utoipa::path(
     get,

@@ -5,7 +5,7 @@
 
 use super::body::{check, Fields};
 use super::caller::CatalogEditor;
-use super::catalog::{id, missing};
+use super::catalog::{id, missing, missing_or};
 use super::errors::ApiError;
 use super::json::{local, Category, Product};
 use super::path::Segment;
@@ -55,14 +55,6 @@ fn refusal(error: AppError, category_id: Option<&str>, uri: &OriginalUri) -> Api
         }
     }
     error.into()
-}
-
-/// A record named in the path that is not there: upstream's body, with 404.
-fn not_found(error: AppError, entity: &'static str, id: i64, uri: &OriginalUri) -> ApiError {
-    match error {
-        AppError::NotFound(_) => missing(entity, Key::Id(id), uri.clone()),
-        other => other.into(),
-    }
 }
 
 async fn product_json(state: &AppState, id: i64) -> Result<Json<Product>, ApiError> {
@@ -144,7 +136,7 @@ pub async fn update_product(
     let changes = product_changes(&state, &fields, false)?;
     let category_id = changes.category_id.clone();
     service::change_product(&state, editor.editor(), id, changes).await.map_err(|e| match e {
-        AppError::NotFound(_) => not_found(e, "Product", id, &uri),
+        AppError::NotFound(_) => missing_or(e, "Product", id, &uri),
         other => refusal(other, category_id.as_deref(), &uri),
     })?;
     product_json(&state, id).await
@@ -174,7 +166,7 @@ pub async fn delete_product(
     uri: OriginalUri,
 ) -> Result<Json<bool>, ApiError> {
     let id = id(&raw)?;
-    service::delete_product(&state, editor.editor(), id).await.map_err(|e| not_found(e, "Product", id, &uri))?;
+    service::delete_product(&state, editor.editor(), id).await.map_err(|e| missing_or(e, "Product", id, &uri))?;
     Ok(Json(true))
 }
 
@@ -250,7 +242,7 @@ pub async fn update_category(
     let (name, image) = category_fields(&state, &fields, false)?;
     service::change_category(&state, editor.editor(), id, name.as_deref(), image.as_deref())
         .await
-        .map_err(|e| not_found(e, "Category", id, &uri))?;
+        .map_err(|e| missing_or(e, "Category", id, &uri))?;
     category_json(&state, id).await
 }
 
@@ -279,6 +271,6 @@ pub async fn delete_category(
     uri: OriginalUri,
 ) -> Result<Json<bool>, ApiError> {
     let id = id(&raw)?;
-    service::delete_category(&state, editor.editor(), id).await.map_err(|e| not_found(e, "Category", id, &uri))?;
+    service::delete_category(&state, editor.editor(), id).await.map_err(|e| missing_or(e, "Category", id, &uri))?;
     Ok(Json(true))
 }

@@ -5,14 +5,12 @@
 
 use super::body::{check, Fields};
 use super::caller::Caller;
-use super::catalog::{id, missing};
+use super::catalog::{id, missing_or};
 use super::errors::ApiError;
 use super::json::{local, ApiUser};
 use super::path::Segment;
 use super::schema::{Availability, EmailQuestion, ErrorBody, UserCreate, UserUpdate};
-use crate::error::AppError;
 use crate::model::Role;
-use crate::server::db::catalog_api::Key;
 use crate::server::services::{accounts::Registration, user_admin as service, user_admin::AccountChanges};
 use crate::server::state::AppState;
 use axum::{
@@ -26,13 +24,6 @@ const ROLE_MESSAGE: &str = "role must be one of the following values: admin, cus
 
 fn user_json(state: &AppState, user: &crate::server::db::accounts::UserRecord) -> ApiUser {
     ApiUser::new(user, &state.config.server.site_url)
-}
-
-fn not_found(error: AppError, id: i64, uri: &OriginalUri) -> ApiError {
-    match error {
-        AppError::NotFound(_) => missing("User", Key::Id(id), uri.clone()),
-        other => other.into(),
-    }
 }
 
 /// A role field: `admin` or `customer`; anything else is upstream's message.
@@ -109,7 +100,7 @@ pub async fn get_user(
 ) -> Result<Json<ApiUser>, ApiError> {
     let actor = caller.required()?.to_user();
     let id = id(&raw)?;
-    let user = service::find_account(&state, &actor, id).await.map_err(|e| not_found(e, id, &uri))?;
+    let user = service::find_account(&state, &actor, id).await.map_err(|e| missing_or(e, "User", id, &uri))?;
     Ok(Json(user_json(&state, &user)))
 }
 
@@ -176,7 +167,8 @@ pub async fn update_user(
     let actor = caller.required()?.to_user();
     let id = id(&raw)?;
     let changes = account_changes(&state, &fields, false)?;
-    let user = service::update_account(&state, &actor, id, changes).await.map_err(|e| not_found(e, id, &uri))?;
+    let user =
+        service::update_account(&state, &actor, id, changes).await.map_err(|e| missing_or(e, "User", id, &uri))?;
     Ok(Json(user_json(&state, &user)))
 }
 
@@ -206,7 +198,7 @@ pub async fn delete_user(
 ) -> Result<Json<bool>, ApiError> {
     let actor = caller.required()?.to_user();
     let id = id(&raw)?;
-    service::delete_account(&state, &actor, id).await.map_err(|e| not_found(e, id, &uri))?;
+    service::delete_account(&state, &actor, id).await.map_err(|e| missing_or(e, "User", id, &uri))?;
     Ok(Json(true))
 }
 
