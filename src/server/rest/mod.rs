@@ -82,10 +82,11 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
         .route("/users/", get(users::list_users).post(users::create_user))
         .merge(openapi::document_route(&openapi::mounted_at(document, PREFIX)))
         .fallback(no_route)
+        // After every route: it replaces each path's empty 405 (axum still adds `Allow`).
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body::JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(rate_limit::WriteLimiter::new(config), rate_limit::limit_writes))
         .layer(axum::middleware::from_fn(within_deadline))
-        .layer(axum::middleware::from_fn(method_not_allowed_as_json))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
@@ -128,20 +129,9 @@ async fn within_deadline(request: Request, next: axum::middleware::Next) -> axum
     }
 }
 
-/// axum answers a known path asked with another method with an empty 405 (and `Allow`); API
-/// clients get the API's JSON shape too, `Allow` kept.
-async fn method_not_allowed_as_json(request: Request, next: axum::middleware::Next) -> axum::response::Response {
-    let (method, path) = (request.method().to_string(), request.uri().path().to_owned());
-    let response = next.run(request).await;
-    if response.status() != axum::http::StatusCode::METHOD_NOT_ALLOWED {
-        return response;
-    }
-    let allow = response.headers().get(header::ALLOW).cloned();
-    let mut json = ApiError::MethodNotAllowed { method, path: format!("{PREFIX}{path}") }.into_response();
-    if let Some(allow) = allow {
-        json.headers_mut().insert(header::ALLOW, allow);
-    }
-    json
+/// A path the API has, asked with a method it does not take there, in the API's JSON shape.
+async fn method_not_allowed(method: Method, uri: axum::extract::OriginalUri) -> impl IntoResponse {
+    ApiError::MethodNotAllowed { method: method.to_string(), path: uri.path().to_owned() }
 }
 
 /// Upstream's answer for a path that names no endpoint.
