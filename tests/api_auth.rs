@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::api::{client, send, Answer};
 use common::{spawn_seeded, Backend, TestApp};
 use serde_json::{json, Value};
 
@@ -15,23 +16,7 @@ on_both_backends!(
     other_sites_may_call_but_no_cookie_is_involved,
 );
 
-struct Answer {
-    status: u16,
-    body: Value,
-    headers: reqwest::header::HeaderMap,
-}
-
-async fn send(request: reqwest::RequestBuilder) -> Answer {
-    let response = request.send().await.unwrap();
-    let (status, headers) = (response.status().as_u16(), response.headers().clone());
-    let text = response.text().await.unwrap();
-    Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::new()
-}
-
+/// Sign-in with any body (also incomplete ones), unlike `common::api::login`.
 async fn login(app: &TestApp, body: Value) -> Answer {
     send(client().post(format!("{}/api/v1/auth/login", app.base)).json(&body)).await
 }
