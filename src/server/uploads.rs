@@ -47,6 +47,23 @@ impl ImageKind {
     }
 }
 
+/// A multipart body that cannot be read (cut short, bad framing).
+pub fn unreadable(error: multer::Error) -> AppError {
+    AppError::BadRequest(format!("unreadable form data: {error}"))
+}
+
+/// A form part's bytes, refused with `TooLarge` once they pass `max_bytes` (the rest is not read).
+pub async fn read_part(part: &mut multer::Field<'static>, max_bytes: u64) -> Result<Vec<u8>, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = part.chunk().await.map_err(unreadable)? {
+        if (bytes.len() + chunk.len()) as u64 > max_bytes {
+            return Err(AppError::TooLarge { max_bytes });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
 /// Reads the file in form field `field` of a multipart body, refusing it once it passes
 /// `max_bytes` (without reading the rest). A missing or empty file is a field error.
 pub async fn read_file_field(
@@ -54,18 +71,11 @@ pub async fn read_file_field(
     field: &str,
     max_bytes: u64,
 ) -> Result<Vec<u8>, AppError> {
-    let malformed = |e: multer::Error| AppError::BadRequest(format!("unreadable form data: {e}"));
-    while let Some(mut part) = multipart.next_field().await.map_err(malformed)? {
+    while let Some(mut part) = multipart.next_field().await.map_err(unreadable)? {
         if part.name() != Some(field) {
             continue;
         }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = part.chunk().await.map_err(malformed)? {
-            if (bytes.len() + chunk.len()) as u64 > max_bytes {
-                return Err(AppError::TooLarge { max_bytes });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
+        let bytes = read_part(&mut part, max_bytes).await?;
         if !bytes.is_empty() {
             return Ok(bytes);
         }
@@ -97,23 +107,15 @@ pub async fn read_form(
     file_field: &str,
     max_file_bytes: u64,
 ) -> Result<FormParts, AppError> {
-    let malformed = |e: multer::Error| AppError::BadRequest(format!("unreadable form data: {e}"));
     let mut form = FormParts::default();
-    while let Some(mut part) = multipart.next_field().await.map_err(malformed)? {
+    while let Some(mut part) = multipart.next_field().await.map_err(unreadable)? {
         let name = part.name().unwrap_or_default().to_owned();
         let is_file = part.file_name().is_some();
         let cap = if is_file { max_file_bytes } else { TEXT_FIELD_BYTES as u64 };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = part.chunk().await.map_err(malformed)? {
-            if (bytes.len() + chunk.len()) as u64 > cap {
-                return Err(if is_file {
-                    AppError::TooLarge { max_bytes: max_file_bytes }
-                } else {
-                    AppError::BadRequest(format!("field {name} is too long"))
-                });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
+        let bytes = read_part(&mut part, cap).await.map_err(|error| match error {
+            AppError::TooLarge { .. } if !is_file => AppError::BadRequest(format!("field {name} is too long")),
+            other => other,
+        })?;
         match (is_file, name == file_field) {
             (true, true) if !bytes.is_empty() => form.files.push(bytes),
             (true, _) => {}

@@ -7,10 +7,9 @@ use super::caller::CatalogEditor;
 use super::errors::ApiError;
 use super::path::Segment;
 use super::schema::{ErrorBody, FileUpload, UploadedFile};
-use crate::error::AppError;
 use crate::server::services::catalog_edits as service;
 use crate::server::state::AppState;
-use crate::server::uploads::ImageKind;
+use crate::server::uploads::{self, ImageKind};
 use axum::{
     body::Body,
     extract::State,
@@ -59,8 +58,7 @@ pub async fn upload(
 /// The file in field `file` and the name the client gave it. A file in any other field is
 /// upstream's "Unexpected field"; none at all is a 400 saying what to send.
 async fn read_file(multipart: &mut multer::Multipart<'static>, max_bytes: u64) -> Result<(String, Vec<u8>), ApiError> {
-    let malformed = |e: multer::Error| ApiError::Malformed(format!("Unreadable form data: {e}"));
-    while let Some(mut part) = multipart.next_field().await.map_err(malformed)? {
+    while let Some(mut part) = multipart.next_field().await.map_err(uploads::unreadable)? {
         let name = part.name().unwrap_or_default().to_owned();
         let Some(original_name) = part.file_name().map(str::to_owned) else {
             continue; // text fields are allowed and ignored, as upstream
@@ -68,13 +66,7 @@ async fn read_file(multipart: &mut multer::Multipart<'static>, max_bytes: u64) -
         if name != FIELD {
             return Err(ApiError::Malformed(format!("Unexpected field - {name}")));
         }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = part.chunk().await.map_err(malformed)? {
-            if (bytes.len() + chunk.len()) as u64 > max_bytes {
-                return Err(AppError::TooLarge { max_bytes }.into());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
+        let bytes = uploads::read_part(&mut part, max_bytes).await?;
         if !bytes.is_empty() {
             return Ok((original_name, bytes));
         }
