@@ -210,7 +210,7 @@ async fn unknown_user_hash() -> Result<String, AppError> {
     HASH.get_or_try_init(|| password::hash("no account has this password".into())).await.cloned().map_err(internal)
 }
 
-fn internal(error: anyhow::Error) -> AppError {
+pub(super) fn internal(error: anyhow::Error) -> AppError {
     tracing::error!(%error, "account operation failed");
     AppError::Internal
 }

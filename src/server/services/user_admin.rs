@@ -132,10 +132,7 @@ pub async fn update_account(
     }
     AppError::check(errors)?;
     let password_hash = match changes.password {
-        Some(password) => Some(crate::server::auth::password::hash(password).await.map_err(|error| {
-            tracing::error!(%error, "cannot hash a password");
-            AppError::Internal
-        })?),
+        Some(password) => Some(crate::server::auth::password::hash(password).await.map_err(accounts::internal)?),
         None => None,
     };
     let role = changes.role.unwrap_or_else(|| Role::parse(&current.role).unwrap_or(Role::Customer));
