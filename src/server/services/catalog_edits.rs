@@ -61,6 +61,19 @@ pub async fn save_product(
     state: &AppState,
     editor: Editor<'_>,
     target: Option<Target>,
+    input: ProductInput<'_>,
+    uploads: Vec<Vec<u8>>,
+) -> Result<i64, AppError> {
+    save(state, editor, target, None, input, uploads).await
+}
+
+/// [`save_product`], given the edited product's current images when the caller has read them
+/// already (`known_images`; otherwise they are read here, after the checks).
+async fn save(
+    state: &AppState,
+    editor: Editor<'_>,
+    target: Option<Target>,
+    known_images: Option<Vec<String>>,
     mut input: ProductInput<'_>,
     uploads: Vec<Vec<u8>>,
 ) -> Result<i64, AppError> {
@@ -77,9 +90,10 @@ pub async fn save_product(
     draft.images.truncate(links);
     draft.images.extend(prepared.iter().map(|image| image.url.clone()));
 
-    let previous = match target {
-        Some(target) => back_office::select_editable_product(&state.db, target.id).await?,
-        None => None,
+    let previous_images = match (target, known_images) {
+        (None, _) => None,
+        (Some(_), Some(images)) => Some(images),
+        (Some(target), None) => back_office::select_editable_product(&state.db, target.id).await?.map(|p| p.images),
     };
     let media_dir = &state.config.media.dir;
     let saved = async {
@@ -103,8 +117,8 @@ pub async fn save_product(
             return Err(error);
         }
     };
-    if let Some(previous) = previous {
-        let dropped = previous.images.iter().filter(|url| !draft.images.contains(url));
+    if let Some(previous) = previous_images {
+        let dropped = previous.iter().filter(|url| !draft.images.contains(url));
         remove_unused_images(state, dropped).await;
     }
     tracing::info!(product_id = id, by = ?editor_id(editor), created = target.is_none(), "product saved");
@@ -143,9 +157,10 @@ pub async fn change_product(
         price: changes.price.as_deref().unwrap_or(&price),
         stock: changes.stock.as_deref().unwrap_or(&stock),
         category_id: changes.category_id.as_deref().unwrap_or(&category_id),
-        images: changes.images.unwrap_or(current.images),
+        images: changes.images.unwrap_or_else(|| current.images.clone()),
     };
-    save_product(state, editor, Some(Target { id, version: current.version }), input, Vec::new()).await?;
+    let target = Target { id, version: current.version };
+    save(state, editor, Some(target), Some(current.images.clone()), input, Vec::new()).await?;
     Ok(())
 }
 
