@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,43 @@ def load_runs(base_env, port, cache_ttl):
     return runs, idle_start, idle_after
 
 
+def admin_token(port):
+    body = json.dumps({"email": "admin@mail.com", "password": "admin123"}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/auth/login", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)["access_token"]
+
+
+def write_run(base_env, port, synchronous):
+    """Product price changes through the API (one write transaction each) with SQLite's
+    `synchronous` at `full` (the default: acknowledged writes survive a power loss) or `normal`."""
+    env = dict(base_env, TIENDA_SQLITE_SYNCHRONOUS=synchronous, TIENDA_API_WRITES_PER_MINUTE="1000000000")
+    proc, _ = start_server(env, port)
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    try:
+        token = admin_token(port)
+        script.write_text(
+            'wrk.method = "PUT"\n'
+            'wrk.body = \'{"price": 12.5}\'\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "Bearer {token}"\n')
+        out = subprocess.run(
+            ["taskset", "-c", "1", "wrk", "-t1", "-c8", f"-d{SECONDS}s", "--latency", "-s", str(script),
+             f"http://127.0.0.1:{port}{API_ONE}"],
+            capture_output=True, text=True, check=True).stdout
+    finally:
+        script.unlink()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"sqlite_synchronous": synchronous, "writes_per_sec": rps,
+            "p99_ms": round(float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)], 3),
+            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0}
+
+
 def print_runs(label, runs):
     targets = {"/products": "≥ 5000 req/s", PRODUCT: "p99 ≤ 5 ms, ≥ 20 % of /healthz", "/healthz": "reference",
                API_LIST: "≥ 10000 req/s", API_ONE: "≥ 10000 req/s"}
@@ -131,6 +169,7 @@ def main():
     try:
         cached, idle_rss_start, idle_rss_after = load_runs(env, port, cache_ttl=30)
         rendered, _, _ = load_runs(env, port, cache_ttl=0)
+        writes = [write_run(env, port, "full"), write_run(env, port, "normal")]
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
@@ -139,6 +178,7 @@ def main():
                     "seconds_per_run": SECONDS},
         "load_default_caches": cached,
         "load_every_request_rendered": rendered,
+        "sqlite_writes": writes,
         "ready_ms_best_of_3": round(min(ready_ms), 1),
         "idle_rss_mb_after_start": round(idle_rss_start / 1024, 1),
         "idle_rss_mb_after_load": round(idle_rss_after / 1024, 1),
@@ -148,6 +188,10 @@ def main():
 
     print_runs("Default configuration (page and catalog caches on, 30 s TTL):", cached)
     print_runs("Every request rendered from the database (TIENDA_CACHE_TTL_SECS=0):", rendered)
+    print("\nWrites (PUT /api/v1/products/7, 8 connections): what durability costs on SQLite")
+    for run in writes:
+        print(f"  synchronous={run['sqlite_synchronous']:<7} {run['writes_per_sec']:>8.0f} writes/s  "
+              f"p99 {run['p99_ms']:.2f} ms  non-2xx {run['non_2xx']}")
     print()
     print(f"WASM: {result['wasm_raw_kb']} KB raw, {result['wasm_gzip_kb']} KB gzip, "
           f"{result['wasm_brotli_kb']} KB brotli  (target ≤ 150 KB brotli)")

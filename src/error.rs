@@ -103,6 +103,10 @@ pub enum AppError {
     BadCredentials,
     #[error("something went wrong on our side")]
     Internal,
+    /// The store cannot serve this now (its database is unreachable); try again after this many
+    /// seconds.
+    #[error("the store is briefly unavailable; try again in {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u64 },
     /// The request never reached the server function or its answer could not be read.
     #[error("the request failed: {0}")]
     Transport(String),
@@ -144,6 +148,7 @@ impl AppError {
             Self::TooLarge { .. } => 413,
             Self::UnsupportedMediaType => 415,
             Self::Internal => 500,
+            Self::Unavailable { .. } => 503,
             Self::Transport(_) => 502,
         }
     }
@@ -155,7 +160,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Malformed arguments are the caller's fault, never a 500.
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => Self::BadRequest(msg),
+            // A body that is not valid UTF-8 or not the encoding the function takes is malformed too.
+            ServerFnErrorErr::Args(msg)
+            | ServerFnErrorErr::MissingArg(msg)
+            | ServerFnErrorErr::Deserialization(msg) => Self::BadRequest(msg),
             other => Self::Transport(other.to_string()),
         }
     }

@@ -115,3 +115,36 @@ test('an admin creates a category and a product, edits its price inline and dele
   await expect(page.getByRole('link', { name: categoryName })).toHaveCount(0);
   if (hasJs(testInfo)) noErrors();
 });
+
+test('a product named with markup stays text on every page, and nothing runs', async ({ page }, testInfo) => {
+  const dialogs: string[] = [];
+  page.on('dialog', async (dialog) => {
+    dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  const title = `</title><img src=x onerror=alert(1)> Hostile ${testInfo.project.name} ${Date.now()}`;
+  await signInAsAdmin(page);
+  await page.goto('/admin/products/new');
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Description').fill('<script>alert(2)</script>');
+  await page.getByLabel('Price (USD)').fill('5');
+  await page.getByLabel('Units in stock').fill('1');
+  await page.getByLabel('Category').selectOption({ label: 'Miscellaneous' });
+  await page.getByLabel('Upload images').setInputFiles({ name: 'x.png', mimeType: 'image/png', buffer: tealSquarePng });
+  await page.getByRole('button', { name: 'Save product' }).click();
+  await expect(page).toHaveURL(/\/admin\/products\/\d+\?saved=1$/);
+  // The back office's own title ("Edit …") holds the name too.
+  await expect(page).toHaveTitle(new RegExp(title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const editPath = new URL(page.url()).pathname;
+
+  await page.getByRole('link', { name: 'View in the store' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page).toHaveTitle(`${title} · Tienda`);
+  await expect(page.getByText('<script>alert(2)</script>')).toBeVisible();
+
+  await page.goto(`${editPath}/delete`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Delete ${title}?`);
+  await page.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(page).toHaveURL(/\/admin\/products\?deleted=1$/);
+  expect(dialogs).toEqual([]);
+});

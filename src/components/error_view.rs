@@ -12,6 +12,9 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         let status = axum::http::StatusCode::from_u16(error.status_code())
             .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         response.set_status(status);
+        if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = &error {
+            response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_secs));
+        }
     }
     let texts = use_texts().common;
     let title = texts.error_title(&error);

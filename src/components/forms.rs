@@ -19,6 +19,7 @@ pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
         AppError::Validation(_)
             | AppError::BadCredentials
             | AppError::RateLimited { .. }
+            | AppError::Unavailable { .. }
             | AppError::Unauthorized
             | AppError::TooLarge { .. }
             | AppError::UnsupportedMediaType

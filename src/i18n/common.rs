@@ -47,6 +47,9 @@ pub struct CommonTexts {
     pub unsupported_media_type: ErrorText,
     pub internal: ErrorText,
     pub transport: ErrorText,
+    pub unavailable: ErrorText,
+    /// The link on the "briefly unavailable" page that loads the page again.
+    pub try_again: &'static str,
 }
 
 impl CommonTexts {
@@ -90,6 +93,7 @@ impl CommonTexts {
             AppError::UnsupportedMediaType => &self.unsupported_media_type,
             AppError::NotFound(_) | AppError::Internal => &self.internal,
             AppError::Transport(_) => &self.transport,
+            AppError::Unavailable { .. } => &self.unavailable,
         }
     }
 }
@@ -172,6 +176,11 @@ pub(super) static EN: CommonTexts = CommonTexts {
         title: "Connection problem",
         message: "We could not reach the store. Please check your connection and try again.",
     },
+    unavailable: ErrorText {
+        title: "Back in a moment",
+        message: "The store is briefly unavailable. Please try again in a few seconds.",
+    },
+    try_again: "Try again",
 };
 
 pub(super) static ES: CommonTexts = CommonTexts {
@@ -257,6 +266,11 @@ pub(super) static ES: CommonTexts = CommonTexts {
         title: "Problema de conexión",
         message: "No pudimos comunicarnos con la tienda. Revisa tu conexión e inténtalo de nuevo.",
     },
+    unavailable: ErrorText {
+        title: "Volvemos enseguida",
+        message: "La tienda no está disponible por un momento. Inténtalo de nuevo en unos segundos.",
+    },
+    try_again: "Reintentar",
 };
 
 /// A byte count as people read it: "5 MB", "1.5 MB", "800 KB".

@@ -14,7 +14,7 @@ mod stores;
 pub use account::AccountTexts;
 pub use admin::AdminTexts;
 pub use catalog::CatalogTexts;
-pub use common::CommonTexts;
+pub use common::{CommonTexts, ErrorText};
 pub use stores::StoresTexts;
 
 use serde::{Deserialize, Serialize};

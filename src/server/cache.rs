@@ -2,6 +2,10 @@
 //!
 //! Services that write invalidate it; entries also expire on their own, which bounds how stale a
 //! node can be when another process (a second node, `tienda seed`) changed the database.
+//!
+//! Every cache is bounded by bytes, not by a count of entries: keys come from what visitors send
+//! (a query string), so ten thousand entries of a 40 KB answer would be 400 MB. Each entry is
+//! weighed when it is stored, and the least useful entries are evicted past the budget.
 
 use crate::error::AppError;
 use std::{future::Future, hash::Hash, sync::Arc, time::Duration};
@@ -18,18 +22,13 @@ where
     K: Hash + Eq + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    pub fn new(ttl: Duration, max_entries: u64) -> Self {
-        Self::build(ttl, |builder| builder.max_capacity(max_entries))
-    }
-
-    /// A cache bounded by the total weight of its values (e.g. bytes) instead of their number.
-    pub fn weighted(ttl: Duration, max_weight: u64, weigher: fn(&K, &V) -> u32) -> Self {
-        Self::build(ttl, |builder| builder.max_capacity(max_weight).weigher(weigher))
-    }
-
-    /// A TTL of zero turns the cache off; otherwise `bound` sets how much it may hold.
-    fn build(ttl: Duration, bound: impl FnOnce(Builder<K, V>) -> Builder<K, V>) -> Self {
-        let inner = (!ttl.is_zero()).then(|| bound(moka::future::Cache::builder().time_to_live(ttl)).build());
+    /// A cache whose entries, as `weigher` estimates them in bytes, add up to at most `max_bytes`.
+    /// A TTL of zero turns it off.
+    pub fn new(ttl: Duration, max_bytes: u64, weigher: fn(&K, &V) -> u32) -> Self {
+        let inner = (!ttl.is_zero()).then(|| {
+            let builder: Builder<K, V> = moka::future::Cache::builder();
+            builder.time_to_live(ttl).max_capacity(max_bytes).weigher(weigher).build()
+        });
         Self { inner }
     }
 
@@ -55,9 +54,78 @@ where
         }
     }
 
+    /// The estimated bytes held, once pending evictions have run (for tests and metrics).
+    pub async fn weighted_size(&self) -> u64 {
+        match &self.inner {
+            None => 0,
+            Some(cache) => {
+                cache.run_pending_tasks().await;
+                cache.weighted_size()
+            }
+        }
+    }
+
     pub fn invalidate_all(&self) {
         if let Some(cache) = &self.inner {
             cache.invalidate_all();
         }
+    }
+}
+
+/// What moka and the map spend on an entry besides its key and value (nodes, hashes, timers).
+const ENTRY_OVERHEAD: usize = 160;
+
+/// An entry's weight from its value's JSON size: close to what its strings and numbers take in
+/// memory, doubled for the allocations and struct padding JSON does not show.
+pub fn json_weight<V: serde::Serialize>(key_bytes: usize, value: &V) -> u32 {
+    let mut counter = ByteCounter(0);
+    // Writing to a counter cannot fail; a value that cannot be serialised weighs nothing extra.
+    let _ = serde_json::to_writer(&mut counter, value);
+    weight(key_bytes + 2 * counter.0)
+}
+
+/// `bytes` plus the per-entry overhead, as moka's `u32` weight.
+pub fn weight(bytes: usize) -> u32 {
+    (bytes + ENTRY_OVERHEAD).try_into().unwrap_or(u32::MAX)
+}
+
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes_weight(_: &u64, value: &Vec<u8>) -> u32 {
+        weight(value.len())
+    }
+
+    #[tokio::test]
+    async fn many_distinct_keys_stay_within_the_byte_budget() {
+        let budget = 1024 * 1024;
+        let cache = TtlCache::new(Duration::from_secs(60), budget, bytes_weight);
+        for key in 0..20_000u64 {
+            cache.insert(key, vec![0u8; 4096]).await;
+        }
+        let held = cache.weighted_size().await;
+        assert!(held <= budget, "{held} bytes held, budget {budget}");
+        assert!(held > budget / 2, "the cache is still used: {held} bytes");
+    }
+
+    #[test]
+    fn json_weight_grows_with_the_value() {
+        let small = json_weight(0, &"a");
+        let large = json_weight(0, &"a".repeat(10_000));
+        assert!(large >= small + 19_000, "{small} then {large}");
     }
 }

@@ -40,15 +40,15 @@ fn is_same_origin(headers: &HeaderMap, site_url: &str) -> bool {
     }
     match text(header::ORIGIN.as_str()) {
         None => true,
+        // Or the origin this request was actually sent to (a node reached by its own address):
+        // this server speaks plain HTTP (TLS ends at a proxy, whose origin is `site_url`), so
+        // that is `http://` and the Host header. `https://host` is another origin: the scheme
+        // counts as much as the host.
         Some(origin) => {
-            origin == site_url || host_of(origin).is_some_and(|host| Some(host) == text(header::HOST.as_str()))
+            origin == site_url
+                || origin.strip_prefix("http://").is_some_and(|host| Some(host) == text(header::HOST.as_str()))
         }
     }
-}
-
-/// `https://shop.example:8443` → `shop.example:8443`.
-fn host_of(origin: &str) -> Option<&str> {
-    origin.split_once("://").map(|(_, host)| host).filter(|host| !host.is_empty() && !host.contains('/'))
 }
 
 #[cfg(test)]
@@ -68,6 +68,11 @@ mod tests {
         assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")]), site));
         assert!(is_same_origin(&headers(&[("origin", "https://shop.example")]), site));
         assert!(is_same_origin(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), site));
+        assert!(
+            !is_same_origin(&headers(&[("origin", "https://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), site),
+            "this server speaks plain HTTP: https://host is another origin"
+        );
+        assert!(!is_same_origin(&headers(&[("origin", "https://shop.example")]), "http://shop.example"));
         assert!(!is_same_origin(&headers(&[("origin", "https://evil.example"), ("host", "shop.example")]), site));
         assert!(!is_same_origin(&headers(&[("origin", "null")]), site));
         assert!(is_same_origin(&headers(&[]), site), "programs send neither header");

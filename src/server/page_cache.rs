@@ -22,8 +22,6 @@ use std::{
 
 /// Larger pages are served but not kept.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
-/// All kept pages together stay under this, however many distinct URLs visitors (or bots) ask for.
-pub const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 /// Paths that are not pages, or must always be read fresh.
 const NEVER_CACHED: &[&str] = &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"];
 const PUBLIC_PAGE: HeaderValue = HeaderValue::from_static("public, no-cache");
@@ -72,7 +70,8 @@ impl CachedPage {
     /// A page's weight in the cache: its size in bytes. (moka's weigher hands over `&K`.)
     #[allow(clippy::ptr_arg)]
     pub fn weigh(key: &String, page: &Arc<CachedPage>) -> u32 {
-        (key.len() + page.body.len()).try_into().unwrap_or(u32::MAX)
+        let headers: usize = page.headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+        super::cache::weight(key.len() + headers + page.body.len())
     }
 }
 

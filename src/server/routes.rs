@@ -14,9 +14,10 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers, so this node can take traffic.
+/// Readiness: the database answers, so this node can take traffic. While the database is known
+/// to be down this answers at once; otherwise a probe decides, within its own timeout.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    if state.db.is_reachable().await {
+    if !state.db_health.is_down() && state.db_health.check().await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
@@ -29,15 +30,23 @@ pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
 }
 
-/// Every category and product page, with when it last changed. Read fresh on each request so it
-/// never lags behind the catalog.
+/// Every category and product page, with when it last changed. Built once and kept in the
+/// catalog cache, which every catalog change clears, so it never lags behind the catalog and a
+/// crawler (or anyone) asking again and again costs one build per cache lifetime.
 pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse, StatusCode> {
+    let xml = state.catalog_cache.sitemap.get_or_load((), build_sitemap(&state)).await.map_err(|error| {
+        tracing::error!(%error, "cannot build the sitemap");
+        match error {
+            crate::error::AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml))
+}
+
+async fn build_sitemap(state: &AppState) -> Result<axum::body::Bytes, crate::error::AppError> {
     let (categories, products) =
-        tokio::try_join!(catalog::select_category_sitemap(&state.db), catalog::select_product_sitemap(&state.db))
-            .map_err(|error| {
-                tracing::error!(%error, "cannot read the sitemap");
-                StatusCode::INTERNAL_SERVER_ERROR
-            })?;
+        tokio::try_join!(catalog::select_category_sitemap(&state.db), catalog::select_product_sitemap(&state.db))?;
     let site = &state.config.server.site_url;
     let newest = products.iter().chain(&categories).map(|row| row.updated_at).max();
 
@@ -60,5 +69,5 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse,
         url(&format!("/products/{}", row.slug), Some(row.updated_at));
     }
     xml.push_str("</urlset>\n");
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], xml))
+    Ok(xml.into())
 }

@@ -10,21 +10,24 @@ use super::{
     body_limit,
     cache::TtlCache,
     config::Config,
-    csrf,
-    db::{self, Db},
-    language, page_cache, routes, rpc_errors,
+    csp, csrf,
+    db::{self, health::DbHealth, Db},
+    language, malformed, page_cache, request_scope, routes, rpc_errors,
+    serve::{self, ConnectionLimits},
     state::{AppState, CatalogCache},
+    unavailable,
 };
 use crate::app::{shell, App};
 use axum::{
     http::{header, HeaderValue, Request},
+    response::IntoResponse,
     routing::get,
     Router,
 };
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::{
-    future::{Future, IntoFuture},
+    future::Future,
     net::SocketAddr,
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -34,6 +37,7 @@ use std::{
 };
 use tokio::net::TcpListener;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::ServeDir,
@@ -91,14 +95,16 @@ impl Server {
             .site_addr(addr)
             .build();
         let ttl = Duration::from_secs(config.cache.ttl_secs);
-        let catalog_cache = Arc::new(CatalogCache::new(ttl, config.cache.max_entries));
-        let page_cache = Arc::new(TtlCache::weighted(ttl, page_cache::CACHE_BYTES, page_cache::CachedPage::weigh));
+        let catalog_cache = Arc::new(CatalogCache::new(ttl, config.cache.max_bytes));
+        let page_cache = Arc::new(TtlCache::new(ttl, config.cache.page_max_bytes, page_cache::CachedPage::weigh));
         let sessions = DbSessionStore::open(&db).await?;
         let tokens = Arc::new(TokenService::load(&db, &config).await?);
         if config.api.playground {
             tracing::warn!("api.playground is on: anyone who can reach /api/v1 can change the catalog");
         }
-        let state = AppState { db, config: Arc::new(config), catalog_cache, page_cache, leptos_options, tokens };
+        let db_health = DbHealth::new(db.clone());
+        let state =
+            AppState { db, db_health, config: Arc::new(config), catalog_cache, page_cache, leptos_options, tokens };
         Ok(Self { state, sessions, listener })
     }
 
@@ -117,27 +123,25 @@ impl Server {
     /// Serves until `shutdown` completes, then lets in-flight requests finish for up to the
     /// configured grace period.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let grace = Duration::from_secs(self.state.config.server.shutdown_grace_secs);
-        let db = self.state.db.clone();
-        let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
-        let sweeper = sweeper::spawn(self.state.db.clone(), self.sessions.clone(), self.state.config.media.dir.clone());
-        let app = router(self.state, self.sessions).into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            let _ = signalled_tx.send(());
+        let config = &self.state.config.server;
+        let grace = Duration::from_secs(config.shutdown_grace_secs);
+        let fits_open_files = serve::raise_open_file_limit().unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot read the open-file limit");
+            u64::MAX
         });
-        let mut server = std::pin::pin!(server.into_future());
-        let result = tokio::select! {
-            result = &mut server => result,
-            _ = signalled_rx => match tokio::time::timeout(grace, server).await {
-                Ok(result) => result,
-                Err(_) => {
-                    tracing::warn!(?grace, "in-flight requests did not finish in time; stopping anyway");
-                    Ok(())
-                }
-            },
+        let max_connections = config.max_connections.min(usize::try_from(fits_open_files).unwrap_or(usize::MAX));
+        if max_connections < config.max_connections {
+            tracing::warn!(max_connections, "server.max_connections lowered to fit the open-file limit");
+        }
+        let limits = ConnectionLimits {
+            max_connections,
+            header_read_timeout: Duration::from_secs(config.header_timeout_secs),
+            grace,
         };
+        let db = self.state.db.clone();
+        let sweeper = sweeper::spawn(self.state.db.clone(), self.sessions.clone(), self.state.config.media.dir.clone());
+        let app = router(self.state, self.sessions);
+        let result = serve::serve(self.listener, app, limits, shutdown).await;
         sweeper.abort();
         // A connection still held by a request that outlived the grace period must not hold up the exit.
         if tokio::time::timeout(grace, db.close()).await.is_err() {
@@ -183,6 +187,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let uploads = |folder: &str| static_files(media_dir.join(folder), "public, max-age=31536000, immutable");
     // Not content-hashed, so browsers revalidate (cheaply: ServeDir answers If-Modified-Since).
     let pkg = static_files(state.config.server.site_root.join("pkg"), "public, max-age=0, must-revalidate");
+    let policies = csp::Policies::new(&leptos_options, &state.config.media.image_sources);
 
     Router::new()
         .route("/healthz", get(routes::healthz))
@@ -196,14 +201,17 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .nest("/media", media)
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(request_scope::files_or_not_found)
+        .layer(axum::middleware::from_fn(request_scope::isolate))
         .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
         .layer(axum::middleware::from_fn_with_state(state.page_cache.clone(), page_cache::serve_cached))
-        .layer(axum::middleware::from_fn(language::choose_language))
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::resolve_signed_in_user))
+        .layer(axum::middleware::from_fn_with_state(state.db_health.clone(), unavailable::fail_fast))
+        .layer(axum::middleware::from_fn(language::choose_language))
         .layer(session::layer(sessions, &state.config))
         .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
         .layer(axum::middleware::from_fn_with_state(site_url, csrf::same_origin_only))
+        .layer(axum::middleware::from_fn(malformed::refuse_malformed))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -213,8 +221,13 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
+        .layer(axum::middleware::from_fn_with_state(policies, csp::set_policy))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        // A panic anywhere below costs its request a 500, never the connection an answer.
+        .layer(CatchPanicLayer::custom(|_| {
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side").into_response()
+        }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

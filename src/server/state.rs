@@ -1,7 +1,12 @@
 //! What every request handler and server function can reach.
 
 use super::{
-    auth::jwt::TokenService, cache::TtlCache, config::Config, db::catalog_api::ProductFilter, db::Db,
+    auth::jwt::TokenService,
+    cache::{json_weight, weight, TtlCache},
+    config::Config,
+    db::catalog_api::ProductFilter,
+    db::health::DbHealth,
+    db::Db,
     page_cache::PageCache,
 };
 use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
@@ -12,6 +17,8 @@ use std::{sync::Arc, time::Duration};
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Whether the database can be reached right now (fast 503s while it cannot).
+    pub db_health: DbHealth,
     pub config: Arc<Config>,
     pub catalog_cache: Arc<CatalogCache>,
     /// Rendered public pages; cleared together with the catalog cache.
@@ -44,16 +51,24 @@ pub struct CatalogCache {
     /// REST product lists as the JSON bytes sent: serialising 24 whole products costs more than
     /// reading them, so the answer itself is kept.
     pub api_product_lists: TtlCache<ProductFilter, axum::body::Bytes>,
+    /// `/sitemap.xml` as sent.
+    pub sitemap: TtlCache<(), axum::body::Bytes>,
 }
 
 impl CatalogCache {
-    pub fn new(ttl: Duration, max_entries: u64) -> Self {
+    /// Splits `max_bytes` between the caches: categories and the home page get a sixteenth each,
+    /// the sitemap a quarter, and the three keyed by what visitors ask for share the rest.
+    pub fn new(ttl: Duration, max_bytes: u64) -> Self {
+        let small = max_bytes / 16;
+        let sitemap = max_bytes / 4;
+        let keyed = (max_bytes - 2 * small - sitemap) / 3;
         Self {
-            categories: TtlCache::new(ttl, 1),
-            home: TtlCache::new(ttl, 1),
-            listings: TtlCache::new(ttl, max_entries),
-            products: TtlCache::new(ttl, max_entries),
-            api_product_lists: TtlCache::new(ttl, max_entries),
+            categories: TtlCache::new(ttl, small, |_, value| json_weight(0, value)),
+            home: TtlCache::new(ttl, small, |_, value| json_weight(0, value)),
+            listings: TtlCache::new(ttl, keyed, |query, page| json_weight(query_bytes(query), page)),
+            products: TtlCache::new(ttl, keyed, |slug, product| json_weight(slug.len(), product)),
+            api_product_lists: TtlCache::new(ttl, keyed, |filter, body| weight(filter_bytes(filter) + body.len())),
+            sitemap: TtlCache::new(ttl, sitemap, |_, xml| weight(xml.len())),
         }
     }
 
@@ -63,5 +78,15 @@ impl CatalogCache {
         self.listings.invalidate_all();
         self.products.invalidate_all();
         self.api_product_lists.invalidate_all();
+        self.sitemap.invalidate_all();
     }
+}
+
+fn query_bytes(query: &ProductQuery) -> usize {
+    std::mem::size_of::<ProductQuery>() + query.q.len() + query.category.as_ref().map_or(0, String::len)
+}
+
+fn filter_bytes(filter: &ProductFilter) -> usize {
+    let text = |value: &Option<String>| value.as_ref().map_or(0, String::len);
+    std::mem::size_of::<ProductFilter>() + text(&filter.title) + text(&filter.category_slug)
 }

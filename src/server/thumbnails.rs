@@ -15,13 +15,17 @@ const JPEG_QUALITY: u8 = 80;
 /// image not decoded as 8-bit RGBA; running only two at a time bounds what uploads can take.
 static DECODE_PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// A camera's largest photos (48 MP is 8000x6000) fit; anything wider is not a product photo.
+/// No side longer than this: a panorama of 10,000 x 2,000 is a photo, 50,000 x 1 is not.
 const MAX_SIDE: u32 = 10_000;
 
+/// At most 24 megapixels (6000 x 4000, a common camera's full size). Thumbnails are 600 pixels
+/// wide, so nothing larger is needed, and decoding costs memory by the pixel: 24 MP of RGBA is
+/// 96 MB, and two decodes at once (`DECODE_PERMITS`) stay within what a small server can spare.
+const MAX_PIXELS: u64 = 24_000_000;
+
 /// The decoded pixels are what a small file can inflate into (a few KB of PNG can claim
-/// gigabytes). 256 MiB holds a 48 MP RGB photo (144 MB) or a 8192x8192 RGBA image, and still
-/// leaves room for the rest of the server on a small machine.
-const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
+/// gigabytes): the largest image allowed, as 8-bit RGBA, and no more.
+const MAX_DECODED_BYTES: u64 = MAX_PIXELS * 4;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ThumbnailError {
@@ -46,22 +50,7 @@ impl From<ImageError> for ThumbnailError {
 /// thumbnail whose longest side is at most THUMBNAIL_EDGE (never upscaled), with transparency
 /// flattened onto white. CPU-heavy: callers run it on the blocking pool (see `thumbnail_blocking`).
 pub fn make_thumbnail(bytes: &[u8], kind: ImageKind) -> Result<Vec<u8>, ThumbnailError> {
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODED_BYTES);
-
-    // The format comes from the sniffed bytes, never from a guess, so a file is only ever read
-    // by the one decoder it was accepted for.
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format_of(kind));
-    reader.limits(limits.clone());
-    let mut decoder = reader.into_decoder()?;
-    // `into_decoder` checks the dimensions only; the output buffer must fit the budget too.
-    limits.reserve(decoder.total_bytes())?;
-    // Phones store photos sideways plus an EXIF note; browsers obey it, so the thumbnail must.
-    let orientation = decoder.orientation()?;
-    let image = DynamicImage::from_decoder(decoder)?;
-
+    let (image, orientation) = decode_within_limits(bytes, kind)?;
     let mut thumbnail = shrink_to_edge(flatten_onto_white(image));
     thumbnail.apply_orientation(orientation);
 
@@ -72,6 +61,44 @@ pub fn make_thumbnail(bytes: &[u8], kind: ImageKind) -> Result<Vec<u8>, Thumbnai
         ThumbnailError::Unreadable
     })?;
     Ok(jpeg)
+}
+
+/// Decodes the whole image under the pixel and memory limits: the proof that an upload is the
+/// image it starts like.
+fn decode_within_limits(
+    bytes: &[u8],
+    kind: ImageKind,
+) -> Result<(DynamicImage, image::metadata::Orientation), ThumbnailError> {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+
+    // The format comes from the sniffed bytes, never from a guess, so a file is only ever read
+    // by the one decoder it was accepted for.
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format_of(kind));
+    reader.limits(limits.clone());
+    let mut decoder = reader.into_decoder()?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(ThumbnailError::TooLarge);
+    }
+    // `into_decoder` checks the dimensions only; the output buffer must fit the budget too.
+    limits.reserve(decoder.total_bytes())?;
+    // Phones store photos sideways plus an EXIF note; browsers obey it, so the thumbnail must.
+    let orientation = decoder.orientation()?;
+    Ok((DynamicImage::from_decoder(decoder)?, orientation))
+}
+
+/// Decodes `bytes` in full on the blocking pool, under the same limits and the same two-at-a-time
+/// permit as thumbnails, without keeping anything: for pictures stored as they are (avatars).
+pub async fn verify_blocking(bytes: Vec<u8>, kind: ImageKind) -> Result<Vec<u8>, ThumbnailError> {
+    let _permit = DECODE_PERMITS.acquire().await.map_err(|_| ThumbnailError::Unreadable)?;
+    let work = move || decode_within_limits(&bytes, kind).map(|_| bytes);
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|error| {
+        tracing::error!(%error, ?kind, "an image decoder panicked");
+        Err(ThumbnailError::Unreadable)
+    })
 }
 
 /// `make_thumbnail` on tokio's blocking pool (so decoding never stalls the async workers); gives
@@ -225,18 +252,36 @@ mod tests {
         !crc
     }
 
-    #[test]
-    fn a_header_claiming_huge_dimensions_is_too_large() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    /// The start of a PNG (signature and header chunk) claiming `width` x `height` RGBA pixels.
+    fn png_header(width: u32, height: u32) -> Vec<u8> {
         let mut ihdr = b"IHDR".to_vec();
-        ihdr.extend(100_000u32.to_be_bytes());
-        ihdr.extend(100_000u32.to_be_bytes());
+        ihdr.extend(width.to_be_bytes());
+        ihdr.extend(height.to_be_bytes());
         ihdr.extend([8, 6, 0, 0, 0]); // 8-bit RGBA, deflate, no filter method, not interlaced
         let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
         png.extend(13u32.to_be_bytes());
         png.extend(&ihdr);
         png.extend(crc32(&ihdr).to_be_bytes());
+        png
+    }
+
+    #[test]
+    fn a_header_claiming_huge_dimensions_is_too_large() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(make_thumbnail(&png_header(100_000, 100_000), ImageKind::Png), Err(ThumbnailError::TooLarge));
+    }
+
+    #[tokio::test]
+    async fn more_pixels_than_the_cap_are_refused_before_decoding() {
+        // A real 1 x 1 PNG whose header claims 9000 x 7000 RGBA: each side is allowed, but 63 MP
+        // would cost about 250 MB to decode. Refused on the header, before any pixel is read.
+        let mut png = encode(&half_transparent(1, 1), ImageFormat::Png);
+        png[16..20].copy_from_slice(&9_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&7_000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
         assert_eq!(make_thumbnail(&png, ImageKind::Png), Err(ThumbnailError::TooLarge));
+        assert_eq!(verify_blocking(png, ImageKind::Png).await, Err(ThumbnailError::TooLarge));
     }
 
     #[tokio::test]

@@ -130,14 +130,19 @@ pub async fn read_form(
 }
 
 /// Stores an image under `media_dir/folder` with a random name and returns its URL path
-/// (`/media/folder/name.ext`). Anything that is not an image is refused with 415.
-pub async fn store_image(media_dir: &Path, folder: &str, bytes: &[u8]) -> Result<String, AppError> {
-    let kind = ImageKind::sniff(bytes).ok_or(AppError::UnsupportedMediaType)?;
+/// (`/media/folder/name.ext`). Anything that is not an image, judged by decoding it whole under
+/// the pixel and memory limits, is refused with 415.
+pub async fn store_image(media_dir: &Path, folder: &str, bytes: Vec<u8>) -> Result<String, AppError> {
+    let kind = ImageKind::sniff(&bytes).ok_or(AppError::UnsupportedMediaType)?;
+    let bytes = crate::server::thumbnails::verify_blocking(bytes, kind).await.map_err(|error| {
+        tracing::info!(%error, "refused an uploaded picture");
+        AppError::UnsupportedMediaType
+    })?;
     let name = format!("{}.{}", random_hex(), kind.extension());
     let dir = media_dir.join(folder);
     let written = async {
         tokio::fs::create_dir_all(&dir).await?;
-        write_whole(&dir, &name, bytes).await
+        write_whole(&dir, &name, &bytes).await
     };
     written.await.map_err(|error| {
         tracing::error!(%error, dir = %dir.display(), "cannot store an upload");

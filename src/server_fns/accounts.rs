@@ -36,8 +36,9 @@ pub async fn register(
     next: Option<String>,
 ) -> Result<User, AppError> {
     let state = super::app_state()?;
+    let client = guard::client_address(&state).await;
     let form = service::Registration { name, email, password: password.into_inner(), avatar };
-    let user = service::register(&state, form).await?;
+    let user = service::register(&state, form, &client).await?;
     session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
     leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
     Ok(user.to_user())
@@ -73,7 +74,7 @@ pub async fn upload_avatar(data: MultipartData) -> Result<User, AppError> {
     let user = guard::require_user()?;
     let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
     let image = uploads::read_file_field(&mut multipart, "avatar", state.config.media.max_upload_bytes).await?;
-    let user = service::set_picture(&state, user.id, &image).await?;
+    let user = service::set_picture(&state, user.id, image).await?;
     leptos_axum::redirect("/account?saved=picture");
     Ok(user)
 }

@@ -1,12 +1,18 @@
-//! Slowing down password guessing: per account and per client address.
+//! Slowing down password guessing: per client address, and per account as guessed from one client.
 //!
-//! Every attempt is counted under two keys *before* the password is checked. The attempt that
-//! reaches a key's limit locks the key, first for `lockout_secs`, then twice as long for each
-//! further attempt (up to a quarter of an hour), and only that attempt goes on to the check: so a
-//! burst of parallel guesses gets one check per lock, not one each. While a key is locked every
-//! attempt is refused with 429. A successful sign-in forgets the account's count; it only takes
-//! back its own attempt from the client's, so signing into one's own account between guesses at
-//! others' does not reset anything.
+//! Every attempt is counted under two keys *before* the password is checked: the client (across
+//! all accounts, so spraying one password over many accounts is slowed) and the pair of account
+//! and client (so one client guessing at one account is slowed). The attempt that reaches a key's
+//! limit locks the key, first for `lockout_secs`, then twice as long for each further attempt (up
+//! to a quarter of an hour), and only that attempt goes on to the check: so a burst of parallel
+//! guesses gets one check per lock, not one each.
+//!
+//! While a key is locked every attempt through it is refused with 429 and counts for nothing, so a
+//! guesser cannot keep a lock alive by knocking on it. The account's lock is the guessing client's
+//! alone: the owner signing in from another address gets in while the guesser stays locked out
+//! (one lock for everyone would let anyone lock anyone out). A successful sign-in forgets the
+//! pair's count; it only takes back its own attempt from the client's, so signing into one's own
+//! account between guesses at others' does not reset anything.
 
 use crate::error::AppError;
 use crate::server::{
@@ -26,8 +32,17 @@ pub struct AttemptKeys {
 
 impl AttemptKeys {
     pub fn new(email: &str, client: &str) -> Self {
-        Self { account: format!("account:{email}"), client: format!("client:{client}") }
+        Self { account: account_key(email, client), client: client_key(client) }
     }
+}
+
+/// The key of `email` as guessed from `client`.
+pub fn account_key(email: &str, client: &str) -> String {
+    format!("account:{email} from:{client}")
+}
+
+pub fn client_key(client: &str) -> String {
+    format!("client:{client}")
 }
 
 /// An attempt that was let through to the password check.
@@ -36,16 +51,22 @@ pub struct Attempt {
     locked_client: bool,
 }
 
-/// Counts an attempt and refuses it while either key is locked.
+/// Counts an attempt and refuses it while either key is locked. A refused attempt is not counted.
 pub async fn begin(db: &Db, config: &AuthConfig, keys: AttemptKeys) -> Result<Attempt, AppError> {
     let now = now();
-    lock_if_due(db, &keys.account, config.max_failed_logins, config.lockout_secs, now).await?;
-    let locked_client =
-        lock_if_due(db, &keys.client, config.max_failed_logins_per_client, config.lockout_secs, now).await?;
+    if let Some(until) = login_failures::locked_until(db, [&keys.client, &keys.account], now).await? {
+        return Err(refused(until - now));
+    }
+    let locked_client = count(db, &keys.client, config.max_failed_logins_per_client, config.lockout_secs, now).await?;
+    if let Err(refusal) = count(db, &keys.account, config.max_failed_logins, config.lockout_secs, now).await {
+        // Refused after all (a parallel attempt locked the pair): the client's count takes it back.
+        login_failures::uncount_attempt(db, &keys.client, locked_client).await?;
+        return Err(refusal);
+    }
     Ok(Attempt { keys, locked_client })
 }
 
-/// The password was right: the account starts afresh, the client's count drops this attempt.
+/// The password was right: the pair starts afresh, the client's count drops this attempt.
 pub async fn succeeded(db: &Db, attempt: Attempt) -> Result<(), AppError> {
     login_failures::delete_failures(db, &attempt.keys.account).await?;
     login_failures::uncount_attempt(db, &attempt.keys.client, attempt.locked_client).await?;
@@ -53,19 +74,42 @@ pub async fn succeeded(db: &Db, attempt: Attempt) -> Result<(), AppError> {
 }
 
 /// Counts one attempt under `key`; true when this attempt locked the key (it reached the limit).
-async fn lock_if_due(db: &Db, key: &str, limit: u32, base_secs: u64, now: i64) -> Result<bool, AppError> {
-    let (attempts, locked_until) = login_failures::count_attempt(db, key, now, now - WINDOW_MS).await?;
-    if let Some(until) = locked_until.filter(|until| *until > now) {
+/// An attempt that finds the key locked, or loses the race to lock it, is refused uncounted.
+async fn count(db: &Db, key: &str, limit: u32, base_secs: u64, now: i64) -> Result<bool, AppError> {
+    let Some(attempts) = login_failures::count_attempt(db, key, now, now - WINDOW_MS).await? else {
+        let until = login_failures::locked_until(db, [key, key], now).await?.unwrap_or(now);
         return Err(refused(until - now));
-    }
+    };
     let Some(lock) = lock_ms(attempts, i64::from(limit), base_secs) else {
         return Ok(false);
     };
     if !login_failures::claim_lock(db, key, now + lock, now).await? {
+        login_failures::uncount_attempt(db, key, false).await?;
         return Err(refused(lock));
     }
     tracing::warn!(attempts, lock_ms = lock, "sign-in locked after repeated attempts");
     Ok(true)
+}
+
+/// How long sign-ups are counted per client, and how long a client over the limit waits.
+const SIGN_UP_WINDOW_MS: i64 = 60 * 60 * 1000;
+
+/// Counts a sign-up from `client` and refuses it (429) when the client has made more than
+/// `per_hour` within the hour. Counted in the database, so every node sees the same count.
+pub async fn sign_up(db: &Db, client: &str, per_hour: u32) -> Result<(), AppError> {
+    let key = format!("signup:{client}");
+    let now = now();
+    let Some(attempts) = login_failures::count_attempt(db, &key, now, now - SIGN_UP_WINDOW_MS).await? else {
+        let until = login_failures::locked_until(db, [&key, &key], now).await?.unwrap_or(now);
+        return Err(refused(until - now));
+    };
+    if attempts > i64::from(per_hour) {
+        // Locked for the whole window: by then the count has lapsed, and the client starts afresh.
+        login_failures::claim_lock(db, &key, now + SIGN_UP_WINDOW_MS, now).await?;
+        tracing::warn!(attempts, "sign-ups refused for a client over its hourly limit");
+        return Err(refused(SIGN_UP_WINDOW_MS));
+    }
+    Ok(())
 }
 
 /// Refused for `ms` more milliseconds: the client is told the whole seconds to wait.

@@ -26,6 +26,8 @@ pub struct AuthConfig {
     pub lockout_secs: u64,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Accounts one client address may register in an hour (through the web form; later the API).
+    pub signups_per_client_per_hour: u32,
     pub access_token_mins: u64,
     pub refresh_token_days: u64,
 }
@@ -38,6 +40,7 @@ impl Default for AuthConfig {
             max_failed_logins_per_client: 20,
             lockout_secs: 30,
             trust_forwarded_for: false,
+            signups_per_client_per_hour: 20,
             access_token_mins: 15,
             refresh_token_days: 30,
         }

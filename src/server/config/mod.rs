@@ -36,6 +36,12 @@ pub struct ServerConfig {
     pub site_root: PathBuf,
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     pub shutdown_grace_secs: u64,
+    /// Connections served at once (also kept below the process's open-file limit); further
+    /// clients wait in the kernel's queue until one closes.
+    pub max_connections: usize,
+    /// How long a client has to send a request's headers, counted from when the server starts
+    /// waiting for them; it is also how long an idle keep-alive connection stays open.
+    pub header_timeout_secs: u64,
 }
 
 #[derive(Clone, Deserialize)]
@@ -46,6 +52,18 @@ pub struct DatabaseConfig {
     pub max_connections: u32,
     /// How long a request waits for a connection (and PostgreSQL for its first connect).
     pub connect_timeout_secs: u64,
+    /// SQLite's `synchronous` setting: `full` (the default) keeps every acknowledged write
+    /// through a power loss; `normal` is faster but may lose the last writes if the machine
+    /// (not just the process) goes down.
+    pub sqlite_synchronous: SqliteSynchronousSetting,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronousSetting {
+    #[default]
+    Full,
+    Normal,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -53,7 +71,10 @@ pub struct DatabaseConfig {
 pub struct CacheConfig {
     /// How long a catalog read may be served from memory; 0 turns the cache off.
     pub ttl_secs: u64,
-    pub max_entries: u64,
+    /// The memory all cached catalog answers may take together, in bytes (estimated per entry).
+    pub max_bytes: u64,
+    /// The memory cached rendered pages may take together, in bytes.
+    pub page_max_bytes: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -79,6 +100,10 @@ pub struct MediaConfig {
     pub dir: PathBuf,
     /// The largest file an upload may carry.
     pub max_upload_bytes: u64,
+    /// Where pages may load catalog images from besides this site, as Content-Security-Policy
+    /// sources (`https:` allows any HTTPS host, since product images may be links elsewhere;
+    /// list hosts, e.g. `https://cdn.example.com https://i.imgur.com`, to narrow it).
+    pub image_sources: String,
 }
 
 /// The REST API under `/api/v1`.
@@ -101,7 +126,7 @@ impl Default for ApiConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        Self { ttl_secs: 30, max_entries: 10_000 }
+        Self { ttl_secs: 30, max_bytes: 64 * 1024 * 1024, page_max_bytes: 32 * 1024 * 1024 }
     }
 }
 
@@ -113,7 +138,7 @@ impl Default for LogConfig {
 
 impl Default for MediaConfig {
     fn default() -> Self {
-        Self { dir: "data/media".into(), max_upload_bytes: 5 * 1024 * 1024 }
+        Self { dir: "data/media".into(), max_upload_bytes: 5 * 1024 * 1024, image_sources: "https:".into() }
     }
 }
 
@@ -126,13 +151,20 @@ impl Default for ServerConfig {
             site_url: "http://127.0.0.1:3000".into(),
             site_root: "target/site".into(),
             shutdown_grace_secs: 10,
+            max_connections: 10_000,
+            header_timeout_secs: 10,
         }
     }
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { url: "sqlite://data/tienda.db".into(), max_connections: 8, connect_timeout_secs: 5 }
+        Self {
+            url: "sqlite://data/tienda.db".into(),
+            max_connections: 8,
+            connect_timeout_secs: 5,
+            sqlite_synchronous: SqliteSynchronousSetting::Full,
+        }
     }
 }
 
@@ -143,6 +175,7 @@ impl fmt::Debug for DatabaseConfig {
             .field("url", &redact_url(&self.url))
             .field("max_connections", &self.max_connections)
             .field("connect_timeout_secs", &self.connect_timeout_secs)
+            .field("sqlite_synchronous", &self.sqlite_synchronous)
             .finish()
     }
 }
@@ -174,6 +207,8 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("TIENDA_SITE_ROOT", "server.site_root"),
     ("TIENDA_DB_MAX_CONNECTIONS", "database.max_connections"),
     ("TIENDA_CACHE_TTL_SECS", "cache.ttl_secs"),
+    ("TIENDA_CACHE_MAX_BYTES", "cache.max_bytes"),
+    ("TIENDA_PAGE_CACHE_MAX_BYTES", "cache.page_max_bytes"),
     ("TIENDA_LOG", "log.filter"),
     ("TIENDA_LOG_FORMAT", "log.format"),
     ("TIENDA_MEDIA_DIR", "media.dir"),
@@ -187,6 +222,11 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("TIENDA_REFRESH_TOKEN_DAYS", "auth.refresh_token_days"),
     ("TIENDA_API_PLAYGROUND", "api.playground"),
     ("TIENDA_API_WRITES_PER_MINUTE", "api.writes_per_minute"),
+    ("TIENDA_MAX_CONNECTIONS", "server.max_connections"),
+    ("TIENDA_HEADER_TIMEOUT_SECS", "server.header_timeout_secs"),
+    ("TIENDA_SQLITE_SYNCHRONOUS", "database.sqlite_synchronous"),
+    ("TIENDA_IMAGE_SOURCES", "media.image_sources"),
+    ("TIENDA_SIGNUPS_PER_CLIENT_PER_HOUR", "auth.signups_per_client_per_hour"),
 ];
 
 impl Config {
@@ -243,6 +283,23 @@ impl Config {
         if auth.max_failed_logins == 0 || auth.max_failed_logins_per_client == 0 {
             return Err("auth.max_failed_logins and auth.max_failed_logins_per_client must be at least 1.".into());
         }
+        if self.server.max_connections == 0 || self.server.header_timeout_secs == 0 {
+            return Err("server.max_connections and server.header_timeout_secs must be at least 1.".into());
+        }
+        if self.auth.signups_per_client_per_hour == 0 {
+            return Err("auth.signups_per_client_per_hour must be at least 1.".into());
+        }
+        let sources_ok = self
+            .media
+            .image_sources
+            .split_whitespace()
+            .all(|source| source.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b';' | b',' | b'\'' | b'"')));
+        if !sources_ok {
+            return Err(format!(
+                "media.image_sources {:?} must be Content-Security-Policy sources separated by spaces, such as \"https:\" or \"https://cdn.example.com\".",
+                self.media.image_sources
+            ));
+        }
         if self.api.writes_per_minute == 0 {
             return Err("api.writes_per_minute must be at least 1.".into());
         }
@@ -267,6 +324,8 @@ impl Config {
             "server.site_root" => self.server.site_root = value.into(),
             "database.max_connections" => self.database.max_connections = parse(value)?,
             "cache.ttl_secs" => self.cache.ttl_secs = parse(value)?,
+            "cache.max_bytes" => self.cache.max_bytes = parse(value)?,
+            "cache.page_max_bytes" => self.cache.page_max_bytes = parse(value)?,
             "log.filter" => self.log.filter = value.into(),
             "log.format" => {
                 self.log.format = match value {
@@ -292,6 +351,17 @@ impl Config {
             "auth.refresh_token_days" => self.auth.refresh_token_days = parse(value)?,
             "api.playground" => self.api.playground = parse(value)?,
             "api.writes_per_minute" => self.api.writes_per_minute = parse(value)?,
+            "server.max_connections" => self.server.max_connections = parse(value)?,
+            "server.header_timeout_secs" => self.server.header_timeout_secs = parse(value)?,
+            "database.sqlite_synchronous" => {
+                self.database.sqlite_synchronous = match value {
+                    "full" => SqliteSynchronousSetting::Full,
+                    "normal" => SqliteSynchronousSetting::Normal,
+                    _ => return Err("expected full or normal".into()),
+                }
+            }
+            "media.image_sources" => self.media.image_sources = value.into(),
+            "auth.signups_per_client_per_hour" => self.auth.signups_per_client_per_hour = parse(value)?,
             other => unreachable!("ENV_OVERRIDES names an unknown setting {other}"),
         }
         Ok(())

@@ -147,12 +147,16 @@ pub async fn select_product(db: &Db, key: Key<'_>) -> sqlx::Result<Option<Produc
     Ok(row.map(ProductRecordFull::from))
 }
 
-/// Every other product of the product's category, in id order.
-pub async fn select_related(db: &Db, product: &ProductRecordFull) -> sqlx::Result<Vec<ProductRecordFull>> {
-    let sql = format!("{PRODUCT_SELECT} WHERE p.category_id = $1 AND p.id <> $2 ORDER BY p.id");
+/// The first `limit` other products of the product's category, in id order; `None` when the
+/// product does not exist.
+pub async fn select_related_to(db: &Db, key: Key<'_>, limit: i64) -> sqlx::Result<Option<Vec<ProductRecordFull>>> {
+    let Some(product) = select_product(db, key).await? else {
+        return Ok(None);
+    };
+    let sql = format!("{PRODUCT_SELECT} WHERE p.category_id = $1 AND p.id <> $2 ORDER BY p.id LIMIT $3");
     let rows: Vec<ProductRecord> = with_pool!(db.reader(), pool => sqlx::query_as(&sql)
-        .bind(product.category.id).bind(product.id).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(ProductRecordFull::from).collect())
+        .bind(product.category.id).bind(product.id).bind(limit).fetch_all(pool).await)?;
+    Ok(Some(rows.into_iter().map(ProductRecordFull::from).collect()))
 }
 
 const CATEGORY_SELECT: &str = "SELECT id, name, slug, image, created_at, updated_at FROM categories";

@@ -1,7 +1,7 @@
 //! Opening the pool named by the database URL, with errors a person can act on.
 
 use super::Db;
-use crate::server::config::{redact_url, DatabaseConfig};
+use crate::server::config::{redact_url, DatabaseConfig, SqliteSynchronousSetting};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -39,7 +39,10 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
         .map_err(malformed)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(match config.sqlite_synchronous {
+            SqliteSynchronousSetting::Full => SqliteSynchronous::Full,
+            SqliteSynchronousSetting::Normal => SqliteSynchronous::Normal,
+        })
         .foreign_keys(true)
         // Other processes (a second server, `tienda seed`) may hold the write lock for a moment.
         .busy_timeout(Duration::from_secs(5));

@@ -4,15 +4,28 @@
 use super::{with_pool, Db};
 
 /// Counts one more attempt (restarting the count when the last one is older than `fresh_since`)
-/// and returns the count with the key's current lock. One statement, so concurrent attempts are
-/// all counted.
-pub async fn count_attempt(db: &Db, key: &str, now: i64, fresh_since: i64) -> sqlx::Result<(i64, Option<i64>)> {
+/// and returns the count, unless the key is locked at `now`: then nothing is counted and `None`
+/// comes back. One statement, so concurrent attempts are all counted and none slips past a lock.
+pub async fn count_attempt(db: &Db, key: &str, now: i64, fresh_since: i64) -> sqlx::Result<Option<i64>> {
     let sql = "INSERT INTO login_failures (key, failures, last_failed_at) VALUES ($1, 1, $2) \
                ON CONFLICT (key) DO UPDATE SET \
                  failures = CASE WHEN login_failures.last_failed_at < $3 THEN 1 ELSE login_failures.failures + 1 END, \
                  last_failed_at = $2 \
-               RETURNING failures, locked_until";
-    with_pool!(db.writer(), pool => sqlx::query_as(sql).bind(key).bind(now).bind(fresh_since).fetch_one(pool).await)
+               WHERE COALESCE(login_failures.locked_until, 0) <= $2 \
+               RETURNING failures";
+    with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(key).bind(now).bind(fresh_since).fetch_optional(pool).await)
+}
+
+/// The latest lock among `keys` still in force at `now`, if any.
+pub async fn locked_until(db: &Db, keys: [&str; 2], now: i64) -> sqlx::Result<Option<i64>> {
+    let sql = "SELECT MAX(locked_until) FROM login_failures WHERE key IN ($1, $2) AND locked_until > $3";
+    with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(keys[0]).bind(keys[1]).bind(now).fetch_one(pool).await)
+}
+
+/// The number of attempts counted under `key` (for tests and the back office).
+pub async fn attempts(db: &Db, key: &str) -> sqlx::Result<i64> {
+    let sql = "SELECT COALESCE(MAX(failures), 0) FROM login_failures WHERE key = $1";
+    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(key).fetch_one(pool).await)
 }
 
 /// Locks the key until `until` unless it is already locked at `now`; true when this call locked

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod catalog_api;
 pub mod catalog_writes;
 mod connect;
+pub mod health;
 pub mod login_failures;
 pub mod refresh_tokens;
 pub mod secrets;
@@ -104,10 +105,19 @@ pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// A database failure is never the client's fault: log the cause, tell the client only that it failed.
+/// A database failure: unreachable (503, try again soon), a text the database cannot store (the
+/// client's NUL byte: 400), or anything else (500). The cause is logged, never sent.
 impl From<sqlx::Error> for crate::error::AppError {
     fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error");
-        crate::error::AppError::Internal
+        use crate::error::AppError;
+        if health::is_unreachable(&error) {
+            tracing::warn!(%error, "database unreachable");
+            AppError::Unavailable { retry_after_secs: health::RETRY_AFTER_SECS }
+        } else if health::is_unstorable_text(&error) {
+            AppError::BadRequest("the text holds a character that cannot be stored".into())
+        } else {
+            tracing::error!(%error, "database error");
+            AppError::Internal
+        }
     }
 }

@@ -53,6 +53,10 @@ pub enum ApiError {
     },
     /// The request (its body included) took longer than the API allows.
     TimedOut,
+    /// The store's database cannot be reached; try again after this many seconds.
+    Unavailable {
+        retry_after_secs: u64,
+    },
     Internal,
 }
 
@@ -127,6 +131,15 @@ impl IntoResponse for ApiError {
                     "statusCode": 503,
                 }),
             ),
+            Self::Unavailable { retry_after_secs } => {
+                let body = json!({
+                    "message": "The store is briefly unavailable; try again in a few seconds.",
+                    "error": "Service Unavailable",
+                    "statusCode": 503,
+                });
+                let retry_after = [(axum::http::header::RETRY_AFTER, retry_after_secs.to_string())];
+                return (StatusCode::SERVICE_UNAVAILABLE, retry_after, Json(body)).into_response();
+            }
             Self::Internal => {
                 (StatusCode::INTERNAL_SERVER_ERROR, json!({"message": "Internal server error", "statusCode": 500}))
             }
@@ -137,8 +150,7 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        tracing::error!(%error, "database error in the REST API");
-        Self::Internal
+        crate::error::AppError::from(error).into()
     }
 }
 
@@ -163,6 +175,7 @@ impl From<crate::error::AppError> for ApiError {
             AppError::TooLarge { max_bytes } => Self::TooLarge { max_bytes },
             AppError::UnsupportedMediaType => Self::UnsupportedMediaType,
             AppError::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs },
+            AppError::Unavailable { retry_after_secs } => Self::Unavailable { retry_after_secs },
             AppError::NotFound(what) => {
                 tracing::error!(%what, "a not-found reached the API without its key");
                 Self::Internal

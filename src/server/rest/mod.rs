@@ -49,6 +49,16 @@ pub fn too_large(max_bytes: u64) -> axum::response::Response {
     ApiError::TooLarge { max_bytes }.into_response()
 }
 
+/// A request refused before routing (a NUL byte in its address), in the API's 400 shape.
+pub fn malformed(message: &str) -> axum::response::Response {
+    ApiError::Malformed(message.into()).into_response()
+}
+
+/// The API's 503 while the database cannot be reached.
+pub fn unavailable(retry_after_secs: u64) -> axum::response::Response {
+    ApiError::Unavailable { retry_after_secs }.into_response()
+}
+
 /// The API's routes, to be nested at [`PREFIX`]. Each documented route is listed once, in
 /// `routes!`, which both serves it and adds it to the OpenAPI document.
 pub fn router(config: &crate::server::config::Config) -> Router<AppState> {

@@ -25,8 +25,11 @@ pub struct Registration {
     pub avatar: Option<String>,
 }
 
-/// Creates a customer account. Field problems come back together, as `Validation`.
-pub async fn register(state: &AppState, form: Registration) -> Result<UserRecord, AppError> {
+/// Creates a customer account for someone registering themselves from `client` (an address):
+/// at most `auth.signups_per_client_per_hour` an hour, then 429. Field problems come back
+/// together, as `Validation`.
+pub async fn register(state: &AppState, form: Registration, client: &str) -> Result<UserRecord, AppError> {
+    throttle::sign_up(&state.db, client, state.config.auth.signups_per_client_per_hour).await?;
     create_account(state, form, Role::Customer).await
 }
 
@@ -62,9 +65,14 @@ pub async fn authenticate(
     password: String,
     client: &str,
 ) -> Result<UserRecord, AppError> {
-    let email = normalize_email(email).unwrap_or_else(|| throttle_name(email));
+    let normalized = normalize_email(email);
+    let email = normalized.clone().unwrap_or_else(|| throttle_name(email));
     let attempt = throttle::begin(&state.db, &state.config.auth, throttle::AttemptKeys::new(&email, client)).await?;
-    let user = db::select_user_by_email(&state.db, &email).await?;
+    // A malformed email names no account; it still costs a hash check, like an unknown one.
+    let user = match &normalized {
+        Some(email) => db::select_user_by_email(&state.db, email).await?,
+        None => None,
+    };
     let stored_hash = match &user {
         Some(user) => user.password_hash.clone(),
         None => unknown_user_hash().await?,
@@ -83,8 +91,10 @@ pub async fn authenticate(
 }
 
 /// A bounded key for an email that is not one (so junk cannot grow the throttle table).
+/// What a malformed email is counted under: bounded, and without control characters (PostgreSQL
+/// cannot store a NUL).
 fn throttle_name(raw: &str) -> String {
-    raw.trim().to_lowercase().chars().take(EMAIL_MAX).collect()
+    raw.trim().to_lowercase().chars().map(|c| if c.is_control() { '?' } else { c }).take(EMAIL_MAX).collect()
 }
 
 /// The user a session or token names, if they still exist, are active and `auth_version` is
@@ -139,7 +149,7 @@ pub(super) async fn forget_replaced_avatar(state: &AppState, current: &str, avat
 
 /// Makes an uploaded image (checked by its content) the user's picture, deleting the upload it
 /// replaces.
-pub async fn set_picture(state: &AppState, user_id: i64, image: &[u8]) -> Result<User, AppError> {
+pub async fn set_picture(state: &AppState, user_id: i64, image: Vec<u8>) -> Result<User, AppError> {
     let current = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     let url = uploads::store_image(&state.config.media.dir, PICTURES, image).await?;
     db::update_user_avatar(&state.db, user_id, &url, chrono::Utc::now()).await?;

@@ -12,10 +12,15 @@ pub async fn find_product(state: &AppState, key: Key<'_>) -> Result<Option<Produ
     Ok(db::select_product(&state.db, key).await?)
 }
 
-/// The other products of a product's category; `None` when the product does not exist.
+/// The most related products one answer holds. Upstream sends the whole category, which on a
+/// large catalog is tens of megabytes per request; this is the API's page size.
+pub const MAX_RELATED: i64 = 200;
+
+/// The other products of a product's category, at most [`MAX_RELATED`] in id order; `None` when
+/// the product does not exist.
 pub async fn related_products(state: &AppState, key: Key<'_>) -> Result<Option<Vec<ProductRecordFull>>, AppError> {
-    match db::select_product(&state.db, key).await? {
-        Some(product) => Ok(Some(db::select_related(&state.db, &product).await?)),
+    match db::select_related_to(&state.db, key, MAX_RELATED).await? {
+        Some(related) => Ok(Some(related)),
         None => Ok(None),
     }
 }

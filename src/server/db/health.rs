@@ -1,0 +1,146 @@
+//! Whether the database can be reached, known without making every request find out alone.
+//!
+//! With PostgreSQL stopped, each request would wait the pool's whole acquire timeout before
+//! failing. Instead, a request that is slow to answer asks for a probe (a fresh connection, not
+//! one from the busy pool, at most one probe at a time); when the probe fails the database is
+//! marked down, waiting requests are answered 503 at once, and new ones too, while a background
+//! loop keeps probing every [`RECOVERY_PROBE_EVERY`] and clears the mark on the first success.
+
+use super::{with_pool, Db};
+use sqlx::{ConnectOptions, Connection};
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+use tokio::sync::{watch, Mutex};
+
+/// What a 503 tells clients to wait before trying again.
+pub const RETRY_AFTER_SECS: u64 = 2;
+/// How long a probe's connection attempt may take before the database counts as unreachable.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+/// How often a down database is tried again: recovery is noticed within about this long.
+const RECOVERY_PROBE_EVERY: Duration = Duration::from_millis(50);
+/// A database that answered a probe this recently is not probed again for a slow request: under
+/// load many requests are slow at once, and one connection attempt answers for all of them.
+const PROBE_AT_MOST_EVERY: Duration = Duration::from_millis(500);
+
+#[derive(Clone)]
+pub struct DbHealth {
+    db: Db,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// `true` while the database is known to be unreachable.
+    down: watch::Sender<bool>,
+    /// Held by the one probe under way; others wait for its verdict instead of probing too.
+    probing: Mutex<()>,
+    recovering: AtomicBool,
+    last_probe: std::sync::Mutex<Option<Instant>>,
+}
+
+impl DbHealth {
+    pub fn new(db: Db) -> Self {
+        let (down, _) = watch::channel(false);
+        let inner = Inner {
+            down,
+            probing: Mutex::new(()),
+            recovering: AtomicBool::new(false),
+            last_probe: std::sync::Mutex::new(None),
+        };
+        Self { db, inner: Arc::new(inner) }
+    }
+
+    pub fn is_down(&self) -> bool {
+        *self.inner.down.borrow()
+    }
+
+    /// Probes now (after the probe under way, if any) and says whether the database is reachable.
+    pub async fn check(&self) -> bool {
+        let _probing = self.inner.probing.lock().await;
+        self.probe_and_record().await
+    }
+
+    /// Completes once the database is known to be down: after `grace` a probe is made (unless one
+    /// is under way or one just succeeded), and this waits for the verdict of that or any later
+    /// probe. Never completes while the database is up.
+    pub async fn down_after(&self, grace: Duration) {
+        let mut down = self.inner.down.subscribe();
+        tokio::time::sleep(grace).await;
+        if let Ok(_probing) = self.inner.probing.try_lock() {
+            let recent = self.last_probe().is_some_and(|at| at.elapsed() < PROBE_AT_MOST_EVERY);
+            if !recent && !self.is_down() {
+                self.probe_and_record().await;
+            }
+        }
+        let _ = down.wait_for(|down| *down).await;
+    }
+
+    async fn probe_and_record(&self) -> bool {
+        let up = probe(&self.db).await;
+        *self.inner.last_probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Instant::now());
+        self.set_down(!up);
+        up
+    }
+
+    fn last_probe(&self) -> Option<Instant> {
+        *self.inner.last_probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn set_down(&self, down: bool) {
+        let changed = self.inner.down.send_if_modified(|current| std::mem::replace(current, down) != down);
+        if changed && down {
+            tracing::error!("the database cannot be reached: answering 503 until it is back");
+            self.start_recovery_loop();
+        } else if changed {
+            tracing::info!("the database is reachable again");
+        }
+    }
+
+    /// One loop per outage, probing until the database answers.
+    fn start_recovery_loop(&self) {
+        if self.inner.recovering.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let health = self.clone();
+        tokio::spawn(async move {
+            while !health.check().await {
+                tokio::time::sleep(RECOVERY_PROBE_EVERY).await;
+            }
+            health.inner.recovering.store(false, Ordering::Release);
+        });
+    }
+}
+
+/// True when a new connection can be opened and answers a query within [`PROBE_TIMEOUT`].
+async fn probe(db: &Db) -> bool {
+    let attempt = async {
+        with_pool!(db.reader(), pool => {
+            let mut connection = pool.connect_options().connect().await?;
+            sqlx::query("SELECT 1").execute(&mut connection).await?;
+            connection.close().await
+        })
+    };
+    matches!(tokio::time::timeout(PROBE_TIMEOUT, attempt).await, Ok(Ok(())))
+}
+
+/// Failures that mean the database cannot be reached (as opposed to a statement it refused).
+pub fn is_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        // PostgreSQL's connection-exception class, and "shutting down" / "cannot connect now".
+        sqlx::Error::Database(db_error) => {
+            db_error.code().is_some_and(|code| code.starts_with("08") || code == "57P01" || code == "57P03")
+        }
+        _ => false,
+    }
+}
+
+/// A text value the database cannot store: PostgreSQL refuses a NUL character (SQLSTATE 22021,
+/// "invalid byte sequence") and characters its encoding lacks (22P05). The client sent it.
+pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
+    error.as_database_error().and_then(|e| e.code()).is_some_and(|code| code == "22021" || code == "22P05")
+}

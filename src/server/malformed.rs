@@ -1,0 +1,86 @@
+//! Requests no handler can make sense of, refused with 400 before any handler (or library) sees
+//! them.
+//!
+//! - A NUL character in the path or query (`%00`): PostgreSQL cannot store or compare text holding
+//!   one and fails the statement; no slug, filter or search term legitimately has one.
+//! - A `multipart/form-data` body without a usable boundary: server_fn 0.8 panics on it while
+//!   decoding, before any of our checks run.
+
+use crate::error::AppError;
+use axum::{
+    extract::Request,
+    http::{header, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+
+pub async fn refuse_malformed(request: Request, next: Next) -> Response {
+    if let Some(problem) = problem_with(&request) {
+        tracing::debug!(problem, "malformed request refused");
+        let path = request.uri().path();
+        return if path.starts_with(crate::server::rest::PREFIX) {
+            crate::server::rest::malformed(problem).into_response()
+        } else if path.starts_with("/rpc/") {
+            (StatusCode::BAD_REQUEST, Json(AppError::BadRequest(problem.into()))).into_response()
+        } else {
+            let lang = crate::server::language::request_language(request.headers());
+            crate::server::plain_page::error_page(
+                StatusCode::BAD_REQUEST,
+                lang,
+                &lang.texts().common.bad_request,
+                false,
+            )
+        };
+    }
+    next.run(request).await
+}
+
+fn problem_with(request: &Request) -> Option<&'static str> {
+    let uri = request.uri();
+    let has_nul = |text: &str| text.contains('\0') || contains_encoded_nul(text);
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        return Some("the address holds a NUL character");
+    }
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if let Some(content_type) = content_type.filter(|t| is_multipart(t)) {
+        if multer::parse_boundary(content_type).map_or(true, |boundary| boundary.is_empty()) {
+            return Some("a multipart body needs a boundary in its Content-Type");
+        }
+    }
+    None
+}
+
+/// `%00` in any case of hex digits.
+fn contains_encoded_nul(text: &str) -> bool {
+    text.as_bytes().windows(3).any(|w| w == b"%00")
+}
+
+fn is_multipart(content_type: &str) -> bool {
+    content_type.trim_start().get(..10).is_some_and(|start| start.eq_ignore_ascii_case("multipart/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    fn request(uri: &str, content_type: Option<&str>) -> Request {
+        let mut builder = Request::builder().uri(uri);
+        if let Some(content_type) = content_type {
+            builder = builder.header(header::CONTENT_TYPE, content_type);
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn nul_bytes_and_boundaryless_multipart_are_refused() {
+        assert!(problem_with(&request("/products?q=a%00b", None)).is_some());
+        assert!(problem_with(&request("/products/x%00", None)).is_some());
+        assert!(problem_with(&request("/rpc/account/avatar", Some("multipart/form-data"))).is_some());
+        assert!(problem_with(&request("/rpc/account/avatar", Some("Multipart/Form-Data; boundary="))).is_some());
+        assert!(problem_with(&request("/rpc/a", Some("multipart/form-data; boundary=x1"))).is_none());
+        assert!(problem_with(&request("/products?q=100%25", None)).is_none());
+        assert!(problem_with(&request("/products?q=%2500", None)).is_none(), "an escaped percent sign and 00");
+    }
+}

@@ -1,0 +1,154 @@
+//! The accept loop: a cap on connections, a deadline for each request's headers (which is also
+//! the idle keep-alive timeout), and graceful shutdown.
+//!
+//! `axum::serve` sets no timer on hyper, so hyper's header timeout never fires there, and it
+//! accepts connections without limit: three thousand sockets each sending a header line every ten
+//! seconds stayed open for minutes, and at the process's open-file limit the server stopped
+//! accepting anyone. Here every connection holds one of `max_connections` permits, taken *before*
+//! `accept()`, so the excess waits in the kernel's backlog instead of costing file descriptors;
+//! a connection that does not deliver a request's headers within `header_read_timeout` (counted
+//! from when the server starts waiting for them: at connect, and again after each response) is
+//! closed, so a slow client frees its permit for a real one.
+//!
+//! HTTP/1.1 only, as before (the tree has no HTTP/2 server); hyper's HTTP/1 builder is used
+//! directly because the auto-detecting builder reads the first bytes without any deadline.
+
+use axum::{extract::ConnectInfo, Extension, Router};
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
+use std::{future::Future, io, net::SocketAddr, pin::pin, sync::Arc, time::Duration};
+use tokio::{
+    net::TcpListener,
+    sync::{watch, Semaphore},
+};
+use tower::Layer as _;
+
+/// Room kept below the open-file limit for what is not a client connection: the database
+/// pool, files being served, uploads being written, logs.
+const RESERVED_FILES: u64 = 128;
+
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// Connections served at once; further clients wait in the kernel's accept backlog.
+    pub max_connections: usize,
+    /// Deadline for a request's whole header block; also how long an idle keep-alive connection
+    /// stays open.
+    pub header_read_timeout: Duration,
+    /// After shutdown is asked for, how long in-flight requests may take to finish.
+    pub grace: Duration,
+}
+
+/// Serves `router` until `shutdown` completes, then lets connections finish for up to
+/// `limits.grace`.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let max_connections = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let permits = Arc::new(Semaphore::new(max_connections));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut builder = http1::Builder::new();
+    // Without a timer hyper ignores its header timeout (and panics if one is set explicitly).
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    let builder = Arc::new(builder);
+    let mut shutdown = pin!(shutdown);
+
+    loop {
+        let permit = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            permit = permits.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+        };
+        let (stream, peer) = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // The client gave up before it was accepted.
+                Err(error) if is_connection_error(&error) => continue,
+                // Out of file descriptors or memory: the connection stays queued, so retrying at
+                // once would spin. Connections closing meanwhile free what is needed.
+                Err(error) => {
+                    tracing::error!(%error, "accepting a connection failed; retrying shortly");
+                    tokio::select! {
+                        biased;
+                        () = &mut shutdown => break,
+                        () = tokio::time::sleep(Duration::from_millis(250)) => continue,
+                    }
+                }
+            },
+        };
+        // What `into_make_service_with_connect_info` does: every request carries the peer address.
+        let service = TowerToHyperService::new(Extension(ConnectInfo(peer)).layer(router.clone()));
+        let builder = builder.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let connection = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+            let mut connection = pin!(connection);
+            tokio::select! {
+                result = connection.as_mut() => log_end(peer, result),
+                () = async { let _ = stop.wait_for(|stop| *stop).await; } => {
+                    // The request in flight (if any) finishes; an idle connection closes now.
+                    connection.as_mut().graceful_shutdown();
+                    log_end(peer, connection.await);
+                }
+            }
+        });
+    }
+
+    drop(listener);
+    let _ = stop_tx.send(true);
+    tracing::info!("shutting down: finishing in-flight requests");
+    // Each open connection holds a permit: all permits back means every connection has closed.
+    let all = u32::try_from(max_connections).unwrap_or(u32::MAX);
+    if tokio::time::timeout(limits.grace, permits.acquire_many(all)).await.is_err() {
+        tracing::warn!(grace = ?limits.grace, "in-flight requests did not finish in time; stopping anyway");
+    }
+    Ok(())
+}
+
+fn log_end(peer: SocketAddr, result: Result<(), hyper::Error>) {
+    if let Err(error) = result {
+        // Header timeouts, resets, malformed requests: routine on a public server.
+        tracing::debug!(%peer, %error, "connection ended with an error");
+    }
+}
+
+fn is_connection_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Raises the soft open-file limit to the hard one (often 1,024 soft against 500,000 or more
+/// hard) and returns how many connections fit below it with [`RESERVED_FILES`] to spare.
+#[cfg(unix)]
+pub fn raise_open_file_limit() -> io::Result<u64> {
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
+    let soft = unsafe {
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+        limit.rlim_cur
+    };
+    Ok(u64::try_from(soft).unwrap_or(u64::MAX).saturating_sub(RESERVED_FILES))
+}
+
+#[cfg(not(unix))]
+pub fn raise_open_file_limit() -> io::Result<u64> {
+    Ok(u64::MAX)
+}

@@ -1,0 +1,82 @@
+//! Fast 503s while the database cannot be reached, in the shape each kind of client reads: the
+//! API's JSON, a server function's `AppError`, or a page for people.
+//!
+//! Without this, every request would wait the pool's whole acquire timeout and then fail with a
+//! 500. Here a request that has not answered within [`SLOW_REQUEST`] asks the database health for
+//! a probe; if the database is down, that request and every later one get a 503 with
+//! `Retry-After` at once, until a background probe sees it back (see `db::health`).
+
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::server::{
+    db::health::{DbHealth, RETRY_AFTER_SECS},
+    plain_page,
+};
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+use std::time::Duration;
+
+/// A request still unanswered after this long makes the server check that the database is up.
+const SLOW_REQUEST: Duration = Duration::from_millis(500);
+/// Paths that never touch the database.
+const WITHOUT_DATABASE: &[&str] = &["/healthz", "/readyz", "/pkg/", "/media/", "/api/docs", "/favicon"];
+
+pub async fn fail_fast(State(health): State<DbHealth>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if WITHOUT_DATABASE.iter().any(|prefix| path.starts_with(prefix)) {
+        return next.run(request).await;
+    }
+    let kind = ClientKind::of(path);
+    let lang = request.extensions().get::<Lang>().copied().unwrap_or_default();
+    if health.is_down() {
+        return unavailable(kind, lang);
+    }
+    // A request dropped here is one the database was not going to finish: its transaction, if
+    // any, is rolled back by the database when the connection goes.
+    tokio::select! {
+        response = next.run(request) => response,
+        () = health.down_after(SLOW_REQUEST) => unavailable(kind, lang),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ClientKind {
+    Api,
+    ServerFunction,
+    Page,
+}
+
+impl ClientKind {
+    fn of(path: &str) -> Self {
+        if path.starts_with(crate::server::rest::PREFIX) {
+            Self::Api
+        } else if path.starts_with("/rpc/") {
+            Self::ServerFunction
+        } else {
+            Self::Page
+        }
+    }
+}
+
+fn unavailable(kind: ClientKind, lang: Lang) -> Response {
+    let retry_after = RETRY_AFTER_SECS;
+    let mut response = match kind {
+        ClientKind::Api => return crate::server::rest::unavailable(retry_after),
+        ClientKind::ServerFunction => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(AppError::Unavailable { retry_after_secs: retry_after }))
+                .into_response()
+        }
+        ClientKind::Page => {
+            plain_page::error_page(StatusCode::SERVICE_UNAVAILABLE, lang, &lang.texts().common.unavailable, true)
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
