@@ -4,7 +4,8 @@
 //! - A NUL character in the path or query (`%00`): PostgreSQL cannot store or compare text holding
 //!   one and fails the statement; no slug, filter or search term legitimately has one.
 //! - A `multipart/form-data` body without a usable boundary: server_fn 0.8 panics on it while
-//!   decoding, before any of our checks run.
+//!   decoding, before any of our checks run. Its multipart functions parse the boundary of
+//!   whatever arrives, so a request to one of them must carry a multipart type with a boundary.
 
 use crate::error::AppError;
 use axum::{
@@ -42,13 +43,22 @@ fn problem_with(request: &Request) -> Option<&'static str> {
     if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
         return Some("the address holds a NUL character");
     }
-    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    if let Some(content_type) = content_type.filter(|t| is_multipart(t)) {
-        if multer::parse_boundary(content_type).map_or(true, |boundary| boundary.is_empty()) {
-            return Some("a multipart body needs a boundary in its Content-Type");
-        }
+    let content_type = request.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().ok());
+    let multipart_function = MULTIPART_FUNCTIONS.contains(&uri.path());
+    let claims_multipart = content_type.flatten().is_some_and(is_multipart);
+    if (multipart_function || claims_multipart) && !has_boundary(content_type) {
+        return Some("a multipart body needs a boundary in its Content-Type");
     }
     None
+}
+
+/// Server functions that take `multipart/form-data` (server_fn panics on any other body there).
+const MULTIPART_FUNCTIONS: [&str; 2] = ["/rpc/account/avatar", "/rpc/admin/products/save"];
+
+/// A readable multipart Content-Type with a non-empty boundary.
+fn has_boundary(content_type: Option<Option<&str>>) -> bool {
+    let Some(Some(content_type)) = content_type else { return false };
+    is_multipart(content_type) && multer::parse_boundary(content_type).is_ok_and(|boundary| !boundary.is_empty())
 }
 
 /// `%00` in any case of hex digits.
@@ -80,7 +90,23 @@ mod tests {
         assert!(problem_with(&request("/rpc/account/avatar", Some("multipart/form-data"))).is_some());
         assert!(problem_with(&request("/rpc/account/avatar", Some("Multipart/Form-Data; boundary="))).is_some());
         assert!(problem_with(&request("/rpc/a", Some("multipart/form-data; boundary=x1"))).is_none());
+        assert!(problem_with(&request("/rpc/account/avatar", None)).is_some(), "no type at all");
+        let form = Some("application/x-www-form-urlencoded");
+        assert!(problem_with(&request("/rpc/admin/products/save", form)).is_some(), "not multipart");
+        assert!(problem_with(&request("/rpc/login", form)).is_none());
         assert!(problem_with(&request("/products?q=100%25", None)).is_none());
         assert!(problem_with(&request("/products?q=%2500", None)).is_none(), "an escaped percent sign and 00");
+    }
+}
+
+#[cfg(test)]
+mod paths {
+    use leptos::server_fn::ServerFn;
+
+    #[test]
+    fn the_multipart_list_names_every_multipart_function() {
+        let paths =
+            [crate::server_fns::accounts::UploadAvatar::PATH, crate::server_fns::admin_catalog::SaveProduct::PATH];
+        assert_eq!(super::MULTIPART_FUNCTIONS, paths);
     }
 }

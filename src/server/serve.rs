@@ -10,6 +10,10 @@
 //! from when the server starts waiting for them: at connect, and again after each response) is
 //! closed, so a slow client frees its permit for a real one.
 //!
+//! A response the client stops reading (the socket's send buffer full and not draining) fails the
+//! connection after [`WRITE_STALL_TIMEOUT`] without progress, so a client cannot hold its permit by
+//! never reading what it asked for.
+//!
 //! HTTP/1.1 only, as before (the tree has no HTTP/2 server); hyper's HTTP/1 builder is used
 //! directly because the auto-detecting builder reads the first bytes without any deadline.
 
@@ -19,16 +23,31 @@ use hyper_util::{
     rt::{TokioIo, TokioTimer},
     service::TowerToHyperService,
 };
-use std::{future::Future, io, net::SocketAddr, pin::pin, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    io,
+    net::SocketAddr,
+    pin::{pin, Pin},
+    sync::Arc,
+    task::{Context, Poll},
+    time::Duration,
+};
 use tokio::{
-    net::TcpListener,
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    net::{TcpListener, TcpStream},
     sync::{watch, Semaphore},
+    time::Sleep,
 };
 use tower::Layer as _;
 
 /// Room kept below the open-file limit for what is not a client connection: the database
-/// pool, files being served, uploads being written, logs.
+/// pool, uploads being written, logs.
 const RESERVED_FILES: u64 = 128;
+/// Open files one connection may need: its socket, and a file it is being sent.
+const FILES_PER_CONNECTION: u64 = 2;
+/// How long a response may make no progress at all (the client not reading) before the
+/// connection is closed.
+pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectionLimits {
@@ -89,7 +108,8 @@ pub async fn serve(
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let connection = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+            let io = TokioIo::new(WriteDeadline::new(stream, WRITE_STALL_TIMEOUT));
+            let connection = builder.serve_connection(io, service).with_upgrades();
             let mut connection = pin!(connection);
             tokio::select! {
                 result = connection.as_mut() => log_end(peer, result),
@@ -127,8 +147,76 @@ fn is_connection_error(error: &io::Error) -> bool {
     )
 }
 
+/// A socket whose writes fail once they have made no progress for `timeout`.
+struct WriteDeadline {
+    stream: TcpStream,
+    timeout: Duration,
+    /// Started when a write first finds the socket full; cleared by any progress.
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl WriteDeadline {
+    fn new(stream: TcpStream, timeout: Duration) -> Self {
+        Self { stream, timeout, stalled: None }
+    }
+
+    /// Passes on what the socket answered, keeping the stall clock: progress stops it, waiting
+    /// runs it, and a wait past the deadline becomes an error.
+    fn watch<T>(&mut self, cx: &mut Context<'_>, answer: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if answer.is_ready() {
+            self.stalled = None;
+            return answer;
+        }
+        let timeout = self.timeout;
+        let stalled = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client stopped reading"))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for WriteDeadline {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for WriteDeadline {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let answer = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.watch(cx, answer)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let answer = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.watch(cx, answer)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let answer = Pin::new(&mut this.stream).poll_flush(cx);
+        this.watch(cx, answer)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
 /// Raises the soft open-file limit to the hard one (often 1,024 soft against 500,000 or more
-/// hard) and returns how many connections fit below it with [`RESERVED_FILES`] to spare.
+/// hard) and returns how many connections fit below it, at [`FILES_PER_CONNECTION`] each with
+/// [`RESERVED_FILES`] to spare.
 #[cfg(unix)]
 pub fn raise_open_file_limit() -> io::Result<u64> {
     // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
@@ -145,7 +233,7 @@ pub fn raise_open_file_limit() -> io::Result<u64> {
         }
         limit.rlim_cur
     };
-    Ok(u64::try_from(soft).unwrap_or(u64::MAX).saturating_sub(RESERVED_FILES))
+    Ok(u64::try_from(soft).unwrap_or(u64::MAX).saturating_sub(RESERVED_FILES) / FILES_PER_CONNECTION)
 }
 
 #[cfg(not(unix))]

@@ -94,6 +94,9 @@ impl Server {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        if config.cache.max_entries.is_some() {
+            tracing::warn!("cache.max_entries is no longer used: the caches are bounded by cache.max_bytes");
+        }
         let ttl = Duration::from_secs(config.cache.ttl_secs);
         let catalog_cache = Arc::new(CatalogCache::new(ttl, config.cache.max_bytes));
         let page_cache = Arc::new(TtlCache::new(ttl, config.cache.page_max_bytes, page_cache::CachedPage::weigh));

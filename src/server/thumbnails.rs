@@ -93,8 +93,11 @@ fn decode_within_limits(
 /// Decodes `bytes` in full on the blocking pool, under the same limits and the same two-at-a-time
 /// permit as thumbnails, without keeping anything: for pictures stored as they are (avatars).
 pub async fn verify_blocking(bytes: Vec<u8>, kind: ImageKind) -> Result<Vec<u8>, ThumbnailError> {
-    let _permit = DECODE_PERMITS.acquire().await.map_err(|_| ThumbnailError::Unreadable)?;
-    let work = move || decode_within_limits(&bytes, kind).map(|_| bytes);
+    let permit = DECODE_PERMITS.acquire().await.map_err(|_| ThumbnailError::Unreadable)?;
+    let work = move || {
+        let _permit = permit;
+        decode_within_limits(&bytes, kind).map(|_| bytes)
+    };
     tokio::task::spawn_blocking(work).await.unwrap_or_else(|error| {
         tracing::error!(%error, ?kind, "an image decoder panicked");
         Err(ThumbnailError::Unreadable)
@@ -105,9 +108,13 @@ pub async fn verify_blocking(bytes: Vec<u8>, kind: ImageKind) -> Result<Vec<u8>,
 /// back the original bytes and the thumbnail.
 pub async fn thumbnail_blocking(bytes: Vec<u8>, kind: ImageKind) -> Result<(Vec<u8>, Vec<u8>), ThumbnailError> {
     // The semaphore is never closed, so acquiring cannot fail.
-    let _permit = DECODE_PERMITS.acquire().await.map_err(|_| ThumbnailError::Unreadable)?;
-    // The original comes back with its thumbnail, so the caller keeps it without a copy.
-    let work = move || make_thumbnail(&bytes, kind).map(|thumbnail| (bytes, thumbnail));
+    let permit = DECODE_PERMITS.acquire().await.map_err(|_| ThumbnailError::Unreadable)?;
+    // The original comes back with its thumbnail, so the caller keeps it without a copy. The
+    // permit goes with the work: a client that disconnects must not free it while decoding goes on.
+    let work = move || {
+        let _permit = permit;
+        make_thumbnail(&bytes, kind).map(|thumbnail| (bytes, thumbnail))
+    };
     tokio::task::spawn_blocking(work).await.unwrap_or_else(|error| {
         // A codec that panics on hostile input must cost one upload, not the server.
         tracing::error!(%error, ?kind, "an image decoder panicked");

@@ -14,7 +14,7 @@ use crate::server::{
 };
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
     Json,
@@ -36,8 +36,12 @@ pub async fn fail_fast(State(health): State<DbHealth>, request: Request, next: N
     if health.is_down() {
         return unavailable(kind, lang);
     }
-    // A request dropped here is one the database was not going to finish: its transaction, if
-    // any, is rolled back by the database when the connection goes.
+    // Only reads are cut short. A write might commit just as the database is marked down, and a
+    // client told 503 would send it again; writes end on their own (the pool's timeout becomes a
+    // 503 too), after the work they did is known.
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
     tokio::select! {
         response = next.run(request) => response,
         () = health.down_after(SLOW_REQUEST) => unavailable(kind, lang),

@@ -48,7 +48,8 @@ pub fn client_key(client: &str) -> String {
 /// An attempt that was let through to the password check.
 pub struct Attempt {
     keys: AttemptKeys,
-    locked_client: bool,
+    /// The lock this attempt put on the client, if it reached the client's limit.
+    client_lock: Option<i64>,
 }
 
 /// Counts an attempt and refuses it while either key is locked. A refused attempt is not counted.
@@ -57,38 +58,39 @@ pub async fn begin(db: &Db, config: &AuthConfig, keys: AttemptKeys) -> Result<At
     if let Some(until) = login_failures::locked_until(db, [&keys.client, &keys.account], now).await? {
         return Err(refused(until - now));
     }
-    let locked_client = count(db, &keys.client, config.max_failed_logins_per_client, config.lockout_secs, now).await?;
+    let client_lock = count(db, &keys.client, config.max_failed_logins_per_client, config.lockout_secs, now).await?;
     if let Err(refusal) = count(db, &keys.account, config.max_failed_logins, config.lockout_secs, now).await {
         // Refused after all (a parallel attempt locked the pair): the client's count takes it back.
-        login_failures::uncount_attempt(db, &keys.client, locked_client).await?;
+        login_failures::uncount_attempt(db, &keys.client, client_lock).await?;
         return Err(refusal);
     }
-    Ok(Attempt { keys, locked_client })
+    Ok(Attempt { keys, client_lock })
 }
 
 /// The password was right: the pair starts afresh, the client's count drops this attempt.
 pub async fn succeeded(db: &Db, attempt: Attempt) -> Result<(), AppError> {
     login_failures::delete_failures(db, &attempt.keys.account).await?;
-    login_failures::uncount_attempt(db, &attempt.keys.client, attempt.locked_client).await?;
+    login_failures::uncount_attempt(db, &attempt.keys.client, attempt.client_lock).await?;
     Ok(())
 }
 
-/// Counts one attempt under `key`; true when this attempt locked the key (it reached the limit).
-/// An attempt that finds the key locked, or loses the race to lock it, is refused uncounted.
-async fn count(db: &Db, key: &str, limit: u32, base_secs: u64, now: i64) -> Result<bool, AppError> {
+/// Counts one attempt under `key`; the lock's end when this attempt locked the key (it reached
+/// the limit). An attempt that finds the key locked, or loses the race to lock it, is refused
+/// uncounted.
+async fn count(db: &Db, key: &str, limit: u32, base_secs: u64, now: i64) -> Result<Option<i64>, AppError> {
     let Some(attempts) = login_failures::count_attempt(db, key, now, now - WINDOW_MS).await? else {
         let until = login_failures::locked_until(db, [key, key], now).await?.unwrap_or(now);
         return Err(refused(until - now));
     };
     let Some(lock) = lock_ms(attempts, i64::from(limit), base_secs) else {
-        return Ok(false);
+        return Ok(None);
     };
     if !login_failures::claim_lock(db, key, now + lock, now).await? {
-        login_failures::uncount_attempt(db, key, false).await?;
+        login_failures::uncount_attempt(db, key, None).await?;
         return Err(refused(lock));
     }
     tracing::warn!(attempts, lock_ms = lock, "sign-in locked after repeated attempts");
-    Ok(true)
+    Ok(Some(now + lock))
 }
 
 /// How long sign-ups are counted per client, and how long a client over the limit waits.

@@ -75,6 +75,10 @@ pub struct CacheConfig {
     pub max_bytes: u64,
     /// The memory cached rendered pages may take together, in bytes.
     pub page_max_bytes: u64,
+    /// No longer used (a count of entries bounds nothing when entries differ a thousandfold in
+    /// size): `max_bytes` replaced it. Still accepted, so an older settings file loads; start-up
+    /// warns.
+    pub max_entries: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,7 +130,7 @@ impl Default for ApiConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        Self { ttl_secs: 30, max_bytes: 64 * 1024 * 1024, page_max_bytes: 32 * 1024 * 1024 }
+        Self { ttl_secs: 30, max_bytes: 64 * 1024 * 1024, page_max_bytes: 32 * 1024 * 1024, max_entries: None }
     }
 }
 

@@ -1,10 +1,13 @@
 //! Whether the database can be reached, known without making every request find out alone.
 //!
 //! With PostgreSQL stopped, each request would wait the pool's whole acquire timeout before
-//! failing. Instead, a request that is slow to answer asks for a probe (a fresh connection, not
-//! one from the busy pool, at most one probe at a time); when the probe fails the database is
-//! marked down, waiting requests are answered 503 at once, and new ones too, while a background
-//! loop keeps probing every [`RECOVERY_PROBE_EVERY`] and clears the mark on the first success.
+//! failing. Instead, a request that is slow to answer asks for a probe (at most one at a time):
+//! first a query through the pool, then, if the pool is stuck, a fresh connection. Only a
+//! database that cannot be reached at all counts as down: one that answers with an error (too
+//! many clients, say) is up, and so is one this process cannot open a socket to for lack of file
+//! descriptors. When the probe fails the database is marked down, waiting requests are answered
+//! 503 at once, and new ones too, while a background loop tries a fresh connection every
+//! [`RECOVERY_PROBE_EVERY`] and clears the mark on the first success.
 
 use super::{with_pool, Db};
 use sqlx::{ConnectOptions, Connection};
@@ -21,6 +24,8 @@ use tokio::sync::{watch, Mutex};
 pub const RETRY_AFTER_SECS: u64 = 2;
 /// How long a probe's connection attempt may take before the database counts as unreachable.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long the probe's query through the pool may take before a fresh connection is tried.
+const POOL_PROBE_TIMEOUT: Duration = Duration::from_millis(500);
 /// How often a down database is tried again: recovery is noticed within about this long.
 const RECOVERY_PROBE_EVERY: Duration = Duration::from_millis(50);
 /// A database that answered a probe this recently is not probed again for a slow request: under
@@ -39,7 +44,8 @@ struct Inner {
     /// Held by the one probe under way; others wait for its verdict instead of probing too.
     probing: Mutex<()>,
     recovering: AtomicBool,
-    last_probe: std::sync::Mutex<Option<Instant>>,
+    /// When the last probe finished and whether the database answered it.
+    last_probe: std::sync::Mutex<Option<(Instant, bool)>>,
 }
 
 impl DbHealth {
@@ -58,10 +64,17 @@ impl DbHealth {
         *self.inner.down.borrow()
     }
 
-    /// Probes now (after the probe under way, if any) and says whether the database is reachable.
+    /// Whether the database is reachable: the verdict of a probe that finished within the last
+    /// [`PROBE_AT_MOST_EVERY`], or else of a new one (after the probe under way, if any). For
+    /// `/readyz`, which anyone may call as often as they like.
     pub async fn check(&self) -> bool {
+        if let Some((at, up)) = self.last_probe() {
+            if at.elapsed() < PROBE_AT_MOST_EVERY {
+                return up;
+            }
+        }
         let _probing = self.inner.probing.lock().await;
-        self.probe_and_record().await
+        self.probe_and_record(Probe::PoolFirst).await
     }
 
     /// Completes once the database is known to be down: after `grace` a probe is made (unless one
@@ -71,22 +84,22 @@ impl DbHealth {
         let mut down = self.inner.down.subscribe();
         tokio::time::sleep(grace).await;
         if let Ok(_probing) = self.inner.probing.try_lock() {
-            let recent = self.last_probe().is_some_and(|at| at.elapsed() < PROBE_AT_MOST_EVERY);
+            let recent = self.last_probe().is_some_and(|(at, _)| at.elapsed() < PROBE_AT_MOST_EVERY);
             if !recent && !self.is_down() {
-                self.probe_and_record().await;
+                self.probe_and_record(Probe::PoolFirst).await;
             }
         }
         let _ = down.wait_for(|down| *down).await;
     }
 
-    async fn probe_and_record(&self) -> bool {
-        let up = probe(&self.db).await;
-        *self.inner.last_probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Instant::now());
+    async fn probe_and_record(&self, how: Probe) -> bool {
+        let up = probe(&self.db, how).await;
+        *self.inner.last_probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((Instant::now(), up));
         self.set_down(!up);
         up
     }
 
-    fn last_probe(&self) -> Option<Instant> {
+    fn last_probe(&self) -> Option<(Instant, bool)> {
         *self.inner.last_probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -100,31 +113,67 @@ impl DbHealth {
         }
     }
 
-    /// One loop per outage, probing until the database answers.
+    /// One loop per outage, trying fresh connections (a pool full of dead ones would only slow
+    /// the answer down) until the database answers.
     fn start_recovery_loop(&self) {
         if self.inner.recovering.swap(true, Ordering::AcqRel) {
             return;
         }
         let health = self.clone();
         tokio::spawn(async move {
-            while !health.check().await {
+            loop {
+                let up = {
+                    let _probing = health.inner.probing.lock().await;
+                    health.probe_and_record(Probe::FreshConnection).await
+                };
+                if up {
+                    break;
+                }
                 tokio::time::sleep(RECOVERY_PROBE_EVERY).await;
             }
             health.inner.recovering.store(false, Ordering::Release);
+            // A probe that failed between the success above and this line found the loop still
+            // running and started none: without this, nothing would ever clear the mark.
+            if health.is_down() {
+                health.start_recovery_loop();
+            }
         });
     }
 }
 
-/// True when a new connection can be opened and answers a query within [`PROBE_TIMEOUT`].
-async fn probe(db: &Db) -> bool {
-    let attempt = async {
+#[derive(Clone, Copy)]
+enum Probe {
+    PoolFirst,
+    FreshConnection,
+}
+
+/// True when the database answers: a query through the pool within [`POOL_PROBE_TIMEOUT`], or
+/// else a fresh connection within [`PROBE_TIMEOUT`].
+async fn probe(db: &Db, how: Probe) -> bool {
+    if matches!(how, Probe::PoolFirst) {
+        let pooled = with_pool!(db.reader(), pool => tokio::time::timeout(POOL_PROBE_TIMEOUT, sqlx::query("SELECT 1").execute(pool)).await.map(|r| r.map(drop)));
+        if let Ok(Ok(())) = pooled {
+            return true;
+        }
+    }
+    let fresh = async {
         with_pool!(db.reader(), pool => {
             let mut connection = pool.connect_options().connect().await?;
             sqlx::query("SELECT 1").execute(&mut connection).await?;
             connection.close().await
         })
     };
-    matches!(tokio::time::timeout(PROBE_TIMEOUT, attempt).await, Ok(Ok(())))
+    match tokio::time::timeout(PROBE_TIMEOUT, fresh).await {
+        Ok(Ok(())) => true,
+        // It answered, if only to refuse: it is there. Out of file descriptors: our problem, not its.
+        Ok(Err(error)) => !is_unreachable(&error) || is_local_exhaustion(&error),
+        Err(_) => false,
+    }
+}
+
+/// This process ran out of file descriptors (EMFILE, ENFILE).
+fn is_local_exhaustion(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Io(io) if matches!(io.raw_os_error(), Some(23 | 24)))
 }
 
 /// Failures that mean the database cannot be reached (as opposed to a statement it refused).

@@ -37,14 +37,15 @@ pub async fn claim_lock(db: &Db, key: &str, until: i64, now: i64) -> sqlx::Resul
     Ok(claimed.is_some())
 }
 
-/// Takes back one counted attempt, and the lock it claimed, if any.
-pub async fn uncount_attempt(db: &Db, key: &str, release_lock: bool) -> sqlx::Result<()> {
-    let sql = if release_lock {
-        "UPDATE login_failures SET failures = failures - 1, locked_until = NULL WHERE key = $1 AND failures > 0"
-    } else {
-        "UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0"
-    };
-    with_pool!(db.writer(), pool => sqlx::query(sql).bind(key).execute(pool).await.map(|d| d.rows_affected()))?;
+/// Takes back one counted attempt, and the lock it claimed (ending at `claimed_lock`), if any. A
+/// later, longer lock that someone else's attempt put in its place stays.
+pub async fn uncount_attempt(db: &Db, key: &str, claimed_lock: Option<i64>) -> sqlx::Result<()> {
+    let sql = "UPDATE login_failures SET failures = failures - 1, \
+                 locked_until = CASE WHEN locked_until = $2 THEN NULL ELSE locked_until END \
+               WHERE key = $1 AND failures > 0";
+    // -1 matches no lock: times are positive.
+    let claimed = claimed_lock.unwrap_or(-1);
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(key).bind(claimed).execute(pool).await.map(|d| d.rows_affected()))?;
     Ok(())
 }
 
