@@ -198,7 +198,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .route("/robots.txt", get(routes::robots))
         .route("/sitemap.xml", get(routes::sitemap))
         .nest(crate::server::rest::PREFIX, crate::server::rest::router(&state.config))
-        .merge(crate::server::rest::docs_page())
+        .merge(crate::server::rest::docs_page().layer(csp::api_docs_layer(&policies)))
         .nest("/media/products", uploads(crate::server::product_images::FOLDER))
         .nest("/media/avatars", uploads("avatars"))
         .nest("/media", media)
@@ -224,7 +224,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(axum::middleware::from_fn_with_state(policies, csp::set_policy))
+        .layer(csp::pages_layer(&policies))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         // A panic anywhere below costs its request a 500, never the connection an answer.
