@@ -175,6 +175,8 @@ pub fn TextAreaField(
     let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
     let described = described_by(hint.is_some().then(|| hint_id.clone()), error_id.clone(), issue);
     let issue_text = use_texts().account.issue;
+    // The renderer writes a textarea's text unescaped: a stored `</textarea>` would end it.
+    let value = super::raw_text::escaped_on_server(&value);
     view! {
         <div class="field" class:field-invalid=move || issue.get().is_some()>
             <label for=id.clone()>{label}</label>

@@ -12,6 +12,7 @@ mod loaded;
 mod page_meta;
 mod pagination;
 mod product_card;
+mod raw_text;
 
 pub use breadcrumbs::{Breadcrumbs, Crumb};
 pub use error_view::ErrorView;

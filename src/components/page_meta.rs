@@ -47,7 +47,7 @@ pub fn PageMeta(
     let full_title = format!("{title} · {SITE_NAME}");
     let image = image.map(|path| absolute_url(&path));
     view! {
-        <Title text=title_markup(&full_title) />
+        <Title text=super::raw_text::escaped_on_server(&full_title) />
         <Meta name="description" content=description.clone() />
         <Link rel="canonical" href=url.clone() />
         <Meta property="og:site_name" content=SITE_NAME />
@@ -63,21 +63,6 @@ pub fn PageMeta(
             <Meta name="twitter:image" content=image />
         })}
         {noindex.then(|| view! { <Meta name="robots" content="noindex, follow" /> })}
-    }
-}
-
-/// The `<Title>` text as leptos_meta needs it. On the server, leptos_meta 0.8 writes the text
-/// between `<title>` and `</title>` as it is, unescaped, so a search query or a product name
-/// holding `</title><script>` would become markup; it is escaped here, the one place every page's
-/// title passes. In the browser the text sets `document.title`, which is never parsed as HTML.
-fn title_markup(title: &str) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        title.to_owned()
     }
 }
 
