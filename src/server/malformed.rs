@@ -39,6 +39,10 @@ pub async fn refuse_malformed(request: Request, next: Next) -> Response {
 
 fn problem_with(request: &Request) -> Option<&'static str> {
     let uri = request.uri();
+    // `CONNECT host:port` or `GET host:port`: no path at all (leptos_axum unwraps one and panics).
+    if uri.path_and_query().is_none() || request.method() == axum::http::Method::CONNECT {
+        return Some("the request names no path on this site");
+    }
     let has_nul = |text: &str| text.contains('\0') || contains_encoded_nul(text);
     if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
         return Some("the address holds a NUL character");
@@ -86,6 +90,7 @@ mod tests {
     #[test]
     fn nul_bytes_and_boundaryless_multipart_are_refused() {
         assert!(problem_with(&request("/products?q=a%00b", None)).is_some());
+        assert!(problem_with(&request("127.0.0.1:3000", None)).is_some(), "authority form: no path");
         assert!(problem_with(&request("/products/x%00", None)).is_some());
         assert!(problem_with(&request("/rpc/account/avatar", Some("multipart/form-data"))).is_some());
         assert!(problem_with(&request("/rpc/account/avatar", Some("Multipart/Form-Data; boundary="))).is_some());

@@ -45,6 +45,11 @@ use tower::Layer as _;
 const RESERVED_FILES: u64 = 128;
 /// Open files one connection may need: its socket, and a file it is being sent.
 const FILES_PER_CONNECTION: u64 = 2;
+/// The most a connection buffers while reading a request's head: a few times what real browsers
+/// send, cookies included. More gets 431 (hyper checks between reads, so one read past it may
+/// still land); hyper's default (about 400 KB) let 300 connections with unfinished headers hold
+/// over 100 MB.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// How long a response may make no progress at all (the client not reading) before the
 /// connection is closed.
 pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(60);
@@ -73,7 +78,7 @@ pub async fn serve(
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut builder = http1::Builder::new();
     // Without a timer hyper ignores its header timeout (and panics if one is set explicitly).
-    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout).max_buf_size(MAX_HEAD_BYTES);
     let builder = Arc::new(builder);
     let mut shutdown = pin!(shutdown);
 
