@@ -8,6 +8,8 @@
 //!   whatever arrives, so a request to one of them must carry a multipart type with a boundary.
 
 use crate::error::AppError;
+use crate::server::plain_page::{self, ClientKind};
+use crate::server_fns::{accounts::UploadAvatar, admin_catalog::SaveProduct};
 use axum::{
     extract::Request,
     http::{header, StatusCode},
@@ -15,23 +17,20 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use leptos::server_fn::ServerFn;
 
 pub async fn refuse_malformed(request: Request, next: Next) -> Response {
     if let Some(problem) = problem_with(&request) {
         tracing::debug!(problem, "malformed request refused");
-        let path = request.uri().path();
-        return if path.starts_with(crate::server::rest::PREFIX) {
-            crate::server::rest::malformed(problem).into_response()
-        } else if path.starts_with("/rpc/") {
-            (StatusCode::BAD_REQUEST, Json(AppError::BadRequest(problem.into()))).into_response()
-        } else {
-            let lang = crate::server::language::request_language(request.headers());
-            crate::server::plain_page::error_page(
-                StatusCode::BAD_REQUEST,
-                lang,
-                &lang.texts().common.bad_request,
-                false,
-            )
+        return match ClientKind::of(request.uri().path()) {
+            ClientKind::Api => crate::server::rest::malformed(problem).into_response(),
+            ClientKind::ServerFunction => {
+                (StatusCode::BAD_REQUEST, Json(AppError::BadRequest(problem.into()))).into_response()
+            }
+            ClientKind::Page => {
+                let lang = crate::server::language::request_language(request.headers());
+                plain_page::error_page(StatusCode::BAD_REQUEST, lang, &lang.texts().common.bad_request, false)
+            }
         };
     }
     next.run(request).await
@@ -57,7 +56,7 @@ fn problem_with(request: &Request) -> Option<&'static str> {
 }
 
 /// Server functions that take `multipart/form-data` (server_fn panics on any other body there).
-const MULTIPART_FUNCTIONS: [&str; 2] = ["/rpc/account/avatar", "/rpc/admin/products/save"];
+const MULTIPART_FUNCTIONS: [&str; 2] = [UploadAvatar::PATH, SaveProduct::PATH];
 
 /// A readable multipart Content-Type with a non-empty boundary.
 fn has_boundary(content_type: Option<Option<&str>>) -> bool {
@@ -101,17 +100,5 @@ mod tests {
         assert!(problem_with(&request("/rpc/login", form)).is_none());
         assert!(problem_with(&request("/products?q=100%25", None)).is_none());
         assert!(problem_with(&request("/products?q=%2500", None)).is_none(), "an escaped percent sign and 00");
-    }
-}
-
-#[cfg(test)]
-mod paths {
-    use leptos::server_fn::ServerFn;
-
-    #[test]
-    fn the_multipart_list_names_every_multipart_function() {
-        let paths =
-            [crate::server_fns::accounts::UploadAvatar::PATH, crate::server_fns::admin_catalog::SaveProduct::PATH];
-        assert_eq!(super::MULTIPART_FUNCTIONS, paths);
     }
 }

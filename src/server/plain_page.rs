@@ -1,5 +1,6 @@
-//! A page for people that needs nothing but its words: for answers given before (or instead of)
-//! rendering the app, such as a malformed address or a database that cannot be reached.
+//! Answers given before (or instead of) rendering the app, such as a malformed address or a
+//! database that cannot be reached: who is asking, and a page for people that needs nothing but
+//! its words.
 
 use crate::i18n::{ErrorText, Lang};
 use crate::server::text::escape_xml;
@@ -7,6 +8,27 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
 };
+
+/// Who a request comes from, by its path: each reads refusals in its own shape (the API's JSON,
+/// a server function's `AppError`, a page).
+#[derive(Clone, Copy)]
+pub enum ClientKind {
+    Api,
+    ServerFunction,
+    Page,
+}
+
+impl ClientKind {
+    pub fn of(path: &str) -> Self {
+        if path.starts_with(crate::server::rest::PREFIX) {
+            Self::Api
+        } else if path.starts_with("/rpc/") {
+            Self::ServerFunction
+        } else {
+            Self::Page
+        }
+    }
+}
 
 /// The store's stylesheet, the title and message, and a link: `again` to load the page again,
 /// otherwise to the home page. Never cached.

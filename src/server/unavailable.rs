@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::server::{
     db::health::{DbHealth, RETRY_AFTER_SECS},
-    plain_page,
+    plain_page::{self, ClientKind},
 };
 use axum::{
     extract::{Request, State},
@@ -45,25 +45,6 @@ pub async fn fail_fast(State(health): State<DbHealth>, request: Request, next: N
     tokio::select! {
         response = next.run(request) => response,
         () = health.down_after(SLOW_REQUEST) => unavailable(kind, lang),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum ClientKind {
-    Api,
-    ServerFunction,
-    Page,
-}
-
-impl ClientKind {
-    fn of(path: &str) -> Self {
-        if path.starts_with(crate::server::rest::PREFIX) {
-            Self::Api
-        } else if path.starts_with("/rpc/") {
-            Self::ServerFunction
-        } else {
-            Self::Page
-        }
     }
 }
 
