@@ -75,7 +75,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The language the server chose for this request (see `server::language`); English elsewhere.
+/// The language the server chose for this request (see `server::http::language`); English elsewhere.
 fn request_language() -> Lang {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<axum::http::request::Parts>() {

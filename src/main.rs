@@ -4,7 +4,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[cfg(feature = "ssr")]
 fn main() -> std::process::ExitCode {
-    tienda::server::cli::main()
+    tienda::server::app::cli::main()
 }
 
 /// The binary only exists on the server; the browser runs `tienda::hydrate` from the library.

@@ -112,7 +112,7 @@ async fn uploads_need_the_right_to_edit_the_catalog(backend: Backend) {
 }
 
 async fn uploads_no_product_uses_are_swept_after_a_day(backend: Backend) {
-    use tienda::server::product_images::{sweep_unused, UNUSED_GRACE};
+    use tienda::server::media::product_images::{sweep_unused, UNUSED_GRACE};
     let app = spawn_seeded(backend).await;
     let admin = admin_token(&app).await;
     let mut names = Vec::new();

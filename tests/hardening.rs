@@ -438,10 +438,10 @@ async fn every_page_carries_a_strict_content_security_policy() {
         let script_src = policy.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
         assert!(!script_src.contains("'unsafe-inline'") && !script_src.contains("'unsafe-eval'"), "{script_src}");
         // Every inline script the page holds is one the policy pins by hash.
-        let scripts = tienda::server::csp::inline_scripts(&page.body);
+        let scripts = tienda::server::http::csp::inline_scripts(&page.body);
         assert!(!scripts.is_empty(), "{path}: the hydration loader is inline");
         for script in scripts {
-            let hash = tienda::server::csp::sha256_source(script);
+            let hash = tienda::server::http::csp::sha256_source(script);
             assert!(script_src.contains(&hash), "{path}: an inline script the policy does not allow: {script}");
         }
     }
@@ -461,8 +461,8 @@ async fn a_redirect_keeps_its_headers_while_static_files_are_served_beside_it() 
     let site_root = config.server.site_root.clone();
     std::fs::create_dir_all(&site_root).unwrap();
     std::fs::write(site_root.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
-    let server = tienda::server::startup::Server::build(config).await.unwrap();
-    let app = tienda::server::startup::router(server.state().clone(), server.sessions().clone());
+    let server = tienda::server::app::startup::Server::build(config).await.unwrap();
+    let app = tienda::server::app::startup::router(server.state().clone(), server.sessions().clone());
     let request = |path: &str| Request::get(path).body(Body::empty()).unwrap();
     for round in 0..50 {
         // One thread: the admin render starts, waits on the database, and the icon is served meanwhile.

@@ -5,7 +5,7 @@ mod common;
 use common::visitor::Visitor;
 use common::{spawn_seeded, Backend};
 use tienda::error::AppError;
-use tienda::server::{auth::jwt::TokenPair, services::accounts, state::AppState};
+use tienda::server::{app::state::AppState, auth::jwt::TokenPair, services::accounts};
 
 on_both_backends!(
     an_access_token_names_its_user_and_refresh_tokens_rotate,

@@ -241,7 +241,7 @@ pub const ACCEPTED_IMAGES: &str = "image/png,image/jpeg,image/webp,image/gif";
 /// The configured upload limit (pages render on the server, where the settings are).
 pub fn upload_limit() -> u64 {
     #[cfg(feature = "ssr")]
-    if let Some(state) = use_context::<crate::server::state::AppState>() {
+    if let Some(state) = use_context::<crate::server::app::state::AppState>() {
         return state.config.media.max_upload_bytes;
     }
     5 * 1024 * 1024

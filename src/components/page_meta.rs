@@ -10,7 +10,7 @@ const SITE_NAME: &str = "Tienda";
 pub fn site_origin() -> String {
     #[cfg(feature = "ssr")]
     {
-        use_context::<crate::server::state::AppState>()
+        use_context::<crate::server::app::state::AppState>()
             .map(|state| state.config.server.site_url.clone())
             .unwrap_or_default()
     }

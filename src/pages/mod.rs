@@ -22,7 +22,7 @@ pub use stores::StoresPage;
 /// pages read it without a resource). Pages render on the server only; in the browser it is `None`.
 fn viewer() -> Result<Option<crate::model::User>, crate::error::AppError> {
     #[cfg(feature = "ssr")]
-    return crate::server::auth::guard::current_user();
+    return crate::server::http::guard::current_user();
     #[cfg(not(feature = "ssr"))]
     Ok(None)
 }

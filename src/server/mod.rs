@@ -1,29 +1,22 @@
-//! Everything that only runs on the server.
+//! Everything that only runs on the server, by layer (see `docs/architecture.md`):
+//!
+//! - faces, which speak a protocol: `http/` (pages' middleware, plain endpoints such as the
+//!   sitemap, the request guard) and `rest/` (the JSON API); the server functions live beside
+//!   the pages in `crate::server_fns`;
+//! - `services/`, the one place for each business rule, under every face;
+//! - `db/`, the only code that writes SQL;
+//! - beside them: `app/` (command line, start-up, shared state, the accept loop), `auth/`
+//!   (passwords, sessions, tokens, throttles), `media/` (uploads, thumbnails, product images),
+//!   `config/`, `demo/` (the demo catalog), and two leaf helpers, `cache` and `text`.
 
+pub mod app;
 pub mod auth;
-pub mod body_limit;
 pub mod cache;
-pub mod cli;
 pub mod config;
-pub mod csp;
-pub mod csrf;
 pub mod db;
 pub mod demo;
-pub mod language;
-pub mod malformed;
-pub mod page_cache;
-pub mod plain_page;
-pub mod product_images;
-pub mod request_scope;
+pub mod http;
+pub mod media;
 pub mod rest;
-pub mod routes;
-pub mod rpc_errors;
-pub mod serve;
 pub mod services;
-pub mod startup;
-pub mod state;
-pub mod telemetry;
 pub mod text;
-pub mod thumbnails;
-pub mod unavailable;
-pub mod uploads;

@@ -11,11 +11,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 
 #[cfg(feature = "ssr")]
-use crate::server::{
-    auth::{guard, session},
-    services::accounts as service,
-    uploads,
-};
+use crate::server::{auth::session, http::guard, media::uploads, services::accounts as service};
 
 #[server(prefix = "/rpc", endpoint = "login")]
 pub async fn login(email: String, password: Password, next: Option<String>) -> Result<User, AppError> {

@@ -11,8 +11,8 @@ use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 
 #[cfg(feature = "ssr")]
 use crate::server::{
-    auth::guard::require_admin,
     db::back_office as db,
+    http::guard::require_admin,
     services::{
         catalog_edits::{self as service, Target},
         Editor,
@@ -59,7 +59,8 @@ pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
     let admin = require_admin()?;
     let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
     let mut form =
-        crate::server::uploads::read_form(&mut multipart, "new_images", state.config.media.max_upload_bytes).await?;
+        crate::server::media::uploads::read_form(&mut multipart, "new_images", state.config.media.max_upload_bytes)
+            .await?;
     let uploads = std::mem::take(&mut form.files);
     let target = match (form.text("id"), form.text("version")) {
         ("", _) => None,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth::guard::require_admin, services::user_admin as service};
+use crate::server::{http::guard::require_admin, services::user_admin as service};
 
 /// Users whose name or email contains `q`, newest first, a page at a time.
 #[server(prefix = "/rpc", endpoint = "admin/users", input = GetUrl)]

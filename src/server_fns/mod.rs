@@ -10,8 +10,8 @@ pub mod stores;
 
 /// The server state, which the router provides to every server function.
 #[cfg(feature = "ssr")]
-pub(crate) fn app_state() -> Result<crate::server::state::AppState, crate::error::AppError> {
-    leptos::prelude::use_context::<crate::server::state::AppState>().ok_or_else(|| {
+pub(crate) fn app_state() -> Result<crate::server::app::state::AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<crate::server::app::state::AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");
         crate::error::AppError::Internal
     })

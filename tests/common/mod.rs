@@ -14,7 +14,9 @@ use std::{
         OnceLock,
     },
 };
-use tienda::server::{auth::session::DbSessionStore, config::Config, db::Db, demo, startup::Server, state::AppState};
+use tienda::server::{
+    app::startup::Server, app::state::AppState, auth::session::DbSessionStore, config::Config, db::Db, demo,
+};
 
 /// The origin the test servers claim as public, so canonical URLs are predictable.
 pub const SITE: &str = "http://tienda.test";
@@ -85,7 +87,7 @@ pub async fn spawn_seeded(backend: Backend) -> TestApp {
 pub async fn spawn_with(config: Config, seed: bool) -> TestApp {
     // RUST_LOG=... shows the servers' logs (request spans, slow queries) when a test needs them.
     if std::env::var_os("RUST_LOG").is_some() {
-        tienda::server::telemetry::init(&config.log);
+        tienda::server::app::telemetry::init(&config.log);
     }
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

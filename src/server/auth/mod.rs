@@ -1,7 +1,6 @@
 //! Authentication building blocks: password hashing, cookie sessions, sign-in throttling, JWT,
-//! and the guards server functions call first.
+//! (the request guard that server functions call first is `http::guard`).
 
-pub mod guard;
 pub mod jwt;
 pub mod password;
 pub mod session;

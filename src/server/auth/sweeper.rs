@@ -4,7 +4,7 @@
 
 use super::session::DbSessionStore;
 use crate::server::db::{login_failures, refresh_tokens, Db};
-use crate::server::product_images;
+use crate::server::media::product_images;
 use tower_sessions::session_store::ExpiredDeletion;
 
 const EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);

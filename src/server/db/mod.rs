@@ -7,8 +7,6 @@
 pub mod accounts;
 pub mod back_office;
 pub mod catalog;
-pub mod catalog_api;
-pub mod catalog_writes;
 mod connect;
 pub mod health;
 pub mod login_failures;

@@ -8,7 +8,7 @@ use super::errors::ApiError;
 use super::json::ApiUser;
 use super::schema::{Credentials, ErrorBody, RefreshRequest};
 use crate::server::auth::jwt::TokenPair;
-use crate::server::{auth::guard::client_of, services::accounts, state::AppState};
+use crate::server::{app::state::AppState, http::guard::client_of, services::accounts};
 use axum::{
     extract::{ConnectInfo, State},
     http::{HeaderMap, StatusCode},

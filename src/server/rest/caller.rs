@@ -3,7 +3,7 @@
 
 use super::errors::ApiError;
 use crate::model::User;
-use crate::server::{db::accounts::UserRecord, services::accounts, services::Editor, state::AppState};
+use crate::server::{app::state::AppState, db::accounts::UserRecord, services::accounts, services::Editor};
 use axum::{
     extract::FromRequestParts,
     http::{header, request::Parts},

@@ -7,9 +7,9 @@ use super::json::{Category, Product};
 use super::path::Segment;
 use super::schema::ErrorBody;
 use crate::error::AppError;
-use crate::server::db::catalog_api::{Key, ProductFilter};
+use crate::server::app::state::AppState;
+use crate::server::db::catalog::api::{Key, ProductFilter};
 use crate::server::services::catalog_api as service;
-use crate::server::state::AppState;
 use axum::{
     body::Bytes,
     extract::{OriginalUri, RawQuery, State},
@@ -23,7 +23,7 @@ type Answer<T> = Result<Json<T>, ApiError>;
 
 pub(super) fn products(
     state: &AppState,
-    records: Vec<crate::server::db::catalog_api::ProductRecordFull>,
+    records: Vec<crate::server::db::catalog::api::ProductRecordFull>,
 ) -> Vec<Product> {
     let site = &state.config.server.site_url;
     records.into_iter().map(|record| Product::new(record, site)).collect()

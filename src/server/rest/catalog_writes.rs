@@ -12,9 +12,9 @@ use super::path::Segment;
 use super::schema::{CategoryCreate, CategoryUpdate, ErrorBody, ProductCreate, ProductUpdate};
 use crate::error::{AppError, FieldIssue};
 use crate::model::catalog_edit::ProductInput;
-use crate::server::db::catalog_api::Key;
+use crate::server::app::state::AppState;
+use crate::server::db::catalog::api::Key;
 use crate::server::services::{catalog_api, catalog_edits as service, catalog_edits::ProductChanges};
-use crate::server::state::AppState;
 use axum::{
     extract::{OriginalUri, State},
     http::StatusCode,

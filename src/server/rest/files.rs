@@ -7,9 +7,9 @@ use super::caller::CatalogEditor;
 use super::errors::ApiError;
 use super::path::Segment;
 use super::schema::{ErrorBody, FileUpload, UploadedFile};
+use crate::server::app::state::AppState;
+use crate::server::media::uploads::{self, ImageKind};
 use crate::server::services::catalog_edits as service;
-use crate::server::state::AppState;
-use crate::server::uploads::{self, ImageKind};
 use axum::{
     body::Body,
     extract::State,

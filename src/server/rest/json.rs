@@ -3,7 +3,7 @@
 
 use crate::server::db::{
     accounts::UserRecord,
-    catalog_api::{CategoryRecord, ProductRecordFull},
+    catalog::api::{CategoryRecord, ProductRecordFull},
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -57,7 +57,7 @@ pub fn local(site_url: &str, url: String) -> String {
         return url;
     };
     if let Some(name) = path.strip_prefix(super::PREFIX).and_then(|p| p.strip_prefix("/files/")) {
-        return format!("/media/{}/{name}", crate::server::product_images::FOLDER);
+        return format!("/media/{}/{name}", crate::server::media::product_images::FOLDER);
     }
     if path.starts_with("/media/") {
         path.to_owned()

@@ -6,7 +6,7 @@ use super::errors::ApiError;
 use super::filters::MAX_LIMIT;
 use super::schema::ErrorBody;
 use crate::model::stores::{GeoPoint, StoreLocation, MAX_RADIUS_KM};
-use crate::server::{services::stores as service, state::AppState};
+use crate::server::{app::state::AppState, services::stores as service};
 use axum::{
     extract::{RawQuery, State},
     Json,

@@ -21,7 +21,7 @@ mod rate_limit;
 mod schema;
 mod users;
 
-use crate::server::state::AppState;
+use crate::server::app::state::AppState;
 use axum::{
     extract::DefaultBodyLimit,
     extract::Request,

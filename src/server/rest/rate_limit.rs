@@ -6,7 +6,7 @@
 //! the limit. Sign-in failures have their own, shared throttle in the database.
 
 use super::errors::ApiError;
-use crate::server::{auth::guard::client_of, config::Config};
+use crate::server::{config::Config, http::guard::client_of};
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::Method,

@@ -11,8 +11,8 @@ use super::json::{local, ApiUser};
 use super::path::Segment;
 use super::schema::{Availability, EmailQuestion, ErrorBody, UserCreate, UserUpdate};
 use crate::model::Role;
+use crate::server::app::state::AppState;
 use crate::server::services::{accounts::Registration, user_admin as service, user_admin::AccountChanges};
-use crate::server::state::AppState;
 use axum::{
     extract::{OriginalUri, RawQuery, State},
     http::StatusCode,

@@ -7,13 +7,13 @@ use crate::model::account::{
 };
 use crate::model::{Role, User};
 use crate::server::{
+    app::state::AppState,
     auth::{jwt::TokenService, password, throttle},
     db::{
         accounts::{self as db, InsertUserError, NewUser, UserRecord},
         Db,
     },
-    state::AppState,
-    uploads,
+    media::uploads,
 };
 use tokio::sync::OnceCell;
 

@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery};
-use crate::server::{db::catalog as db, state::AppState};
+use crate::server::{app::state::AppState, db::catalog as db};
 use std::sync::Arc;
 
 /// How many products the home page and a product's "related" strip show.

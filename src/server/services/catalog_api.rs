@@ -1,8 +1,8 @@
 //! Catalog reads for the REST API: whole products with their category, in id order.
 
 use crate::error::AppError;
-use crate::server::db::catalog_api::{self as db, CategoryRecord, Key, ProductFilter, ProductRecordFull};
-use crate::server::state::AppState;
+use crate::server::app::state::AppState;
+use crate::server::db::catalog::api::{self as db, CategoryRecord, Key, ProductFilter, ProductRecordFull};
 
 pub async fn list_products(state: &AppState, filter: &ProductFilter) -> Result<Vec<ProductRecordFull>, AppError> {
     Ok(db::select_products(&state.db, filter).await?)

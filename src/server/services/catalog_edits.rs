@@ -6,8 +6,8 @@ use super::Editor;
 use crate::error::{AppError, FieldError, FieldIssue};
 use crate::model::catalog_edit::{check_category, check_product, ProductInput, ProductPatch};
 use crate::server::db::back_office;
-use crate::server::db::catalog_writes::{self as db, Change, WriteError};
-use crate::server::{product_images, state::AppState, text::slugify};
+use crate::server::db::catalog::writes::{self as db, Change, WriteError};
+use crate::server::{app::state::AppState, media::product_images, text::slugify};
 
 /// Which record an edit changes, and the version of it the editor started from.
 #[derive(Debug, Clone, Copy)]
@@ -194,7 +194,7 @@ pub async fn store_image(state: &AppState, editor: Editor<'_>, bytes: Vec<u8>) -
 /// is not a stored image (including any attempt to leave the folder).
 pub async fn read_image(state: &AppState, name: &str) -> Option<Vec<u8>> {
     let url = format!("/media/{}/{name}", product_images::FOLDER);
-    let file = crate::server::uploads::stored_file(&state.config.media.dir, product_images::FOLDER, &url)?;
+    let file = crate::server::media::uploads::stored_file(&state.config.media.dir, product_images::FOLDER, &url)?;
     tokio::fs::read(file).await.ok()
 }
 

@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use crate::model::stores::{nearest, GeoPoint, StoreLocation};
-use crate::server::{db::stores as db, state::AppState};
+use crate::server::{app::state::AppState, db::stores as db};
 
 pub async fn all_stores(state: &AppState) -> Result<Vec<StoreLocation>, AppError> {
     Ok(db::select_stores(&state.db).await?)

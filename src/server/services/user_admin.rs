@@ -7,9 +7,9 @@ use crate::error::{AppError, FieldError, FieldIssue};
 use crate::model::account::{check_avatar, check_email, check_name, check_new_password, normalize_email};
 use crate::model::back_office::UserTable;
 use crate::model::{Role, User};
+use crate::server::app::state::AppState;
 use crate::server::auth::jwt::TokenService;
 use crate::server::db::{accounts as db, accounts::UserRecord, back_office};
-use crate::server::state::AppState;
 
 /// The longest search a user table accepts; longer input is cut, not refused.
 const SEARCH_MAX: usize = 100;
@@ -172,7 +172,7 @@ pub async fn delete_account(state: &AppState, actor: &User, user_id: i64) -> Res
     if db::delete_user(&state.db, user_id).await? == 0 {
         return Err(AppError::not_found("user"));
     }
-    crate::server::uploads::remove_image(&state.config.media.dir, accounts::PICTURES, &current.avatar).await;
+    crate::server::media::uploads::remove_image(&state.config.media.dir, accounts::PICTURES, &current.avatar).await;
     tracing::info!(user_id, by = actor.id, "account deleted");
     Ok(())
 }

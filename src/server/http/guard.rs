@@ -3,10 +3,10 @@
 //! A page may hide a button, but only these checks keep a server function (a public HTTP endpoint)
 //! from doing what the caller may not.
 
-use super::session;
 use crate::error::AppError;
 use crate::model::User;
-use crate::server::{db::Db, services::accounts, state::AppState};
+use crate::server::auth::session;
+use crate::server::{app::state::AppState, db::Db, services::accounts};
 use axum::extract::ConnectInfo;
 use axum::{
     extract::{Request, State},

@@ -1,4 +1,9 @@
-//! Catalog tables: categories and products.
+//! The catalog aggregate: categories and products. This file holds the storefront's reads, what
+//! every face shares (how images are stored) and the demo's bulk insert; the REST API's reads
+//! (`api`) and every change (`writes`) have their own files.
+
+pub mod api;
+pub mod writes;
 
 use super::{with_pool, Db, SqlArgs};
 use crate::bind_all;
@@ -101,7 +106,8 @@ pub(super) fn decode_images(json: &str) -> Vec<String> {
 /// The image a product card shows: the first image, as its light thumbnail when it is an upload.
 fn card_image(images_json: &str) -> String {
     let first = decode_images(images_json).into_iter().next().unwrap_or_default();
-    crate::server::thumbnails::thumbnail_path_for(&first, crate::server::product_images::FOLDER).unwrap_or(first)
+    crate::server::media::thumbnails::thumbnail_path_for(&first, crate::server::media::product_images::FOLDER)
+        .unwrap_or(first)
 }
 
 pub fn encode_images(urls: &[String]) -> String {

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::server::{
     db::health::{DbHealth, RETRY_AFTER_SECS},
-    plain_page::{self, ClientKind},
+    http::plain_page::{self, ClientKind},
 };
 use axum::{
     extract::{Request, State},

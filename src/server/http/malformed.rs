@@ -8,7 +8,7 @@
 //!   whatever arrives, so a request to one of them must carry a multipart type with a boundary.
 
 use crate::error::AppError;
-use crate::server::plain_page::{self, ClientKind};
+use crate::server::http::plain_page::{self, ClientKind};
 use crate::server_fns::{accounts::UploadAvatar, admin_catalog::SaveProduct};
 use axum::{
     extract::Request,
@@ -28,7 +28,7 @@ pub async fn refuse_malformed(request: Request, next: Next) -> Response {
                 (StatusCode::BAD_REQUEST, Json(AppError::BadRequest(problem.into()))).into_response()
             }
             ClientKind::Page => {
-                let lang = crate::server::language::request_language(request.headers());
+                let lang = crate::server::http::language::request_language(request.headers());
                 plain_page::error_page(StatusCode::BAD_REQUEST, lang, &lang.texts().common.bad_request, false)
             }
         };

@@ -1,9 +1,9 @@
 //! Catalog reads in the shape of the REST API (the Platzi Fake Store contract): whole products
 //! with their category, in id order, filtered the way that API filters.
 
-use super::catalog::decode_images;
-use super::{with_pool, Db, SqlArgs};
+use super::decode_images;
 use crate::bind_all;
+use crate::server::db::{with_pool, Db, SqlArgs};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 

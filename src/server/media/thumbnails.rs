@@ -1,7 +1,7 @@
 //! Small JPEG thumbnails of uploaded product images, so listing pages stay light. Decoding the
 //! whole image is also the proof that an upload which merely starts like an image really is one.
 
-use crate::server::uploads::ImageKind;
+use crate::server::media::uploads::ImageKind;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 

@@ -3,9 +3,9 @@
 //! and removes them again if the save then fails.
 
 use crate::error::AppError;
+use crate::server::media::thumbnails::{thumbnail_blocking, thumbnail_path_for, ThumbnailError};
+use crate::server::media::uploads::{stored_file, write_whole, ImageKind};
 use crate::server::text::random_hex;
-use crate::server::thumbnails::{thumbnail_blocking, thumbnail_path_for, ThumbnailError};
-use crate::server::uploads::{stored_file, write_whole, ImageKind};
 use std::path::Path;
 
 /// The folder under the media directory that holds product images and their thumbnails.
@@ -87,7 +87,7 @@ pub async fn sweep_unused(db: &crate::server::db::Db, media_dir: &Path, min_age:
         if thumbnail_path_for(&url, FOLDER).is_none() || !is_older_than(&entry, min_age).await {
             continue;
         }
-        match crate::server::db::catalog_writes::count_uses_of_image(db, &url).await {
+        match crate::server::db::catalog::writes::count_uses_of_image(db, &url).await {
             Ok(0) => {
                 remove(media_dir, &url).await;
                 deleted += 1;

@@ -1,6 +1,6 @@
 //! Structured logs with tracing.
 
-use super::config::{LogConfig, LogFormat};
+use crate::server::config::{LogConfig, LogFormat};
 use tracing_subscriber::{fmt, EnvFilter};
 
 /// Installs the global subscriber. `RUST_LOG`, when set, wins over the configured filter.

@@ -1,23 +1,24 @@
 //! Building and running the server: database, router, listener, graceful shutdown.
 
-use super::{
+use crate::app::{shell, App};
+use crate::server::{
+    app::{
+        serve::{self, ConnectionLimits},
+        state::{AppState, CatalogCache},
+    },
     auth::{
-        guard,
         jwt::TokenService,
         session::{self, DbSessionStore},
         sweeper,
     },
-    body_limit,
     cache::TtlCache,
     config::Config,
-    csp, csrf,
     db::{self, health::DbHealth, Db},
-    language, malformed, page_cache, request_scope, routes, rpc_errors,
-    serve::{self, ConnectionLimits},
-    state::{AppState, CatalogCache},
-    unavailable,
+    http::{
+        body_limit, csp, csrf, endpoints, guard, language, malformed, page_cache, request_scope, rpc_errors,
+        unavailable,
+    },
 };
-use crate::app::{shell, App};
 use axum::{
     http::{header, HeaderValue, Request},
     response::IntoResponse,
@@ -193,13 +194,13 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let policies = csp::Policies::new(&leptos_options, &state.config.media.image_sources);
 
     Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/readyz", get(routes::readyz))
-        .route("/robots.txt", get(routes::robots))
-        .route("/sitemap.xml", get(routes::sitemap))
+        .route("/healthz", get(endpoints::healthz))
+        .route("/readyz", get(endpoints::readyz))
+        .route("/robots.txt", get(endpoints::robots))
+        .route("/sitemap.xml", get(endpoints::sitemap))
         .nest(crate::server::rest::PREFIX, crate::server::rest::router(&state.config))
         .merge(crate::server::rest::docs_page().layer(csp::api_docs_layer(&policies)))
-        .nest("/media/products", uploads(crate::server::product_images::FOLDER))
+        .nest("/media/products", uploads(crate::server::media::product_images::FOLDER))
         .nest("/media/avatars", uploads("avatars"))
         .nest("/media", media)
         .nest("/pkg", pkg)

@@ -1,6 +1,6 @@
 //! Plain HTTP endpoints beside the Leptos pages: probes, sitemap, robots.txt.
 
-use super::{db::catalog, state::AppState, text::escape_xml};
+use crate::server::{app::state::AppState, db::catalog, text::escape_xml};
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -55,7 +55,7 @@ async fn build_sitemap(state: &AppState) -> Result<axum::body::Bytes, crate::err
     let mut url = |path: &str, lastmod: Option<DateTime<Utc>>| {
         let _ = write!(xml, "  <url><loc>{}{}</loc>", site, escape_xml(path));
         if let Some(at) = lastmod {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", super::db::rfc3339(at));
+            let _ = write!(xml, "<lastmod>{}</lastmod>", crate::server::db::rfc3339(at));
         }
         xml.push_str("</url>\n");
     };

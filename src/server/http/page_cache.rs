@@ -6,8 +6,8 @@
 //! has it gets a 304 without a body. Pages are kept per language. Requests of signed-in visitors
 //! (a session cookie) or with credentials are never answered from here: their pages differ.
 
-use super::cache::TtlCache;
 use crate::i18n::{Lang, LANG_COOKIE};
+use crate::server::cache::TtlCache;
 use axum::{
     body::{to_bytes, Body, Bytes},
     extract::{Request, State},
@@ -71,7 +71,7 @@ impl CachedPage {
     #[allow(clippy::ptr_arg)]
     pub fn weigh(key: &String, page: &Arc<CachedPage>) -> u32 {
         let headers: usize = page.headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
-        super::cache::weight(key.len() + headers + page.body.len())
+        crate::server::cache::weight(key.len() + headers + page.body.len())
     }
 }
 

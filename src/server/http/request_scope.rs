@@ -11,8 +11,8 @@
 //! every request is polled under an empty root owner of its own ([`isolate`]), and static files are
 //! served without touching Leptos at all ([`files_or_not_found`]).
 
-use super::state::AppState;
 use crate::app::shell;
+use crate::server::app::state::AppState;
 use axum::{
     body::Body,
     extract::{Request, State},

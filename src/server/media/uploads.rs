@@ -134,7 +134,7 @@ pub async fn read_form(
 /// the pixel and memory limits, is refused with 415.
 pub async fn store_image(media_dir: &Path, folder: &str, bytes: Vec<u8>) -> Result<String, AppError> {
     let kind = ImageKind::sniff(&bytes).ok_or(AppError::UnsupportedMediaType)?;
-    let bytes = crate::server::thumbnails::verify_blocking(bytes, kind).await.map_err(|error| {
+    let bytes = crate::server::media::thumbnails::verify_blocking(bytes, kind).await.map_err(|error| {
         tracing::info!(%error, "refused an uploaded picture");
         AppError::UnsupportedMediaType
     })?;

@@ -1,15 +1,15 @@
 //! What every request handler and server function can reach.
 
-use super::{
+use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
+use crate::server::{
     auth::jwt::TokenService,
     cache::{json_weight, weight, TtlCache},
     config::Config,
-    db::catalog_api::ProductFilter,
+    db::catalog::api::ProductFilter,
     db::health::DbHealth,
     db::Db,
-    page_cache::PageCache,
+    http::page_cache::PageCache,
 };
-use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::{sync::Arc, time::Duration};

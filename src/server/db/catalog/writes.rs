@@ -1,9 +1,9 @@
 //! Changing categories and products. Every change records who made it and bumps the row's
 //! `version`; an update names the version it started from, so a stale edit changes nothing.
 
-use super::{with_pool, Db};
+use super::encode_images;
 use crate::model::catalog_edit::{CategoryDraft, ProductDraft, ProductPatch};
-use crate::server::db::catalog::encode_images;
+use crate::server::db::{with_pool, Db};
 use crate::server::text::search_key;
 use chrono::{DateTime, Utc};
 
@@ -149,7 +149,7 @@ pub async fn delete_product(db: &Db, id: i64) -> Result<Vec<String>, WriteError>
     let sql = "DELETE FROM products WHERE id = $1 RETURNING images";
     let images: Option<String> =
         with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await)?;
-    images.map(|json| super::catalog::decode_images(&json)).ok_or(WriteError::NotFound)
+    images.map(|json| super::decode_images(&json)).ok_or(WriteError::NotFound)
 }
 
 /// How many products and categories still show `url` (an upload two of them share must outlive

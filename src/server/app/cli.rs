@@ -1,12 +1,13 @@
 //! The `tienda` command line: one binary, one subcommand per job.
 
-use super::{
+use crate::error::AppError;
+use crate::server::{
+    app::startup,
+    app::telemetry,
     config::{redact_url, Config},
     demo,
     services::accounts,
-    startup, telemetry,
 };
-use crate::error::AppError;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 

@@ -1,0 +1,16 @@
+//! What sits between a connection and a page, server function or API handler: request guards
+//! and limits, the security headers, the page cache, the error pages, and the plain endpoints
+//! (probes, robots.txt, the sitemap).
+
+pub mod body_limit;
+pub mod csp;
+pub mod csrf;
+pub mod endpoints;
+pub mod guard;
+pub mod language;
+pub mod malformed;
+pub mod page_cache;
+pub mod plain_page;
+pub mod request_scope;
+pub mod rpc_errors;
+pub mod unavailable;
