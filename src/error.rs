@@ -63,10 +63,40 @@ impl FieldError {
     }
 }
 
+/// What a "not found" is about. Pages name it to the visitor ("this product"); the API names it in
+/// upstream's 404 body (`EntityNotFoundError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Entity {
+    /// An address that names no page at all.
+    Page,
+    Product,
+    Category,
+    User,
+}
+
+impl Entity {
+    /// The entity's name in the API's 404 body, as upstream spells it.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::Page => "Page",
+            Self::Product => "Product",
+            Self::Category => "Category",
+            Self::User => "User",
+        }
+    }
+}
+
+/// How a missing record was asked for: the API's 404 body shows it as the search's criteria.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lookup {
+    Id(i64),
+    Slug(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    #[error("{0} was not found")]
-    NotFound(String),
+    #[error("{entity:?} was not found")]
+    NotFound { entity: Entity, by: Option<Lookup> },
     /// A request the server cannot read at all (a malformed argument), as opposed to readable
     /// input that breaks a rule (`Validation`).
     #[error("the request is malformed: {0}")]
@@ -77,8 +107,6 @@ pub enum AppError {
     Unauthorized,
     #[error("you are not allowed to do that")]
     Forbidden,
-    #[error("{0}")]
-    Conflict(String),
     /// Too many attempts; the caller may try again after this many seconds.
     #[error("too many requests; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
@@ -113,8 +141,19 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn not_found(what: impl Into<String>) -> Self {
-        Self::NotFound(what.into())
+    /// A page (or record) that is not there, when how it was asked for does not matter.
+    pub fn not_found(entity: Entity) -> Self {
+        Self::NotFound { entity, by: None }
+    }
+
+    /// The record of `entity` with this id is not there.
+    pub fn missing_id(entity: Entity, id: i64) -> Self {
+        Self::NotFound { entity, by: Some(Lookup::Id(id)) }
+    }
+
+    /// The record of `entity` with this slug is not there.
+    pub fn missing_slug(entity: Entity, slug: &str) -> Self {
+        Self::NotFound { entity, by: Some(Lookup::Slug(slug.to_owned())) }
     }
 
     /// Field errors, or `Ok` when there are none.
@@ -137,12 +176,12 @@ impl AppError {
     /// The HTTP status this error stands for.
     pub fn status_code(&self) -> u16 {
         match self {
-            Self::NotFound(_) => 404,
+            Self::NotFound { .. } => 404,
             Self::BadRequest(_) => 400,
             Self::Validation(_) => 422,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
-            Self::Conflict(_) | Self::StaleEdit | Self::CategoryInUse { .. } | Self::OwnAccount => 409,
+            Self::StaleEdit | Self::CategoryInUse { .. } | Self::OwnAccount => 409,
             Self::RateLimited { .. } => 429,
             Self::BadCredentials => 401,
             Self::TooLarge { .. } => 413,

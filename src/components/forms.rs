@@ -27,7 +27,7 @@ pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
             | AppError::CategoryInUse { .. }
             | AppError::OwnAccount
             | AppError::Forbidden
-            | AppError::NotFound(_)
+            | AppError::NotFound { .. }
             | AppError::Internal
     )
     .then_some(error)
@@ -238,11 +238,4 @@ fn described_by(
 /// What file inputs offer to pick; the server checks the bytes whatever the browser says.
 pub const ACCEPTED_IMAGES: &str = "image/png,image/jpeg,image/webp,image/gif";
 
-/// The configured upload limit (pages render on the server, where the settings are).
-pub fn upload_limit() -> u64 {
-    #[cfg(feature = "ssr")]
-    if let Some(state) = use_context::<crate::server::app::state::AppState>() {
-        return state.config.media.max_upload_bytes;
-    }
-    5 * 1024 * 1024
-}
+pub use crate::server_fns::page_context::upload_limit;

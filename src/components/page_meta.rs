@@ -5,20 +5,7 @@ use leptos_meta::{Link, Meta, Title};
 
 const SITE_NAME: &str = "Tienda";
 
-/// The public origin: the configured site URL on the server, the page's own origin in the browser
-/// (they are the same page, so server and client render the same canonical URLs).
-pub fn site_origin() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<crate::server::app::state::AppState>()
-            .map(|state| state.config.server.site_url.clone())
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        window().location().origin().unwrap_or_default()
-    }
-}
+pub use crate::server_fns::page_context::site_origin;
 
 /// `path` (starting with `/`) as an absolute URL on this site; a URL that is already absolute
 /// (an image hosted elsewhere) is returned as it is.

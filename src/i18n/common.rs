@@ -1,6 +1,6 @@
 //! Texts around every page: header, footer, language switch, error pages.
 
-use crate::error::AppError;
+use crate::error::{AppError, Entity};
 
 /// The heading and the explanation of an error page.
 pub struct ErrorText {
@@ -25,13 +25,12 @@ pub struct CommonTexts {
     pub error_browse_products: &'static str,
     pub error_home_link: &'static str,
     pub not_found_title: &'static str,
-    /// Receives what was missing, as `AppError::NotFound` names it: "product", "category", "page".
-    pub not_found_message: fn(&str) -> String,
+    /// Says that the missing `Entity` (a product, a category, an account, a page) is not there.
+    pub not_found_message: fn(Entity) -> String,
     pub bad_request: ErrorText,
     pub validation: ErrorText,
     pub unauthorized: ErrorText,
     pub forbidden: ErrorText,
-    pub conflict: ErrorText,
     pub stale_edit: ErrorText,
     pub category_in_use: ErrorText,
     /// Follows `category_in_use.message`: given how many products the category holds.
@@ -56,7 +55,7 @@ impl CommonTexts {
     /// The heading for a page that shows `err`.
     pub fn error_title(&self, err: &AppError) -> &'static str {
         match err {
-            AppError::NotFound(_) => self.not_found_title,
+            AppError::NotFound { .. } => self.not_found_title,
             other => self.error_text(other).title,
         }
     }
@@ -65,7 +64,7 @@ impl CommonTexts {
     /// The details inside an `AppError` are English words for the log, so they are not shown.
     pub fn error_message(&self, err: &AppError) -> String {
         match err {
-            AppError::NotFound(what) => (self.not_found_message)(what),
+            AppError::NotFound { entity, .. } => (self.not_found_message)(*entity),
             AppError::RateLimited { retry_after_secs } => {
                 format!("{} {}", self.rate_limited.message, (self.retry_after)(*retry_after_secs))
             }
@@ -83,7 +82,6 @@ impl CommonTexts {
             AppError::Validation(_) => &self.validation,
             AppError::Unauthorized => &self.unauthorized,
             AppError::Forbidden => &self.forbidden,
-            AppError::Conflict(_) => &self.conflict,
             AppError::StaleEdit => &self.stale_edit,
             AppError::CategoryInUse { .. } => &self.category_in_use,
             AppError::OwnAccount => &self.own_account,
@@ -91,7 +89,7 @@ impl CommonTexts {
             AppError::BadCredentials => &self.bad_credentials,
             AppError::TooLarge { .. } => &self.too_large,
             AppError::UnsupportedMediaType => &self.unsupported_media_type,
-            AppError::NotFound(_) | AppError::Internal => &self.internal,
+            AppError::NotFound { .. } | AppError::Internal => &self.internal,
             AppError::Transport(_) => &self.transport,
             AppError::Unavailable { .. } => &self.unavailable,
         }
@@ -114,10 +112,12 @@ pub(super) static EN: CommonTexts = CommonTexts {
     error_browse_products: "Browse all products",
     error_home_link: "Go to the home page",
     not_found_title: "Page not found",
-    not_found_message: |what| {
-        let what = match what {
-            "product" | "category" | "page" => what,
-            _ => "page",
+    not_found_message: |entity| {
+        let what = match entity {
+            Entity::Product => "product",
+            Entity::Category => "category",
+            Entity::User => "account",
+            Entity::Page => "page",
         };
         format!("We looked everywhere, but this {what} is not in the store. It may have been removed or renamed.")
     },
@@ -131,10 +131,6 @@ pub(super) static EN: CommonTexts = CommonTexts {
     },
     unauthorized: ErrorText { title: "Please sign in", message: "You need to sign in first to see this." },
     forbidden: ErrorText { title: "Access denied", message: "Your account is not allowed to do that." },
-    conflict: ErrorText {
-        title: "That clashes with what is stored",
-        message: "This conflicts with data that already exists. Please reload the page and try again.",
-    },
     stale_edit: ErrorText {
         title: "Someone else saved first",
         message: "Someone changed this after you opened it, so your changes were not saved. \
@@ -200,11 +196,12 @@ pub(super) static ES: CommonTexts = CommonTexts {
     error_home_link: "Ir a la página de inicio",
     not_found_title: "Página no encontrada",
     // Spanish nouns have gender: the article and the pronoun follow the noun.
-    not_found_message: |what| {
-        let (this, it) = match what {
-            "product" => ("este producto", "lo"),
-            "category" => ("esta categoría", "la"),
-            _ => ("esta página", "la"),
+    not_found_message: |entity| {
+        let (this, it) = match entity {
+            Entity::Product => ("este producto", "lo"),
+            Entity::Category => ("esta categoría", "la"),
+            Entity::User => ("esta cuenta", "la"),
+            Entity::Page => ("esta página", "la"),
         };
         format!(
             "Buscamos por todas partes, pero {this} no está en la tienda. \
@@ -221,10 +218,6 @@ pub(super) static ES: CommonTexts = CommonTexts {
     },
     unauthorized: ErrorText { title: "Inicia sesión", message: "Primero necesitas iniciar sesión para ver esto." },
     forbidden: ErrorText { title: "Acceso denegado", message: "Tu cuenta no tiene permiso para hacer eso." },
-    conflict: ErrorText {
-        title: "Hay un conflicto con los datos guardados",
-        message: "Esto choca con datos que ya existen. Recarga la página e inténtalo de nuevo.",
-    },
     stale_edit: ErrorText {
         title: "Alguien guardó antes",
         message: "Alguien cambió esto después de que lo abriste, así que tus cambios no se guardaron. \
@@ -294,13 +287,13 @@ mod tests {
 
     #[test]
     fn errors_are_explained_in_the_visitors_words() {
-        let missing = AppError::not_found("product");
+        let missing = AppError::missing_id(Entity::Product, 7);
         assert_eq!(ES.error_title(&missing), "Página no encontrada");
         assert!(ES.error_message(&missing).contains("este producto"));
-        assert!(EN.error_message(&AppError::not_found("secret internals")).contains("this page"));
+        assert!(EN.error_message(&AppError::not_found(Entity::Page)).contains("this page"));
+        assert!(EN.error_message(&AppError::not_found(Entity::User)).contains("this account"));
         let wait = AppError::RateLimited { retry_after_secs: 300 };
         assert!(EN.error_message(&wait).ends_with("in 5 minutes."));
         assert!(ES.error_message(&wait).ends_with("en 5 minutos."));
-        assert_eq!(ES.error_message(&AppError::Conflict("email taken".into())), ES.conflict.message);
     }
 }

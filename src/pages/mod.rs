@@ -18,14 +18,7 @@ pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use stores::StoresPage;
 
-/// Who is signed in on the request being rendered (the server resolves it before rendering, so
-/// pages read it without a resource). Pages render on the server only; in the browser it is `None`.
-fn viewer() -> Result<Option<crate::model::User>, crate::error::AppError> {
-    #[cfg(feature = "ssr")]
-    return crate::server::http::guard::current_user();
-    #[cfg(not(feature = "ssr"))]
-    Ok(None)
-}
+use crate::server_fns::page_context::viewer;
 
 /// Sends a signed-out visitor to `/login`, to come back to the page being rendered afterwards.
 fn redirect_to_login() {

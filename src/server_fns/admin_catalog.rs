@@ -11,10 +11,10 @@ use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 
 #[cfg(feature = "ssr")]
 use crate::server::{
-    db::back_office as db,
-    http::guard::require_admin,
+    http::guard::signed_in_admin,
     services::{
-        catalog_edits::{self as service, Target},
+        back_office,
+        catalog_edits::{self, Target},
         Editor,
     },
 };
@@ -22,32 +22,23 @@ use crate::server::{
 #[server(prefix = "/rpc", endpoint = "admin/dashboard", input = GetUrl)]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let state = super::app_state()?;
-    require_admin()?;
-    Ok(db::select_dashboard(&state.db).await?)
+    let admin = signed_in_admin()?;
+    back_office::dashboard(&state, &admin).await
 }
 
 #[server(prefix = "/rpc", endpoint = "admin/products", input = GetUrl)]
 pub async fn list_admin_products(#[server(default)] query: ProductQuery) -> Result<ProductTable, AppError> {
     let state = super::app_state()?;
-    require_admin()?;
-    let query = query.normalized();
-    let (rows, total) = db::select_product_table(&state.db, &query).await?;
-    Ok(ProductTable { rows, total, query })
+    let admin = signed_in_admin()?;
+    back_office::product_table(&state, &admin, query).await
 }
 
 /// The product form's starting values: the product with `id`, or an empty form without one.
 #[server(prefix = "/rpc", endpoint = "admin/products/form", input = GetUrl)]
 pub async fn get_product_form(#[server(default)] id: Option<i64>) -> Result<ProductFormData, AppError> {
     let state = super::app_state()?;
-    require_admin()?;
-    let product = match id {
-        Some(id) => {
-            Some(db::select_editable_product(&state.db, id).await?.ok_or_else(|| AppError::not_found("product"))?)
-        }
-        None => None,
-    };
-    let categories = crate::server::services::catalog::list_categories(&state).await?.as_ref().clone();
-    Ok(ProductFormData { product, categories })
+    let admin = signed_in_admin()?;
+    back_office::product_form(&state, &admin, id).await
 }
 
 /// Creates a product, or with `id` and `version` replaces every field of one (a full edit).
@@ -56,7 +47,7 @@ pub async fn get_product_form(#[server(default)] id: Option<i64>) -> Result<Prod
 pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
     use crate::model::catalog_edit::{image_lines, ProductInput};
     let state = super::app_state()?;
-    let admin = require_admin()?;
+    let admin = signed_in_admin()?;
     let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
     let mut form =
         crate::server::media::uploads::read_form(&mut multipart, "new_images", state.config.media.max_upload_bytes)
@@ -74,7 +65,7 @@ pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
         category_id: form.text("category_id"),
         images: image_lines(form.text("images")),
     };
-    let id = service::save_product(&state, Editor::Person(&admin), target, input, uploads).await?;
+    let id = catalog_edits::save_product(&state, Editor::Person(&admin), target, input, uploads).await?;
     leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
     Ok(())
 }
@@ -92,14 +83,14 @@ pub async fn patch_product(
     use crate::error::FieldError;
     use crate::model::catalog_edit::{parse_price, parse_stock, ProductPatch};
     let state = super::app_state()?;
-    let admin = require_admin()?;
+    let admin = signed_in_admin()?;
     let field_error = |field: &str, issue| AppError::Validation(vec![FieldError::new(field, issue)]);
     let patch = match (price, stock) {
         (Some(price), None) => ProductPatch::Price(parse_price(&price).map_err(|issue| field_error("price", issue))?),
         (None, Some(stock)) => ProductPatch::Stock(parse_stock(&stock).map_err(|issue| field_error("stock", issue))?),
         _ => return Err(AppError::BadRequest("send either price or stock".into())),
     };
-    service::patch_product(&state, Editor::Person(&admin), Target { id, version }, patch).await?;
+    catalog_edits::patch_product(&state, Editor::Person(&admin), Target { id, version }, patch).await?;
     leptos_axum::redirect(&super::back_office_path(return_to, "/admin/products"));
     Ok(())
 }
@@ -107,8 +98,8 @@ pub async fn patch_product(
 #[server(prefix = "/rpc", endpoint = "admin/products/delete")]
 pub async fn delete_product(id: i64) -> Result<(), AppError> {
     let state = super::app_state()?;
-    let admin = require_admin()?;
-    service::delete_product(&state, Editor::Person(&admin), id).await?;
+    let admin = signed_in_admin()?;
+    catalog_edits::delete_product(&state, Editor::Person(&admin), id).await?;
     leptos_axum::redirect("/admin/products?deleted=1");
     Ok(())
 }
@@ -116,29 +107,28 @@ pub async fn delete_product(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "admin/categories", input = GetUrl)]
 pub async fn list_admin_categories() -> Result<Vec<CategoryRow>, AppError> {
     let state = super::app_state()?;
-    require_admin()?;
-    Ok(db::select_category_rows(&state.db, None).await?)
+    let admin = signed_in_admin()?;
+    back_office::category_rows(&state, &admin).await
 }
 
 #[server(prefix = "/rpc", endpoint = "admin/categories/one", input = GetUrl)]
 pub async fn get_admin_category(id: i64) -> Result<CategoryRow, AppError> {
     let state = super::app_state()?;
-    require_admin()?;
-    let rows = db::select_category_rows(&state.db, Some(id)).await?;
-    rows.into_iter().next().ok_or_else(|| AppError::not_found("category"))
+    let admin = signed_in_admin()?;
+    back_office::category_row(&state, &admin, id).await
 }
 
 /// Creates a category, or with `id` and `version` edits one.
 #[server(prefix = "/rpc", endpoint = "admin/categories/save")]
 pub async fn save_category(id: Option<i64>, version: Option<i64>, name: String, image: String) -> Result<(), AppError> {
     let state = super::app_state()?;
-    let admin = require_admin()?;
+    let admin = signed_in_admin()?;
     match (id, version) {
         (Some(id), Some(version)) => {
-            service::update_category(&state, Editor::Person(&admin), Target { id, version }, &name, &image).await?
+            catalog_edits::update_category(&state, Editor::Person(&admin), Target { id, version }, &name, &image).await?
         }
         (None, _) => {
-            service::create_category(&state, Editor::Person(&admin), &name, &image).await?;
+            catalog_edits::create_category(&state, Editor::Person(&admin), &name, &image).await?;
         }
         (Some(_), None) => return Err(AppError::BadRequest("an edit names the version it started from".into())),
     }
@@ -149,8 +139,8 @@ pub async fn save_category(id: Option<i64>, version: Option<i64>, name: String, 
 #[server(prefix = "/rpc", endpoint = "admin/categories/delete")]
 pub async fn delete_category(id: i64) -> Result<(), AppError> {
     let state = super::app_state()?;
-    let admin = require_admin()?;
-    service::delete_category(&state, Editor::Person(&admin), id).await?;
+    let admin = signed_in_admin()?;
+    catalog_edits::delete_category(&state, Editor::Person(&admin), id).await?;
     leptos_axum::redirect("/admin/categories?deleted=1");
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin_catalog;
 pub mod admin_users;
 pub mod catalog;
+pub mod page_context;
 pub mod preferences;
 pub mod stores;
 

@@ -4,7 +4,7 @@ use super::widgets::Loaded;
 use super::AdminGate;
 use crate::components::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
 use crate::components::{ErrorView, PageMeta};
-use crate::error::AppError;
+use crate::error::{AppError, Entity};
 use crate::i18n::{use_lang, Lang};
 use crate::model::back_office::CategoryRow;
 use crate::model::catalog_edit::{CATEGORY_NAME_MAX, IMAGE_URL_MAX};
@@ -23,7 +23,7 @@ pub fn CategoryFormPage() -> impl IntoView {
                         let row = Resource::new(move || id, get_admin_category);
                         view! { <Loaded resource=row render=|row| view! { <CategoryFormView row=Some(row) /> } /> }.into_any()
                     }
-                    Some(Err(_)) => view! { <ErrorView error=AppError::not_found("category") /> }.into_any(),
+                    Some(Err(_)) => view! { <ErrorView error=AppError::not_found(Entity::Category) /> }.into_any(),
                 }
             }
         </AdminGate>

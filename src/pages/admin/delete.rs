@@ -5,7 +5,7 @@ use super::widgets::Loaded;
 use super::AdminGate;
 use crate::components::forms::error_from_url;
 use crate::components::{ErrorView, PageMeta};
-use crate::error::AppError;
+use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
 use crate::server_fns::admin_catalog::{get_admin_category, get_product_form, DeleteCategory, DeleteProduct};
 use leptos::prelude::*;
@@ -29,7 +29,7 @@ pub fn DeleteProductPage() -> impl IntoView {
                         }
                     } /> }.into_any()
                 }
-                None => view! { <ErrorView error=AppError::not_found("product") /> }.into_any(),
+                None => view! { <ErrorView error=AppError::not_found(Entity::Product) /> }.into_any(),
             }}
         </AdminGate>
     }
@@ -53,7 +53,7 @@ pub fn DeleteCategoryPage() -> impl IntoView {
                         }
                     } /> }.into_any()
                 }
-                None => view! { <ErrorView error=AppError::not_found("category") /> }.into_any(),
+                None => view! { <ErrorView error=AppError::not_found(Entity::Category) /> }.into_any(),
             }}
         </AdminGate>
     }

@@ -7,7 +7,7 @@ use crate::components::forms::{
     error_from_url, upload_limit, FormAlert, FormField, SelectField, TextAreaField, ACCEPTED_IMAGES,
 };
 use crate::components::PageMeta;
-use crate::error::{AppError, FieldIssue};
+use crate::error::{AppError, Entity, FieldIssue};
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::back_office::{EditableProduct, ProductFormData};
 use crate::model::catalog_edit::{DESCRIPTION_MAX, FILES_PER_PRODUCT_SAVE, TITLE_MAX};
@@ -22,7 +22,7 @@ pub fn ProductFormPage() -> impl IntoView {
             {
                 let id = leptos_router::hooks::use_params_map().get_untracked().get("id");
                 match id.map(|id| id.parse::<i64>()) {
-                    Some(Err(_)) => view! { <crate::components::ErrorView error=AppError::not_found("product") /> }.into_any(),
+                    Some(Err(_)) => view! { <crate::components::ErrorView error=AppError::not_found(Entity::Product) /> }.into_any(),
                     Some(Ok(id)) => form_for(Some(id)).into_any(),
                     None => form_for(None).into_any(),
                 }

@@ -6,7 +6,7 @@
 
 use crate::server::{
     config::Config,
-    db::{with_pool, Db},
+    db::{sessions, Db},
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -84,18 +84,9 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let sql = match self.db {
-            Db::Sqlite { .. } => "UPDATE tower_sessions SET data = $1, expiry_date = $2 WHERE id = $3",
-            Db::Postgres(_) => r#"UPDATE "tower_sessions"."session" SET data = $1, expiry_date = $2 WHERE id = $3"#,
-        };
-        with_pool!(self.db.writer(), pool => sqlx::query(sql)
-            .bind(data)
-            .bind(record.expiry_date)
-            .bind(record.id.to_string())
-            .execute(pool)
+        sessions::update_session(&self.db, &record.id.to_string(), data, record.expiry_date)
             .await
-            .map(|done| done.rows_affected()))
-        .map_err(|e| session_store::Error::Backend(e.to_string()))?;
+            .map_err(|e| session_store::Error::Backend(e.to_string()))?;
         Ok(())
     }
 

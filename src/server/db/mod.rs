@@ -12,6 +12,7 @@ pub mod health;
 pub mod login_failures;
 pub mod refresh_tokens;
 pub mod secrets;
+pub mod sessions;
 pub mod sql_args;
 pub mod stores;
 

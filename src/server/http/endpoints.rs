@@ -1,6 +1,6 @@
 //! Plain HTTP endpoints beside the Leptos pages: probes, sitemap, robots.txt.
 
-use crate::server::{app::state::AppState, db::catalog, text::escape_xml};
+use crate::server::{app::state::AppState, services::catalog, text::escape_xml};
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -45,8 +45,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<impl IntoResponse,
 }
 
 async fn build_sitemap(state: &AppState) -> Result<axum::body::Bytes, crate::error::AppError> {
-    let (categories, products) =
-        tokio::try_join!(catalog::select_category_sitemap(&state.db), catalog::select_product_sitemap(&state.db))?;
+    let (categories, products) = catalog::sitemap_entries(state).await?;
     let site = &state.config.server.site_url;
     let newest = products.iter().chain(&categories).map(|row| row.updated_at).max();
 
@@ -55,7 +54,7 @@ async fn build_sitemap(state: &AppState) -> Result<axum::body::Bytes, crate::err
     let mut url = |path: &str, lastmod: Option<DateTime<Utc>>| {
         let _ = write!(xml, "  <url><loc>{}{}</loc>", site, escape_xml(path));
         if let Some(at) = lastmod {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", crate::server::db::rfc3339(at));
+            let _ = write!(xml, "<lastmod>{}</lastmod>", at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         }
         xml.push_str("</url>\n");
     };

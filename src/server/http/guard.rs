@@ -91,7 +91,7 @@ pub fn require_user() -> Result<User, AppError> {
 }
 
 /// The signed-in admin: 401 when signed out, 403 for anyone else.
-pub fn require_admin() -> Result<User, AppError> {
+pub fn signed_in_admin() -> Result<User, AppError> {
     let user = require_user()?;
     if user.is_admin() {
         Ok(user)

@@ -11,6 +11,12 @@ use std::path::Path;
 /// The folder under the media directory that holds product images and their thumbnails.
 pub const FOLDER: &str = "products";
 
+/// The light thumbnail of a stored product upload; `None` for any other image (an external URL,
+/// a demo picture), which is shown as it is.
+pub fn thumbnail_of(url: &str) -> Option<String> {
+    thumbnail_path_for(url, FOLDER)
+}
+
 /// An upload that passed every check, with the URL it will have once written.
 pub struct PreparedImage {
     pub url: String,

@@ -3,7 +3,10 @@
 
 use super::errors::ApiError;
 use crate::model::User;
-use crate::server::{app::state::AppState, db::accounts::UserRecord, services::accounts, services::Editor};
+use crate::server::{
+    app::state::AppState,
+    services::{accounts, accounts::UserRecord, Editor},
+};
 use axum::{
     extract::FromRequestParts,
     http::{header, request::Parts},

@@ -8,22 +8,20 @@ use super::path::Segment;
 use super::schema::ErrorBody;
 use crate::error::AppError;
 use crate::server::app::state::AppState;
-use crate::server::db::catalog::api::{Key, ProductFilter};
-use crate::server::services::catalog_api as service;
+use crate::server::services::catalog_api::{self as service, Key, ProductFilter, ProductRecordFull};
 use axum::{
     body::Bytes,
-    extract::{OriginalUri, RawQuery, State},
+    extract::{RawQuery, State},
     http::header,
     response::{IntoResponse, Response},
     Json,
 };
-use serde_json::json;
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
 pub(super) fn products(
     state: &AppState,
-    records: Vec<crate::server::db::catalog::api::ProductRecordFull>,
+    records: Vec<ProductRecordFull>,
 ) -> Vec<Product> {
     let site = &state.config.server.site_url;
     records.into_iter().map(|record| Product::new(record, site)).collect()
@@ -34,22 +32,6 @@ pub(super) fn id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::BadId)
 }
 
-pub(super) fn missing(entity: &'static str, key: Key<'_>, uri: OriginalUri) -> ApiError {
-    let criteria = match key {
-        Key::Id(id) => json!({ "id": id }),
-        Key::Slug(slug) => json!({ "slug": slug }),
-    };
-    ApiError::NotFound { entity, criteria, uri: uri.0 }
-}
-
-/// A service's refusal for the record at path id `id`: its "not found" becomes upstream's body
-/// for `entity` (with 404); any other refusal is converted as usual.
-pub(super) fn missing_or(error: AppError, entity: &'static str, id: i64, uri: &OriginalUri) -> ApiError {
-    match error {
-        AppError::NotFound(_) => missing(entity, Key::Id(id), uri.clone()),
-        other => other.into(),
-    }
-}
 
 /// The product list, served from the catalog cache as ready JSON (cleared by every catalog change).
 #[utoipa::path(
@@ -100,9 +82,9 @@ pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQu
     ),
     security(()),
 )]
-pub async fn get_product(State(state): State<AppState>, Segment(raw): Segment, uri: OriginalUri) -> Answer<Product> {
+pub async fn get_product(State(state): State<AppState>, Segment(raw): Segment) -> Answer<Product> {
     let key = Key::Id(id(&raw)?);
-    let record = service::find_product(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
+    let record = service::find_product(&state, key).await?;
     Ok(Json(Product::new(record, &state.config.server.site_url)))
 }
 
@@ -121,10 +103,9 @@ pub async fn get_product(State(state): State<AppState>, Segment(raw): Segment, u
 pub async fn get_product_by_slug(
     State(state): State<AppState>,
     Segment(slug): Segment,
-    uri: OriginalUri,
 ) -> Answer<Product> {
     let key = Key::Slug(&slug);
-    let record = service::find_product(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
+    let record = service::find_product(&state, key).await?;
     Ok(Json(Product::new(record, &state.config.server.site_url)))
 }
 
@@ -144,10 +125,9 @@ pub async fn get_product_by_slug(
 pub async fn related_by_id(
     State(state): State<AppState>,
     Segment(raw): Segment,
-    uri: OriginalUri,
 ) -> Answer<Vec<Product>> {
     let key = Key::Id(id(&raw)?);
-    let related = service::related_products(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
+    let related = service::related_products(&state, key).await?;
     Ok(Json(products(&state, related)))
 }
 
@@ -166,10 +146,9 @@ pub async fn related_by_id(
 pub async fn related_by_slug(
     State(state): State<AppState>,
     Segment(slug): Segment,
-    uri: OriginalUri,
 ) -> Answer<Vec<Product>> {
     let key = Key::Slug(&slug);
-    let related = service::related_products(&state, key).await?.ok_or_else(|| missing("Product", key, uri))?;
+    let related = service::related_products(&state, key).await?;
     Ok(Json(products(&state, related)))
 }
 
@@ -202,9 +181,9 @@ pub async fn list_categories(State(state): State<AppState>, RawQuery(query): Raw
     ),
     security(()),
 )]
-pub async fn get_category(State(state): State<AppState>, Segment(raw): Segment, uri: OriginalUri) -> Answer<Category> {
+pub async fn get_category(State(state): State<AppState>, Segment(raw): Segment) -> Answer<Category> {
     let key = Key::Id(id(&raw)?);
-    let record = service::find_category(&state, key).await?.ok_or_else(|| missing("Category", key, uri))?;
+    let record = service::find_category(&state, key).await?;
     Ok(Json(Category::new(record, &state.config.server.site_url)))
 }
 
@@ -223,10 +202,9 @@ pub async fn get_category(State(state): State<AppState>, Segment(raw): Segment, 
 pub async fn get_category_by_slug(
     State(state): State<AppState>,
     Segment(slug): Segment,
-    uri: OriginalUri,
 ) -> Answer<Category> {
     let key = Key::Slug(&slug);
-    let record = service::find_category(&state, key).await?.ok_or_else(|| missing("Category", key, uri))?;
+    let record = service::find_category(&state, key).await?;
     Ok(Json(Category::new(record, &state.config.server.site_url)))
 }
 

@@ -5,18 +5,20 @@
 
 use super::body::{check, Fields};
 use super::caller::CatalogEditor;
-use super::catalog::{id, missing, missing_or};
+use super::catalog::id;
 use super::errors::ApiError;
 use super::json::{local, Category, Product};
 use super::path::Segment;
 use super::schema::{CategoryCreate, CategoryUpdate, ErrorBody, ProductCreate, ProductUpdate};
-use crate::error::{AppError, FieldIssue};
+use crate::error::{AppError, Entity, FieldIssue};
 use crate::model::catalog_edit::ProductInput;
 use crate::server::app::state::AppState;
-use crate::server::db::catalog::api::Key;
-use crate::server::services::{catalog_api, catalog_edits as service, catalog_edits::ProductChanges};
+use crate::server::services::{
+    catalog_api::{self, Key},
+    catalog_edits::{self as service, ProductChanges},
+};
 use axum::{
-    extract::{OriginalUri, State},
+    extract::State,
     http::StatusCode,
     Json,
 };
@@ -46,11 +48,11 @@ fn product_changes(state: &AppState, fields: &Fields, required: bool) -> Result<
 
 /// A category id that names no category is upstream's "not found" (404 here, §12), when it is
 /// the only thing wrong; otherwise one message among the others.
-fn refusal(error: AppError, category_id: Option<&str>, uri: &OriginalUri) -> ApiError {
+fn refusal(error: AppError, category_id: Option<&str>) -> ApiError {
     if let AppError::Validation(errors) = &error {
         if let ([only], Some(category_id)) = (errors.as_slice(), category_id.and_then(|c| c.parse::<i64>().ok())) {
             if only.issue == FieldIssue::UnknownCategory {
-                return missing("Category", Key::Id(category_id), uri.clone());
+                return AppError::missing_id(Entity::Category, category_id).into();
             }
         }
     }
@@ -58,12 +60,12 @@ fn refusal(error: AppError, category_id: Option<&str>, uri: &OriginalUri) -> Api
 }
 
 async fn product_json(state: &AppState, id: i64) -> Result<Json<Product>, ApiError> {
-    let record = catalog_api::find_product(state, Key::Id(id)).await?.ok_or(ApiError::Internal)?;
+    let record = catalog_api::find_product(state, Key::Id(id)).await?;
     Ok(Json(Product::new(record, &state.config.server.site_url)))
 }
 
 async fn category_json(state: &AppState, id: i64) -> Result<Json<Category>, ApiError> {
-    let record = catalog_api::find_category(state, Key::Id(id)).await?.ok_or(ApiError::Internal)?;
+    let record = catalog_api::find_category(state, Key::Id(id)).await?;
     Ok(Json(Category::new(record, &state.config.server.site_url)))
 }
 
@@ -88,7 +90,6 @@ async fn category_json(state: &AppState, id: i64) -> Result<Json<Category>, ApiE
 pub async fn create_product(
     State(state): State<AppState>,
     editor: CatalogEditor,
-    uri: OriginalUri,
     fields: Fields,
 ) -> Created<Product> {
     let changes = product_changes(&state, &fields, true)?;
@@ -102,7 +103,7 @@ pub async fn create_product(
     };
     let id = service::save_product(&state, editor.editor(), None, input, Vec::new())
         .await
-        .map_err(|e| refusal(e, changes.category_id.as_deref(), &uri))?;
+        .map_err(|e| refusal(e, changes.category_id.as_deref()))?;
     Ok((StatusCode::CREATED, product_json(&state, id).await?))
 }
 
@@ -129,16 +130,14 @@ pub async fn update_product(
     State(state): State<AppState>,
     editor: CatalogEditor,
     Segment(raw): Segment,
-    uri: OriginalUri,
     fields: Fields,
 ) -> Result<Json<Product>, ApiError> {
     let id = id(&raw)?;
     let changes = product_changes(&state, &fields, false)?;
     let category_id = changes.category_id.clone();
-    service::change_product(&state, editor.editor(), id, changes).await.map_err(|e| match e {
-        AppError::NotFound(_) => missing_or(e, "Product", id, &uri),
-        other => refusal(other, category_id.as_deref(), &uri),
-    })?;
+    service::change_product(&state, editor.editor(), id, changes)
+        .await
+        .map_err(|e| refusal(e, category_id.as_deref()))?;
     product_json(&state, id).await
 }
 
@@ -163,10 +162,9 @@ pub async fn delete_product(
     State(state): State<AppState>,
     editor: CatalogEditor,
     Segment(raw): Segment,
-    uri: OriginalUri,
 ) -> Result<Json<bool>, ApiError> {
     let id = id(&raw)?;
-    service::delete_product(&state, editor.editor(), id).await.map_err(|e| missing_or(e, "Product", id, &uri))?;
+    service::delete_product(&state, editor.editor(), id).await?;
     Ok(Json(true))
 }
 
@@ -235,14 +233,13 @@ pub async fn update_category(
     State(state): State<AppState>,
     editor: CatalogEditor,
     Segment(raw): Segment,
-    uri: OriginalUri,
     fields: Fields,
 ) -> Result<Json<Category>, ApiError> {
     let id = id(&raw)?;
     let (name, image) = category_fields(&state, &fields, false)?;
     service::change_category(&state, editor.editor(), id, name.as_deref(), image.as_deref())
         .await
-        .map_err(|e| missing_or(e, "Category", id, &uri))?;
+        ?;
     category_json(&state, id).await
 }
 
@@ -268,9 +265,8 @@ pub async fn delete_category(
     State(state): State<AppState>,
     editor: CatalogEditor,
     Segment(raw): Segment,
-    uri: OriginalUri,
 ) -> Result<Json<bool>, ApiError> {
     let id = id(&raw)?;
-    service::delete_category(&state, editor.editor(), id).await.map_err(|e| missing_or(e, "Category", id, &uri))?;
+    service::delete_category(&state, editor.editor(), id).await?;
     Ok(Json(true))
 }

@@ -2,10 +2,11 @@
 //! statuses Tienda corrects (§12: 404 for a missing entity). Causes go to the log, never here.
 
 use axum::{
-    http::{StatusCode, Uri},
+    http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
+use crate::error::{Entity, Lookup};
 use serde_json::json;
 
 #[derive(Debug)]
@@ -14,11 +15,11 @@ pub enum ApiError {
     Validation(Vec<String>),
     /// A path id that is not a whole number.
     BadId,
-    /// No `entity` ("Product", "Category") matches `criteria` (shown as JSON).
+    /// No record of `entity` matches `by`: upstream's `EntityNotFoundError`, whose body names the
+    /// request's path, which [`describe_missing_entity`] adds.
     NotFound {
-        entity: &'static str,
-        criteria: serde_json::Value,
-        uri: Uri,
+        entity: Entity,
+        by: Option<Lookup>,
     },
     /// A path under /api/v1 that names no endpoint.
     NoRoute {
@@ -70,16 +71,11 @@ impl IntoResponse for ApiError {
                 StatusCode::BAD_REQUEST,
                 json!({"message": "Validation failed (numeric string is expected)", "error": "Bad Request", "statusCode": 400}),
             ),
-            Self::NotFound { entity, criteria, uri } => (
-                StatusCode::NOT_FOUND,
-                json!({
-                    "path": uri.to_string(),
-                    "timestamp": super::json::timestamp(chrono::Utc::now()),
-                    "name": "EntityNotFoundError",
-                    "message": format!("Could not find any entity of type \"{entity}\" matching: {criteria}"),
-                    "statusCode": 404,
-                }),
-            ),
+            Self::NotFound { entity, by } => {
+                let mut response = StatusCode::NOT_FOUND.into_response();
+                response.extensions_mut().insert(MissingEntity { entity, by });
+                return response;
+            }
             Self::NoRoute { method, path } => (
                 StatusCode::NOT_FOUND,
                 json!({"message": format!("Cannot {method} {path}"), "error": "Not Found", "statusCode": 404}),
@@ -155,8 +151,7 @@ impl From<sqlx::Error> for ApiError {
 }
 
 impl From<crate::error::AppError> for ApiError {
-    /// Services' refusals in the API's words. Services log their own causes. A missing record is
-    /// not converted here: only the handler knows the path and key upstream's 404 body names.
+    /// Services' refusals in the API's words. Services log their own causes.
     fn from(error: crate::error::AppError) -> Self {
         use crate::error::AppError;
         match error {
@@ -164,7 +159,6 @@ impl From<crate::error::AppError> for ApiError {
             AppError::Forbidden => Self::Forbidden,
             AppError::Validation(errors) => super::messages::validation(&errors),
             AppError::BadRequest(message) => Self::Malformed(message),
-            AppError::Conflict(message) => Self::Conflict(message),
             AppError::CategoryInUse { products } => {
                 Self::Conflict(format!("The category still holds {products} products; move or delete them first."))
             }
@@ -176,11 +170,42 @@ impl From<crate::error::AppError> for ApiError {
             AppError::UnsupportedMediaType => Self::UnsupportedMediaType,
             AppError::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs },
             AppError::Unavailable { retry_after_secs } => Self::Unavailable { retry_after_secs },
-            AppError::NotFound(what) => {
-                tracing::error!(%what, "a not-found reached the API without its key");
-                Self::Internal
-            }
+            AppError::NotFound { entity, by } => Self::NotFound { entity, by },
             AppError::Internal | AppError::Transport(_) => Self::Internal,
         }
     }
+}
+
+/// A 404 for a missing record, waiting for the request's path (see [`describe_missing_entity`]).
+#[derive(Clone, Debug)]
+struct MissingEntity {
+    entity: Entity,
+    by: Option<Lookup>,
+}
+
+/// Middleware: gives every missing-record 404 upstream's `EntityNotFoundError` body, which names
+/// the request's path and what was looked for. One place builds it, whichever handler (or
+/// service) found nothing.
+pub async fn describe_missing_entity(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let uri = match request.extensions().get::<axum::extract::OriginalUri>() {
+        Some(original) => original.0.clone(),
+        None => request.uri().clone(),
+    };
+    let mut response = next.run(request).await;
+    let Some(MissingEntity { entity, by }) = response.extensions_mut().remove::<MissingEntity>() else {
+        return response;
+    };
+    let criteria = match by {
+        Some(Lookup::Id(id)) => json!({ "id": id }),
+        Some(Lookup::Slug(slug)) => json!({ "slug": slug }),
+        None => json!({}),
+    };
+    let body = json!({
+        "path": uri.to_string(),
+        "timestamp": super::json::timestamp(chrono::Utc::now()),
+        "name": "EntityNotFoundError",
+        "message": format!("Could not find any entity of type \"{}\" matching: {criteria}", entity.api_name()),
+        "statusCode": 404,
+    });
+    (StatusCode::NOT_FOUND, Json(body)).into_response()
 }

@@ -3,7 +3,7 @@
 //! upstream's words.
 
 use crate::model::Money;
-use crate::server::db::catalog::api::ProductFilter;
+use crate::server::services::catalog_api::ProductFilter;
 
 /// The most products one answer holds, with or without a `limit` (documented in the README).
 pub const MAX_LIMIT: i64 = 200;

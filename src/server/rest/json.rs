@@ -1,9 +1,9 @@
 //! Products, categories and users as the API serialises them: upstream's field names and order
 //! (`creationAt`, `updatedAt`), prices in currency units, image paths made absolute.
 
-use crate::server::db::{
+use crate::server::services::{
     accounts::UserRecord,
-    catalog::api::{CategoryRecord, ProductRecordFull},
+    catalog_api::{CategoryRecord, ProductRecordFull},
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;

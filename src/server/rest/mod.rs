@@ -94,6 +94,7 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
         .fallback(no_route)
         // After every route: it replaces each path's empty 405 (axum still adds `Allow`).
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(errors::describe_missing_entity))
         .layer(DefaultBodyLimit::max(body::JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(rate_limit::WriteLimiter::new(config), rate_limit::limit_writes))
         .layer(axum::middleware::from_fn(within_deadline))

@@ -5,16 +5,19 @@
 
 use super::body::{check, Fields};
 use super::caller::Caller;
-use super::catalog::{id, missing_or};
+use super::catalog::id;
 use super::errors::ApiError;
 use super::json::{local, ApiUser};
 use super::path::Segment;
 use super::schema::{Availability, EmailQuestion, ErrorBody, UserCreate, UserUpdate};
 use crate::model::Role;
 use crate::server::app::state::AppState;
-use crate::server::services::{accounts::Registration, user_admin as service, user_admin::AccountChanges};
+use crate::server::services::{
+    accounts::{Registration, UserRecord},
+    user_admin::{self as service, AccountChanges},
+};
 use axum::{
-    extract::{OriginalUri, RawQuery, State},
+    extract::{RawQuery, State},
     http::StatusCode,
     Json,
 };
@@ -22,7 +25,7 @@ use serde_json::{json, Value};
 
 const ROLE_MESSAGE: &str = "role must be one of the following values: admin, customer";
 
-fn user_json(state: &AppState, user: &crate::server::db::accounts::UserRecord) -> ApiUser {
+fn user_json(state: &AppState, user: &UserRecord) -> ApiUser {
     ApiUser::new(user, &state.config.server.site_url)
 }
 
@@ -96,11 +99,10 @@ pub async fn get_user(
     State(state): State<AppState>,
     caller: Caller,
     Segment(raw): Segment,
-    uri: OriginalUri,
 ) -> Result<Json<ApiUser>, ApiError> {
     let actor = caller.required()?.to_user();
     let id = id(&raw)?;
-    let user = service::find_account(&state, &actor, id).await.map_err(|e| missing_or(e, "User", id, &uri))?;
+    let user = service::find_account(&state, &actor, id).await?;
     Ok(Json(user_json(&state, &user)))
 }
 
@@ -161,14 +163,13 @@ pub async fn update_user(
     State(state): State<AppState>,
     caller: Caller,
     Segment(raw): Segment,
-    uri: OriginalUri,
     fields: Fields,
 ) -> Result<Json<ApiUser>, ApiError> {
     let actor = caller.required()?.to_user();
     let id = id(&raw)?;
     let changes = account_changes(&state, &fields, false)?;
     let user =
-        service::update_account(&state, &actor, id, changes).await.map_err(|e| missing_or(e, "User", id, &uri))?;
+        service::update_account(&state, &actor, id, changes).await?;
     Ok(Json(user_json(&state, &user)))
 }
 
@@ -194,11 +195,10 @@ pub async fn delete_user(
     State(state): State<AppState>,
     caller: Caller,
     Segment(raw): Segment,
-    uri: OriginalUri,
 ) -> Result<Json<bool>, ApiError> {
     let actor = caller.required()?.to_user();
     let id = id(&raw)?;
-    service::delete_account(&state, &actor, id).await.map_err(|e| missing_or(e, "User", id, &uri))?;
+    service::delete_account(&state, &actor, id).await?;
     Ok(Json(true))
 }
 

@@ -10,12 +10,14 @@ use crate::server::{
     app::state::AppState,
     auth::{jwt::TokenService, password, throttle},
     db::{
-        accounts::{self as db, InsertUserError, NewUser, UserRecord},
+        accounts::{self as db, InsertUserError, NewUser},
         Db,
     },
     media::uploads,
 };
 use tokio::sync::OnceCell;
+
+pub use crate::server::db::accounts::UserRecord;
 
 /// What a person types to register.
 pub struct Registration {

@@ -1,9 +1,21 @@
 //! Reading the catalog: the rules for what a shopper sees, behind the cache.
 
-use crate::error::AppError;
-use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery};
-use crate::server::{app::state::AppState, db::catalog as db};
+use crate::error::{AppError, Entity};
+use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery, ProductSummary};
+use crate::server::{app::state::AppState, db::catalog as db, media::product_images};
 use std::sync::Arc;
+
+pub use crate::server::db::catalog::SitemapRow;
+
+/// Product cards show an uploaded image as its light thumbnail.
+fn with_card_thumbnails(mut cards: Vec<ProductSummary>) -> Vec<ProductSummary> {
+    for card in &mut cards {
+        if let Some(thumbnail) = product_images::thumbnail_of(&card.image) {
+            card.image = thumbnail;
+        }
+    }
+    cards
+}
 
 /// How many products the home page and a product's "related" strip show.
 const NEWEST_ON_HOME: i64 = 8;
@@ -23,7 +35,7 @@ pub async fn home(state: &AppState) -> Result<Arc<HomeData>, AppError> {
         .home
         .get_or_load((), async {
             let categories = list_categories(state).await?.as_ref().clone();
-            let newest = db::select_newest(&state.db, NEWEST_ON_HOME).await?;
+            let newest = with_card_thumbnails(db::select_newest(&state.db, NEWEST_ON_HOME).await?);
             Ok(Arc::new(HomeData { categories, newest }))
         })
         .await
@@ -36,6 +48,7 @@ pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Ar
         .listings
         .get_or_load(query.clone(), async {
             let (items, total) = db::select_products(&state.db, &query).await?;
+            let items = with_card_thumbnails(items);
             Ok(Arc::new(ProductPage { items, total, page }))
         })
         .await
@@ -55,7 +68,7 @@ pub async fn category_listing(
 ) -> Result<(Category, CatalogData), AppError> {
     let categories = list_categories(state).await?;
     let category =
-        categories.iter().find(|c| c.slug == slug).cloned().ok_or_else(|| AppError::not_found("category"))?;
+        categories.iter().find(|c| c.slug == slug).cloned().ok_or_else(|| AppError::missing_slug(Entity::Category, slug))?;
     query.category = Some(category.slug.clone());
     let results = search_products(state, query).await?;
     Ok((category, CatalogData { categories: categories.as_ref().clone(), results: results.as_ref().clone() }))
@@ -68,9 +81,14 @@ pub async fn product_detail(state: &AppState, slug: &str) -> Result<Arc<ProductD
         .products
         .get_or_load(slug.to_owned(), async {
             let product =
-                db::select_product_by_slug(&state.db, slug).await?.ok_or_else(|| AppError::not_found("product"))?;
-            let related = db::select_related(&state.db, &product, RELATED_ON_PRODUCT).await?;
+                db::select_product_by_slug(&state.db, slug).await?.ok_or_else(|| AppError::missing_slug(Entity::Product, slug))?;
+            let related = with_card_thumbnails(db::select_related(&state.db, &product, RELATED_ON_PRODUCT).await?);
             Ok(Arc::new(ProductDetail { product, related }))
         })
         .await
+}
+
+/// Every category and product address with when it last changed, for the sitemap.
+pub async fn sitemap_entries(state: &AppState) -> Result<(Vec<SitemapRow>, Vec<SitemapRow>), AppError> {
+    Ok(tokio::try_join!(db::select_category_sitemap(&state.db), db::select_product_sitemap(&state.db))?)
 }

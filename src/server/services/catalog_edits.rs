@@ -3,7 +3,7 @@
 //! followed by clearing the catalog caches, so the storefront and sitemap show it at once.
 
 use super::Editor;
-use crate::error::{AppError, FieldError, FieldIssue};
+use crate::error::{AppError, Entity, FieldError, FieldIssue, Lookup};
 use crate::model::catalog_edit::{check_category, check_product, ProductInput, ProductPatch};
 use crate::server::db::back_office;
 use crate::server::db::catalog::writes::{self as db, Change, WriteError};
@@ -20,7 +20,7 @@ pub async fn create_category(state: &AppState, editor: Editor<'_>, name: &str, i
     let change = authorize(state, editor)?;
     let draft = check_category(name, image)?;
     let slug = slug_of("name", &draft.name)?;
-    let id = db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, Entity::Category))?;
+    let id = db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, Entity::Category, None))?;
     tracing::info!(category_id = id, by = ?editor_id(editor), "category created");
     state.catalog_changed();
     Ok(id)
@@ -38,7 +38,7 @@ pub async fn update_category(
     let slug = slug_of("name", &draft.name)?;
     db::update_category(&state.db, target.id, target.version, &draft, &slug, change)
         .await
-        .map_err(|e| refusal(e, Entity::Category))?;
+        .map_err(|e| refusal(e, Entity::Category, Some(target.id)))?;
     tracing::info!(category_id = target.id, by = ?editor_id(editor), "category updated");
     state.catalog_changed();
     Ok(())
@@ -47,7 +47,7 @@ pub async fn update_category(
 /// Deletes a category; refused (with how many) while it still holds products.
 pub async fn delete_category(state: &AppState, editor: Editor<'_>, id: i64) -> Result<(), AppError> {
     authorize(state, editor)?;
-    db::delete_category(&state.db, id).await.map_err(|e| refusal(e, Entity::Category))?;
+    db::delete_category(&state.db, id).await.map_err(|e| refusal(e, Entity::Category, Some(id)))?;
     tracing::info!(category_id = id, by = ?editor_id(editor), "category deleted");
     state.catalog_changed();
     Ok(())
@@ -106,7 +106,7 @@ async fn save(
                 .await
                 .map(|()| target.id),
         };
-        written.map_err(|error| refusal(error, Entity::Product))
+        written.map_err(|error| refusal(error, Entity::Product, target.map(|target| target.id)))
     };
     let id = match saved.await {
         Ok(id) => id,
@@ -148,7 +148,7 @@ pub async fn change_product(
 ) -> Result<(), AppError> {
     authorize(state, editor)?;
     let current =
-        back_office::select_editable_product(&state.db, id).await?.ok_or_else(|| AppError::not_found("product"))?;
+        back_office::select_editable_product(&state.db, id).await?.ok_or_else(|| AppError::missing_id(Entity::Product, id))?;
     let (price, stock, category_id) =
         (current.price.decimal(), current.stock.to_string(), current.category_id.to_string());
     let input = ProductInput {
@@ -174,7 +174,7 @@ pub async fn change_category(
 ) -> Result<(), AppError> {
     authorize(state, editor)?;
     let rows = back_office::select_category_rows(&state.db, Some(id)).await?;
-    let current = rows.into_iter().next().ok_or_else(|| AppError::not_found("category"))?;
+    let current = rows.into_iter().next().ok_or_else(|| AppError::missing_id(Entity::Category, id))?;
     let name = name.unwrap_or(&current.category.name);
     let image = image.unwrap_or(&current.category.image);
     update_category(state, editor, Target { id, version: current.version }, name, image).await
@@ -208,7 +208,7 @@ pub async fn patch_product(
     let change = authorize(state, editor)?;
     db::patch_product(&state.db, target.id, target.version, patch, change)
         .await
-        .map_err(|e| refusal(e, Entity::Product))?;
+        .map_err(|e| refusal(e, Entity::Product, Some(target.id)))?;
     tracing::info!(product_id = target.id, by = ?editor_id(editor), ?patch, "product patched");
     state.catalog_changed();
     Ok(())
@@ -216,7 +216,7 @@ pub async fn patch_product(
 
 pub async fn delete_product(state: &AppState, editor: Editor<'_>, id: i64) -> Result<(), AppError> {
     authorize(state, editor)?;
-    let images = db::delete_product(&state.db, id).await.map_err(|e| refusal(e, Entity::Product))?;
+    let images = db::delete_product(&state.db, id).await.map_err(|e| refusal(e, Entity::Product, Some(id)))?;
     remove_unused_images(state, images.iter()).await;
     tracing::info!(product_id = id, by = ?editor_id(editor), "product deleted");
     state.catalog_changed();
@@ -234,7 +234,7 @@ pub fn may_edit(state: &AppState, editor: Editor<'_>) -> Result<(), AppError> {
 fn authorize(state: &AppState, editor: Editor<'_>) -> Result<Change, AppError> {
     let playground = state.config.api.playground;
     match editor {
-        Editor::Person(user) if !playground => super::require_admin(user)?,
+        Editor::Person(user) if !playground => super::ensure_admin(user)?,
         Editor::Anonymous if !playground => return Err(AppError::Unauthorized),
         _ => {}
     }
@@ -246,13 +246,6 @@ fn editor_id(editor: Editor<'_>) -> Option<i64> {
         Editor::Person(user) => Some(user.id),
         Editor::Anonymous => None,
     }
-}
-
-/// What a write changes: it decides where a clashing name is reported and what was not found.
-#[derive(Clone, Copy)]
-enum Entity {
-    Category,
-    Product,
 }
 
 /// The slug of a name or title; a name with no letter or digit has none.
@@ -275,18 +268,15 @@ async fn remove_unused_images<'a>(state: &AppState, urls: impl Iterator<Item = &
     }
 }
 
-/// What a refused write means for the editor.
-fn refusal(error: WriteError, entity: Entity) -> AppError {
+/// What a refused write of `entity` (the record `id`, when it names one) means for the editor.
+fn refusal(error: WriteError, entity: Entity, id: Option<i64>) -> AppError {
     let field = |field: &str, issue| AppError::Validation(vec![FieldError::new(field, issue)]);
-    let (name_field, what) = match entity {
-        Entity::Category => ("name", "category"),
-        Entity::Product => ("title", "product"),
-    };
+    let name_field = if entity == Entity::Category { "name" } else { "title" };
     match error {
         WriteError::SlugTaken => field(name_field, FieldIssue::NameTaken),
         WriteError::UnknownCategory => field("category_id", FieldIssue::UnknownCategory),
         WriteError::Stale => AppError::StaleEdit,
-        WriteError::NotFound => AppError::not_found(what),
+        WriteError::NotFound => AppError::NotFound { entity, by: id.map(Lookup::Id) },
         WriteError::InUse(products) => AppError::CategoryInUse { products },
         WriteError::Database(error) => error.into(),
     }

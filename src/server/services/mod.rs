@@ -1,6 +1,7 @@
 //! Use cases shared by server functions and the REST API: the one place for each business rule.
 
 pub mod accounts;
+pub mod back_office;
 pub mod catalog;
 pub mod catalog_api;
 pub mod catalog_edits;
@@ -18,7 +19,7 @@ pub enum Editor<'a> {
 }
 
 /// Changes to the catalog and to other people's accounts are for admins only.
-fn require_admin(actor: &crate::model::User) -> Result<(), crate::error::AppError> {
+fn ensure_admin(actor: &crate::model::User) -> Result<(), crate::error::AppError> {
     if actor.is_admin() {
         Ok(())
     } else {

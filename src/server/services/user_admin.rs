@@ -3,7 +3,7 @@
 //! run it (another admin can).
 
 use super::accounts;
-use crate::error::{AppError, FieldError, FieldIssue};
+use crate::error::{AppError, Entity, FieldError, FieldIssue};
 use crate::model::account::{check_avatar, check_email, check_name, check_new_password, normalize_email};
 use crate::model::back_office::UserTable;
 use crate::model::{Role, User};
@@ -15,7 +15,7 @@ use crate::server::db::{accounts as db, accounts::UserRecord, back_office};
 const SEARCH_MAX: usize = 100;
 
 pub async fn list_users(state: &AppState, actor: &User, q: &str, page: u32) -> Result<UserTable, AppError> {
-    super::require_admin(actor)?;
+    super::ensure_admin(actor)?;
     let q: String = q.trim().chars().take(SEARCH_MAX).collect();
     let page = page.max(1);
     let (rows, total) = back_office::select_user_table(&state.db, &q, page).await?;
@@ -23,13 +23,13 @@ pub async fn list_users(state: &AppState, actor: &User, q: &str, page: u32) -> R
 }
 
 pub async fn change_role(state: &AppState, actor: &User, user_id: i64, role: Role) -> Result<(), AppError> {
-    super::require_admin(actor)?;
+    super::ensure_admin(actor)?;
     if user_id == actor.id && role != Role::Admin {
         return Err(AppError::OwnAccount);
     }
     let changed = db::update_user_role(&state.db, user_id, role, actor.id, chrono::Utc::now()).await?;
     if changed == 0 {
-        return Err(AppError::not_found("user"));
+        return Err(AppError::missing_id(Entity::User, user_id));
     }
     tracing::info!(user_id, by = actor.id, role = role.as_str(), "role changed");
     Ok(())
@@ -38,7 +38,7 @@ pub async fn change_role(state: &AppState, actor: &User, user_id: i64, role: Rol
 /// Deactivating ends the person's sessions and API tokens at once; reactivating lets them sign
 /// in again (with a fresh sign-in: nothing from before comes back).
 pub async fn set_active(state: &AppState, actor: &User, user_id: i64, active: bool) -> Result<(), AppError> {
-    super::require_admin(actor)?;
+    super::ensure_admin(actor)?;
     if user_id == actor.id {
         return Err(AppError::OwnAccount);
     }
@@ -47,7 +47,7 @@ pub async fn set_active(state: &AppState, actor: &User, user_id: i64, active: bo
         // Already in that state (a repeated click) is fine; an unknown id is not.
         return match db::select_user_by_id(&state.db, user_id).await? {
             Some(_) => Ok(()),
-            None => Err(AppError::not_found("user")),
+            None => Err(AppError::missing_id(Entity::User, user_id)),
         };
     }
     TokenService::revoke_all(&state.db, user_id).await?;
@@ -58,16 +58,16 @@ pub async fn set_active(state: &AppState, actor: &User, user_id: i64, active: bo
 /// Everyone's account, for admins: the API's `GET /users` (upstream shows it to anyone, with
 /// passwords; here it names people, so it is for admins).
 pub async fn list_accounts(state: &AppState, actor: &User, limit: Option<i64>) -> Result<Vec<UserRecord>, AppError> {
-    super::require_admin(actor)?;
+    super::ensure_admin(actor)?;
     Ok(db::select_users(&state.db, limit).await?)
 }
 
 /// One account: an admin may read anyone's, a person their own.
 pub async fn find_account(state: &AppState, actor: &User, user_id: i64) -> Result<UserRecord, AppError> {
     if actor.id != user_id {
-        super::require_admin(actor)?;
+        super::ensure_admin(actor)?;
     }
-    db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))
+    db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))
 }
 
 /// An admin adds an account with any role, under the same rules as a registration.
@@ -77,7 +77,7 @@ pub async fn create_account(
     form: accounts::Registration,
     role: Role,
 ) -> Result<UserRecord, AppError> {
-    super::require_admin(actor)?;
+    super::ensure_admin(actor)?;
     let user = accounts::create_account(state, form, role).await?;
     tracing::info!(user_id = user.id, by = actor.id, "account added by an admin");
     Ok(user)
@@ -99,7 +99,7 @@ pub struct AccountChanges {
 /// be enough to take an account over. A role is an admin's to give, never to take from oneself.
 fn authorize_change(actor: &User, user_id: i64, changes: &AccountChanges) -> Result<(), AppError> {
     if actor.id != user_id {
-        return super::require_admin(actor);
+        return super::ensure_admin(actor);
     }
     if changes.email.is_some() || changes.password.is_some() {
         return Err(AppError::Forbidden);
@@ -121,7 +121,7 @@ pub async fn update_account(
     changes: AccountChanges,
 ) -> Result<UserRecord, AppError> {
     authorize_change(actor, user_id, &changes)?;
-    let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))?;
+    let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))?;
     let mut errors = Vec::new();
     let name = check_name(changes.name.as_deref().unwrap_or(&current.name), &mut errors);
     let email = check_email(changes.email.as_deref().unwrap_or(&current.email), &mut errors);
@@ -146,7 +146,7 @@ pub async fn update_account(
         at: chrono::Utc::now(),
     };
     match db::update_account(&state.db, user_id, &update).await {
-        Ok(0) => return Err(AppError::not_found("user")),
+        Ok(0) => return Err(AppError::missing_id(Entity::User, user_id)),
         Ok(_) => {}
         Err(db::InsertUserError::EmailTaken) => {
             return Err(AppError::Validation(vec![FieldError::new("email", FieldIssue::EmailTaken)]))
@@ -158,19 +158,19 @@ pub async fn update_account(
     }
     accounts::forget_replaced_avatar(state, &current.avatar, &avatar).await;
     tracing::info!(user_id, by = actor.id, password = password_hash.is_some(), "account changed");
-    db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))
+    db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))
 }
 
 /// Deletes an account (admins only, never their own). Their uploaded picture goes with it; what
 /// they changed in the catalog stays, no longer naming them.
 pub async fn delete_account(state: &AppState, actor: &User, user_id: i64) -> Result<(), AppError> {
-    super::require_admin(actor)?;
+    super::ensure_admin(actor)?;
     if actor.id == user_id {
         return Err(AppError::OwnAccount);
     }
-    let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::not_found("user"))?;
+    let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))?;
     if db::delete_user(&state.db, user_id).await? == 0 {
-        return Err(AppError::not_found("user"));
+        return Err(AppError::missing_id(Entity::User, user_id));
     }
     crate::server::media::uploads::remove_image(&state.config.media.dir, accounts::PICTURES, &current.avatar).await;
     tracing::info!(user_id, by = actor.id, "account deleted");

@@ -103,11 +103,10 @@ pub(super) fn decode_images(json: &str) -> Vec<String> {
     })
 }
 
-/// The image a product card shows: the first image, as its light thumbnail when it is an upload.
+/// The image a product card shows: the first image as stored (the service swaps an upload for
+/// its thumbnail).
 fn card_image(images_json: &str) -> String {
-    let first = decode_images(images_json).into_iter().next().unwrap_or_default();
-    crate::server::media::thumbnails::thumbnail_path_for(&first, crate::server::media::product_images::FOLDER)
-        .unwrap_or(first)
+    decode_images(images_json).into_iter().next().unwrap_or_default()
 }
 
 pub fn encode_images(urls: &[String]) -> String {

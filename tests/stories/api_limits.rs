@@ -1,7 +1,7 @@
 //! Limits on `/api/v1`: per-client write rate (429 with `Retry-After`), as a client sees them.
 //! (Body size and JSON depth: tests/api_catalog_writes.rs; upload size: tests/api_files.rs.)
 
-mod common;
+use crate::common;
 
 use common::api::{client, send, url, Answer};
 use common::{spawn_with, test_config, Backend};

@@ -1,6 +1,6 @@
 //! Uploading a picture to one's account: images only, judged by their bytes; size limits; who may.
 
-mod common;
+use crate::common;
 
 use common::visitor::Visitor;
 use common::{spawn_with, test_config, Backend, TestApp};

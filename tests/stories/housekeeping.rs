@@ -1,7 +1,7 @@
 //! What keeps the account tables honest over time: expired rows are swept, and a session deleted
 //! at sign-out cannot be brought back by a request that was still holding it.
 
-mod common;
+use crate::common;
 
 use common::{spawn_seeded, Backend};
 use tienda::server::auth::sweeper;

@@ -1,7 +1,7 @@
 //! The back office's catalog: who may use it, what each bad input gets, and what the store shows
 //! after each change (the storefront, the sitemap, the database, the media directory).
 
-mod common;
+use crate::common;
 
 use common::back_office::{
     admin, count, customer, field_issues, id_of, number, png, post_multipart, product_files, text,

@@ -1,7 +1,7 @@
 //! The store's shops: `GET /api/v1/locations` (§8 and §12 of docs/platzi-api.md: stored shops,
 //! great-circle distance, nearest first) and the `/stores` page.
 
-mod common;
+use crate::common;
 
 use common::api::{client, messages, send, url};
 use common::html::{attr, json_ld, text, texts};

@@ -1,6 +1,6 @@
 //! The `tienda` binary as an operator meets it: subcommands, start-up errors, shutdown.
 
-mod common;
+use crate::common;
 
 use std::{
     net::TcpListener,

@@ -2,7 +2,7 @@
 //! messages, Tienda's corrections (§12 of docs/platzi-api.md: admin tokens, 404, 409), and what
 //! the storefront and the database show afterwards.
 
-mod common;
+use crate::common;
 
 use common::api::{admin_token, call, client, customer_token, messages, send, sorted, url};
 use common::back_office::{count, number, text};

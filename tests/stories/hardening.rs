@@ -1,7 +1,7 @@
 //! The findings of the outside attack run (issue 10), each replayed against a real server on
 //! SQLite and PostgreSQL: what an attacker sends, and what the store must answer instead.
 
-mod common;
+use crate::common;
 
 use common::{back_office, get, html, spawn_seeded, spawn_with, test_config, Backend, Page, TestApp};
 use std::time::Duration;

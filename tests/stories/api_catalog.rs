@@ -1,7 +1,7 @@
 //! `GET /api/v1` products and categories, on the Platzi Fake Store contract: shapes, filters,
 //! pagination, errors and CORS, as an API client sees them.
 
-mod common;
+use crate::common;
 
 use common::{spawn_seeded, Backend, TestApp, SITE};
 use serde_json::Value;

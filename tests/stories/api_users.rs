@@ -1,7 +1,7 @@
 //! `/api/v1/users`: upstream's paths and messages with §12's corrections (docs/platzi-api.md):
 //! tokens required, no passwords shown, unique emails, a truthful `is-available`.
 
-mod common;
+use crate::common;
 
 use common::api::{access_token, admin_token, call, customer_token, login, messages, sorted};
 use common::back_office::{count, text};

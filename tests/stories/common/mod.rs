@@ -1,5 +1,4 @@
 //! The integration-test harness: a real server on a random port, over a fresh real database.
-#![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod api;
 pub mod back_office;
@@ -30,7 +29,6 @@ pub enum Backend {
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
     pub base: String,
-    pub client: reqwest::Client,
     pub db: Db,
     pub config: Config,
     /// The server's state, for tests that call services directly (the token service).
@@ -111,8 +109,7 @@ pub async fn spawn_with(config: Config, seed: bool) -> TestApp {
     });
     let (base, state, sessions) = ready_rx.await.expect("the test server starts");
     let db = state.db.clone();
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { base, client, db, config, state, sessions, shutdown: Some(stop_tx) }
+    TestApp { base, db, config, state, sessions, shutdown: Some(stop_tx) }
 }
 
 /// One seeded server per backend for this test binary, on a runtime of its own so it outlives any

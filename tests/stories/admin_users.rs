@@ -1,7 +1,7 @@
 //! The back office's accounts: roles, deactivation, search, and the rules that keep a store from
 //! locking itself out.
 
-mod common;
+use crate::common;
 
 use common::back_office::{admin, count, customer, signed_in};
 use common::visitor::Visitor;

@@ -1,6 +1,6 @@
 //! The storefront over HTTP, on SQLite and PostgreSQL: what shoppers and crawlers get.
 
-mod common;
+use crate::common;
 
 use common::{get, html, shared, Backend, Page, SITE};
 use tienda::model::Money;

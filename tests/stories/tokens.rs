@@ -1,6 +1,6 @@
 //! The token service API clients will use: access and refresh tokens, rotation and revocation.
 
-mod common;
+use crate::common;
 
 use common::visitor::Visitor;
 use common::{spawn_seeded, Backend};

@@ -1,7 +1,7 @@
 //! Accounts over HTTP, on SQLite and PostgreSQL: registering, signing in and out, sessions,
 //! roles, and what each kind of bad input gets.
 
-mod common;
+use crate::common;
 
 use common::visitor::{session_cookie, Visitor};
 use common::{spawn_seeded, Backend};

@@ -1,7 +1,7 @@
 //! `/api/v1/files`: upload an image, fetch it, use it in a product; and what happens to each
 //! kind of bad upload (§7 and §12 of docs/platzi-api.md).
 
-mod common;
+use crate::common;
 
 use common::api::{admin_token, call, client, customer_token, send, url};
 use common::back_office::{png, product_files};

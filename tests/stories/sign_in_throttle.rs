@@ -1,7 +1,7 @@
 //! Password guessing is slowed, then refused, per account and per client; a success resets the
 //! account's count only.
 
-mod common;
+use crate::common;
 
 use common::visitor::Visitor;
 use common::{spawn_with, test_config, Backend, TestApp};

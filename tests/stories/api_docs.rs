@@ -1,7 +1,7 @@
 //! The API describes itself: an OpenAPI 3.1 document generated from the handlers at
 //! `/api/v1/openapi.json`, and a docs page at `/api/docs` whose every asset Tienda serves itself.
 
-mod common;
+use crate::common;
 
 use common::api::{client, send};
 use common::{get, shared, Backend};

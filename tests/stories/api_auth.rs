@@ -1,7 +1,7 @@
 //! `/api/v1/auth`: tokens for programs. Login with JSON or a form, the profile behind a Bearer
 //! token, rotation, and the cases where Tienda is stricter than upstream (§12).
 
-mod common;
+use crate::common;
 
 use common::api::{client, send, Answer};
 use common::{spawn_seeded, Backend, TestApp};

@@ -2,7 +2,7 @@
 //! one runs green with newman against a live server on each database, and the Insomnia export
 //! holds the same requests in the same order, so neither can rot.
 
-mod common;
+use crate::common;
 
 use common::{spawn_seeded, Backend};
 use serde_json::Value;

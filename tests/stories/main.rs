@@ -1,0 +1,30 @@
+//! Every integration story in one test binary: the server is linked once, not once per story
+//! file. Each file is a module; run one file's stories by name, e.g.
+//! `cargo test --features ssr --test stories accounts::` (or `postgres::`, or a story's name).
+//!
+//! Stories that need a database run on both SQLite and a throwaway PostgreSQL cluster (see
+//! `common::postgres`), through `on_both_backends!`.
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod admin_catalog;
+mod admin_users;
+mod api_auth;
+mod api_catalog;
+mod api_catalog_writes;
+mod api_collections;
+mod api_docs;
+mod api_files;
+mod api_limits;
+mod api_users;
+mod cli;
+mod hardening;
+mod housekeeping;
+mod layers;
+mod pictures;
+mod sign_in_throttle;
+mod storefront;
+mod stores;
+mod tokens;
