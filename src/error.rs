@@ -40,6 +40,8 @@ pub enum FieldIssue {
     InvalidNumber,
     /// A number that must be above zero (a price).
     NotPositive,
+    /// An amount with more decimals than money has (a price of 1.999).
+    TooManyDecimals,
     /// A whole number outside its bounds (a stock of -1).
     OutOfRange {
         min: i64,

@@ -85,13 +85,28 @@ impl std::fmt::Debug for Password {
 pub fn normalize_email(raw: &str) -> Option<String> {
     let email = raw.trim().to_lowercase();
     let (local, domain) = email.split_once('@')?;
-    let well_formed = !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    let well_formed =
+        !local.is_empty() && is_domain_name(domain) && !email.chars().any(|c| c.is_whitespace() || c.is_control());
     (well_formed && email.len() <= EMAIL_MAX).then_some(email)
+}
+
+/// A host name as mail can reach it, by the rules upstream's validator applies: at least two
+/// labels; each 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen (so no
+/// `example..com`, `exam_ple.com` or `-example.com`); a top-level label of letters (or an
+/// internationalised `xn--` one).
+fn is_domain_name(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let Some(top) = labels.last() else {
+        return false;
+    };
+    let label_ok = |label: &&str| {
+        (1..=63).contains(&label.chars().count())
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    let top_ok = top.starts_with("xn--") || (top.chars().count() >= 2 && top.chars().all(char::is_alphabetic));
+    labels.len() >= 2 && labels.iter().all(label_ok) && top_ok
 }
 
 /// Checks a person's name; returns it trimmed.
@@ -175,6 +190,14 @@ mod tests {
             assert_eq!(normalize_email(bad), None, "{bad}");
         }
         assert_eq!(normalize_email(&format!("{}@mail.com", "a".repeat(250))), None);
+        for bad in
+            ["user@example..com", "user@exam_ple.com", "user@-example.com", "user@example-.com", "user@example.c0m"]
+        {
+            assert_eq!(normalize_email(bad), None, "{bad}");
+        }
+        for good in ["user@sub.example.co", "user@my-shop.es", "user@correo.españa.es", "user@example.xn--p1ai"] {
+            assert!(normalize_email(good).is_some(), "{good}");
+        }
     }
 
     #[test]

@@ -101,8 +101,15 @@ pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
     match Money::parse_decimal(raw) {
         Some(price) if price.cents() > 0 => Ok(price),
         Some(_) => Err(FieldIssue::NotPositive),
+        None if has_more_decimals_than_money(raw) => Err(FieldIssue::TooManyDecimals),
         None => Err(FieldIssue::InvalidNumber),
     }
+}
+
+/// A plain decimal number (`1.999`) that only fails for its decimals.
+fn has_more_decimals_than_money(raw: &str) -> bool {
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    raw.split_once('.').is_some_and(|(whole, fraction)| all_digits(whole) && all_digits(fraction) && fraction.len() > 2)
 }
 
 /// Units in stock: a whole number from 0 to `STOCK_MAX`.

@@ -125,7 +125,8 @@ pub async fn save_category(id: Option<i64>, version: Option<i64>, name: String, 
     let admin = signed_in_admin()?;
     match (id, version) {
         (Some(id), Some(version)) => {
-            catalog_edits::update_category(&state, Editor::Person(&admin), Target { id, version }, &name, &image).await?
+            catalog_edits::update_category(&state, Editor::Person(&admin), Target { id, version }, &name, &image)
+                .await?
         }
         (None, _) => {
             catalog_edits::create_category(&state, Editor::Person(&admin), &name, &image).await?;

@@ -46,6 +46,24 @@ async fn products_come_in_upstreams_shape_in_id_order(backend: Backend) {
     let image = first["images"][0].as_str().unwrap();
     assert!(image.starts_with(&format!("{SITE}/media/")), "our images come with the whole address: {image}");
     assert_eq!(get_json(&app, "/api/v1/products/").await.1, list, "a trailing slash is the same list");
+    // Upstream takes a trailing slash on every path, and so does Tienda.
+    assert_eq!(get_json(&app, "/api/v1/products/1/").await.1, list[0]);
+    assert_eq!(get_json(&app, "/api/v1/products/1/related/").await.0, 200);
+    assert_eq!(get_json(&app, "/api/v1/categories/1/products/?limit=2").await.1.as_array().map(Vec::len), Some(2));
+    let login = common::api::send(
+        common::api::client()
+            .post(format!("{}/api/v1/auth/login/", app.base))
+            .json(&serde_json::json!({"email": "john@mail.com", "password": "changeme"})),
+    )
+    .await;
+    assert_eq!(login.status, 201, "POST /auth/login/ signs in: {}", login.body);
+    assert_eq!(get_json(&app, "/api/v1/products//").await.0, 404, "one slash is forgiven, not two");
+    // A whole price is a JSON integer (42), as upstream sends it, not 42.0.
+    assert!(
+        list.as_array().unwrap().iter().all(|p| p["price"].is_i64()),
+        "the demo's prices are whole: {}",
+        list[0]["price"]
+    );
     let (status, one, _) = get_json(&app, "/api/v1/products/1").await;
     assert_eq!((status, &one), (200, first));
     let slug = first["slug"].as_str().unwrap();
@@ -104,8 +122,17 @@ async fn bad_queries_and_unknown_ids_get_json_errors(backend: Backend) {
     assert_eq!(body["statusCode"], 404);
     assert!(body["timestamp"].as_str().unwrap().ends_with('Z'));
     assert!(body["message"].as_str().unwrap().contains("\"Product\""));
-    assert_eq!(get_json(&app, "/api/v1/products/slug/no-such-product").await.0, 404);
+    let (status, body, _) = get_json(&app, "/api/v1/products/slug/no-such-product").await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        body["message"], "Could not find any entity of type \"Product\" matching: {\"slug\":\"no-such-product\"}",
+        "the one place that builds the body names the slug"
+    );
     assert_eq!(get_json(&app, "/api/v1/categories/77").await.0, 404);
+    // A slug that is not percent-encoding is a bad request, not a search for a literal '%'.
+    let (status, body, _) = get_json(&app, "/api/v1/products/slug/%").await;
+    assert_eq!((status, body["statusCode"].as_i64()), (400, Some(400)), "{body}");
+    assert_eq!(get_json(&app, "/api/v1/categories/slug/50%off").await.0, 400);
     let (status, body, _) = get_json(&app, "/api/v1/nothing").await;
     assert_eq!(status, 404);
     assert_eq!(

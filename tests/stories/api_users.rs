@@ -102,6 +102,9 @@ async fn account_bodies_get_upstreams_messages_and_nothing_is_written(backend: B
     };
     let cases = [
         (with("email", json!("not-an-email")), "email must be an email"),
+        (with("email", json!("user@example..com")), "email must be an email"),
+        (with("email", json!("user@exam_ple.com")), "email must be an email"),
+        (with("email", json!("user@-example.com")), "email must be an email"),
         (with("password", json!("abc")), "password must be longer than or equal to 8 characters"),
         (with("avatar", json!("ftp://x")), "avatar must be a URL address"),
         (with("name", json!("")), "name should not be empty"),

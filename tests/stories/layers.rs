@@ -12,8 +12,16 @@ const RULES: &[(&str, &str, &str)] = &[
     ("src/server/rest/", "crate::server::db", "the API is a face: it calls services, never the database"),
     ("src/server_fns/", "crate::server::db", "server functions are a face: they call services, never the database"),
     ("src/server/http/endpoints.rs", "crate::server::db", "plain endpoints are a face: they call services"),
-    ("src/pages/", "crate::server", "pages render in the browser too: they reach the server only through server functions"),
-    ("src/components/", "crate::server", "components render in the browser too: they reach the server only through server functions"),
+    (
+        "src/pages/",
+        "crate::server",
+        "pages render in the browser too: they reach the server only through server functions",
+    ),
+    (
+        "src/components/",
+        "crate::server",
+        "components render in the browser too: they reach the server only through server functions",
+    ),
     ("src/app.rs", "crate::server", "the app shell renders in the browser too"),
     ("src/model/", "crate::server", "models are plain data and rules: no I/O"),
     ("src/i18n/", "crate::server", "translations are plain data"),
@@ -23,9 +31,17 @@ const RULES: &[(&str, &str, &str)] = &[
     ("src/server/db/", "crate::server::services", "the database layer is the bottom: it calls nothing above it"),
     ("src/server/db/", "crate::server::rest", "the database layer is the bottom: it calls nothing above it"),
     ("src/server/db/", "crate::server::http", "the database layer is the bottom: it calls nothing above it"),
-    ("src/server/db/", "crate::server::media", "the database layer stores what it is given; mapping images is the services' job"),
+    (
+        "src/server/db/",
+        "crate::server::media",
+        "the database layer stores what it is given; mapping images is the services' job",
+    ),
     ("src/server/db/", "crate::server::app", "the database layer takes a `Db`, not the whole state"),
-    ("src/server/auth/", "crate::server::services", "auth's building blocks are used by services, not the other way round"),
+    (
+        "src/server/auth/",
+        "crate::server::services",
+        "auth's building blocks are used by services, not the other way round",
+    ),
     ("src/server/auth/", "crate::server::http", "auth's building blocks are used by services, not the other way round"),
 ];
 
@@ -69,7 +85,12 @@ fn faces_call_services_services_call_the_database_and_models_do_no_io() {
 fn the_checker_sees_grouped_aliased_and_relative_imports() {
     let code = "use crate::server::{app::state::AppState, db::{accounts as db, Db}};\nuse super::db::x;\nfn f() { crate::server::db::with_pool(); }";
     let paths = referenced_paths(code, "crate::server::rest::users");
-    for expected in ["crate::server::db::accounts", "crate::server::db::Db", "crate::server::rest::db::x", "crate::server::db::with_pool"] {
+    for expected in [
+        "crate::server::db::accounts",
+        "crate::server::db::Db",
+        "crate::server::rest::db::x",
+        "crate::server::db::with_pool",
+    ] {
         assert!(paths.iter().any(|path| path == expected), "{expected} not found in {paths:?}");
     }
     let paths = referenced_paths("use super::super::db;", "crate::server::rest::users");
@@ -143,7 +164,8 @@ fn referenced_paths(code: &str, module: &str) -> Vec<String> {
         if preceded_by_ident || compact[..start].ends_with("::") {
             continue;
         }
-        let path: String = compact[start..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+        let path: String =
+            compact[start..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
         if let Some(path) = absolute(path.trim_end_matches(':'), module) {
             paths.push(path);
         }

@@ -193,7 +193,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let pkg = static_files(state.config.server.site_root.join("pkg"), "public, max-age=0, must-revalidate");
     let policies = csp::Policies::new(&leptos_options, &state.config.media.image_sources);
 
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(endpoints::healthz))
         .route("/readyz", get(endpoints::readyz))
         .route("/robots.txt", get(endpoints::robots))
@@ -238,7 +238,11 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id = %id)
         }))
         .layer(SetRequestIdLayer::x_request_id(SequentialRequestId::default()))
-        .with_state(state)
+        .with_state(state);
+    // Outside the router, because a router picks the route before its layers run.
+    Router::new().fallback_service(
+        tower::ServiceBuilder::new().map_request(crate::server::rest::without_trailing_slash).service(app),
+    )
 }
 
 /// The app's route list, generated once per process. Generating it renders the app with a

@@ -19,10 +19,7 @@ use axum::{
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
-pub(super) fn products(
-    state: &AppState,
-    records: Vec<ProductRecordFull>,
-) -> Vec<Product> {
+pub(super) fn products(state: &AppState, records: Vec<ProductRecordFull>) -> Vec<Product> {
     let site = &state.config.server.site_url;
     records.into_iter().map(|record| Product::new(record, site)).collect()
 }
@@ -31,7 +28,6 @@ pub(super) fn products(
 pub(super) fn id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::BadId)
 }
-
 
 /// The product list, served from the catalog cache as ready JSON (cleared by every catalog change).
 #[utoipa::path(
@@ -100,10 +96,7 @@ pub async fn get_product(State(state): State<AppState>, Segment(raw): Segment) -
     ),
     security(()),
 )]
-pub async fn get_product_by_slug(
-    State(state): State<AppState>,
-    Segment(slug): Segment,
-) -> Answer<Product> {
+pub async fn get_product_by_slug(State(state): State<AppState>, Segment(slug): Segment) -> Answer<Product> {
     let key = Key::Slug(&slug);
     let record = service::find_product(&state, key).await?;
     Ok(Json(Product::new(record, &state.config.server.site_url)))
@@ -122,10 +115,7 @@ pub async fn get_product_by_slug(
     ),
     security(()),
 )]
-pub async fn related_by_id(
-    State(state): State<AppState>,
-    Segment(raw): Segment,
-) -> Answer<Vec<Product>> {
+pub async fn related_by_id(State(state): State<AppState>, Segment(raw): Segment) -> Answer<Vec<Product>> {
     let key = Key::Id(id(&raw)?);
     let related = service::related_products(&state, key).await?;
     Ok(Json(products(&state, related)))
@@ -143,10 +133,7 @@ pub async fn related_by_id(
     ),
     security(()),
 )]
-pub async fn related_by_slug(
-    State(state): State<AppState>,
-    Segment(slug): Segment,
-) -> Answer<Vec<Product>> {
+pub async fn related_by_slug(State(state): State<AppState>, Segment(slug): Segment) -> Answer<Vec<Product>> {
     let key = Key::Slug(&slug);
     let related = service::related_products(&state, key).await?;
     Ok(Json(products(&state, related)))
@@ -199,10 +186,7 @@ pub async fn get_category(State(state): State<AppState>, Segment(raw): Segment) 
     ),
     security(()),
 )]
-pub async fn get_category_by_slug(
-    State(state): State<AppState>,
-    Segment(slug): Segment,
-) -> Answer<Category> {
+pub async fn get_category_by_slug(State(state): State<AppState>, Segment(slug): Segment) -> Answer<Category> {
     let key = Key::Slug(&slug);
     let record = service::find_category(&state, key).await?;
     Ok(Json(Category::new(record, &state.config.server.site_url)))

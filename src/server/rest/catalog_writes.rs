@@ -17,11 +17,7 @@ use crate::server::services::{
     catalog_api::{self, Key},
     catalog_edits::{self as service, ProductChanges},
 };
-use axum::{
-    extract::State,
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 
 type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
 
@@ -87,11 +83,7 @@ async fn category_json(state: &AppState, id: i64) -> Result<Json<Category>, ApiE
     ),
     security(("bearer" = [])),
 )]
-pub async fn create_product(
-    State(state): State<AppState>,
-    editor: CatalogEditor,
-    fields: Fields,
-) -> Created<Product> {
+pub async fn create_product(State(state): State<AppState>, editor: CatalogEditor, fields: Fields) -> Created<Product> {
     let changes = product_changes(&state, &fields, true)?;
     let input = ProductInput {
         title: changes.title.as_deref().unwrap_or_default(),
@@ -237,9 +229,7 @@ pub async fn update_category(
 ) -> Result<Json<Category>, ApiError> {
     let id = id(&raw)?;
     let (name, image) = category_fields(&state, &fields, false)?;
-    service::change_category(&state, editor.editor(), id, name.as_deref(), image.as_deref())
-        .await
-        ?;
+    service::change_category(&state, editor.editor(), id, name.as_deref(), image.as_deref()).await?;
     category_json(&state, id).await
 }
 

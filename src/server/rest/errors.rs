@@ -1,12 +1,12 @@
 //! The API's error answers, in the Platzi Fake Store shapes (`docs/platzi-api.md` §1.1), with the
 //! statuses Tienda corrects (§12: 404 for a missing entity). Causes go to the log, never here.
 
+use crate::error::{Entity, Lookup};
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
-use crate::error::{Entity, Lookup};
 use serde_json::json;
 
 #[derive(Debug)]

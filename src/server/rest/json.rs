@@ -25,8 +25,9 @@ pub struct Product {
     pub id: i64,
     pub title: String,
     pub slug: String,
-    /// Currency units, as upstream (49.9, not 4990).
-    pub price: f64,
+    /// Currency units, as upstream: `49.9`, and a whole price as an integer (`42`, not `42.0`).
+    #[schema(value_type = f64)]
+    pub price: Price,
     pub description: String,
     pub category: Category,
     pub images: Vec<String>,
@@ -79,13 +80,28 @@ impl Category {
     }
 }
 
+/// A price in cents, sent in currency units the way upstream sends it: typed clients that read a
+/// whole price as an integer (`42`) would choke on `42.0`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Price(pub i64);
+
+impl Serialize for Price {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0 % 100 == 0 {
+            serializer.serialize_i64(self.0 / 100)
+        } else {
+            serializer.serialize_f64(self.0 as f64 / 100.0)
+        }
+    }
+}
+
 impl Product {
     pub fn new(record: ProductRecordFull, site_url: &str) -> Self {
         Self {
             id: record.id,
             title: record.title,
             slug: record.slug,
-            price: record.price_cents as f64 / 100.0,
+            price: Price(record.price_cents),
             description: record.description,
             category: Category::new(record.category, site_url),
             images: record.images.into_iter().map(|url| absolute(site_url, url)).collect(),
@@ -119,5 +135,18 @@ impl ApiUser {
             creation_at: timestamp(user.created_at),
             updated_at: timestamp(user.updated_at),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Price;
+
+    #[test]
+    fn whole_prices_are_integers_and_others_keep_their_decimals() {
+        let json = |cents| serde_json::to_string(&Price(cents)).unwrap();
+        assert_eq!(json(4200), "42");
+        assert_eq!(json(4990), "49.9");
+        assert_eq!(json(1), "0.01");
     }
 }

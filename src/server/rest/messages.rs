@@ -41,9 +41,10 @@ fn message(field: &str, issue: FieldIssue) -> String {
         FieldIssue::InvalidUrl if f == "images" => "each value in images must be a URL address".into(),
         FieldIssue::InvalidUrl => format!("{f} must be a URL address"),
         FieldIssue::InvalidCharacters => format!("{f} must not contain control characters"),
-        FieldIssue::InvalidNumber | FieldIssue::NotPositive if f == "price" => {
-            "price must be a positive number with at most two decimals".into()
-        }
+        // Upstream's sentence for a price that is not a positive number; its type check words a
+        // non-number the same way.
+        FieldIssue::InvalidNumber | FieldIssue::NotPositive if f == "price" => "price must be a positive number".into(),
+        FieldIssue::TooManyDecimals => format!("{f} must be a positive number with at most two decimals"),
         FieldIssue::InvalidNumber | FieldIssue::NotPositive => {
             format!("{f} must be a number conforming to the specified constraints")
         }
@@ -74,7 +75,7 @@ mod tests {
             messages,
             [
                 "title should not be empty",
-                "price must be a positive number with at most two decimals",
+                "price must be a positive number",
                 "categoryId should not be empty",
                 "each value in images must be a URL address",
             ]

@@ -27,7 +27,6 @@ use axum::{
     extract::Request,
     http::{header, HeaderValue, Method},
     response::IntoResponse,
-    routing::get,
     Router,
 };
 use errors::ApiError;
@@ -86,10 +85,6 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
         .routes(routes!(auth::refresh))
         .split_for_parts();
     routes
-        // Upstream answers with and without a trailing slash; these aliases are not documented twice.
-        .route("/products/", get(catalog::list_products).post(catalog_writes::create_product))
-        .route("/categories/", get(catalog::list_categories).post(catalog_writes::create_category))
-        .route("/users/", get(users::list_users).post(users::create_user))
         .merge(openapi::document_route(&openapi::mounted_at(document, PREFIX)))
         .fallback(no_route)
         // After every route: it replaces each path's empty 405 (axum still adds `Allow`).
@@ -111,6 +106,31 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
+}
+
+/// Upstream answers every API path with or without one trailing slash (`/products/1/`,
+/// `/auth/login/`). A router matches a path before any of its layers sees the request, so this
+/// runs in a service wrapped around the whole router (`app::startup::router`).
+pub fn without_trailing_slash<B>(mut request: axum::http::Request<B>) -> axum::http::Request<B> {
+    let path = request.uri().path();
+    let Some(trimmed) = path.strip_suffix('/') else {
+        return request;
+    };
+    if !trimmed.starts_with(PREFIX) || trimmed.len() <= PREFIX.len() || trimmed.ends_with('/') {
+        return request;
+    }
+    let path_and_query = match request.uri().query() {
+        Some(query) => format!("{trimmed}?{query}"),
+        None => trimmed.to_owned(),
+    };
+    let mut parts = request.uri().clone().into_parts();
+    if let Ok(path_and_query) = path_and_query.parse() {
+        parts.path_and_query = Some(path_and_query);
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }
 
 /// The interactive docs page, `/api/docs`, to be merged at the site's root.

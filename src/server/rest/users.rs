@@ -168,8 +168,7 @@ pub async fn update_user(
     let actor = caller.required()?.to_user();
     let id = id(&raw)?;
     let changes = account_changes(&state, &fields, false)?;
-    let user =
-        service::update_account(&state, &actor, id, changes).await?;
+    let user = service::update_account(&state, &actor, id, changes).await?;
     Ok(Json(user_json(&state, &user)))
 }
 

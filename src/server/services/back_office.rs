@@ -24,7 +24,9 @@ pub async fn product_table(state: &AppState, actor: &User, query: ProductQuery) 
 pub async fn product_form(state: &AppState, actor: &User, id: Option<i64>) -> Result<ProductFormData, AppError> {
     ensure_admin(actor)?;
     let product = match id {
-        Some(id) => Some(db::select_editable_product(&state.db, id).await?.ok_or(AppError::missing_id(Entity::Product, id))?),
+        Some(id) => {
+            Some(db::select_editable_product(&state.db, id).await?.ok_or(AppError::missing_id(Entity::Product, id))?)
+        }
         None => None,
     };
     let categories = super::catalog::list_categories(state).await?.as_ref().clone();

@@ -67,8 +67,11 @@ pub async fn category_listing(
     mut query: ProductQuery,
 ) -> Result<(Category, CatalogData), AppError> {
     let categories = list_categories(state).await?;
-    let category =
-        categories.iter().find(|c| c.slug == slug).cloned().ok_or_else(|| AppError::missing_slug(Entity::Category, slug))?;
+    let category = categories
+        .iter()
+        .find(|c| c.slug == slug)
+        .cloned()
+        .ok_or_else(|| AppError::missing_slug(Entity::Category, slug))?;
     query.category = Some(category.slug.clone());
     let results = search_products(state, query).await?;
     Ok((category, CatalogData { categories: categories.as_ref().clone(), results: results.as_ref().clone() }))
@@ -80,8 +83,9 @@ pub async fn product_detail(state: &AppState, slug: &str) -> Result<Arc<ProductD
         .catalog_cache
         .products
         .get_or_load(slug.to_owned(), async {
-            let product =
-                db::select_product_by_slug(&state.db, slug).await?.ok_or_else(|| AppError::missing_slug(Entity::Product, slug))?;
+            let product = db::select_product_by_slug(&state.db, slug)
+                .await?
+                .ok_or_else(|| AppError::missing_slug(Entity::Product, slug))?;
             let related = with_card_thumbnails(db::select_related(&state.db, &product, RELATED_ON_PRODUCT).await?);
             Ok(Arc::new(ProductDetail { product, related }))
         })

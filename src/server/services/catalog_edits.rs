@@ -20,7 +20,8 @@ pub async fn create_category(state: &AppState, editor: Editor<'_>, name: &str, i
     let change = authorize(state, editor)?;
     let draft = check_category(name, image)?;
     let slug = slug_of("name", &draft.name)?;
-    let id = db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, Entity::Category, None))?;
+    let id =
+        db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, Entity::Category, None))?;
     tracing::info!(category_id = id, by = ?editor_id(editor), "category created");
     state.catalog_changed();
     Ok(id)
@@ -147,8 +148,9 @@ pub async fn change_product(
     changes: ProductChanges,
 ) -> Result<(), AppError> {
     authorize(state, editor)?;
-    let current =
-        back_office::select_editable_product(&state.db, id).await?.ok_or_else(|| AppError::missing_id(Entity::Product, id))?;
+    let current = back_office::select_editable_product(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::missing_id(Entity::Product, id))?;
     let (price, stock, category_id) =
         (current.price.decimal(), current.stock.to_string(), current.category_id.to_string());
     let input = ProductInput {

@@ -121,7 +121,8 @@ pub async fn update_account(
     changes: AccountChanges,
 ) -> Result<UserRecord, AppError> {
     authorize_change(actor, user_id, &changes)?;
-    let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))?;
+    let current =
+        db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))?;
     let mut errors = Vec::new();
     let name = check_name(changes.name.as_deref().unwrap_or(&current.name), &mut errors);
     let email = check_email(changes.email.as_deref().unwrap_or(&current.email), &mut errors);
@@ -168,7 +169,8 @@ pub async fn delete_account(state: &AppState, actor: &User, user_id: i64) -> Res
     if actor.id == user_id {
         return Err(AppError::OwnAccount);
     }
-    let current = db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))?;
+    let current =
+        db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))?;
     if db::delete_user(&state.db, user_id).await? == 0 {
         return Err(AppError::missing_id(Entity::User, user_id));
     }
