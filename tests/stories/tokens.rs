@@ -12,6 +12,7 @@ on_both_backends!(
     a_replayed_refresh_token_revokes_its_whole_family,
     revoking_and_password_changes_end_refresh_chains,
     tokens_from_one_key_are_refused_by_the_other,
+    outside_demo_mode_missing_keys_are_an_error_not_generated,
 );
 
 async fn sign_in(state: &AppState, email: &str, password: &str) -> (i64, TokenPair) {
@@ -85,4 +86,17 @@ async fn tokens_from_one_key_are_refused_by_the_other(backend: Backend) {
     forged.pop();
     assert!(app.state.tokens.verify_access(&forged).is_err());
     assert!(app.state.tokens.verify_access("not a token").is_err());
+}
+
+async fn outside_demo_mode_missing_keys_are_an_error_not_generated(backend: Backend) {
+    use tienda::server::{
+        auth::jwt::{KeyError, TokenService},
+        config::Mode,
+    };
+    let app = spawn_seeded(backend).await;
+    let mut config = app.config.clone();
+    config.server.mode = Mode::Production;
+    config.secrets = Default::default();
+    let refused = TokenService::load(&app.db, &config).await.err().expect("no keys, no token service");
+    assert!(matches!(refused, KeyError::Missing("TIENDA_JWT_ACCESS_SECRET")), "{refused}");
 }

@@ -56,8 +56,10 @@ pub enum StartupError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Secrets(String),
-    #[error("cannot prepare sessions or token keys in the database: {0}")]
+    #[error("cannot prepare sessions in the database: {0}")]
     Accounts(#[from] sqlx::Error),
+    #[error(transparent)]
+    TokenKeys(#[from] crate::server::auth::jwt::KeyError),
     #[error("port {port} on {host} is already in use: stop the other program or set TIENDA_PORT to a free port")]
     PortInUse { host: String, port: u16 },
     #[error("cannot listen on {addr}: {reason}")]

@@ -8,7 +8,7 @@
 
 use crate::error::AppError;
 use crate::server::{
-    config::{Config, Mode, Secret},
+    config::{Config, Mode, Secret, Secrets},
     db::{
         refresh_tokens::{self, Claimed, NewRefreshToken},
         secrets, Db,
@@ -72,9 +72,12 @@ pub struct TokenService {
 impl TokenService {
     /// Keys from the environment; in demo mode, missing ones are generated once and kept in the
     /// database, so tokens survive restarts and work on every node.
-    pub async fn load(db: &Db, config: &Config) -> sqlx::Result<Self> {
-        let access = key_or_generated(db, config, config.secrets.jwt_access.as_ref(), "jwt_access").await?;
-        let refresh = key_or_generated(db, config, config.secrets.jwt_refresh.as_ref(), "jwt_refresh").await?;
+    pub async fn load(db: &Db, config: &Config) -> Result<Self, KeyError> {
+        let secrets = &config.secrets;
+        let access =
+            key_or_generated(db, config, secrets.jwt_access.as_ref(), Secrets::ACCESS_VAR, "jwt_access").await?;
+        let refresh =
+            key_or_generated(db, config, secrets.jwt_refresh.as_ref(), Secrets::REFRESH_VAR, "jwt_refresh").await?;
         let minutes = |m: u64| i64::try_from(m.saturating_mul(60)).unwrap_or(i64::MAX);
         Ok(Self {
             access: Keys::new(access.expose()),
@@ -168,15 +171,31 @@ fn sign<T: Serialize>(claims: &T, keys: &Keys) -> Result<String, AppError> {
     })
 }
 
-async fn key_or_generated(db: &Db, config: &Config, from_env: Option<&Secret>, name: &str) -> sqlx::Result<Secret> {
+/// Why the token keys cannot be had.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// Outside demo mode keys come only from the environment (start-up validation says so
+    /// first; this keeps any other caller from minting keys of its own).
+    #[error("{0} must be set outside demo mode")]
+    Missing(&'static str),
+    #[error("cannot keep the generated token keys in the database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+async fn key_or_generated(
+    db: &Db,
+    config: &Config,
+    from_env: Option<&Secret>,
+    variable: &'static str,
+    name: &str,
+) -> Result<Secret, KeyError> {
     match from_env {
         Some(secret) => Ok(secret.clone()),
-        // Config validation already refused production mode without keys.
-        None => {
-            debug_assert_eq!(config.server.mode, Mode::Demo);
+        None if config.server.mode == Mode::Demo => {
             let stored = secrets::generated_secret(db, name, &(random_hex() + &random_hex())).await?;
             Ok(Secret::new(stored))
         }
+        None => Err(KeyError::Missing(variable)),
     }
 }
 

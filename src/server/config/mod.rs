@@ -202,36 +202,92 @@ const MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
 /// Longer-lived caches would hide catalog changes made by another node for too long.
 const MAX_CACHE_TTL_SECS: u64 = 86_400;
 
-/// The environment variables that override the file, each with the setting it replaces.
-pub const ENV_OVERRIDES: &[(&str, &str)] = &[
-    ("DATABASE_URL", "database.url"),
-    ("TIENDA_HOST", "server.host"),
-    ("TIENDA_PORT", "server.port"),
-    ("TIENDA_SITE_URL", "server.site_url"),
-    ("TIENDA_SITE_ROOT", "server.site_root"),
-    ("TIENDA_DB_MAX_CONNECTIONS", "database.max_connections"),
-    ("TIENDA_CACHE_TTL_SECS", "cache.ttl_secs"),
-    ("TIENDA_CACHE_MAX_BYTES", "cache.max_bytes"),
-    ("TIENDA_PAGE_CACHE_MAX_BYTES", "cache.page_max_bytes"),
-    ("TIENDA_LOG", "log.filter"),
-    ("TIENDA_LOG_FORMAT", "log.format"),
-    ("TIENDA_MEDIA_DIR", "media.dir"),
-    ("TIENDA_MAX_UPLOAD_BYTES", "media.max_upload_bytes"),
-    ("TIENDA_MODE", "server.mode"),
-    ("TIENDA_SESSION_IDLE_MINS", "auth.session_idle_mins"),
-    ("TIENDA_MAX_FAILED_LOGINS", "auth.max_failed_logins"),
-    ("TIENDA_LOCKOUT_SECS", "auth.lockout_secs"),
-    ("TIENDA_TRUST_FORWARDED_FOR", "auth.trust_forwarded_for"),
-    ("TIENDA_ACCESS_TOKEN_MINS", "auth.access_token_mins"),
-    ("TIENDA_REFRESH_TOKEN_DAYS", "auth.refresh_token_days"),
-    ("TIENDA_API_PLAYGROUND", "api.playground"),
-    ("TIENDA_API_WRITES_PER_MINUTE", "api.writes_per_minute"),
-    ("TIENDA_MAX_CONNECTIONS", "server.max_connections"),
-    ("TIENDA_HEADER_TIMEOUT_SECS", "server.header_timeout_secs"),
-    ("TIENDA_SQLITE_SYNCHRONOUS", "database.sqlite_synchronous"),
-    ("TIENDA_IMAGE_SOURCES", "media.image_sources"),
-    ("TIENDA_SIGNUPS_PER_CLIENT_PER_HOUR", "auth.signups_per_client_per_hour"),
+/// A setting the environment can override: its variable, its place in `Leptos.toml`, and how a
+/// value is applied. The variables are documented in `docs/configuration.md` (a test checks that
+/// each one is).
+pub struct EnvSetting {
+    pub variable: &'static str,
+    pub key: &'static str,
+    apply: fn(&mut Config, &str) -> Result<(), String>,
+}
+
+/// Every setting the environment can override; the one list the loader reads.
+pub const ENV_SETTINGS: &[EnvSetting] = &[
+    setting("DATABASE_URL", "database.url", |c, v| set(&mut c.database.url, v.into())),
+    setting("TIENDA_HOST", "server.host", |c, v| set(&mut c.server.host, parse(v)?)),
+    setting("TIENDA_PORT", "server.port", |c, v| set(&mut c.server.port, parse(v)?)),
+    setting("TIENDA_SITE_URL", "server.site_url", |c, v| set(&mut c.server.site_url, v.into())),
+    setting("TIENDA_SITE_ROOT", "server.site_root", |c, v| set(&mut c.server.site_root, v.into())),
+    setting("TIENDA_MODE", "server.mode", |c, v| {
+        set(&mut c.server.mode, choice(v, &[("demo", Mode::Demo), ("production", Mode::Production)])?)
+    }),
+    setting("TIENDA_MAX_CONNECTIONS", "server.max_connections", |c, v| set(&mut c.server.max_connections, parse(v)?)),
+    setting("TIENDA_HEADER_TIMEOUT_SECS", "server.header_timeout_secs", |c, v| {
+        set(&mut c.server.header_timeout_secs, parse(v)?)
+    }),
+    setting("TIENDA_DB_MAX_CONNECTIONS", "database.max_connections", |c, v| {
+        set(&mut c.database.max_connections, parse(v)?)
+    }),
+    setting("TIENDA_SQLITE_SYNCHRONOUS", "database.sqlite_synchronous", |c, v| {
+        let options = [("full", SqliteSynchronousSetting::Full), ("normal", SqliteSynchronousSetting::Normal)];
+        set(&mut c.database.sqlite_synchronous, choice(v, &options)?)
+    }),
+    setting("TIENDA_CACHE_TTL_SECS", "cache.ttl_secs", |c, v| set(&mut c.cache.ttl_secs, parse(v)?)),
+    setting("TIENDA_CACHE_MAX_BYTES", "cache.max_bytes", |c, v| set(&mut c.cache.max_bytes, parse(v)?)),
+    setting("TIENDA_PAGE_CACHE_MAX_BYTES", "cache.page_max_bytes", |c, v| set(&mut c.cache.page_max_bytes, parse(v)?)),
+    setting("TIENDA_LOG", "log.filter", |c, v| set(&mut c.log.filter, v.into())),
+    setting("TIENDA_LOG_FORMAT", "log.format", |c, v| {
+        set(&mut c.log.format, choice(v, &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)])?)
+    }),
+    setting("TIENDA_MEDIA_DIR", "media.dir", |c, v| set(&mut c.media.dir, v.into())),
+    setting("TIENDA_MAX_UPLOAD_BYTES", "media.max_upload_bytes", |c, v| set(&mut c.media.max_upload_bytes, parse(v)?)),
+    setting("TIENDA_IMAGE_SOURCES", "media.image_sources", |c, v| set(&mut c.media.image_sources, v.into())),
+    setting("TIENDA_SESSION_IDLE_MINS", "auth.session_idle_mins", |c, v| set(&mut c.auth.session_idle_mins, parse(v)?)),
+    setting("TIENDA_MAX_FAILED_LOGINS", "auth.max_failed_logins", |c, v| set(&mut c.auth.max_failed_logins, parse(v)?)),
+    setting("TIENDA_LOCKOUT_SECS", "auth.lockout_secs", |c, v| set(&mut c.auth.lockout_secs, parse(v)?)),
+    setting("TIENDA_TRUST_FORWARDED_FOR", "auth.trust_forwarded_for", |c, v| {
+        set(&mut c.auth.trust_forwarded_for, parse(v)?)
+    }),
+    setting("TIENDA_SIGNUPS_PER_CLIENT_PER_HOUR", "auth.signups_per_client_per_hour", |c, v| {
+        set(&mut c.auth.signups_per_client_per_hour, parse(v)?)
+    }),
+    setting("TIENDA_ACCESS_TOKEN_MINS", "auth.access_token_mins", |c, v| set(&mut c.auth.access_token_mins, parse(v)?)),
+    setting("TIENDA_REFRESH_TOKEN_DAYS", "auth.refresh_token_days", |c, v| {
+        set(&mut c.auth.refresh_token_days, parse(v)?)
+    }),
+    setting("TIENDA_API_PLAYGROUND", "api.playground", |c, v| set(&mut c.api.playground, parse(v)?)),
+    setting("TIENDA_API_WRITES_PER_MINUTE", "api.writes_per_minute", |c, v| {
+        set(&mut c.api.writes_per_minute, parse(v)?)
+    }),
 ];
+
+const fn setting(
+    variable: &'static str,
+    key: &'static str,
+    apply: fn(&mut Config, &str) -> Result<(), String>,
+) -> EnvSetting {
+    EnvSetting { variable, key, apply }
+}
+
+fn set<T>(field: &mut T, value: T) -> Result<(), String> {
+    *field = value;
+    Ok(())
+}
+
+fn parse<T: std::str::FromStr>(value: &str) -> Result<T, String>
+where
+    T::Err: fmt::Display,
+{
+    value.parse().map_err(|e: T::Err| e.to_string())
+}
+
+/// One of a few words (`pretty` or `json`); anything else names the words.
+fn choice<T: Copy>(value: &str, options: &[(&str, T)]) -> Result<T, String> {
+    match options.iter().find(|(word, _)| *word == value) {
+        Some((_, chosen)) => Ok(*chosen),
+        None => Err(format!("expected {}", options.iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" or "))),
+    }
+}
 
 impl Config {
     /// Reads `path` (a missing file means all defaults), then applies the environment.
@@ -247,9 +303,10 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
             Err(e) => return Err(format!("cannot read {}: {e}.", path.display())),
         };
-        for (var, setting) in ENV_OVERRIDES {
-            if let Some(value) = env(var).filter(|v| !v.is_empty()) {
-                config.apply(setting, &value).map_err(|why| format!("{var}={value:?} is invalid: {why}."))?;
+        for setting in ENV_SETTINGS {
+            if let Some(value) = env(setting.variable).filter(|v| !v.is_empty()) {
+                (setting.apply)(&mut config, &value)
+                    .map_err(|why| format!("{}={value:?} is invalid: {why}.", setting.variable))?;
             }
         }
         config.server.site_url = config.server.site_url.trim_end_matches('/').to_owned();
@@ -309,64 +366,6 @@ impl Config {
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.filter) {
             return Err(format!("log.filter {:?} is not a valid filter: {e}.", self.log.filter));
-        }
-        Ok(())
-    }
-
-    fn apply(&mut self, setting: &str, value: &str) -> Result<(), String> {
-        fn parse<T: std::str::FromStr>(value: &str) -> Result<T, String>
-        where
-            T::Err: fmt::Display,
-        {
-            value.parse().map_err(|e: T::Err| e.to_string())
-        }
-        match setting {
-            "database.url" => self.database.url = value.into(),
-            "server.host" => self.server.host = parse(value)?,
-            "server.port" => self.server.port = parse(value)?,
-            "server.site_url" => self.server.site_url = value.into(),
-            "server.site_root" => self.server.site_root = value.into(),
-            "database.max_connections" => self.database.max_connections = parse(value)?,
-            "cache.ttl_secs" => self.cache.ttl_secs = parse(value)?,
-            "cache.max_bytes" => self.cache.max_bytes = parse(value)?,
-            "cache.page_max_bytes" => self.cache.page_max_bytes = parse(value)?,
-            "log.filter" => self.log.filter = value.into(),
-            "log.format" => {
-                self.log.format = match value {
-                    "pretty" => LogFormat::Pretty,
-                    "json" => LogFormat::Json,
-                    _ => return Err("expected pretty or json".into()),
-                }
-            }
-            "media.dir" => self.media.dir = value.into(),
-            "media.max_upload_bytes" => self.media.max_upload_bytes = parse(value)?,
-            "server.mode" => {
-                self.server.mode = match value {
-                    "demo" => Mode::Demo,
-                    "production" => Mode::Production,
-                    _ => return Err("expected demo or production".into()),
-                }
-            }
-            "auth.session_idle_mins" => self.auth.session_idle_mins = parse(value)?,
-            "auth.max_failed_logins" => self.auth.max_failed_logins = parse(value)?,
-            "auth.lockout_secs" => self.auth.lockout_secs = parse(value)?,
-            "auth.trust_forwarded_for" => self.auth.trust_forwarded_for = parse(value)?,
-            "auth.access_token_mins" => self.auth.access_token_mins = parse(value)?,
-            "auth.refresh_token_days" => self.auth.refresh_token_days = parse(value)?,
-            "api.playground" => self.api.playground = parse(value)?,
-            "api.writes_per_minute" => self.api.writes_per_minute = parse(value)?,
-            "server.max_connections" => self.server.max_connections = parse(value)?,
-            "server.header_timeout_secs" => self.server.header_timeout_secs = parse(value)?,
-            "database.sqlite_synchronous" => {
-                self.database.sqlite_synchronous = match value {
-                    "full" => SqliteSynchronousSetting::Full,
-                    "normal" => SqliteSynchronousSetting::Normal,
-                    _ => return Err("expected full or normal".into()),
-                }
-            }
-            "media.image_sources" => self.media.image_sources = value.into(),
-            "auth.signups_per_client_per_hour" => self.auth.signups_per_client_per_hour = parse(value)?,
-            other => unreachable!("ENV_OVERRIDES names an unknown setting {other}"),
         }
         Ok(())
     }

@@ -78,3 +78,22 @@ fn auth_settings_are_checked() {
     assert!(load("", &[("TIENDA_MODE", "staging")]).unwrap_err().contains("expected demo or production"));
     assert!(load("", &[("TIENDA_MAX_FAILED_LOGINS", "0")]).unwrap_err().contains("at least 1"));
 }
+
+#[test]
+fn every_environment_setting_is_documented_once() {
+    let docs = include_str!("../../../docs/configuration.md");
+    let mut seen = std::collections::HashSet::new();
+    for setting in ENV_SETTINGS {
+        assert!(seen.insert(setting.variable), "{} is listed twice", setting.variable);
+        let row = format!("| `{}` | `{}` |", setting.variable, setting.key);
+        assert!(docs.contains(&row), "docs/configuration.md has no row starting {row}");
+    }
+}
+
+#[test]
+fn every_environment_setting_applies_a_value_of_its_kind() {
+    let config = load("", &[("TIENDA_LOG_FORMAT", "json"), ("TIENDA_SQLITE_SYNCHRONOUS", "normal")]).unwrap();
+    assert_eq!(config.log.format, LogFormat::Json);
+    assert_eq!(config.database.sqlite_synchronous, SqliteSynchronousSetting::Normal);
+    assert!(load("", &[("TIENDA_LOG_FORMAT", "xml")]).unwrap_err().contains("expected pretty or json"));
+}
