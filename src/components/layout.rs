@@ -1,6 +1,7 @@
 //! The header and footer around every page.
 
 use crate::i18n::{use_lang, use_texts, Lang};
+use crate::model::paths;
 use crate::server_fns::catalog::list_categories;
 use crate::server_fns::preferences::SetLanguage;
 use leptos::prelude::*;
@@ -22,7 +23,7 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
             categories
                 .into_iter()
                 .take(CATEGORIES_IN_HEADER)
-                .map(|c| view! { <li><a href=format!("/categories/{}", c.slug)>{c.name}</a></li> })
+                .map(|c| view! { <li><a href=paths::category(&c.slug)>{c.name}</a></li> })
                 .collect_view()
         })
     };

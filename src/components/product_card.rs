@@ -1,6 +1,7 @@
 //! Product cards in a responsive grid.
 
 use crate::i18n::use_texts;
+use crate::model::paths;
 use crate::model::ProductSummary;
 use leptos::prelude::*;
 
@@ -23,7 +24,7 @@ pub fn ProductGrid(products: Vec<ProductSummary>, #[prop(default = 2)] heading_l
 #[component]
 fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8) -> impl IntoView {
     let sold_out = use_texts().catalog.product.sold_out;
-    let href = format!("/products/{}", product.slug);
+    let href = paths::product(&product.slug);
     let title = product.title.clone();
     let heading = if heading_level == 3 {
         view! { <h3 class="card-title">{title}</h3> }.into_any()

@@ -5,6 +5,7 @@ pub mod back_office;
 pub mod catalog;
 pub mod catalog_edit;
 pub mod money;
+pub mod paths;
 pub mod product_query;
 pub mod stores;
 

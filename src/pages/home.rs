@@ -1,5 +1,6 @@
-use crate::components::{ErrorView, PageMeta, ProductGrid};
+use crate::components::{Loaded, PageMeta, ProductGrid};
 use crate::i18n::use_texts;
+use crate::model::paths;
 use crate::model::{Category, HomeData};
 use crate::server_fns::catalog::get_home;
 use leptos::prelude::*;
@@ -8,17 +9,7 @@ use leptos::prelude::*;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
-    let loading = use_texts().common.loading;
-    view! {
-        <Suspense fallback=move || view! { <p class="container loading">{loading}</p> }>
-            {move || Suspend::new(async move {
-                match home.await {
-                    Ok(data) => view! { <HomeView data /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <Loaded resource=home render=|data| view! { <HomeView data /> } /> }
 }
 
 #[component]
@@ -49,7 +40,7 @@ fn HomeView(data: HomeData) -> impl IntoView {
 #[component]
 fn CategoryTile(category: Category) -> impl IntoView {
     view! {
-        <a class="category-tile" href=format!("/categories/{}", category.slug)>
+        <a class="category-tile" href=paths::category(&category.slug)>
             <img src=category.image alt="" width="400" height="400" loading="lazy" />
             <span>{category.name}</span>
         </a>

@@ -20,6 +20,13 @@ pub use stores::StoresPage;
 
 use crate::server_fns::page_context::viewer;
 
+/// The route's `{id}`: `None` on a route without one (a "new" form), an error when it is not a
+/// whole number (so it names no record).
+fn id_from_path() -> Option<Result<i64, std::num::ParseIntError>> {
+    use leptos::prelude::GetUntracked;
+    leptos_router::hooks::use_params_map().get_untracked().get("id").map(|id| id.parse())
+}
+
 /// Sends a signed-out visitor to `/login`, to come back to the page being rendered afterwards.
 fn redirect_to_login() {
     #[cfg(feature = "ssr")]
@@ -27,9 +34,8 @@ fn redirect_to_login() {
         use axum::http::{header, HeaderValue, StatusCode};
         use leptos::prelude::GetUntracked;
         let here = leptos_router::hooks::use_location().pathname.get_untracked();
-        let next = crate::model::product_query::percent_encode(&here);
         let location =
-            HeaderValue::from_str(&format!("/login?next={next}")).unwrap_or(HeaderValue::from_static("/login"));
+            HeaderValue::from_str(&crate::model::paths::login(&here)).unwrap_or(HeaderValue::from_static("/login"));
         response.set_status(StatusCode::SEE_OTHER);
         response.insert_header(header::LOCATION, location);
         response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -3,6 +3,7 @@
 
 use crate::components::{absolute_url, JsonLd, Loaded, PageMeta};
 use crate::i18n::use_texts;
+use crate::model::paths;
 use crate::model::stores::StoreLocation;
 use crate::server_fns::stores::list_stores;
 use leptos::prelude::*;
@@ -27,7 +28,7 @@ fn StoresView(stores: Vec<StoreLocation>) -> impl IntoView {
                 "@type": "Store",
                 "name": store.name,
                 "description": store.description,
-                "url": absolute_url(&format!("/stores#{}", store.slug)),
+                "url": absolute_url(&paths::store(&store.slug)),
                 "address": {"@type": "PostalAddress", "streetAddress": store.address, "addressLocality": store.city},
                 "geo": {"@type": "GeoCoordinates", "latitude": store.latitude, "longitude": store.longitude},
             },

@@ -11,13 +11,13 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth::session, http::guard, media::uploads, services::accounts as service};
+use crate::server::{auth::session, http::guard, media::uploads, services::accounts};
 
 #[server(prefix = "/rpc", endpoint = "login")]
 pub async fn login(email: String, password: Password, next: Option<String>) -> Result<User, AppError> {
     let state = super::app_state()?;
     let client = guard::client_address(&state).await;
-    let user = service::authenticate(&state, &email, password.into_inner(), &client).await?;
+    let user = accounts::authenticate(&state, &email, password.into_inner(), &client).await?;
     session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
     leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
     Ok(user.to_user())
@@ -33,8 +33,8 @@ pub async fn register(
 ) -> Result<User, AppError> {
     let state = super::app_state()?;
     let client = guard::client_address(&state).await;
-    let form = service::Registration { name, email, password: password.into_inner(), avatar };
-    let user = service::register(&state, form, &client).await?;
+    let form = accounts::Registration { name, email, password: password.into_inner(), avatar };
+    let user = accounts::register(&state, form, &client).await?;
     session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
     leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
     Ok(user.to_user())
@@ -58,7 +58,7 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 pub async fn update_profile(name: String, avatar: Option<String>) -> Result<User, AppError> {
     let state = super::app_state()?;
     let user = guard::require_user()?;
-    let user = service::update_profile(&state, user.id, &name, avatar.as_deref().unwrap_or_default()).await?;
+    let user = accounts::update_profile(&state, user.id, &name, avatar.as_deref().unwrap_or_default()).await?;
     leptos_axum::redirect("/account?saved=profile");
     Ok(user)
 }
@@ -70,7 +70,7 @@ pub async fn upload_avatar(data: MultipartData) -> Result<User, AppError> {
     let user = guard::require_user()?;
     let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
     let image = uploads::read_file_field(&mut multipart, "avatar", state.config.media.max_upload_bytes).await?;
-    let user = service::set_picture(&state, user.id, image).await?;
+    let user = accounts::set_picture(&state, user.id, image).await?;
     leptos_axum::redirect("/account?saved=picture");
     Ok(user)
 }
@@ -82,7 +82,7 @@ pub async fn change_password(current_password: Password, new_password: Password)
     let user = guard::require_user()?;
     let client = guard::client_address(&state).await;
     let (current, new) = (current_password.into_inner(), new_password.into_inner());
-    let version = service::change_password(&state, user.id, current, new, &client).await?;
+    let version = accounts::change_password(&state, user.id, current, new, &client).await?;
     // This session signs in again under the new auth version; every other one is now stale.
     session::sign_in(&guard::request_session().await?, user.id, version).await?;
     leptos_axum::redirect("/account?saved=password");

@@ -66,7 +66,7 @@ pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
         images: image_lines(form.text("images")),
     };
     let id = catalog_edits::save_product(&state, Editor::Person(&admin), target, input, uploads).await?;
-    leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
+    leptos_axum::redirect(&format!("{}?saved=1", crate::model::paths::admin_product(id)));
     Ok(())
 }
 

@@ -5,32 +5,35 @@ use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductQuery}
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
+#[cfg(feature = "ssr")]
+use crate::server::services::catalog;
+
 #[server(prefix = "/rpc", endpoint = "home", input = GetUrl)]
 pub async fn get_home() -> Result<HomeData, AppError> {
     let state = super::app_state()?;
-    Ok(crate::server::services::catalog::home(&state).await?.as_ref().clone())
+    Ok(catalog::home(&state).await?.as_ref().clone())
 }
 
 #[server(prefix = "/rpc", endpoint = "categories", input = GetUrl)]
 pub async fn list_categories() -> Result<Vec<Category>, AppError> {
     let state = super::app_state()?;
-    Ok(crate::server::services::catalog::list_categories(&state).await?.as_ref().clone())
+    Ok(catalog::list_categories(&state).await?.as_ref().clone())
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog", input = GetUrl)]
 pub async fn list_catalog(query: ProductQuery) -> Result<CatalogData, AppError> {
     let state = super::app_state()?;
-    crate::server::services::catalog::catalog(&state, query.normalized()).await
+    catalog::catalog(&state, query.normalized()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "category", input = GetUrl)]
 pub async fn get_category(slug: String, query: ProductQuery) -> Result<(Category, CatalogData), AppError> {
     let state = super::app_state()?;
-    crate::server::services::catalog::category_listing(&state, &slug, query.normalized()).await
+    catalog::category_listing(&state, &slug, query.normalized()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "product", input = GetUrl)]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     let state = super::app_state()?;
-    Ok(crate::server::services::catalog::product_detail(&state, &slug).await?.as_ref().clone())
+    Ok(catalog::product_detail(&state, &slug).await?.as_ref().clone())
 }

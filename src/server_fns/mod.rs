@@ -1,5 +1,7 @@
 //! Every `#[server]` function, one file per area. Each is a public HTTP endpoint under `/rpc`:
 //! it authorizes and validates before calling a service, and returns `AppError` on failure.
+//! Each file imports the service modules it calls by name (`use crate::server::services::catalog;`)
+//! and calls `catalog::home(&state)`, so a call says which service answers it.
 
 pub mod accounts;
 pub mod admin_catalog;

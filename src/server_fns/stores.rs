@@ -5,8 +5,11 @@ use crate::model::stores::StoreLocation;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
+#[cfg(feature = "ssr")]
+use crate::server::services::stores;
+
 #[server(prefix = "/rpc", endpoint = "stores", input = GetUrl)]
 pub async fn list_stores() -> Result<Vec<StoreLocation>, AppError> {
     let state = super::app_state()?;
-    crate::server::services::stores::all_stores(&state).await
+    stores::all_stores(&state).await
 }

@@ -6,6 +6,7 @@ use crate::components::forms::{
 use crate::components::PageMeta;
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
+use crate::model::paths;
 use crate::server_fns::accounts::Login;
 use leptos::prelude::*;
 
@@ -15,7 +16,7 @@ pub fn LoginPage() -> impl IntoView {
     let t = lang.texts().account;
     let next = next_from_url().unwrap_or_default();
     let initial_error = error_from_url::<Login>();
-    let register_href = format!("/register{}", next_query(&next));
+    let register_href = paths::register(&next);
     view! {
         <PageMeta title=t.sign_in_title description=t.sign_in_description canonical_path="/login" noindex=true />
         <section class="container narrow account-page">
@@ -46,14 +47,5 @@ fn LoginForm(lang: Lang, next: String, initial_error: Option<AppError>) -> impl 
             <input type="hidden" name="next" value=next />
             <SubmitButton label=t.sign_in pending=action.pending() />
         </ActionForm>
-    }
-}
-
-/// `?next=…` to carry the return path from one account page to another.
-pub(super) fn next_query(next: &str) -> String {
-    if next.is_empty() {
-        String::new()
-    } else {
-        format!("?next={}", crate::model::product_query::percent_encode(next))
     }
 }

@@ -2,7 +2,7 @@
 //! shows "Sign in" to someone signed in, not even for a moment.
 
 use crate::i18n::use_texts;
-use crate::model::product_query::percent_encode;
+use crate::model::paths;
 use crate::server_fns::accounts::Logout;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -14,7 +14,7 @@ pub fn AccountMenu() -> impl IntoView {
     let here = format!("{}{}", location.pathname.get_untracked(), query_suffix(&location.search.get_untracked()));
     let sign_in_href = match here.as_str() {
         "/" | "/login" | "/register" => "/login".to_owned(),
-        path => format!("/login?next={}", percent_encode(path)),
+        path => paths::login(path),
     };
     // If the session cannot be read, the visitor can still sign in.
     match super::viewer().ok().flatten() {

@@ -1,6 +1,5 @@
 //! `/register`.
 
-use super::login::next_query;
 use crate::components::forms::{
     error_from_url, issue_of, latest_error, next_from_url, AvatarField, FormAlert, FormField, NewPasswordField,
     SubmitButton,
@@ -9,6 +8,7 @@ use crate::components::PageMeta;
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
 use crate::model::account::{EMAIL_MAX, NAME_MAX};
+use crate::model::paths;
 use crate::server_fns::accounts::Register;
 use leptos::prelude::*;
 
@@ -18,7 +18,7 @@ pub fn RegisterPage() -> impl IntoView {
     let t = lang.texts().account;
     let next = next_from_url().unwrap_or_default();
     let initial_error = error_from_url::<Register>();
-    let login_href = format!("/login{}", next_query(&next));
+    let login_href = paths::login(&next);
     view! {
         <PageMeta title=t.register_title description=t.register_description canonical_path="/register" noindex=true />
         <section class="container narrow account-page">

@@ -5,6 +5,7 @@ use super::AdminGate;
 use crate::components::PageMeta;
 use crate::i18n::use_texts;
 use crate::model::back_office::CategoryRow;
+use crate::model::paths;
 use crate::server_fns::admin_catalog::list_admin_categories;
 use leptos::prelude::*;
 
@@ -46,16 +47,16 @@ fn CategoryTable(rows: Vec<CategoryRow>) -> impl IntoView {
                         let id = row.category.id;
                         view! {
                             <tr>
-                                <th scope="row"><a href=format!("/admin/categories/{id}")>{row.category.name.clone()}</a></th>
-                                <td><a href=format!("/categories/{}", row.category.slug)>{format!("/categories/{}", row.category.slug)}</a></td>
+                                <th scope="row"><a href=paths::admin_category(id)>{row.category.name.clone()}</a></th>
+                                <td><a href=paths::category(&row.category.slug)>{paths::category(&row.category.slug)}</a></td>
                                 <td>{row.products}</td>
                                 <td>
                                     <time datetime=row.updated_at.clone()>{short_time(&row.updated_at)}</time>
                                     " "{(t.changed_by)(row.updated_by.as_deref())}
                                 </td>
                                 <td class="row-actions">
-                                    <a href=format!("/admin/categories/{id}")>{t.edit}</a>
-                                    <a href=format!("/admin/categories/{id}/delete")>{t.delete}</a>
+                                    <a href=paths::admin_category(id)>{t.edit}</a>
+                                    <a href=paths::admin_category_delete(id)>{t.delete}</a>
                                 </td>
                             </tr>
                         }

@@ -8,6 +8,8 @@ use crate::error::{AppError, Entity};
 use crate::i18n::{use_lang, Lang};
 use crate::model::back_office::CategoryRow;
 use crate::model::catalog_edit::{CATEGORY_NAME_MAX, IMAGE_URL_MAX};
+use crate::model::paths;
+use crate::pages::id_from_path;
 use crate::server_fns::admin_catalog::{get_admin_category, SaveCategory};
 use leptos::prelude::*;
 
@@ -16,8 +18,7 @@ pub fn CategoryFormPage() -> impl IntoView {
     view! {
         <AdminGate>
             {
-                let id = leptos_router::hooks::use_params_map().get_untracked().get("id");
-                match id.map(|id| id.parse::<i64>()) {
+                match id_from_path() {
                     None => view! { <CategoryFormView row=None /> }.into_any(),
                     Some(Ok(id)) => {
                         let row = Resource::new(move || id, get_admin_category);
@@ -35,8 +36,7 @@ fn CategoryFormView(row: Option<CategoryRow>) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts().admin;
     let title = row.as_ref().map_or(t.new_category.to_owned(), |row| (t.edit_title)(&row.category.name));
-    let canonical =
-        row.as_ref().map_or("/admin/categories/new".to_owned(), |r| format!("/admin/categories/{}", r.category.id));
+    let canonical = row.as_ref().map_or(paths::ADMIN_NEW_CATEGORY.to_owned(), |r| paths::admin_category(r.category.id));
     let initial_error = error_from_url::<SaveCategory>();
     view! {
         <PageMeta title=title.clone() description=t.categories_description canonical_path=canonical noindex=true />

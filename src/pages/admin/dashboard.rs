@@ -6,6 +6,7 @@ use crate::components::charts::{histogram, Bar, BarChart, ColumnChart};
 use crate::components::PageMeta;
 use crate::i18n::use_texts;
 use crate::model::back_office::Dashboard;
+use crate::model::paths;
 use crate::model::Money;
 use crate::server_fns::admin_catalog::get_dashboard;
 use leptos::prelude::*;
@@ -60,7 +61,7 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
             <ul class="recent-list">
                 {data.recent.into_iter().map(|change| view! {
                     <li>
-                        <a href=format!("/admin/products/{}", change.id)>{change.title}</a>
+                        <a href=paths::admin_product(change.id)>{change.title}</a>
                         " · "<time datetime=change.updated_at.clone()>{short_time(&change.updated_at)}</time>
                         " "{(t.changed_by)(change.updated_by.as_deref())}
                     </li>

@@ -7,6 +7,8 @@ use crate::components::forms::error_from_url;
 use crate::components::{ErrorView, PageMeta};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
+use crate::model::paths;
+use crate::pages::id_from_path;
 use crate::server_fns::admin_catalog::{get_admin_category, get_product_form, DeleteCategory, DeleteProduct};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -15,14 +17,14 @@ use leptos::server_fn::ServerFn;
 pub fn DeleteProductPage() -> impl IntoView {
     view! {
         <AdminGate>
-            {match id_from_path() {
+            {match id_from_path().and_then(Result::ok) {
                 Some(id) => {
                     let data = Resource::new(move || Some(id), get_product_form);
                     view! { <Loaded resource=data render=move |data| {
                         let title = data.product.map(|p| p.title).unwrap_or_default();
                         let t = use_texts().admin;
                         let error = error_from_url::<DeleteProduct>();
-                        let cancel_href = format!("/admin/products/{id}");
+                        let cancel_href = paths::admin_product(id);
                         view! {
                             <ConfirmDelete name=title warning=t.delete_product_warning action=DeleteProduct::url()
                                 id cancel_href error />
@@ -39,7 +41,7 @@ pub fn DeleteProductPage() -> impl IntoView {
 pub fn DeleteCategoryPage() -> impl IntoView {
     view! {
         <AdminGate>
-            {match id_from_path() {
+            {match id_from_path().and_then(Result::ok) {
                 Some(id) => {
                     let row = Resource::new(move || id, get_admin_category);
                     view! { <Loaded resource=row render=move |row| {
@@ -84,8 +86,4 @@ fn ConfirmDelete(
             </form>
         </section>
     }
-}
-
-fn id_from_path() -> Option<i64> {
-    leptos_router::hooks::use_params_map().get_untracked().get("id")?.parse().ok()
 }

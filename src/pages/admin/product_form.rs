@@ -11,6 +11,8 @@ use crate::error::{AppError, Entity, FieldIssue};
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::back_office::{EditableProduct, ProductFormData};
 use crate::model::catalog_edit::{DESCRIPTION_MAX, FILES_PER_PRODUCT_SAVE, TITLE_MAX};
+use crate::model::paths;
+use crate::pages::id_from_path;
 use crate::server_fns::admin_catalog::{get_product_form, SaveProduct};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -20,8 +22,7 @@ pub fn ProductFormPage() -> impl IntoView {
     view! {
         <AdminGate>
             {
-                let id = leptos_router::hooks::use_params_map().get_untracked().get("id");
-                match id.map(|id| id.parse::<i64>()) {
+                match id_from_path() {
                     Some(Err(_)) => view! { <crate::components::ErrorView error=AppError::not_found(Entity::Product) /> }.into_any(),
                     Some(Ok(id)) => form_for(Some(id)).into_any(),
                     None => form_for(None).into_any(),
@@ -42,7 +43,7 @@ fn ProductFormView(data: ProductFormData) -> impl IntoView {
     let t = lang.texts().admin;
     let product = data.product.clone();
     let title = product.as_ref().map_or(t.new_product.to_owned(), |p| (t.edit_title)(&p.title));
-    let canonical = product.as_ref().map_or("/admin/products/new".to_owned(), |p| format!("/admin/products/{}", p.id));
+    let canonical = product.as_ref().map_or(paths::ADMIN_NEW_PRODUCT.to_owned(), |p| paths::admin_product(p.id));
     let initial_error = error_from_url::<SaveProduct>();
     view! {
         <PageMeta title=title.clone() description=t.products_description canonical_path=canonical noindex=true />
@@ -151,7 +152,7 @@ fn ProductFacts(product: EditableProduct) -> impl IntoView {
     view! {
         <p class="admin-facts">
             {(t.last_changed)(&short_time(&product.updated_at), product.updated_by.as_deref())}
-            " "<a href=format!("/products/{}", product.slug)>{t.view_in_store}</a>
+            " "<a href=paths::product(&product.slug)>{t.view_in_store}</a>
         </p>
     }
 }

@@ -8,6 +8,7 @@ use crate::components::PageMeta;
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang, Texts};
 use crate::model::back_office::{ProductRow, ProductTable, ADMIN_PAGE_SIZE};
+use crate::model::paths;
 use crate::model::{ProductQuery, SortOrder};
 use crate::server_fns::admin_catalog::{list_admin_products, PatchProduct};
 use leptos::prelude::*;
@@ -71,7 +72,7 @@ fn ProductTableRow(row: ProductRow, lang: Lang, return_to: String) -> impl IntoV
     view! {
         <tr>
             <th scope="row">
-                <a href=format!("/admin/products/{}", row.id)>{row.title.clone()}</a>
+                <a href=paths::admin_product(row.id)>{row.title.clone()}</a>
             </th>
             <td>{row.category_name.clone()}</td>
             <td>
@@ -84,8 +85,8 @@ fn ProductTableRow(row: ProductRow, lang: Lang, return_to: String) -> impl IntoV
             </td>
             <td><time datetime=row.updated_at.clone()>{short_time(&row.updated_at)}</time></td>
             <td class="row-actions">
-                <a href=format!("/admin/products/{}", row.id)>{t.edit}</a>
-                <a href=format!("/admin/products/{}/delete", row.id)>{t.delete}</a>
+                <a href=paths::admin_product(row.id)>{t.edit}</a>
+                <a href=paths::admin_product_delete(row.id)>{t.delete}</a>
             </td>
         </tr>
     }

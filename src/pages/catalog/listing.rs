@@ -6,10 +6,11 @@
 //! of loading a new document. Without JavaScript the same form and links load pages as usual.
 
 use crate::components::{
-    absolute_url, browser, Breadcrumbs, Crumb, ErrorView, FilterForm, PageMeta, Pagination, ProductGrid,
+    absolute_url, browser, Breadcrumbs, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
 };
 use crate::error::AppError;
-use crate::i18n::{use_lang, use_texts, Lang};
+use crate::i18n::{use_lang, Lang};
+use crate::model::paths;
 use crate::model::{CatalogData, Category, ProductQuery, QueryNotice};
 use crate::server_fns::catalog::{get_category, list_catalog};
 use leptos::prelude::*;
@@ -48,17 +49,7 @@ pub fn CategoryPage() -> impl IntoView {
 
 #[component]
 fn ListingLoader(listing: Resource<Result<Listing, AppError>>) -> impl IntoView {
-    let loading = use_texts().common.loading;
-    view! {
-        <Suspense fallback=move || view! { <p class="container loading">{loading}</p> }>
-            {move || Suspend::new(async move {
-                match listing.await {
-                    Ok(listing) => view! { <ListingView listing /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <Loaded resource=listing render=|listing| view! { <ListingView listing /> } /> }
 }
 
 /// The page around the island: head tags and breadcrumbs, rendered on the server only.
@@ -242,7 +233,7 @@ fn ListingBody(
 
 fn base_path(category: Option<&Category>) -> String {
     match category {
-        Some(c) => format!("/categories/{}", c.slug),
+        Some(c) => paths::category(&c.slug),
         None => "/products".to_owned(),
     }
 }

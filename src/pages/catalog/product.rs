@@ -1,7 +1,8 @@
 //! `/products/{slug}`: one product, its gallery and related products.
 
-use crate::components::{absolute_url, Breadcrumbs, Crumb, ErrorView, Gallery, JsonLd, PageMeta, ProductGrid};
-use crate::i18n::{use_lang, use_texts};
+use crate::components::{absolute_url, Breadcrumbs, Crumb, Gallery, JsonLd, Loaded, PageMeta, ProductGrid};
+use crate::i18n::use_lang;
+use crate::model::paths;
 use crate::model::{money::CURRENCY, Product, ProductDetail};
 use crate::server_fns::catalog::get_product;
 use leptos::prelude::*;
@@ -12,17 +13,7 @@ use serde_json::json;
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     let detail = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_product);
-    let loading = use_texts().common.loading;
-    view! {
-        <Suspense fallback=move || view! { <p class="container loading">{loading}</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <ProductView detail /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <Loaded resource=detail render=|detail| view! { <ProductView detail /> } /> }
 }
 
 #[component]
@@ -30,11 +21,11 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
     let ProductDetail { product, related } = detail;
     let lang = use_lang();
     let texts = lang.texts().catalog;
-    let path = format!("/products/{}", product.slug);
+    let path = paths::product(&product.slug);
     let crumbs = vec![
         Crumb::new(texts.crumb_home, "/"),
         Crumb::new(texts.crumb_products, "/products"),
-        Crumb::new(product.category.name.clone(), format!("/categories/{}", product.category.slug)),
+        Crumb::new(product.category.name.clone(), paths::category(&product.category.slug)),
         Crumb::new(product.title.clone(), path.clone()),
     ];
     let availability = if product.stock > 0 { texts.product.in_stock } else { texts.product.sold_out };
@@ -53,7 +44,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                 <Gallery images=product.images.clone() title=product.title.clone() initial=requested_image() lang />
                 <div class="product-info">
                     <p class="card-category">
-                        <a href=format!("/categories/{}", product.category.slug)>{product.category.name.clone()}</a>
+                        <a href=paths::category(&product.category.slug)>{product.category.name.clone()}</a>
                     </p>
                     <h1>{product.title.clone()}</h1>
                     <p class="product-price">{product.price.to_string()}</p>

@@ -1,5 +1,6 @@
 //! Plain HTTP endpoints beside the Leptos pages: probes, sitemap, robots.txt.
 
+use crate::model::paths;
 use crate::server::{app::state::AppState, services::catalog, text::escape_xml};
 use axum::{
     extract::State,
@@ -62,10 +63,10 @@ async fn build_sitemap(state: &AppState) -> Result<axum::body::Bytes, crate::err
     url("/products", newest);
     url("/stores", None);
     for row in &categories {
-        url(&format!("/categories/{}", row.slug), Some(row.updated_at));
+        url(&paths::category(&row.slug), Some(row.updated_at));
     }
     for row in &products {
-        url(&format!("/products/{}", row.slug), Some(row.updated_at));
+        url(&paths::product(&row.slug), Some(row.updated_at));
     }
     xml.push_str("</urlset>\n");
     Ok(xml.into())

@@ -1,0 +1,73 @@
+//! Every address of the site that names a record, built in one place: pages, the sitemap,
+//! redirects and links all call these, so a route that moves changes here and in `app.rs` only.
+
+use super::product_query::percent_encode;
+
+/// A product's storefront page.
+pub fn product(slug: &str) -> String {
+    format!("/products/{slug}")
+}
+
+/// A category's storefront page (its product listing).
+pub fn category(slug: &str) -> String {
+    format!("/categories/{slug}")
+}
+
+/// A shop's entry on the stores page.
+pub fn store(slug: &str) -> String {
+    format!("/stores#{slug}")
+}
+
+/// The back office's form for a product.
+pub fn admin_product(id: i64) -> String {
+    format!("/admin/products/{id}")
+}
+
+/// The back office's confirmation page before deleting a product.
+pub fn admin_product_delete(id: i64) -> String {
+    format!("/admin/products/{id}/delete")
+}
+
+pub const ADMIN_NEW_PRODUCT: &str = "/admin/products/new";
+
+/// The back office's form for a category.
+pub fn admin_category(id: i64) -> String {
+    format!("/admin/categories/{id}")
+}
+
+/// The back office's confirmation page before deleting a category.
+pub fn admin_category_delete(id: i64) -> String {
+    format!("/admin/categories/{id}/delete")
+}
+
+pub const ADMIN_NEW_CATEGORY: &str = "/admin/categories/new";
+
+/// `?next=<path>` for the sign-in and registration pages (empty without a path to return to).
+pub fn next_query(next: &str) -> String {
+    if next.is_empty() {
+        String::new()
+    } else {
+        format!("?next={}", percent_encode(next))
+    }
+}
+
+/// The sign-in page, returning to `next` afterwards.
+pub fn login(next: &str) -> String {
+    format!("/login{}", next_query(next))
+}
+
+/// The registration page, returning to `next` afterwards.
+pub fn register(next: &str) -> String {
+    format!("/register{}", next_query(next))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paths_name_their_record_and_encode_where_to_return() {
+        assert_eq!(super::product("oak-table"), "/products/oak-table");
+        assert_eq!(super::admin_category_delete(4), "/admin/categories/4/delete");
+        assert_eq!(super::login("/products?q=a b"), "/login?next=%2Fproducts%3Fq%3Da+b");
+        assert_eq!(super::login(""), "/login");
+    }
+}
