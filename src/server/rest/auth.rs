@@ -6,6 +6,7 @@ use super::body::Fields;
 use super::caller::Caller;
 use super::errors::ApiError;
 use super::json::ApiUser;
+use super::schema::refusals::{BodyTooLarge, TooManyWrites};
 use super::schema::{Credentials, ErrorBody, RefreshRequest};
 use crate::server::auth::jwt::TokenPair;
 use crate::server::{app::state::AppState, http::guard::client_of, services::accounts};
@@ -33,8 +34,8 @@ type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
         (status = 201, description = "Signed in", body = TokenPair),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(()),
 )]
@@ -83,8 +84,8 @@ pub async fn profile(State(state): State<AppState>, caller: Caller) -> Result<Js
         (status = 201, description = "A new pair", body = TokenPair),
         (status = 400, description = "No refresh token sent", body = ErrorBody),
         (status = 401, description = "The refresh token is invalid, expired or already used", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(()),
 )]

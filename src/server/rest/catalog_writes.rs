@@ -9,6 +9,7 @@ use super::catalog::id;
 use super::errors::ApiError;
 use super::json::{local, Category, Product};
 use super::path::Segment;
+use super::schema::refusals::{BodyTooLarge, CatalogEditorRefused, TooManyWrites};
 use super::schema::{CategoryCreate, CategoryUpdate, ErrorBody, ProductCreate, ProductUpdate};
 use crate::error::{AppError, Entity, FieldIssue};
 use crate::model::catalog_edit::ProductInput;
@@ -73,13 +74,12 @@ async fn category_json(state: &AppState, id: i64) -> Result<Json<Category>, ApiE
     request_body = ProductCreate,
     responses(
         (status = 201, description = "The new product", body = Product),
-        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
-        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        CatalogEditorRefused,
         (status = 400, description = "A field breaks a rule (one message per rule)", body = ErrorBody),
         (status = 404, description = "`categoryId` names no category", body = ErrorBody),
         (status = 409, description = "Another product has this title's slug", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]
@@ -108,13 +108,12 @@ pub async fn create_product(State(state): State<AppState>, editor: CatalogEditor
     request_body = ProductUpdate,
     responses(
         (status = 200, description = "The product as changed", body = Product),
-        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
-        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        CatalogEditorRefused,
         (status = 400, description = "A field breaks a rule, or the id is not a number", body = ErrorBody),
         (status = 404, description = "No such product or category", body = ErrorBody),
         (status = 409, description = "The new title's slug is taken, or the product changed meanwhile", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]
@@ -141,12 +140,11 @@ pub async fn update_product(
     params(("id" = i64, Path, description = "The product's id")),
     responses(
         (status = 200, description = "Deleted", body = bool),
-        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
-        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        CatalogEditorRefused,
         (status = 400, description = "The id is not a whole number", body = ErrorBody),
         (status = 404, description = "No such product", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]
@@ -182,12 +180,11 @@ fn category_fields(
     request_body = CategoryCreate,
     responses(
         (status = 201, description = "The new category", body = Category),
-        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
-        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        CatalogEditorRefused,
         (status = 400, description = "A field breaks a rule", body = ErrorBody),
         (status = 409, description = "Another category has this name's slug", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]
@@ -211,13 +208,12 @@ pub async fn create_category(
     request_body = CategoryUpdate,
     responses(
         (status = 200, description = "The category as changed", body = Category),
-        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
-        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        CatalogEditorRefused,
         (status = 400, description = "A field breaks a rule, or the id is not a number", body = ErrorBody),
         (status = 404, description = "No such category", body = ErrorBody),
         (status = 409, description = "The new name's slug is taken, or the category changed meanwhile", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]
@@ -241,13 +237,12 @@ pub async fn update_category(
     params(("id" = i64, Path, description = "The category's id")),
     responses(
         (status = 200, description = "Deleted", body = bool),
-        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
-        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        CatalogEditorRefused,
         (status = 400, description = "The id is not a whole number", body = ErrorBody),
         (status = 404, description = "No such category", body = ErrorBody),
         (status = 409, description = "The category still holds products", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]

@@ -6,6 +6,7 @@
 use super::caller::CatalogEditor;
 use super::errors::ApiError;
 use super::path::Segment;
+use super::schema::refusals::{CatalogEditorRefused, TooManyWrites};
 use super::schema::{ErrorBody, FileUpload, UploadedFile};
 use crate::server::app::state::AppState;
 use crate::server::media::uploads::{self, ImageKind};
@@ -31,11 +32,10 @@ const FIELD: &str = "file";
     responses(
         (status = 201, description = "Stored; use `location` in a product's images", body = UploadedFile),
         (status = 400, description = "Not multipart, no file, or a file in another field", body = ErrorBody),
-        (status = 401, description = "No valid Bearer token (and the playground is off)", body = ErrorBody),
-        (status = 403, description = "The token's user is not an admin", body = ErrorBody),
+        CatalogEditorRefused,
         (status = 413, description = "Over the upload size limit (5 MB by default)", body = ErrorBody),
         (status = 415, description = "Not an image, judged by its bytes", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]

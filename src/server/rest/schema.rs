@@ -168,3 +168,66 @@ pub struct UploadedFile {
     /// Its address on this server, ready for a product's `images`.
     location: String,
 }
+
+/// The refusals many endpoints share, declared once for the OpenAPI document (each handler lists
+/// the sets it can answer with). The body limit's figure comes from its constant.
+pub mod refusals {
+    use super::super::body::JSON_BODY_LIMIT;
+    use std::collections::BTreeMap;
+    use utoipa::openapi::{content::ContentBuilder, response::ResponseBuilder, schema::Ref, RefOr, Response};
+    use utoipa::IntoResponses;
+
+    /// `(status, description)` pairs as documented error answers with the [`super::ErrorBody`] shape.
+    fn error_answers(answers: &[(u16, String)]) -> BTreeMap<String, RefOr<Response>> {
+        let body = || ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+        answers
+            .iter()
+            .map(|(status, description)| {
+                let response = ResponseBuilder::new().description(description).content("application/json", body());
+                (status.to_string(), RefOr::T(response.build()))
+            })
+            .collect()
+    }
+
+    /// A catalog write without an admin's token (401, 403).
+    pub struct CatalogEditorRefused;
+
+    impl IntoResponses for CatalogEditorRefused {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            error_answers(&[
+                (401, "No valid Bearer token (and the playground is off)".into()),
+                (403, "The token's user is not an admin".into()),
+            ])
+        }
+    }
+
+    /// An account endpoint without a token, or for someone else's account (401, 403).
+    pub struct AccountRefused;
+
+    impl IntoResponses for AccountRefused {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            error_answers(&[
+                (401, "No valid Bearer token".into()),
+                (403, "Only an admin (or, where noted, the person) may".into()),
+            ])
+        }
+    }
+
+    /// A JSON (or form) body over the API's limit (413).
+    pub struct BodyTooLarge;
+
+    impl IntoResponses for BodyTooLarge {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            error_answers(&[(413, format!("The body is over {} KiB", JSON_BODY_LIMIT / 1024))])
+        }
+    }
+
+    /// A client past the write rate (429, with `Retry-After`).
+    pub struct TooManyWrites;
+
+    impl IntoResponses for TooManyWrites {
+        fn responses() -> BTreeMap<String, RefOr<Response>> {
+            error_answers(&[(429, "Too many writes from this client; see `Retry-After`".into())])
+        }
+    }
+}

@@ -9,6 +9,7 @@ use super::catalog::id;
 use super::errors::ApiError;
 use super::json::{local, ApiUser};
 use super::path::Segment;
+use super::schema::refusals::{AccountRefused, BodyTooLarge, TooManyWrites};
 use super::schema::{Availability, EmailQuestion, ErrorBody, UserCreate, UserUpdate};
 use crate::model::Role;
 use crate::server::app::state::AppState;
@@ -63,8 +64,7 @@ fn account_changes(state: &AppState, fields: &Fields, required: bool) -> Result<
     params(("limit" = Option<i64>, Query, description = "At most this many (1 to 200)")),
     responses(
         (status = 200, description = "The accounts, in id order; never a password", body = Vec<ApiUser>),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        AccountRefused,
 
     ),
     security(("bearer" = [])),
@@ -88,8 +88,7 @@ pub async fn list_users(
     params(("id" = i64, Path, description = "The user's id")),
     responses(
         (status = 200, description = "The account", body = ApiUser),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        AccountRefused,
         (status = 400, description = "The id is not a whole number", body = ErrorBody),
         (status = 404, description = "No such account", body = ErrorBody),
     ),
@@ -114,12 +113,11 @@ pub async fn get_user(
     request_body = UserCreate,
     responses(
         (status = 201, description = "The new account", body = ApiUser),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        AccountRefused,
         (status = 400, description = "A field breaks a rule", body = ErrorBody),
         (status = 409, description = "The email is taken", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]
@@ -149,13 +147,12 @@ pub async fn create_user(
     request_body = UserUpdate,
     responses(
         (status = 200, description = "The account as changed", body = ApiUser),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        AccountRefused,
         (status = 400, description = "A field breaks a rule, or the id is not a number", body = ErrorBody),
         (status = 404, description = "No such account", body = ErrorBody),
         (status = 409, description = "The email is taken, or an admin would demote themselves", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]
@@ -180,13 +177,12 @@ pub async fn update_user(
     params(("id" = i64, Path, description = "The user's id")),
     responses(
         (status = 200, description = "Deleted", body = bool),
-        (status = 401, description = "No valid Bearer token", body = ErrorBody),
-        (status = 403, description = "Only an admin (or, where noted, the person) may", body = ErrorBody),
+        AccountRefused,
         (status = 400, description = "The id is not a whole number", body = ErrorBody),
         (status = 404, description = "No such account", body = ErrorBody),
         (status = 409, description = "An admin cannot delete themselves", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(("bearer" = [])),
 )]
@@ -212,8 +208,8 @@ pub async fn delete_user(
     responses(
         (status = 201, description = "The answer", body = Availability),
         (status = 400, description = "Not an email", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client; see `Retry-After`", body = ErrorBody),
+        BodyTooLarge,
+        TooManyWrites,
     ),
     security(()),
 )]
