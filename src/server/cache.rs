@@ -106,6 +106,7 @@ impl std::io::Write for ByteCounter {
 mod tests {
     use super::*;
 
+    #[allow(clippy::ptr_arg)] // the cache hands the weigher its value type, a Vec
     fn bytes_weight(_: &u64, value: &Vec<u8>) -> u32 {
         weight(value.len())
     }

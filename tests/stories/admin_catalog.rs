@@ -138,7 +138,8 @@ async fn an_admin_creates_edits_and_deletes_a_category(backend: Backend) {
 async fn category_mistakes_get_field_errors_and_change_nothing(backend: Backend) {
     let app = spawn_seeded(backend).await;
     let mut staff = admin(&app).await;
-    let cases: [(&[(&str, &str)], (&str, &str)); 5] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], (&'a str, &'a str));
+    let cases: [Case; 5] = [
         (&[("name", ""), ("image", IMAGE)], ("name", "Required")),
         (&[("name", "Hats"), ("image", "")], ("image", "Required")),
         (&[("name", "Hats"), ("image", "not a link")], ("image", "InvalidUrl")),

@@ -5,6 +5,9 @@
 //! Stories that need a database run on both SQLite and a throwaway PostgreSQL cluster (see
 //! `common::postgres`), through `on_both_backends!`.
 
+// Stories are tests: a failed unwrap is how one fails, with its line.
+#![allow(clippy::unwrap_used)]
+
 #[macro_use]
 mod common;
 

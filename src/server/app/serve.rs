@@ -238,7 +238,10 @@ pub fn raise_open_file_limit() -> io::Result<u64> {
         }
         limit.rlim_cur
     };
-    Ok(u64::try_from(soft).unwrap_or(u64::MAX).saturating_sub(RESERVED_FILES) / FILES_PER_CONNECTION)
+    // `rlim_t` is u64 on Linux but not everywhere.
+    #[allow(clippy::useless_conversion)]
+    let soft = u64::try_from(soft).unwrap_or(u64::MAX);
+    Ok(soft.saturating_sub(RESERVED_FILES) / FILES_PER_CONNECTION)
 }
 
 #[cfg(not(unix))]

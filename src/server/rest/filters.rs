@@ -58,6 +58,16 @@ fn whole_number(raw: &str, name: &str, errors: &mut Vec<String>) -> Option<i64> 
     }
 }
 
+/// The `limit` of a plain list (categories, users): upstream takes it when it is a positive
+/// number and ignores it otherwise. Capped at [`MAX_LIMIT`] like the product list.
+pub fn positive_limit(query: Option<&str>) -> Option<i64> {
+    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "limit")
+        .and_then(|(_, value)| value.trim().parse::<i64>().ok())
+        .filter(|limit| *limit > 0)
+        .map(|limit| limit.min(MAX_LIMIT))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,14 +99,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// The `limit` of a plain list (categories, users): upstream takes it when it is a positive
-/// number and ignores it otherwise. Capped at [`MAX_LIMIT`] like the product list.
-pub fn positive_limit(query: Option<&str>) -> Option<i64> {
-    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "limit")
-        .and_then(|(_, value)| value.trim().parse::<i64>().ok())
-        .filter(|limit| *limit > 0)
-        .map(|limit| limit.min(MAX_LIMIT))
 }
