@@ -1,5 +1,5 @@
 //! `/api/v1/auth`: tokens for programs. Login with JSON or a form, the profile behind a Bearer
-//! token, rotation, and the cases where Tienda is stricter than upstream (§12).
+//! token, rotation, and the cases where Tienda is stricter than upstream (docs/api.md §10).
 
 use crate::common;
 

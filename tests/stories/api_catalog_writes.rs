@@ -1,5 +1,5 @@
 //! `POST`/`PUT`/`DELETE` on `/api/v1/products` and `/api/v1/categories`: upstream's bodies and
-//! messages, Tienda's corrections (§12 of docs/platzi-api.md: admin tokens, 404, 409), and what
+//! messages, Tienda's corrections (§10 of docs/api.md: admin tokens, 404, 409), and what
 //! the storefront and the database show afterwards.
 
 use crate::common;

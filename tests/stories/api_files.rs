@@ -1,5 +1,5 @@
 //! `/api/v1/files`: upload an image, fetch it, use it in a product; and what happens to each
-//! kind of bad upload (§7 and §12 of docs/platzi-api.md).
+//! kind of bad upload (§7 and §10 of docs/api.md).
 
 use crate::common;
 

@@ -1,4 +1,4 @@
-//! `/api/v1/users`: upstream's paths and messages with §12's corrections (docs/platzi-api.md):
+//! `/api/v1/users`: upstream's paths and messages with §10's corrections (docs/api.md):
 //! tokens required, no passwords shown, unique emails, a truthful `is-available`.
 
 use crate::common;

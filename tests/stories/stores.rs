@@ -1,4 +1,4 @@
-//! The store's shops: `GET /api/v1/locations` (§8 and §12 of docs/platzi-api.md: stored shops,
+//! The store's shops: `GET /api/v1/locations` (§8 and §10 of docs/api.md: stored shops,
 //! great-circle distance, nearest first) and the `/stores` page.
 
 use crate::common;

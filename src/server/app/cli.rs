@@ -14,7 +14,7 @@ use std::path::PathBuf;
 #[derive(Parser)]
 #[command(name = "tienda", version, about = "An online store: storefront, back office and REST API")]
 struct Cli {
-    /// The settings file; environment variables override it (see README).
+    /// The settings file; environment variables override it (see docs/configuration.md).
     #[arg(long, env = "TIENDA_CONFIG", default_value = "Leptos.toml", global = true)]
     config: PathBuf,
     #[command(subcommand)]

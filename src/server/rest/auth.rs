@@ -1,6 +1,6 @@
-//! `/api/v1/auth/…`: tokens for programs (§6 of `docs/platzi-api.md`). Sign-in goes through the
+//! `/api/v1/auth/…`: tokens for programs (§6 of `docs/api.md`). Sign-in goes through the
 //! same checks and throttle as the sign-in form; tokens rotate, and a deactivation or password
-//! change stops them at once (§12).
+//! change stops them at once (§10).
 
 use super::body::Fields;
 use super::caller::Caller;

@@ -1,5 +1,5 @@
 //! `GET /api/v1/products…` and `GET /api/v1/categories…`: the catalog as the Platzi contract
-//! reads it (§3, §4 of `docs/platzi-api.md`).
+//! reads it (§3, §4 of `docs/api.md`).
 
 use super::errors::ApiError;
 use super::filters::product_filter;

@@ -1,5 +1,5 @@
 //! `POST`, `PUT` and `DELETE` on `/api/v1/products` and `/api/v1/categories` (§3, §4 of
-//! `docs/platzi-api.md`): the body's shape is checked here with upstream's messages; every rule
+//! `docs/api.md`): the body's shape is checked here with upstream's messages; every rule
 //! about the values (and who may write) lives in `services::catalog_edits`, which the back office
 //! calls too.
 
@@ -43,7 +43,7 @@ fn product_changes(state: &AppState, fields: &Fields, required: bool) -> Result<
     Ok(changes)
 }
 
-/// A category id that names no category is upstream's "not found" (404 here, §12), when it is
+/// A category id that names no category is upstream's "not found" (404 here, §10), when it is
 /// the only thing wrong; otherwise one message among the others.
 fn refusal(error: AppError, category_id: Option<&str>) -> ApiError {
     if let AppError::Validation(errors) = &error {

@@ -1,5 +1,5 @@
-//! The API's error answers, in the Platzi Fake Store shapes (`docs/platzi-api.md` §1.1), with the
-//! statuses Tienda corrects (§12: 404 for a missing entity). Causes go to the log, never here.
+//! The API's error answers, in the Platzi Fake Store shapes (`docs/api.md` §1.4), with the
+//! statuses Tienda corrects (§10: 404 for a missing entity). Causes go to the log, never here.
 
 use crate::error::{Entity, Lookup};
 use axum::{

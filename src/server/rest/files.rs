@@ -1,5 +1,5 @@
-//! `/api/v1/files` (§7 of `docs/platzi-api.md`): upload an image in form field `file`, then use
-//! its `location` in a product. Stricter than upstream (§12): images only, judged by their
+//! `/api/v1/files` (§7 of `docs/api.md`): upload an image in form field `file`, then use
+//! its `location` in a product. Stricter than upstream (§10): images only, judged by their
 //! bytes (415 otherwise), the configured size limit (413), a missing file is a 400, and uploads
 //! need the same right as catalog writes.
 

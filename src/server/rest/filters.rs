@@ -1,11 +1,11 @@
-//! The product list's query parameters, read by upstream's rules (`docs/platzi-api.md` §3.1) with
-//! Tienda's corrections (§12): `limit` alone works, a single price bound works. Messages are
+//! The product list's query parameters, read by upstream's rules (`docs/api.md` §3.1) with
+//! Tienda's corrections (§10): `limit` alone works, a single price bound works. Messages are
 //! upstream's words.
 
 use crate::model::Money;
 use crate::server::services::catalog_api::ProductFilter;
 
-/// The most products one answer holds, with or without a `limit` (documented in the README).
+/// The most products one answer holds, with or without a `limit` (docs/api.md §1.6).
 pub const MAX_LIMIT: i64 = 200;
 
 /// The filter, or the messages of every broken rule.

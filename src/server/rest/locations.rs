@@ -1,6 +1,6 @@
-//! `GET /api/v1/locations?origin=<lat>,<lng>&radius=<km>&size=<n>` (§8 of `docs/platzi-api.md`):
+//! `GET /api/v1/locations?origin=<lat>,<lng>&radius=<km>&size=<n>` (§8 of `docs/api.md`):
 //! the store's real shops within `radius` km of `origin`, nearest first (upstream makes up random
-//! points on every call, §12). Upstream's defaults: Bogotá, 15 km, 10.
+//! points on every call, §10). Upstream's defaults: Bogotá, 15 km, 10.
 
 use super::errors::ApiError;
 use super::filters::MAX_LIMIT;

@@ -5,7 +5,7 @@
 use super::errors::ApiError;
 use crate::error::{FieldError, FieldIssue};
 
-/// Field errors as the API answers them: a taken name or email is a conflict (409, §12), the
+/// Field errors as the API answers them: a taken name or email is a conflict (409, docs/api.md §10), the
 /// rest one 400 listing every broken rule.
 pub fn validation(errors: &[FieldError]) -> ApiError {
     if let Some(taken) = errors.iter().find(|e| matches!(e.issue, FieldIssue::NameTaken | FieldIssue::EmailTaken)) {

@@ -1,5 +1,5 @@
 //! `/api/v1`: the REST API for programs (Insomnia and Postman, phone apps, microcontrollers), on
-//! the Platzi Fake Store contract (`docs/platzi-api.md`; §12 for where Tienda differs).
+//! the Platzi Fake Store contract (`docs/api.md`; §10 for where Tienda differs).
 //!
 //! Open to any origin (`Access-Control-Allow-Origin: *`): the API never honours cookies, so a
 //! page elsewhere gains nothing by calling it from a visitor's browser.

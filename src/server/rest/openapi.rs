@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Tienda API",
         description = "The store's REST API for programs: the Platzi Fake Store contract, with Tienda's \
-                       corrections (docs/platzi-api.md §12). Reads are open to anyone; writes need a Bearer \
+                       corrections (docs/api.md §10). Reads are open to anyone; writes need a Bearer \
                        access token from `POST /api/v1/auth/login` (an admin's for the catalog and for other \
                        people's accounts). Writes are rate-limited per client (429 with `Retry-After`).",
     ),

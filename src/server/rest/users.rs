@@ -1,4 +1,4 @@
-//! `/api/v1/users` (§5 of `docs/platzi-api.md`), with §12's corrections: reading and changing
+//! `/api/v1/users` (§5 of `docs/api.md`), with §10's corrections: reading and changing
 //! accounts needs a Bearer token (an admin's, or the person's own for reading it and changing
 //! their name and avatar), passwords are never shown, emails are unique (409), and
 //! `is-available` tells the truth. The rules live in `services::user_admin`.
