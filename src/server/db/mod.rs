@@ -1,4 +1,7 @@
-//! Database access: one pool type per backend behind [`Db`], one module per aggregate.
+//! Database access, and the only code that writes SQL: one pool type per backend behind [`Db`],
+//! one module per aggregate (`accounts`, `catalog/` with a file per face it serves, `stores`,
+//! `sessions`, `refresh_tokens`, `login_failures`, `secrets`), plus the back office's read-only
+//! views across them (`back_office`) and the plumbing (`connect`, `health`, `sql_args`).
 //!
 //! SQL is written once with `$N` placeholders, which both SQLite and PostgreSQL accept, and run on
 //! whichever pool is active through [`with_pool!`]. Only where the dialects really differ does a
