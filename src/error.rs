@@ -128,6 +128,10 @@ pub enum AppError {
     /// could be left without anyone able to run it).
     #[error("you cannot do that to your own account")]
     OwnAccount,
+    /// A role other than customer, asked for by someone who is not an admin (a sign-up through
+    /// the API asking to be an admin): refused, never silently downgraded.
+    #[error("only an admin may give that role")]
+    RoleReserved,
     /// The email and password do not match an account (never saying which one was wrong).
     #[error("the email or password is not correct")]
     BadCredentials,
@@ -182,7 +186,7 @@ impl AppError {
             Self::BadRequest(_) => 400,
             Self::Validation(_) => 422,
             Self::Unauthorized => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::RoleReserved => 403,
             Self::StaleEdit | Self::CategoryInUse { .. } | Self::OwnAccount => 409,
             Self::RateLimited { .. } => 429,
             Self::BadCredentials => 401,

@@ -26,6 +26,7 @@ pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
             | AppError::StaleEdit
             | AppError::CategoryInUse { .. }
             | AppError::OwnAccount
+            | AppError::RoleReserved
             | AppError::Forbidden
             | AppError::NotFound { .. }
             | AppError::Internal

@@ -40,7 +40,7 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
                         <Suspense fallback=|| ()>{category_links}</Suspense>
                     </ul>
                 </nav>
-                <form class="header-search" method="get" action="/products" role="search">
+                <form class="header-search" method="get" action="/products" role="search" aria-label=texts.common.search_products>
                     <label for="header-q" class="visually-hidden">{texts.common.search_products}</label>
                     <input id="header-q" type="search" name="q" maxlength="100"
                         placeholder=texts.common.search_products />

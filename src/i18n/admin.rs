@@ -23,6 +23,10 @@ pub struct AdminTexts {
     pub products_description: &'static str,
     pub new_product: &'static str,
     pub search: &'static str,
+    /// Names the product table's search-and-sort form, a search landmark beside the header's.
+    pub product_filters: &'static str,
+    /// Names the user table's search form, a search landmark beside the header's.
+    pub user_filters: &'static str,
     pub search_button: &'static str,
     pub sort_by: &'static str,
     pub col_title: &'static str,
@@ -117,6 +121,8 @@ pub(super) static EN: AdminTexts = AdminTexts {
     products_description: "Search, sort and edit the catalog.",
     new_product: "New product",
     search: "Search",
+    product_filters: "Find products in the back office",
+    user_filters: "Find users",
     search_button: "Search",
     sort_by: "Sort by",
     col_title: "Title",
@@ -221,6 +227,8 @@ pub(super) static ES: AdminTexts = AdminTexts {
     products_description: "Busca, ordena y edita el catálogo.",
     new_product: "Nuevo producto",
     search: "Buscar",
+    product_filters: "Buscar productos en la administración",
+    user_filters: "Buscar usuarios",
     search_button: "Buscar",
     sort_by: "Ordenar por",
     col_title: "Título",

@@ -36,6 +36,7 @@ pub struct CommonTexts {
     /// Follows `category_in_use.message`: given how many products the category holds.
     pub products_in_category: fn(u64) -> String,
     pub own_account: ErrorText,
+    pub role_reserved: ErrorText,
     pub rate_limited: ErrorText,
     /// Follows `rate_limited.message`: given the seconds until the next try is allowed.
     pub retry_after: fn(u64) -> String,
@@ -85,6 +86,7 @@ impl CommonTexts {
             AppError::StaleEdit => &self.stale_edit,
             AppError::CategoryInUse { .. } => &self.category_in_use,
             AppError::OwnAccount => &self.own_account,
+            AppError::RoleReserved => &self.role_reserved,
             AppError::RateLimited { .. } => &self.rate_limited,
             AppError::BadCredentials => &self.bad_credentials,
             AppError::TooLarge { .. } => &self.too_large,
@@ -143,6 +145,10 @@ pub(super) static EN: CommonTexts = CommonTexts {
     products_in_category: |n| match n {
         1 => "1 product is in it: move or delete it first.".to_owned(),
         _ => format!("{n} products are in it: move or delete them first."),
+    },
+    role_reserved: ErrorText {
+        title: "Only an administrator can give that role",
+        message: "New accounts are customers. An administrator can make someone an administrator.",
     },
     own_account: ErrorText {
         title: "Not on your own account",
@@ -230,6 +236,10 @@ pub(super) static ES: CommonTexts = CommonTexts {
     products_in_category: |n| match n {
         1 => "Tiene 1 producto: muévelo o elimínalo primero.".to_owned(),
         _ => format!("Tiene {n} productos: muévelos o elimínalos primero."),
+    },
+    role_reserved: ErrorText {
+        title: "Solo un administrador puede dar ese rol",
+        message: "Las cuentas nuevas son de clientes. Un administrador puede hacer administrador a alguien.",
     },
     own_account: ErrorText {
         title: "No en tu propia cuenta",

@@ -1,11 +1,13 @@
-//! `/api/v1/users`: upstream's paths and messages with §10's corrections (docs/api.md):
-//! tokens required, no passwords shown, unique emails, a truthful `is-available`.
+//! `/api/v1/users`: upstream's paths and messages with §10's corrections (docs/api.md): anyone
+//! signs a customer up, tokens for everything else, no passwords shown, unique emails, a
+//! truthful `is-available`.
 
 use crate::common;
 
 use common::api::{access_token, admin_token, call, customer_token, login, messages, sorted};
 use common::back_office::{count, text};
-use common::{spawn_seeded, Backend};
+use common::visitor::Visitor;
+use common::{spawn_seeded, spawn_with, test_config, Backend};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -14,6 +16,9 @@ on_both_backends!(
     account_bodies_get_upstreams_messages_and_nothing_is_written,
     people_read_and_change_only_their_own_name_and_avatar,
     is_available_tells_the_truth,
+    a_phone_app_signs_a_customer_up_without_a_token,
+    a_sign_up_cannot_ask_for_another_role,
+    sign_ups_through_the_api_share_the_web_forms_throttle,
 );
 
 const USERS: &str = "SELECT COUNT(*) FROM users";
@@ -135,7 +140,6 @@ async fn people_read_and_change_only_their_own_name_and_avatar(backend: Backend)
         (Method::GET, "/users/1"),
         (Method::PUT, "/users/1"),
         (Method::DELETE, "/users/2"),
-        (Method::POST, "/users"),
     ] {
         let answer = call(&app, method.clone(), path, None, Some(json!({}))).await;
         assert_eq!(answer.status, 401, "{method} {path} without a token");
@@ -192,4 +196,85 @@ async fn is_available_tells_the_truth(backend: Backend) {
     assert_eq!(messages(&ask(json!("nope")).await), ["email must be an email"]);
     let missing = call(&app, Method::POST, "/users/is-available", None, Some(json!({}))).await;
     assert_eq!(messages(&missing), sorted(&["email should not be empty", "email must be an email"]));
+}
+
+/// A client that signs up from `client` (the test server trusts `X-Forwarded-For`).
+async fn sign_up_from(app: &common::TestApp, client: &str, body: Value) -> common::api::Answer {
+    let request = common::api::client().post(common::api::url(app, "/users")).header("x-forwarded-for", client);
+    common::api::send(request.json(&body)).await
+}
+
+async fn a_phone_app_signs_a_customer_up_without_a_token(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let created = call(&app, Method::POST, "/users", None, Some(ana())).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["role"], "customer");
+    assert_eq!(created.body["email"], "ana@mail.com");
+    assert_no_password(&created.body);
+    // The new account signs in through the API at once, and sees itself.
+    let token = access_token(&app, "ana@mail.com", "s3cretpass").await;
+    let profile = call(&app, Method::GET, "/auth/profile", Some(&token), None).await;
+    assert_eq!((profile.status, profile.body["name"].as_str()), (200, Some("Ana")));
+    // And on the web.
+    let mut visitor = Visitor::new(&app.base);
+    assert_eq!(visitor.sign_in("ana@mail.com", "s3cretpass").await.status, 200);
+    assert!(visitor.get("/account").await.body.contains("ana@mail.com"), "the account page shows her");
+
+    // The same email in other letters is taken (409), and bad fields get upstream's sentences.
+    let twin = call(&app, Method::POST, "/users", None, Some(json!({"email": "ANA@Mail.com", "name": "Ana 2", "password": "another pass"}))).await;
+    assert_eq!((twin.status, twin.body["error"].as_str()), (409, Some("Conflict")), "{}", twin.body);
+    let bad = call(&app, Method::POST, "/users", None, Some(json!({"email": "ana@exam_ple.com", "name": "", "password": "abc"}))).await;
+    assert_eq!(
+        messages(&bad),
+        sorted(&["email must be an email", "name should not be empty", "password must be longer than or equal to 8 characters"])
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE 'ana%'").await, 1, "one Ana, nothing else stored");
+}
+
+async fn a_sign_up_cannot_ask_for_another_role(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let before = count(&app, USERS).await;
+    let mut eve = ana();
+    eve["email"] = json!("eve@mail.com");
+    eve["role"] = json!("admin");
+    let refused = call(&app, Method::POST, "/users", None, Some(eve.clone())).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.body["message"].as_str().unwrap().contains("Only an admin"), "{}", refused.body);
+    let john = customer_token(&app).await;
+    let as_customer = call(&app, Method::POST, "/users", Some(&john), Some(eve.clone())).await;
+    assert_eq!(as_customer.status, 403, "a customer's token grants no roles: {}", as_customer.body);
+    assert_eq!(count(&app, USERS).await, before, "nothing was stored");
+
+    // A customer token with no role asked for signs a customer up, like no token.
+    eve["role"] = json!("customer");
+    let customer = call(&app, Method::POST, "/users", Some(&john), Some(eve.clone())).await;
+    assert_eq!((customer.status, customer.body["role"].as_str()), (201, Some("customer")), "{}", customer.body);
+    // An admin still creates admins.
+    let admin = admin_token(&app).await;
+    let boss = json!({"email": "boss@mail.com", "name": "Boss", "password": "a long password", "role": "admin"});
+    let made = call(&app, Method::POST, "/users", Some(&admin), Some(boss)).await;
+    assert_eq!((made.status, made.body["role"].as_str()), (201, Some("admin")), "{}", made.body);
+    let boss_token = access_token(&app, "boss@mail.com", "a long password").await;
+    assert_eq!(call(&app, Method::GET, "/users?limit=1", Some(&boss_token), None).await.status, 200, "an admin now");
+}
+
+async fn sign_ups_through_the_api_share_the_web_forms_throttle(backend: Backend) {
+    let mut config = test_config(backend).await;
+    config.auth.signups_per_client_per_hour = 3;
+    config.auth.trust_forwarded_for = true;
+    let app = spawn_with(config, true).await;
+    let person = |n: u32| json!({"email": format!("person{n}@mail.com"), "name": format!("Person {n}"), "password": "a long password"});
+    for n in 0..2 {
+        assert_eq!(sign_up_from(&app, "198.51.100.30", person(n)).await.status, 201, "API sign-up {n}");
+    }
+    // The web form from the same client counts against the same hour.
+    let fields = [("name", "Person 2"), ("email", "person2@mail.com"), ("password", "a long password")];
+    let request = reqwest::Client::new().post(format!("{}/rpc/register", app.base)).header("x-forwarded-for", "198.51.100.30");
+    let status = request.form(&fields).send().await.unwrap().status().as_u16();
+    assert!(status < 400, "the web sign-up is the third: {status}");
+    let refused = sign_up_from(&app, "198.51.100.30", person(3)).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(refused.headers.contains_key("retry-after"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE 'person%'").await, 3, "the fourth stored nothing");
+    assert_eq!(sign_up_from(&app, "203.0.113.30", person(4)).await.status, 201, "another client is not held back");
 }

@@ -149,7 +149,7 @@ fn SearchForm(query: ProductQuery) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts().admin;
     view! {
-        <form class="admin-search" method="get" action="/admin/products" role="search">
+        <form class="admin-search" method="get" action="/admin/products" role="search" aria-label=t.product_filters>
             <label for="admin-q">{t.search}</label>
             <input id="admin-q" type="search" name="q" value=query.q.clone() maxlength="100" />
             <label for="admin-sort">{t.sort_by}</label>

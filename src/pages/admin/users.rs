@@ -50,7 +50,7 @@ fn UserTableView(table: UserTable) -> impl IntoView {
         <h1>{t.nav_users}</h1>
         <ChangeNotice />
         {error.map(|error| view! { <p class="form-alert" role="alert">{texts.common.error_message(&error)}</p> })}
-        <form class="admin-search" method="get" action="/admin/users" role="search">
+        <form class="admin-search" method="get" action="/admin/users" role="search" aria-label=t.user_filters>
             <label for="users-q">{t.search_users}</label>
             <input id="users-q" type="search" name="q" value=table.q.clone() maxlength="100" />
             <button type="submit" class="button">{t.search_button}</button>

@@ -37,6 +37,8 @@ pub enum ApiError {
     Unauthorized,
     /// A valid token whose user may not do this (a customer writing the catalog).
     Forbidden,
+    /// A sign-up (or a non-admin) asking for a role other than customer.
+    RoleReserved,
     /// The request clashes with what is stored (a taken name or email, a category in use, a
     /// change made in between): a sentence for people, never SQL.
     Conflict(String),
@@ -90,6 +92,14 @@ impl IntoResponse for ApiError {
             Self::Forbidden => (
                 StatusCode::FORBIDDEN,
                 json!({"message": "Forbidden resource", "error": "Forbidden", "statusCode": 403}),
+            ),
+            Self::RoleReserved => (
+                StatusCode::FORBIDDEN,
+                json!({
+                    "message": "Only an admin may create an account with a role other than customer.",
+                    "error": "Forbidden",
+                    "statusCode": 403,
+                }),
             ),
             Self::Conflict(message) => {
                 (StatusCode::CONFLICT, json!({"message": message, "error": "Conflict", "statusCode": 409}))
@@ -166,6 +176,7 @@ impl From<crate::error::AppError> for ApiError {
                 Self::Conflict("The record changed while this request was applied; read it again and retry.".into())
             }
             AppError::OwnAccount => Self::Conflict("You cannot do that to your own account.".into()),
+            AppError::RoleReserved => Self::RoleReserved,
             AppError::TooLarge { max_bytes } => Self::TooLarge { max_bytes },
             AppError::UnsupportedMediaType => Self::UnsupportedMediaType,
             AppError::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs },

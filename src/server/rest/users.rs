@@ -1,7 +1,8 @@
-//! `/api/v1/users` (§5 of `docs/api.md`), with §10's corrections: reading and changing
-//! accounts needs a Bearer token (an admin's, or the person's own for reading it and changing
-//! their name and avatar), passwords are never shown, emails are unique (409), and
-//! `is-available` tells the truth. The rules live in `services::user_admin`.
+//! `/api/v1/users` (§5 of `docs/api.md`), with §10's corrections: anyone may sign a customer up
+//! (the web form's rules and throttle), reading and changing accounts needs a Bearer token (an
+//! admin's, or the person's own for reading it and changing their name and avatar), passwords
+//! are never shown, emails are unique (409), and `is-available` tells the truth. The rules live
+//! in `services::user_admin`.
 
 use super::body::{check, Fields};
 use super::caller::Caller;
@@ -13,15 +14,17 @@ use super::schema::refusals::{AccountRefused, BodyTooLarge, TooManyWrites};
 use super::schema::{Availability, EmailQuestion, ErrorBody, UserCreate, UserUpdate};
 use crate::model::Role;
 use crate::server::app::state::AppState;
+use crate::server::http::guard::client_of;
 use crate::server::services::{
     accounts::{Registration, UserRecord},
     user_admin::{self as service, AccountChanges},
 };
 use axum::{
-    extract::{RawQuery, State},
-    http::StatusCode,
+    extract::{ConnectInfo, RawQuery, State},
+    http::{HeaderMap, StatusCode},
     Json,
 };
+use std::net::SocketAddr;
 use serde_json::{json, Value};
 
 const ROLE_MESSAGE: &str = "role must be one of the following values: admin, customer";
@@ -109,24 +112,31 @@ pub async fn get_user(
     post,
     path = "/users",
     tag = "users",
-    summary = "Add an account (admins)",
+    summary = "Sign up (anyone) or add an account (admins)",
+    description = "Without a token (or with a customer's), this signs a customer up by the web \
+                   form's rules: `role` may be left out or be `customer`; any other role is 403 and \
+                   nothing is stored. Sign-ups are limited per client address and hour (429 with \
+                   `Retry-After`). With an admin's token, any role may be given.",
     request_body = UserCreate,
     responses(
         (status = 201, description = "The new account", body = ApiUser),
-        AccountRefused,
         (status = 400, description = "A field breaks a rule", body = ErrorBody),
+        (status = 401, description = "A token was sent but is not valid", body = ErrorBody),
+        (status = 403, description = "A role other than customer, asked for by someone who is not an admin", body = ErrorBody),
         (status = 409, description = "The email is taken", body = ErrorBody),
         BodyTooLarge,
-        TooManyWrites,
+        (status = 429, description = "Too many sign-ups or writes from this client; see `Retry-After`", body = ErrorBody),
     ),
-    security(("bearer" = [])),
+    security((), ("bearer" = [])),
 )]
 pub async fn create_user(
     State(state): State<AppState>,
     caller: Caller,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     fields: Fields,
 ) -> Result<(StatusCode, Json<ApiUser>), ApiError> {
-    let actor = caller.required()?.to_user();
+    let actor = caller.user();
     let changes = account_changes(&state, &fields, true)?;
     let form = Registration {
         name: changes.name.unwrap_or_default(),
@@ -134,7 +144,8 @@ pub async fn create_user(
         password: changes.password.unwrap_or_default(),
         avatar: changes.avatar,
     };
-    let user = service::create_account(&state, &actor, form, changes.role.unwrap_or(Role::Customer)).await?;
+    let client = client_of(Some(peer.ip()), &headers, state.config.auth.trust_forwarded_for);
+    let user = service::sign_up_or_add(&state, actor.as_ref(), form, changes.role, &client).await?;
     Ok((StatusCode::CREATED, Json(user_json(&state, &user))))
 }
 

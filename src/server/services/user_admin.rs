@@ -83,6 +83,24 @@ pub async fn create_account(
     Ok(user)
 }
 
+/// An account created through an API (`POST /users`; GraphQL later): an admin adds anyone with
+/// any role; anyone else signs a customer up, by the web form's rules and within the same
+/// per-client sign-up throttle. Asking for another role without being an admin is refused before
+/// anything is counted or stored, never silently turned into a customer.
+pub async fn sign_up_or_add(
+    state: &AppState,
+    actor: Option<&User>,
+    form: accounts::Registration,
+    role: Option<Role>,
+    client: &str,
+) -> Result<UserRecord, AppError> {
+    match actor {
+        Some(admin) if admin.is_admin() => create_account(state, admin, form, role.unwrap_or(Role::Customer)).await,
+        _ if role.is_some_and(|role| role != Role::Customer) => Err(AppError::RoleReserved),
+        _ => accounts::register(state, form, client).await,
+    }
+}
+
 /// A change to an account; fields left out keep their value.
 #[derive(Default)]
 pub struct AccountChanges {
