@@ -1,0 +1,82 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { hasJs } from './helpers';
+
+// axe-core's checks (WCAG 2.x A and AA, and its best practices such as one name per landmark) on
+// the storefront, account and back-office pages, at a desktop and a phone width. The markup is the
+// server's, the same with JavaScript off, so the run needs JavaScript only for axe itself.
+
+// axe is injected into each page; the strict Content-Security-Policy is security.spec.ts's subject.
+test.use({ bypassCSP: true });
+
+const widths = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+const storefront = [
+  '/',
+  '/products',
+  '/products?q=shirt&sort=price_asc',
+  '/categories/furniture',
+  '/products/classic-oxford-shirt',
+  '/stores',
+  '/login',
+  '/register',
+  '/no-such-page',
+];
+
+const signedIn = [
+  '/account',
+  '/admin',
+  '/admin/products',
+  '/admin/products/1',
+  '/admin/categories',
+  '/admin/categories/1',
+  '/admin/users',
+];
+
+async function violations(page: Page, path: string) {
+  await page.goto(path);
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((violation) => ({
+    page: path,
+    rule: violation.id,
+    impact: violation.impact,
+    help: violation.help,
+    nodes: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+  }));
+}
+
+for (const size of widths) {
+  test(`no accessibility violations on storefront pages (${size.name})`, async ({ page }, testInfo) => {
+    test.skip(!hasJs(testInfo), 'axe runs in the page; the markup is the same without JavaScript');
+    await page.setViewportSize(size);
+    const found = [];
+    for (const path of storefront) found.push(...(await violations(page, path)));
+    expect(found).toEqual([]);
+  });
+
+  test(`no accessibility violations on account and back-office pages (${size.name})`, async ({ page }, testInfo) => {
+    test.skip(!hasJs(testInfo), 'axe runs in the page; the markup is the same without JavaScript');
+    await page.setViewportSize(size);
+    await page.goto('/login?next=%2Fadmin');
+    await page.getByLabel('Email').fill('admin@mail.com');
+    await page.getByLabel('Password', { exact: true }).fill('admin123');
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+    const found = [];
+    for (const path of signedIn) found.push(...(await violations(page, path)));
+    expect(found).toEqual([]);
+  });
+}
+
+test('at phone width every category link in the header is in sight', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  expect(await links.count()).toBeGreaterThan(5);
+  for (const link of await links.all()) {
+    await expect(link).toBeInViewport({ ratio: 1 });
+  }
+});
