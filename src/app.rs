@@ -7,6 +7,7 @@ use crate::pages::{
     CategoryFormPage, CategoryPage, DeleteCategoryPage, DeleteProductPage, HomePage, LoginPage, NotFoundPage,
     ProductFormPage, ProductPage, RegisterPage, StoresPage,
 };
+use crate::server_fns::page_context::request_language;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags};
 use leptos_router::{
@@ -73,13 +74,4 @@ pub fn App() -> impl IntoView {
             <SiteFooter />
         </Router>
     }
-}
-
-/// The language the server chose for this request (see `server::http::language`); English elsewhere.
-fn request_language() -> Lang {
-    #[cfg(feature = "ssr")]
-    if let Some(parts) = use_context::<axum::http::request::Parts>() {
-        return parts.extensions.get::<Lang>().copied().unwrap_or_default();
-    }
-    Lang::default()
 }

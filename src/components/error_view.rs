@@ -7,15 +7,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let status = axum::http::StatusCode::from_u16(error.status_code())
-            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-        response.set_status(status);
-        if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = &error {
-            response.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_secs));
-        }
-    }
+    crate::server_fns::page_context::answer_with_error_status(&error);
     let texts = use_texts().common;
     let title = texts.error_title(&error);
     let text = texts.error_message(&error);

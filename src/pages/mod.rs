@@ -29,15 +29,7 @@ fn id_from_path() -> Option<Result<i64, std::num::ParseIntError>> {
 
 /// Sends a signed-out visitor to `/login`, to come back to the page being rendered afterwards.
 fn redirect_to_login() {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        use axum::http::{header, HeaderValue, StatusCode};
-        use leptos::prelude::GetUntracked;
-        let here = leptos_router::hooks::use_location().pathname.get_untracked();
-        let location =
-            HeaderValue::from_str(&crate::model::paths::login(&here)).unwrap_or(HeaderValue::from_static("/login"));
-        response.set_status(StatusCode::SEE_OTHER);
-        response.insert_header(header::LOCATION, location);
-        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    use leptos::prelude::GetUntracked;
+    let here = leptos_router::hooks::use_location().pathname.get_untracked();
+    crate::server_fns::page_context::redirect_to_login(&here);
 }

@@ -1,9 +1,11 @@
 //! What pages and components need from the server while they render: who is signed in, the
-//! site's public address, the upload limit. Pages render on the server (islands mode), so these
-//! read the server's state there; in the browser they fall back to what the page itself knows.
-//! Pages and components reach the server only through this module and the server functions.
+//! site's public address, the upload limit, the request's language, and the answer's status.
+//! Pages render on the server (islands mode), so these read and set the server's request there;
+//! in the browser they fall back to what the page itself knows, or do nothing. Pages and
+//! components reach the server only through this module and the server functions.
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::model::User;
 
 /// Who is signed in on the request being rendered (the server resolves it before rendering, so
@@ -39,4 +41,44 @@ pub fn upload_limit() -> u64 {
         return state.config.media.max_upload_bytes;
     }
     DEFAULT
+}
+
+/// The language the server chose for this request (`server::http::language`); English in the
+/// browser, where the page already carries its texts.
+pub fn request_language() -> Lang {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() {
+        return parts.extensions.get::<Lang>().copied().unwrap_or_default();
+    }
+    Lang::default()
+}
+
+/// Answers the page being rendered with `error`'s HTTP status (and `Retry-After` when the error
+/// says when to try again).
+pub fn answer_with_error_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header, HeaderValue, StatusCode};
+        response.set_status(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = error {
+            response.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}
+
+/// Sends a signed-out visitor to sign in (303, never stored), to come back to `here` afterwards.
+pub fn redirect_to_login(here: &str) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header, HeaderValue, StatusCode};
+        let location =
+            HeaderValue::from_str(&crate::model::paths::login(here)).unwrap_or(HeaderValue::from_static("/login"));
+        response.set_status(StatusCode::SEE_OTHER);
+        response.insert_header(header::LOCATION, location);
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = here;
 }

@@ -135,12 +135,9 @@ async fn people_read_and_change_only_their_own_name_and_avatar(backend: Backend)
     let app = spawn_seeded(backend).await;
     let john = customer_token(&app).await;
     let admin = admin_token(&app).await;
-    for (method, path) in [
-        (Method::GET, "/users"),
-        (Method::GET, "/users/1"),
-        (Method::PUT, "/users/1"),
-        (Method::DELETE, "/users/2"),
-    ] {
+    for (method, path) in
+        [(Method::GET, "/users"), (Method::GET, "/users/1"), (Method::PUT, "/users/1"), (Method::DELETE, "/users/2")]
+    {
         let answer = call(&app, method.clone(), path, None, Some(json!({}))).await;
         assert_eq!(answer.status, 401, "{method} {path} without a token");
     }
@@ -221,14 +218,36 @@ async fn a_phone_app_signs_a_customer_up_without_a_token(backend: Backend) {
     assert!(visitor.get("/account").await.body.contains("ana@mail.com"), "the account page shows her");
 
     // The same email in other letters is taken (409), and bad fields get upstream's sentences.
-    let twin = call(&app, Method::POST, "/users", None, Some(json!({"email": "ANA@Mail.com", "name": "Ana 2", "password": "another pass"}))).await;
+    let twin = call(
+        &app,
+        Method::POST,
+        "/users",
+        None,
+        Some(json!({"email": "ANA@Mail.com", "name": "Ana 2", "password": "another pass"})),
+    )
+    .await;
     assert_eq!((twin.status, twin.body["error"].as_str()), (409, Some("Conflict")), "{}", twin.body);
-    let bad = call(&app, Method::POST, "/users", None, Some(json!({"email": "ana@exam_ple.com", "name": "", "password": "abc"}))).await;
+    let bad = call(
+        &app,
+        Method::POST,
+        "/users",
+        None,
+        Some(json!({"email": "ana@exam_ple.com", "name": "", "password": "abc"})),
+    )
+    .await;
     assert_eq!(
         messages(&bad),
-        sorted(&["email must be an email", "name should not be empty", "password must be longer than or equal to 8 characters"])
+        sorted(&[
+            "email must be an email",
+            "name should not be empty",
+            "password must be longer than or equal to 8 characters"
+        ])
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE 'ana%'").await, 1, "one Ana, nothing else stored");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE 'ana%'").await,
+        1,
+        "one Ana, nothing else stored"
+    );
 }
 
 async fn a_sign_up_cannot_ask_for_another_role(backend: Backend) {
@@ -269,12 +288,17 @@ async fn sign_ups_through_the_api_share_the_web_forms_throttle(backend: Backend)
     }
     // The web form from the same client counts against the same hour.
     let fields = [("name", "Person 2"), ("email", "person2@mail.com"), ("password", "a long password")];
-    let request = reqwest::Client::new().post(format!("{}/rpc/register", app.base)).header("x-forwarded-for", "198.51.100.30");
+    let request =
+        reqwest::Client::new().post(format!("{}/rpc/register", app.base)).header("x-forwarded-for", "198.51.100.30");
     let status = request.form(&fields).send().await.unwrap().status().as_u16();
     assert!(status < 400, "the web sign-up is the third: {status}");
     let refused = sign_up_from(&app, "198.51.100.30", person(3)).await;
     assert_eq!(refused.status, 429, "{}", refused.body);
     assert!(refused.headers.contains_key("retry-after"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE 'person%'").await, 3, "the fourth stored nothing");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE 'person%'").await,
+        3,
+        "the fourth stored nothing"
+    );
     assert_eq!(sign_up_from(&app, "203.0.113.30", person(4)).await.status, 201, "another client is not held back");
 }

@@ -24,8 +24,8 @@ use axum::{
     http::{HeaderMap, StatusCode},
     Json,
 };
-use std::net::SocketAddr;
 use serde_json::{json, Value};
+use std::net::SocketAddr;
 
 const ROLE_MESSAGE: &str = "role must be one of the following values: admin, customer";
 
