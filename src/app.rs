@@ -1,7 +1,7 @@
 //! The HTML shell and the one route table.
 
 use crate::components::{SiteFooter, SiteHeader};
-use crate::i18n::{use_lang, use_texts, Lang};
+use crate::i18n::{use_lang, use_texts};
 use crate::pages::{
     AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminProductsPage, AdminUsersPage, CatalogPage,
     CategoryFormPage, CategoryPage, DeleteCategoryPage, DeleteProductPage, HomePage, LoginPage, NotFoundPage,

@@ -90,6 +90,20 @@ pub fn normalize_email(raw: &str) -> Option<String> {
     (well_formed && email.len() <= EMAIL_MAX).then_some(email)
 }
 
+/// The form an email is stored and compared in, without judging it: trimmed and lowercase, with
+/// something on both sides of one `@`. Signing in and looking an address up use this, so an
+/// account stored under an older, looser rule still signs in; new addresses also pass
+/// [`normalize_email`].
+pub fn email_key(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let plausible = !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    (plausible && email.len() <= EMAIL_MAX).then_some(email)
+}
+
 /// A host name as mail can reach it, by the rules upstream's validator applies: at least two
 /// labels; each 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen (so no
 /// `example..com`, `exam_ple.com` or `-example.com`); a top-level label of letters (or an

@@ -101,6 +101,9 @@ pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
     match Money::parse_decimal(raw) {
         Some(price) if price.cents() > 0 => Ok(price),
         Some(_) => Err(FieldIssue::NotPositive),
+        None if has_more_decimals_than_money(raw) && raw.bytes().all(|b| matches!(b, b'0' | b'.')) => {
+            Err(FieldIssue::NotPositive)
+        }
         None if has_more_decimals_than_money(raw) => Err(FieldIssue::TooManyDecimals),
         None => Err(FieldIssue::InvalidNumber),
     }
@@ -241,7 +244,10 @@ mod tests {
         assert_eq!(parse_price("-3"), Err(FieldIssue::NotPositive));
         assert_eq!(parse_price("0.00"), Err(FieldIssue::NotPositive));
         assert_eq!(parse_price("twelve"), Err(FieldIssue::InvalidNumber));
-        assert_eq!(parse_price("1.999"), Err(FieldIssue::InvalidNumber));
+        assert_eq!(parse_price("1.999"), Err(FieldIssue::TooManyDecimals));
+        assert_eq!(parse_price(" 0.001 "), Err(FieldIssue::TooManyDecimals));
+        assert_eq!(parse_price("0.000"), Err(FieldIssue::NotPositive));
+        assert_eq!(parse_price("1.2.3"), Err(FieldIssue::InvalidNumber));
         assert_eq!(parse_price(""), Err(FieldIssue::Required));
     }
 

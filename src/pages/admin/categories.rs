@@ -28,7 +28,7 @@ fn CategoryTable(rows: Vec<CategoryRow>) -> impl IntoView {
         <PageMeta title=t.nav_categories description=t.categories_description canonical_path="/admin/categories" noindex=true />
         <div class="admin-heading">
             <h1>{t.nav_categories}</h1>
-            <a class="button" href="/admin/categories/new">{t.new_category}</a>
+            <a class="button" href=paths::ADMIN_NEW_CATEGORY>{t.new_category}</a>
         </div>
         <ChangeNotice />
         <div class="table-scroll">

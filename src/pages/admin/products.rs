@@ -38,7 +38,7 @@ fn ProductTableView(table: ProductTable) -> impl IntoView {
         <PageMeta title=t.nav_products description=t.products_description canonical_path="/admin/products" noindex=true />
         <div class="admin-heading">
             <h1>{t.nav_products}</h1>
-            <a class="button" href="/admin/products/new">{t.new_product}</a>
+            <a class="button" href=paths::ADMIN_NEW_PRODUCT>{t.new_product}</a>
         </div>
         <ChangeNotice />
         <PatchErrorFromUrl />

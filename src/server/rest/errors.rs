@@ -74,7 +74,10 @@ impl IntoResponse for ApiError {
                 json!({"message": "Validation failed (numeric string is expected)", "error": "Bad Request", "statusCode": 400}),
             ),
             Self::NotFound { entity, by } => {
-                let mut response = StatusCode::NOT_FOUND.into_response();
+                // Whole without the request's path, which only [`describe_missing_entity`] knows
+                // and fills in; a 404 built outside that layer still has upstream's shape.
+                let mut response =
+                    (StatusCode::NOT_FOUND, Json(entity_not_found(entity, by.as_ref(), ""))).into_response();
                 response.extensions_mut().insert(MissingEntity { entity, by });
                 return response;
             }
@@ -206,17 +209,21 @@ pub async fn describe_missing_entity(request: axum::extract::Request, next: axum
     let Some(MissingEntity { entity, by }) = response.extensions_mut().remove::<MissingEntity>() else {
         return response;
     };
+    (StatusCode::NOT_FOUND, Json(entity_not_found(entity, by.as_ref(), &uri.to_string()))).into_response()
+}
+
+/// Upstream's `EntityNotFoundError` body for a request to `path`.
+fn entity_not_found(entity: Entity, by: Option<&Lookup>, path: &str) -> serde_json::Value {
     let criteria = match by {
         Some(Lookup::Id(id)) => json!({ "id": id }),
         Some(Lookup::Slug(slug)) => json!({ "slug": slug }),
         None => json!({}),
     };
-    let body = json!({
-        "path": uri.to_string(),
+    json!({
+        "path": path,
         "timestamp": super::json::timestamp(chrono::Utc::now()),
         "name": "EntityNotFoundError",
         "message": format!("Could not find any entity of type \"{}\" matching: {criteria}", entity.api_name()),
         "statusCode": 404,
-    });
-    (StatusCode::NOT_FOUND, Json(body)).into_response()
+    })
 }

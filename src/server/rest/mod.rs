@@ -116,7 +116,8 @@ pub fn without_trailing_slash<B>(mut request: axum::http::Request<B>) -> axum::h
     let Some(trimmed) = path.strip_suffix('/') else {
         return request;
     };
-    if !trimmed.starts_with(PREFIX) || trimmed.len() <= PREFIX.len() || trimmed.ends_with('/') {
+    let under_the_api = trimmed.strip_prefix(PREFIX).is_some_and(|rest| rest.starts_with('/') && rest.len() > 1);
+    if !under_the_api || trimmed.ends_with('/') {
         return request;
     }
     let path_and_query = match request.uri().query() {

@@ -3,7 +3,7 @@
 
 use crate::error::{AppError, FieldError, FieldIssue};
 use crate::model::account::{
-    check_avatar, check_email, check_name, check_new_password, normalize_email, EMAIL_MAX, PASSWORD_MAX,
+    check_avatar, check_email, check_name, check_new_password, email_key, EMAIL_MAX, PASSWORD_MAX,
 };
 use crate::model::{Role, User};
 use crate::server::{
@@ -67,7 +67,7 @@ pub async fn authenticate(
     password: String,
     client: &str,
 ) -> Result<UserRecord, AppError> {
-    let normalized = normalize_email(email);
+    let normalized = email_key(email);
     let email = normalized.clone().unwrap_or_else(|| throttle_name(email));
     let attempt = throttle::begin(&state.db, &state.config.auth, throttle::AttemptKeys::new(&email, client)).await?;
     // A malformed email names no account; it still costs a hash check, like an unknown one.

@@ -4,7 +4,7 @@
 
 use super::accounts;
 use crate::error::{AppError, Entity, FieldError, FieldIssue};
-use crate::model::account::{check_avatar, check_email, check_name, check_new_password, normalize_email};
+use crate::model::account::{check_avatar, check_email, check_name, check_new_password, email_key};
 use crate::model::back_office::UserTable;
 use crate::model::{Role, User};
 use crate::server::app::state::AppState;
@@ -143,7 +143,11 @@ pub async fn update_account(
         db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))?;
     let mut errors = Vec::new();
     let name = check_name(changes.name.as_deref().unwrap_or(&current.name), &mut errors);
-    let email = check_email(changes.email.as_deref().unwrap_or(&current.email), &mut errors);
+    // The stored email is kept as it is; only a new one is judged by today's rule.
+    let email = match changes.email.as_deref() {
+        Some(new) => check_email(new, &mut errors),
+        None => current.email.clone(),
+    };
     let avatar = check_avatar(changes.avatar.as_deref().unwrap_or(&current.avatar), &mut errors).unwrap_or_default();
     accounts::check_avatar_change(&current.avatar, &avatar, &mut errors);
     if let Some(password) = &changes.password {
@@ -199,7 +203,7 @@ pub async fn delete_account(state: &AppState, actor: &User, user_id: i64) -> Res
 
 /// Whether no account uses this email yet (compared as the store compares emails: without case).
 pub async fn email_available(state: &AppState, email: &str) -> Result<bool, AppError> {
-    let Some(email) = normalize_email(email) else {
+    let Some(email) = email_key(email) else {
         return Ok(true);
     };
     Ok(db::select_user_by_email(&state.db, &email).await?.is_none())
