@@ -27,6 +27,11 @@ fn ana() -> Value {
     json!({"email": "ana@mail.com", "name": "Ana", "password": "s3cretpass", "avatar": "https://example.com/ana.png"})
 }
 
+fn with_role(mut body: Value, role: &str) -> Value {
+    body["role"] = json!(role);
+    body
+}
+
 fn assert_no_password(body: &Value) {
     let text = body.to_string();
     assert!(!text.contains("password") && !text.contains("argon2"), "no password or hash is shown: {text}");
@@ -150,7 +155,7 @@ async fn people_read_and_change_only_their_own_name_and_avatar(backend: Backend)
         (Method::PUT, "/users/1", Some(json!({"password": "takeover123"}))),
         (Method::PUT, "/users/1", Some(json!({"email": "other@mail.com"}))),
         (Method::DELETE, "/users/2", None),
-        (Method::POST, "/users", Some(ana())),
+        (Method::POST, "/users", Some(with_role(ana(), "admin"))),
     ] {
         let answer = call(&app, method.clone(), path, Some(&john), body).await;
         assert_eq!(
@@ -223,7 +228,7 @@ async fn a_phone_app_signs_a_customer_up_without_a_token(backend: Backend) {
         Method::POST,
         "/users",
         None,
-        Some(json!({"email": "ANA@Mail.com", "name": "Ana 2", "password": "another pass"})),
+        Some(json!({"email": "ANA@Mail.com", "name": "Ana 2", "password": "another pass", "avatar": "https://example.com/avatar.png"})),
     )
     .await;
     assert_eq!((twin.status, twin.body["error"].as_str()), (409, Some("Conflict")), "{}", twin.body);
@@ -232,7 +237,7 @@ async fn a_phone_app_signs_a_customer_up_without_a_token(backend: Backend) {
         Method::POST,
         "/users",
         None,
-        Some(json!({"email": "ana@exam_ple.com", "name": "", "password": "abc"})),
+        Some(json!({"email": "ana@exam_ple.com", "name": "", "password": "abc", "avatar": "https://example.com/avatar.png"})),
     )
     .await;
     assert_eq!(
@@ -270,7 +275,7 @@ async fn a_sign_up_cannot_ask_for_another_role(backend: Backend) {
     assert_eq!((customer.status, customer.body["role"].as_str()), (201, Some("customer")), "{}", customer.body);
     // An admin still creates admins.
     let admin = admin_token(&app).await;
-    let boss = json!({"email": "boss@mail.com", "name": "Boss", "password": "a long password", "role": "admin"});
+    let boss = json!({"email": "boss@mail.com", "name": "Boss", "password": "a long password", "avatar": "https://example.com/avatar.png", "role": "admin"});
     let made = call(&app, Method::POST, "/users", Some(&admin), Some(boss)).await;
     assert_eq!((made.status, made.body["role"].as_str()), (201, Some("admin")), "{}", made.body);
     let boss_token = access_token(&app, "boss@mail.com", "a long password").await;
@@ -282,7 +287,7 @@ async fn sign_ups_through_the_api_share_the_web_forms_throttle(backend: Backend)
     config.auth.signups_per_client_per_hour = 3;
     config.auth.trust_forwarded_for = true;
     let app = spawn_with(config, true).await;
-    let person = |n: u32| json!({"email": format!("person{n}@mail.com"), "name": format!("Person {n}"), "password": "a long password"});
+    let person = |n: u32| json!({"email": format!("person{n}@mail.com"), "name": format!("Person {n}"), "password": "a long password", "avatar": "https://example.com/avatar.png"});
     for n in 0..2 {
         assert_eq!(sign_up_from(&app, "198.51.100.30", person(n)).await.status, 201, "API sign-up {n}");
     }

@@ -243,8 +243,8 @@ fn code_paths(code: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let starts_path =
-            is_ident(bytes[i]) && (i == 0 || (!is_ident(bytes[i - 1]) && !(i >= 2 && &bytes[i - 2..i] == b"::")));
+        let continues_another = i > 0 && (is_ident(bytes[i - 1]) || (i >= 2 && &bytes[i - 2..i] == b"::"));
+        let starts_path = is_ident(bytes[i]) && !continues_another;
         if !starts_path {
             i += 1;
             continue;
