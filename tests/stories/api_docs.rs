@@ -61,6 +61,12 @@ async fn the_document_lists_every_endpoint_with_its_answers(backend: Backend) {
     for status in ["201", "400", "401", "403", "404", "409", "413", "429"] {
         assert!(create["responses"].get(status).is_some(), "POST /products documents {status}");
     }
+    // Signing up needs no token (an empty requirement), and an admin's token adds any role.
+    let sign_up = &paths["/api/v1/users"]["post"];
+    assert_eq!(sign_up["security"], serde_json::json!([{}, {"bearer": []}]), "{}", sign_up["security"]);
+    for status in ["201", "400", "403", "409", "413", "429"] {
+        assert!(sign_up["responses"].get(status).is_some(), "POST /users documents {status}");
+    }
     assert_eq!(document["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     let product = &document["components"]["schemas"]["Product"]["properties"];
     for field in ["id", "title", "slug", "price", "description", "category", "images", "creationAt", "updatedAt"] {

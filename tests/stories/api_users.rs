@@ -222,6 +222,12 @@ async fn a_phone_app_signs_a_customer_up_without_a_token(backend: Backend) {
     assert_eq!(visitor.sign_in("ana@mail.com", "s3cretpass").await.status, 200);
     assert!(visitor.get("/account").await.body.contains("ana@mail.com"), "the account page shows her");
 
+    // A stale token on the sign-up screen is ignored, as upstream ignores it.
+    let mut bob = ana();
+    bob["email"] = json!("bob@mail.com");
+    let stale = call(&app, Method::POST, "/users", Some("expired.or.forged"), Some(bob)).await;
+    assert_eq!((stale.status, stale.body["role"].as_str()), (201, Some("customer")), "{}", stale.body);
+
     // The same email in other letters is taken (409), and bad fields get upstream's sentences.
     let twin = call(
         &app,
@@ -297,11 +303,17 @@ async fn sign_ups_through_the_api_share_the_web_forms_throttle(backend: Backend)
         reqwest::Client::new().post(format!("{}/rpc/register", app.base)).header("x-forwarded-for", "198.51.100.30");
     let status = request.form(&fields).send().await.unwrap().status().as_u16();
     assert!(status < 400, "the web sign-up is the third: {status}");
+    // A refused role is turned away before it is counted.
+    let greedy = sign_up_from(&app, "198.51.100.31", with_role(person(10), "admin")).await;
+    assert_eq!(greedy.status, 403);
+    for n in 11..14 {
+        assert_eq!(sign_up_from(&app, "198.51.100.31", person(n)).await.status, 201, "the 403 took no sign-up of {n}");
+    }
     let refused = sign_up_from(&app, "198.51.100.30", person(3)).await;
     assert_eq!(refused.status, 429, "{}", refused.body);
     assert!(refused.headers.contains_key("retry-after"));
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE 'person%'").await,
+        count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE 'person_@%'").await,
         3,
         "the fourth stored nothing"
     );

@@ -27,7 +27,11 @@ pub async fn sweep(db: &Db, sessions: &DbSessionStore) {
         tracing::warn!(%error, "cannot delete expired sessions");
     }
     let now_ms = chrono::Utc::now().timestamp_millis();
-    if let Err(error) = login_failures::delete_stale(db, now_ms - super::throttle::WINDOW_MS, now_ms).await {
+    let stale = login_failures::Staleness {
+        sign_in_before: now_ms - super::throttle::WINDOW_MS,
+        sign_up_before: now_ms - super::throttle::SIGN_UP_WINDOW_MS,
+    };
+    if let Err(error) = login_failures::delete_stale(db, stale, now_ms).await {
         tracing::warn!(%error, "cannot delete stale sign-in failures");
     }
     if let Err(error) = refresh_tokens::delete_expired(db, now_ms / 1000).await {

@@ -94,7 +94,7 @@ async fn count(db: &Db, key: &str, limit: u32, base_secs: u64, now: i64) -> Resu
 }
 
 /// How long sign-ups are counted per client, and how long a client over the limit waits.
-const SIGN_UP_WINDOW_MS: i64 = 60 * 60 * 1000;
+pub const SIGN_UP_WINDOW_MS: i64 = 60 * 60 * 1000;
 
 /// Counts a sign-up from `client` and refuses it (429) when the client has made more than
 /// `per_hour` within the hour. Counted in the database, so every node sees the same count.

@@ -12,9 +12,10 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Tienda API",
         description = "The store's REST API for programs: the Platzi Fake Store contract, with Tienda's \
-                       corrections (docs/api.md §10). Reads are open to anyone; writes need a Bearer \
-                       access token from `POST /api/v1/auth/login` (an admin's for the catalog and for other \
-                       people's accounts). Writes are rate-limited per client (429 with `Retry-After`).",
+                       corrections (docs/api.md §10). Reads and signing a customer up (`POST /api/v1/users`) are \
+                       open to anyone; other writes need a Bearer access token from `POST /api/v1/auth/login` \
+                       (an admin's for the catalog and for other people's accounts). Writes are rate-limited \
+                       per client, and sign-ups per client and hour (429 with `Retry-After`).",
     ),
     tags(
         (name = "products", description = "The catalog's products"),

@@ -98,7 +98,7 @@ pub struct UserCreate {
     password: String,
     #[schema(example = "https://example.com/ana.png", pattern = r"^https?://[A-Za-z0-9.-]+/[A-Za-z0-9._~/-]*$")]
     avatar: String,
-    /// `customer` when left out.
+    /// `customer` when left out; `admin` only with an admin's token (403 otherwise).
     role: Option<Role>,
 }
 
