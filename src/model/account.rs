@@ -85,8 +85,7 @@ impl std::fmt::Debug for Password {
 pub fn normalize_email(raw: &str) -> Option<String> {
     let email = raw.trim().to_lowercase();
     let (local, domain) = email.split_once('@')?;
-    let well_formed =
-        !local.is_empty() && is_domain_name(domain) && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    let well_formed = !local.is_empty() && is_domain_name(domain) && !email.chars().any(is_unseen);
     (well_formed && email.len() <= EMAIL_MAX).then_some(email)
 }
 
@@ -102,6 +101,14 @@ pub fn email_key(raw: &str) -> Option<String> {
         && !domain.contains('@')
         && !email.chars().any(|c| c.is_whitespace() || c.is_control());
     (plausible && email.len() <= EMAIL_MAX).then_some(email)
+}
+
+/// Spaces, control characters and the invisible ones (zero-width spaces and joiners, direction
+/// marks, the byte-order mark), which would make two addresses that look the same differ.
+fn is_unseen(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 /// A host name as mail can reach it, by the rules upstream's validator applies: at least two
@@ -204,9 +211,15 @@ mod tests {
             assert_eq!(normalize_email(bad), None, "{bad}");
         }
         assert_eq!(normalize_email(&format!("{}@mail.com", "a".repeat(250))), None);
-        for bad in
-            ["user@example..com", "user@exam_ple.com", "user@-example.com", "user@example-.com", "user@example.c0m"]
-        {
+        for bad in [
+            "user@example..com",
+            "user@exam_ple.com",
+            "user@-example.com",
+            "user@example-.com",
+            "user@example.c0m",
+            "a\u{200b}@mail.com",
+            "a@ma\u{feff}il.com",
+        ] {
             assert_eq!(normalize_email(bad), None, "{bad}");
         }
         for good in ["user@sub.example.co", "user@my-shop.es", "user@correo.españa.es", "user@example.xn--p1ai"] {

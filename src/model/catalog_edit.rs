@@ -98,6 +98,14 @@ pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
             FieldIssue::InvalidNumber
         });
     }
+    // "12.340" is 12.34: zeros past the cents change nothing.
+    let raw = match raw.split_once('.') {
+        Some((whole, fraction)) if fraction.len() > 2 && fraction[2..].bytes().all(|b| b == b'0') => {
+            format!("{whole}.{}", &fraction[..2])
+        }
+        _ => raw.to_owned(),
+    };
+    let raw = raw.as_str();
     match Money::parse_decimal(raw) {
         Some(price) if price.cents() > 0 => Ok(price),
         Some(_) => Err(FieldIssue::NotPositive),
@@ -247,6 +255,8 @@ mod tests {
         assert_eq!(parse_price("1.999"), Err(FieldIssue::TooManyDecimals));
         assert_eq!(parse_price(" 0.001 "), Err(FieldIssue::TooManyDecimals));
         assert_eq!(parse_price("0.000"), Err(FieldIssue::NotPositive));
+        assert_eq!(parse_price("12.340"), Ok(Money(1234)));
+        assert_eq!(parse_price("19.000"), Ok(Money(1900)));
         assert_eq!(parse_price("1.2.3"), Err(FieldIssue::InvalidNumber));
         assert_eq!(parse_price(""), Err(FieldIssue::Required));
     }

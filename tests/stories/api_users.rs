@@ -225,8 +225,12 @@ async fn a_phone_app_signs_a_customer_up_without_a_token(backend: Backend) {
     // A stale token on the sign-up screen is ignored, as upstream ignores it.
     let mut bob = ana();
     bob["email"] = json!("bob@mail.com");
-    let stale = call(&app, Method::POST, "/users", Some("expired.or.forged"), Some(bob)).await;
+    let stale = call(&app, Method::POST, "/users", Some("expired.or.forged"), Some(bob.clone())).await;
     assert_eq!((stale.status, stale.body["role"].as_str()), (201, Some("customer")), "{}", stale.body);
+    // Asking for a role with a lapsed token is an admin to send back to sign in: 401, not 403.
+    bob["email"] = json!("bob2@mail.com");
+    let lapsed = call(&app, Method::POST, "/users", Some("expired.or.forged"), Some(with_role(bob, "admin"))).await;
+    assert_eq!(lapsed.status, 401, "{}", lapsed.body);
 
     // The same email in other letters is taken (409), and bad fields get upstream's sentences.
     let twin = call(
@@ -303,6 +307,18 @@ async fn sign_ups_through_the_api_share_the_web_forms_throttle(backend: Backend)
         reqwest::Client::new().post(format!("{}/rpc/register", app.base)).header("x-forwarded-for", "198.51.100.30");
     let status = request.form(&fields).send().await.unwrap().status().as_u16();
     assert!(status < 400, "the web sign-up is the third: {status}");
+    // A form with mistakes costs no sign-up: only attempts that reach the database count.
+    for _ in 0..4 {
+        let typo = json!({"email": "typo@mail", "name": "Typo", "password": "a long password", "avatar": "https://example.com/a.png"});
+        assert_eq!(sign_up_from(&app, "198.51.100.32", typo).await.status, 400);
+    }
+    for n in 20..23 {
+        assert_eq!(
+            sign_up_from(&app, "198.51.100.32", person(n)).await.status,
+            201,
+            "the typos took no sign-up of {n}"
+        );
+    }
     // A refused role is turned away before it is counted.
     let greedy = sign_up_from(&app, "198.51.100.31", with_role(person(10), "admin")).await;
     assert_eq!(greedy.status, 403);

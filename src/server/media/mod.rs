@@ -4,3 +4,8 @@
 pub mod product_images;
 pub mod thumbnails;
 pub mod uploads;
+
+/// The public address of a stored file: `/media/<folder>/<name>` (served from `media.dir`).
+pub fn url(folder: &str, name: &str) -> String {
+    format!("/media/{folder}/{name}")
+}

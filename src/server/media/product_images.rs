@@ -38,7 +38,7 @@ pub async fn prepare(bytes: Vec<u8>) -> Result<PreparedImage, AppError> {
         AppError::UnsupportedMediaType
     })?;
     let name = format!("{}.{}", random_hex(), kind.extension());
-    Ok(PreparedImage { url: format!("/media/{FOLDER}/{name}"), name, bytes, thumbnail })
+    Ok(PreparedImage { url: super::url(FOLDER, &name), name, bytes, thumbnail })
 }
 
 impl PreparedImage {
@@ -88,7 +88,7 @@ pub async fn sweep_unused(db: &crate::server::db::Db, media_dir: &Path, min_age:
     };
     let mut deleted = 0;
     while let Ok(Some(entry)) = entries.next_entry().await {
-        let url = format!("/media/{FOLDER}/{}", entry.file_name().to_string_lossy());
+        let url = super::url(FOLDER, &entry.file_name().to_string_lossy());
         // Only originals: a thumbnail goes with its image.
         if thumbnail_path_for(&url, FOLDER).is_none() || !is_older_than(&entry, min_age).await {
             continue;

@@ -133,7 +133,7 @@ pub fn thumbnail_path_for(url_path: &str, folder: &str) -> Option<String> {
     let is_stored_name = !stem.is_empty()
         && stem.bytes().all(|b| b.is_ascii_hexdigit())
         && ImageKind::ALL.iter().any(|kind| kind.extension() == extension);
-    is_stored_name.then(|| format!("/media/{folder}/{stem}.thumb.jpg"))
+    is_stored_name.then(|| super::url(folder, &format!("{stem}.thumb.jpg")))
 }
 
 fn format_of(kind: ImageKind) -> ImageFormat {

@@ -148,7 +148,7 @@ pub async fn store_image(media_dir: &Path, folder: &str, bytes: Vec<u8>) -> Resu
         tracing::error!(%error, dir = %dir.display(), "cannot store an upload");
         AppError::Internal
     })?;
-    Ok(format!("/media/{folder}/{name}"))
+    Ok(super::url(folder, &name))
 }
 
 /// Deletes a file `store_image` wrote, given its URL path; anything else is left alone.

@@ -58,7 +58,7 @@ pub fn local(site_url: &str, url: String) -> String {
         return url;
     };
     if let Some(name) = path.strip_prefix(super::PREFIX).and_then(|p| p.strip_prefix("/files/")) {
-        return format!("/media/{}/{name}", crate::server::media::product_images::FOLDER);
+        return crate::server::media::url(crate::server::media::product_images::FOLDER, name);
     }
     if path.starts_with("/media/") {
         path.to_owned()

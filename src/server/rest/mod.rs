@@ -116,7 +116,7 @@ pub fn without_trailing_slash<B>(mut request: axum::http::Request<B>) -> axum::h
     let Some(trimmed) = path.strip_suffix('/') else {
         return request;
     };
-    let under_the_api = trimmed.strip_prefix(PREFIX).is_some_and(|rest| rest.starts_with('/') && rest.len() > 1);
+    let under_the_api = trimmed.strip_prefix(PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if !under_the_api || trimmed.ends_with('/') {
         return request;
     }

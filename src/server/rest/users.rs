@@ -122,6 +122,7 @@ pub async fn get_user(
     responses(
         (status = 201, description = "The new account", body = ApiUser),
         (status = 400, description = "A field breaks a rule", body = ErrorBody),
+        (status = 401, description = "A role was asked for with a token that is not (or no longer) valid", body = ErrorBody),
         (status = 403, description = "A role other than customer, asked for by someone who is not an admin", body = ErrorBody),
         (status = 409, description = "The email is taken", body = ErrorBody),
         BodyTooLarge,
@@ -136,14 +137,15 @@ pub async fn create_user(
     headers: HeaderMap,
     fields: Fields,
 ) -> Result<(StatusCode, Json<ApiUser>), ApiError> {
+    let changes = account_changes(&state, &fields, true)?;
     let actor = match caller {
         Ok(caller) => caller.user(),
         // A phone app may still hold an expired token on its sign-up screen; upstream ignores
-        // it, and so does this: it is a sign-up like any other (and grants no role).
-        Err(ApiError::Unauthorized) => None,
+        // it, and so does this: it is a sign-up like any other. Asking for a role with it is an
+        // admin whose token lapsed, who is told to sign in again rather than refused.
+        Err(ApiError::Unauthorized) if changes.role.is_none_or(|role| role == Role::Customer) => None,
         Err(refused) => return Err(refused),
     };
-    let changes = account_changes(&state, &fields, true)?;
     let form = Registration {
         name: changes.name.unwrap_or_default(),
         email: changes.email.unwrap_or_default(),

@@ -29,23 +29,42 @@ pub struct Registration {
 
 /// Creates a customer account for someone registering themselves from `client` (an address):
 /// at most `auth.signups_per_client_per_hour` an hour, then 429. Field problems come back
-/// together, as `Validation`.
+/// together, as `Validation`, before anything is counted: a mistyped form costs no sign-up, while
+/// every attempt that reaches the database (a taken email included) does.
 pub async fn register(state: &AppState, form: Registration, client: &str) -> Result<UserRecord, AppError> {
+    let checked = check_registration(form)?;
     throttle::sign_up(&state.db, client, state.config.auth.signups_per_client_per_hour).await?;
-    create_account(state, form, Role::Customer).await
+    insert_account(state, checked, Role::Customer).await
 }
 
 /// Creates an account with `role`: a registration, or an admin adding someone (who checked the
 /// caller's right first).
 pub(super) async fn create_account(state: &AppState, form: Registration, role: Role) -> Result<UserRecord, AppError> {
+    insert_account(state, check_registration(form)?, role).await
+}
+
+/// A registration whose every field passed its rule.
+struct CheckedRegistration {
+    name: String,
+    email: String,
+    password: String,
+    avatar: String,
+}
+
+/// Every field problem of a registration at once, as `Validation`.
+fn check_registration(form: Registration) -> Result<CheckedRegistration, AppError> {
     let mut errors = Vec::new();
     let name = check_name(&form.name, &mut errors);
     let email = check_email(&form.email, &mut errors);
     check_new_password("password", &form.password, &mut errors);
     let avatar = form.avatar.as_deref().and_then(|a| check_avatar(a, &mut errors)).unwrap_or_default();
     AppError::check(errors)?;
+    Ok(CheckedRegistration { name, email, password: form.password, avatar })
+}
 
-    let password_hash = password::hash(form.password).await.map_err(internal)?;
+async fn insert_account(state: &AppState, form: CheckedRegistration, role: Role) -> Result<UserRecord, AppError> {
+    let CheckedRegistration { name, email, password, avatar } = form;
+    let password_hash = password::hash(password).await.map_err(internal)?;
     let at = chrono::Utc::now();
     let user = NewUser { email: &email, name: &name, role, avatar: &avatar, password_hash: &password_hash, at };
     let id = match db::insert_user(&state.db, &user).await {

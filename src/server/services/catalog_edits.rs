@@ -81,7 +81,7 @@ async fn save(
     let change = authorize(state, editor)?;
     let links = input.images.len();
     // A stand-in address per upload, so the image rules (at least one, at most ten) see them.
-    input.images.extend(uploads.iter().map(|_| format!("/media/{}/upload", product_images::FOLDER)));
+    input.images.extend(uploads.iter().map(|_| crate::server::media::url(product_images::FOLDER, "upload")));
     let mut draft = check_product(&input)?;
     let slug = slug_of("title", &draft.title)?;
     let mut prepared = Vec::with_capacity(uploads.len());
@@ -195,7 +195,7 @@ pub async fn store_image(state: &AppState, editor: Editor<'_>, bytes: Vec<u8>) -
 /// An uploaded image by the name [`store_image`] gave it: its bytes, or `None` for a name that
 /// is not a stored image (including any attempt to leave the folder).
 pub async fn read_image(state: &AppState, name: &str) -> Option<Vec<u8>> {
-    let url = format!("/media/{}/{name}", product_images::FOLDER);
+    let url = crate::server::media::url(product_images::FOLDER, name);
     let file = crate::server::media::uploads::stored_file(&state.config.media.dir, product_images::FOLDER, &url)?;
     tokio::fs::read(file).await.ok()
 }
