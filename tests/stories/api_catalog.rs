@@ -133,6 +133,12 @@ async fn bad_queries_and_unknown_ids_get_json_errors(backend: Backend) {
     let (status, body, _) = get_json(&app, "/api/v1/products/slug/%").await;
     assert_eq!((status, body["statusCode"].as_i64()), (400, Some(400)), "{body}");
     assert_eq!(get_json(&app, "/api/v1/categories/slug/50%off").await.0, 400);
+    let (status, body, _) = get_json(&app, "/api/v1/").await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (404, Some("Cannot GET /api/v1/")),
+        "the API's root answers in JSON"
+    );
     let (status, body, _) = get_json(&app, "/api/v1/nothing").await;
     assert_eq!(status, 404);
     assert_eq!(
