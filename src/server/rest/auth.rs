@@ -3,19 +3,14 @@
 //! change stops them at once (§10).
 
 use super::body::Fields;
-use super::caller::Caller;
+use super::caller::{Caller, ClientAddress};
 use super::errors::ApiError;
 use super::json::ApiUser;
 use super::schema::refusals::{BodyTooLarge, TooManyWrites};
 use super::schema::{Credentials, ErrorBody, RefreshRequest};
 use crate::server::auth::jwt::TokenPair;
-use crate::server::{app::state::AppState, http::guard::client_of, services::accounts};
-use axum::{
-    extract::{ConnectInfo, State},
-    http::{HeaderMap, StatusCode},
-    Json,
-};
-use std::net::SocketAddr;
+use crate::server::{app::state::AppState, services::accounts};
+use axum::{extract::State, http::StatusCode, Json};
 
 /// A text field of the body; `None` when absent or not text.
 fn field(fields: &Fields, name: &str) -> Option<String> {
@@ -41,15 +36,13 @@ type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
 )]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     fields: Fields,
 ) -> Created<crate::server::auth::jwt::TokenPair> {
     // A missing field is a failed sign-in (upstream: 401), not a malformed request.
     let (Some(email), Some(password)) = (field(&fields, "email"), field(&fields, "password")) else {
         return Err(ApiError::Unauthorized);
     };
-    let client = client_of(Some(peer.ip()), &headers, state.config.auth.trust_forwarded_for);
     // A deactivated account gets the same 401 as a wrong password: the API says no more.
     let pair = accounts::sign_in_for_tokens(&state, &email, password, &client).await.map_err(|error| match error {
         crate::error::AppError::Forbidden => ApiError::Unauthorized,

@@ -8,9 +8,10 @@ use crate::server::{
     services::{accounts, accounts::UserRecord, Editor},
 };
 use axum::{
-    extract::FromRequestParts,
+    extract::{ConnectInfo, FromRequestParts},
     http::{header, request::Parts},
 };
+use std::net::SocketAddr;
 
 /// The caller of a request: `Some` with a valid Bearer access token, `None` without an
 /// `Authorization` header. A header that is there but not a valid token is a 401 at once.
@@ -46,6 +47,20 @@ impl Caller {
     /// The user as the services know them (role and all), if any.
     pub fn user(&self) -> Option<User> {
         self.0.as_ref().map(UserRecord::to_user)
+    }
+}
+
+/// The client's address as the throttles know it (`http::guard::client_of`): the peer, or the
+/// trusted proxy's hop when `auth.trust_forwarded_for` is on.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+        let trust = state.config.auth.trust_forwarded_for;
+        Ok(Self(crate::server::http::guard::client_of(peer, &parts.headers, trust)))
     }
 }
 

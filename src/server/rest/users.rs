@@ -5,7 +5,7 @@
 //! in `services::user_admin`.
 
 use super::body::{check, Fields};
-use super::caller::Caller;
+use super::caller::{Caller, ClientAddress};
 use super::catalog::id;
 use super::errors::ApiError;
 use super::json::{local, ApiUser};
@@ -14,18 +14,16 @@ use super::schema::refusals::{AccountRefused, BodyTooLarge, TooManyWrites};
 use super::schema::{Availability, EmailQuestion, ErrorBody, UserCreate, UserUpdate};
 use crate::model::Role;
 use crate::server::app::state::AppState;
-use crate::server::http::guard::client_of;
 use crate::server::services::{
     accounts::{Registration, UserRecord},
     user_admin::{self as service, AccountChanges},
 };
 use axum::{
-    extract::{ConnectInfo, RawQuery, State},
-    http::{HeaderMap, StatusCode},
+    extract::{RawQuery, State},
+    http::StatusCode,
     Json,
 };
 use serde_json::{json, Value};
-use std::net::SocketAddr;
 
 const ROLE_MESSAGE: &str = "role must be one of the following values: admin, customer";
 
@@ -68,7 +66,6 @@ fn account_changes(state: &AppState, fields: &Fields, required: bool) -> Result<
     responses(
         (status = 200, description = "The accounts, in id order; never a password", body = Vec<ApiUser>),
         AccountRefused,
-
     ),
     security(("bearer" = [])),
 )]
@@ -133,8 +130,7 @@ pub async fn get_user(
 pub async fn create_user(
     State(state): State<AppState>,
     caller: Result<Caller, ApiError>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     fields: Fields,
 ) -> Result<(StatusCode, Json<ApiUser>), ApiError> {
     let changes = account_changes(&state, &fields, true)?;
@@ -152,7 +148,6 @@ pub async fn create_user(
         password: changes.password.unwrap_or_default(),
         avatar: changes.avatar,
     };
-    let client = client_of(Some(peer.ip()), &headers, state.config.auth.trust_forwarded_for);
     let user = service::sign_up_or_add(&state, actor.as_ref(), form, changes.role, &client).await?;
     Ok((StatusCode::CREATED, Json(user_json(&state, &user))))
 }
