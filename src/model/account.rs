@@ -81,12 +81,12 @@ impl std::fmt::Debug for Password {
     }
 }
 
-/// The canonical form of an email (trimmed, lower case), or `None` when it cannot be one.
+/// The canonical form of a new email: [`email_key`] that also passes today's rules (a real domain,
+/// nothing invisible), or `None`.
 pub fn normalize_email(raw: &str) -> Option<String> {
-    let email = raw.trim().to_lowercase();
-    let (local, domain) = email.split_once('@')?;
-    let well_formed = !local.is_empty() && is_domain_name(domain) && !email.chars().any(is_unseen);
-    (well_formed && email.len() <= EMAIL_MAX).then_some(email)
+    let email = email_key(raw)?;
+    let (_, domain) = email.split_once('@')?;
+    (is_domain_name(domain) && !email.chars().any(is_unseen)).then_some(email)
 }
 
 /// The form an email is stored and compared in, without judging it: trimmed and lowercase, with

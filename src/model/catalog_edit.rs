@@ -109,9 +109,6 @@ pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
     match Money::parse_decimal(raw) {
         Some(price) if price.cents() > 0 => Ok(price),
         Some(_) => Err(FieldIssue::NotPositive),
-        None if has_more_decimals_than_money(raw) && raw.bytes().all(|b| matches!(b, b'0' | b'.')) => {
-            Err(FieldIssue::NotPositive)
-        }
         None if has_more_decimals_than_money(raw) => Err(FieldIssue::TooManyDecimals),
         None => Err(FieldIssue::InvalidNumber),
     }

@@ -24,9 +24,11 @@ pub async fn product_table(state: &AppState, actor: &User, query: ProductQuery) 
 pub async fn product_form(state: &AppState, actor: &User, id: Option<i64>) -> Result<ProductFormData, AppError> {
     ensure_admin(actor)?;
     let product = match id {
-        Some(id) => {
-            Some(db::select_editable_product(&state.db, id).await?.ok_or(AppError::missing_id(Entity::Product, id))?)
-        }
+        Some(id) => Some(
+            db::select_editable_product(&state.db, id)
+                .await?
+                .ok_or_else(|| AppError::missing_id(Entity::Product, id))?,
+        ),
         None => None,
     };
     let categories = super::catalog::list_categories(state).await?.as_ref().clone();
@@ -42,5 +44,5 @@ pub async fn category_rows(state: &AppState, actor: &User) -> Result<Vec<Categor
 pub async fn category_row(state: &AppState, actor: &User, id: i64) -> Result<CategoryRow, AppError> {
     ensure_admin(actor)?;
     let rows = db::select_category_rows(&state.db, Some(id)).await?;
-    rows.into_iter().next().ok_or(AppError::missing_id(Entity::Category, id))
+    rows.into_iter().next().ok_or_else(|| AppError::missing_id(Entity::Category, id))
 }
