@@ -250,6 +250,10 @@ def findings():
 
 
 if __name__ == "__main__":
-    chosen = sys.argv[1:] or ["findings", "flood", "slow", "database"]
+    modes = {"findings": findings, "flood": flood, "slow": slow, "database": database}
+    chosen = sys.argv[1:] or list(modes)
+    if any(name not in modes for name in chosen):
+        print(__doc__)
+        sys.exit(0 if chosen in (["--help"], ["-h"]) else 2)
     for name in chosen:
-        {"findings": findings, "flood": flood, "slow": slow, "database": database}[name]()
+        modes[name]()
