@@ -57,6 +57,18 @@ pub enum FieldIssue {
     NeedsLetters,
     /// Another product or category already has this name's web address (slug).
     NameTaken,
+    /// A payment method that does not go with the way of delivery (cash on delivery for a pickup).
+    PaymentDoesNotFit,
+    /// Not a phone number.
+    InvalidPhone,
+    /// A product id that names no product on sale.
+    UnknownProduct,
+    /// A shop id that names none of the store's shops.
+    UnknownStore,
+    /// More units than are left.
+    NotEnoughStock {
+        available: i64,
+    },
 }
 
 impl FieldError {
@@ -74,6 +86,7 @@ pub enum Entity {
     Product,
     Category,
     User,
+    Order,
 }
 
 impl Entity {
@@ -84,6 +97,7 @@ impl Entity {
             Self::Product => "Product",
             Self::Category => "Category",
             Self::User => "User",
+            Self::Order => "Order",
         }
     }
 }
@@ -132,6 +146,18 @@ pub enum AppError {
     /// the API asking to be an admin): refused, never silently downgraded.
     #[error("only an admin may give that role")]
     RoleReserved,
+    /// Lines of an order that cannot be had: sold out, fewer left than asked, or no longer sold.
+    /// Nothing was ordered.
+    #[error("some products are not available in the quantity asked")]
+    OutOfStock(Vec<crate::model::orders::Shortfall>),
+    /// A change the order's state does not allow.
+    #[error("the order cannot change that way: {0:?}")]
+    OrderTransition(crate::model::orders::TransitionRefusal),
+    #[error("the cart is empty")]
+    EmptyCart,
+    /// An idempotency key already used for a different order.
+    #[error("this idempotency key was used for a different order")]
+    IdempotencyKeyReused,
     /// The email and password do not match an account (never saying which one was wrong).
     #[error("the email or password is not correct")]
     BadCredentials,
@@ -187,7 +213,10 @@ impl AppError {
             Self::Validation(_) => 422,
             Self::Unauthorized => 401,
             Self::Forbidden | Self::RoleReserved => 403,
-            Self::StaleEdit | Self::CategoryInUse { .. } | Self::OwnAccount => 409,
+            Self::StaleEdit | Self::CategoryInUse { .. } | Self::OwnAccount | Self::OutOfStock(_) => 409,
+            Self::OrderTransition(crate::model::orders::TransitionRefusal::AdminOnly) => 403,
+            Self::OrderTransition(_) | Self::IdempotencyKeyReused => 409,
+            Self::EmptyCart => 422,
             Self::RateLimited { .. } => 429,
             Self::BadCredentials => 401,
             Self::TooLarge { .. } => 413,

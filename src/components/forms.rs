@@ -30,8 +30,17 @@ pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
             | AppError::Forbidden
             | AppError::NotFound { .. }
             | AppError::Internal
+            | AppError::OrderTransition(_)
+            | AppError::EmptyCart
+            | AppError::IdempotencyKeyReused
+            | AppError::OutOfStock(_)
     )
-    .then_some(error)
+    // The lines of a stock shortfall name products: from a URL, anyone could have written them,
+    // so only the fact is kept (the page shows each line's stock from the database).
+    .then(|| match error {
+        AppError::OutOfStock(_) => AppError::OutOfStock(Vec::new()),
+        other => other,
+    })
 }
 
 /// A same-site path from the `next` query parameter, if any.

@@ -102,6 +102,12 @@ pub(super) static EN: AccountTexts = AccountTexts {
         FieldIssue::NeedsLetters => "Use at least one letter or digit.".into(),
         FieldIssue::UnknownCategory => "Choose one of the categories in the list.".into(),
         FieldIssue::NameTaken => "Another item already has this name (or one that makes the same web address).".into(),
+        FieldIssue::PaymentDoesNotFit => "Pay at pickup goes with pickup, cash on delivery with delivery.".into(),
+        FieldIssue::InvalidPhone => "Enter a phone number, like +57 300 123 4567.".into(),
+        FieldIssue::UnknownProduct => "That product is not sold in the store.".into(),
+        FieldIssue::UnknownStore => "Choose one of the stores in the list.".into(),
+        FieldIssue::NotEnoughStock { available: 0 } => "Sold out.".into(),
+        FieldIssue::NotEnoughStock { available } => format!("Only {available} left."),
     },
 };
 
@@ -161,5 +167,13 @@ pub(super) static ES: AccountTexts = AccountTexts {
         FieldIssue::NeedsLetters => "Usa al menos una letra o un dígito.".into(),
         FieldIssue::UnknownCategory => "Elige una de las categorías de la lista.".into(),
         FieldIssue::NameTaken => "Otro elemento ya tiene este nombre (o uno que genera la misma dirección web).".into(),
+        FieldIssue::PaymentDoesNotFit => {
+            "El pago al recoger va con la recogida; el pago contra entrega, con el envío.".into()
+        }
+        FieldIssue::InvalidPhone => "Escribe un número de teléfono, como +57 300 123 4567.".into(),
+        FieldIssue::UnknownProduct => "Ese producto no se vende en la tienda.".into(),
+        FieldIssue::UnknownStore => "Elige una de las tiendas de la lista.".into(),
+        FieldIssue::NotEnoughStock { available: 0 } => "Agotado.".into(),
+        FieldIssue::NotEnoughStock { available } => format!("Solo quedan {available}."),
     },
 };

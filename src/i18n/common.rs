@@ -37,6 +37,12 @@ pub struct CommonTexts {
     pub products_in_category: fn(u64) -> String,
     pub own_account: ErrorText,
     pub role_reserved: ErrorText,
+    pub out_of_stock: ErrorText,
+    pub order_transition: ErrorText,
+    /// Follows `order_transition.message`: why this change is not possible now.
+    pub transition_refusal: fn(crate::model::orders::TransitionRefusal) -> String,
+    pub empty_cart: ErrorText,
+    pub idempotency_key_reused: ErrorText,
     pub rate_limited: ErrorText,
     /// Follows `rate_limited.message`: given the seconds until the next try is allowed.
     pub retry_after: fn(u64) -> String,
@@ -73,6 +79,7 @@ impl CommonTexts {
             AppError::CategoryInUse { products } => {
                 format!("{} {}", self.category_in_use.message, (self.products_in_category)(*products))
             }
+            AppError::OrderTransition(refusal) => (self.transition_refusal)(*refusal),
             other => self.error_text(other).message.to_owned(),
         }
     }
@@ -87,6 +94,10 @@ impl CommonTexts {
             AppError::CategoryInUse { .. } => &self.category_in_use,
             AppError::OwnAccount => &self.own_account,
             AppError::RoleReserved => &self.role_reserved,
+            AppError::OutOfStock(_) => &self.out_of_stock,
+            AppError::OrderTransition(_) => &self.order_transition,
+            AppError::EmptyCart => &self.empty_cart,
+            AppError::IdempotencyKeyReused => &self.idempotency_key_reused,
             AppError::RateLimited { .. } => &self.rate_limited,
             AppError::BadCredentials => &self.bad_credentials,
             AppError::TooLarge { .. } => &self.too_large,
@@ -119,6 +130,7 @@ pub(super) static EN: CommonTexts = CommonTexts {
             Entity::Product => "product",
             Entity::Category => "category",
             Entity::User => "account",
+            Entity::Order => "order",
             Entity::Page => "page",
         };
         format!("We looked everywhere, but this {what} is not in the store. It may have been removed or renamed.")
@@ -145,6 +157,17 @@ pub(super) static EN: CommonTexts = CommonTexts {
     products_in_category: |n| match n {
         1 => "1 product is in it: move or delete it first.".to_owned(),
         _ => format!("{n} products are in it: move or delete them first."),
+    },
+    out_of_stock: ErrorText {
+        title: "Not enough stock",
+        message: "Some products are not available in the quantity you asked for. Nothing was ordered; the lines below say what is left.",
+    },
+    order_transition: ErrorText { title: "That change is not possible", message: "" },
+    transition_refusal: |refusal| crate::i18n::orders::EN.refusal(refusal),
+    empty_cart: ErrorText { title: "Your cart is empty", message: "Add something to your cart before checking out." },
+    idempotency_key_reused: ErrorText {
+        title: "Already used",
+        message: "This order request was already used for a different order. Reload the page and try again.",
     },
     role_reserved: ErrorText {
         title: "Only an administrator can give that role",
@@ -207,6 +230,7 @@ pub(super) static ES: CommonTexts = CommonTexts {
             Entity::Product => ("este producto", "lo"),
             Entity::Category => ("esta categoría", "la"),
             Entity::User => ("esta cuenta", "la"),
+            Entity::Order => ("este pedido", "lo"),
             Entity::Page => ("esta página", "la"),
         };
         format!(
@@ -236,6 +260,17 @@ pub(super) static ES: CommonTexts = CommonTexts {
     products_in_category: |n| match n {
         1 => "Tiene 1 producto: muévelo o elimínalo primero.".to_owned(),
         _ => format!("Tiene {n} productos: muévelos o elimínalos primero."),
+    },
+    out_of_stock: ErrorText {
+        title: "No hay suficientes unidades",
+        message: "Algunos productos no están disponibles en la cantidad que pediste. No se hizo ningún pedido; abajo ves cuánto queda.",
+    },
+    order_transition: ErrorText { title: "Ese cambio no es posible", message: "" },
+    transition_refusal: |refusal| crate::i18n::orders::ES.refusal(refusal),
+    empty_cart: ErrorText { title: "Tu carrito está vacío", message: "Agrega algo a tu carrito antes de pagar." },
+    idempotency_key_reused: ErrorText {
+        title: "Ya se usó",
+        message: "Esta solicitud ya se usó para otro pedido. Recarga la página e inténtalo de nuevo.",
     },
     role_reserved: ErrorText {
         title: "Solo un administrador puede dar ese rol",

@@ -9,12 +9,14 @@ mod account;
 mod admin;
 mod catalog;
 mod common;
+pub(crate) mod orders;
 mod stores;
 
 pub use account::AccountTexts;
 pub use admin::AdminTexts;
 pub use catalog::CatalogTexts;
 pub use common::{CommonTexts, ErrorText};
+pub use orders::OrdersTexts;
 pub use stores::StoresTexts;
 
 use serde::{Deserialize, Serialize};
@@ -36,12 +38,25 @@ pub struct Texts {
     pub account: &'static AccountTexts,
     pub admin: &'static AdminTexts,
     pub stores: &'static StoresTexts,
+    pub orders: &'static OrdersTexts,
 }
 
-static EN: Texts =
-    Texts { common: &common::EN, catalog: &catalog::EN, account: &account::EN, admin: &admin::EN, stores: &stores::EN };
-static ES: Texts =
-    Texts { common: &common::ES, catalog: &catalog::ES, account: &account::ES, admin: &admin::ES, stores: &stores::ES };
+static EN: Texts = Texts {
+    common: &common::EN,
+    catalog: &catalog::EN,
+    account: &account::EN,
+    admin: &admin::EN,
+    stores: &stores::EN,
+    orders: &orders::EN,
+};
+static ES: Texts = Texts {
+    common: &common::ES,
+    catalog: &catalog::ES,
+    account: &account::ES,
+    admin: &admin::ES,
+    stores: &stores::ES,
+    orders: &orders::ES,
+};
 
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];

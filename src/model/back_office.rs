@@ -102,3 +102,26 @@ pub struct RecentChange {
     pub updated_at: String,
     pub updated_by: Option<String>,
 }
+
+/// The dashboard's sales: one entry per day (days without orders included), and the best sellers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesOverview {
+    pub per_day: Vec<DaySales>,
+    pub best_sellers: Vec<BestSeller>,
+}
+
+/// Orders placed on a day (UTC, `YYYY-MM-DD`) and what they came to, cancelled orders left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySales {
+    pub day: String,
+    pub orders: u64,
+    pub revenue: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BestSeller {
+    pub product_id: i64,
+    pub title: String,
+    pub units: u64,
+    pub revenue: Money,
+}

@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod back_office;
+pub mod cart;
 pub mod catalog;
 pub mod catalog_edit;
 pub mod money;
+pub mod orders;
 pub mod paths;
 pub mod product_query;
 pub mod stores;

@@ -26,6 +26,7 @@ mod cli;
 mod hardening;
 mod housekeeping;
 mod layers;
+mod orders;
 mod pictures;
 mod sign_in_throttle;
 mod storefront;

@@ -1,5 +1,5 @@
 //! Database access, and the only code that writes SQL: one pool type per backend behind [`Db`],
-//! one module per aggregate (`accounts`, `catalog/` with a file per face it serves, `stores`,
+//! one module per aggregate (`accounts`, `carts`, `orders`, `catalog/` with a file per face it serves, `stores`,
 //! `sessions`, `refresh_tokens`, `login_failures`, `secrets`), plus the back office's read-only
 //! views across them (`back_office`) and the plumbing (`connect`, `health`, `sql_args`).
 //!
@@ -9,10 +9,12 @@
 
 pub mod accounts;
 pub mod back_office;
+pub mod carts;
 pub mod catalog;
 mod connect;
 pub mod health;
 pub mod login_failures;
+pub mod orders;
 pub mod refresh_tokens;
 pub mod secrets;
 pub mod sessions;

@@ -42,6 +42,8 @@ pub enum ApiError {
     /// The request clashes with what is stored (a taken name or email, a category in use, a
     /// change made in between): a sentence for people, never SQL.
     Conflict(String),
+    /// Order lines that cannot be had; nothing was ordered. The body lists each line and why.
+    OutOfStock(Vec<crate::model::orders::Shortfall>),
     /// A body or file over its size limit.
     TooLarge {
         max_bytes: u64,
@@ -107,6 +109,21 @@ impl IntoResponse for ApiError {
             Self::Conflict(message) => {
                 (StatusCode::CONFLICT, json!({"message": message, "error": "Conflict", "statusCode": 409}))
             }
+            Self::OutOfStock(lines) => (
+                StatusCode::CONFLICT,
+                json!({
+                    "message": "Some lines cannot be had in the quantity asked; nothing was ordered.",
+                    "error": "Conflict",
+                    "statusCode": 409,
+                    "lines": lines.iter().map(|line| json!({
+                        "productId": line.product_id,
+                        "title": line.title,
+                        "requested": line.requested,
+                        "available": line.available,
+                        "gone": line.gone,
+                    })).collect::<Vec<_>>(),
+                }),
+            ),
             Self::TooLarge { max_bytes } => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 json!({
@@ -179,6 +196,13 @@ impl From<crate::error::AppError> for ApiError {
                 Self::Conflict("The record changed while this request was applied; read it again and retry.".into())
             }
             AppError::OwnAccount => Self::Conflict("You cannot do that to your own account.".into()),
+            AppError::OutOfStock(lines) => Self::OutOfStock(lines),
+            AppError::OrderTransition(crate::model::orders::TransitionRefusal::AdminOnly) => Self::Forbidden,
+            AppError::OrderTransition(refusal) => Self::Conflict(crate::i18n::Lang::En.texts().orders.refusal(refusal)),
+            AppError::EmptyCart => Self::Validation(vec!["lines should not be empty".into()]),
+            AppError::IdempotencyKeyReused => {
+                Self::Conflict("This Idempotency-Key was already used for a different order.".into())
+            }
             AppError::RoleReserved => Self::RoleReserved,
             AppError::TooLarge { max_bytes } => Self::TooLarge { max_bytes },
             AppError::UnsupportedMediaType => Self::UnsupportedMediaType,

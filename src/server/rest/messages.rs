@@ -55,6 +55,13 @@ fn message(field: &str, issue: FieldIssue) -> String {
         FieldIssue::NameTaken | FieldIssue::EmailTaken => format!("{f} is already taken"),
         FieldIssue::WrongPassword => format!("{f} is not correct"),
         FieldIssue::PasswordUnchanged => format!("{f} must differ from the current one"),
+        FieldIssue::PaymentDoesNotFit => {
+            "paymentMethod must be pay_at_pickup for a pickup and cash_on_delivery for a delivery".into()
+        }
+        FieldIssue::InvalidPhone => format!("{f} must be a phone number"),
+        FieldIssue::UnknownProduct => format!("{f} must be the id of a product on sale"),
+        FieldIssue::UnknownStore => "storeId must be the id of one of the store locations".into(),
+        FieldIssue::NotEnoughStock { available } => format!("{f} must be at most {available} (units left)"),
     }
 }
 

@@ -2,9 +2,11 @@
 
 pub mod accounts;
 pub mod back_office;
+pub mod cart;
 pub mod catalog;
 pub mod catalog_api;
 pub mod catalog_edits;
+pub mod orders;
 pub mod stores;
 pub mod user_admin;
 

@@ -96,7 +96,7 @@ pub struct SitemapRow {
 }
 
 /// Image lists are stored as a JSON array of URLs; a damaged value shows no images rather than failing the page.
-pub(super) fn decode_images(json: &str) -> Vec<String> {
+pub(in crate::server::db) fn decode_images(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_else(|e| {
         tracing::warn!(error = %e, "product images column is not a JSON array of strings");
         Vec::new()

@@ -1,0 +1,377 @@
+//! Orders, their lines and their history, and the stock they take and give back.
+//!
+//! Placing an order is one transaction: the order row first (its unique idempotency key makes a
+//! second request with the same key wait for the first and then find it), then each product's
+//! stock taken by a conditional update whose row count is checked, then the lines, priced from
+//! the product rows the update locked. Either all of it is written or none.
+
+use super::{rfc3339, with_pool, Db, SqlArgs};
+use crate::bind_all;
+use crate::model::orders::{
+    Delivery, LineRequest, OrderAction, OrderEvent, OrderFilter, OrderLine, OrderState, OrderSummary, Shortfall,
+    ORDERS_PER_PAGE,
+};
+use crate::model::Money;
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+/// Where the lines of a new order come from.
+pub enum LineSource<'a> {
+    /// The cart with this id, emptied by the same transaction.
+    Cart(i64),
+    /// Lines an API client sent, already checked and sorted by product.
+    Lines(&'a [LineRequest]),
+}
+
+pub struct NewOrder<'a> {
+    pub user_id: i64,
+    pub idempotency_key: &'a str,
+    /// Fingerprint of what was asked, to refuse the same key for a different order.
+    pub request_hash: &'a str,
+    pub delivery: &'a Delivery,
+    pub store_name: &'a str,
+    pub currency: &'a str,
+    pub lines: LineSource<'a>,
+    pub at: DateTime<Utc>,
+}
+
+pub enum Placed {
+    /// A new order, and the products it sold out (their pages must stop saying "in stock").
+    New { order_id: i64, sold_out: Vec<i64> },
+    /// The key was used before: that order, and the fingerprint it was placed with.
+    Existing { order_id: i64, request_hash: String },
+}
+
+#[derive(Debug)]
+pub enum PlaceError {
+    EmptyCart,
+    Shortfall(Vec<Shortfall>),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for PlaceError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Database(error)
+    }
+}
+
+/// What a stock update left behind: the row after the decrement.
+#[derive(FromRow)]
+struct Taken {
+    stock: i64,
+    title: String,
+    price_cents: i64,
+}
+
+pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceError> {
+    // An async block, so that its early returns end the block and not the function.
+    let outcome = with_pool!(db.writer(), pool => async {
+        let mut tx = pool.begin().await?;
+        if let Some((order_id, request_hash)) = sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, request_hash FROM orders WHERE user_id = $1 AND idempotency_key = $2",
+        )
+        .bind(order.user_id).bind(order.idempotency_key).fetch_optional(&mut *tx).await?
+        {
+            return Ok(Placed::Existing { order_id, request_hash });
+        }
+        let requested: Vec<(i64, i64, Option<String>)> = match &order.lines {
+            LineSource::Cart(cart_id) => sqlx::query_as(
+                "SELECT product_id, quantity, title_seen FROM cart_lines WHERE cart_id = $1 ORDER BY product_id",
+            )
+            .bind(cart_id).fetch_all(&mut *tx).await?,
+            LineSource::Lines(lines) => lines.iter().map(|l| (l.product_id, l.quantity, None)).collect(),
+        };
+        if requested.is_empty() {
+            return Err(PlaceError::EmptyCart);
+        }
+        let d = order.delivery;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO orders (user_id, idempotency_key, request_hash, status, payment_status, payment_method, \
+             fulfilment, recipient, phone, address_line, city, postal_code, store_id, store_name, currency, \
+             total_cents, item_count, created_day, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'placed', 'unpaid', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $15, $15) \
+             RETURNING id",
+        )
+        .bind(order.user_id).bind(order.idempotency_key).bind(order.request_hash)
+        .bind(d.payment_method.as_str()).bind(d.fulfilment.as_str()).bind(&d.recipient).bind(&d.phone)
+        .bind(&d.address_line).bind(&d.city).bind(&d.postal_code).bind(d.store_id).bind(order.store_name)
+        .bind(order.currency).bind(order.at.format("%Y-%m-%d").to_string()).bind(order.at)
+        .fetch_one(&mut *tx).await;
+        let order_id = match inserted {
+            Ok(id) => id,
+            // Another request with the same key committed first: answer with its order.
+            Err(error) if error.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
+                return Ok(Placed::Existing { order_id: 0, request_hash: String::new() });
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let mut shortfalls = Vec::new();
+        let mut sold_out = Vec::new();
+        let (mut total, mut items) = (0_i64, 0_i64);
+        for (position, (product_id, quantity, title_seen)) in requested.iter().enumerate() {
+            let taken: Option<Taken> = sqlx::query_as(
+                "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 \
+                 RETURNING stock, title, price_cents",
+            )
+            .bind(quantity).bind(product_id).fetch_optional(&mut *tx).await?;
+            let Some(taken) = taken else {
+                let left: Option<(String, i64)> = sqlx::query_as("SELECT title, stock FROM products WHERE id = $1")
+                    .bind(product_id).fetch_optional(&mut *tx).await?;
+                let fallback = || title_seen.clone().unwrap_or_else(|| format!("#{product_id}"));
+                shortfalls.push(Shortfall {
+                    product_id: *product_id,
+                    title: left.as_ref().map_or_else(fallback, |(title, _)| title.clone()),
+                    requested: *quantity,
+                    available: left.as_ref().map_or(0, |(_, stock)| *stock),
+                    gone: left.is_none(),
+                });
+                continue;
+            };
+            if taken.stock == 0 {
+                sold_out.push(*product_id);
+            }
+            sqlx::query(
+                "INSERT INTO order_lines (order_id, position, product_id, title, sku, unit_price_cents, quantity) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(order_id).bind(position as i64).bind(product_id).bind(&taken.title).bind(sku(*product_id))
+            .bind(taken.price_cents).bind(quantity).execute(&mut *tx).await?;
+            total += taken.price_cents * quantity;
+            items += quantity;
+        }
+        if !shortfalls.is_empty() {
+            // Dropping the transaction rolls it back: no order, no stock taken.
+            return Err(PlaceError::Shortfall(shortfalls));
+        }
+        sqlx::query("UPDATE orders SET total_cents = $1, item_count = $2 WHERE id = $3")
+            .bind(total).bind(items).bind(order_id).execute(&mut *tx).await?;
+        if let LineSource::Cart(cart_id) = &order.lines {
+            sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(cart_id).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO order_events (order_id, action, actor_id, at) VALUES ($1, 'placed', $2, $3)")
+            .bind(order_id).bind(order.user_id).bind(order.at).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok::<_, PlaceError>(Placed::New { order_id, sold_out })
+    }.await);
+    match outcome {
+        // The key's order committed by another request while this one waited: read it now.
+        Ok(Placed::Existing { order_id: 0, .. }) => {
+            let sql = "SELECT id, request_hash FROM orders WHERE user_id = $1 AND idempotency_key = $2";
+            let (order_id, request_hash): (i64, String) = with_pool!(db.writer(), pool => sqlx::query_as(sql)
+                .bind(order.user_id).bind(order.idempotency_key).fetch_one(pool).await)?;
+            Ok(Placed::Existing { order_id, request_hash })
+        }
+        other => other,
+    }
+}
+
+/// The order a user placed with this idempotency key, and its request's fingerprint.
+pub async fn select_order_by_key(db: &Db, user_id: i64, key: &str) -> sqlx::Result<Option<(i64, String)>> {
+    let sql = "SELECT id, request_hash FROM orders WHERE user_id = $1 AND idempotency_key = $2";
+    with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(user_id).bind(key).fetch_optional(pool).await)
+}
+
+/// The SKU an order line keeps: the one the product page shows.
+fn sku(product_id: i64) -> String {
+    format!("TND-{product_id:05}")
+}
+
+#[derive(FromRow)]
+struct SummaryRecord {
+    id: i64,
+    user_id: i64,
+    customer_name: String,
+    customer_email: String,
+    status: String,
+    payment_status: String,
+    fulfilment: String,
+    total_cents: i64,
+    item_count: i64,
+    created_at: DateTime<Utc>,
+}
+
+impl SummaryRecord {
+    fn into_summary(self) -> sqlx::Result<OrderSummary> {
+        use crate::model::orders::{Fulfilment, OrderStatus, PaymentStatus};
+        let bad = |what: &str| sqlx::Error::Decode(format!("unknown order {what}").into());
+        Ok(OrderSummary {
+            id: self.id,
+            user_id: self.user_id,
+            customer_name: self.customer_name,
+            customer_email: self.customer_email,
+            status: OrderStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
+            payment_status: PaymentStatus::parse(&self.payment_status).ok_or_else(|| bad("payment status"))?,
+            fulfilment: Fulfilment::parse(&self.fulfilment).ok_or_else(|| bad("fulfilment"))?,
+            total: Money(self.total_cents),
+            item_count: self.item_count,
+            created_at: rfc3339(self.created_at),
+        })
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "o.id, o.user_id, u.name AS customer_name, u.email AS customer_email, o.status, \
+     o.payment_status, o.fulfilment, o.total_cents, o.item_count, o.created_at";
+
+/// The rest of an order, beyond its summary.
+#[derive(FromRow)]
+pub struct OrderDetailRecord {
+    pub payment_method: String,
+    pub recipient: String,
+    pub phone: String,
+    pub address_line: String,
+    pub city: String,
+    pub postal_code: String,
+    pub store_id: Option<i64>,
+    pub store_name: String,
+    pub currency: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One order: its summary, its details, its lines and its history.
+pub async fn select_order(
+    db: &Db,
+    id: i64,
+) -> sqlx::Result<Option<(OrderSummary, OrderDetailRecord, Vec<OrderLine>, Vec<OrderEvent>)>> {
+    let summary_sql =
+        format!("SELECT {SUMMARY_COLUMNS} FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = $1");
+    let detail_sql = "SELECT payment_method, recipient, phone, address_line, city, postal_code, store_id, \
+                      store_name, currency, updated_at FROM orders WHERE id = $1";
+    let lines_sql = "SELECT product_id, title, sku, unit_price_cents, quantity FROM order_lines \
+                     WHERE order_id = $1 ORDER BY position";
+    let events_sql = "SELECT e.action, u.name, e.at FROM order_events e LEFT JOIN users u ON u.id = e.actor_id \
+                      WHERE e.order_id = $1 ORDER BY e.id";
+    with_pool!(db.reader(), pool => {
+        let Some(summary) = sqlx::query_as::<_, SummaryRecord>(&summary_sql).bind(id).fetch_optional(pool).await? else {
+            return Ok(None);
+        };
+        let detail: OrderDetailRecord = sqlx::query_as(detail_sql).bind(id).fetch_one(pool).await?;
+        let lines: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(lines_sql).bind(id).fetch_all(pool).await?;
+        let events: Vec<(String, Option<String>, DateTime<Utc>)> =
+            sqlx::query_as(events_sql).bind(id).fetch_all(pool).await?;
+        Ok(Some((
+            summary.into_summary()?,
+            detail,
+            lines
+                .into_iter()
+                .map(|(product_id, title, sku, unit_price, quantity)| OrderLine {
+                    product_id,
+                    title,
+                    sku,
+                    unit_price: Money(unit_price),
+                    quantity,
+                })
+                .collect(),
+            events.into_iter().map(|(action, actor_name, at)| OrderEvent { action, actor_name, at: rfc3339(at) }).collect(),
+        )))
+    })
+}
+
+/// A page of orders, newest first: one customer's (`user_id`), or everyone's for an admin, with
+/// the filter's status, days and customer search.
+pub async fn select_orders(
+    db: &Db,
+    user_id: Option<i64>,
+    filter: &OrderFilter,
+) -> sqlx::Result<(Vec<OrderSummary>, u64)> {
+    let mut args = SqlArgs::default();
+    let mut conditions = Vec::new();
+    if let Some(user_id) = user_id {
+        conditions.push(format!("o.user_id = {}", args.int(user_id)));
+    }
+    if let Some(status) = filter.status {
+        conditions.push(format!("o.status = {}", args.text(status.as_str())));
+    }
+    if let Some(from) = &filter.from {
+        conditions.push(format!("o.created_day >= {}", args.text(from)));
+    }
+    if let Some(to) = &filter.to {
+        conditions.push(format!("o.created_day <= {}", args.text(to)));
+    }
+    let customer = filter.customer.trim().to_lowercase();
+    if !customer.is_empty() {
+        let escaped = customer.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = args.text(format!("%{escaped}%"));
+        conditions
+            .push(format!("(lower(u.name) LIKE {pattern} ESCAPE '\\' OR lower(u.email) LIKE {pattern} ESCAPE '\\')"));
+    }
+    let where_clause =
+        if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    let from = format!("FROM orders o JOIN users u ON u.id = o.user_id {where_clause}");
+    let count_sql = format!("SELECT COUNT(*) {from}");
+    let count_args = args.clone();
+    let limit = args.int(i64::from(ORDERS_PER_PAGE));
+    let offset = args.int(i64::from(filter.page.saturating_sub(1)) * i64::from(ORDERS_PER_PAGE));
+    let list_sql = format!("SELECT {SUMMARY_COLUMNS} {from} ORDER BY o.id DESC LIMIT {limit} OFFSET {offset}");
+    with_pool!(db.reader(), pool => {
+        let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), count_args).fetch_one(pool).await?;
+        let records: Vec<SummaryRecord> = bind_all!(sqlx::query_as(&list_sql), args).fetch_all(pool).await?;
+        let orders = records.into_iter().map(SummaryRecord::into_summary).collect::<sqlx::Result<Vec<_>>>()?;
+        Ok((orders, total as u64))
+    })
+}
+
+/// A change of state, applied only if the order is still in `from` (another change in between
+/// makes this one change nothing: `Ok(None)`). Cancelling puts each line's units back on its
+/// product in the same transaction; since only one change can leave a given state, stock comes
+/// back once. Returns the products that were sold out and are back in stock.
+pub async fn change_state(
+    db: &Db,
+    order_id: i64,
+    from: OrderState,
+    to: OrderState,
+    action: OrderAction,
+    actor_id: i64,
+    at: DateTime<Utc>,
+) -> sqlx::Result<Option<Vec<i64>>> {
+    let update_sql = "UPDATE orders SET status = $1, payment_status = $2, updated_at = $3 \
+                      WHERE id = $4 AND status = $5 AND payment_status = $6";
+    let restock = action == OrderAction::Cancel;
+    with_pool!(db.writer(), pool => {
+        let mut tx = pool.begin().await?;
+        let changed = sqlx::query(update_sql)
+            .bind(to.status.as_str()).bind(to.payment.as_str()).bind(at).bind(order_id)
+            .bind(from.status.as_str()).bind(from.payment.as_str())
+            .execute(&mut *tx).await?.rows_affected();
+        if changed == 0 {
+            return Ok(None);
+        }
+        let mut back_in_stock = Vec::new();
+        if restock {
+            let lines: Vec<(i64, i64)> = sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id")
+                .bind(order_id).fetch_all(&mut *tx).await?;
+            for (product_id, quantity) in lines {
+                // A product deleted since is not brought back; its units are simply gone.
+                let stock: Option<i64> = sqlx::query_scalar("UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING stock")
+                    .bind(quantity).bind(product_id).fetch_optional(&mut *tx).await?;
+                if stock == Some(quantity) {
+                    back_in_stock.push(product_id);
+                }
+            }
+        }
+        sqlx::query("INSERT INTO order_events (order_id, action, actor_id, at) VALUES ($1, $2, $3, $4)")
+            .bind(order_id).bind(action.as_str()).bind(actor_id).bind(at).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(back_in_stock))
+    })
+}
+
+/// Orders and revenue per day since `from_day` (inclusive), cancelled orders left out.
+pub async fn select_sales_per_day(db: &Db, from_day: &str) -> sqlx::Result<Vec<(String, u64, Money)>> {
+    let sql = "SELECT created_day, COUNT(*), CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) FROM orders \
+               WHERE created_day >= $1 AND status <> 'cancelled' GROUP BY created_day ORDER BY created_day";
+    let rows: Vec<(String, i64, i64)> =
+        with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(from_day).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(day, orders, cents)| (day, orders as u64, Money(cents))).collect())
+}
+
+/// The products sold most (units, cancelled orders left out), with their revenue, under one of
+/// the titles they were sold with.
+pub async fn select_best_sellers(db: &Db, limit: i64) -> sqlx::Result<Vec<(i64, String, u64, Money)>> {
+    let sql = "SELECT l.product_id, MAX(l.title), CAST(SUM(l.quantity) AS BIGINT), \
+               CAST(SUM(l.quantity * l.unit_price_cents) AS BIGINT) \
+               FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status <> 'cancelled' \
+               GROUP BY l.product_id ORDER BY SUM(l.quantity) DESC, l.product_id LIMIT $1";
+    let rows: Vec<(i64, String, i64, i64)> =
+        with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(limit).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(id, title, units, cents)| (id, title, units as u64, Money(cents))).collect())
+}

@@ -1,0 +1,253 @@
+//! Orders: placing one (from the cart, or from lines an API client sends), reading them, and
+//! changing their state. The same rules for the pages and the API.
+//!
+//! - Prices come from the product rows at the moment of the order; a client never sends one.
+//! - The idempotency key makes a retried request find its first order instead of placing another;
+//!   the same key with a different request is refused.
+//! - A customer sees and cancels only their own orders; anyone else's is "not found", so ids do not
+//!   reveal which orders exist.
+
+use crate::error::{AppError, Entity, FieldError, FieldIssue};
+use crate::model::back_office::{BestSeller, DaySales, SalesOverview};
+use crate::model::money::CURRENCY;
+use crate::model::orders::{
+    apply, check_idempotency_key, merge_lines, Actor, CheckoutInput, Delivery, LineRequest, Order, OrderAction,
+    OrderFilter, OrderPage, ORDERS_PER_PAGE,
+};
+use crate::model::{Money, User};
+use crate::server::db::orders::{self as db, LineSource, NewOrder, PlaceError, Placed};
+use crate::server::{app::state::AppState, db::carts, db::stores};
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
+/// An order placed, or found again by its idempotency key.
+#[derive(Debug)]
+pub struct Placement {
+    pub order: Order,
+    /// False when the key named an order placed earlier.
+    pub created: bool,
+}
+
+/// Places the signed-in shopper's cart as an order, and empties the cart in the same transaction.
+pub async fn place_from_cart(
+    state: &AppState,
+    buyer: &User,
+    input: &CheckoutInput,
+    idempotency_key: &str,
+) -> Result<Placement, AppError> {
+    let key = check_idempotency_key(idempotency_key).map_err(|e| AppError::Validation(vec![e]))?;
+    let delivery = checked_delivery(state, input).await?;
+    let request_hash = fingerprint(&delivery, None);
+    let Some(cart_id) = carts::select_user_cart(&state.db, buyer.id).await? else {
+        // No cart at all: a resubmitted form whose first submission emptied the cart still finds its order.
+        return existing_or(state, buyer, key, &request_hash, AppError::EmptyCart).await;
+    };
+    place(state, buyer, key, &request_hash, &delivery, LineSource::Cart(cart_id)).await
+}
+
+/// Places an order of `lines` (an API client's), priced by the server.
+pub async fn place_from_lines(
+    state: &AppState,
+    buyer: &User,
+    input: &CheckoutInput,
+    lines: &[LineRequest],
+    idempotency_key: &str,
+) -> Result<Placement, AppError> {
+    let key = check_idempotency_key(idempotency_key).map_err(|e| AppError::Validation(vec![e]))?;
+    let (delivery, lines) = match (checked_delivery(state, input).await, merge_lines(lines)) {
+        (Ok(delivery), Ok(lines)) => (delivery, lines),
+        (Err(AppError::Validation(mut errors)), Err(line_error)) => {
+            errors.push(line_error);
+            return Err(AppError::Validation(errors));
+        }
+        (Err(error), _) => return Err(error),
+        (Ok(_), Err(line_error)) => return Err(AppError::Validation(vec![line_error])),
+    };
+    let request_hash = fingerprint(&delivery, Some(&lines));
+    place(state, buyer, key, &request_hash, &delivery, LineSource::Lines(&lines)).await
+}
+
+async fn place(
+    state: &AppState,
+    buyer: &User,
+    key: &str,
+    request_hash: &str,
+    delivery: &Delivery,
+    lines: LineSource<'_>,
+) -> Result<Placement, AppError> {
+    let store_name = match delivery.store_id {
+        Some(id) => stores::select_stores(&state.db).await?.into_iter().find(|s| s.id == id).map(|s| s.name),
+        None => None,
+    };
+    let new_order = NewOrder {
+        user_id: buyer.id,
+        idempotency_key: key,
+        request_hash,
+        delivery,
+        store_name: store_name.as_deref().unwrap_or_default(),
+        currency: CURRENCY,
+        lines,
+        at: Utc::now(),
+    };
+    match db::place_order(&state.db, &new_order).await {
+        Ok(Placed::New { order_id, sold_out }) => {
+            if !sold_out.is_empty() {
+                // Pages say "in stock" or "sold out"; only a product reaching zero changes them.
+                state.catalog_changed();
+            }
+            tracing::info!(order_id, user_id = buyer.id, "order placed");
+            Ok(Placement { order: load(state, order_id).await?, created: true })
+        }
+        Ok(Placed::Existing { order_id, request_hash: first_hash }) => {
+            if first_hash != request_hash {
+                return Err(AppError::IdempotencyKeyReused);
+            }
+            Ok(Placement { order: load(state, order_id).await?, created: false })
+        }
+        Err(PlaceError::EmptyCart) => existing_or(state, buyer, key, request_hash, AppError::EmptyCart).await,
+        Err(PlaceError::Shortfall(lines)) => Err(AppError::OutOfStock(lines)),
+        Err(PlaceError::Database(error)) => Err(error.into()),
+    }
+}
+
+/// The order this key already placed (with the same request), or `otherwise`.
+async fn existing_or(
+    state: &AppState,
+    buyer: &User,
+    key: &str,
+    request_hash: &str,
+    otherwise: AppError,
+) -> Result<Placement, AppError> {
+    match db::select_order_by_key(&state.db, buyer.id, key).await? {
+        Some((order_id, hash)) if hash == request_hash => {
+            Ok(Placement { order: load(state, order_id).await?, created: false })
+        }
+        Some(_) => Err(AppError::IdempotencyKeyReused),
+        None => Err(otherwise),
+    }
+}
+
+/// The checkout's fields checked, and the pickup shop one of the store's.
+async fn checked_delivery(state: &AppState, input: &CheckoutInput) -> Result<Delivery, AppError> {
+    let delivery = input.validate().map_err(AppError::Validation)?;
+    if let Some(store_id) = delivery.store_id {
+        let shops = stores::select_stores(&state.db).await?;
+        if !shops.iter().any(|shop| shop.id == store_id) {
+            return Err(AppError::Validation(vec![FieldError::new("store_id", FieldIssue::UnknownStore)]));
+        }
+    }
+    Ok(delivery)
+}
+
+/// What a request asked for, reduced to a digest: the same key with a different request is a
+/// client's mistake, not a retry.
+fn fingerprint(delivery: &Delivery, lines: Option<&[LineRequest]>) -> String {
+    let asked = serde_json::json!({ "delivery": delivery, "lines": lines });
+    let digest = Sha256::digest(asked.to_string().as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// One order, for its customer or an admin; anyone else is told it does not exist.
+pub async fn get(state: &AppState, viewer: &User, order_id: i64) -> Result<Order, AppError> {
+    let order = load(state, order_id).await?;
+    if order.summary.user_id != viewer.id && !viewer.is_admin() {
+        return Err(AppError::missing_id(Entity::Order, order_id));
+    }
+    Ok(order)
+}
+
+/// A page of the viewer's own orders, newest first.
+pub async fn list_own(state: &AppState, viewer: &User, page: u32) -> Result<OrderPage, AppError> {
+    let filter = OrderFilter { page: page.max(1), ..Default::default() };
+    let (orders, total) = db::select_orders(&state.db, Some(viewer.id), &filter).await?;
+    Ok(OrderPage { orders, total, page: filter.page })
+}
+
+/// A page of every order, filtered: admins only.
+pub async fn list_all(state: &AppState, viewer: &User, filter: &OrderFilter) -> Result<OrderPage, AppError> {
+    super::ensure_admin(viewer)?;
+    let filter = OrderFilter { page: filter.page.max(1), ..filter.clone() };
+    let (orders, total) = db::select_orders(&state.db, None, &filter).await?;
+    Ok(OrderPage { orders, total, page: filter.page })
+}
+
+/// How many pages a list of `total` orders has.
+pub fn page_count(total: u64) -> u32 {
+    u32::try_from(total.div_ceil(u64::from(ORDERS_PER_PAGE))).unwrap_or(u32::MAX).max(1)
+}
+
+/// Applies `action` to an order: a customer may cancel their own order before it ships; an admin
+/// moves any order along. A change that the order's state does not allow is refused with the
+/// reason, and so is one that lost a race with another change.
+pub async fn change(state: &AppState, viewer: &User, order_id: i64, action: OrderAction) -> Result<Order, AppError> {
+    let order = get(state, viewer, order_id).await?;
+    let actor = if viewer.is_admin() { Actor::Admin } else { Actor::Customer };
+    let from = order.state();
+    let to = apply(from, action, actor).map_err(AppError::OrderTransition)?;
+    match db::change_state(&state.db, order_id, from, to, action, viewer.id, Utc::now()).await? {
+        Some(back_in_stock) => {
+            if !back_in_stock.is_empty() {
+                state.catalog_changed();
+            }
+            tracing::info!(order_id, action = action.as_str(), by = viewer.id, "order changed");
+            load(state, order_id).await
+        }
+        // Someone else changed the order in between: judge the action again on what it is now.
+        None => {
+            let now = load(state, order_id).await?;
+            apply(now.state(), action, actor).map_err(AppError::OrderTransition)?;
+            Err(AppError::StaleEdit)
+        }
+    }
+}
+
+/// Orders and revenue per day over the last `days` days (zero-filled), and the best sellers.
+pub async fn sales_overview(state: &AppState, viewer: &User, days: i64) -> Result<SalesOverview, AppError> {
+    super::ensure_admin(viewer)?;
+    let today = Utc::now().date_naive();
+    let first = today - chrono::Duration::days(days - 1);
+    let sold = db::select_sales_per_day(&state.db, &first.format("%Y-%m-%d").to_string()).await?;
+    let per_day = first
+        .iter_days()
+        .take_while(|day| *day <= today)
+        .map(|day| {
+            let day = day.format("%Y-%m-%d").to_string();
+            let (orders, revenue) =
+                sold.iter().find(|(d, ..)| *d == day).map_or((0, Money(0)), |(_, orders, revenue)| (*orders, *revenue));
+            DaySales { day, orders, revenue }
+        })
+        .collect();
+    let best_sellers = db::select_best_sellers(&state.db, BEST_SELLERS)
+        .await?
+        .into_iter()
+        .map(|(product_id, title, units, revenue)| BestSeller { product_id, title, units, revenue })
+        .collect();
+    Ok(SalesOverview { per_day, best_sellers })
+}
+
+/// How many products the dashboard's best-seller list names.
+const BEST_SELLERS: i64 = 5;
+
+async fn load(state: &AppState, order_id: i64) -> Result<Order, AppError> {
+    let (summary, detail, lines, events) =
+        db::select_order(&state.db, order_id).await?.ok_or(AppError::missing_id(Entity::Order, order_id))?;
+    let payment_method = crate::model::orders::PaymentMethod::parse(&detail.payment_method).ok_or_else(|| {
+        tracing::error!(order_id, "stored payment method is not one Tienda knows");
+        AppError::Internal
+    })?;
+    Ok(Order {
+        summary,
+        payment_method,
+        recipient: detail.recipient,
+        phone: detail.phone,
+        address_line: detail.address_line,
+        city: detail.city,
+        postal_code: detail.postal_code,
+        store_id: detail.store_id,
+        store_name: detail.store_name,
+        currency: detail.currency,
+        updated_at: crate::server::db::rfc3339(detail.updated_at),
+        lines,
+        events,
+    })
+}

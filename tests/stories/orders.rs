@@ -1,0 +1,256 @@
+//! Buying: carts, checkout and orders through the services every face uses, on both databases.
+//! The races (many buyers for the last units, one order retried many times) run truly in
+//! parallel against the real database.
+
+use crate::common::{spawn_seeded, Backend, TestApp};
+use tienda::error::{AppError, FieldIssue};
+use tienda::model::orders::{CheckoutInput, LineRequest, OrderAction, OrderStatus, PaymentStatus};
+use tienda::model::User;
+use tienda::server::db::with_pool;
+use tienda::server::services::{accounts, cart, cart::Shopper, orders};
+
+on_both_backends!(
+    a_guest_cart_becomes_an_order_that_the_store_fulfils,
+    cancelling_gives_the_stock_back_once,
+    never_oversells_the_last_units,
+    one_key_places_one_order,
+    bad_input_changes_nothing,
+);
+
+pub async fn user(app: &TestApp, email: &str, password: &str) -> User {
+    accounts::authenticate(&app.state, email, password.into(), "test").await.unwrap().to_user()
+}
+
+pub async fn stock_of(app: &TestApp, product_id: i64) -> i64 {
+    let sql = "SELECT stock FROM products WHERE id = $1";
+    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
+}
+
+pub async fn set_stock(app: &TestApp, product_id: i64, stock: i64) {
+    execute(app, &format!("UPDATE products SET stock = {stock} WHERE id = {product_id}")).await;
+}
+
+/// Runs one statement of the test's own (setting up a situation the store's pages cannot make).
+pub async fn execute(app: &TestApp, sql: &str) {
+    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|_| ())).unwrap();
+}
+
+pub async fn count_rows(app: &TestApp, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    with_pool!(app.db.reader(), pool => sqlx::query_scalar(&sql).fetch_one(pool).await).unwrap()
+}
+
+pub fn pickup() -> CheckoutInput {
+    CheckoutInput {
+        fulfilment: "pickup".into(),
+        payment_method: "pay_at_pickup".into(),
+        recipient: "Jhon Doe".into(),
+        phone: "+57 300 123 4567".into(),
+        store_id: Some(1),
+        ..Default::default()
+    }
+}
+
+pub fn delivery() -> CheckoutInput {
+    CheckoutInput {
+        fulfilment: "delivery".into(),
+        payment_method: "cash_on_delivery".into(),
+        recipient: "Jhon Doe".into(),
+        phone: "300 123 4567".into(),
+        address_line: "Calle 10 # 5-51".into(),
+        city: "Bogotá".into(),
+        postal_code: "110111".into(),
+        store_id: None,
+    }
+}
+
+async fn a_guest_cart_becomes_an_order_that_the_store_fulfils(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let (john, maria, admin) = (
+        user(&app, "john@mail.com", "changeme").await,
+        user(&app, "maria@mail.com", "12345").await,
+        user(&app, "admin@mail.com", "admin123").await,
+    );
+    set_stock(&app, 1, 10).await;
+    set_stock(&app, 2, 10).await;
+    // John already had one of product 2 in his account's cart; as a guest he adds more.
+    cart::add(&app.state, Shopper::Account(john.id), 2, 1).await.unwrap();
+    let guest = cart::add(&app.state, Shopper::Guest(None), 1, 2).await.unwrap();
+    let guest = cart::add(&app.state, Shopper::Guest(Some(guest.cart_id)), 2, 3).await.unwrap();
+    assert_eq!(guest.item_count, 5);
+    cart::merge_into_account(&app.state, guest.cart_id, john.id).await.unwrap();
+    let merged = cart::view(&app.state, Shopper::Account(john.id)).await.unwrap();
+    let quantities: Vec<(i64, i64)> = merged.lines.iter().map(|l| (l.product_id, l.quantity)).collect();
+    assert_eq!(quantities, [(2, 4), (1, 2)], "quantities add up at sign-in, in the order first added");
+    assert_eq!(cart::view(&app.state, Shopper::Guest(Some(guest.cart_id))).await.unwrap().lines.len(), 0);
+
+    let placed = orders::place_from_cart(&app.state, &john, &pickup(), "checkout-1").await.unwrap();
+    assert!(placed.created);
+    let order = placed.order;
+    assert_eq!(order.lines_total(), order.summary.total, "the total is the sum of the lines");
+    assert_eq!(order.summary.item_count, 6);
+    assert_eq!(order.store_name.is_empty(), false, "a pickup names its store");
+    assert_eq!(order.lines[0].sku, "TND-00001");
+    assert_eq!((stock_of(&app, 1).await, stock_of(&app, 2).await), (8, 6));
+    assert!(cart::view(&app.state, Shopper::Account(john.id)).await.unwrap().lines.is_empty(), "the cart is emptied");
+
+    // A price change afterwards does not touch the order.
+    execute(&app, "UPDATE products SET price_cents = 1 WHERE id = 1").await;
+    let again = orders::get(&app.state, &john, order.summary.id).await.unwrap();
+    assert_eq!(again.summary.total, order.summary.total);
+
+    // Only its customer and the admins see it; to anyone else it does not exist.
+    assert_eq!(orders::list_own(&app.state, &john, 1).await.unwrap().total, 1);
+    assert_eq!(orders::list_own(&app.state, &maria, 1).await.unwrap().total, 0);
+    assert!(matches!(orders::get(&app.state, &maria, order.summary.id).await, Err(AppError::NotFound { .. })));
+    assert!(matches!(orders::list_all(&app.state, &john, &Default::default()).await, Err(AppError::Forbidden)));
+    assert_eq!(orders::list_all(&app.state, &admin, &Default::default()).await.unwrap().total, 1);
+
+    // The customer may not move it along; the admin does, in order.
+    let refused = orders::change(&app.state, &john, order.summary.id, OrderAction::Confirm).await;
+    assert_eq!(refused.unwrap_err().status_code(), 403);
+    let id = order.summary.id;
+    orders::change(&app.state, &admin, id, OrderAction::Confirm).await.unwrap();
+    let wrong = orders::change(&app.state, &admin, id, OrderAction::Ship).await.unwrap_err();
+    assert_eq!(wrong.status_code(), 409, "a pickup order is not shipped");
+    orders::change(&app.state, &admin, id, OrderAction::ReadyForPickup).await.unwrap();
+    assert_eq!(orders::change(&app.state, &admin, id, OrderAction::Deliver).await.unwrap_err().status_code(), 409);
+    assert_eq!(orders::change(&app.state, &john, id, OrderAction::Cancel).await.unwrap_err().status_code(), 409);
+    orders::change(&app.state, &admin, id, OrderAction::MarkPaid).await.unwrap();
+    let delivered = orders::change(&app.state, &admin, id, OrderAction::Deliver).await.unwrap();
+    assert_eq!(
+        (delivered.summary.status, delivered.summary.payment_status),
+        (OrderStatus::Delivered, PaymentStatus::Paid)
+    );
+    let history: Vec<&str> = delivered.events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(history, ["placed", "confirm", "ready_for_pickup", "mark_paid", "deliver"]);
+    assert_eq!(orders::sales_overview(&app.state, &admin, 30).await.unwrap().best_sellers[0].units, 4);
+}
+
+async fn cancelling_gives_the_stock_back_once(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let john = user(&app, "john@mail.com", "changeme").await;
+    set_stock(&app, 3, 5).await;
+    let lines = [LineRequest { product_id: 3, quantity: 5 }];
+    let order = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k1").await.unwrap().order;
+    assert_eq!(stock_of(&app, 3).await, 0);
+    // Two cancellations race: one wins, the other is refused, and the units come back once.
+    let (a, b) = tokio::join!(
+        orders::change(&app.state, &john, order.summary.id, OrderAction::Cancel),
+        orders::change(&app.state, &john, order.summary.id, OrderAction::Cancel),
+    );
+    assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1, "{a:?} {b:?}");
+    assert_eq!(stock_of(&app, 3).await, 5);
+    let again = orders::change(&app.state, &john, order.summary.id, OrderAction::Cancel).await.unwrap_err();
+    assert_eq!(again.status_code(), 409);
+    assert_eq!(stock_of(&app, 3).await, 5);
+}
+
+async fn never_oversells_the_last_units(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let john = user(&app, "john@mail.com", "changeme").await;
+    set_stock(&app, 4, 5).await;
+    set_stock(&app, 5, 100).await;
+    // 20 buyers at once, each wanting one of the 5 last units (and one of a plentiful product).
+    let buyers: Vec<_> = (0..20)
+        .map(|i| {
+            let (state, john) = (app.state.clone(), john.clone());
+            tokio::spawn(async move {
+                let lines = [LineRequest { product_id: 5, quantity: 1 }, LineRequest { product_id: 4, quantity: 1 }];
+                orders::place_from_lines(&state, &john, &delivery(), &lines, &format!("buyer-{i}")).await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for buyer in buyers {
+        results.push(buyer.await.unwrap());
+    }
+    let sold = results.iter().filter(|r| r.is_ok()).count();
+    let refused: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(sold, 5, "exactly as many orders as units: {refused:?}");
+    for error in &refused {
+        let AppError::OutOfStock(lines) = error else { panic!("a clear refusal, not {error:?}") };
+        assert_eq!((lines[0].product_id, lines[0].available), (4, 0), "the line that failed, and why");
+    }
+    assert_eq!(stock_of(&app, 4).await, 0);
+    assert_eq!(stock_of(&app, 5).await, 95, "a refused order takes nothing, not even its other lines");
+    assert_eq!(count_rows(&app, "orders").await, 5);
+    assert_eq!(count_rows(&app, "order_lines").await, 10);
+}
+
+async fn one_key_places_one_order(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let john = user(&app, "john@mail.com", "changeme").await;
+    set_stock(&app, 6, 50).await;
+    let retries: Vec<_> = (0..10)
+        .map(|_| {
+            let (state, john) = (app.state.clone(), john.clone());
+            tokio::spawn(async move {
+                let lines = [LineRequest { product_id: 6, quantity: 2 }];
+                orders::place_from_lines(&state, &john, &pickup(), &lines, "double-click").await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for retry in retries {
+        results.push(retry.await.unwrap().unwrap());
+    }
+    let ids: std::collections::BTreeSet<i64> = results.iter().map(|p| p.order.summary.id).collect();
+    assert_eq!(ids.len(), 1, "every retry gets the first order");
+    assert_eq!(results.iter().filter(|p| p.created).count(), 1);
+    assert_eq!(stock_of(&app, 6).await, 48, "stock taken once");
+    assert_eq!(count_rows(&app, "orders").await, 1);
+    // The same key for a different order is a mistake, not a retry.
+    let other = [LineRequest { product_id: 6, quantity: 3 }];
+    let reused = orders::place_from_lines(&app.state, &john, &pickup(), &other, "double-click").await;
+    assert!(matches!(reused, Err(AppError::IdempotencyKeyReused)), "{reused:?}");
+
+    // From the cart: a resubmitted checkout finds its order even though the cart is now empty.
+    cart::add(&app.state, Shopper::Account(john.id), 6, 1).await.unwrap();
+    let first = orders::place_from_cart(&app.state, &john, &delivery(), "form-7").await.unwrap();
+    let second = orders::place_from_cart(&app.state, &john, &delivery(), "form-7").await.unwrap();
+    assert_eq!((first.order.summary.id, second.created), (second.order.summary.id, false));
+    assert_eq!(stock_of(&app, 6).await, 47);
+}
+
+async fn bad_input_changes_nothing(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let john = user(&app, "john@mail.com", "changeme").await;
+    set_stock(&app, 7, 3).await;
+    let shopper = Shopper::Account(john.id);
+    for quantity in [0, -1, 100, i64::MAX] {
+        let error = cart::add(&app.state, shopper, 7, quantity).await.unwrap_err();
+        assert!(error.field_issue("quantity").is_some(), "{quantity}: {error:?}");
+    }
+    let too_many = cart::add(&app.state, shopper, 7, 4).await.unwrap_err();
+    assert_eq!(too_many.field_issue("quantity"), Some(FieldIssue::NotEnoughStock { available: 3 }));
+    assert!(matches!(cart::add(&app.state, shopper, 999_999, 1).await, Err(AppError::NotFound { .. })));
+    assert!(cart::view(&app.state, shopper).await.unwrap().lines.is_empty());
+
+    let empty = orders::place_from_cart(&app.state, &john, &pickup(), "k-empty").await.unwrap_err();
+    assert!(matches!(empty, AppError::EmptyCart), "{empty:?}");
+    cart::add(&app.state, shopper, 7, 1).await.unwrap();
+    let huge = CheckoutInput { address_line: "x".repeat(10 * 1024), ..delivery() };
+    let error = orders::place_from_cart(&app.state, &john, &huge, "k-huge").await.unwrap_err();
+    assert_eq!(error.field_issue("address_line"), Some(FieldIssue::TooLong { max: 200 }));
+    let nowhere = CheckoutInput { store_id: Some(9_999), ..pickup() };
+    let error = orders::place_from_cart(&app.state, &john, &nowhere, "k-store").await.unwrap_err();
+    assert_eq!(error.field_issue("store_id"), Some(FieldIssue::UnknownStore));
+    let mismatch = CheckoutInput { payment_method: "cash_on_delivery".into(), ..pickup() };
+    let error = orders::place_from_cart(&app.state, &john, &mismatch, "k-pay").await.unwrap_err();
+    assert_eq!(error.field_issue("payment_method"), Some(FieldIssue::PaymentDoesNotFit));
+    let error = orders::place_from_cart(&app.state, &john, &pickup(), "").await.unwrap_err();
+    assert_eq!(error.field_issue("idempotency_key"), Some(FieldIssue::Required));
+    let lines = [LineRequest { product_id: 999_999, quantity: 1 }, LineRequest { product_id: 7, quantity: 1 }];
+    let error = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "k-gone").await.unwrap_err();
+    let AppError::OutOfStock(short) = error else { panic!("{error:?}") };
+    assert!(short[0].gone && short[0].product_id == 999_999);
+    // A product deleted after it was added shows as such in the cart, and blocks checkout.
+    execute(&app, "DELETE FROM products WHERE id = 7").await;
+    let view = cart::view(&app.state, shopper).await.unwrap();
+    assert_eq!(view.lines[0].notices, [tienda::model::cart::CartNotice::Removed]);
+    assert!(!view.ready_for_checkout());
+    let error = orders::place_from_cart(&app.state, &john, &pickup(), "k-deleted").await.unwrap_err();
+    assert!(matches!(error, AppError::OutOfStock(_)), "{error:?}");
+    assert_eq!(count_rows(&app, "orders").await, 0, "nothing was ordered");
+}
