@@ -3,8 +3,9 @@
 use crate::components::{SiteFooter, SiteHeader};
 use crate::i18n::{use_lang, use_texts};
 use crate::pages::{
-    AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminProductsPage, AdminUsersPage, CatalogPage,
-    CategoryFormPage, CategoryPage, DeleteCategoryPage, DeleteProductPage, HomePage, LoginPage, NotFoundPage,
+    AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminOrderPage, AdminOrdersPage,
+    AdminProductsPage, AdminUsersPage, CartPage, CatalogPage, CategoryFormPage, CategoryPage, CheckoutPage,
+    DeleteCategoryPage, DeleteProductPage, HomePage, LoginPage, MyOrderPage, MyOrdersPage, NotFoundPage,
     ProductFormPage, ProductPage, RegisterPage, StoresPage,
 };
 use crate::server_fns::page_context::request_language;
@@ -58,7 +59,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stores") view=StoresPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/orders") view=MyOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/orders/:id") view=MyOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/products/new") view=ProductFormPage ssr=SsrMode::Async />
@@ -68,6 +73,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/categories/new") view=CategoryFormPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/categories/:id") view=CategoryFormPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/categories/:id/delete") view=DeleteCategoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/orders/:id") view=AdminOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                 </Routes>
             </main>

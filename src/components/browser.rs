@@ -27,3 +27,24 @@ pub fn current_search() -> String {
 pub fn query_param(search: &str, key: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(search).ok()?.get(key)
 }
+
+/// Asks the browser where the visitor is and calls `then` with it, once, if they agree. Nothing
+/// happens when they refuse or the browser cannot tell.
+pub fn with_position(then: impl FnOnce(crate::model::stores::GeoPoint) + 'static) {
+    use leptos::wasm_bindgen::{closure::Closure, JsCast};
+    let Ok(geolocation) = window().navigator().geolocation() else {
+        return;
+    };
+    // The typed position classes are unstable in web-sys; the fields are read by name.
+    let found = Closure::once_into_js(move |position: JsValue| {
+        let field = |of: &JsValue, name: &str| web_sys::js_sys::Reflect::get(of, &JsValue::from_str(name)).ok();
+        let coords = field(&position, "coords").unwrap_or(JsValue::UNDEFINED);
+        let (latitude, longitude) = (field(&coords, "latitude"), field(&coords, "longitude"));
+        if let (Some(latitude), Some(longitude)) =
+            (latitude.and_then(|v| v.as_f64()), longitude.and_then(|v| v.as_f64()))
+        {
+            then(crate::model::stores::GeoPoint { latitude, longitude });
+        }
+    });
+    let _ = geolocation.get_current_position(found.unchecked_ref());
+}

@@ -2,6 +2,7 @@
 
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::paths;
+use crate::server_fns::cart::cart_count;
 use crate::server_fns::catalog::list_categories;
 use crate::server_fns::preferences::SetLanguage;
 use leptos::prelude::*;
@@ -48,10 +49,38 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
                 </form>
                 <div class="header-tools">
                     <LanguageSwitch />
+                    <CartLink />
                     {children()}
                 </div>
             </div>
         </header>
+    }
+}
+
+/// The cart and how many units it holds. The badge is exact HTML from the model: the page cache
+/// writes a guest's own count into pages rendered with 0, and an island updates it in place
+/// after an add.
+#[component]
+fn CartLink() -> impl IntoView {
+    let t = use_texts().orders;
+    let count = Resource::new(|| (), |_| cart_count());
+    let badge = move || {
+        Suspend::new(async move {
+            // A header whose count cannot be read still links to the cart.
+            let count = count.await.unwrap_or(0);
+            view! { <span class="cart-badge" inner_html=crate::model::cart::cart_badge_html(count, t.items_in_cart)></span> }
+        })
+    };
+    view! {
+        <a class="cart-link" href=paths::CART>
+            <svg class="cart-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                <path d="M3 4h2l2.4 10.2a2 2 0 0 0 2 1.6h7.8a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+                <circle cx="10" cy="20" r="1.5" fill="currentColor" />
+                <circle cx="17" cy="20" r="1.5" fill="currentColor" />
+            </svg>
+            <span>{t.cart_link}</span>
+            <Suspense fallback=|| ()>{badge}</Suspense>
+        </a>
     }
 }
 

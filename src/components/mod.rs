@@ -2,6 +2,7 @@
 
 mod breadcrumbs;
 pub mod browser;
+mod cart_form;
 pub mod charts;
 mod error_view;
 mod filter_form;
@@ -9,12 +10,14 @@ pub mod forms;
 mod gallery;
 mod layout;
 mod loaded;
+pub mod order_view;
 mod page_meta;
 mod pagination;
 mod product_card;
 mod raw_text;
 
 pub use breadcrumbs::{Breadcrumbs, Crumb};
+pub use cart_form::{AddToCartForm, CartNote};
 pub use error_view::ErrorView;
 pub use filter_form::FilterForm;
 pub use gallery::Gallery;

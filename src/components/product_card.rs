@@ -1,6 +1,7 @@
 //! Product cards in a responsive grid.
 
-use crate::i18n::use_texts;
+use super::AddToCartForm;
+use crate::i18n::{use_lang, use_texts};
 use crate::model::paths;
 use crate::model::ProductSummary;
 use leptos::prelude::*;
@@ -10,20 +11,36 @@ const EAGER_IMAGES: usize = 4;
 
 #[component]
 pub fn ProductGrid(products: Vec<ProductSummary>, #[prop(default = 2)] heading_level: u8) -> impl IntoView {
+    // A card's add to cart comes back to this very page (same filters, same page) without JavaScript.
+    let location = leptos_router::hooks::use_location();
+    let search = location.search.get_untracked();
+    let here = if search.is_empty() {
+        location.pathname.get_untracked()
+    } else {
+        format!("{}?{search}", location.pathname.get_untracked())
+    };
     view! {
         <ul class="product-grid">
             {products
                 .into_iter()
                 .enumerate()
-                .map(|(i, product)| view! { <li><ProductCard product eager=i < EAGER_IMAGES heading_level /></li> })
+                .map(|(i, product)| view! {
+                    <li><ProductCard product eager=i < EAGER_IMAGES heading_level back=here.clone() /></li>
+                })
                 .collect_view()}
         </ul>
     }
 }
 
 #[component]
-fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8) -> impl IntoView {
+fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8, back: String) -> impl IntoView {
     let sold_out = use_texts().catalog.product.sold_out;
+    let add = product.in_stock.then(|| {
+        view! {
+            <AddToCartForm product_id=product.id title=product.title.clone() lang=use_lang() stock=1
+                with_quantity=false back />
+        }
+    });
     let href = paths::product(&product.slug);
     let title = product.title.clone();
     let heading = if heading_level == 3 {
@@ -32,7 +49,8 @@ fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8) -> impl 
         view! { <h2 class="card-title">{title}</h2> }.into_any()
     };
     view! {
-        <a class="product-card" href=href>
+        <div class="product-card">
+        <a class="card-link" href=href>
             <img
                 src=product.image
                 alt=product.title
@@ -50,5 +68,7 @@ fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8) -> impl 
                 </p>
             </div>
         </a>
+        {add}
+        </div>
     }
 }

@@ -14,6 +14,7 @@ pub struct OrdersTexts {
     pub quantity: &'static str,
     /// Shown after an add: given the product's title.
     pub added: fn(&str) -> String,
+    pub added_to_cart: &'static str,
     pub view_cart: &'static str,
     // `/cart`.
     pub cart_title: &'static str,
@@ -119,6 +120,7 @@ pub(super) static EN: OrdersTexts = OrdersTexts {
     adding: "Adding…",
     quantity: "Quantity",
     added: |title| format!("Added to your cart: {title}."),
+    added_to_cart: "Added to your cart.",
     view_cart: "View cart",
     cart_title: "Your cart",
     cart_description: "The products you chose, their prices today, and the way to checkout.",
@@ -264,6 +266,7 @@ pub(super) static ES: OrdersTexts = OrdersTexts {
     adding: "Agregando…",
     quantity: "Cantidad",
     added: |title| format!("Agregado a tu carrito: {title}."),
+    added_to_cart: "Agregado a tu carrito.",
     view_cart: "Ver carrito",
     cart_title: "Tu carrito",
     cart_description: "Los productos que elegiste, sus precios de hoy y el camino para pagar.",

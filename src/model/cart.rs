@@ -76,6 +76,11 @@ pub fn notices_for(price_seen: Money, price_now: Option<Money>, stock: i64, quan
     notices
 }
 
+/// The cookie that tells the page cache a guest has a cart of this many units: their catalog
+/// pages come from the cache with the count written in (`server::http::page_cache`). Only a
+/// count for display: the cart itself is in the database, found through the session.
+pub const CART_COOKIE: &str = "tienda_cart";
+
 /// The count badge in the header, as exact HTML: the page cache keeps pages rendered with a count
 /// of 0 and writes a guest's own count into them (`server::http::page_cache`), so both must build
 /// it here. `label` names the count for screen readers ("items in the cart").

@@ -61,6 +61,33 @@ pub fn register(next: &str) -> String {
     format!("/register{}", next_query(next))
 }
 
+pub const CART: &str = "/cart";
+pub const CHECKOUT: &str = "/checkout";
+pub const MY_ORDERS: &str = "/account/orders";
+pub const ADMIN_ORDERS: &str = "/admin/orders";
+
+/// A customer's page of one of their orders.
+pub fn my_order(id: i64) -> String {
+    format!("/account/orders/{id}")
+}
+
+/// The back office's page of an order.
+pub fn admin_order(id: i64) -> String {
+    format!("/admin/orders/{id}")
+}
+
+/// `path` (a same-site page) with `?added=<product>` set, the note a page shows after an add to
+/// the cart without JavaScript. An `added` the path already had is replaced.
+pub fn with_added(path: &str, product_id: i64) -> String {
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let kept: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !pair.starts_with("added=")).collect();
+    let mut joined = kept.join("&");
+    if !joined.is_empty() {
+        joined.push('&');
+    }
+    format!("{base}?{joined}added={product_id}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -69,5 +96,11 @@ mod tests {
         assert_eq!(super::admin_category_delete(4), "/admin/categories/4/delete");
         assert_eq!(super::login("/products?q=a b"), "/login?next=%2Fproducts%3Fq%3Da+b");
         assert_eq!(super::login(""), "/login");
+    }
+
+    #[test]
+    fn an_add_note_replaces_the_last_one() {
+        assert_eq!(super::with_added("/products/x", 3), "/products/x?added=3");
+        assert_eq!(super::with_added("/products?page=2&added=1", 3), "/products?page=2&added=3");
     }
 }

@@ -1,4 +1,4 @@
-use crate::components::{Loaded, PageMeta, ProductGrid};
+use crate::components::{CartNote, Loaded, PageMeta, ProductGrid};
 use crate::i18n::use_texts;
 use crate::model::paths;
 use crate::model::{Category, HomeData};
@@ -32,6 +32,7 @@ fn HomeView(data: HomeData) -> impl IntoView {
         </section>
         <section class="container section" aria-labelledby="newest-heading">
             <h2 id="newest-heading">{texts.new_arrivals}</h2>
+            <CartNote />
             <ProductGrid products=data.newest heading_level=3 />
         </section>
     }

@@ -18,7 +18,9 @@ pub async fn login(email: String, password: Password, next: Option<String>) -> R
     let state = super::app_state()?;
     let client = guard::client_address(&state).await;
     let user = accounts::authenticate(&state, &email, password.into_inner(), &client).await?;
-    session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
+    let session = guard::request_session().await?;
+    super::cart::adopt_guest_cart(&state, &session, user.id).await?;
+    session::sign_in(&session, user.id, user.auth_version).await?;
     leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
     Ok(user.to_user())
 }
@@ -35,7 +37,9 @@ pub async fn register(
     let client = guard::client_address(&state).await;
     let form = accounts::Registration { name, email, password: password.into_inner(), avatar };
     let user = accounts::register(&state, form, &client).await?;
-    session::sign_in(&guard::request_session().await?, user.id, user.auth_version).await?;
+    let session = guard::request_session().await?;
+    super::cart::adopt_guest_cart(&state, &session, user.id).await?;
+    session::sign_in(&session, user.id, user.auth_version).await?;
     leptos_axum::redirect(&crate::model::account::safe_return_path(next.as_deref()));
     Ok(user.to_user())
 }

@@ -6,7 +6,9 @@
 pub mod accounts;
 pub mod admin_catalog;
 pub mod admin_users;
+pub mod cart;
 pub mod catalog;
+pub mod orders;
 pub mod page_context;
 pub mod preferences;
 pub mod stores;
@@ -27,4 +29,40 @@ pub(crate) fn back_office_path(return_to: Option<String>, fallback: &str) -> Str
     return_to
         .filter(|path| crate::model::account::is_same_site_path(path) && path.starts_with("/admin/"))
         .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// Redirects a plain form post (no JavaScript: the browser asked for HTML) to `path`; a call from
+/// an island gets its answer in place instead of navigating.
+#[cfg(feature = "ssr")]
+pub(crate) fn redirect_plain_form(path: &str) {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
+    let accepts_html = parts
+        .as_ref()
+        .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT))
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if accepts_html {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// Sets the guest's cart count cookie (`None`: removes it). It lives as long as an idle session.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_cart_cookie(state: &crate::server::app::state::AppState, count: Option<i64>) {
+    use axum::http::{header, HeaderValue};
+    let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let (value, max_age) = match count {
+        Some(count) => (count.clamp(0, 9_999), state.config.auth.session_idle_mins.saturating_mul(60)),
+        None => (0, 0),
+    };
+    let cookie = format!(
+        "{}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+        crate::model::cart::CART_COOKIE
+    );
+    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+        response.append_header(header::SET_COOKIE, cookie);
+    }
 }

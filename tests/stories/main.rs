@@ -28,6 +28,7 @@ mod housekeeping;
 mod layers;
 mod orders;
 mod pictures;
+mod shopping;
 mod sign_in_throttle;
 mod storefront;
 mod stores;

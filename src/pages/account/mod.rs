@@ -1,4 +1,4 @@
-//! Accounts: `/login`, `/register`, `/account`, and the header's account menu.
+//! Accounts: `/login`, `/register`, `/account`, a customer's orders, and the header's account menu.
 //!
 //! Each form is an island around an `ActionForm`: with JavaScript it calls its server function
 //! and shows errors in place; without, the browser posts it and the page, redirected back, shows
@@ -6,12 +6,14 @@
 
 mod login;
 mod menu;
+mod orders;
 mod overview;
 mod picture;
 mod register;
 
 pub use login::LoginPage;
 pub use menu::AccountMenu;
+pub use orders::{MyOrderPage, MyOrdersPage};
 pub use overview::AccountPage;
 pub use register::RegisterPage;
 

@@ -6,9 +6,11 @@ use crate::components::charts::{histogram, Bar, BarChart, ColumnChart};
 use crate::components::PageMeta;
 use crate::i18n::use_texts;
 use crate::model::back_office::Dashboard;
+use crate::model::back_office::SalesOverview;
 use crate::model::paths;
 use crate::model::Money;
 use crate::server_fns::admin_catalog::get_dashboard;
+use crate::server_fns::orders::load_sales;
 use leptos::prelude::*;
 
 /// How many price ranges the price chart splits the catalog into.
@@ -20,7 +22,11 @@ pub fn AdminDashboardPage() -> impl IntoView {
         <AdminGate>
             {
                 let dashboard = Resource::new(|| (), |_| get_dashboard());
-                view! { <Loaded resource=dashboard render=|data| view! { <DashboardView data /> } /> }
+                let sales = Resource::new(|| (), |_| load_sales());
+                view! {
+                    <Loaded resource=dashboard render=|data| view! { <DashboardView data /> } />
+                    <Loaded resource=sales render=|sales| view! { <SalesView sales /> } />
+                }
             }
         </AdminGate>
     }
@@ -82,4 +88,61 @@ fn price_bars(prices: &[Money]) -> Vec<Bar> {
             value: count,
         })
         .collect()
+}
+
+/// Orders and revenue per day (labelled by day of the month: the title says which days), and
+/// the best sellers.
+#[component]
+fn SalesView(sales: SalesOverview) -> impl IntoView {
+    let t = use_texts().orders;
+    let day_label = |day: &str| day.get(8..10).unwrap_or(day).to_owned();
+    let orders: Vec<Bar> = sales.per_day.iter().map(|d| Bar { label: day_label(&d.day), value: d.orders }).collect();
+    let revenue: Vec<Bar> = sales
+        .per_day
+        .iter()
+        .map(|d| Bar { label: day_label(&d.day), value: u64::try_from(d.revenue.cents() / 100).unwrap_or(0) })
+        .collect();
+    let first_day = sales.per_day.first().map(|d| d.day.clone()).unwrap_or_default();
+    let last_day = sales.per_day.last().map(|d| d.day.clone()).unwrap_or_default();
+    let span = format!("{first_day} – {last_day}");
+    view! {
+        <div class="chart-grid">
+            <section class="chart-card">
+                <h2>{t.orders_per_day}</h2>
+                <ColumnChart title=t.orders_per_day.into() description=span.clone() bars=orders />
+            </section>
+            <section class="chart-card">
+                <h2>{t.revenue_per_day}</h2>
+                <ColumnChart title=t.revenue_per_day.into() description=span bars=revenue />
+            </section>
+        </div>
+        <section>
+            <h2>{t.best_sellers}</h2>
+            {if sales.best_sellers.is_empty() {
+                view! { <p class="muted">{t.no_sales_yet}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="admin-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.product}</th>
+                                <th scope="col" class="numeric">{t.units_sold}</th>
+                                <th scope="col" class="numeric">{t.revenue}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {sales.best_sellers.into_iter().map(|seller| view! {
+                                <tr>
+                                    <th scope="row"><a href=paths::admin_product(seller.product_id)>{seller.title}</a></th>
+                                    <td class="numeric">{seller.units}</td>
+                                    <td class="numeric">{seller.revenue.to_string()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </section>
+    }
 }

@@ -1,4 +1,4 @@
-//! The admin back office under `/admin`: dashboard, products, categories, users.
+//! The admin back office under `/admin`: dashboard, products, categories, orders, users.
 //!
 //! Every page is wrapped in [`AdminGate`]: signed-out visitors are sent to sign in, customers get
 //! a 403 page. That is for people; the server functions behind each page check the role again
@@ -12,15 +12,17 @@ mod categories;
 mod category_form;
 mod dashboard;
 mod delete;
+mod orders;
 mod product_form;
 mod products;
 mod users;
-mod widgets;
+pub(crate) mod widgets;
 
 pub use categories::AdminCategoriesPage;
 pub use category_form::CategoryFormPage;
 pub use dashboard::AdminDashboardPage;
 pub use delete::{DeleteCategoryPage, DeleteProductPage};
+pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use product_form::ProductFormPage;
 pub use products::AdminProductsPage;
 pub use users::AdminUsersPage;
@@ -66,6 +68,7 @@ fn AdminNav() -> impl IntoView {
                 {link("/admin", t.nav_dashboard)}
                 {link("/admin/products", t.nav_products)}
                 {link("/admin/categories", t.nav_categories)}
+                {link("/admin/orders", use_texts().orders.admin_orders)}
                 {link("/admin/users", t.nav_users)}
             </ul>
         </nav>

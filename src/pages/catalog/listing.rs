@@ -6,7 +6,7 @@
 //! of loading a new document. Without JavaScript the same form and links load pages as usual.
 
 use crate::components::{
-    absolute_url, browser, Breadcrumbs, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
+    absolute_url, browser, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
 };
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
@@ -219,6 +219,7 @@ fn ListingBody(
     let categories = if on_category_page { Vec::new() } else { data.categories };
     view! {
         <h1>{heading(lang, &query, category.as_ref())}</h1>
+        <CartNote />
         {(!notices.is_empty()).then(|| view! {
             <ul class="notices" role="status">
                 {notices.into_iter().map(|n| view! { <li>{n.message(lang)}</li> }).collect_view()}

@@ -1,6 +1,8 @@
 //! `/products/{slug}`: one product, its gallery and related products.
 
-use crate::components::{absolute_url, Breadcrumbs, Crumb, Gallery, JsonLd, Loaded, PageMeta, ProductGrid};
+use crate::components::{
+    absolute_url, AddToCartForm, Breadcrumbs, CartNote, Crumb, Gallery, JsonLd, Loaded, PageMeta, ProductGrid,
+};
 use crate::i18n::use_lang;
 use crate::model::paths;
 use crate::model::{money::CURRENCY, Product, ProductDetail};
@@ -51,6 +53,11 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                     <p class={if product.stock > 0 { "stock in-stock" } else { "stock sold-out" }}>
                         {availability}
                     </p>
+                    <CartNote title=product.title.clone() />
+                    {(product.stock > 0).then(|| view! {
+                        <AddToCartForm product_id=product.id title=product.title.clone() lang stock=product.stock
+                            with_quantity=true back=path.clone() />
+                    })}
                     <p class="product-description">{product.description.clone()}</p>
                     <dl class="product-facts">
                         <dt>{texts.product.sku}</dt>

@@ -210,8 +210,10 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .fallback(request_scope::files_or_not_found)
         .layer(axum::middleware::from_fn(request_scope::isolate))
         .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
-        .layer(axum::middleware::from_fn_with_state(state.page_cache.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::resolve_signed_in_user))
+        // Outside the user lookup: a cached page needs no session loaded (a guest's cart count
+        // comes from its cookie).
+        .layer(axum::middleware::from_fn_with_state(state.page_cache.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn_with_state(state.db_health.clone(), unavailable::fail_fast))
         .layer(axum::middleware::from_fn(language::choose_language))
         .layer(session::layer(sessions, &state.config))

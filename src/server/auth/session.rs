@@ -1,8 +1,8 @@
 //! Cookie sessions stored in the active database, and what Tienda keeps in them.
 //!
-//! A session holds only who signed in and under which auth version; everything else about the
-//! user is read fresh, so a password change (which bumps the version) ends every other session at
-//! once, on every node.
+//! A session holds only who signed in and under which auth version (everything else about the
+//! user is read fresh, so a password change, which bumps the version, ends every other session at
+//! once, on every node), and for a guest, the id of their cart.
 
 use crate::server::{
     config::Config,
@@ -22,6 +22,7 @@ type SessionResult<T> = Result<T, tower_sessions::session::Error>;
 
 pub const SESSION_COOKIE: &str = "tienda_session";
 const SIGNED_IN_KEY: &str = "signed_in";
+const GUEST_CART_KEY: &str = "guest_cart";
 /// How often a visit pushes the session's expiry forward (each push is a database write).
 const RENEW_EVERY_SECS: i64 = 60;
 
@@ -150,6 +151,24 @@ pub async fn signed_in(session: &Session) -> SessionResult<Option<SignedIn>> {
         session.insert(SIGNED_IN_KEY, signed_in).await?;
     }
     Ok(Some(signed_in))
+}
+
+/// The cart a guest's session holds, if any.
+pub async fn guest_cart(session: &Session) -> SessionResult<Option<i64>> {
+    session.get::<i64>(GUEST_CART_KEY).await
+}
+
+/// Remembers a guest's cart. The first remembered cart is what gives a guest a session at all.
+pub async fn keep_guest_cart(session: &Session, cart_id: i64) -> SessionResult<()> {
+    if guest_cart(session).await? != Some(cart_id) {
+        session.insert(GUEST_CART_KEY, cart_id).await?;
+    }
+    Ok(())
+}
+
+/// Forgets the guest cart (it became the account's at sign-in).
+pub async fn forget_guest_cart(session: &Session) -> SessionResult<()> {
+    session.remove::<i64>(GUEST_CART_KEY).await.map(|_| ())
 }
 
 fn now() -> i64 {

@@ -5,8 +5,15 @@
 //! ETag (weak, because compression changes the bytes but not the page), so a browser that already
 //! has it gets a 304 without a body. Pages are kept per language. Requests of signed-in visitors
 //! (a session cookie) or with credentials are never answered from here: their pages differ.
+//!
+//! One exception keeps shoppers on the fast path: a guest with a cart carries the cart cookie (its
+//! count) beside their session. Their catalog pages are the anonymous ones but for the header's
+//! count, so they get the cached page with their count written into the badge; a miss renders
+//! the anonymous page (their cookies set aside) and keeps it for everyone.
 
 use crate::i18n::{Lang, LANG_COOKIE};
+use crate::model::cart::{cart_badge_html, CART_COOKIE};
+use crate::server::auth::session::SESSION_COOKIE;
 use crate::server::cache::TtlCache;
 use axum::{
     body::{to_bytes, Body, Bytes},
@@ -24,7 +31,11 @@ use std::{
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// Paths that are not pages, or must always be read fresh.
 const NEVER_CACHED: &[&str] = &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"];
+/// Pages a guest's session changes (their cart, their checkout, signing in): never rendered
+/// without their cookies.
+const GUEST_PERSONAL: &[&str] = &["/cart", "/checkout", "/account", "/admin", "/login", "/register"];
 const PUBLIC_PAGE: HeaderValue = HeaderValue::from_static("public, no-cache");
+const PERSONAL_PAGE: HeaderValue = HeaderValue::from_static("private, no-cache");
 /// A shared cache between us and the visitor must keep languages apart too.
 const VARY: HeaderValue = HeaderValue::from_static("accept-language, cookie");
 
@@ -67,6 +78,34 @@ impl CachedPage {
         response
     }
 
+    /// The page with a guest's cart count in the header's badge (the header renders the badge of
+    /// a count of 0 once, before any product text). Private, and without an ETag: the count is
+    /// theirs, and a validator of the shared page would not cover it.
+    fn respond_with_cart_count(&self, count: i64, lang: Lang, hit: bool) -> Response {
+        let label = lang.texts().orders.items_in_cart;
+        let empty_badge = cart_badge_html(0, label);
+        let body = match find(&self.body, empty_badge.as_bytes()) {
+            Some(at) if count != 0 => {
+                let mut body = Vec::with_capacity(self.body.len() + 8);
+                body.extend_from_slice(&self.body[..at]);
+                body.extend_from_slice(cart_badge_html(count, label).as_bytes());
+                body.extend_from_slice(&self.body[at + empty_badge.len()..]);
+                Bytes::from(body)
+            }
+            _ => self.body.clone(),
+        };
+        let mut response = (self.status, body).into_response();
+        let headers = response.headers_mut();
+        for (name, value) in &self.headers {
+            if name != header::ETAG {
+                headers.insert(name, value.clone());
+            }
+        }
+        headers.insert(header::CACHE_CONTROL, PERSONAL_PAGE);
+        headers.insert("x-page-cache", HeaderValue::from_static(if hit { "hit" } else { "miss" }));
+        response
+    }
+
     /// A page's weight in the cache: its size in bytes. (moka's weigher hands over `&K`.)
     #[allow(clippy::ptr_arg)]
     pub fn weigh(key: &String, page: &Arc<CachedPage>) -> u32 {
@@ -76,18 +115,28 @@ impl CachedPage {
 }
 
 /// Middleware: answers from the cache, or renders and keeps the result.
-pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
-    if !carries_only_the_language_cookie(request.headers()) {
-        return private(next.run(request).await);
-    }
+pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, next: Next) -> Response {
+    let cart_count = match visitor_of(request.headers()) {
+        Visitor::Anonymous => None,
+        Visitor::GuestWithCart(count) if !is_guest_personal(request.uri().path()) => Some(count),
+        _ => return private(next.run(request).await),
+    };
     if !is_cacheable_request(&request) {
         return next.run(request).await;
+    }
+    if cart_count.is_some() {
+        // Rendered as for anyone: the page kept must not know this guest (nor load their session).
+        request.headers_mut().remove(header::COOKIE);
+        request.extensions_mut().remove::<tower_sessions::Session>();
     }
     let lang = request.extensions().get::<Lang>().copied().unwrap_or_default();
     let key = format!("{}{}", lang.code(), request.uri());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = cache.get(&key).await {
-        return page.respond(if_none_match.as_ref(), true);
+        return match cart_count {
+            Some(count) => page.respond_with_cart_count(count, lang, true),
+            None => page.respond(if_none_match.as_ref(), true),
+        };
     }
     let response = next.run(request).await;
     if !is_cacheable_response(&response) {
@@ -106,19 +155,61 @@ pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next
     if page.body.len() <= MAX_PAGE_BYTES {
         cache.insert(key, page.clone()).await;
     }
-    page.respond(if_none_match.as_ref(), false)
+    match cart_count {
+        Some(count) => page.respond_with_cart_count(count, lang, false),
+        None => page.respond(if_none_match.as_ref(), false),
+    }
 }
 
-/// Any cookie but the language choice may stand for a signed-in visitor, however it is spelled
-/// (the session layer decodes cookie names, so `tienda%5Fsession` is a session too): such requests
-/// are neither served from nor stored in the cache.
-fn carries_only_the_language_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
+/// The first place `needle` occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+/// Who a request's cookies say is asking, as far as the cache is concerned.
+#[derive(Debug, PartialEq, Eq)]
+enum Visitor {
+    /// No cookie but the language: the pages everyone gets.
+    Anonymous,
+    /// A session and the cart cookie with this count (and perhaps the language), nothing else.
+    GuestWithCart(i64),
+    /// Anything else may be someone signed in.
+    Personal,
+}
+
+fn visitor_of(headers: &HeaderMap) -> Visitor {
+    let mut cart = None;
+    let mut session = false;
+    let pairs = headers.get_all(header::COOKIE).iter().flat_map(|value| value.as_bytes().split(|b| *b == b';'));
+    for pair in pairs.map(<[u8]>::trim_ascii).filter(|pair| !pair.is_empty()) {
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => return Visitor::Personal,
+        };
+        match name {
+            name if name == LANG_COOKIE.as_bytes() => {}
+            name if name == SESSION_COOKIE.as_bytes() && !session => session = true,
+            name if name == CART_COOKIE.as_bytes() && cart.is_none() => {
+                let count = std::str::from_utf8(value).ok().and_then(|v| v.parse::<i64>().ok());
+                match count {
+                    Some(count @ 0..=9_999) => cart = Some(count),
+                    _ => return Visitor::Personal,
+                }
+            }
+            _ => return Visitor::Personal,
+        }
+    }
+    match (session, cart) {
+        (false, None) => Visitor::Anonymous,
+        (true, Some(count)) => Visitor::GuestWithCart(count),
+        _ => Visitor::Personal,
+    }
+}
+
+fn is_guest_personal(path: &str) -> bool {
+    GUEST_PERSONAL
         .iter()
-        .flat_map(|value| value.as_bytes().split(|b| *b == b';'))
-        .filter(|pair| !pair.trim_ascii().is_empty())
-        .all(|pair| pair.trim_ascii().strip_prefix(LANG_COOKIE.as_bytes()).is_some_and(|rest| rest.starts_with(b"=")))
+        .any(|prefix| path == *prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/')))
 }
 
 /// A signed-in visitor's page holds their name: no cache between us and them may keep it.
@@ -164,15 +255,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_language_cookie_keeps_a_request_cacheable() {
+    fn only_a_language_cookie_keeps_a_request_anonymous() {
         let with = |cookie: &'static str| HeaderMap::from_iter([(header::COOKIE, HeaderValue::from_static(cookie))]);
-        assert!(carries_only_the_language_cookie(&HeaderMap::new()));
-        assert!(carries_only_the_language_cookie(&with("lang=es")));
-        for session in
-            ["tienda_session=x", "tienda%5Fsession=x", "tienda_session =x", "lang=es; tienda_session=x", "langx=1"]
-        {
-            assert!(!carries_only_the_language_cookie(&with(session)), "{session}");
+        assert_eq!(visitor_of(&HeaderMap::new()), Visitor::Anonymous);
+        assert_eq!(visitor_of(&with("lang=es")), Visitor::Anonymous);
+        for session in [
+            "tienda_session=x",
+            "tienda%5Fsession=x",
+            "tienda_session =x",
+            "lang=es; tienda_session=x",
+            "langx=1",
+            "tienda_cart=3",
+            "tienda_session=x; tienda_cart=3; other=1",
+            "tienda_session=x; tienda_cart=-1",
+            "tienda_session=x; tienda_cart=99999999999999999999",
+            "tienda_session=x; tienda_cart=3; tienda_cart=4",
+        ] {
+            assert_eq!(visitor_of(&with(session)), Visitor::Personal, "{session}");
         }
+        assert_eq!(visitor_of(&with("lang=es; tienda_session=x; tienda_cart=3")), Visitor::GuestWithCart(3));
+    }
+
+    #[test]
+    fn a_guests_count_goes_into_the_badge_only() {
+        let badge = cart_badge_html(0, Lang::En.texts().orders.items_in_cart);
+        let body = format!("<header>{badge}</header><main>{badge}</main>");
+        let page = CachedPage::new(Response::new(()).into_parts().0, Bytes::from(body));
+        let response = page.respond_with_cart_count(7, Lang::En, true);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "private, no-cache");
+        assert!(!response.headers().contains_key(header::ETAG));
+        let body = futures_body(response);
+        assert!(body.starts_with("<header><span class=\"cart-count\" data-cart-count=\"7\""), "{body}");
+        assert!(body.ends_with(&format!("<main>{badge}</main>")));
+    }
+
+    fn futures_body(response: Response) -> String {
+        let bytes = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(to_bytes(response.into_body(), usize::MAX))
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
     }
 
     #[test]

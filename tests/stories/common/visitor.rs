@@ -5,22 +5,25 @@ use super::Page;
 use reqwest::header::{self, HeaderMap};
 
 pub const SESSION: &str = "tienda_session";
+pub const CART: &str = "tienda_cart";
 
 #[derive(Clone)]
 pub struct Visitor {
     pub base: String,
     /// The session cookie's value, if the server set one.
     pub session: Option<String>,
+    /// The guest's cart count cookie (`tienda_cart`), if the server set one.
+    pub cart_cookie: Option<String>,
 }
 
 impl Visitor {
     pub fn new(base: &str) -> Self {
-        Self { base: base.to_owned(), session: None }
+        Self { base: base.to_owned(), session: None, cart_cookie: None }
     }
 
     /// Another visitor holding a copy of this one's cookie (a stolen or second-tab cookie).
     pub fn with_cookie(base: &str, session: &str) -> Self {
-        Self { base: base.to_owned(), session: Some(session.to_owned()) }
+        Self { base: base.to_owned(), session: Some(session.to_owned()), cart_cookie: None }
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
@@ -69,14 +72,24 @@ impl Visitor {
     }
 
     async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Page {
+        let mut cookies = Vec::new();
         if let Some(session) = &self.session {
-            request = request.header(header::COOKIE, format!("{SESSION}={session}"));
+            cookies.push(format!("{SESSION}={session}"));
+        }
+        if let Some(count) = &self.cart_cookie {
+            cookies.push(format!("{CART}={count}"));
+        }
+        if !cookies.is_empty() {
+            request = request.header(header::COOKIE, cookies.join("; "));
         }
         let response = request.send().await.expect("the request reaches the server");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         if let Some(cookie) = session_cookie(&headers) {
             self.session = (!cookie.value.is_empty() && !cookie.removed).then_some(cookie.value);
+        }
+        if let Some(cookie) = named_cookie(&headers, CART) {
+            self.cart_cookie = (!cookie.removed).then_some(cookie.value);
         }
         Page { status, headers, body: response.text().await.unwrap() }
     }
@@ -91,9 +104,14 @@ pub struct SetCookie {
 }
 
 pub fn session_cookie(headers: &HeaderMap) -> Option<SetCookie> {
+    named_cookie(headers, SESSION)
+}
+
+/// The cookie called `name` a response sets, with its attributes.
+pub fn named_cookie(headers: &HeaderMap, name: &str) -> Option<SetCookie> {
     headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|line| {
         let (pair, attributes) = line.split_once(';').unwrap_or((line, ""));
-        let value = pair.strip_prefix(SESSION)?.strip_prefix('=')?.to_owned();
+        let value = pair.strip_prefix(name)?.strip_prefix('=')?.to_owned();
         let removed = attributes.contains("Max-Age=0") || attributes.contains("1970");
         Some(SetCookie { value, attributes: attributes.to_owned(), removed })
     })

@@ -1,0 +1,116 @@
+//! Checkout and orders: the shopper's (their own orders only) and the back office's (admins).
+//! Every function checks who is calling; the services check again.
+
+use crate::error::AppError;
+use crate::model::back_office::SalesOverview;
+use crate::model::cart::Cart;
+use crate::model::orders::{Order, OrderAction, OrderFilter, OrderPage};
+use crate::model::stores::StoreLocation;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::server::{
+    http::guard,
+    services::{cart, cart::Shopper, orders, stores},
+};
+
+/// What the checkout page shows: the cart as it would be ordered, the shops to collect from,
+/// and a fresh key that makes this checkout place one order however often it is submitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutData {
+    pub cart: Cart,
+    pub stores: Vec<StoreLocation>,
+    pub idempotency_key: String,
+}
+
+#[server(prefix = "/rpc", endpoint = "checkout", input = GetUrl)]
+pub async fn load_checkout() -> Result<CheckoutData, AppError> {
+    let state = super::app_state()?;
+    let user = guard::require_user()?;
+    let cart = cart::view(&state, Shopper::Account(user.id)).await?;
+    let mut stores = stores::all_stores(&state).await?;
+    stores.sort_by(|a, b| a.city.cmp(&b.city).then_with(|| a.name.cmp(&b.name)));
+    Ok(CheckoutData { cart, stores, idempotency_key: crate::server::text::random_hex() })
+}
+
+/// Places the signed-in shopper's cart as an order and shows it.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/rpc", endpoint = "checkout/place")]
+pub async fn place_order(
+    fulfilment: String,
+    payment_method: String,
+    recipient: String,
+    phone: String,
+    address_line: Option<String>,
+    city: Option<String>,
+    postal_code: Option<String>,
+    store_id: Option<String>,
+    idempotency_key: String,
+) -> Result<i64, AppError> {
+    let state = super::app_state()?;
+    let user = guard::require_user()?;
+    let input = crate::model::orders::CheckoutInput {
+        fulfilment,
+        payment_method,
+        recipient,
+        phone,
+        address_line: address_line.unwrap_or_default(),
+        city: city.unwrap_or_default(),
+        postal_code: postal_code.unwrap_or_default(),
+        // A store id that is not a number names no store.
+        store_id: store_id.filter(|id| !id.trim().is_empty()).map(|id| id.trim().parse().unwrap_or(-1)),
+    };
+    let placed = orders::place_from_cart(&state, &user, &input, &idempotency_key).await?;
+    let id = placed.order.summary.id;
+    leptos_axum::redirect(&format!("{}?placed=1", crate::model::paths::my_order(id)));
+    Ok(id)
+}
+
+#[server(prefix = "/rpc", endpoint = "orders/mine", input = GetUrl)]
+pub async fn my_orders(page: Option<u32>) -> Result<OrderPage, AppError> {
+    let state = super::app_state()?;
+    let user = guard::require_user()?;
+    orders::list_own(&state, &user, page.unwrap_or(1)).await
+}
+
+/// One order of the signed-in person (an admin sees any), with the changes they may make.
+#[server(prefix = "/rpc", endpoint = "orders/one", input = GetUrl)]
+pub async fn get_order(id: i64) -> Result<(Order, Vec<OrderAction>), AppError> {
+    let state = super::app_state()?;
+    let user = guard::require_user()?;
+    let order = orders::get(&state, &user, id).await?;
+    let actor =
+        if user.is_admin() { crate::model::orders::Actor::Admin } else { crate::model::orders::Actor::Customer };
+    let actions = crate::model::orders::allowed_actions(order.state(), actor);
+    Ok((order, actions))
+}
+
+/// Applies `action` to an order and goes back to its page (the customer's, or the back office's).
+#[server(prefix = "/rpc", endpoint = "orders/change")]
+pub async fn change_order(id: i64, action: String) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let user = guard::require_user()?;
+    let action = OrderAction::parse(&action).ok_or_else(|| AppError::BadRequest("unknown order action".into()))?;
+    orders::change(&state, &user, id, action).await?;
+    let back = if user.is_admin() { crate::model::paths::admin_order(id) } else { crate::model::paths::my_order(id) };
+    leptos_axum::redirect(&format!("{back}?saved=1"));
+    Ok(())
+}
+
+/// Every order, filtered: admins only.
+#[server(prefix = "/rpc", endpoint = "admin/orders", input = GetUrl)]
+pub async fn admin_orders(filter: OrderFilter) -> Result<OrderPage, AppError> {
+    let state = super::app_state()?;
+    let user = guard::signed_in_admin()?;
+    orders::list_all(&state, &user, &filter).await
+}
+
+/// Sales per day over the last 30 days, and the best sellers: admins only.
+#[server(prefix = "/rpc", endpoint = "admin/sales", input = GetUrl)]
+pub async fn load_sales() -> Result<SalesOverview, AppError> {
+    let state = super::app_state()?;
+    let user = guard::signed_in_admin()?;
+    orders::sales_overview(&state, &user, 30).await
+}

@@ -1,0 +1,205 @@
+//! Buying through the pages without JavaScript (plain form posts and redirects), as a guest who
+//! signs in at checkout, on both databases; and the page cache keeping a guest with a cart on
+//! the fast path without showing their count to anyone else.
+
+use crate::common::visitor::Visitor;
+use crate::common::{html, spawn_seeded, Backend, Page, TestApp};
+use crate::orders::{count_rows, set_stock, stock_of};
+use tienda::server::db::with_pool;
+
+on_both_backends!(a_guest_buys_with_plain_forms, a_guests_cart_count_rides_on_cached_pages, forms_refuse_bad_input);
+
+async fn slug_of(app: &TestApp, product_id: i64) -> String {
+    let sql = "SELECT slug FROM products WHERE id = $1";
+    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
+}
+
+fn location(page: &Page) -> String {
+    page.headers.get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+/// A redirect's target as a path of the site (an error redirect names the whole referring URL).
+fn same_site(location: &str) -> String {
+    match location.find("://") {
+        Some(at) => location[at + 3..].find('/').map_or("/".to_owned(), |slash| location[at + 3 + slash..].to_owned()),
+        None => location.to_owned(),
+    }
+}
+
+fn badge(page: &Page) -> String {
+    html::attr(&page.html(), ".site-header [data-cart-count]", "data-cart-count")
+}
+
+/// Adds by a plain form post from `from`, and follows the redirect back.
+async fn add(visitor: &mut Visitor, from: &str, product_id: i64, quantity: &str) -> Page {
+    let id = product_id.to_string();
+    let fields = [("product_id", id.as_str()), ("quantity", quantity), ("back", from)];
+    let posted = visitor.submit_form("/rpc/cart/add", from, &fields).await;
+    assert_eq!(posted.status, 302, "a plain form post is sent back: {}", posted.body);
+    visitor.get(&same_site(&location(&posted))).await
+}
+
+async fn a_guest_buys_with_plain_forms(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    set_stock(&app, 1, 10).await;
+    set_stock(&app, 2, 10).await;
+    let product_page = format!("/products/{}", slug_of(&app, 1).await);
+    let mut guest = Visitor::new(&app.base);
+    assert!(guest.get(&product_page).await.body.contains("name=\"quantity\""), "the product page has the add form");
+    assert!(guest.session.is_none(), "looking gives no session");
+
+    let back = add(&mut guest, &product_page, 1, "2").await;
+    assert_eq!(back.status, 200);
+    assert!(html::text(&back.html(), ".product-info .form-notice").starts_with("Added to your cart"));
+    assert_eq!(badge(&back), "2");
+    assert!(guest.session.is_some(), "the first add gives the guest a session");
+    add(&mut guest, "/products", 2, "1").await;
+    let cart = guest.get("/cart").await;
+    assert_eq!(html::texts(&cart.html(), ".cart-line-title").len(), 2);
+    assert_eq!(badge(&cart), "3");
+
+    // Checkout asks a guest to sign in, and the cart follows them into their account.
+    let checkout = guest.get("/checkout").await;
+    assert_eq!((checkout.status, location(&checkout).as_str()), (303, "/login?next=%2Fcheckout"));
+    let guest_session = guest.session.clone();
+    let signed_in = guest
+        .submit_form(
+            "/rpc/login",
+            "/login?next=%2Fcheckout",
+            &[("email", "john@mail.com"), ("password", "changeme"), ("next", "/checkout")],
+        )
+        .await;
+    assert_eq!((signed_in.status, location(&signed_in).as_str()), (302, "/checkout"));
+    assert_ne!(guest.session, guest_session, "the session id is cycled at sign-in");
+    assert_eq!(guest.cart_cookie, None, "a signed-in shopper's count is not a cookie");
+    let checkout = guest.get("/checkout").await;
+    assert_eq!(checkout.status, 200);
+    let doc = checkout.html();
+    assert_eq!(html::texts(&doc, ".review-table tbody th").len(), 2, "the review shows the merged cart");
+    let key = html::attr(&doc, "input[name=idempotency_key]", "value");
+    let store = html::attrs(&doc, "select[name=store_id] option", "value")[0].clone();
+
+    let fields = [
+        ("fulfilment", "pickup"),
+        ("payment_method", "pay_at_pickup"),
+        ("recipient", "Jhon Doe"),
+        ("phone", "+57 300 123 4567"),
+        ("address_line", ""),
+        ("city", ""),
+        ("postal_code", ""),
+        ("store_id", store.as_str()),
+        ("idempotency_key", key.as_str()),
+    ];
+    let placed = guest.submit_form("/rpc/checkout/place", "/checkout", &fields).await;
+    assert_eq!(placed.status, 302, "{}", placed.body);
+    let order_path = location(&placed);
+    assert!(order_path.starts_with("/account/orders/") && order_path.ends_with("?placed=1"), "{order_path}");
+    // The same form again (a double click, a reload): the same order, nothing taken twice.
+    let again = guest.submit_form("/rpc/checkout/place", "/checkout", &fields).await;
+    assert_eq!(location(&again), order_path);
+    assert_eq!(count_rows(&app, "orders").await, 1);
+    assert_eq!((stock_of(&app, 1).await, stock_of(&app, 2).await), (8, 9));
+
+    let order = guest.get(&order_path).await;
+    assert_eq!(order.status, 200);
+    let doc = order.html();
+    assert!(html::text(&doc, ".form-notice").contains("Thank you"));
+    assert_eq!(html::texts(&doc, ".order-lines tbody tr").len(), 2);
+    assert_eq!(badge(&order), "0", "the cart is empty after the order");
+    let id = order_path.trim_start_matches("/account/orders/").trim_end_matches("?placed=1").to_owned();
+    let mine = guest.get("/account/orders").await;
+    assert!(html::texts(&mine.html(), ".orders-table tbody th").contains(&format!("Order #{id}")));
+
+    // Someone else's order does not exist for them.
+    let mut maria = Visitor::new(&app.base);
+    maria.sign_in("maria@mail.com", "12345").await;
+    assert_eq!(maria.get(&format!("/account/orders/{id}")).await.status, 404);
+    assert_eq!(maria.submit_form("/rpc/orders/change", "/", &[("id", &id), ("action", "cancel")]).await.status, 302);
+    assert_eq!(count_rows(&app, "orders").await, 1);
+
+    // The back office moves it along with buttons; the customer then can no longer cancel.
+    let mut admin = Visitor::new(&app.base);
+    admin.sign_in("admin@mail.com", "admin123").await;
+    let list = admin.get("/admin/orders?status=placed").await;
+    assert!(html::texts(&list.html(), ".orders-table tbody th").contains(&format!("Order #{id}")));
+    let page = admin.get(&format!("/admin/orders/{id}")).await;
+    let buttons = html::attrs(&page.html(), ".order-actions input[name=action]", "value");
+    assert_eq!(buttons, ["confirm", "cancel"]);
+    for action in ["confirm", "ready_for_pickup"] {
+        let done = admin.submit_form("/rpc/orders/change", "/admin/orders", &[("id", &id), ("action", action)]).await;
+        assert_eq!(location(&done), format!("/admin/orders/{id}?saved=1"));
+    }
+    let refused = guest.submit_form("/rpc/orders/change", &order_path, &[("id", &id), ("action", "cancel")]).await;
+    let shown = guest.get(&same_site(&location(&refused))).await;
+    assert!(html::text(&shown.html(), ".form-alert").contains("cannot be changed"), "{}", location(&refused));
+    assert_eq!(stock_of(&app, 1).await, 8);
+    let status = admin.get(&format!("/admin/orders/{id}")).await;
+    assert!(html::texts(&status.html(), ".status-badge").contains(&"Ready for pickup".to_owned()));
+    let dashboard = admin.get("/admin").await;
+    assert!(html::texts(&dashboard.html(), "h2").contains(&"Best sellers".to_owned()));
+}
+
+async fn a_guests_cart_count_rides_on_cached_pages(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    set_stock(&app, 3, 10).await;
+    let mut guest = Visitor::new(&app.base);
+    add(&mut guest, "/products", 3, "4").await;
+    let first = guest.get("/products?page=2").await;
+    let second = guest.get("/products?page=2").await;
+    assert_eq!(badge(&first), "4");
+    assert_eq!(badge(&second), "4");
+    assert_eq!(second.headers["x-page-cache"], "hit", "the guest's page comes from the cache");
+    assert_eq!(second.headers["cache-control"], "private, no-cache");
+    // The page kept in the cache is everyone's: another visitor sees no count.
+    let stranger = Visitor::new(&app.base).get("/products?page=2").await;
+    assert_eq!(stranger.headers["x-page-cache"], "hit");
+    assert_eq!(badge(&stranger), "0");
+    // The cart page itself is never the cached one.
+    assert_eq!(html::texts(&guest.get("/cart").await.html(), ".cart-line-title").len(), 1);
+}
+
+async fn forms_refuse_bad_input(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    set_stock(&app, 4, 2).await;
+    let mut guest = Visitor::new(&app.base);
+    for (quantity, says) in [
+        ("0", "from 1 to 99"),
+        ("-3", "from 1 to 99"),
+        ("abc", "Enter a number"),
+        ("99999999999999999999999", "from 1 to 99"),
+        ("3", "Only 2 left"),
+    ] {
+        let fields = [("product_id", "4"), ("quantity", quantity), ("back", "/products")];
+        let refused = guest.submit_form("/rpc/cart/add", "/products", &fields).await;
+        let shown = guest.get(&same_site(&location(&refused))).await;
+        let alert = html::text(&shown.html(), "main .form-alert");
+        assert!(alert.contains(says), "{quantity}: {alert}");
+    }
+    let fields = [("product_id", "999999"), ("quantity", "1"), ("back", "/products")];
+    let refused = guest.submit_form("/rpc/cart/add", "/products", &fields).await;
+    assert!(location(&refused).contains("__err"));
+    assert_eq!(count_rows(&app, "cart_lines").await, 0, "nothing was added");
+
+    // Checkout with an empty cart, and a checkout post with a 10 KB address, change nothing.
+    let mut john = Visitor::new(&app.base);
+    john.sign_in("john@mail.com", "changeme").await;
+    let empty = john.get("/checkout").await;
+    assert!(empty.body.contains("Your cart is empty"));
+    add(&mut john, "/products", 4, "1").await;
+    let long = "x".repeat(10 * 1024);
+    let fields = [
+        ("fulfilment", "delivery"),
+        ("payment_method", "cash_on_delivery"),
+        ("recipient", "Jhon"),
+        ("phone", "3001234567"),
+        ("address_line", long.as_str()),
+        ("city", "Bogotá"),
+        ("postal_code", "110111"),
+        ("idempotency_key", "k-long"),
+    ];
+    let refused = john.post("/rpc/checkout/place", &fields).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("address_line"));
+    assert_eq!(count_rows(&app, "orders").await, 0);
+    assert_eq!(stock_of(&app, 4).await, 2);
+}
