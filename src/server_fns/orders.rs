@@ -72,7 +72,8 @@ pub async fn place_order(
 pub async fn my_orders(page: Option<u32>) -> Result<OrderPage, AppError> {
     let state = super::app_state()?;
     let user = guard::require_user()?;
-    orders::list_own(&state, &user, page.unwrap_or(1)).await
+    let filter = OrderFilter { page: page.unwrap_or(1), ..Default::default() };
+    orders::list_own(&state, &user, &filter).await
 }
 
 /// One order of the signed-in person (an admin sees any), with the changes they may make.

@@ -342,7 +342,11 @@ async fn the_back_office_pages_render_for_admins(backend: Backend) {
     assert_eq!(dashboard.status, 200);
     let html = dashboard.html();
     assert_eq!(common::html::texts(&html, ".stat dd")[0], "51", "the product count");
-    assert_eq!(html.select(&scraper::Selector::parse("svg[role=img]").unwrap()).count(), 4, "two catalog charts, two sales charts");
+    assert_eq!(
+        html.select(&scraper::Selector::parse("svg[role=img]").unwrap()).count(),
+        4,
+        "two catalog charts, two sales charts"
+    );
     assert!(dashboard.body.contains("Products per category") && dashboard.body.contains("<caption>"));
     assert!(dashboard.headers["cache-control"].to_str().unwrap().contains("no-store"), "never shared");
 

@@ -21,6 +21,7 @@ mod api_collections;
 mod api_docs;
 mod api_files;
 mod api_limits;
+mod api_orders;
 mod api_users;
 mod cli;
 mod hardening;

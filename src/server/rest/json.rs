@@ -40,6 +40,11 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// A stored time the services hand over as RFC 3339 text, in upstream's form (as [`timestamp`]).
+pub fn timestamp_text(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339).map_or_else(|_| rfc3339.to_owned(), |at| timestamp(at.with_timezone(&Utc)))
+}
+
 /// Our own images are stored as paths; a phone app or a microcontroller needs the whole address.
 pub fn absolute(site_url: &str, url: String) -> String {
     if url.starts_with('/') {

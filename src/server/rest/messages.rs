@@ -19,16 +19,30 @@ pub fn validation(errors: &[FieldError]) -> ApiError {
     ApiError::Validation(errors.iter().map(|e| message(&e.field, e.issue)).collect())
 }
 
-/// The JSON name of a model field.
-fn json_name(field: &str) -> &str {
-    match field {
-        "category_id" => "categoryId",
-        other => other,
+/// The JSON name of a model field: camelCase (`category_id` is `categoryId`); the order's key
+/// travels in a header.
+fn json_name(field: &str) -> String {
+    if field == "idempotency_key" {
+        return "Idempotency-Key".into();
     }
+    let mut name = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                name.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => name.push(c),
+        }
+    }
+    name
 }
 
 fn message(field: &str, issue: FieldIssue) -> String {
-    let f = json_name(field);
+    let name = json_name(field);
+    let f = name.as_str();
     match issue {
         FieldIssue::Required if f == "images" => "images must contain at least 1 elements".into(),
         FieldIssue::Required => format!("{f} should not be empty"),

@@ -16,6 +16,7 @@ mod json;
 mod locations;
 mod messages;
 mod openapi;
+mod orders;
 mod path;
 mod rate_limit;
 mod schema;
@@ -83,6 +84,8 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::profile))
         .routes(routes!(auth::refresh))
+        .routes(routes!(orders::list_orders, orders::create_order))
+        .routes(routes!(orders::get_order, orders::patch_order))
         .split_for_parts();
     routes
         .merge(openapi::document_route(&openapi::mounted_at(document, PREFIX)))
@@ -96,8 +99,13 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
-                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+                .allow_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::HeaderName::from_static("idempotency-key"),
+                ])
+                .expose_headers([header::HeaderName::from_static("idempotent-replayed")])
                 .max_age(std::time::Duration::from_secs(86_400)),
         )
         // Outside the CORS layer, whose preflight answers it rewrites.

@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Access and refresh tokens"),
         (name = "files", description = "Image uploads for products"),
         (name = "locations", description = "The store's shops"),
+        (name = "orders", description = "Orders: placing them (priced by the server, safe to retry with an Idempotency-Key) and their state"),
     ),
     modifiers(&BearerAuth),
 )]

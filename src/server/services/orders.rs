@@ -156,9 +156,10 @@ pub async fn get(state: &AppState, viewer: &User, order_id: i64) -> Result<Order
     Ok(order)
 }
 
-/// A page of the viewer's own orders, newest first.
-pub async fn list_own(state: &AppState, viewer: &User, page: u32) -> Result<OrderPage, AppError> {
-    let filter = OrderFilter { page: page.max(1), ..Default::default() };
+/// A page of the viewer's own orders, newest first, by status and days if asked (a customer's
+/// list is never searched by customer).
+pub async fn list_own(state: &AppState, viewer: &User, filter: &OrderFilter) -> Result<OrderPage, AppError> {
+    let filter = OrderFilter { page: filter.page.max(1), customer: String::new(), ..filter.clone() };
     let (orders, total) = db::select_orders(&state.db, Some(viewer.id), &filter).await?;
     Ok(OrderPage { orders, total, page: filter.page })
 }
