@@ -94,9 +94,10 @@ fn insomnia_export_holds_the_same_requests_as_the_postman_collection() {
         .filter(|r| r["_type"] == "request")
         .map(|r| normalize(r["method"].as_str().unwrap(), r["url"].as_str().unwrap()))
         .collect();
-    assert_eq!(postman.len(), 32);
+    assert_eq!(postman.len(), 37);
     assert_eq!(insomnia, postman);
     assert!(postman.contains(&"DELETE /api/v1/products/{}".to_owned()), "{postman:?}");
+    assert!(postman.contains(&"PATCH /api/v1/orders/{}".to_owned()), "{postman:?}");
     let environment = read("tienda.postman_environment.json");
     assert_eq!(environment["values"][0]["value"], "http://127.0.0.1:3000", "the local server's address");
 }
