@@ -35,32 +35,34 @@ pub async fn load_checkout() -> Result<CheckoutData, AppError> {
     Ok(CheckoutData { cart, stores, idempotency_key: crate::server::text::random_hex() })
 }
 
+/// The checkout form's fields as the browser sends them (text; the model checks them).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutFields {
+    pub fulfilment: String,
+    pub payment_method: String,
+    pub recipient: String,
+    pub phone: String,
+    pub address_line: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub store_id: Option<String>,
+}
+
 /// Places the signed-in shopper's cart as an order and shows it.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/rpc", endpoint = "checkout/place")]
-pub async fn place_order(
-    fulfilment: String,
-    payment_method: String,
-    recipient: String,
-    phone: String,
-    address_line: Option<String>,
-    city: Option<String>,
-    postal_code: Option<String>,
-    store_id: Option<String>,
-    idempotency_key: String,
-) -> Result<i64, AppError> {
+pub async fn place_order(#[server(flatten)] fields: CheckoutFields, idempotency_key: String) -> Result<i64, AppError> {
     let state = super::app_state()?;
     let user = guard::require_user()?;
     let input = crate::model::orders::CheckoutInput {
-        fulfilment,
-        payment_method,
-        recipient,
-        phone,
-        address_line: address_line.unwrap_or_default(),
-        city: city.unwrap_or_default(),
-        postal_code: postal_code.unwrap_or_default(),
+        fulfilment: fields.fulfilment,
+        payment_method: fields.payment_method,
+        recipient: fields.recipient,
+        phone: fields.phone,
+        address_line: fields.address_line.unwrap_or_default(),
+        city: fields.city.unwrap_or_default(),
+        postal_code: fields.postal_code.unwrap_or_default(),
         // A store id that is not a number names no store.
-        store_id: store_id.filter(|id| !id.trim().is_empty()).map(|id| id.trim().parse().unwrap_or(-1)),
+        store_id: fields.store_id.filter(|id| !id.trim().is_empty()).map(|id| id.trim().parse().unwrap_or(-1)),
     };
     let placed = orders::place_from_cart(&state, &user, &input, &idempotency_key).await?;
     let id = placed.order.summary.id;

@@ -89,7 +89,7 @@ async fn a_guest_cart_becomes_an_order_that_the_store_fulfils(backend: Backend) 
     let order = placed.order;
     assert_eq!(order.lines_total(), order.summary.total, "the total is the sum of the lines");
     assert_eq!(order.summary.item_count, 6);
-    assert_eq!(order.store_name.is_empty(), false, "a pickup names its store");
+    assert!(!order.store_name.is_empty(), "a pickup names its store");
     assert_eq!(order.lines[0].sku, "TND-00001");
     assert_eq!((stock_of(&app, 1).await, stock_of(&app, 2).await), (8, 6));
     assert!(cart::view(&app.state, Shopper::Account(john.id)).await.unwrap().lines.is_empty(), "the cart is emptied");
