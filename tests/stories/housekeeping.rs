@@ -35,8 +35,20 @@ async fn expired_rows_are_swept(backend: Backend) {
         expiry_date: time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
     };
     app.sessions.create(&mut expired).await.unwrap();
+    // Two guest carts: one left alone for two days, one touched just now; and an account's cart,
+    // which is never swept however old.
+    let day = chrono::Duration::days(1);
+    let old = chrono::Utc::now() - day * 2;
+    for (user, at) in [(None, old), (None, chrono::Utc::now()), (Some(1_i64), old)] {
+        let sql = "INSERT INTO carts (user_id, created_at, updated_at) VALUES ($1, $2, $2)";
+        with_pool!(db.writer(), pool => sqlx::query(sql).bind(user).bind(at).execute(pool).await.map(|_| ())).unwrap();
+    }
 
-    sweeper::sweep(db, &app.sessions).await;
+    sweeper::sweep(db, &app.sessions, day).await;
+    let carts: i64 =
+        with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM carts").fetch_one(pool).await)
+            .unwrap();
+    assert_eq!(carts, 2, "only the guest cart untouched for longer than a session lives is swept");
 
     let keys: Vec<String> =
         with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT key FROM login_failures").fetch_all(pool).await)

@@ -145,7 +145,15 @@ impl Server {
             grace,
         };
         let db = self.state.db.clone();
-        let sweeper = sweeper::spawn(self.state.db.clone(), self.sessions.clone(), self.state.config.media.dir.clone());
+        let session_idle = chrono::Duration::minutes(
+            i64::try_from(self.state.config.auth.session_idle_mins).unwrap_or(i64::MAX / 60_000),
+        );
+        let sweeper = sweeper::spawn(
+            self.state.db.clone(),
+            self.sessions.clone(),
+            self.state.config.media.dir.clone(),
+            session_idle,
+        );
         let app = router(self.state, self.sessions);
         let result = serve::serve(self.listener, app, limits, shutdown).await;
         sweeper.abort();

@@ -10,7 +10,7 @@ use crate::model::cart::{notices_for, Cart, CartLine};
 use crate::model::orders::{check_quantity, MAX_LINE_QUANTITY};
 use crate::model::Money;
 use crate::server::{app::state::AppState, db::carts as db, media::product_images};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 
 /// Whose cart a request works on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,11 +135,6 @@ pub async fn merge_into_account(state: &AppState, guest_cart: i64, user_id: i64)
     let user_cart = db::upsert_user_cart(&state.db, user_id, now).await?;
     db::merge_carts(&state.db, guest_cart, user_cart, MAX_LINE_QUANTITY, now).await?;
     Ok(())
-}
-
-/// Guest carts untouched for `idle` are deleted (their sessions are gone too). Returns how many.
-pub async fn sweep_guest_carts(state: &AppState, idle: Duration) -> Result<u64, AppError> {
-    Ok(db::delete_stale_guest_carts(&state.db, Utc::now() - idle).await?)
 }
 
 /// The cart id a shopper has now, if any. A guest's id comes from their session, so it is
