@@ -27,6 +27,7 @@ pub fn AddToCartForm(
     let t = lang.texts().orders;
     let action = ServerAction::<AddToCart>::new();
     let pending = action.pending();
+    let button_title = title.clone();
     Effect::new(move |_| {
         if let Some(Ok(count)) = action.value().get() {
             show_cart_count(count, t.items_in_cart);
@@ -56,7 +57,9 @@ pub fn AddToCartForm(
             } else {
                 view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
             }}
-            <button type="submit" class="button" disabled=move || pending.get()>
+            // On a card, many buttons say the same: each names its product for screen readers.
+            <button type="submit" class="button" disabled=move || pending.get()
+                aria-label=(!with_quantity).then(|| (t.add_named)(&button_title))>
                 {move || if pending.get() { t.adding } else { t.add_to_cart }}
             </button>
             <p class="add-status" role="status" aria-live="polite">{status}</p>

@@ -10,6 +10,8 @@ pub struct OrdersTexts {
     /// Follows the count in the header's badge, for screen readers.
     pub items_in_cart: &'static str,
     pub add_to_cart: &'static str,
+    /// An add button's accessible name on a card: given the product's title.
+    pub add_named: fn(&str) -> String,
     pub adding: &'static str,
     pub quantity: &'static str,
     /// Shown after an add: given the product's title.
@@ -117,6 +119,7 @@ pub(super) static EN: OrdersTexts = OrdersTexts {
     cart_link: "Cart",
     items_in_cart: "items in the cart",
     add_to_cart: "Add to cart",
+    add_named: |title| format!("Add to cart: {title}"),
     adding: "Adding…",
     quantity: "Quantity",
     added: |title| format!("Added to your cart: {title}."),
@@ -263,6 +266,7 @@ pub(super) static ES: OrdersTexts = OrdersTexts {
     cart_link: "Carrito",
     items_in_cart: "artículos en el carrito",
     add_to_cart: "Agregar al carrito",
+    add_named: |title| format!("Agregar al carrito: {title}"),
     adding: "Agregando…",
     quantity: "Cantidad",
     added: |title| format!("Agregado a tu carrito: {title}."),

@@ -41,8 +41,17 @@ fn CheckoutView(data: CheckoutData) -> impl IntoView {
         }
         .into_any()
     } else if !cart.ready_for_checkout() {
+        // Also where a checkout refused for stock comes back to without JavaScript: each line
+        // that cannot be had says why.
+        let blocked: Vec<_> = cart.lines.into_iter().filter(|line| !line.can_buy()).collect();
         view! {
             <p class="form-alert" role="alert">{t.fix_cart_first}</p>
+            <ul class="shortfalls">
+                {blocked.into_iter().map(|line| {
+                    let why: Vec<String> = line.notices.iter().map(|n| (t.notice)(*n)).collect();
+                    view! { <li>{line.title}": "{why.join(" ")}</li> }
+                }).collect_view()}
+            </ul>
             <a class="button" href=paths::CART>{t.cart_title}</a>
         }
         .into_any()
