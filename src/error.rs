@@ -69,6 +69,14 @@ pub enum FieldIssue {
     NotEnoughStock {
         available: i64,
     },
+    /// The cart already holds every unit left.
+    AllInCart {
+        in_cart: i64,
+    },
+    /// A cart that already holds as many different products as one order may.
+    CartFull {
+        max: usize,
+    },
 }
 
 impl FieldError {
@@ -155,6 +163,12 @@ pub enum AppError {
     OrderTransition(crate::model::orders::TransitionRefusal),
     #[error("the cart is empty")]
     EmptyCart,
+    /// An account with orders cannot be deleted: the store keeps its orders (deactivate it).
+    #[error("the account has orders")]
+    HasOrders,
+    /// The cart or its prices changed between the review and the order: nothing was ordered.
+    #[error("the cart changed since it was reviewed")]
+    CartChanged,
     /// An idempotency key already used for a different order.
     #[error("this idempotency key was used for a different order")]
     IdempotencyKeyReused,
@@ -215,7 +229,7 @@ impl AppError {
             Self::Forbidden | Self::RoleReserved => 403,
             Self::StaleEdit | Self::CategoryInUse { .. } | Self::OwnAccount | Self::OutOfStock(_) => 409,
             Self::OrderTransition(crate::model::orders::TransitionRefusal::AdminOnly) => 403,
-            Self::OrderTransition(_) | Self::IdempotencyKeyReused => 409,
+            Self::OrderTransition(_) | Self::IdempotencyKeyReused | Self::HasOrders | Self::CartChanged => 409,
             Self::EmptyCart => 422,
             Self::RateLimited { .. } => 429,
             Self::BadCredentials => 401,

@@ -77,25 +77,29 @@ fn describe(lang: Lang, error: &AppError) -> String {
 }
 
 /// Writes the new count into the header's badge (rendered by `layout::CartLink`).
-fn show_cart_count(count: i64, label: &str) {
+fn show_cart_count(count: i64, label: fn(i64) -> &'static str) {
     #[cfg(feature = "hydrate")]
     if let Ok(Some(badge)) = document().query_selector("[data-cart-count]") {
-        let count = count.clamp(0, 9_999).to_string();
-        let _ = badge.set_attribute("data-cart-count", &count);
-        let _ = badge.set_attribute("aria-label", &format!("{count} {label}"));
-        badge.set_text_content(Some(&count));
+        // The same HTML the server renders, built by the same function.
+        badge.set_outer_html(&crate::model::cart::cart_badge_html(count, label));
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (count, label);
 }
 
-/// After an add by a plain form post: what was added (`?added=<id>`, named by `title` when the
-/// page knows the product), or why it was refused (the error the post left in the URL).
+/// After an add by a plain form post: what was added (`?added=<id>`; a product page names its
+/// product when that is the one added), or why it was refused (the error the post left in the URL).
 #[component]
-pub fn CartNote(#[prop(optional)] title: Option<String>) -> impl IntoView {
+pub fn CartNote(
+    /// The page's own product, by id and title.
+    #[prop(optional)]
+    product: Option<(i64, String)>,
+) -> impl IntoView {
     let texts = use_texts();
     let t = texts.orders;
-    let added = leptos_router::hooks::use_query_map().get_untracked().get("added").is_some();
+    let added_id = leptos_router::hooks::use_query_map().get_untracked().get("added");
+    let added = added_id.is_some();
+    let title = product.filter(|(id, _)| added_id.as_deref() == Some(id.to_string().as_str())).map(|(_, title)| title);
     if let Some(error) = error_from_url::<AddToCart>() {
         return view! { <p class="form-alert" role="alert">{describe(use_lang(), &error)}</p> }.into_any();
     }

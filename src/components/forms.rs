@@ -32,6 +32,7 @@ pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
             | AppError::Internal
             | AppError::OrderTransition(_)
             | AppError::EmptyCart
+            | AppError::CartChanged
             | AppError::IdempotencyKeyReused
             | AppError::OutOfStock(_)
     )

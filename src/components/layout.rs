@@ -78,7 +78,9 @@ fn CartLink() -> impl IntoView {
                 <circle cx="10" cy="20" r="1.5" fill="currentColor" />
                 <circle cx="17" cy="20" r="1.5" fill="currentColor" />
             </svg>
-            <span>{t.cart_link}</span>
+            // The icon and the count say it in sight; the word is for screen readers (the header
+            // must fit a phone's width in both languages).
+            <span class="visually-hidden">{t.cart_link}</span>
             <Suspense fallback=|| ()>{badge}</Suspense>
         </a>
     }

@@ -53,7 +53,8 @@ pub fn OrderDetails(order: Order) -> impl IntoView {
             <div><dt>{t.payment_status_label}</dt><dd><PaymentBadge status=summary.payment_status />" · "{(t.payment_method_name)(order.payment_method)}</dd></div>
             <div><dt>{receive_label}</dt><dd>{receive_lines.into_iter().filter(|l| !l.trim().is_empty()).map(|l| view! { {l}<br /> }).collect_view()}</dd></div>
         </dl>
-        <table class="review-table order-lines">
+        <div class="table-scroll order-lines">
+        <table class="review-table">
             <thead>
                 <tr>
                     <th scope="col">{t.product}</th>
@@ -79,6 +80,7 @@ pub fn OrderDetails(order: Order) -> impl IntoView {
                 </tr>
             </tfoot>
         </table>
+        </div>
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t.history}</h2>
             <ol class="order-history">

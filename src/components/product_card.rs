@@ -12,13 +12,7 @@ const EAGER_IMAGES: usize = 4;
 #[component]
 pub fn ProductGrid(products: Vec<ProductSummary>, #[prop(default = 2)] heading_level: u8) -> impl IntoView {
     // A card's add to cart comes back to this very page (same filters, same page) without JavaScript.
-    let location = leptos_router::hooks::use_location();
-    let search = location.search.get_untracked();
-    let here = if search.is_empty() {
-        location.pathname.get_untracked()
-    } else {
-        format!("{}?{search}", location.pathname.get_untracked())
-    };
+    let here = current_address();
     view! {
         <ul class="product-grid">
             {products
@@ -70,5 +64,25 @@ fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8, back: St
         </a>
         {add}
         </div>
+    }
+}
+
+/// The page's path and query. The grid also renders inside the catalog's island, where the
+/// browser has no router: there the address bar says where the page is.
+fn current_address() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let location = window().location();
+        format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let location = leptos_router::hooks::use_location();
+        let search = location.search.get_untracked();
+        if search.is_empty() {
+            location.pathname.get_untracked()
+        } else {
+            format!("{}?{search}", location.pathname.get_untracked())
+        }
     }
 }

@@ -108,6 +108,10 @@ pub(super) static EN: AccountTexts = AccountTexts {
         FieldIssue::UnknownStore => "Choose one of the stores in the list.".into(),
         FieldIssue::NotEnoughStock { available: 0 } => "Sold out.".into(),
         FieldIssue::NotEnoughStock { available } => format!("Only {available} left."),
+        FieldIssue::CartFull { max } => {
+            format!("Your cart holds {max} different products, the most one order can have.")
+        }
+        FieldIssue::AllInCart { in_cart } => format!("Your cart already holds all {in_cart} left."),
     },
 };
 
@@ -175,5 +179,7 @@ pub(super) static ES: AccountTexts = AccountTexts {
         FieldIssue::UnknownStore => "Elige una de las tiendas de la lista.".into(),
         FieldIssue::NotEnoughStock { available: 0 } => "Agotado.".into(),
         FieldIssue::NotEnoughStock { available } => format!("Solo quedan {available}."),
+        FieldIssue::CartFull { max } => format!("Tu carrito tiene {max} productos distintos, el máximo de un pedido."),
+        FieldIssue::AllInCart { in_cart } => format!("Tu carrito ya tiene las {in_cart} unidades que quedan."),
     },
 };

@@ -42,6 +42,8 @@ pub struct CommonTexts {
     /// Follows `order_transition.message`: why this change is not possible now.
     pub transition_refusal: fn(crate::model::orders::TransitionRefusal) -> String,
     pub empty_cart: ErrorText,
+    pub has_orders: ErrorText,
+    pub cart_changed: ErrorText,
     pub idempotency_key_reused: ErrorText,
     pub rate_limited: ErrorText,
     /// Follows `rate_limited.message`: given the seconds until the next try is allowed.
@@ -97,6 +99,8 @@ impl CommonTexts {
             AppError::OutOfStock(_) => &self.out_of_stock,
             AppError::OrderTransition(_) => &self.order_transition,
             AppError::EmptyCart => &self.empty_cart,
+            AppError::HasOrders => &self.has_orders,
+            AppError::CartChanged => &self.cart_changed,
             AppError::IdempotencyKeyReused => &self.idempotency_key_reused,
             AppError::RateLimited { .. } => &self.rate_limited,
             AppError::BadCredentials => &self.bad_credentials,
@@ -165,6 +169,14 @@ pub(super) static EN: CommonTexts = CommonTexts {
     order_transition: ErrorText { title: "That change is not possible", message: "" },
     transition_refusal: |refusal| crate::i18n::orders::EN.refusal(refusal),
     empty_cart: ErrorText { title: "Your cart is empty", message: "Add something to your cart before checking out." },
+    has_orders: ErrorText {
+        title: "The account has orders",
+        message: "The store keeps every order, so an account with orders cannot be deleted. Deactivate it instead.",
+    },
+    cart_changed: ErrorText {
+        title: "Your cart changed",
+        message: "A price or a line changed since you reviewed your order, so nothing was ordered. Review it again below.",
+    },
     idempotency_key_reused: ErrorText {
         title: "Already used",
         message: "This order request was already used for a different order. Reload the page and try again.",
@@ -268,6 +280,14 @@ pub(super) static ES: CommonTexts = CommonTexts {
     order_transition: ErrorText { title: "Ese cambio no es posible", message: "" },
     transition_refusal: |refusal| crate::i18n::orders::ES.refusal(refusal),
     empty_cart: ErrorText { title: "Tu carrito está vacío", message: "Agrega algo a tu carrito antes de pagar." },
+    has_orders: ErrorText {
+        title: "La cuenta tiene pedidos",
+        message: "La tienda guarda todos los pedidos, así que una cuenta con pedidos no se puede eliminar. Desactívala.",
+    },
+    cart_changed: ErrorText {
+        title: "Tu carrito cambió",
+        message: "Un precio o una línea cambió desde que revisaste tu pedido, así que no se pidió nada. Revísalo de nuevo abajo.",
+    },
     idempotency_key_reused: ErrorText {
         title: "Ya se usó",
         message: "Esta solicitud ya se usó para otro pedido. Recarga la página e inténtalo de nuevo.",

@@ -7,8 +7,8 @@ use crate::model::Money;
 pub struct OrdersTexts {
     // The header and the add-to-cart forms.
     pub cart_link: &'static str,
-    /// Follows the count in the header's badge, for screen readers.
-    pub items_in_cart: &'static str,
+    /// Follows the count in the header's badge, for screen readers: given the count.
+    pub items_in_cart: fn(i64) -> &'static str,
     pub add_to_cart: &'static str,
     /// An add button's accessible name on a card: given the product's title.
     pub add_named: fn(&str) -> String,
@@ -49,6 +49,7 @@ pub struct OrdersTexts {
     pub city: &'static str,
     pub postal_code: &'static str,
     pub pickup_store: &'static str,
+    pub pickup_where: &'static str,
     pub pickup_hint: &'static str,
     pub stores_near_me: &'static str,
     pub payment: &'static str,
@@ -117,7 +118,7 @@ fn money(amount: Money) -> String {
 
 pub(super) static EN: OrdersTexts = OrdersTexts {
     cart_link: "Cart",
-    items_in_cart: "items in the cart",
+    items_in_cart: |n| if n == 1 { "item in the cart" } else { "items in the cart" },
     add_to_cart: "Add to cart",
     add_named: |title| format!("Add to cart: {title}"),
     adding: "Adding…",
@@ -160,6 +161,7 @@ pub(super) static EN: OrdersTexts = OrdersTexts {
     city: "City",
     postal_code: "Postal code",
     pickup_store: "Store",
+    pickup_where: "Where to pick it up",
     pickup_hint: "Stores are listed by city, or nearest first once your browser shares where you are.",
     stores_near_me: "Stores near me first",
     payment: "Payment",
@@ -264,7 +266,7 @@ pub(super) static EN: OrdersTexts = OrdersTexts {
 
 pub(super) static ES: OrdersTexts = OrdersTexts {
     cart_link: "Carrito",
-    items_in_cart: "artículos en el carrito",
+    items_in_cart: |n| if n == 1 { "artículo en el carrito" } else { "artículos en el carrito" },
     add_to_cart: "Agregar al carrito",
     add_named: |title| format!("Agregar al carrito: {title}"),
     adding: "Agregando…",
@@ -307,6 +309,7 @@ pub(super) static ES: OrdersTexts = OrdersTexts {
     city: "Ciudad",
     postal_code: "Código postal",
     pickup_store: "Tienda",
+    pickup_where: "Dónde recogerlo",
     pickup_hint:
         "Las tiendas aparecen por ciudad, o de la más cercana a la más lejana si tu navegador comparte dónde estás.",
     stores_near_me: "Primero las tiendas cercanas",

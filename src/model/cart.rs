@@ -61,6 +61,24 @@ impl Cart {
     }
 }
 
+/// What a shopper reviewed, as text the checkout form carries back: each line's product,
+/// quantity and unit price in cents, by product. Placing the order compares it with the lines as
+/// priced in the order's transaction, so a price or a line that changed in between orders nothing.
+pub fn review_key(lines: &[(i64, i64, i64)]) -> String {
+    let mut lines = lines.to_vec();
+    lines.sort_unstable();
+    lines.iter().map(|(product, quantity, cents)| format!("{product}:{quantity}:{cents}")).collect::<Vec<_>>().join(";")
+}
+
+impl Cart {
+    /// [`review_key`] of this cart as shown.
+    pub fn review_key(&self) -> String {
+        let lines: Vec<(i64, i64, i64)> =
+            self.lines.iter().map(|l| (l.product_id, l.quantity, l.unit_price.cents())).collect();
+        review_key(&lines)
+    }
+}
+
 /// The notices for a line: what it was added at against what the product is now.
 pub fn notices_for(price_seen: Money, price_now: Option<Money>, stock: i64, quantity: i64) -> Vec<CartNotice> {
     let Some(price_now) = price_now else {
@@ -83,10 +101,13 @@ pub const CART_COOKIE: &str = "tienda_cart";
 
 /// The count badge in the header, as exact HTML: the page cache keeps pages rendered with a count
 /// of 0 and writes a guest's own count into them (`server::http::page_cache`), so both must build
-/// it here. `label` names the count for screen readers ("items in the cart").
-pub fn cart_badge_html(count: i64, label: &str) -> String {
+/// it here. `label` words the count for screen readers only ("items in the cart").
+pub fn cart_badge_html(count: i64, label: fn(i64) -> &'static str) -> String {
     let count = count.clamp(0, 9_999);
-    format!(r#"<span class="cart-count" data-cart-count="{count}" aria-label="{count} {label}">{count}</span>"#)
+    let label = label(count);
+    format!(
+        r#"<span class="cart-count" data-cart-count="{count}">{count}<span class="visually-hidden"> {label}</span></span>"#
+    )
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ pub fn allowed_actions(state: OrderState, actor: Actor) -> Vec<OrderAction> {
 pub struct CheckoutInput {
     /// `delivery` or `pickup`.
     pub fulfilment: String,
-    /// `cash_on_delivery` or `pay_at_pickup`.
+    /// `cash_on_delivery` or `pay_at_pickup`; empty: the one that goes with `fulfilment`.
     pub payment_method: String,
     pub recipient: String,
     pub phone: String,
@@ -173,8 +173,14 @@ impl CheckoutInput {
         if fulfilment.is_none() {
             errors.push(FieldError::new("fulfilment", FieldIssue::Required));
         }
-        let payment_method = PaymentMethod::parse(self.payment_method.trim());
+        // Each way of receiving has one way of paying, so the method may be left to follow it.
+        let payment_method = match (self.payment_method.trim(), fulfilment) {
+            ("", Some(Fulfilment::Delivery)) => Some(PaymentMethod::CashOnDelivery),
+            ("", Some(Fulfilment::Pickup)) => Some(PaymentMethod::PayAtPickup),
+            (text, _) => PaymentMethod::parse(text),
+        };
         match (fulfilment, payment_method) {
+            (None, None) => {}
             (_, None) => errors.push(FieldError::new("payment_method", FieldIssue::Required)),
             (Some(Fulfilment::Pickup), Some(PaymentMethod::CashOnDelivery))
             | (Some(Fulfilment::Delivery), Some(PaymentMethod::PayAtPickup)) => {
@@ -492,7 +498,7 @@ mod tests {
         assert_eq!(fields, ["payment_method", "recipient", "phone", "address_line", "city", "postal_code"]);
         let pickup = CheckoutInput {
             fulfilment: "pickup".into(),
-            payment_method: "pay_at_pickup".into(),
+            payment_method: String::new(),
             recipient: " Ana ".into(),
             phone: "+57 300 123-4567".into(),
             address_line: "ignored".into(),
@@ -504,6 +510,7 @@ mod tests {
             (delivery.recipient.as_str(), delivery.address_line.as_str(), delivery.store_id),
             ("Ana", "", Some(3))
         );
+        assert_eq!(delivery.payment_method, PaymentMethod::PayAtPickup, "the method follows the way of receiving");
     }
 
     #[test]

@@ -58,7 +58,7 @@ fn CheckoutView(data: CheckoutData) -> impl IntoView {
     } else {
         view! {
             <div class="checkout-grid">
-                <CheckoutForm lang stores idempotency_key initial_error />
+                <CheckoutForm lang stores idempotency_key reviewed=cart.review_key() initial_error />
                 <Review cart />
             </div>
         }
@@ -118,6 +118,8 @@ fn CheckoutForm(
     lang: Lang,
     stores: Vec<StoreLocation>,
     idempotency_key: String,
+    /// The review's lines and prices (`Cart::review_key`): the order is placed only as reviewed.
+    reviewed: String,
     initial_error: Option<AppError>,
 ) -> impl IntoView {
     provide_context(lang);
@@ -140,9 +142,17 @@ fn CheckoutForm(
     view! {
         <ActionForm action attr:class="stack-form checkout-form" attr:novalidate=true>
             <FormAlert error />
+            // Field problems are shown at their fields; this says that there are some, where a
+            // screen reader hears it at once.
+            <p class="validation-alert" role="alert">
+                {move || matches!(error.get(), Some(AppError::Validation(_))).then(|| view! {
+                    <span class="form-alert">{lang.texts().common.validation.message}</span>
+                })}
+            </p>
             <ul class="shortfalls">{shortfalls}</ul>
             <input type="hidden" name="idempotency_key" value=idempotency_key />
-            <fieldset class="choice-group">
+            <input type="hidden" name="reviewed" value=reviewed />
+            <fieldset class="choice-group" aria-describedby="fulfilment-error">
                 <legend>{t.how_to_receive}</legend>
                 <label class="choice">
                     <input type="radio" id="fulfilment-delivery" name="fulfilment" value="delivery" checked=true />
@@ -152,7 +162,7 @@ fn CheckoutForm(
                     <input type="radio" id="fulfilment-pickup" name="fulfilment" value="pickup" />
                     {t.pickup_option}
                 </label>
-                {move || fulfilment_issue.get().map(|issue| view! { <p class="field-error">{issue_text(issue)}</p> })}
+                <p class="field-error" id="fulfilment-error">{move || fulfilment_issue.get().map(issue_text)}</p>
             </fieldset>
             <FormField name="recipient" label=t.recipient autocomplete="name" maxlength=RECIPIENT_MAX issue=issue_of(error, "recipient") />
             <FormField name="phone" label=t.phone kind="tel" autocomplete="tel" maxlength=PHONE_MAX issue=issue_of(error, "phone") />
@@ -166,33 +176,36 @@ fn CheckoutForm(
                     maxlength=POSTAL_CODE_MAX issue=issue_of(error, "postal_code") />
             </fieldset>
             <fieldset class="pickup-fields">
-                <legend>{t.pickup_store}</legend>
+                <legend>{t.pickup_where}</legend>
                 <div class="field" class:field-invalid=move || store_issue.get().is_some()>
                     <label for="field-store_id">{t.pickup_store}</label>
-                    <select id="field-store_id" name="store_id" aria-describedby="store-hint">
+                    <select id="field-store_id" name="store_id"
+                        aria-describedby=move || if store_issue.get().is_some() { "store-hint store-error" } else { "store-hint" }
+                        aria-invalid=move || store_issue.get().map(|_| "true")>
                         {move || stores.get().into_iter().map(|store| {
                             let label = format!("{} · {} ({})", store.city, store.name, store.address);
                             view! { <option value=store.id>{label}</option> }
                         }).collect_view()}
                     </select>
                     <p class="field-hint" id="store-hint">{t.pickup_hint}</p>
-                    {move || store_issue.get().map(|issue| view! { <p class="field-error">{issue_text(issue)}</p> })}
+                    {move || store_issue.get().map(|issue| view! { <p class="field-error" id="store-error">{issue_text(issue)}</p> })}
                 </div>
                 <NearMeButton label=t.stores_near_me set_stores />
             </fieldset>
-            <fieldset class="choice-group">
-                <legend>{t.payment}</legend>
-                <label class="choice payment-delivery">
-                    <input type="radio" name="payment_method" value="cash_on_delivery" checked=true />
-                    {(t.payment_method_name)(crate::model::orders::PaymentMethod::CashOnDelivery)}
-                </label>
-                <label class="choice payment-pickup">
-                    <input type="radio" name="payment_method" value="pay_at_pickup" />
-                    {(t.payment_method_name)(crate::model::orders::PaymentMethod::PayAtPickup)}
-                </label>
-                <p class="field-hint">{t.no_card_note}</p>
+            // One way of paying goes with each way of receiving; the form says which (CSS shows
+            // the one for the choice above; both without CSS support) and the server derives it.
+            <section class="payment-note" aria-labelledby="payment-heading">
+                <h2 id="payment-heading">{t.payment}</h2>
+                <p class="payment-delivery">
+                    <strong>{(t.payment_method_name)(crate::model::orders::PaymentMethod::CashOnDelivery)}</strong>
+                    ": "{t.no_card_note}
+                </p>
+                <p class="payment-pickup">
+                    <strong>{(t.payment_method_name)(crate::model::orders::PaymentMethod::PayAtPickup)}</strong>
+                    ": "{t.no_card_note}
+                </p>
                 {move || payment_issue.get().map(|issue| view! { <p class="field-error">{issue_text(issue)}</p> })}
-            </fieldset>
+            </section>
             <SubmitButton label=t.place_order pending=action.pending() />
         </ActionForm>
     }

@@ -65,11 +65,18 @@ pub async fn remove_cart_line(product_id: i64) -> Result<i64, AppError> {
 #[server(prefix = "/rpc", endpoint = "cart", input = GetUrl)]
 pub async fn get_cart() -> Result<Cart, AppError> {
     let state = super::app_state()?;
-    let (shopper, _) = shopper().await?;
+    let (shopper, session) = shopper().await?;
     let cart = cart::view(&state, shopper).await?;
-    if let Shopper::Guest(Some(_)) = shopper {
-        // The count cookie follows the cart (a guest cart left alone for long is swept).
-        super::set_cart_cookie(&state, Some(cart.item_count()));
+    if let Shopper::Guest(Some(cart_id)) = shopper {
+        // Looking at the cart keeps it (and its session) alive; a cart swept meanwhile is
+        // forgotten, and the count cookie follows either way.
+        if cart::guest_cart_alive(&state, cart_id).await? {
+            session::keep_guest_cart(&session, cart_id).await?;
+            super::set_cart_cookie(&state, Some(cart.item_count()));
+        } else {
+            session::forget_guest_cart(&session).await?;
+            super::set_cart_cookie(&state, None);
+        }
     }
     Ok(cart)
 }
@@ -133,8 +140,12 @@ pub(crate) async fn adopt_guest_cart(
     user_id: i64,
 ) -> Result<(), AppError> {
     if let Some(cart_id) = session::guest_cart(session).await? {
-        cart::merge_into_account(state, cart_id, user_id).await?;
-        session::forget_guest_cart(session).await?;
+        // Signing in matters more than the guest's lines: a merge that fails is logged, and the
+        // sign-in goes on.
+        match cart::merge_into_account(state, cart_id, user_id).await {
+            Ok(()) => session::forget_guest_cart(session).await?,
+            Err(error) => tracing::warn!(?error, user_id, "the guest cart could not join the account's cart"),
+        }
     }
     super::set_cart_cookie(state, None);
     Ok(())

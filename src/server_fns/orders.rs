@@ -39,7 +39,8 @@ pub async fn load_checkout() -> Result<CheckoutData, AppError> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutFields {
     pub fulfilment: String,
-    pub payment_method: String,
+    /// Left out by the page: it follows the way of receiving.
+    pub payment_method: Option<String>,
     pub recipient: String,
     pub phone: String,
     pub address_line: Option<String>,
@@ -50,12 +51,16 @@ pub struct CheckoutFields {
 
 /// Places the signed-in shopper's cart as an order and shows it.
 #[server(prefix = "/rpc", endpoint = "checkout/place")]
-pub async fn place_order(#[server(flatten)] fields: CheckoutFields, idempotency_key: String) -> Result<i64, AppError> {
+pub async fn place_order(
+    #[server(flatten)] fields: CheckoutFields,
+    idempotency_key: String,
+    reviewed: Option<String>,
+) -> Result<i64, AppError> {
     let state = super::app_state()?;
     let user = guard::require_user()?;
     let input = crate::model::orders::CheckoutInput {
         fulfilment: fields.fulfilment,
-        payment_method: fields.payment_method,
+        payment_method: fields.payment_method.unwrap_or_default(),
         recipient: fields.recipient,
         phone: fields.phone,
         address_line: fields.address_line.unwrap_or_default(),
@@ -64,7 +69,7 @@ pub async fn place_order(#[server(flatten)] fields: CheckoutFields, idempotency_
         // A store id that is not a number names no store.
         store_id: fields.store_id.filter(|id| !id.trim().is_empty()).map(|id| id.trim().parse().unwrap_or(-1)),
     };
-    let placed = orders::place_from_cart(&state, &user, &input, &idempotency_key).await?;
+    let placed = orders::place_from_cart(&state, &user, &input, &idempotency_key, reviewed.as_deref()).await?;
     let id = placed.order.summary.id;
     leptos_axum::redirect(&format!("{}?placed=1", crate::model::paths::my_order(id)));
     Ok(id)

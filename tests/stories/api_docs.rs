@@ -37,6 +37,10 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/files/upload"),
     ("get", "/api/v1/files/{name}"),
     ("get", "/api/v1/locations"),
+    ("get", "/api/v1/orders"),
+    ("post", "/api/v1/orders"),
+    ("get", "/api/v1/orders/{id}"),
+    ("patch", "/api/v1/orders/{id}"),
 ];
 
 async fn the_document_lists_every_endpoint_with_its_answers(backend: Backend) {
@@ -71,6 +75,15 @@ async fn the_document_lists_every_endpoint_with_its_answers(backend: Backend) {
     let product = &document["components"]["schemas"]["Product"]["properties"];
     for field in ["id", "title", "slug", "price", "description", "category", "images", "creationAt", "updatedAt"] {
         assert!(product.get(field).is_some(), "Product.{field}");
+    }
+    let place = &paths["/api/v1/orders"]["post"];
+    assert!(place["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"));
+    for status in ["200", "201", "400", "401", "409", "413", "429"] {
+        assert!(place["responses"].get(status).is_some(), "POST /orders documents {status}");
     }
     let user = &document["components"]["schemas"]["ApiUser"]["properties"];
     assert!(user.get("password").is_none(), "no password in the user schema");

@@ -193,4 +193,9 @@ async fn admins_move_orders_along_and_filter_them(backend: Backend) {
     assert_eq!(nobody.body["total"], 0);
     let future = api::call(&app, Method::GET, "/orders?from=2999-01-01", Some(&admin), None).await;
     assert_eq!(future.body["total"], 0);
+    // The store keeps its orders: their customer's account can be deactivated, not deleted.
+    let john_id = api::call(&app, Method::GET, "/auth/profile", Some(&john), None).await.body["id"].as_i64().unwrap();
+    let delete = api::call(&app, Method::DELETE, &format!("/users/{john_id}"), Some(&admin), None).await;
+    assert_eq!(delete.status, 409, "{}", delete.body);
+    assert_eq!(count_rows(&app, "orders").await, 2);
 }

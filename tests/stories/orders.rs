@@ -84,7 +84,7 @@ async fn a_guest_cart_becomes_an_order_that_the_store_fulfils(backend: Backend) 
     assert_eq!(quantities, [(2, 4), (1, 2)], "quantities add up at sign-in, in the order first added");
     assert_eq!(cart::view(&app.state, Shopper::Guest(Some(guest.cart_id))).await.unwrap().lines.len(), 0);
 
-    let placed = orders::place_from_cart(&app.state, &john, &pickup(), "checkout-1").await.unwrap();
+    let placed = orders::place_from_cart(&app.state, &john, &pickup(), "checkout-1", None).await.unwrap();
     assert!(placed.created);
     let order = placed.order;
     assert_eq!(order.lines_total(), order.summary.total, "the total is the sum of the lines");
@@ -207,8 +207,8 @@ async fn one_key_places_one_order(backend: Backend) {
 
     // From the cart: a resubmitted checkout finds its order even though the cart is now empty.
     cart::add(&app.state, Shopper::Account(john.id), 6, 1).await.unwrap();
-    let first = orders::place_from_cart(&app.state, &john, &delivery(), "form-7").await.unwrap();
-    let second = orders::place_from_cart(&app.state, &john, &delivery(), "form-7").await.unwrap();
+    let first = orders::place_from_cart(&app.state, &john, &delivery(), "form-7", None).await.unwrap();
+    let second = orders::place_from_cart(&app.state, &john, &delivery(), "form-7", None).await.unwrap();
     assert_eq!((first.order.summary.id, second.created), (second.order.summary.id, false));
     assert_eq!(stock_of(&app, 6).await, 47);
 }
@@ -227,19 +227,19 @@ async fn bad_input_changes_nothing(backend: Backend) {
     assert!(matches!(cart::add(&app.state, shopper, 999_999, 1).await, Err(AppError::NotFound { .. })));
     assert!(cart::view(&app.state, shopper).await.unwrap().lines.is_empty());
 
-    let empty = orders::place_from_cart(&app.state, &john, &pickup(), "k-empty").await.unwrap_err();
+    let empty = orders::place_from_cart(&app.state, &john, &pickup(), "k-empty", None).await.unwrap_err();
     assert!(matches!(empty, AppError::EmptyCart), "{empty:?}");
     cart::add(&app.state, shopper, 7, 1).await.unwrap();
     let huge = CheckoutInput { address_line: "x".repeat(10 * 1024), ..delivery() };
-    let error = orders::place_from_cart(&app.state, &john, &huge, "k-huge").await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &huge, "k-huge", None).await.unwrap_err();
     assert_eq!(error.field_issue("address_line"), Some(FieldIssue::TooLong { max: 200 }));
     let nowhere = CheckoutInput { store_id: Some(9_999), ..pickup() };
-    let error = orders::place_from_cart(&app.state, &john, &nowhere, "k-store").await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &nowhere, "k-store", None).await.unwrap_err();
     assert_eq!(error.field_issue("store_id"), Some(FieldIssue::UnknownStore));
     let mismatch = CheckoutInput { payment_method: "cash_on_delivery".into(), ..pickup() };
-    let error = orders::place_from_cart(&app.state, &john, &mismatch, "k-pay").await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &mismatch, "k-pay", None).await.unwrap_err();
     assert_eq!(error.field_issue("payment_method"), Some(FieldIssue::PaymentDoesNotFit));
-    let error = orders::place_from_cart(&app.state, &john, &pickup(), "").await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &pickup(), "", None).await.unwrap_err();
     assert_eq!(error.field_issue("idempotency_key"), Some(FieldIssue::Required));
     let lines = [LineRequest { product_id: 999_999, quantity: 1 }, LineRequest { product_id: 7, quantity: 1 }];
     let error = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "k-gone").await.unwrap_err();
@@ -250,7 +250,7 @@ async fn bad_input_changes_nothing(backend: Backend) {
     let view = cart::view(&app.state, shopper).await.unwrap();
     assert_eq!(view.lines[0].notices, [tienda::model::cart::CartNotice::Removed]);
     assert!(!view.ready_for_checkout());
-    let error = orders::place_from_cart(&app.state, &john, &pickup(), "k-deleted").await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &pickup(), "k-deleted", None).await.unwrap_err();
     assert!(matches!(error, AppError::OutOfStock(_)), "{error:?}");
     assert_eq!(count_rows(&app, "orders").await, 0, "nothing was ordered");
 }

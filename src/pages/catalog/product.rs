@@ -53,7 +53,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                     <p class={if product.stock > 0 { "stock in-stock" } else { "stock sold-out" }}>
                         {availability}
                     </p>
-                    <CartNote title=product.title.clone() />
+                    <CartNote product=(product.id, product.title.clone()) />
                     {(product.stock > 0).then(|| view! {
                         <AddToCartForm product_id=product.id title=product.title.clone() lang stock=product.stock
                             with_quantity=true back=path.clone() />

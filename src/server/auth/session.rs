@@ -158,12 +158,11 @@ pub async fn guest_cart(session: &Session) -> SessionResult<Option<i64>> {
     session.get::<i64>(GUEST_CART_KEY).await
 }
 
-/// Remembers a guest's cart. The first remembered cart is what gives a guest a session at all.
+/// Remembers a guest's cart, and pushes the session's expiry forward (a session is saved, and its
+/// expiry renewed, only when changed): a guest who keeps shopping keeps their cart. The first
+/// remembered cart is what gives a guest a session at all.
 pub async fn keep_guest_cart(session: &Session, cart_id: i64) -> SessionResult<()> {
-    if guest_cart(session).await? != Some(cart_id) {
-        session.insert(GUEST_CART_KEY, cart_id).await?;
-    }
-    Ok(())
+    session.insert(GUEST_CART_KEY, cart_id).await
 }
 
 /// Forgets the guest cart (it became the account's at sign-in).

@@ -89,9 +89,10 @@ pub async fn upsert_line(
                title_seen = excluded.title_seen";
     with_pool!(db.writer(), pool => {
         let mut tx = pool.begin().await?;
+        // The cart row first, as a checkout locks it: the two never wait on each other in a circle.
+        sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(at).bind(cart_id).execute(&mut *tx).await?;
         sqlx::query(sql).bind(cart_id).bind(product_id).bind(quantity).bind(seen.price_cents).bind(&seen.title)
             .bind(at).execute(&mut *tx).await?;
-        sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(at).bind(cart_id).execute(&mut *tx).await?;
         tx.commit().await
     })
 }
@@ -116,6 +117,12 @@ pub async fn select_lines(db: &Db, cart_id: i64) -> sqlx::Result<Vec<CartLineRec
     with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(cart_id).fetch_all(pool).await)
 }
 
+/// How many different products the cart holds.
+pub async fn count_lines(db: &Db, cart_id: i64) -> sqlx::Result<i64> {
+    let sql = "SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1";
+    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(cart_id).fetch_one(pool).await)
+}
+
 /// Units in the cart.
 pub async fn count_items(db: &Db, cart_id: i64) -> sqlx::Result<i64> {
     let sql = "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_lines WHERE cart_id = $1";
@@ -134,12 +141,15 @@ pub async fn merge_carts(
 ) -> sqlx::Result<()> {
     let guest_sql = "SELECT l.product_id, l.quantity, l.price_cents_seen, l.title_seen, p.stock \
                      FROM cart_lines l JOIN products p ON p.id = l.product_id \
-                     JOIN carts c ON c.id = l.cart_id WHERE l.cart_id = $1 AND c.user_id IS NULL";
+                     JOIN carts c ON c.id = l.cart_id WHERE l.cart_id = $1 AND c.user_id IS NULL \
+                     ORDER BY l.product_id";
     let upsert_sql = "INSERT INTO cart_lines (cart_id, product_id, quantity, price_cents_seen, title_seen, added_at) \
                       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cart_id, product_id) DO UPDATE SET \
                       quantity = excluded.quantity";
     with_pool!(db.writer(), pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_with(db.begin_write()).await?;
+        // The account's cart row first, as a checkout locks it.
+        sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(at).bind(user_cart).execute(&mut *tx).await?;
         let guest_lines: Vec<(i64, i64, i64, String, i64)> =
             sqlx::query_as(guest_sql).bind(guest_cart).fetch_all(&mut *tx).await?;
         for (product_id, quantity, price_seen, title_seen, stock) in guest_lines {
@@ -154,7 +164,6 @@ pub async fn merge_carts(
             }
         }
         sqlx::query("DELETE FROM carts WHERE id = $1 AND user_id IS NULL").bind(guest_cart).execute(&mut *tx).await?;
-        sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(at).bind(user_cart).execute(&mut *tx).await?;
         tx.commit().await
     })
 }

@@ -60,6 +60,16 @@ impl Db {
         }
     }
 
+    /// The statement that opens a write transaction: on SQLite `BEGIN IMMEDIATE`, which takes the
+    /// write lock at once, so a transaction that reads before it writes cannot fail half-way when
+    /// another process (a second node, `tienda seed`) wrote in between; on PostgreSQL `BEGIN`.
+    pub fn begin_write(&self) -> &'static str {
+        match self {
+            Db::Sqlite { .. } => "BEGIN IMMEDIATE",
+            Db::Postgres(_) => "BEGIN",
+        }
+    }
+
     pub fn backend_name(&self) -> &'static str {
         match self {
             Db::Sqlite { .. } => "sqlite",

@@ -24,6 +24,9 @@ pub enum LineSource<'a> {
 }
 
 pub struct NewOrder<'a> {
+    /// What the shopper reviewed (`model::cart::review_key` of the lines and prices), when the
+    /// order comes from a reviewed cart: if the cart or a price changed since, nothing is ordered.
+    pub reviewed: Option<&'a str>,
     pub user_id: i64,
     pub idempotency_key: &'a str,
     /// Fingerprint of what was asked, to refuse the same key for a different order.
@@ -45,6 +48,8 @@ pub enum Placed {
 #[derive(Debug)]
 pub enum PlaceError {
     EmptyCart,
+    /// The lines or their prices are not what the shopper reviewed.
+    Changed,
     Shortfall(Vec<Shortfall>),
     Database(sqlx::Error),
 }
@@ -66,7 +71,13 @@ struct Taken {
 pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceError> {
     // An async block, so that its early returns end the block and not the function.
     let outcome = with_pool!(db.writer(), pool => async {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_with(db.begin_write()).await?;
+        if let LineSource::Cart(cart_id) = &order.lines {
+            // Locks the cart (a row lock on PostgreSQL) before its lines are read: two checkouts of
+            // one cart, or an add during one, wait for each other instead of ordering it twice.
+            sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2")
+                .bind(order.at).bind(cart_id).execute(&mut *tx).await?;
+        }
         if let Some((order_id, request_hash)) = sqlx::query_as::<_, (i64, String)>(
             "SELECT id, request_hash FROM orders WHERE user_id = $1 AND idempotency_key = $2",
         )
@@ -107,6 +118,7 @@ pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceE
         };
         let mut shortfalls = Vec::new();
         let mut sold_out = Vec::new();
+        let mut priced = Vec::with_capacity(requested.len());
         let (mut total, mut items) = (0_i64, 0_i64);
         for (position, (product_id, quantity, title_seen)) in requested.iter().enumerate() {
             let taken: Option<Taken> = sqlx::query_as(
@@ -138,10 +150,14 @@ pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceE
             .bind(taken.price_cents).bind(quantity).execute(&mut *tx).await?;
             total += taken.price_cents * quantity;
             items += quantity;
+            priced.push((*product_id, *quantity, taken.price_cents));
         }
+        // Dropping the transaction on an early return rolls it back: no order, no stock taken.
         if !shortfalls.is_empty() {
-            // Dropping the transaction rolls it back: no order, no stock taken.
             return Err(PlaceError::Shortfall(shortfalls));
+        }
+        if order.reviewed.is_some_and(|reviewed| reviewed != crate::model::cart::review_key(&priced)) {
+            return Err(PlaceError::Changed);
         }
         sqlx::query("UPDATE orders SET total_cents = $1, item_count = $2 WHERE id = $3")
             .bind(total).bind(items).bind(order_id).execute(&mut *tx).await?;
@@ -169,6 +185,12 @@ pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceE
 pub async fn select_order_by_key(db: &Db, user_id: i64, key: &str) -> sqlx::Result<Option<(i64, String)>> {
     let sql = "SELECT id, request_hash FROM orders WHERE user_id = $1 AND idempotency_key = $2";
     with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(user_id).bind(key).fetch_optional(pool).await)
+}
+
+/// How many orders an account has placed.
+pub async fn count_for_user(db: &Db, user_id: i64) -> sqlx::Result<i64> {
+    let sql = "SELECT COUNT(*) FROM orders WHERE user_id = $1";
+    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(user_id).fetch_one(pool).await)
 }
 
 /// The SKU an order line keeps: the one the product page shows.
@@ -327,7 +349,7 @@ pub async fn change_state(
                       WHERE id = $4 AND status = $5 AND payment_status = $6";
     let restock = action == OrderAction::Cancel;
     with_pool!(db.writer(), pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_with(db.begin_write()).await?;
         let changed = sqlx::query(update_sql)
             .bind(to.status.as_str()).bind(to.payment.as_str()).bind(at).bind(order_id)
             .bind(from.status.as_str()).bind(from.payment.as_str())

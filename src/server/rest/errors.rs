@@ -200,6 +200,10 @@ impl From<crate::error::AppError> for ApiError {
             AppError::OrderTransition(crate::model::orders::TransitionRefusal::AdminOnly) => Self::Forbidden,
             AppError::OrderTransition(refusal) => Self::Conflict(crate::i18n::Lang::En.texts().orders.refusal(refusal)),
             AppError::EmptyCart => Self::Validation(vec!["lines should not be empty".into()]),
+            AppError::HasOrders => Self::Conflict(
+                "The account has orders, which the store keeps; deactivate it instead of deleting it.".into(),
+            ),
+            AppError::CartChanged => Self::Conflict("The cart changed since it was reviewed; review it again.".into()),
             AppError::IdempotencyKeyReused => {
                 Self::Conflict("This Idempotency-Key was already used for a different order.".into())
             }

@@ -76,6 +76,8 @@ fn message(field: &str, issue: FieldIssue) -> String {
         FieldIssue::UnknownProduct => format!("{f} must be the id of a product on sale"),
         FieldIssue::UnknownStore => "storeId must be the id of one of the store locations".into(),
         FieldIssue::NotEnoughStock { available } => format!("{f} must be at most {available} (units left)"),
+        FieldIssue::CartFull { max } => format!("a cart holds at most {max} different products"),
+        FieldIssue::AllInCart { in_cart } => format!("the cart already holds all {in_cart} units left"),
     }
 }
 

@@ -138,9 +138,9 @@ pub struct OrderCreate {
     /// `delivery` or `pickup`.
     #[schema(example = "pickup")]
     fulfilment: String,
-    /// `cash_on_delivery` (delivery) or `pay_at_pickup` (pickup).
+    /// `cash_on_delivery` (delivery) or `pay_at_pickup` (pickup); left out, the one that fits.
     #[schema(example = "pay_at_pickup")]
-    payment_method: String,
+    payment_method: Option<String>,
     #[schema(example = "Jhon Doe")]
     recipient: String,
     #[schema(example = "+57 300 123 4567")]
@@ -360,7 +360,7 @@ pub async fn create_order(
     let input = CheckoutInput {
         fulfilment: fields.text("fulfilment", true, "fulfilment must be a string", &mut messages).unwrap_or_default(),
         payment_method: fields
-            .text("paymentMethod", true, "paymentMethod must be a string", &mut messages)
+            .text("paymentMethod", false, "paymentMethod must be a string", &mut messages)
             .unwrap_or_default(),
         recipient: fields.text("recipient", true, "recipient must be a string", &mut messages).unwrap_or_default(),
         phone: fields.text("phone", true, "phone must be a string", &mut messages).unwrap_or_default(),

@@ -7,7 +7,7 @@
 
 use crate::error::{AppError, Entity, FieldError, FieldIssue};
 use crate::model::cart::{notices_for, Cart, CartLine};
-use crate::model::orders::{check_quantity, MAX_LINE_QUANTITY};
+use crate::model::orders::{check_quantity, MAX_LINE_QUANTITY, MAX_ORDER_LINES};
 use crate::model::Money;
 use crate::server::{app::state::AppState, db::carts as db, media::product_images};
 use chrono::Utc;
@@ -40,10 +40,23 @@ pub async fn add(state: &AppState, shopper: Shopper, product_id: i64, quantity: 
         Some(cart_id) => db::select_line_quantity(&state.db, cart_id, product_id).await?,
         None => 0,
     };
+    if in_cart == 0 {
+        if let Some(cart_id) = existing_cart {
+            // A cart holds at most what one order may.
+            if db::count_lines(&state.db, cart_id).await? >= MAX_ORDER_LINES as i64 {
+                return Err(field("quantity", FieldIssue::CartFull { max: MAX_ORDER_LINES }));
+            }
+        }
+    }
     let wanted = in_cart + quantity;
     if wanted > product.stock {
         let available = (product.stock - in_cart).max(0);
-        return Err(field("quantity", FieldIssue::NotEnoughStock { available }));
+        let issue = if available == 0 && in_cart > 0 {
+            FieldIssue::AllInCart { in_cart }
+        } else {
+            FieldIssue::NotEnoughStock { available }
+        };
+        return Err(field("quantity", issue));
     }
     if wanted > MAX_LINE_QUANTITY {
         return Err(field("quantity", FieldIssue::OutOfRange { min: 1, max: MAX_LINE_QUANTITY - in_cart }));
@@ -135,6 +148,11 @@ pub async fn merge_into_account(state: &AppState, guest_cart: i64, user_id: i64)
     let user_cart = db::upsert_user_cart(&state.db, user_id, now).await?;
     db::merge_carts(&state.db, guest_cart, user_cart, MAX_LINE_QUANTITY, now).await?;
     Ok(())
+}
+
+/// Whether a guest's cart is still there (carts left alone longer than a session lives are swept).
+pub async fn guest_cart_alive(state: &AppState, cart_id: i64) -> Result<bool, AppError> {
+    Ok(db::guest_cart_exists(&state.db, cart_id).await?)
 }
 
 /// The cart id a shopper has now, if any. A guest's id comes from their session, so it is

@@ -29,11 +29,14 @@ pub struct Placement {
 }
 
 /// Places the signed-in shopper's cart as an order, and empties the cart in the same transaction.
+/// `reviewed` is the cart's `review_key` as the checkout page showed it: if the lines or a price
+/// changed since, nothing is ordered ([`AppError::CartChanged`]).
 pub async fn place_from_cart(
     state: &AppState,
     buyer: &User,
     input: &CheckoutInput,
     idempotency_key: &str,
+    reviewed: Option<&str>,
 ) -> Result<Placement, AppError> {
     let key = check_idempotency_key(idempotency_key).map_err(|e| AppError::Validation(vec![e]))?;
     let delivery = checked_delivery(state, input).await?;
@@ -42,7 +45,7 @@ pub async fn place_from_cart(
         // No cart at all: a resubmitted form whose first submission emptied the cart still finds its order.
         return existing_or(state, buyer, key, &request_hash, AppError::EmptyCart).await;
     };
-    place(state, buyer, key, &request_hash, &delivery, LineSource::Cart(cart_id)).await
+    place(state, buyer, key, &request_hash, &delivery, LineSource::Cart(cart_id), reviewed).await
 }
 
 /// Places an order of `lines` (an API client's), priced by the server.
@@ -64,7 +67,7 @@ pub async fn place_from_lines(
         (Ok(_), Err(line_error)) => return Err(AppError::Validation(vec![line_error])),
     };
     let request_hash = fingerprint(&delivery, Some(&lines));
-    place(state, buyer, key, &request_hash, &delivery, LineSource::Lines(&lines)).await
+    place(state, buyer, key, &request_hash, &delivery, LineSource::Lines(&lines), None).await
 }
 
 async fn place(
@@ -74,12 +77,14 @@ async fn place(
     request_hash: &str,
     delivery: &Delivery,
     lines: LineSource<'_>,
+    reviewed: Option<&str>,
 ) -> Result<Placement, AppError> {
     let store_name = match delivery.store_id {
         Some(id) => stores::select_stores(&state.db).await?.into_iter().find(|s| s.id == id).map(|s| s.name),
         None => None,
     };
     let new_order = NewOrder {
+        reviewed,
         user_id: buyer.id,
         idempotency_key: key,
         request_hash,
@@ -106,6 +111,7 @@ async fn place(
         }
         Err(PlaceError::EmptyCart) => existing_or(state, buyer, key, request_hash, AppError::EmptyCart).await,
         Err(PlaceError::Shortfall(lines)) => Err(AppError::OutOfStock(lines)),
+        Err(PlaceError::Changed) => Err(AppError::CartChanged),
         Err(PlaceError::Database(error)) => Err(error.into()),
     }
 }

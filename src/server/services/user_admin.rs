@@ -193,7 +193,16 @@ pub async fn delete_account(state: &AppState, actor: &User, user_id: i64) -> Res
     }
     let current =
         db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))?;
-    if db::delete_user(&state.db, user_id).await? == 0 {
+    // Orders are the store's records: their customer stays (deactivate the account instead).
+    if crate::server::db::orders::count_for_user(&state.db, user_id).await? > 0 {
+        return Err(AppError::HasOrders);
+    }
+    if db::delete_user(&state.db, user_id).await.map_err(|error| match error.as_database_error() {
+        // An order placed in between: the foreign key refuses the delete.
+        Some(db_error) if db_error.is_foreign_key_violation() => AppError::HasOrders,
+        _ => error.into(),
+    })? == 0
+    {
         return Err(AppError::missing_id(Entity::User, user_id));
     }
     crate::server::media::uploads::remove_image(&state.config.media.dir, accounts::PICTURES, &current.avatar).await;
