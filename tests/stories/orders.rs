@@ -205,12 +205,21 @@ async fn one_key_places_one_order(backend: Backend) {
     let reused = orders::place_from_lines(&app.state, &john, &pickup(), &other, "double-click").await;
     assert!(matches!(reused, Err(AppError::IdempotencyKeyReused)), "{reused:?}");
 
-    // From the cart: a resubmitted checkout finds its order even though the cart is now empty.
+    // From the cart: an order is placed only as reviewed (lines and prices) ...
+    cart::add(&app.state, Shopper::Account(john.id), 6, 1).await.unwrap();
+    let view = cart::view(&app.state, Shopper::Account(john.id)).await.unwrap();
+    let stale = format!("6:1:{}", view.lines[0].unit_price.cents() - 1);
+    let changed = orders::place_from_cart(&app.state, &john, &delivery(), "form-6", Some(&stale)).await;
+    assert!(matches!(changed, Err(AppError::CartChanged)), "{changed:?}");
+    assert_eq!(stock_of(&app, 6).await, 48, "a changed cart orders nothing");
+    let reviewed = orders::place_from_cart(&app.state, &john, &delivery(), "form-6", Some(&view.review_key())).await;
+    assert!(reviewed.unwrap().created);
+    // ... and a resubmitted checkout finds its order even though the cart is now empty.
     cart::add(&app.state, Shopper::Account(john.id), 6, 1).await.unwrap();
     let first = orders::place_from_cart(&app.state, &john, &delivery(), "form-7", None).await.unwrap();
     let second = orders::place_from_cart(&app.state, &john, &delivery(), "form-7", None).await.unwrap();
     assert_eq!((first.order.summary.id, second.created), (second.order.summary.id, false));
-    assert_eq!(stock_of(&app, 6).await, 47);
+    assert_eq!(stock_of(&app, 6).await, 46);
 }
 
 async fn bad_input_changes_nothing(backend: Backend) {

@@ -72,6 +72,7 @@ fn request_user() -> Option<Result<Option<User>, AppError>> {
     let RequestUser(user) = parts.extensions.get::<RequestUser>()?.clone();
     if matches!(user, Ok(Some(_))) {
         keep_response_private();
+        forget_guest_cart_count(&parts.headers);
     }
     Some(user)
 }
@@ -82,6 +83,23 @@ fn keep_response_private() {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         use axum::http::{header, HeaderValue};
         response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
+}
+
+/// A guest's cart count cookie still sent by someone signed in (an add that finished after the
+/// sign-in set it again) would make the page cache serve them anonymous pages: it goes.
+fn forget_guest_cart_count(headers: &axum::http::HeaderMap) {
+    use axum::http::{header, HeaderValue};
+    let prefix = format!("{}=", crate::model::cart::CART_COOKIE);
+    let sent = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|cookies| cookies.split(';').any(|pair| pair.trim_start().starts_with(&prefix)));
+    if let (true, Some(response)) = (sent, leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(removal) = HeaderValue::from_str(&format!("{prefix}; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")) {
+            response.append_header(header::SET_COOKIE, removal);
+        }
     }
 }
 
