@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 
 export const hasJs = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
 
@@ -31,4 +31,47 @@ export function failOnPageErrors(page: Page) {
     if (message.type() === 'error' && !expectedAnswer.test(message.text())) errors.push(message.text());
   });
   return () => expect(errors, 'errors in the page').toEqual([]);
+}
+
+/**
+ * Signs in on the sign-in page the browser is on (`/login`, with or without `?next=`).
+ */
+export async function signIn(page: Page, email: string, password: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+}
+
+export type Customer = { name: string; email: string; password: string };
+
+/**
+ * A new customer account of a story's own, registered from outside any browser (a request
+ * context of its own, so no page's session is touched). Stories that buy use one each: a demo
+ * account's cart would be shared with every other story signed in as it at the same time.
+ */
+export async function createCustomer(request: APIRequestContext, baseURL: string, name: string): Promise<Customer> {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const customer = {
+    name,
+    email: `${slug}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`,
+    password: 'a long enough secret',
+  };
+  // A plain form post, as a browser without JavaScript sends it: success is the redirect to `next`.
+  const response = await request.post('/rpc/register', {
+    form: { ...customer, next: '/account' },
+    headers: { Origin: baseURL, Accept: 'text/html' },
+    maxRedirects: 0,
+  });
+  expect(response.status(), `registering ${customer.email}`).toBeGreaterThanOrEqual(300);
+  expect(response.status()).toBeLessThan(400);
+  expect(response.headers()['location']).toBe('/account');
+  return customer;
+}
+
+/**
+ * A second person at another browser (an admin beside a customer): a new context with the same
+ * address and the same JavaScript setting as the story's own page. The caller closes it.
+ */
+export async function newVisitor(browser: Browser, baseURL: string, testInfo: TestInfo): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, javaScriptEnabled: hasJs(testInfo) });
 }

@@ -56,6 +56,9 @@ fn AccountView(user: User) -> impl IntoView {
                 <dt>{t.email}</dt><dd>{user.email.clone()}</dd>
                 <dt>{t.role}</dt><dd>{role}</dd>
             </dl>
+            <p class="account-orders-link">
+                <a class="button button-secondary" href=crate::model::paths::MY_ORDERS>{lang.texts().orders.my_orders}</a>
+            </p>
             <PictureSection avatar=user.avatar.clone() />
             <h2>{t.profile_heading}</h2>
             <ProfileForm lang name=user.name.clone() avatar=user.avatar.clone() initial_error=profile_error />

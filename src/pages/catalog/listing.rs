@@ -81,6 +81,8 @@ fn ListingView(listing: Listing) -> impl IntoView {
         {(page < page_count).then(|| view! { <Link rel="next" href=absolute_url(&link(page + 1)) /> })}
         <div class="container section">
             <Breadcrumbs crumbs />
+            // Outside the island: it reads the address, and an island in the browser has no router.
+            <CartNote />
             <CatalogBrowser initial=listing lang />
         </div>
     }
@@ -219,7 +221,6 @@ fn ListingBody(
     let categories = if on_category_page { Vec::new() } else { data.categories };
     view! {
         <h1>{heading(lang, &query, category.as_ref())}</h1>
-        <CartNote />
         {(!notices.is_empty()).then(|| view! {
             <ul class="notices" role="status">
                 {notices.into_iter().map(|n| view! { <li>{n.message(lang)}</li> }).collect_view()}
