@@ -33,7 +33,9 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
             <div class="container header-row">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"T"</span>
-                    "Tienda"
+                    // On the narrowest phones the mark stands alone (the name stays for screen
+                    // readers), so the language switch, the cart and the account fit beside it.
+                    <span class="brand-name">"Tienda"</span>
                 </a>
                 <nav aria-label=texts.common.main_nav>
                     <ul class="nav-list">
