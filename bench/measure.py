@@ -1,6 +1,21 @@
-"""Measures a release build of Tienda on this machine. Run through bench/run.
+"""Measures a release build of Tienda on this machine. Run through bench/run:
 
-The server runs pinned to CPU 0 and wrk to CPU 1, so the server has exactly one core.
+    BENCH_SKIP_BUILD=1 bench/run     # reuse target/release/tienda (else it builds the release first)
+
+The server runs pinned to CPU 0 and wrk to CPU 1, so the server has exactly one core. The demo data
+is seeded once into a temporary SQLite database; each group of figures gets its own server start:
+
+- pages, /healthz and the API, with the caches on and with every request rendered (64 connections);
+- a guest with a cart on /products: a session and a count cookie from POST /rpc/cart/add, then
+  /products anonymously and with those cookies, back to back on one server (64 connections);
+- writes: PUT /api/v1/products/{1..51} in turn, SQLite synchronous=full and =normal (8 connections);
+- checkout: POST /api/v1/orders, three lines each, a new Idempotency-Key per request
+  (bench/orders.lua), as john@mail.com, 16 connections, with the products' stock raised first
+  and the API write limit lifted; afterwards the rows in `orders` are counted against the 201s.
+
+Each load run also records the server's CPU use and that of every other process on the machine:
+the second is near 0 on a quiet machine, and the table says when it was not (the figures are then
+low). It prints a table and writes bench/results/latest.json. BENCH_SECONDS sets each load run's length.
 """
 
 import gzip
@@ -10,11 +25,15 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
+import uuid
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +45,10 @@ PRODUCT = "/products/solid-oak-coffee-table"
 # The REST API's busiest reads, as an app's first screen and detail view make them.
 API_LIST = "/api/v1/products?limit=24&offset=0"
 API_ONE = "/api/v1/products/7"
+# Orders are writes, each one transaction on SQLite's one writer: fewer connections than the reads.
+ORDER_CONNECTIONS = 16
+ORDER_SCRIPT = ROOT / "bench/orders.lua"
+ORDER_PRODUCTS = (1, 2, 3)
 
 
 def free_port():
@@ -50,11 +73,15 @@ def rss_kib(pid):
     return 0
 
 
-def start_server(env, port):
-    """Starts the server on CPU 0; returns (process, milliseconds from exec to a 200 from /readyz)."""
+def start_server(env, port, log=None):
+    """Starts the server on CPU 0; returns (process, milliseconds from exec to a 200 from /readyz).
+    `log`: a file for the server's output (else it is discarded)."""
     started = time.perf_counter()
+    out = open(log, "ab") if log else subprocess.DEVNULL
     proc = subprocess.Popen(["taskset", "-c", "0", str(BIN), "serve"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
+    if log:
+        out.close()
     while status_of(port, "/readyz") != 200:
         if proc.poll() is not None:
             sys.exit("the server exited during start-up")
@@ -62,11 +89,51 @@ def start_server(env, port):
     return proc, (time.perf_counter() - started) * 1000
 
 
-def wrk(port, path):
-    out = subprocess.run(
-        ["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
-         f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True).stdout
+def latency_ms(out, percentile):
+    """A percentile of wrk's --latency distribution, in milliseconds."""
+    found = re.search(rf"\b{percentile}%\s+([\d.]+)(us|ms|s)\b", out)
+    return float(found.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[found.group(2)]
+
+
+def process_ticks():
+    """CPU time of every process, in clock ticks, by (pid, start time): (its own, its own and its
+    reaped children's)."""
+    ticks = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            # After the command's closing parenthesis come fields 3 onwards: utime is the 14th,
+            # stime the 15th, the children's cutime and cstime the 16th and 17th, starttime the 22nd.
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        own = int(fields[11]) + int(fields[12])
+        ticks[(int(entry.name), fields[19])] = (own, own + int(fields[13]) + int(fields[14]))
+    return ticks
+
+
+def run_wrk(args, pid):
+    """wrk on CPU 1 with these arguments; returns (its output, CPU use meanwhile, as a percentage
+    of one core: the server's, and every other process's but wrk's, which on a quiet machine is
+    close to 0; more means something else competed with the server or wrk for the two cores)."""
+    before, started = process_ticks(), time.perf_counter()
+    out = subprocess.run(["taskset", "-c", "1", "wrk", *args], capture_output=True, text=True, check=True).stdout
+    after, wall = process_ticks(), time.perf_counter() - started
+    ours = {pid, os.getpid()}  # wrk's time ends up in ours (its parent's) when it is reaped
+    server = next(after[key][0] - before.get(key, (0, 0))[0] for key in after if key[0] == pid)
+    # A process that ended meanwhile has its whole life added to its parent's children's time.
+    other = (sum(total - before.get(key, (0, 0))[1] for key, (_, total) in after.items() if key[0] not in ours)
+             - sum(total for key, (_, total) in before.items() if key not in after and key[0] not in ours))
+    per_cent = 100 / os.sysconf("SC_CLK_TCK") / wall
+    return out, {"server_cpu_percent": round(server * per_cent, 1),
+                 "other_processes_cpu_percent": round(max(0, other) * per_cent, 1)}
+
+
+def wrk(port, path, pid, headers=()):
+    header_args = [arg for header in headers for arg in ("-H", header)]
+    out, cpu = run_wrk(["-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *header_args,
+                        f"http://127.0.0.1:{port}{path}"], pid)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
@@ -74,7 +141,7 @@ def wrk(port, path):
     errors = re.search(r"Socket errors: (.*)", out)
     return {"path": path, "requests_per_sec": rps, "p99_ms": round(p99_ms, 3),
             "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-            "socket_errors": errors.group(1) if errors else "none"}
+            "socket_errors": errors.group(1) if errors else "none", **cpu}
 
 
 def sizes():
@@ -93,7 +160,7 @@ def load_runs(base_env, port, cache_ttl):
     try:
         time.sleep(1)
         idle_start = rss_kib(proc.pid)
-        runs = [wrk(port, "/products"), wrk(port, PRODUCT), wrk(port, "/healthz"), wrk(port, API_LIST), wrk(port, API_ONE)]
+        runs = [wrk(port, path, proc.pid) for path in ("/products", PRODUCT, "/healthz", API_LIST, API_ONE)]
         time.sleep(2)
         idle_after = rss_kib(proc.pid)
     finally:
@@ -103,7 +170,11 @@ def load_runs(base_env, port, cache_ttl):
 
 
 def admin_token(port):
-    body = json.dumps({"email": "admin@mail.com", "password": "admin123"}).encode()
+    return login(port, "admin@mail.com", "admin123")
+
+
+def login(port, email, password):
+    body = json.dumps({"email": email, "password": password}).encode()
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/auth/login", data=body,
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request) as answer:
@@ -130,10 +201,8 @@ def write_run(base_env, port, synchronous):
             '  id = id % 51 + 1\n'
             '  return wrk.format(nil, "/api/v1/products/" .. id)\n'
             'end\n')
-        out = subprocess.run(
-            ["taskset", "-c", "1", "wrk", "-t1", "-c8", f"-d{SECONDS}s", "--latency", "-s", str(script),
-             f"http://127.0.0.1:{port}{API_ONE}"],
-            capture_output=True, text=True, check=True).stdout
+        out, cpu = run_wrk(["-t1", "-c8", f"-d{SECONDS}s", "--latency", "-s", str(script),
+                            f"http://127.0.0.1:{port}{API_ONE}"], proc.pid)
     finally:
         script.unlink()
         proc.send_signal(signal.SIGTERM)
@@ -143,7 +212,110 @@ def write_run(base_env, port, synchronous):
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {"sqlite_synchronous": synchronous, "writes_per_sec": rps,
             "p99_ms": round(float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)], 3),
-            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0}
+            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0, **cpu}
+
+
+def log_problems(log):
+    """The server log's warnings and errors (ANSI colours removed)."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", Path(log).read_text(errors="replace")) if Path(log).exists() else ""
+    return [line.strip() for line in text.splitlines() if re.search(r"\b(WARN|ERROR)\b", line)]
+
+
+def guest_cart_cookies(port, quantity):
+    """A guest's cookies after adding `quantity` of product 1 through the add-to-cart server function,
+    as a browser on this site sends it (the CSRF guard wants same-origin headers)."""
+    body = urllib.parse.urlencode({"product_id": "1", "quantity": str(quantity), "back": "/products"}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/rpc/cart/add", data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+                 "Origin": f"http://127.0.0.1:{port}", "Sec-Fetch-Site": "same-origin"})
+    with urllib.request.urlopen(request) as answer:
+        cookies = {}
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            name, _, value = header.split(";")[0].partition("=")
+            cookies[name.strip()] = value.strip()
+        answered = answer.read().decode()
+    missing = {"tienda_session", "tienda_cart"} - cookies.keys()
+    if missing:
+        sys.exit(f"POST /rpc/cart/add set no {', '.join(sorted(missing))} cookie (it answered {answered!r})")
+    return f"tienda_session={cookies['tienda_session']}; tienda_cart={cookies['tienda_cart']}", int(cookies["tienda_cart"])
+
+
+def page_check(port, cookie):
+    """One curl of /products: (x-page-cache, the header's cart count)."""
+    args = ["curl", "-s", "-D", "-", f"http://127.0.0.1:{port}/products"]
+    if cookie:
+        args[2:2] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    cache = re.search(r"^x-page-cache:\s*(\S+)", out, re.M | re.I)
+    count = re.search(r'data-cart-count="(\d+)"', out)
+    return (cache.group(1) if cache else "absent"), (int(count.group(1)) if count else None)
+
+
+def cart_visitor_runs(base_env, port, log):
+    """/products for an anonymous visitor and for a guest with a cart, back to back on one server
+    with the default caches; and a curl of each to see what the page cache answered them."""
+    env = dict(base_env, TIENDA_CACHE_TTL_SECS="30")
+    proc, _ = start_server(env, port, log)
+    try:
+        cookie, count = guest_cart_cookies(port, quantity=3)
+        anonymous = wrk(port, "/products", proc.pid)
+        anonymous_check = page_check(port, None)
+        cart_check = page_check(port, cookie)
+        with_cart = wrk(port, "/products", proc.pid, headers=[f"Cookie: {cookie}"])
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait()
+    return {"anonymous": anonymous, "guest_with_cart": dict(with_cart, cart_count=count),
+            "ratio_percent": round(100 * with_cart["requests_per_sec"] / anonymous["requests_per_sec"], 1),
+            "curl_anonymous": {"x_page_cache": anonymous_check[0], "data_cart_count": anonymous_check[1]},
+            "curl_guest_with_cart": {"x_page_cache": cart_check[0], "data_cart_count": cart_check[1],
+                                     "count_expected": count}}
+
+
+def sqlite_one(db, sql, args=()):
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql, args).fetchone()
+
+
+def checkout_run(base_env, port, db, log):
+    """Orders of three lines through POST /api/v1/orders as john@mail.com (bench/orders.lua), on one
+    core with the default SQLite settings; then what the database holds, against what wrk saw."""
+    stock = 1_000_000_000
+    marks = ",".join("?" * len(ORDER_PRODUCTS))
+    # The server is stopped: give the ordered products stock no run can exhaust.
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(f"UPDATE products SET stock = ? WHERE id IN ({marks})", (stock, *ORDER_PRODUCTS))
+    orders_before = sqlite_one(db, "SELECT count(*) FROM orders")[0]
+    env = dict(base_env, TIENDA_API_WRITES_PER_MINUTE="1000000000")
+    proc, _ = start_server(env, port, log)
+    try:
+        token = login(port, "john@mail.com", "changeme")
+        out, cpu = run_wrk(["-t1", f"-c{ORDER_CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", str(ORDER_SCRIPT),
+                            f"http://127.0.0.1:{port}/api/v1/orders", "--", token, uuid.uuid4().hex[:8]], proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait()
+    seen = json.loads(re.search(r"^orders\.lua (\{.*\})$", out, re.M).group(1))
+    orders = sqlite_one(db, "SELECT count(*) FROM orders")[0] - orders_before
+    lines, units = sqlite_one(db, "SELECT count(*), coalesce(sum(quantity), 0) FROM order_lines")
+    keys = sqlite_one(db, "SELECT count(DISTINCT idempotency_key) FROM orders WHERE idempotency_key LIKE 'bench-%'")[0]
+    sold = sum(stock - sqlite_one(db, "SELECT stock FROM products WHERE id = ?", (pid,))[0] for pid in ORDER_PRODUCTS)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    # A request in flight when wrk stops may still place its order without wrk seeing the 201.
+    in_flight = seen["made"] - seen["completed"]
+    exact = (seen["replayed"] == 0 and seen["other"] == 0 and seen["created"] <= orders <= seen["created"] + in_flight
+             and keys == orders and lines == 3 * orders and units == 3 * orders and sold == units)
+    return {"connections": ORDER_CONNECTIONS, "lines_per_order": 3, "sqlite_synchronous": "full",
+            "orders_per_sec": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": round(latency_ms(out, 50), 3), "p99_ms": round(latency_ms(out, 99), 3),
+            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+            "socket_errors": errors.group(1) if errors else "none",
+            "requests_made": seen["made"], "responses": seen["completed"], "created_201": seen["created"],
+            "replayed_200": seen["replayed"], "other_status": seen["other"], "in_flight_at_end": in_flight,
+            "orders_in_db": orders, "distinct_keys_in_db": keys, "order_lines_in_db": lines,
+            "stock_taken": sold, "one_order_per_request": exact, **cpu}
 
 
 def print_runs(label, runs):
@@ -161,8 +333,9 @@ def print_runs(label, runs):
 def main():
     data = Path(tempfile.mkdtemp(prefix="tienda-bench-"))
     port = free_port()
+    db = data / "tienda.db"
     # One server core: one tokio worker, so the runtime does not juggle two threads on one CPU.
-    env = dict(os.environ, TOKIO_WORKER_THREADS="1", DATABASE_URL=f"sqlite://{data}/tienda.db",
+    env = dict(os.environ, TOKIO_WORKER_THREADS="1", DATABASE_URL=f"sqlite://{db}",
                TIENDA_MEDIA_DIR=str(data / "media"), TIENDA_PORT=str(port), TIENDA_LOG="warn", TIENDA_SITE_ROOT=str(ROOT / "target/site"))
     subprocess.run([str(BIN), "seed"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
@@ -176,7 +349,12 @@ def main():
     try:
         cached, idle_rss_start, idle_rss_after = load_runs(env, port, cache_ttl=30)
         rendered, _, _ = load_runs(env, port, cache_ttl=0)
+        cart_visitor = cart_visitor_runs(env, port, data / "cart-visitor.log")
         writes = [write_run(env, port, "full"), write_run(env, port, "normal")]
+        # Last: it adds orders and stock to the database the other runs read.
+        checkout = checkout_run(env, port, db, data / "checkout.log")
+        server_log = {"cart_visitor": log_problems(data / "cart-visitor.log"),
+                      "checkout": log_problems(data / "checkout.log")}
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
@@ -185,7 +363,10 @@ def main():
                     "seconds_per_run": SECONDS},
         "load_default_caches": cached,
         "load_every_request_rendered": rendered,
+        "products_guest_with_cart": cart_visitor,
         "sqlite_writes": writes,
+        "checkout": checkout,
+        "server_log_warnings_and_errors": server_log,
         "ready_ms_best_of_3": round(min(ready_ms), 1),
         "idle_rss_mb_after_start": round(idle_rss_start / 1024, 1),
         "idle_rss_mb_after_load": round(idle_rss_after / 1024, 1),
@@ -199,6 +380,36 @@ def main():
     for run in writes:
         print(f"  synchronous={run['sqlite_synchronous']:<7} {run['writes_per_sec']:>8.0f} writes/s  "
               f"p99 {run['p99_ms']:.2f} ms  non-2xx {run['non_2xx']}")
+    print(f"\n/products, anonymous vs a guest with a cart (cookies from POST /rpc/cart/add), one server, "
+          f"{CONNECTIONS} connections:")
+    for label, run in (("anonymous", cart_visitor["anonymous"]), ("guest with a cart", cart_visitor["guest_with_cart"])):
+        print(f"  {label:<18} {run['requests_per_sec']:>8.0f} req/s  p99 {run['p99_ms']:.2f} ms  non-2xx {run['non_2xx']}  "
+              f"server CPU {run['server_cpu_percent']:.0f} %")
+    print(f"  guest with a cart vs anonymous: {cart_visitor['ratio_percent']:.1f} %  (target ≥ 50 %)")
+    curl_cart, curl_anon = cart_visitor["curl_guest_with_cart"], cart_visitor["curl_anonymous"]
+    print(f"  curl: guest with a cart of {curl_cart['count_expected']}: x-page-cache {curl_cart['x_page_cache']}, "
+          f"data-cart-count={curl_cart['data_cart_count']}; anonymous: x-page-cache {curl_anon['x_page_cache']}, "
+          f"data-cart-count={curl_anon['data_cart_count']}")
+    print(f"\nCheckout (POST /api/v1/orders, 3 lines each, a new Idempotency-Key each, {checkout['connections']} "
+          f"connections, SQLite synchronous=full):")
+    print(f"  {checkout['orders_per_sec']:>8.0f} orders/s  p50 {checkout['p50_ms']:.2f} ms  p99 {checkout['p99_ms']:.2f} ms  "
+          f"non-2xx {checkout['non_2xx']}  server CPU {checkout['server_cpu_percent']:.0f} %  "
+          f"(targets ≥ 1000 orders/s, p99 ≤ 20 ms)")
+    print(f"  requests made {checkout['requests_made']}, answered {checkout['responses']} "
+          f"(201: {checkout['created_201']}, 200 replays: {checkout['replayed_200']}, other: {checkout['other_status']}); "
+          f"orders in the database {checkout['orders_in_db']}, distinct keys {checkout['distinct_keys_in_db']}, "
+          f"lines {checkout['order_lines_in_db']}, stock taken {checkout['stock_taken']}")
+    print(f"  one order per request: {'yes' if checkout['one_order_per_request'] else 'NO'}"
+          f"  ({checkout['in_flight_at_end']} requests still unanswered when wrk stopped may have placed theirs unseen)")
+    for run, problems in server_log.items():
+        for line in problems[:5]:
+            print(f"  server log ({run}): {line}")
+        if len(problems) > 5:
+            print(f"  server log ({run}): … {len(problems) - 5} more warnings or errors")
+    every_run = [*cached, *rendered, cart_visitor["anonymous"], cart_visitor["guest_with_cart"], *writes, checkout]
+    busiest = max(run["other_processes_cpu_percent"] for run in every_run)
+    print(f"\nCPU used by other processes (not the server, not wrk) during a load run: at most {busiest:.0f} % of a core"
+          + ("  (the machine was shared: figures may be low)" if busiest > 10 else ""))
     print()
     print(f"WASM: {result['wasm_raw_kb']} KB raw, {result['wasm_gzip_kb']} KB gzip, "
           f"{result['wasm_brotli_kb']} KB brotli  (target ≤ 150 KB brotli)")
