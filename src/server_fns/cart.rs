@@ -26,6 +26,20 @@ pub async fn add_to_cart(product_id: i64, quantity: String, back: Option<String>
     let state = super::app_state()?;
     let quantity = parse_quantity(&quantity)?;
     let (shopper, session) = shopper().await?;
+    if let Shopper::Guest(cart_id) = shopper {
+        let alive = match cart_id {
+            Some(cart_id) => cart::guest_cart_alive(&state, cart_id).await?,
+            None => false,
+        };
+        if !alive {
+            // A new guest cart (and session) per add is what a script that keeps no cookies makes.
+            let client = guard::client_address(&state).await;
+            state
+                .new_guest_carts
+                .take(client, std::time::Instant::now())
+                .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+        }
+    }
     let change = cart::add(&state, shopper, product_id, quantity).await?;
     remember(&state, shopper, &session, change).await?;
     let back = back.filter(|path| crate::model::account::is_same_site_path(path)).unwrap_or_else(|| "/cart".into());

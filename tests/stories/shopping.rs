@@ -7,7 +7,12 @@ use crate::common::{html, spawn_seeded, Backend, Page, TestApp};
 use crate::orders::{count_rows, set_stock, stock_of};
 use tienda::server::db::with_pool;
 
-on_both_backends!(a_guest_buys_with_plain_forms, a_guests_cart_count_rides_on_cached_pages, forms_refuse_bad_input);
+on_both_backends!(
+    a_guest_buys_with_plain_forms,
+    a_guests_cart_count_rides_on_cached_pages,
+    forms_refuse_bad_input,
+    a_client_that_keeps_no_cookies_cannot_fill_the_database,
+);
 
 async fn slug_of(app: &TestApp, product_id: i64) -> String {
     let sql = "SELECT slug FROM products WHERE id = $1";
@@ -202,4 +207,23 @@ async fn forms_refuse_bad_input(backend: Backend) {
     assert!(refused.body.contains("address_line"));
     assert_eq!(count_rows(&app, "orders").await, 0);
     assert_eq!(stock_of(&app, 4).await, 2);
+}
+
+async fn a_client_that_keeps_no_cookies_cannot_fill_the_database(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    set_stock(&app, 8, 1_000).await;
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        // A new visitor each time: no cookie, so each add would start a cart and a session.
+        let answer = Visitor::new(&app.base).post("/rpc/cart/add", &[("product_id", "8"), ("quantity", "1")]).await;
+        statuses.push(answer.status);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 20, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 10, "{statuses:?}");
+    assert_eq!(count_rows(&app, "carts").await, 20);
+    // Another new visitor from the same address waits too (Retry-After says how long).
+    let mut guest = Visitor::new(&app.base);
+    let first = guest.post("/rpc/cart/add", &[("product_id", "8"), ("quantity", "1")]).await;
+    assert_eq!(first.status, 429, "this address has used its new carts for now");
+    assert!(first.headers.contains_key("retry-after") || first.body.contains("RateLimited"), "{}", first.body);
 }

@@ -47,6 +47,10 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+/// New guest carts a client may start per minute (and at once): a shopper needs one; a shared
+/// address (an office, a phone network) gets plenty.
+const NEW_GUEST_CARTS_PER_MINUTE: u32 = 20;
+
 /// A start-up failure, worded as one sentence for the operator.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -109,8 +113,19 @@ impl Server {
             tracing::warn!("api.playground is on: anyone who can reach /api/v1 can change the catalog");
         }
         let db_health = DbHealth::new(db.clone());
-        let state =
-            AppState { db, db_health, config: Arc::new(config), catalog_cache, page_cache, leptos_options, tokens };
+        let state = AppState {
+            new_guest_carts: crate::server::rest::PerClientLimiter::per_minute(
+                NEW_GUEST_CARTS_PER_MINUTE,
+                config.auth.trust_forwarded_for,
+            ),
+            db,
+            db_health,
+            config: Arc::new(config),
+            catalog_cache,
+            page_cache,
+            leptos_options,
+            tokens,
+        };
         Ok(Self { state, sessions, listener })
     }
 

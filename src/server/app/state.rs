@@ -26,6 +26,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Signs and checks API tokens.
     pub tokens: Arc<TokenService>,
+    /// New guest carts per client (each is a session and a cart in the database): a script that
+    /// keeps no cookies must not fill the database.
+    pub new_guest_carts: crate::server::rest::PerClientLimiter,
 }
 
 impl AppState {

@@ -1,9 +1,9 @@
 //! Orders, their lines and their history, and the stock they take and give back.
 //!
-//! Placing an order is one transaction: the order row first (its unique idempotency key makes a
-//! second request with the same key wait for the first and then find it), then each product's
-//! stock taken by a conditional update whose row count is checked, then the lines, priced from
-//! the product rows the update locked. Either all of it is written or none.
+//! Placing an order is one transaction: each product's stock taken by a conditional update whose
+//! row count is checked, then the order row priced from the product rows those updates locked
+//! (its unique idempotency key turns a concurrent second request with the same key into a
+//! rollback that finds the first order), then its lines. Either all of it is written or none.
 
 use super::{rfc3339, with_pool, Db, SqlArgs};
 use crate::bind_all;
@@ -95,32 +95,12 @@ pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceE
         if requested.is_empty() {
             return Err(PlaceError::EmptyCart);
         }
-        let d = order.delivery;
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO orders (user_id, idempotency_key, request_hash, status, payment_status, payment_method, \
-             fulfilment, recipient, phone, address_line, city, postal_code, store_id, store_name, currency, \
-             total_cents, item_count, created_day, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'placed', 'unpaid', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $15, $15) \
-             RETURNING id",
-        )
-        .bind(order.user_id).bind(order.idempotency_key).bind(order.request_hash)
-        .bind(d.payment_method.as_str()).bind(d.fulfilment.as_str()).bind(&d.recipient).bind(&d.phone)
-        .bind(&d.address_line).bind(&d.city).bind(&d.postal_code).bind(d.store_id).bind(order.store_name)
-        .bind(order.currency).bind(order.at.format("%Y-%m-%d").to_string()).bind(order.at)
-        .fetch_one(&mut *tx).await;
-        let order_id = match inserted {
-            Ok(id) => id,
-            // Another request with the same key committed first: answer with its order.
-            Err(error) if error.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
-                return Ok(Placed::Existing { order_id: 0, request_hash: String::new() });
-            }
-            Err(error) => return Err(error.into()),
-        };
+        // Stock first, each product's row locked by its conditional update (in product order, so
+        // two checkouts never wait on each other in a circle); the lines are priced from those rows.
         let mut shortfalls = Vec::new();
         let mut sold_out = Vec::new();
-        let mut priced = Vec::with_capacity(requested.len());
-        let (mut total, mut items) = (0_i64, 0_i64);
-        for (position, (product_id, quantity, title_seen)) in requested.iter().enumerate() {
+        let mut sold: Vec<(i64, i64, Taken)> = Vec::with_capacity(requested.len());
+        for (product_id, quantity, title_seen) in &requested {
             let taken: Option<Taken> = sqlx::query_as(
                 "UPDATE products SET stock = stock - $1 WHERE id = $2 AND stock >= $1 \
                  RETURNING stock, title, price_cents",
@@ -142,25 +122,63 @@ pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceE
             if taken.stock == 0 {
                 sold_out.push(*product_id);
             }
-            sqlx::query(
-                "INSERT INTO order_lines (order_id, position, product_id, title, sku, unit_price_cents, quantity) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(order_id).bind(position as i64).bind(product_id).bind(&taken.title).bind(sku(*product_id))
-            .bind(taken.price_cents).bind(quantity).execute(&mut *tx).await?;
-            total += taken.price_cents * quantity;
-            items += quantity;
-            priced.push((*product_id, *quantity, taken.price_cents));
+            sold.push((*product_id, *quantity, taken));
         }
         // Dropping the transaction on an early return rolls it back: no order, no stock taken.
         if !shortfalls.is_empty() {
             return Err(PlaceError::Shortfall(shortfalls));
         }
+        let priced: Vec<(i64, i64, i64)> = sold.iter().map(|(id, quantity, taken)| (*id, *quantity, taken.price_cents)).collect();
         if order.reviewed.is_some_and(|reviewed| reviewed != crate::model::cart::review_key(&priced)) {
             return Err(PlaceError::Changed);
         }
-        sqlx::query("UPDATE orders SET total_cents = $1, item_count = $2 WHERE id = $3")
-            .bind(total).bind(items).bind(order_id).execute(&mut *tx).await?;
+        let total: i64 = priced.iter().map(|(_, quantity, cents)| quantity * cents).sum();
+        let items: i64 = priced.iter().map(|(_, quantity, _)| quantity).sum();
+        let d = order.delivery;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO orders (user_id, idempotency_key, request_hash, status, payment_status, payment_method, \
+             fulfilment, recipient, phone, address_line, city, postal_code, store_id, store_name, currency, \
+             total_cents, item_count, created_day, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'placed', 'unpaid', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
+             RETURNING id",
+        )
+        .bind(order.user_id).bind(order.idempotency_key).bind(order.request_hash)
+        .bind(d.payment_method.as_str()).bind(d.fulfilment.as_str()).bind(&d.recipient).bind(&d.phone)
+        .bind(&d.address_line).bind(&d.city).bind(&d.postal_code).bind(d.store_id).bind(order.store_name)
+        .bind(order.currency).bind(total).bind(items).bind(order.at.format("%Y-%m-%d").to_string()).bind(order.at)
+        .fetch_one(&mut *tx).await;
+        let order_id = match inserted {
+            Ok(id) => id,
+            // Another request with the same key committed while this one waited for its rows:
+            // this one takes nothing (the rollback gives the stock back) and answers with that order.
+            Err(error) if error.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
+                return Ok(Placed::Existing { order_id: 0, request_hash: String::new() });
+            }
+            Err(error) => return Err(error.into()),
+        };
+        // Every line in one statement.
+        let mut args = SqlArgs::default();
+        let rows: Vec<String> = sold
+            .iter()
+            .enumerate()
+            .map(|(position, (product_id, quantity, taken))| {
+                format!(
+                    "({}, {}, {}, {}, {}, {}, {})",
+                    args.int(order_id),
+                    args.int(position as i64),
+                    args.int(*product_id),
+                    args.text(taken.title.clone()),
+                    args.text(sku(*product_id)),
+                    args.int(taken.price_cents),
+                    args.int(*quantity),
+                )
+            })
+            .collect();
+        let lines_sql = format!(
+            "INSERT INTO order_lines (order_id, position, product_id, title, sku, unit_price_cents, quantity) VALUES {}",
+            rows.join(", ")
+        );
+        bind_all!(sqlx::query(&lines_sql), args).execute(&mut *tx).await?;
         if let LineSource::Cart(cart_id) = &order.lines {
             sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(cart_id).execute(&mut *tx).await?;
         }

@@ -31,6 +31,9 @@ use axum::{
     Router,
 };
 use errors::ApiError;
+
+/// The per-client token bucket the API's writes use, also for the other per-client limits.
+pub use rate_limit::WriteLimiter as PerClientLimiter;
 use tower_http::cors::{Any, CorsLayer};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};

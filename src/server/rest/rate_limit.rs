@@ -36,20 +36,21 @@ struct Bucket {
 
 impl WriteLimiter {
     pub fn new(config: &Config) -> Self {
+        Self::per_minute(config.api.writes_per_minute, config.auth.trust_forwarded_for)
+    }
+
+    /// A limiter of its own: `per_minute` per client, with a burst of as many.
+    pub fn per_minute(per_minute: u32, trust_forwarded_for: bool) -> Self {
         let buckets = moka::sync::Cache::builder()
             .max_capacity(MAX_CLIENTS)
             // A bucket untouched for a minute is full again: forgetting it changes nothing.
             .time_to_idle(Duration::from_secs(60))
             .build();
-        Self {
-            per_minute: f64::from(config.api.writes_per_minute),
-            trust_forwarded_for: config.auth.trust_forwarded_for,
-            buckets,
-        }
+        Self { per_minute: f64::from(per_minute), trust_forwarded_for, buckets }
     }
 
     /// Takes a token for `client`, or says how many seconds until one is there.
-    fn take(&self, client: String, now: Instant) -> Result<(), u64> {
+    pub fn take(&self, client: String, now: Instant) -> Result<(), u64> {
         let full = self.per_minute;
         let bucket = self.buckets.get_with(client, || Arc::new(Mutex::new(Bucket { tokens: full, refilled_at: now })));
         let mut bucket = bucket.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

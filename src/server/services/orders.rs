@@ -39,13 +39,14 @@ pub async fn place_from_cart(
     reviewed: Option<&str>,
 ) -> Result<Placement, AppError> {
     let key = check_idempotency_key(idempotency_key).map_err(|e| AppError::Validation(vec![e]))?;
-    let delivery = checked_delivery(state, input).await?;
+    let (delivery, store_name) = checked_delivery(state, input).await?;
     let request_hash = fingerprint(&delivery, None);
     let Some(cart_id) = carts::select_user_cart(&state.db, buyer.id).await? else {
         // No cart at all: a resubmitted form whose first submission emptied the cart still finds its order.
         return existing_or(state, buyer, key, &request_hash, AppError::EmptyCart).await;
     };
-    place(state, buyer, key, &request_hash, &delivery, LineSource::Cart(cart_id), reviewed).await
+    let order = Checkout { key, request_hash: &request_hash, delivery: &delivery, store_name: &store_name };
+    place(state, buyer, order, LineSource::Cart(cart_id), reviewed).await
 }
 
 /// Places an order of `lines` (an API client's), priced by the server.
@@ -58,7 +59,7 @@ pub async fn place_from_lines(
 ) -> Result<Placement, AppError> {
     let key = check_idempotency_key(idempotency_key).map_err(|e| AppError::Validation(vec![e]))?;
     let (delivery, lines) = match (checked_delivery(state, input).await, merge_lines(lines)) {
-        (Ok(delivery), Ok(lines)) => (delivery, lines),
+        (Ok(checked), Ok(lines)) => (checked, lines),
         (Err(AppError::Validation(mut errors)), Err(line_error)) => {
             errors.push(line_error);
             return Err(AppError::Validation(errors));
@@ -66,30 +67,35 @@ pub async fn place_from_lines(
         (Err(error), _) => return Err(error),
         (Ok(_), Err(line_error)) => return Err(AppError::Validation(vec![line_error])),
     };
+    let (delivery, store_name) = delivery;
     let request_hash = fingerprint(&delivery, Some(&lines));
-    place(state, buyer, key, &request_hash, &delivery, LineSource::Lines(&lines), None).await
+    let order = Checkout { key, request_hash: &request_hash, delivery: &delivery, store_name: &store_name };
+    place(state, buyer, order, LineSource::Lines(&lines), None).await
+}
+
+/// A checked checkout: its key, the fingerprint of what it asks, where and how.
+struct Checkout<'a> {
+    key: &'a str,
+    request_hash: &'a str,
+    delivery: &'a Delivery,
+    store_name: &'a str,
 }
 
 async fn place(
     state: &AppState,
     buyer: &User,
-    key: &str,
-    request_hash: &str,
-    delivery: &Delivery,
+    checkout: Checkout<'_>,
     lines: LineSource<'_>,
     reviewed: Option<&str>,
 ) -> Result<Placement, AppError> {
-    let store_name = match delivery.store_id {
-        Some(id) => stores::select_stores(&state.db).await?.into_iter().find(|s| s.id == id).map(|s| s.name),
-        None => None,
-    };
+    let Checkout { key, request_hash, delivery, store_name } = checkout;
     let new_order = NewOrder {
         reviewed,
         user_id: buyer.id,
         idempotency_key: key,
         request_hash,
         delivery,
-        store_name: store_name.as_deref().unwrap_or_default(),
+        store_name,
         currency: CURRENCY,
         lines,
         at: Utc::now(),
@@ -134,15 +140,17 @@ async fn existing_or(
 }
 
 /// The checkout's fields checked, and the pickup shop one of the store's.
-async fn checked_delivery(state: &AppState, input: &CheckoutInput) -> Result<Delivery, AppError> {
+/// Also the pickup shop's name, which the order keeps (empty for a delivery).
+async fn checked_delivery(state: &AppState, input: &CheckoutInput) -> Result<(Delivery, String), AppError> {
     let delivery = input.validate().map_err(AppError::Validation)?;
-    if let Some(store_id) = delivery.store_id {
-        let shops = stores::select_stores(&state.db).await?;
-        if !shops.iter().any(|shop| shop.id == store_id) {
-            return Err(AppError::Validation(vec![FieldError::new("store_id", FieldIssue::UnknownStore)]));
-        }
+    let Some(store_id) = delivery.store_id else {
+        return Ok((delivery, String::new()));
+    };
+    let shops = stores::select_stores(&state.db).await?;
+    match shops.into_iter().find(|shop| shop.id == store_id) {
+        Some(shop) => Ok((delivery, shop.name)),
+        None => Err(AppError::Validation(vec![FieldError::new("store_id", FieldIssue::UnknownStore)])),
     }
-    Ok(delivery)
 }
 
 /// What a request asked for, reduced to a digest: the same key with a different request is a
