@@ -7,8 +7,8 @@ use crate::server_fns::orders::ChangeOrder;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-/// "2026-11-28T21:36:12Z" → "2026-11-28 21:36 UTC": the same for every visitor.
-pub fn order_time(rfc3339: &str) -> String {
+/// "2026-11-28T21:36:12Z" → "2026-11-28 21:36 UTC": readable, and the same for every visitor.
+pub fn short_time(rfc3339: &str) -> String {
     match (rfc3339.get(..10), rfc3339.get(11..16)) {
         (Some(date), Some(time)) => format!("{date} {time} UTC"),
         _ => rfc3339.to_owned(),
@@ -48,7 +48,7 @@ pub fn OrderDetails(order: Order) -> impl IntoView {
     };
     view! {
         <dl class="order-facts">
-            <div><dt>{t.date}</dt><dd><time datetime=summary.created_at.clone()>{order_time(&summary.created_at)}</time></dd></div>
+            <div><dt>{t.date}</dt><dd><time datetime=summary.created_at.clone()>{short_time(&summary.created_at)}</time></dd></div>
             <div><dt>{t.status}</dt><dd><StatusBadge status=summary.status /></dd></div>
             <div><dt>{t.payment_status_label}</dt><dd><PaymentBadge status=summary.payment_status />" · "{(t.payment_method_name)(order.payment_method)}</dd></div>
             <div><dt>{receive_label}</dt><dd>{receive_lines.into_iter().filter(|l| !l.trim().is_empty()).map(|l| view! { {l}<br /> }).collect_view()}</dd></div>
@@ -87,7 +87,7 @@ pub fn OrderDetails(order: Order) -> impl IntoView {
                 {order.events.iter().map(|event| view! {
                     <li>
                         <strong>{(t.event_name)(&event.action)}</strong>" · "
-                        <time datetime=event.at.clone()>{order_time(&event.at)}</time>
+                        <time datetime=event.at.clone()>{short_time(&event.at)}</time>
                         {event.actor_name.clone().map(|name| view! { " · "{name} })}
                     </li>
                 }).collect_view()}

@@ -40,10 +40,15 @@ pub struct Product {
     pub updated_at: String,
 }
 
+/// The stock-keeping unit of the product with this id (an order line keeps it as sold).
+pub fn sku_of(product_id: i64) -> String {
+    format!("TND-{product_id:05}")
+}
+
 impl Product {
     /// The stock-keeping unit shown on the page and in structured data.
     pub fn sku(&self) -> String {
-        format!("TND-{:05}", self.id)
+        sku_of(self.id)
     }
 }
 

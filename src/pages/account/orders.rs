@@ -2,7 +2,7 @@
 //! "not found", exactly like an order that does not exist.
 
 use crate::components::forms::error_from_url;
-use crate::components::order_view::{order_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
+use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
 use crate::components::{ErrorView, Loaded, PageMeta};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
@@ -51,7 +51,7 @@ fn MyOrdersView(page: OrderPage) -> impl IntoView {
                         {page.orders.into_iter().map(|order| view! {
                             <tr>
                                 <th scope="row"><a href=paths::my_order(order.id)>{(t.order_title)(order.id)}</a></th>
-                                <td>{order_time(&order.created_at)}</td>
+                                <td>{short_time(&order.created_at)}</td>
                                 <td><StatusBadge status=order.status /></td>
                                 <td><PaymentBadge status=order.payment_status /></td>
                                 <td class="numeric">{order.item_count}</td>

@@ -4,7 +4,7 @@
 use super::widgets::{page_count, Loaded, Pager};
 use super::AdminGate;
 use crate::components::forms::error_from_url;
-use crate::components::order_view::{order_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
+use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
 use crate::components::{ErrorView, PageMeta};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
@@ -111,7 +111,7 @@ fn OrdersView(page: OrderPage, filter: OrderFilter) -> impl IntoView {
                     {page.orders.into_iter().map(|order| view! {
                         <tr>
                             <th scope="row"><a href=paths::admin_order(order.id)>{(t.order_title)(order.id)}</a></th>
-                            <td>{order_time(&order.created_at)}</td>
+                            <td>{short_time(&order.created_at)}</td>
                             <td>{order.customer_name.clone()}<br /><small class="muted">{order.customer_email.clone()}</small></td>
                             <td><StatusBadge status=order.status /><br /><small class="muted">{(t.fulfilment_name)(order.fulfilment)}</small></td>
                             <td><PaymentBadge status=order.payment_status /></td>

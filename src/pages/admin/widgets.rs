@@ -1,5 +1,6 @@
 //! Small pieces the back office's pages share.
 
+pub use crate::components::order_view::short_time;
 pub use crate::components::Loaded;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
@@ -32,14 +33,6 @@ pub fn Pager(page: u32, page_count: u32, href: impl Fn(u32) -> String + 'static)
             </nav>
         }
     })
-}
-
-/// "2026-11-28T21:36:12Z" → "2026-11-28 21:36 UTC": readable, and the same for every visitor.
-pub fn short_time(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => rfc3339.to_owned(),
-    }
 }
 
 /// How many pages `total` rows fill at `per_page` a page (at least one).

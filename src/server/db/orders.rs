@@ -168,7 +168,7 @@ pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceE
                     args.int(position as i64),
                     args.int(*product_id),
                     args.text(taken.title.clone()),
-                    args.text(sku(*product_id)),
+                    args.text(crate::model::catalog::sku_of(*product_id)),
                     args.int(taken.price_cents),
                     args.int(*quantity),
                 )
@@ -209,11 +209,6 @@ pub async fn select_order_by_key(db: &Db, user_id: i64, key: &str) -> sqlx::Resu
 pub async fn count_for_user(db: &Db, user_id: i64) -> sqlx::Result<i64> {
     let sql = "SELECT COUNT(*) FROM orders WHERE user_id = $1";
     with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(user_id).fetch_one(pool).await)
-}
-
-/// The SKU an order line keeps: the one the product page shows.
-fn sku(product_id: i64) -> String {
-    format!("TND-{product_id:05}")
 }
 
 #[derive(FromRow)]

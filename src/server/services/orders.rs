@@ -12,7 +12,7 @@ use crate::model::back_office::{BestSeller, DaySales, SalesOverview};
 use crate::model::money::CURRENCY;
 use crate::model::orders::{
     apply, check_idempotency_key, merge_lines, Actor, CheckoutInput, Delivery, LineRequest, Order, OrderAction,
-    OrderFilter, OrderPage, ORDERS_PER_PAGE,
+    OrderFilter, OrderPage,
 };
 use crate::model::{Money, User};
 use crate::server::db::orders::{self as db, LineSource, NewOrder, PlaceError, Placed};
@@ -157,8 +157,7 @@ async fn checked_delivery(state: &AppState, input: &CheckoutInput) -> Result<(De
 /// client's mistake, not a retry.
 fn fingerprint(delivery: &Delivery, lines: Option<&[LineRequest]>) -> String {
     let asked = serde_json::json!({ "delivery": delivery, "lines": lines });
-    let digest = Sha256::digest(asked.to_string().as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::server::text::hex(&Sha256::digest(asked.to_string().as_bytes()))
 }
 
 /// One order, for its customer or an admin; anyone else is told it does not exist.
@@ -184,11 +183,6 @@ pub async fn list_all(state: &AppState, viewer: &User, filter: &OrderFilter) -> 
     let filter = OrderFilter { page: filter.page.max(1), ..filter.clone() };
     let (orders, total) = db::select_orders(&state.db, None, &filter).await?;
     Ok(OrderPage { orders, total, page: filter.page })
-}
-
-/// How many pages a list of `total` orders has.
-pub fn page_count(total: u64) -> u32 {
-    u32::try_from(total.div_ceil(u64::from(ORDERS_PER_PAGE))).unwrap_or(u32::MAX).max(1)
 }
 
 /// Applies `action` to an order: a customer may cancel their own order before it ships; an admin
