@@ -169,9 +169,13 @@ impl Server {
             self.state.config.media.dir.clone(),
             session_idle,
         );
+        let checkpointer = crate::server::db::wal::spawn_checkpointer(self.state.db.clone());
         let app = router(self.state, self.sessions);
         let result = serve::serve(self.listener, app, limits, shutdown).await;
         sweeper.abort();
+        if let Some(checkpointer) = checkpointer {
+            checkpointer.abort();
+        }
         // A connection still held by a request that outlived the grace period must not hold up the exit.
         if tokio::time::timeout(grace, db.close()).await.is_err() {
             tracing::warn!("database connections still busy at shutdown; leaving them to the OS");

@@ -44,6 +44,8 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
             SqliteSynchronousSetting::Normal => SqliteSynchronous::Normal,
         })
         .foreign_keys(true)
+        // The log is checkpointed by a background task (`wal`); this is only its backstop.
+        .pragma("wal_autocheckpoint", super::wal::AUTOCHECKPOINT_PAGES.to_string())
         // Other processes (a second server, `tienda seed`) may hold the write lock for a moment.
         .busy_timeout(Duration::from_secs(5));
     // sqlx gives each in-memory connection a database of its own; the readers would see no tables.
@@ -56,14 +58,18 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
         std::fs::create_dir_all(parent).map_err(|e| fail(e.to_string()))?;
     }
     let acquire = Duration::from_secs(config.connect_timeout_secs);
+    // No ping before each acquire (sqlx's default): a connection to a local file cannot go stale,
+    // and the ping is one more round trip to the connection's thread for every query.
     let write = SqlitePoolOptions::new()
         .max_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(acquire)
         .connect_with(options.clone())
         .await
         .map_err(|e| fail(e.to_string()))?;
     let read = SqlitePoolOptions::new()
         .max_connections(config.max_connections.max(1))
+        .test_before_acquire(false)
         .acquire_timeout(acquire)
         .connect_with(options)
         .await

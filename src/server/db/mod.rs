@@ -1,7 +1,7 @@
 //! Database access, and the only code that writes SQL: one pool type per backend behind [`Db`],
 //! one module per aggregate (`accounts`, `carts`, `orders`, `catalog/` with a file per face it serves, `stores`,
 //! `sessions`, `refresh_tokens`, `login_failures`, `secrets`), plus the back office's read-only
-//! views across them (`back_office`) and the plumbing (`connect`, `health`, `sql_args`).
+//! views across them (`back_office`) and the plumbing (`connect`, `health`, `sql_args`, `wal`).
 //!
 //! SQL is written once with `$N` placeholders, which both SQLite and PostgreSQL accept, and run on
 //! whichever pool is active through [`with_pool!`]. Only where the dialects really differ does a
@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod sql_args;
 pub mod stores;
+pub mod wal;
 
 pub use connect::{connect, ConnectError};
 pub use sql_args::SqlArgs;
