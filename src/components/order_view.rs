@@ -67,16 +67,16 @@ pub fn OrderDetails(order: Order) -> impl IntoView {
                 {order.lines.iter().map(|line| view! {
                     <tr>
                         <th scope="row">{line.title.clone()}<br /><small class="muted">{line.sku.clone()}</small></th>
-                        <td class="numeric">{line.unit_price.to_string()}</td>
+                        <td class="numeric">{summary.show(line.unit_price)}</td>
                         <td class="numeric">{line.quantity}</td>
-                        <td class="numeric">{line.total().to_string()}</td>
+                        <td class="numeric">{summary.show(line.total())}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
             <tfoot>
                 <tr>
                     <th scope="row" colspan="3">{t.total}</th>
-                    <td class="numeric"><strong>{total.to_string()}</strong></td>
+                    <td class="numeric"><strong>{summary.show(total)}</strong></td>
                 </tr>
             </tfoot>
         </table>

@@ -4,6 +4,7 @@ use super::AddToCartForm;
 use crate::i18n::{use_lang, use_texts};
 use crate::model::paths;
 use crate::model::ProductSummary;
+use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
 
 /// Images of the first row load eagerly (they are likely on screen); the rest lazily.
@@ -57,7 +58,7 @@ fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8, back: St
                 <p class="card-category">{product.category_name}</p>
                 {heading}
                 <p class="card-price">
-                    {product.price.to_string()}
+                    {store_currency().format(product.price)}
                     {(!product.in_stock).then(|| view! { <span class="badge">{sold_out}</span> })}
                 </p>
             </div>

@@ -1,8 +1,8 @@
 //! The cart, checkout and orders: the shopper's pages and the back office's.
 
 use crate::model::cart::CartNotice;
+use crate::model::money::Currency;
 use crate::model::orders::{Fulfilment, OrderAction, OrderStatus, PaymentMethod, PaymentStatus, TransitionRefusal};
-use crate::model::Money;
 
 pub struct OrdersTexts {
     // The header and the add-to-cart forms.
@@ -32,7 +32,7 @@ pub struct OrdersTexts {
     pub remove_named: fn(&str) -> String,
     pub quantity_of: fn(&str) -> String,
     pub total: &'static str,
-    pub notice: fn(CartNotice) -> String,
+    pub notice: fn(CartNotice, Currency) -> String,
     pub fix_cart_first: &'static str,
     pub checkout: &'static str,
     pub cart_updated: &'static str,
@@ -97,7 +97,8 @@ pub struct OrdersTexts {
     pub orders_found: fn(u64) -> String,
     pub next_steps: &'static str,
     pub no_next_steps: &'static str,
-    pub revenue_per_day: &'static str,
+    /// Titled with the currency's code: the chart's figures are whole units of it.
+    pub revenue_per_day: fn(&str) -> String,
     pub orders_per_day: &'static str,
     pub best_sellers: &'static str,
     pub units_sold: &'static str,
@@ -110,10 +111,6 @@ impl OrdersTexts {
     pub fn refusal(&self, refusal: TransitionRefusal) -> String {
         (self.refusal)(refusal)
     }
-}
-
-fn money(amount: Money) -> String {
-    amount.to_string()
 }
 
 pub(super) static EN: OrdersTexts = OrdersTexts {
@@ -138,8 +135,10 @@ pub(super) static EN: OrdersTexts = OrdersTexts {
     remove_named: |title| format!("Remove {title}"),
     quantity_of: |title| format!("Quantity of {title}"),
     total: "Total",
-    notice: |notice| match notice {
-        CartNotice::PriceChanged { was } => format!("The price changed since you added it (it was {}).", money(was)),
+    notice: |notice, currency| match notice {
+        CartNotice::PriceChanged { was } => {
+            format!("The price changed since you added it (it was {}).", currency.format(was))
+        }
         CartNotice::NotEnoughStock { available: 0 } => "Sold out since you added it. Remove it to check out.".into(),
         CartNotice::NotEnoughStock { available } => {
             format!("Only {available} left: lower the quantity to check out.")
@@ -256,7 +255,7 @@ pub(super) static EN: OrdersTexts = OrdersTexts {
     orders_found: |n| if n == 1 { "1 order".into() } else { format!("{n} orders") },
     next_steps: "Next steps",
     no_next_steps: "This order is finished: nothing more can change.",
-    revenue_per_day: "Revenue per day (last 30 days)",
+    revenue_per_day: |code| format!("Revenue per day in {code} (last 30 days)"),
     orders_per_day: "Orders per day (last 30 days)",
     best_sellers: "Best sellers",
     units_sold: "Units sold",
@@ -286,8 +285,10 @@ pub(super) static ES: OrdersTexts = OrdersTexts {
     remove_named: |title| format!("Quitar {title}"),
     quantity_of: |title| format!("Cantidad de {title}"),
     total: "Total",
-    notice: |notice| match notice {
-        CartNotice::PriceChanged { was } => format!("El precio cambió desde que lo agregaste (era {}).", money(was)),
+    notice: |notice, currency| match notice {
+        CartNotice::PriceChanged { was } => {
+            format!("El precio cambió desde que lo agregaste (era {}).", currency.format(was))
+        }
         CartNotice::NotEnoughStock { available: 0 } => "Se agotó desde que lo agregaste. Quítalo para pagar.".into(),
         CartNotice::NotEnoughStock { available } => {
             format!("Solo quedan {available}: baja la cantidad para pagar.")
@@ -405,7 +406,7 @@ pub(super) static ES: OrdersTexts = OrdersTexts {
     orders_found: |n| if n == 1 { "1 pedido".into() } else { format!("{n} pedidos") },
     next_steps: "Siguientes pasos",
     no_next_steps: "Este pedido terminó: ya no puede cambiar.",
-    revenue_per_day: "Ingresos por día (últimos 30 días)",
+    revenue_per_day: |code| format!("Ingresos por día en {code} (últimos 30 días)"),
     orders_per_day: "Pedidos por día (últimos 30 días)",
     best_sellers: "Los más vendidos",
     units_sold: "Unidades vendidas",

@@ -108,6 +108,8 @@ pub struct RecentChange {
 pub struct SalesOverview {
     pub per_day: Vec<DaySales>,
     pub best_sellers: Vec<BestSeller>,
+    /// The store's currency: only orders placed in it are counted (amounts in two do not add up).
+    pub currency: crate::model::money::Currency,
 }
 
 /// Orders placed on a day (UTC, `YYYY-MM-DD`) and what they came to, cancelled orders left out.

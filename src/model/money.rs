@@ -1,10 +1,101 @@
 //! Money is an integer count of minor units (cents); this is the one place that formats or parses it.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-/// The currency every price in the store is in (ISO 4217), as structured data needs it.
-pub const CURRENCY: &str = "USD";
+/// The currency the store sells in (the `store.currency` setting), as ISO 4217 knows it. Only
+/// currencies whose minor unit is a hundredth are offered: every amount is kept in cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Currency {
+    #[default]
+    #[serde(rename = "USD")]
+    Usd,
+    #[serde(rename = "EUR")]
+    Eur,
+    #[serde(rename = "GBP")]
+    Gbp,
+    #[serde(rename = "MXN")]
+    Mxn,
+    #[serde(rename = "COP")]
+    Cop,
+    #[serde(rename = "ARS")]
+    Ars,
+    #[serde(rename = "PEN")]
+    Pen,
+    #[serde(rename = "BRL")]
+    Brl,
+    #[serde(rename = "CAD")]
+    Cad,
+    #[serde(rename = "AUD")]
+    Aud,
+    #[serde(rename = "CHF")]
+    Chf,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 11] = [
+        Self::Usd,
+        Self::Eur,
+        Self::Gbp,
+        Self::Mxn,
+        Self::Cop,
+        Self::Ars,
+        Self::Pen,
+        Self::Brl,
+        Self::Cad,
+        Self::Aud,
+        Self::Chf,
+    ];
+
+    /// The ISO 4217 code ("USD"), as orders record it and structured data states it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Usd => "USD",
+            Self::Eur => "EUR",
+            Self::Gbp => "GBP",
+            Self::Mxn => "MXN",
+            Self::Cop => "COP",
+            Self::Ars => "ARS",
+            Self::Pen => "PEN",
+            Self::Brl => "BRL",
+            Self::Cad => "CAD",
+            Self::Aud => "AUD",
+            Self::Chf => "CHF",
+        }
+    }
+
+    /// The code as written in a setting or a stored order, in any case.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code().eq_ignore_ascii_case(code.trim()))
+    }
+
+    /// The sign shoppers of a one-currency store know it by: the local one, so a Mexican store's
+    /// prices read "$" as they do on its shelves (the code is in the structured data).
+    fn symbol(self) -> &'static str {
+        match self {
+            Self::Usd | Self::Mxn | Self::Cop | Self::Ars | Self::Cad | Self::Aud => "$",
+            Self::Eur => "€",
+            Self::Gbp => "£",
+            Self::Pen => "S/\u{a0}",
+            Self::Brl => "R$",
+            Self::Chf => "CHF\u{a0}",
+        }
+    }
+
+    /// "$12.50", "€12.50", "S/ 12.50": an amount as shoppers see it.
+    pub fn format(self, amount: Money) -> String {
+        let (sign, amount) = if amount.0 < 0 { ("-", Money(-amount.0)) } else { ("", amount) };
+        format!("{sign}{}{}", self.symbol(), amount.decimal())
+    }
+}
+
+/// An amount in the currency an order recorded (`code`): a code Tienda no longer offers is shown
+/// as "XYZ 12.50" rather than in the wrong money.
+pub fn format_in(code: &str, amount: Money) -> String {
+    match Currency::from_code(code) {
+        Some(currency) => currency.format(amount),
+        None => format!("{code}\u{a0}{}", amount.decimal()),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(transparent)]
@@ -49,22 +140,33 @@ impl Money {
     }
 }
 
-impl fmt::Display for Money {
-    /// "$12.50", the form shown to shoppers.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "${}", self.decimal())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn formats_minor_units() {
-        assert_eq!(Money(1250).to_string(), "$12.50");
+        assert_eq!(Currency::Usd.format(Money(1250)), "$12.50");
         assert_eq!(Money(5).decimal(), "0.05");
-        assert_eq!(Money::from_major(98).to_string(), "$98.00");
+        assert_eq!(Currency::Usd.format(Money::from_major(98)), "$98.00");
+        assert_eq!(Currency::Eur.format(Money(-5)), "-€0.05");
+        assert_eq!(Currency::Pen.format(Money(1999)), "S/\u{a0}19.99");
+    }
+
+    #[test]
+    fn currencies_by_code() {
+        assert_eq!(Currency::from_code("eur"), Some(Currency::Eur));
+        assert_eq!(Currency::from_code(" MXN "), Some(Currency::Mxn));
+        for unknown in ["", "JPY", "US", "USDX", "€"] {
+            assert_eq!(Currency::from_code(unknown), None, "{unknown:?}");
+        }
+        for currency in Currency::ALL {
+            assert_eq!(Currency::from_code(currency.code()), Some(currency));
+            let json = serde_json::to_string(&currency).unwrap();
+            assert_eq!(json, format!("\"{}\"", currency.code()));
+        }
+        assert_eq!(format_in("GBP", Money(100)), "£1.00");
+        assert_eq!(format_in("XYZ", Money(100)), "XYZ\u{a0}1.00");
     }
 
     #[test]

@@ -357,8 +357,17 @@ pub struct OrderSummary {
     pub payment_status: PaymentStatus,
     pub fulfilment: Fulfilment,
     pub total: Money,
+    /// The ISO 4217 code of the store's currency when the order was placed.
+    pub currency: String,
     pub item_count: i64,
     pub created_at: String,
+}
+
+impl OrderSummary {
+    /// An amount of this order as shoppers read it, in the currency it was placed in.
+    pub fn show(&self, amount: Money) -> String {
+        crate::model::money::format_in(&self.currency, amount)
+    }
 }
 
 /// A whole order.
@@ -373,7 +382,6 @@ pub struct Order {
     pub postal_code: String,
     pub store_id: Option<i64>,
     pub store_name: String,
-    pub currency: String,
     pub updated_at: String,
     pub lines: Vec<OrderLine>,
     pub events: Vec<OrderEvent>,

@@ -8,6 +8,7 @@ use crate::model::cart::{Cart, CartLine};
 use crate::model::orders::MAX_LINE_QUANTITY;
 use crate::model::paths;
 use crate::server_fns::cart::{get_cart, RemoveCartLine, UpdateCartLine};
+use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -44,7 +45,7 @@ fn CartView(cart: Cart) -> impl IntoView {
                 {cart.lines.into_iter().map(|line| view! { <CartLineView line /> }).collect_view()}
             </ul>
             <div class="cart-summary">
-                <p class="cart-total"><span>{t.total}</span>" "<strong>{total.to_string()}</strong></p>
+                <p class="cart-total"><span>{t.total}</span>" "<strong>{store_currency().format(total)}</strong></p>
                 {if ready {
                     view! { <a class="button" href=paths::CHECKOUT>{t.checkout}</a> }.into_any()
                 } else {
@@ -86,10 +87,10 @@ fn CartLineView(line: CartLine) -> impl IntoView {
             <div class="cart-line-image">{image}</div>
             <div class="cart-line-info">
                 <h2 class="cart-line-title">{title}</h2>
-                <p class="cart-line-price"><span class="muted">{t.unit_price}": "</span>{line.unit_price.to_string()}</p>
+                <p class="cart-line-price"><span class="muted">{t.unit_price}": "</span>{store_currency().format(line.unit_price)}</p>
                 {(!line.notices.is_empty()).then(|| view! {
                     <ul class="cart-notices">
-                        {line.notices.iter().map(|notice| view! { <li>{(t.notice)(*notice)}</li> }).collect_view()}
+                        {line.notices.iter().map(|notice| view! { <li>{(t.notice)(*notice, store_currency())}</li> }).collect_view()}
                     </ul>
                 })}
             </div>
@@ -108,7 +109,7 @@ fn CartLineView(line: CartLine) -> impl IntoView {
                     <button type="submit" class="link-button" aria-label=(t.remove_named)(&line.title)>{t.remove}</button>
                 </form>
             </div>
-            <p class="cart-line-total">{line.total().to_string()}</p>
+            <p class="cart-line-total">{store_currency().format(line.total())}</p>
         </li>
     }
 }

@@ -11,6 +11,7 @@ use crate::model::orders::{ADDRESS_MAX, CITY_MAX, PHONE_MAX, POSTAL_CODE_MAX, RE
 use crate::model::paths;
 use crate::model::stores::StoreLocation;
 use crate::server_fns::orders::{load_checkout, CheckoutData, PlaceOrder};
+use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
 
 #[component]
@@ -48,7 +49,7 @@ fn CheckoutView(data: CheckoutData) -> impl IntoView {
             <p class="form-alert" role="alert">{t.fix_cart_first}</p>
             <ul class="shortfalls">
                 {blocked.into_iter().map(|line| {
-                    let why: Vec<String> = line.notices.iter().map(|n| (t.notice)(*n)).collect();
+                    let why: Vec<String> = line.notices.iter().map(|n| (t.notice)(*n, store_currency())).collect();
                     view! { <li>{line.title}": "{why.join(" ")}</li> }
                 }).collect_view()}
             </ul>
@@ -93,16 +94,16 @@ fn Review(cart: Cart) -> impl IntoView {
                 <tbody>
                     {cart.lines.into_iter().map(|line| view! {
                         <tr>
-                            <th scope="row">{line.title.clone()}<br /><small class="muted">{line.unit_price.to_string()}</small></th>
+                            <th scope="row">{line.title.clone()}<br /><small class="muted">{store_currency().format(line.unit_price)}</small></th>
                             <td class="numeric">{line.quantity}</td>
-                            <td class="numeric">{line.total().to_string()}</td>
+                            <td class="numeric">{store_currency().format(line.total())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot>
                     <tr>
                         <th scope="row" colspan="2">{t.total}</th>
-                        <td class="numeric"><strong>{total.to_string()}</strong></td>
+                        <td class="numeric"><strong>{store_currency().format(total)}</strong></td>
                     </tr>
                 </tfoot>
             </table>

@@ -1,12 +1,12 @@
 //! What pages and components need from the server while they render: who is signed in, the
-//! site's public address, the upload limit, the request's language, and the answer's status.
+//! site's public address, the upload limit, the store's currency, the request's language, and the answer's status.
 //! Pages render on the server (islands mode), so these read and set the server's request there;
 //! in the browser they fall back to what the page itself knows, or do nothing. Pages and
 //! components reach the server only through this module and the server functions.
 
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::model::User;
+use crate::model::{money::Currency, User};
 
 /// Who is signed in on the request being rendered (the server resolves it before rendering, so
 /// pages read it without a resource). In the browser it is `None`.
@@ -41,6 +41,16 @@ pub fn upload_limit() -> u64 {
         return state.config.media.max_upload_bytes;
     }
     DEFAULT
+}
+
+/// The currency the store sells in (`store.currency`). In the browser an island that shows prices
+/// gets it as a prop and provides it as context, as it does the language.
+pub fn store_currency() -> Currency {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = leptos::prelude::use_context::<crate::server::app::state::AppState>() {
+        return state.config.store.currency;
+    }
+    leptos::prelude::use_context::<Currency>().unwrap_or_default()
 }
 
 /// The language the server chose for this request (`server::http::language`); English in the

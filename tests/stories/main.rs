@@ -24,6 +24,7 @@ mod api_limits;
 mod api_orders;
 mod api_users;
 mod cli;
+mod currency;
 mod hardening;
 mod housekeeping;
 mod layers;

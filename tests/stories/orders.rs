@@ -93,6 +93,8 @@ async fn a_guest_cart_becomes_an_order_that_the_store_fulfils(backend: Backend) 
     assert_eq!(order.lines[0].sku, "TND-00001");
     assert_eq!((stock_of(&app, 1).await, stock_of(&app, 2).await), (8, 6));
     assert!(cart::view(&app.state, Shopper::Account(john.id)).await.unwrap().lines.is_empty(), "the cart is emptied");
+    let read_back = orders::get(&app.state, &john, order.summary.id).await.unwrap();
+    assert_eq!(read_back, order, "the order a checkout answers with is the one stored");
 
     // A price change afterwards does not touch the order.
     execute(&app, "UPDATE products SET price_cents = 1 WHERE id = 1").await;
@@ -133,6 +135,7 @@ async fn cancelling_gives_the_stock_back_once(backend: Backend) {
     set_stock(&app, 3, 5).await;
     let lines = [LineRequest { product_id: 3, quantity: 5 }];
     let order = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k1").await.unwrap().order;
+    assert_eq!(orders::get(&app.state, &john, order.summary.id).await.unwrap(), order, "a delivery too");
     assert_eq!(stock_of(&app, 3).await, 0);
     // Two cancellations race: one wins, the other is refused, and the units come back once.
     let (a, b) = tokio::join!(

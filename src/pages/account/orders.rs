@@ -55,7 +55,7 @@ fn MyOrdersView(page: OrderPage) -> impl IntoView {
                                 <td><StatusBadge status=order.status /></td>
                                 <td><PaymentBadge status=order.payment_status /></td>
                                 <td class="numeric">{order.item_count}</td>
-                                <td class="numeric">{order.total.to_string()}</td>
+                                <td class="numeric">{order.show(order.total)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

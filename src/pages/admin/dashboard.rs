@@ -105,6 +105,7 @@ fn SalesView(sales: SalesOverview) -> impl IntoView {
     let first_day = sales.per_day.first().map(|d| d.day.clone()).unwrap_or_default();
     let last_day = sales.per_day.last().map(|d| d.day.clone()).unwrap_or_default();
     let span = format!("{first_day} – {last_day}");
+    let revenue_title = (t.revenue_per_day)(sales.currency.code());
     view! {
         <div class="chart-grid">
             <section class="chart-card">
@@ -112,8 +113,8 @@ fn SalesView(sales: SalesOverview) -> impl IntoView {
                 <ColumnChart title=t.orders_per_day.into() description=span.clone() bars=orders />
             </section>
             <section class="chart-card">
-                <h2>{t.revenue_per_day}</h2>
-                <ColumnChart title=t.revenue_per_day.into() description=span bars=revenue />
+                <h2>{revenue_title.clone()}</h2>
+                <ColumnChart title=revenue_title description=span bars=revenue />
             </section>
         </div>
         <section>
@@ -135,7 +136,7 @@ fn SalesView(sales: SalesOverview) -> impl IntoView {
                                 <tr>
                                     <th scope="row"><a href=paths::admin_product(seller.product_id)>{seller.title}</a></th>
                                     <td class="numeric">{seller.units}</td>
-                                    <td class="numeric">{seller.revenue.to_string()}</td>
+                                    <td class="numeric">{sales.currency.format(seller.revenue)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

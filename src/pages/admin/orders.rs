@@ -115,7 +115,7 @@ fn OrdersView(page: OrderPage, filter: OrderFilter) -> impl IntoView {
                             <td>{order.customer_name.clone()}<br /><small class="muted">{order.customer_email.clone()}</small></td>
                             <td><StatusBadge status=order.status /><br /><small class="muted">{(t.fulfilment_name)(order.fulfilment)}</small></td>
                             <td><PaymentBadge status=order.payment_status /></td>
-                            <td class="numeric">{order.total.to_string()}</td>
+                            <td class="numeric">{order.show(order.total)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -11,8 +11,9 @@ use crate::components::{
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
 use crate::model::paths;
-use crate::model::{CatalogData, Category, ProductQuery, QueryNotice};
+use crate::model::{money::Currency, CatalogData, Category, ProductQuery, QueryNotice};
 use crate::server_fns::catalog::{get_category, list_catalog};
+use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
 use leptos_meta::Link;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -83,7 +84,7 @@ fn ListingView(listing: Listing) -> impl IntoView {
             <Breadcrumbs crumbs />
             // Outside the island: it reads the address, and an island in the browser has no router.
             <CartNote />
-            <CatalogBrowser initial=listing lang />
+            <CatalogBrowser initial=listing lang currency=store_currency() />
         </div>
     }
 }
@@ -97,10 +98,12 @@ enum Move {
     Keep,
 }
 
-/// `lang` travels as a prop: an island in the browser has no server context to read it from.
+/// `lang` and `currency` travel as props: an island in the browser has no server context to read
+/// them from.
 #[island]
-fn CatalogBrowser(initial: Listing, lang: Lang) -> impl IntoView {
+fn CatalogBrowser(initial: Listing, lang: Lang, currency: Currency) -> impl IntoView {
     provide_context(lang);
+    provide_context(currency);
     let category = initial.2.clone();
     let listing = RwSignal::new(initial);
     let busy = RwSignal::new(false);

@@ -5,8 +5,8 @@ use crate::components::{
 };
 use crate::i18n::use_lang;
 use crate::model::paths;
-use crate::model::{money::CURRENCY, Product, ProductDetail};
-use crate::server_fns::catalog::get_product;
+use crate::model::{Product, ProductDetail};
+use crate::server_fns::{catalog::get_product, page_context::store_currency};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::json;
@@ -49,7 +49,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                         <a href=paths::category(&product.category.slug)>{product.category.name.clone()}</a>
                     </p>
                     <h1>{product.title.clone()}</h1>
-                    <p class="product-price">{product.price.to_string()}</p>
+                    <p class="product-price">{store_currency().format(product.price)}</p>
                     <p class={if product.stock > 0 { "stock in-stock" } else { "stock sold-out" }}>
                         {availability}
                     </p>
@@ -107,7 +107,7 @@ fn structured_data(product: &Product, path: &str) -> serde_json::Value {
         "offers": {
             "@type": "Offer",
             "price": product.price.decimal(),
-            "priceCurrency": CURRENCY,
+            "priceCurrency": store_currency().code(),
             "availability": availability,
             "url": absolute_url(path),
         },

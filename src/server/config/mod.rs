@@ -5,6 +5,7 @@
 
 mod auth;
 
+use crate::model::money::Currency;
 pub use auth::{AuthConfig, Mode, Secret, Secrets};
 use serde::Deserialize;
 use std::{fmt, net::IpAddr, path::PathBuf};
@@ -19,6 +20,7 @@ pub struct Config {
     pub media: MediaConfig,
     pub auth: AuthConfig,
     pub api: ApiConfig,
+    pub store: StoreConfig,
     /// From the environment only (see [`Secrets`]).
     #[serde(skip)]
     pub secrets: Secrets,
@@ -108,6 +110,16 @@ pub struct MediaConfig {
     /// sources (`https:` allows any HTTPS host, since product images may be links elsewhere;
     /// list hosts, e.g. `https://cdn.example.com https://i.imgur.com`, to narrow it).
     pub image_sources: String,
+}
+
+/// What the store sells in.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Every price is in this currency (ISO 4217: USD, EUR, MXN…). Each order records the currency
+    /// it was placed in, so changing this later relabels the catalog's prices (they are not
+    /// converted) but not the orders already placed.
+    pub currency: Currency,
 }
 
 /// The REST API under `/api/v1`.
@@ -255,6 +267,7 @@ pub const ENV_SETTINGS: &[EnvSetting] = &[
     setting("TIENDA_REFRESH_TOKEN_DAYS", "auth.refresh_token_days", |c, v| {
         set(&mut c.auth.refresh_token_days, parse(v)?)
     }),
+    setting("TIENDA_CURRENCY", "store.currency", |c, v| set(&mut c.store.currency, currency(v)?)),
     setting("TIENDA_API_PLAYGROUND", "api.playground", |c, v| set(&mut c.api.playground, parse(v)?)),
     setting("TIENDA_API_WRITES_PER_MINUTE", "api.writes_per_minute", |c, v| {
         set(&mut c.api.writes_per_minute, parse(v)?)
@@ -287,6 +300,13 @@ fn choice<T: Copy>(value: &str, options: &[(&str, T)]) -> Result<T, String> {
         Some((_, chosen)) => Ok(*chosen),
         None => Err(format!("expected {}", options.iter().map(|(word, _)| *word).collect::<Vec<_>>().join(" or "))),
     }
+}
+
+fn currency(value: &str) -> Result<Currency, String> {
+    Currency::from_code(value).ok_or_else(|| {
+        let codes: Vec<&str> = Currency::ALL.iter().map(|c| c.code()).collect();
+        format!("expected one of {}", codes.join(", "))
+    })
 }
 
 impl Config {

@@ -77,6 +77,9 @@ pub struct ApiOrderSummary {
     fulfilment: String,
     #[schema(value_type = f64)]
     total: Price,
+    /// The currency of every amount in the order (ISO 4217), the store's when it was placed.
+    #[schema(example = "USD")]
+    currency: String,
     item_count: i64,
     customer: ApiCustomer,
     creation_at: String,
@@ -90,8 +93,6 @@ pub struct ApiOrder {
     summary: ApiOrderSummary,
     /// `pay_at_pickup` or `cash_on_delivery`.
     payment_method: String,
-    /// ISO 4217.
-    currency: String,
     recipient: String,
     phone: String,
     /// Delivery only (empty for a pickup).
@@ -171,6 +172,7 @@ fn summary_json(summary: &OrderSummary) -> ApiOrderSummary {
         payment_status: summary.payment_status.as_str().to_owned(),
         fulfilment: summary.fulfilment.as_str().to_owned(),
         total: Price(summary.total.cents()),
+        currency: summary.currency.clone(),
         item_count: summary.item_count,
         customer: ApiCustomer {
             id: summary.user_id,
@@ -185,7 +187,6 @@ fn order_json(order: Order) -> ApiOrder {
     ApiOrder {
         summary: summary_json(&order.summary),
         payment_method: order.payment_method.as_str().to_owned(),
-        currency: order.currency,
         recipient: order.recipient,
         phone: order.phone,
         address_line: order.address_line,
