@@ -137,6 +137,9 @@ async fn cancelling_gives_the_stock_back_once(backend: Backend) {
     let order = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k1").await.unwrap().order;
     assert_eq!(orders::get(&app.state, &john, order.summary.id).await.unwrap(), order, "a delivery too");
     assert_eq!(stock_of(&app, 3).await, 0);
+    // A retry after the order took the last units finds that order, not "out of stock".
+    let retry = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k1").await.unwrap();
+    assert_eq!((retry.created, retry.order.summary.id), (false, order.summary.id));
     // Two cancellations race: one wins, the other is refused, and the units come back once.
     let (a, b) = tokio::join!(
         orders::change(&app.state, &john, order.summary.id, OrderAction::Cancel),

@@ -10,9 +10,10 @@
 use super::Db;
 use std::time::Duration;
 
-/// How often the task checkpoints: often, so that each copy is short (a long one, on a one-core
-/// server, still delays the requests that share the core) and the log stays far below the backstop.
-const EVERY: Duration = Duration::from_millis(250);
+/// How often the task checkpoints. Measured with the checkout bench on one core: every second
+/// gave 1,220–1,310 orders/s, every 250 ms 845–880 (each checkpoint syncs the database file, and
+/// a log emptied more often is restarted more often); the log stays far below the backstop.
+const EVERY: Duration = Duration::from_secs(1);
 
 /// The automatic checkpoint's threshold, in pages (of 4 KiB): about 40 MB of log.
 pub const AUTOCHECKPOINT_PAGES: u32 = 10_000;
