@@ -11,8 +11,8 @@ use super::Db;
 use std::time::Duration;
 
 /// How often the task checkpoints. Measured with the checkout bench on one core: every second
-/// gave 1,220–1,310 orders/s, every 250 ms 845–880 (each checkpoint syncs the database file, and
-/// a log emptied more often is restarted more often); the log stays far below the backstop.
+/// gave 1,220–1,310 orders/s, every 250 ms 845–880 (not profiled; each checkpoint syncs the
+/// database file, which is the likely cost). The log stays far below the backstop.
 const EVERY: Duration = Duration::from_secs(1);
 
 /// The automatic checkpoint's threshold, in pages (of 4 KiB): about 40 MB of log.
