@@ -38,7 +38,7 @@ test('the filter form searches, filters and sorts, keeping the URL in step', asy
   await expect(page.getByText('3 products')).toBeVisible();
 
   await filters.getByLabel('Category').selectOption({ label: 'Electronics' });
-  await filters.getByLabel('Max price ($)').fill('30');
+  await filters.getByLabel('Max price (USD)').fill('30');
   await filters.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/[?&]price_max=30/);
   await expect(page).toHaveURL(/[?&]category=electronics/);

@@ -6,6 +6,7 @@
 
 use crate::i18n::{use_lang, use_texts};
 use crate::model::{Category, ProductQuery, QueryNotice, SortOrder};
+use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
@@ -21,6 +22,7 @@ pub fn FilterForm(
 ) -> impl IntoView {
     let lang = use_lang();
     let texts = &use_texts().catalog.filters;
+    let currency = store_currency().code();
     let price = |m: Option<crate::model::Money>| m.map(|m| m.decimal()).unwrap_or_default();
     let category_select = (!categories.is_empty()).then(|| {
         let selected = query.category.clone().unwrap_or_default();
@@ -65,12 +67,12 @@ pub fn FilterForm(
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-price-min">{texts.price_min}</label>
+                    <label for="filter-price-min">{(texts.price_min)(currency)}</label>
                     <input id="filter-price-min" type="number" name="price_min" min="0" step="0.01"
                         inputmode="decimal" value=price(query.price_min) />
                 </div>
                 <div class="field">
-                    <label for="filter-price-max">{texts.price_max}</label>
+                    <label for="filter-price-max">{(texts.price_max)(currency)}</label>
                     <input id="filter-price-max" type="number" name="price_max" min="0" step="0.01"
                         inputmode="decimal" value=price(query.price_max) />
                 </div>

@@ -75,7 +75,7 @@ pub fn issue_of(error: Signal<Option<AppError>>, field: &'static str) -> Signal<
 #[component]
 pub fn FormField(
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<String>,

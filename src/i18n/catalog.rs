@@ -52,8 +52,9 @@ pub struct FilterTexts {
     pub category: &'static str,
     pub all_categories: &'static str,
     pub sort_by: &'static str,
-    pub price_min: &'static str,
-    pub price_max: &'static str,
+    /// Labelled with the store currency's code.
+    pub price_min: fn(&str) -> String,
+    pub price_max: fn(&str) -> String,
     pub apply: &'static str,
 }
 
@@ -132,8 +133,8 @@ pub(super) static EN: CatalogTexts = CatalogTexts {
         category: "Category",
         all_categories: "All categories",
         sort_by: "Sort by",
-        price_min: "Min price ($)",
-        price_max: "Max price ($)",
+        price_min: |code| format!("Min price ({code})"),
+        price_max: |code| format!("Max price ({code})"),
         apply: "Apply",
     },
     sort: SortTexts {
@@ -210,8 +211,8 @@ pub(super) static ES: CatalogTexts = CatalogTexts {
         category: "Categoría",
         all_categories: "Todas las categorías",
         sort_by: "Ordenar por",
-        price_min: "Precio mínimo ($)",
-        price_max: "Precio máximo ($)",
+        price_min: |code| format!("Precio mínimo ({code})"),
+        price_max: |code| format!("Precio máximo ({code})"),
         apply: "Aplicar",
     },
     sort: SortTexts {

@@ -108,7 +108,8 @@ pub struct RecentChange {
 pub struct SalesOverview {
     pub per_day: Vec<DaySales>,
     pub best_sellers: Vec<BestSeller>,
-    /// The store's currency: only orders placed in it are counted (amounts in two do not add up).
+    /// The store's currency: revenue and best sellers count only orders placed in it (amounts in
+    /// two do not add up); the orders per day count every order.
     pub currency: crate::model::money::Currency,
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The currency the store sells in (the `store.currency` setting), as ISO 4217 knows it. Only
 /// currencies whose minor unit is a hundredth are offered: every amount is kept in cents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 pub enum Currency {
     #[default]
     #[serde(rename = "USD")]
@@ -81,10 +81,27 @@ impl Currency {
         }
     }
 
+    /// "$10", "€10": whole units, for the labels of a chart's ranges.
+    pub fn format_whole(self, units: i64) -> String {
+        format!("{}{units}", self.symbol())
+    }
+
     /// "$12.50", "€12.50", "S/ 12.50": an amount as shoppers see it.
     pub fn format(self, amount: Money) -> String {
         let (sign, amount) = if amount.0 < 0 { ("-", Money(-amount.0)) } else { ("", amount) };
         format!("{sign}{}{}", self.symbol(), amount.decimal())
+    }
+}
+
+/// Read as [`Currency::from_code`] reads it, in any case: `currency = "eur"` in the settings file
+/// means what `TIENDA_CURRENCY=eur` means.
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Currency::from_code(&code).ok_or_else(|| {
+            let codes: Vec<&str> = Currency::ALL.iter().map(|c| c.code()).collect();
+            serde::de::Error::custom(format!("unknown currency {code:?}: expected one of {}", codes.join(", ")))
+        })
     }
 }
 
@@ -164,6 +181,7 @@ mod tests {
             assert_eq!(Currency::from_code(currency.code()), Some(currency));
             let json = serde_json::to_string(&currency).unwrap();
             assert_eq!(json, format!("\"{}\"", currency.code()));
+            assert_eq!(serde_json::from_str::<Currency>(&json.to_lowercase()).unwrap(), currency);
         }
         assert_eq!(format_in("GBP", Money(100)), "£1.00");
         assert_eq!(format_in("XYZ", Money(100)), "XYZ\u{a0}1.00");

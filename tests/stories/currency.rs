@@ -29,6 +29,7 @@ async fn orders_keep_the_currency_they_were_placed_in(backend: Backend) {
     let listing = get(&euro_store.base, "/products").await;
     let card_prices = html::texts(&listing.html(), ".card-price");
     assert!(!card_prices.is_empty() && card_prices.iter().all(|p| p.starts_with('€')), "{card_prices:?}");
+    assert_eq!(html::text(&listing.html(), "label[for=filter-price-min]"), "Min price (EUR)");
 
     let john = customer_token(&euro_store).await;
     let body = json!({
@@ -66,9 +67,12 @@ async fn orders_keep_the_currency_they_were_placed_in(backend: Backend) {
     let headings = html::texts(&dashboard.html(), "h2");
     assert!(headings.contains(&"Revenue per day in USD (last 30 days)".to_owned()), "{headings:?}");
     assert!(html::texts(&dashboard.html(), "p.muted").iter().any(|p| p.contains("No sales")), "no dollar sales yet");
-    let euro_dashboard = admin(&euro_store).await.get("/admin").await;
+    let mut euro_admin = admin(&euro_store).await;
+    let euro_dashboard = euro_admin.get("/admin").await;
     let sellers = html::texts(&euro_dashboard.html(), ".admin-table td.numeric");
     assert!(sellers.iter().any(|cell| cell.starts_with('€')), "the euro store's best sellers: {sellers:?}");
+    let form = euro_admin.get("/admin/products/new").await;
+    assert_eq!(html::text(&form.html(), "label[for=field-price]"), "Price (EUR)");
 }
 
 async fn slug_path(app: &crate::common::TestApp) -> String {

@@ -344,7 +344,7 @@ async fn pages_speak_the_language_the_browser_asks_for(backend: Backend) {
     assert_eq!(html::text(&doc, "h1"), "Todos los productos");
     assert_eq!(html::text(&doc, "title"), "Todos los productos · Tienda");
     assert!(html::text(&doc, ".result-count").starts_with("51 productos · página 1 de 3"));
-    assert_eq!(html::text(&doc, r#"label[for="filter-price-min"]"#), "Precio mínimo ($)");
+    assert_eq!(html::text(&doc, r#"label[for="filter-price-min"]"#), "Precio mínimo (USD)");
     assert_eq!(html::attr(&doc, "#header-q", "placeholder"), "Buscar productos");
     assert_eq!(html::text(&doc, ".skip-link"), "Saltar al contenido");
     assert_eq!(html::texts(&doc, r#"nav[aria-label="Principal"] a"#)[0], "Todos los productos");

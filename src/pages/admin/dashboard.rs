@@ -8,9 +8,10 @@ use crate::i18n::use_texts;
 use crate::model::back_office::Dashboard;
 use crate::model::back_office::SalesOverview;
 use crate::model::paths;
-use crate::model::Money;
+use crate::model::{money::Currency, Money};
 use crate::server_fns::admin_catalog::get_dashboard;
 use crate::server_fns::orders::load_sales;
+use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
 
 /// How many price ranges the price chart splits the catalog into.
@@ -59,7 +60,7 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
             </section>
             <section class="chart-card">
                 <h2>{t.chart_prices}</h2>
-                <ColumnChart title=t.chart_prices.into() description=t.chart_prices_description.into() bars=price_bars(&data.prices) />
+                <ColumnChart title=t.chart_prices.into() description=t.chart_prices_description.into() bars=price_bars(&data.prices, store_currency()) />
             </section>
         </div>
         <section>
@@ -77,14 +78,19 @@ fn DashboardView(data: Dashboard) -> impl IntoView {
     }
 }
 
-/// Price ranges labelled in whole dollars ("$10–$24"), each with how many products fall in it.
-/// A range ends where the next begins, so its label ends a dollar below the next one's start.
-fn price_bars(prices: &[Money]) -> Vec<Bar> {
+/// Price ranges labelled in whole units of the store's currency ("$10–$24"), each with how many
+/// products fall in it. A range ends where the next begins, so its label ends a unit below the
+/// next one's start.
+fn price_bars(prices: &[Money], currency: Currency) -> Vec<Bar> {
     let cents: Vec<i64> = prices.iter().map(|price| price.cents()).collect();
     histogram(&cents, PRICE_RANGES)
         .into_iter()
         .map(|(low, high, count)| Bar {
-            label: format!("${}–${}", low / 100, (high / 100).max(low / 100)),
+            label: format!(
+                "{}–{}",
+                currency.format_whole(low / 100),
+                currency.format_whole((high / 100).max(low / 100))
+            ),
             value: count,
         })
         .collect()

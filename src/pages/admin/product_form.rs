@@ -11,9 +11,11 @@ use crate::error::{AppError, Entity, FieldIssue};
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::back_office::{EditableProduct, ProductFormData};
 use crate::model::catalog_edit::{DESCRIPTION_MAX, FILES_PER_PRODUCT_SAVE, TITLE_MAX};
+use crate::model::money::Currency;
 use crate::model::paths;
 use crate::pages::id_from_path;
 use crate::server_fns::admin_catalog::{get_product_form, SaveProduct};
+use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -50,7 +52,7 @@ fn ProductFormView(data: ProductFormData) -> impl IntoView {
         <h1>{title}</h1>
         <ChangeNotice />
         {product.map(|p| view! { <ProductFacts product=p /> })}
-        <ProductForm lang data upload_limit=upload_limit() initial_error />
+        <ProductForm lang data upload_limit=upload_limit() currency=store_currency() initial_error />
     }
 }
 
@@ -58,7 +60,13 @@ fn ProductFormView(data: ProductFormData) -> impl IntoView {
 /// URL). With JavaScript it is sent from here instead: a refusal shows at its fields and nothing
 /// typed or chosen is lost; a save goes on to the saved product.
 #[island]
-fn ProductForm(lang: Lang, data: ProductFormData, upload_limit: u64, initial_error: Option<AppError>) -> impl IntoView {
+fn ProductForm(
+    lang: Lang,
+    data: ProductFormData,
+    upload_limit: u64,
+    currency: Currency,
+    initial_error: Option<AppError>,
+) -> impl IntoView {
     provide_context(lang);
     let t = lang.texts().admin;
     let error = RwSignal::new(initial_error);
@@ -84,7 +92,7 @@ fn ProductForm(lang: Lang, data: ProductFormData, upload_limit: u64, initial_err
             <TextAreaField name="description" label=t.field_description value=p.description.clone()
                 maxlength=DESCRIPTION_MAX issue=issue("description") />
             <div class="field-row">
-                <FormField name="price" label=t.field_price hint=t.price_hint
+                <FormField name="price" label=(t.field_price)(currency.code()) hint=t.price_hint
                     value=product.as_ref().map(|p| p.price.decimal()).unwrap_or_default() issue=issue("price") />
                 <FormField name="stock" label=t.field_stock kind="number"
                     value=product.as_ref().map(|p| p.stock.to_string()).unwrap_or_else(|| "0".into()) issue=issue("stock") />

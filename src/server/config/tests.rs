@@ -101,11 +101,11 @@ fn every_environment_setting_applies_a_value_of_its_kind() {
 #[test]
 fn the_currency_is_one_tienda_can_keep_in_cents() {
     assert_eq!(load("", &[]).unwrap().store.currency, Currency::Usd);
-    assert_eq!(load("[store]\ncurrency = \"EUR\"\n", &[]).unwrap().store.currency, Currency::Eur);
+    assert_eq!(load("[store]\ncurrency = \"eur\"\n", &[]).unwrap().store.currency, Currency::Eur);
     assert_eq!(load("", &[("TIENDA_CURRENCY", "mxn")]).unwrap().store.currency, Currency::Mxn);
     // The yen has no cents, and "$" is not a code.
     let err = load("", &[("TIENDA_CURRENCY", "JPY")]).unwrap_err();
     assert!(err.starts_with("TIENDA_CURRENCY=\"JPY\" is invalid") && err.contains("USD, EUR"), "{err}");
     let err = load("[store]\ncurrency = \"$\"\n", &[]).unwrap_err();
-    assert!(err.contains("unknown variant"), "{err}");
+    assert!(err.contains("unknown currency \"$\"") && err.contains("expected one of USD"), "{err}");
 }

@@ -442,11 +442,13 @@ pub async fn change_state(
     })
 }
 
-/// Orders and revenue per day since `from_day` (inclusive) in `currency` (amounts in two currencies
-/// do not add up), cancelled orders left out.
+/// Orders per day since `from_day` (inclusive), and their revenue in `currency` (amounts in two
+/// currencies do not add up: orders placed in another are counted but not summed), cancelled
+/// orders left out.
 pub async fn select_sales_per_day(db: &Db, from_day: &str, currency: &str) -> sqlx::Result<Vec<(String, u64, Money)>> {
-    let sql = "SELECT created_day, COUNT(*), CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) FROM orders \
-               WHERE created_day >= $1 AND currency = $2 AND status <> 'cancelled' GROUP BY created_day ORDER BY created_day";
+    let sql = "SELECT created_day, COUNT(*), \
+               CAST(COALESCE(SUM(CASE WHEN currency = $2 THEN total_cents ELSE 0 END), 0) AS BIGINT) FROM orders \
+               WHERE created_day >= $1 AND status <> 'cancelled' GROUP BY created_day ORDER BY created_day";
     let rows: Vec<(String, i64, i64)> =
         with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(from_day).bind(currency).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(|(day, orders, cents)| (day, orders as u64, Money(cents))).collect())
