@@ -47,16 +47,22 @@ pub struct CachedPage {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// Where the header's empty cart badge starts in `body`, found once when the page is kept:
+    /// a guest with a cart gets the page with their count written there.
+    badge_at: Option<usize>,
+    /// The page's language: the badge's label is in it.
+    lang: Lang,
 }
 
 impl CachedPage {
-    fn new(parts: Parts, body: Bytes) -> Self {
+    fn new(parts: Parts, body: Bytes, lang: Lang) -> Self {
         let mut headers = parts.headers;
         headers.insert(header::ETAG, weak_etag(&body));
         headers.insert(header::CACHE_CONTROL, PUBLIC_PAGE);
         headers.insert(header::VARY, VARY);
         headers.remove(header::CONTENT_LENGTH);
-        Self { status: parts.status, headers, body }
+        let badge_at = find(&body, empty_badge(lang).as_bytes());
+        Self { status: parts.status, headers, body, badge_at, lang }
     }
 
     fn respond(&self, if_none_match: Option<&HeaderValue>, hit: bool) -> Response {
@@ -81,15 +87,13 @@ impl CachedPage {
     /// The page with a guest's cart count in the header's badge (the header renders the badge of
     /// a count of 0 once, before any product text). Private, and without an ETag: the count is
     /// theirs, and a validator of the shared page would not cover it.
-    fn respond_with_cart_count(&self, count: i64, lang: Lang, hit: bool) -> Response {
-        let label = lang.texts().orders.items_in_cart;
-        let empty_badge = cart_badge_html(0, label);
-        let body = match find(&self.body, empty_badge.as_bytes()) {
+    fn respond_with_cart_count(&self, count: i64, hit: bool) -> Response {
+        let body = match self.badge_at {
             Some(at) if count != 0 => {
                 let mut body = Vec::with_capacity(self.body.len() + 8);
                 body.extend_from_slice(&self.body[..at]);
-                body.extend_from_slice(cart_badge_html(count, label).as_bytes());
-                body.extend_from_slice(&self.body[at + empty_badge.len()..]);
+                body.extend_from_slice(cart_badge_html(count, self.lang.texts().orders.items_in_cart).as_bytes());
+                body.extend_from_slice(&self.body[at + empty_badge(self.lang).len()..]);
                 Bytes::from(body)
             }
             _ => self.body.clone(),
@@ -134,7 +138,7 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = cache.get(&key).await {
         return match cart_count {
-            Some(count) => page.respond_with_cart_count(count, lang, true),
+            Some(count) => page.respond_with_cart_count(count, true),
             None => page.respond(if_none_match.as_ref(), true),
         };
     }
@@ -151,14 +155,19 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let page = Arc::new(CachedPage::new(parts, body));
+    let page = Arc::new(CachedPage::new(parts, body, lang));
     if page.body.len() <= MAX_PAGE_BYTES {
         cache.insert(key, page.clone()).await;
     }
     match cart_count {
-        Some(count) => page.respond_with_cart_count(count, lang, false),
+        Some(count) => page.respond_with_cart_count(count, false),
         None => page.respond(if_none_match.as_ref(), false),
     }
+}
+
+/// The header's cart badge as every cached page has it: empty.
+fn empty_badge(lang: Lang) -> String {
+    cart_badge_html(0, lang.texts().orders.items_in_cart)
 }
 
 /// The first place `needle` occurs in `haystack`.
@@ -280,8 +289,8 @@ mod tests {
     fn a_guests_count_goes_into_the_badge_only() {
         let badge = cart_badge_html(0, Lang::En.texts().orders.items_in_cart);
         let body = format!("<header>{badge}</header><main>{badge}</main>");
-        let page = CachedPage::new(Response::new(()).into_parts().0, Bytes::from(body));
-        let response = page.respond_with_cart_count(7, Lang::En, true);
+        let page = CachedPage::new(Response::new(()).into_parts().0, Bytes::from(body), Lang::En);
+        let response = page.respond_with_cart_count(7, true);
         assert_eq!(response.headers()[header::CACHE_CONTROL], "private, no-cache");
         assert!(!response.headers().contains_key(header::ETAG));
         let body = futures_body(response);
