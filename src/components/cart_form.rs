@@ -38,7 +38,7 @@ pub fn AddToCartForm(
             <span>{(t.added)(&title)}" "<a href=paths::CART>{t.view_cart}</a></span>
         }
         .into_any(),
-        Some(Err(error)) => view! { <span class="field-error">{describe(lang, &error)}</span> }.into_any(),
+        Some(Err(error)) => view! { <span class="field-error">{describe_cart_refusal(lang, &error)}</span> }.into_any(),
         None => ().into_any(),
     };
     let quantity_id = format!("quantity-{product_id}");
@@ -67,8 +67,8 @@ pub fn AddToCartForm(
     }
 }
 
-/// What a refused add says: the quantity's own message when the quantity was the problem.
-fn describe(lang: Lang, error: &AppError) -> String {
+/// What a refused cart change says: the quantity's own message when the quantity was the problem.
+pub fn describe_cart_refusal(lang: Lang, error: &AppError) -> String {
     let texts = lang.texts();
     match error.field_issue("quantity") {
         Some(issue) => (texts.account.issue)(issue),
@@ -101,7 +101,7 @@ pub fn CartNote(
     let added = added_id.is_some();
     let title = product.filter(|(id, _)| added_id.as_deref() == Some(id.to_string().as_str())).map(|(_, title)| title);
     if let Some(error) = error_from_url::<AddToCart>() {
-        return view! { <p class="form-alert" role="alert">{describe(use_lang(), &error)}</p> }.into_any();
+        return view! { <p class="form-alert" role="alert">{describe_cart_refusal(use_lang(), &error)}</p> }.into_any();
     }
     added
         .then(|| {

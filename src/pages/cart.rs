@@ -1,9 +1,10 @@
 //! `/cart`: the lines, priced as of now, with what changed since each was added; quantities and
 //! removals are plain forms, so the page works the same with and without JavaScript.
 
+use crate::components::describe_cart_refusal;
 use crate::components::forms::error_from_url;
 use crate::components::{Loaded, PageMeta};
-use crate::i18n::use_texts;
+use crate::i18n::{use_lang, use_texts};
 use crate::model::cart::{Cart, CartLine};
 use crate::model::orders::MAX_LINE_QUANTITY;
 use crate::model::paths;
@@ -25,10 +26,7 @@ fn CartView(cart: Cart) -> impl IntoView {
     let updated = leptos_router::hooks::use_query_map().get_untracked().get("updated").is_some();
     let error = error_from_url::<UpdateCartLine>().or_else(error_from_url::<RemoveCartLine>);
     let refused = error.is_some();
-    let error_message = error.map(|error| match error.field_issue("quantity") {
-        Some(issue) => (texts.account.issue)(issue),
-        None => texts.common.error_message(&error),
-    });
+    let error_message = error.map(|error| describe_cart_refusal(use_lang(), &error));
     let body = if cart.lines.is_empty() {
         view! {
             <div class="empty-cart">

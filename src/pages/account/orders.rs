@@ -3,12 +3,12 @@
 
 use crate::components::forms::error_from_url;
 use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
+use crate::components::{page_count, Pager};
 use crate::components::{ErrorView, Loaded, PageMeta};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
 use crate::model::orders::{Order, OrderAction, OrderPage};
 use crate::model::paths;
-use crate::pages::admin::widgets::{page_count, Pager};
 use crate::server_fns::orders::{get_order, my_orders, ChangeOrder};
 use leptos::prelude::*;
 
