@@ -51,7 +51,8 @@ const IO: &[&str] = &[
     "std::process",
 ];
 
-/// Outside `db/`, sqlx may be named for its error types only; SQL runs through `with_pool!`.
+/// Outside `db/`, sqlx may be named for its error types only; SQL runs through `with_pool!` and
+/// `with_conn!`.
 const SQLX_ERROR_TYPES: &[&str] = &["sqlx::Error", "sqlx::Result", "sqlx::migrate::MigrateError"];
 
 #[test]
@@ -86,8 +87,10 @@ fn faces_call_services_services_call_the_database_and_models_do_no_io() {
                     broken.push(format!("{relative}: names `{path}`: only src/server/db/ runs SQL"));
                 }
             }
-            if code.contains("with_pool!") {
-                broken.push(format!("{relative}: calls `with_pool!`: only src/server/db/ runs SQL"));
+            for runner in ["with_pool!", "with_conn!"] {
+                if code.contains(runner) {
+                    broken.push(format!("{relative}: calls `{runner}`: only src/server/db/ runs SQL"));
+                }
             }
         }
     }

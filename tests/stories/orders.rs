@@ -15,6 +15,7 @@ on_both_backends!(
     never_oversells_the_last_units,
     one_key_places_one_order,
     bad_input_changes_nothing,
+    an_order_the_database_fails_fails_alone,
 );
 
 pub async fn user(app: &TestApp, email: &str, password: &str) -> User {
@@ -228,6 +229,62 @@ async fn one_key_places_one_order(backend: Backend) {
     assert_eq!(stock_of(&app, 6).await, 46);
 }
 
+/// Orders that arrive together are committed together on SQLite (one transaction per batch, a
+/// savepoint per order): one that the database fails must fail alone, with nothing of it kept,
+/// and every other order placed all the same.
+async fn an_order_the_database_fails_fails_alone(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let john = user(&app, "john@mail.com", "changeme").await;
+    set_stock(&app, 6, 100).await;
+    // A fault the store knows nothing about: the database refuses one recipient's order row.
+    match backend {
+        Backend::Sqlite => {
+            execute(
+                &app,
+                "CREATE TRIGGER fault BEFORE INSERT ON orders WHEN NEW.recipient = 'Fault' \
+                           BEGIN SELECT RAISE(ABORT, 'a fault'); END",
+            )
+            .await
+        }
+        Backend::Postgres => {
+            execute(
+                &app,
+                "CREATE FUNCTION fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                           IF NEW.recipient = 'Fault' THEN RAISE EXCEPTION 'a fault'; END IF; RETURN NEW; END $$",
+            )
+            .await;
+            execute(&app, "CREATE TRIGGER fault BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION fault()").await;
+        }
+    }
+    let buyers: Vec<_> = (0..16)
+        .map(|n| {
+            let (state, john) = (app.state.clone(), john.clone());
+            let recipient = if n == 7 { "Fault".to_owned() } else { format!("Buyer {n}") };
+            tokio::spawn(async move {
+                let input = CheckoutInput { recipient, ..pickup() };
+                let lines = [LineRequest { product_id: 6, quantity: 2 }];
+                orders::place_from_lines(&state, &john, &input, &lines, &format!("batch-{n}")).await
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for buyer in buyers {
+        results.push(buyer.await.unwrap());
+    }
+    for (n, result) in results.iter().enumerate() {
+        match (n, result) {
+            (7, Err(AppError::Internal)) => {}
+            (7, other) => panic!("the faulty order: {other:?}"),
+            (_, Ok(placement)) => assert!(placement.created, "order {n}"),
+            (_, Err(error)) => panic!("order {n} failed with the faulty one: {error:?}"),
+        }
+    }
+    assert_eq!(count_rows(&app, "orders").await, 15);
+    assert_eq!(count_rows(&app, "order_lines").await, 15);
+    assert_eq!(count_rows(&app, "order_events").await, 15);
+    assert_eq!(stock_of(&app, 6).await, 100 - 15 * 2, "the failed order took no stock");
+}
+
 async fn bad_input_changes_nothing(backend: Backend) {
     let app = spawn_seeded(backend).await;
     let john = user(&app, "john@mail.com", "changeme").await;
@@ -257,9 +314,11 @@ async fn bad_input_changes_nothing(backend: Backend) {
     let error = orders::place_from_cart(&app.state, &john, &pickup(), "", None).await.unwrap_err();
     assert_eq!(error.field_issue("idempotency_key"), Some(FieldIssue::Required));
     let lines = [LineRequest { product_id: 999_999, quantity: 1 }, LineRequest { product_id: 7, quantity: 1 }];
+    let stock_before = stock_of(&app, 7).await;
     let error = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "k-gone").await.unwrap_err();
     let AppError::OutOfStock(short) = error else { panic!("{error:?}") };
     assert!(short[0].gone && short[0].product_id == 999_999);
+    assert_eq!(stock_of(&app, 7).await, stock_before, "the line that could be had took nothing");
     // A product deleted after it was added shows as such in the cart, and blocks checkout.
     execute(&app, "DELETE FROM products WHERE id = 7").await;
     let view = cart::view(&app.state, shopper).await.unwrap();

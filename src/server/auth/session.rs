@@ -57,7 +57,7 @@ impl DbSessionStore {
     /// The store for `db`, with its table created if missing.
     pub async fn open(db: &Db) -> sqlx::Result<Self> {
         let backend = match db {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite { read, write, .. } => {
                 Backend::Sqlite { read: SqliteStore::new(read.clone()), write: SqliteStore::new(write.clone()) }
             }
             Db::Postgres(pool) => Backend::Postgres(PostgresStore::new(pool.clone())),

@@ -74,7 +74,8 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
         .connect_with(options)
         .await
         .map_err(|e| fail(e.to_string()))?;
-    Ok(Db::Sqlite { read, write })
+    let checkouts = super::orders::CheckoutQueue::start(write.clone());
+    Ok(Db::Sqlite { read, write, checkouts })
 }
 
 async fn connect_postgres(url: &str, config: &DatabaseConfig) -> Result<Db, ConnectError> {

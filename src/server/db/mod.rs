@@ -35,6 +35,8 @@ pub enum Db {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        /// Checkouts, written in batches on `write` (see `orders::group_commit`).
+        checkouts: orders::CheckoutQueue,
     },
     Postgres(PgPool),
 }
@@ -44,6 +46,23 @@ pub enum Db {
 pub enum Pool<'a> {
     Sqlite(&'a SqlitePool),
     Postgres(&'a PgPool),
+}
+
+/// A borrowed connection of either backend (or a transaction's, through `&mut *tx`), for work
+/// that must stay on one connection.
+pub enum Conn<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+impl Conn<'_> {
+    /// The same connection, lent for one call.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(conn) => Conn::Sqlite(conn),
+            Conn::Postgres(conn) => Conn::Postgres(conn),
+        }
+    }
 }
 
 impl Db {
@@ -93,7 +112,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite { read, write, .. } => {
                 write.close().await;
                 read.close().await;
             }
@@ -114,6 +133,19 @@ macro_rules! with_pool {
     };
 }
 pub use with_pool;
+
+/// Runs `$body` with `$conn` bound to the connection of either backend, as [`with_pool!`] does
+/// for pools.
+#[macro_export]
+macro_rules! with_conn {
+    ($conn_ref:expr, $conn:ident => $body:expr) => {
+        match $conn_ref {
+            $crate::server::db::Conn::Sqlite($conn) => $body,
+            $crate::server::db::Conn::Postgres($conn) => $body,
+        }
+    };
+}
+pub use with_conn;
 
 /// A stored time as pages and structured data show it: RFC 3339, whole seconds, UTC (`Z`).
 pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {

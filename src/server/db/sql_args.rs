@@ -1,10 +1,11 @@
 //! Query arguments collected while building dynamic SQL, bound later to either backend.
 
-/// One bound value. The catalog's dynamic queries only ever need text and integers.
+/// One bound value: the dynamic queries need text, integers and (an order's) times.
 #[derive(Debug, Clone)]
 pub enum SqlArg {
     Text(String),
     Int(i64),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 /// Collects arguments and hands out their `$N` placeholders in order.
@@ -26,6 +27,10 @@ impl SqlArgs {
         self.push(SqlArg::Int(value))
     }
 
+    pub fn time(&mut self, value: chrono::DateTime<chrono::Utc>) -> String {
+        self.push(SqlArg::Time(value))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &SqlArg> {
         self.0.iter()
     }
@@ -40,6 +45,7 @@ macro_rules! bind_all {
             query = match arg {
                 $crate::server::db::sql_args::SqlArg::Text(value) => query.bind(value.clone()),
                 $crate::server::db::sql_args::SqlArg::Int(value) => query.bind(*value),
+                $crate::server::db::sql_args::SqlArg::Time(value) => query.bind(*value),
             };
         }
         query

@@ -11,13 +11,14 @@ use crate::error::{AppError, Entity, FieldError, FieldIssue};
 use crate::model::back_office::{BestSeller, DaySales, SalesOverview};
 use crate::model::orders::{
     apply, check_idempotency_key, merge_lines, Actor, CheckoutInput, Delivery, LineRequest, Order, OrderAction,
-    OrderEvent, OrderFilter, OrderLine, OrderPage, OrderStatus, OrderSummary, PaymentStatus,
+    OrderEvent, OrderFilter, OrderPage, OrderStatus, OrderSummary, PaymentStatus,
 };
 use crate::model::{Money, User};
-use crate::server::db::orders::{self as db, LineSource, NewOrder, PlaceError, Placed};
+use crate::server::db::orders::{self as db, LineSource, NewOrder, PlaceError, Placed, Written};
 use crate::server::{app::state::AppState, db::carts, db::stores};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// An order placed, or found again by its idempotency key.
 #[derive(Debug)]
@@ -44,7 +45,7 @@ pub async fn place_from_cart(
         // No cart at all: a resubmitted form whose first submission emptied the cart still finds its order.
         return existing_or(state, buyer, key, &request_hash, AppError::EmptyCart).await;
     };
-    let order = Checkout { key, request_hash: &request_hash, delivery: &delivery, store_name: &store_name };
+    let order = Checkout { key: key.to_owned(), request_hash, delivery, store_name };
     place(state, buyer, order, LineSource::Cart(cart_id), reviewed).await
 }
 
@@ -68,28 +69,28 @@ pub async fn place_from_lines(
     };
     let (delivery, store_name) = delivery;
     let request_hash = fingerprint(&delivery, Some(&lines));
-    let order = Checkout { key, request_hash: &request_hash, delivery: &delivery, store_name: &store_name };
-    place(state, buyer, order, LineSource::Lines(&lines), None).await
+    let order = Checkout { key: key.to_owned(), request_hash, delivery, store_name };
+    place(state, buyer, order, LineSource::Lines(lines), None).await
 }
 
 /// A checked checkout: its key, the fingerprint of what it asks, where and how.
-struct Checkout<'a> {
-    key: &'a str,
-    request_hash: &'a str,
-    delivery: &'a Delivery,
-    store_name: &'a str,
+struct Checkout {
+    key: String,
+    request_hash: String,
+    delivery: Delivery,
+    store_name: String,
 }
 
 async fn place(
     state: &AppState,
     buyer: &User,
-    checkout: Checkout<'_>,
-    lines: LineSource<'_>,
+    checkout: Checkout,
+    lines: LineSource,
     reviewed: Option<&str>,
 ) -> Result<Placement, AppError> {
     let Checkout { key, request_hash, delivery, store_name } = checkout;
-    let new_order = NewOrder {
-        reviewed,
+    let new_order = Arc::new(NewOrder {
+        reviewed: reviewed.map(str::to_owned),
         user_id: buyer.id,
         idempotency_key: key,
         request_hash,
@@ -98,19 +99,18 @@ async fn place(
         currency: state.config.store.currency.code(),
         lines,
         at: Utc::now(),
-    };
-    match db::place_order(&state.db, &new_order).await {
-        Ok(Placed::New { order_id, lines, total, item_count, sold_out }) => {
-            if !sold_out.is_empty() {
+    });
+    match db::place_order(&state.db, Arc::clone(&new_order)).await {
+        Ok(Placed::New(written)) => {
+            if !written.sold_out.is_empty() {
                 // Pages say "in stock" or "sold out"; only a product reaching zero changes them.
                 state.catalog_changed();
             }
-            tracing::info!(order_id, user_id = buyer.id, "order placed");
-            let written = Written { order_id, lines, total, item_count };
+            tracing::info!(order_id = written.order_id, user_id = buyer.id, "order placed");
             Ok(Placement { order: as_written(buyer, &new_order, written), created: true })
         }
         Ok(Placed::Existing { order_id, request_hash: first_hash }) => {
-            if first_hash != request_hash {
+            if first_hash != new_order.request_hash {
                 return Err(AppError::IdempotencyKeyReused);
             }
             Ok(Placement { order: load(state, order_id).await?, created: false })
@@ -122,20 +122,12 @@ async fn place(
     }
 }
 
-/// What the checkout's transaction wrote, beyond what it was asked.
-struct Written {
-    order_id: i64,
-    lines: Vec<OrderLine>,
-    total: Money,
-    item_count: i64,
-}
-
 /// The order just placed, exactly as [`load`] would read it back (a story checks that they are
 /// equal), from what its transaction wrote: reading it again would cost a checkout a third of its
 /// database round trips.
-fn as_written(buyer: &User, placed: &NewOrder<'_>, written: Written) -> Order {
+fn as_written(buyer: &User, placed: &NewOrder, written: Written) -> Order {
     let at = crate::server::db::rfc3339(placed.at);
-    let delivery = placed.delivery;
+    let delivery = &placed.delivery;
     Order {
         summary: OrderSummary {
             id: written.order_id,
@@ -157,7 +149,7 @@ fn as_written(buyer: &User, placed: &NewOrder<'_>, written: Written) -> Order {
         city: delivery.city.clone(),
         postal_code: delivery.postal_code.clone(),
         store_id: delivery.store_id,
-        store_name: placed.store_name.to_owned(),
+        store_name: placed.store_name.clone(),
         updated_at: at.clone(),
         lines: written.lines,
         events: vec![OrderEvent { action: "placed".into(), actor_name: Some(buyer.name.clone()), at }],

@@ -1,11 +1,14 @@
 //! Orders, their lines and their history, and the stock they take and give back.
 //!
-//! Placing an order is one transaction: each product's stock taken by a conditional update whose
-//! row count is checked, then the order row priced from the product rows those updates locked
-//! (its unique idempotency key turns a concurrent second request with the same key into a
-//! rollback that finds the first order), then its lines. Either all of it is written or none.
+//! Placing an order is one transaction on PostgreSQL and one savepoint in a group commit on SQLite
+//! (`place` writes it, `group_commit` batches it): either all of it is written or none.
 
-use super::{rfc3339, with_pool, Db, SqlArgs};
+mod group_commit;
+mod place;
+
+pub use group_commit::CheckoutQueue;
+
+use super::{rfc3339, with_pool, Conn, Db, SqlArgs};
 use crate::bind_all;
 use crate::model::orders::{
     Delivery, LineRequest, OrderAction, OrderEvent, OrderFilter, OrderLine, OrderState, OrderSummary, Shortfall,
@@ -13,37 +16,53 @@ use crate::model::orders::{
 };
 use crate::model::Money;
 use chrono::{DateTime, Utc};
+use place::{answer_refusal, attempt, Attempt, ORDER_BY_KEY_SQL};
 use sqlx::FromRow;
+use std::sync::Arc;
 
 /// Where the lines of a new order come from.
-pub enum LineSource<'a> {
+pub enum LineSource {
     /// The cart with this id, emptied by the same transaction.
     Cart(i64),
     /// Lines an API client sent, already checked and sorted by product.
-    Lines(&'a [LineRequest]),
+    Lines(Vec<LineRequest>),
 }
 
-pub struct NewOrder<'a> {
+/// An order to place. Owned, because on SQLite it is handed to the batch writer's task.
+pub struct NewOrder {
     /// What the shopper reviewed (`model::cart::review_key` of the lines and prices), when the
     /// order comes from a reviewed cart: if the cart or a price changed since, nothing is ordered.
-    pub reviewed: Option<&'a str>,
+    pub reviewed: Option<String>,
     pub user_id: i64,
-    pub idempotency_key: &'a str,
+    pub idempotency_key: String,
     /// Fingerprint of what was asked, to refuse the same key for a different order.
-    pub request_hash: &'a str,
-    pub delivery: &'a Delivery,
-    pub store_name: &'a str,
-    pub currency: &'a str,
-    pub lines: LineSource<'a>,
+    pub request_hash: String,
+    pub delivery: Delivery,
+    pub store_name: String,
+    pub currency: &'static str,
+    pub lines: LineSource,
     pub at: DateTime<Utc>,
 }
 
+#[derive(Debug)]
 pub enum Placed {
-    /// A new order: its id, its lines and total as written, and the products it sold out (their
-    /// pages must stop saying "in stock").
-    New { order_id: i64, lines: Vec<OrderLine>, total: Money, item_count: i64, sold_out: Vec<i64> },
+    New(Written),
     /// The key was used before: that order, and the fingerprint it was placed with.
-    Existing { order_id: i64, request_hash: String },
+    Existing {
+        order_id: i64,
+        request_hash: String,
+    },
+}
+
+/// A new order as written.
+#[derive(Debug)]
+pub struct Written {
+    pub order_id: i64,
+    pub lines: Vec<OrderLine>,
+    pub total: Money,
+    pub item_count: i64,
+    /// The products this order sold out: their pages must stop saying "in stock".
+    pub sold_out: Vec<i64>,
 }
 
 #[derive(Debug)]
@@ -61,181 +80,26 @@ impl From<sqlx::Error> for PlaceError {
     }
 }
 
-/// What a stock update left behind: the row after the decrement.
-#[derive(FromRow, Clone)]
-struct Taken {
-    id: i64,
-    stock: i64,
-    title: String,
-    price_cents: i64,
-}
-
-const ORDER_BY_KEY_SQL: &str = "SELECT id, request_hash FROM orders WHERE user_id = $1 AND idempotency_key = $2";
-
-pub async fn place_order(db: &Db, order: &NewOrder<'_>) -> Result<Placed, PlaceError> {
-    // Async blocks, so that their early returns end the block and not the function.
-    let outcome = with_pool!(db.writer(), pool => async {
-        let mut tx = pool.begin_with(db.begin_write()).await?;
-        if let LineSource::Cart(cart_id) = &order.lines {
-            // Locks the cart (a row lock on PostgreSQL) before its lines are read: two checkouts of
-            // one cart, or an add during one, wait for each other instead of ordering it twice.
-            sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2")
-                .bind(order.at).bind(cart_id).execute(&mut *tx).await?;
-        }
-        // The key is not looked up first: a retry is rare, and the unique key on orders catches it
-        // when its order goes in. Only a refusal looks, so that a retry of an order that emptied
-        // the cart or took the last units answers with that order instead of the refusal.
-        let attempt = async {
-            let requested: Vec<(i64, i64, Option<String>)> = match &order.lines {
-                LineSource::Cart(cart_id) => sqlx::query_as(
-                    "SELECT product_id, quantity, title_seen FROM cart_lines WHERE cart_id = $1 ORDER BY product_id",
-                )
-                .bind(cart_id).fetch_all(&mut *tx).await?,
-                LineSource::Lines(lines) => lines.iter().map(|l| (l.product_id, l.quantity, None)).collect(),
-            };
-            if requested.is_empty() {
-                return Err(PlaceError::EmptyCart);
-            }
-            // Stock first, every line's in one conditional update; the lines are priced from the rows
-            // it changed. On PostgreSQL the rows are locked first, in product order, because a
-            // multi-row update locks them in whatever order its plan meets them, and two checkouts
-            // locking in different orders would deadlock. (SQLite locks the whole database.)
-            let mut args = SqlArgs::default();
-            let ids: Vec<String> = requested.iter().map(|(product_id, ..)| args.int(*product_id)).collect();
-            if let Db::Postgres(_) = db {
-                let lock = format!("SELECT id FROM products WHERE id IN ({}) ORDER BY id FOR UPDATE", ids.join(", "));
-                bind_all!(sqlx::query(&lock), args.clone()).execute(&mut *tx).await?;
-            }
-            let wanted: Vec<String> =
-                requested.iter().zip(&ids).map(|((_, quantity, _), id)| format!("({id}, {})", args.int(*quantity))).collect();
-            let take = format!(
-                "UPDATE products SET stock = products.stock - q.column2 FROM (VALUES {}) AS q \
-                 WHERE products.id = q.column1 AND products.stock >= q.column2 \
-                 RETURNING products.id, products.stock, products.title, products.price_cents",
-                wanted.join(", ")
-            );
-            let taken: Vec<Taken> = bind_all!(sqlx::query_as(&take), args).fetch_all(&mut *tx).await?;
-            let mut shortfalls = Vec::new();
-            let mut sold_out = Vec::new();
-            let mut sold: Vec<(i64, i64, Taken)> = Vec::with_capacity(requested.len());
-            for (product_id, quantity, title_seen) in &requested {
-                let Some(taken) = taken.iter().find(|t| t.id == *product_id) else {
-                    let left: Option<(String, i64)> = sqlx::query_as("SELECT title, stock FROM products WHERE id = $1")
-                        .bind(product_id).fetch_optional(&mut *tx).await?;
-                    let fallback = || title_seen.clone().unwrap_or_else(|| format!("#{product_id}"));
-                    shortfalls.push(Shortfall {
-                        product_id: *product_id,
-                        title: left.as_ref().map_or_else(fallback, |(title, _)| title.clone()),
-                        requested: *quantity,
-                        available: left.as_ref().map_or(0, |(_, stock)| *stock),
-                        gone: left.is_none(),
-                    });
-                    continue;
-                };
-                if taken.stock == 0 {
-                    sold_out.push(*product_id);
+/// Places `order`, or finds the order its idempotency key placed before.
+pub async fn place_order(db: &Db, order: Arc<NewOrder>) -> Result<Placed, PlaceError> {
+    match db {
+        Db::Sqlite { checkouts, .. } => checkouts.place(order).await,
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            match attempt(Conn::Postgres(&mut tx), &order).await? {
+                Attempt::Placed(placed) => {
+                    tx.commit().await?;
+                    Ok(placed)
                 }
-                sold.push((*product_id, *quantity, taken.clone()));
-            }
-            // Dropping the transaction on an early return rolls it back: no order, no stock taken.
-            if !shortfalls.is_empty() {
-                return Err(PlaceError::Shortfall(shortfalls));
-            }
-            let priced: Vec<(i64, i64, i64)> = sold.iter().map(|(id, quantity, taken)| (*id, *quantity, taken.price_cents)).collect();
-            if order.reviewed.is_some_and(|reviewed| reviewed != crate::model::cart::review_key(&priced)) {
-                return Err(PlaceError::Changed);
-            }
-            let total: i64 = priced.iter().map(|(_, quantity, cents)| quantity * cents).sum();
-            let items: i64 = priced.iter().map(|(_, quantity, _)| quantity).sum();
-            let d = order.delivery;
-            let inserted = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO orders (user_id, idempotency_key, request_hash, status, payment_status, payment_method, \
-                 fulfilment, recipient, phone, address_line, city, postal_code, store_id, store_name, currency, \
-                 total_cents, item_count, created_day, created_at, updated_at) \
-                 VALUES ($1, $2, $3, 'placed', 'unpaid', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
-                 RETURNING id",
-            )
-            .bind(order.user_id).bind(order.idempotency_key).bind(order.request_hash)
-            .bind(d.payment_method.as_str()).bind(d.fulfilment.as_str()).bind(&d.recipient).bind(&d.phone)
-            .bind(&d.address_line).bind(&d.city).bind(&d.postal_code).bind(d.store_id).bind(order.store_name)
-            .bind(order.currency).bind(total).bind(items).bind(order.at.format("%Y-%m-%d").to_string()).bind(order.at)
-            .fetch_one(&mut *tx).await;
-            let order_id = match inserted {
-                Ok(id) => id,
-                // Another request with the same key committed while this one waited for its rows:
-                // this one takes nothing (the rollback gives the stock back) and answers with that order.
-                Err(error) if error.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
-                    return Ok(Placed::Existing { order_id: 0, request_hash: String::new() });
-                }
-                Err(error) => return Err(error.into()),
-            };
-            // Every line in one statement.
-            let mut args = SqlArgs::default();
-            let rows: Vec<String> = sold
-                .iter()
-                .enumerate()
-                .map(|(position, (product_id, quantity, taken))| {
-                    format!(
-                        "({}, {}, {}, {}, {}, {}, {})",
-                        args.int(order_id),
-                        args.int(position as i64),
-                        args.int(*product_id),
-                        args.text(taken.title.clone()),
-                        args.text(crate::model::catalog::sku_of(*product_id)),
-                        args.int(taken.price_cents),
-                        args.int(*quantity),
-                    )
-                })
-                .collect();
-            let lines_sql = format!(
-                "INSERT INTO order_lines (order_id, position, product_id, title, sku, unit_price_cents, quantity) VALUES {}",
-                rows.join(", ")
-            );
-            bind_all!(sqlx::query(&lines_sql), args).execute(&mut *tx).await?;
-            if let LineSource::Cart(cart_id) = &order.lines {
-                sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(cart_id).execute(&mut *tx).await?;
-            }
-            sqlx::query("INSERT INTO order_events (order_id, action, actor_id, at) VALUES ($1, 'placed', $2, $3)")
-                .bind(order_id).bind(order.user_id).bind(order.at).execute(&mut *tx).await?;
-            let lines = sold
-                .into_iter()
-                .map(|(product_id, quantity, taken)| OrderLine {
-                    product_id,
-                    title: taken.title,
-                    sku: crate::model::catalog::sku_of(product_id),
-                    unit_price: Money(taken.price_cents),
-                    quantity,
-                })
-                .collect();
-            Ok::<_, PlaceError>(Placed::New { order_id, lines, total: Money(total), item_count: items, sold_out })
-        }
-        .await;
-        match attempt {
-            Ok(placed @ Placed::New { .. }) => {
-                tx.commit().await?;
-                Ok(placed)
-            }
-            // Dropped uncommitted: the stock this attempt took goes back.
-            Ok(existing) => Ok(existing),
-            Err(refusal @ (PlaceError::EmptyCart | PlaceError::Changed | PlaceError::Shortfall(_))) => {
-                let first: Option<(i64, String)> = sqlx::query_as(ORDER_BY_KEY_SQL)
-                    .bind(order.user_id).bind(order.idempotency_key).fetch_optional(&mut *tx).await?;
-                match first {
-                    Some((order_id, request_hash)) => Ok(Placed::Existing { order_id, request_hash }),
-                    None => Err(refusal),
+                // Rolled back, so that the stock this attempt took goes back, then answered from
+                // what is committed: a unique violation has aborted the transaction.
+                refused => {
+                    tx.rollback().await?;
+                    let mut conn = pool.acquire().await?;
+                    answer_refusal(Conn::Postgres(&mut conn), &order, refused).await
                 }
             }
-            Err(error) => Err(error),
         }
-    }.await);
-    match outcome {
-        // The key's order committed by another request while this one waited: read it now.
-        Ok(Placed::Existing { order_id: 0, .. }) => {
-            let (order_id, request_hash): (i64, String) = with_pool!(db.writer(), pool => sqlx::query_as(ORDER_BY_KEY_SQL)
-                .bind(order.user_id).bind(order.idempotency_key).fetch_one(pool).await)?;
-            Ok(Placed::Existing { order_id, request_hash })
-        }
-        other => other,
     }
 }
 
