@@ -229,9 +229,9 @@ async fn one_key_places_one_order(backend: Backend) {
     assert_eq!(stock_of(&app, 6).await, 46);
 }
 
-/// Orders that arrive together are committed together on SQLite (one transaction per batch, a
-/// savepoint per order): one that the database fails must fail alone, with nothing of it kept,
-/// and every other order placed all the same.
+/// Orders that arrive together are committed together on SQLite (one transaction per batch): one
+/// that the database fails must fail alone, with nothing of it kept, and every other order placed
+/// all the same.
 async fn an_order_the_database_fails_fails_alone(backend: Backend) {
     let app = spawn_seeded(backend).await;
     let john = user(&app, "john@mail.com", "changeme").await;

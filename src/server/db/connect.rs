@@ -22,6 +22,9 @@ pub enum ConnectError {
     Postgres { target: String, reason: String },
 }
 
+/// How long SQLite waits for another process's write lock before it gives up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 pub async fn connect(config: &DatabaseConfig) -> Result<Db, ConnectError> {
     let url = config.url.trim();
     if url.starts_with("sqlite:") {
@@ -47,7 +50,7 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
         // The log is checkpointed by a background task (`wal`); this is only its backstop.
         .pragma("wal_autocheckpoint", super::wal::AUTOCHECKPOINT_PAGES.to_string())
         // Other processes (a second server, `tienda seed`) may hold the write lock for a moment.
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(SQLITE_BUSY_TIMEOUT);
     // sqlx gives each in-memory connection a database of its own; the readers would see no tables.
     if url.contains(":memory:") || url.contains("mode=memory") {
         return Err(ConnectError::InMemorySqlite);
@@ -74,7 +77,8 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
         .connect_with(options)
         .await
         .map_err(|e| fail(e.to_string()))?;
-    let checkouts = super::orders::CheckoutQueue::start(write.clone());
+    // A checkout waits for the writer, then perhaps for another process's lock.
+    let checkouts = super::orders::CheckoutQueue::start(write.clone(), acquire + SQLITE_BUSY_TIMEOUT);
     Ok(Db::Sqlite { read, write, checkouts })
 }
 

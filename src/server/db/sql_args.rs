@@ -31,6 +31,11 @@ impl SqlArgs {
         self.push(SqlArg::Time(value))
     }
 
+    /// Keeps the first `len` arguments: those of a statement that uses only the leading placeholders.
+    pub fn truncate(&mut self, len: usize) {
+        self.0.truncate(len);
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &SqlArg> {
         self.0.iter()
     }

@@ -100,12 +100,15 @@ async fn place(
         lines,
         at: Utc::now(),
     });
-    match db::place_order(&state.db, Arc::clone(&new_order)).await {
+    // In a task of its own, so that an order and what follows it (the caches told of a sell-out)
+    // are done even when the client leaves before the answer.
+    let placing = tokio::spawn(place_and_announce(state.clone(), Arc::clone(&new_order)));
+    let placed = placing.await.map_err(|error| {
+        tracing::error!(%error, "placing an order panicked");
+        AppError::Internal
+    })?;
+    match placed {
         Ok(Placed::New(written)) => {
-            if !written.sold_out.is_empty() {
-                // Pages say "in stock" or "sold out"; only a product reaching zero changes them.
-                state.catalog_changed();
-            }
             tracing::info!(order_id = written.order_id, user_id = buyer.id, "order placed");
             Ok(Placement { order: as_written(buyer, &new_order, written), created: true })
         }
@@ -120,6 +123,17 @@ async fn place(
         Err(PlaceError::Changed) => Err(AppError::CartChanged),
         Err(PlaceError::Database(error)) => Err(error.into()),
     }
+}
+
+async fn place_and_announce(state: AppState, order: Arc<NewOrder>) -> Result<Placed, PlaceError> {
+    let placed = db::place_order(&state.db, order).await;
+    if let Ok(Placed::New(written)) = &placed {
+        if !written.sold_out.is_empty() {
+            // Pages say "in stock" or "sold out"; only a product reaching zero changes them.
+            state.catalog_changed();
+        }
+    }
+    placed
 }
 
 /// The order just placed, exactly as [`load`] would read it back (a story checks that they are

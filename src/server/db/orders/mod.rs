@@ -1,7 +1,7 @@
 //! Orders, their lines and their history, and the stock they take and give back.
 //!
-//! Placing an order is one transaction on PostgreSQL and one savepoint in a group commit on SQLite
-//! (`place` writes it, `group_commit` batches it): either all of it is written or none.
+//! Placing an order writes all of it or none: a transaction of its own on PostgreSQL, a place in a
+//! group commit on SQLite (`place` writes one order, `group_commit` batches them).
 
 mod group_commit;
 mod place;
@@ -87,16 +87,16 @@ pub async fn place_order(db: &Db, order: Arc<NewOrder>) -> Result<Placed, PlaceE
         Db::Postgres(pool) => {
             let mut tx = pool.begin().await?;
             match attempt(Conn::Postgres(&mut tx), &order).await? {
-                Attempt::Placed(placed) => {
+                Attempt::Placed(written) => {
                     tx.commit().await?;
-                    Ok(placed)
+                    Ok(Placed::New(written))
                 }
                 // Rolled back, so that the stock this attempt took goes back, then answered from
                 // what is committed: a unique violation has aborted the transaction.
-                refused => {
+                Attempt::NotPlaced { why, .. } => {
                     tx.rollback().await?;
                     let mut conn = pool.acquire().await?;
-                    answer_refusal(Conn::Postgres(&mut conn), &order, refused).await
+                    answer_refusal(Conn::Postgres(&mut conn), &order, why).await
                 }
             }
         }

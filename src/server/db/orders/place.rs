@@ -3,7 +3,7 @@
 //!
 //! Three statements when all goes well: the stock of every line taken by one conditional update
 //! whose returned rows are checked (and price the lines); the order row, whose unique idempotency
-//! key turns a concurrent second request with the same key into [`Attempt::KeyInUse`]; and its
+//! key turns a concurrent second request with the same key into [`NotPlaced::KeyInUse`]; and its
 //! lines, the emptied cart and its first event together. An attempt that is not placed has written
 //! nothing but the stock it took, which it reports, so that a SQLite batch can give it back
 //! without a savepoint per order (two more round trips to the database for every order).
@@ -20,24 +20,19 @@ pub(super) const ORDER_BY_KEY_SQL: &str =
 
 /// How one attempt at an order ended, before its transaction is committed or rolled back.
 pub(super) enum Attempt {
-    /// Written: commit it. Always [`Placed::New`].
-    Placed(Placed),
-    /// Not placed: nothing of it may be kept (roll back, or give back what it `took`); a retry
-    /// whose first request succeeded is answered with that order instead ([`answer_refusal`]).
-    Refused { refusal: PlaceError, took: Took },
-    /// Another order holds the key: a concurrent request with it committed first. Roll back (or
-    /// give back what it `took`), and answer with that order.
-    KeyInUse { took: Took },
+    /// Written: commit it.
+    Placed(Written),
+    /// Not placed: nothing of it may be kept (roll back, or give back the stock it `took`), and
+    /// [`answer_refusal`] finds the answer.
+    NotPlaced { why: NotPlaced, took: Took },
 }
 
-impl Attempt {
-    /// The stock the attempt took and did not use: what to give back when it is not rolled back.
-    pub(super) fn took(&self) -> &[(i64, i64)] {
-        match self {
-            Self::Placed(_) => &[],
-            Self::Refused { took, .. } | Self::KeyInUse { took } => took,
-        }
-    }
+pub(super) enum NotPlaced {
+    /// Refused; but a retry whose first request succeeded is answered with that order instead.
+    Refused(PlaceError),
+    /// Another order holds the key: a concurrent request with it committed first, and this one
+    /// is answered with that order.
+    KeyInUse,
 }
 
 /// The stock an attempt took: (product, units).
@@ -69,7 +64,7 @@ pub(super) async fn attempt(mut conn: Conn<'_>, order: &NewOrder) -> sqlx::Resul
         LineSource::Lines(lines) => lines.iter().map(|l| (l.product_id, l.quantity, None)).collect(),
     };
     if requested.is_empty() {
-        return Ok(Attempt::Refused { refusal: PlaceError::EmptyCart, took: Took::new() });
+        return Ok(refused(PlaceError::EmptyCart, Took::new()));
     }
     let mut taken = take_stock(conn.reborrow(), &requested).await?;
     let took: Took = taken
@@ -93,10 +88,10 @@ pub(super) async fn attempt(mut conn: Conn<'_>, order: &NewOrder) -> sqlx::Resul
         lines.push(OrderLine { product_id, title: row.title, sku, unit_price: Money(row.price_cents), quantity });
     }
     if !shortfalls.is_empty() {
-        return Ok(Attempt::Refused { refusal: PlaceError::Shortfall(shortfalls), took });
+        return Ok(refused(PlaceError::Shortfall(shortfalls), took));
     }
     if order.reviewed.as_deref().is_some_and(|reviewed| reviewed != review_key(&lines)) {
-        return Ok(Attempt::Refused { refusal: PlaceError::Changed, took });
+        return Ok(refused(PlaceError::Changed, took));
     }
 
     let total = lines.iter().map(|l| l.quantity * l.unit_price.cents()).sum();
@@ -104,7 +99,7 @@ pub(super) async fn attempt(mut conn: Conn<'_>, order: &NewOrder) -> sqlx::Resul
     let order_id = match insert_order(conn.reborrow(), order, total, item_count).await {
         Ok(id) => id,
         Err(error) if error.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
-            return Ok(Attempt::KeyInUse { took });
+            return Ok(Attempt::NotPlaced { why: NotPlaced::KeyInUse, took });
         }
         Err(error) => return Err(error),
     };
@@ -114,7 +109,11 @@ pub(super) async fn attempt(mut conn: Conn<'_>, order: &NewOrder) -> sqlx::Resul
     };
     let (finish, args) = finish_sql(matches!(conn, Conn::Postgres(_)), order_id, &lines, cart, order.user_id, order.at);
     with_conn!(conn, c => bind_all!(sqlx::query(&finish), args).execute(&mut *c).await.map(|_| ()))?;
-    Ok(Attempt::Placed(Placed::New(Written { order_id, lines, total: Money(total), item_count, sold_out })))
+    Ok(Attempt::Placed(Written { order_id, lines, total: Money(total), item_count, sold_out }))
+}
+
+fn refused(refusal: PlaceError, took: Took) -> Attempt {
+    Attempt::NotPlaced { why: NotPlaced::Refused(refusal), took }
 }
 
 async fn lock_cart(conn: Conn<'_>, cart_id: i64, at: chrono::DateTime<chrono::Utc>) -> sqlx::Result<()> {
@@ -132,8 +131,6 @@ async fn cart_lines(conn: Conn<'_>, cart_id: i64) -> sqlx::Result<Vec<Requested>
 async fn take_stock(conn: Conn<'_>, requested: &[Requested]) -> sqlx::Result<Vec<StockRow>> {
     let mut args = SqlArgs::default();
     let ids: Vec<String> = requested.iter().map(|(product_id, ..)| args.int(*product_id)).collect();
-    let lock = format!("SELECT id FROM products WHERE id IN ({}) ORDER BY id FOR UPDATE", ids.join(", "));
-    let lock_args = args.clone();
     let wanted: Vec<String> =
         requested.iter().zip(&ids).map(|((_, quantity, _), id)| format!("({id}, {})", args.int(*quantity))).collect();
     let take = format!(
@@ -148,6 +145,10 @@ async fn take_stock(conn: Conn<'_>, requested: &[Requested]) -> sqlx::Result<Vec
         // locking in different orders would deadlock: lock them first, in product order. (SQLite
         // locks the whole database.)
         Conn::Postgres(c) => {
+            let lock = format!("SELECT id FROM products WHERE id IN ({}) ORDER BY id FOR UPDATE", ids.join(", "));
+            // The ids are the first arguments; the update's quantities follow them.
+            let mut lock_args = args.clone();
+            lock_args.truncate(ids.len());
             bind_all!(sqlx::query(&lock), lock_args).execute(&mut *c).await?;
             bind_all!(sqlx::query_as(&take), args).fetch_all(&mut *c).await
         }
@@ -193,14 +194,14 @@ async fn insert_order(conn: Conn<'_>, order: &NewOrder, total: i64, item_count: 
 /// The answer to an attempt that was rolled back, read on `conn` (where the order that holds the
 /// key, if any, is visible): that order, so that a retry of a request that succeeded gets its
 /// order and not "empty cart" or "out of stock"; otherwise the refusal.
-pub(super) async fn answer_refusal(conn: Conn<'_>, order: &NewOrder, attempt: Attempt) -> Result<Placed, PlaceError> {
+pub(super) async fn answer_refusal(conn: Conn<'_>, order: &NewOrder, why: NotPlaced) -> Result<Placed, PlaceError> {
     let first: Option<(i64, String)> = with_conn!(conn, c => sqlx::query_as(ORDER_BY_KEY_SQL)
         .bind(order.user_id).bind(&order.idempotency_key).fetch_optional(&mut *c).await)?;
-    match (first, attempt) {
+    match (first, why) {
         (Some((order_id, request_hash)), _) => Ok(Placed::Existing { order_id, request_hash }),
-        (None, Attempt::Refused { refusal, .. }) => Err(refusal),
+        (None, NotPlaced::Refused(refusal)) => Err(refusal),
         // The key's order was there a moment ago, and orders are never deleted.
-        (None, Attempt::KeyInUse { .. } | Attempt::Placed(_)) => Err(PlaceError::Database(sqlx::Error::RowNotFound)),
+        (None, NotPlaced::KeyInUse) => Err(PlaceError::Database(sqlx::Error::RowNotFound)),
     }
 }
 
