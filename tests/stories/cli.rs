@@ -108,6 +108,17 @@ fn migrate_and_seed_are_repeatable() {
         "seeded sqlite: 0 categories, 0 products, 0 users and 0 store locations added"
     );
     assert!(media.join("demo/solid-oak-coffee-table-1.svg").exists(), "demo images are written");
+
+    // A generated catalog for benchmarks: added once, bounded.
+    let generated = tienda(&env, &["seed", "--products", "500"]);
+    let stdout = String::from_utf8_lossy(&generated.stdout);
+    assert_eq!(stdout.lines().last(), Some("generated products 1 to 500: 500 added"), "{stdout}");
+    let again = tienda(&env, &["seed", "--products", "500"]);
+    assert_eq!(String::from_utf8_lossy(&again.stdout).lines().last(), Some("generated products 1 to 500: 0 added"));
+    let absurd = tienda(&env, &["seed", "--products", "2000000"]);
+    assert_one_sentence_failure(&absurd, "--products: at most 1000000");
+    let garbage = tienda(&env, &["seed", "--products", "-5"]);
+    assert!(!garbage.status.success(), "a negative count is refused");
 }
 
 #[test]

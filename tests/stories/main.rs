@@ -25,6 +25,7 @@ mod api_orders;
 mod api_users;
 mod cli;
 mod currency;
+mod generated_catalog;
 mod hardening;
 mod housekeeping;
 mod layers;

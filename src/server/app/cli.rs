@@ -28,7 +28,12 @@ enum Command {
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Load the demo catalog, images and demo accounts (adds only what is missing; demo mode only).
-    Seed,
+    Seed {
+        /// Also generate products numbered 1 to N in the demo's categories, for benchmarks and
+        /// large demos (again only the missing ones; at most 1,000,000).
+        #[arg(long, value_name = "N")]
+        products: Option<u64>,
+    },
     /// Create an admin account, or make an existing account admin with a new password.
     /// The password is read from TIENDA_ADMIN_PASSWORD, else from the first line of standard input.
     CreateAdmin {
@@ -55,7 +60,7 @@ pub fn main() -> std::process::ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
             Command::Migrate => migrate(config).await,
-            Command::Seed => seed(config).await,
+            Command::Seed { products } => seed(config, products).await,
             Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
         }
     });
@@ -84,7 +89,10 @@ async fn migrate(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-async fn seed(config: Config) -> Result<(), String> {
+async fn seed(config: Config, generated: Option<u64>) -> Result<(), String> {
+    if generated.is_some_and(|count| count > demo::MAX_GENERATED_PRODUCTS) {
+        return Err(format!("--products: at most {}", demo::MAX_GENERATED_PRODUCTS));
+    }
     let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
     let report = demo::seed(&db, &config).await.map_err(|e| format!("{e:#}"))?;
     println!(
@@ -95,6 +103,10 @@ async fn seed(config: Config) -> Result<(), String> {
         report.users,
         report.stores
     );
+    if let Some(count) = generated {
+        let added = demo::seed_generated(&db, &config, count).await.map_err(|e| format!("{e:#}"))?;
+        println!("generated products 1 to {count}: {added} added");
+    }
     db.close().await;
     Ok(())
 }

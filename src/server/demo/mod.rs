@@ -1,6 +1,7 @@
 //! `tienda seed`: the demo catalog, its generated images and the three demo accounts.
 
 mod catalog_data;
+pub mod generated;
 pub mod images;
 mod stores_data;
 
@@ -37,13 +38,17 @@ pub struct SeedReport {
     pub stores: u64,
 }
 
+/// The most products `tienda seed --products` generates: ten times the 100,000-product
+/// benchmark catalog is room enough, and an absurd number is a typo, not a plan.
+pub const MAX_GENERATED_PRODUCTS: u64 = 1_000_000;
+
+/// How many generated products are built and inserted at a time: memory stays flat however many
+/// are asked for.
+const GENERATED_CHUNK: u64 = 2_000;
+
 /// Loads the demo data. Running it again adds only what is missing, so it never duplicates rows.
 pub async fn seed(db: &Db, config: &Config) -> anyhow::Result<SeedReport> {
-    // The demo accounts' passwords are printed in the README: never on a real store.
-    anyhow::ensure!(
-        config.server.mode == Mode::Demo,
-        "demo data (with its well-known passwords) is refused in production mode; use `tienda create-admin`"
-    );
+    ensure_demo(config)?;
     write_images(&config.media.dir.join("demo"))?;
     // Distinct creation times give "newest" a stable order; stepping through the list by a number
     // coprime to its length mixes the categories, so "new arrivals" is not one category's tail.
@@ -76,6 +81,53 @@ pub async fn seed(db: &Db, config: &Config) -> anyhow::Result<SeedReport> {
     let users = seed_users(db, epoch).await?;
     let stores = stores::insert_stores(db, &demo_stores()).await.context("cannot insert the demo stores")?;
     Ok(SeedReport { categories: new_categories, products: new_products, users, stores })
+}
+
+/// Adds the generated products numbered 1 to `count` that are missing (see [`generated`]), in
+/// the demo's categories, which [`seed`] must have loaded first. Returns how many were new.
+pub async fn seed_generated(db: &Db, config: &Config, count: u64) -> anyhow::Result<u64> {
+    ensure_demo(config)?;
+    anyhow::ensure!(
+        count <= MAX_GENERATED_PRODUCTS,
+        "at most {MAX_GENERATED_PRODUCTS} generated products, not {count}"
+    );
+    let epoch = Utc.with_ymd_and_hms(2026, 2, 1, 9, 0, 0).single().expect("a valid date");
+    // Each generated product shows its category's artwork: a hundred thousand pictures of their
+    // own would be megabytes of files nobody looks at.
+    let images: Vec<String> = CATEGORIES.iter().map(|c| category_image_url(c.slug)).collect();
+    let mut added = 0;
+    let mut first = 1;
+    while first <= count {
+        let last = (first + GENERATED_CHUNK - 1).min(count);
+        let chunk: Vec<generated::GeneratedProduct> = (first..=last).map(|n| generated::product(n, epoch)).collect();
+        let products: Vec<NewProduct> = chunk
+            .iter()
+            .map(|p| NewProduct {
+                title: &p.title,
+                slug: &p.slug,
+                description: &p.description,
+                price: p.price,
+                stock: p.stock,
+                category_slug: CATEGORIES[p.category].slug,
+                images: vec![images[p.category].clone()],
+                at: p.at,
+            })
+            .collect();
+        let (_, new) =
+            catalog::insert_catalog(db, &[], &products).await.context("cannot insert the generated products")?;
+        added += new;
+        first = last + 1;
+    }
+    Ok(added)
+}
+
+/// Demo data only: the demo accounts' passwords are printed in the README, never on a real store.
+fn ensure_demo(config: &Config) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        config.server.mode == Mode::Demo,
+        "demo data (with its well-known passwords) is refused in production mode; use `tienda create-admin`"
+    );
+    Ok(())
 }
 
 async fn seed_users(db: &Db, at: chrono::DateTime<Utc>) -> anyhow::Result<u64> {
