@@ -12,6 +12,9 @@ is seeded once into a temporary SQLite database; each group of figures gets its 
 - checkout: POST /api/v1/orders, three lines each, a new Idempotency-Key per request
   (bench/orders.lua), as john@mail.com, 16 connections, with the products' stock raised first
   and the API write limit lifted; afterwards the rows in `orders` are counted against the 201s.
+- a large catalog: the demo plus BENCH_LARGE_PRODUCTS generated products (100,000 unless set; 0
+  skips it) from `tienda seed --products`, in a database of its own, every cache off, 16
+  connections: two-word searches over pages 1 to 5, a deep page, and the sitemap's size.
 
 Each load run also records the server's CPU use and that of every other process on the machine:
 the second is near 0 on a quiet machine, and the table says when it was not (the figures are then
@@ -49,6 +52,11 @@ API_ONE = "/api/v1/products/7"
 ORDER_CONNECTIONS = 16
 ORDER_SCRIPT = ROOT / "bench/orders.lua"
 ORDER_PRODUCTS = (1, 2, 3)
+LARGE_PRODUCTS = int(os.environ.get("BENCH_LARGE_PRODUCTS", "100000"))
+LARGE_CONNECTIONS = 16
+# Two words each, as a shopper types them: a material and a kind of product. LuaJIT (wrk's Lua) has
+# no integer division, hence math.floor in the script.
+LARGE_SEARCHES = ("walnut+chair", "leather+boots", "wireless+headphones", "cotton+shirt", "ceramic+mug")
 
 
 def free_port():
@@ -297,6 +305,47 @@ def fsync_ms(directory, samples=200):
     return {"median": round(times[len(times) // 2], 3), "p99": round(times[int(len(times) * 0.99) - 1], 3)}
 
 
+def large_catalog_run(base_env, port, data):
+    """The demo plus LARGE_PRODUCTS generated products, every cache off: searches, a deep page, the sitemap."""
+    db = data / "large.db"
+    env = dict(base_env, DATABASE_URL=f"sqlite://{db}", TIENDA_CACHE_TTL_SECS="0")
+    started = time.perf_counter()
+    subprocess.run([str(BIN), "seed", "--products", str(LARGE_PRODUCTS)], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    seed_s = time.perf_counter() - started
+    products = sqlite_one(db, "SELECT count(*) FROM products")[0]
+    deep_page = max(1, products // 24 * 3 // 5)  # three fifths of the way through, at 24 a page
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(
+        "local searches = {" + ", ".join(f'"{q}"' for q in LARGE_SEARCHES) + "}\n"
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        "  local q = searches[(n % #searches) + 1]\n"
+        "  return wrk.format(nil, \"/products?q=\" .. q .. \"&page=\" .. (math.floor(n / #searches) % 5 + 1))\n"
+        "end\n")
+    proc, _ = start_server(env, port)
+    try:
+        def load(args):
+            out, cpu = run_wrk(["-t1", f"-c{LARGE_CONNECTIONS}", f"-d{SECONDS}s", "--latency", *args], proc.pid)
+            non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+            return {"requests_per_sec": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+                    "p50_ms": round(latency_ms(out, 50), 3), "p99_ms": round(latency_ms(out, 99), 3),
+                    "non_2xx": int(non_2xx.group(1)) if non_2xx else 0, **cpu}
+        search = load(["-s", str(script), f"http://127.0.0.1:{port}/products"])
+        deep = load([f"http://127.0.0.1:{port}/products?page={deep_page}"])
+        sitemap = subprocess.run(["curl", "-s", f"http://127.0.0.1:{port}/sitemap.xml"], capture_output=True,
+                                 check=True).stdout
+    finally:
+        script.unlink()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait()
+    return {"products": products, "seed_seconds": round(seed_s, 1), "connections": LARGE_CONNECTIONS,
+            "database_mb": round(db.stat().st_size / 1024 / 1024, 1),
+            "two_word_search_pages_1_to_5": search, "deep_page": dict(deep, page=deep_page),
+            "sitemap_xml_bytes": len(sitemap), "sitemap_xml_urls": sitemap.count(b"<loc>")}
+
+
 def checkout_run(base_env, port, db, log):
     """Orders of three lines through POST /api/v1/orders as john@mail.com (bench/orders.lua), on one
     core with the default SQLite settings; then what the database holds, against what wrk saw."""
@@ -373,6 +422,7 @@ def main():
         writes = [write_run(env, port, "full"), write_run(env, port, "normal")]
         # Last: it adds orders and stock to the database the other runs read.
         checkout = checkout_run(env, port, db, data / "checkout.log")
+        large = large_catalog_run(env, port, data) if LARGE_PRODUCTS > 0 else None
         server_log = {"cart_visitor": log_problems(data / "cart-visitor.log"),
                       "checkout": log_problems(data / "checkout.log")}
     finally:
@@ -386,6 +436,7 @@ def main():
         "products_guest_with_cart": cart_visitor,
         "sqlite_writes": writes,
         "checkout": checkout,
+        "large_catalog": large,
         "server_log_warnings_and_errors": server_log,
         "ready_ms_best_of_3": round(min(ready_ms), 1),
         "idle_rss_mb_after_start": round(idle_rss_start / 1024, 1),
@@ -426,12 +477,25 @@ def main():
           f"lines {checkout['order_lines_in_db']}, stock taken {checkout['stock_taken']}")
     print(f"  one order per request: {'yes' if checkout['one_order_per_request'] else 'NO'}"
           f"  ({checkout['in_flight_at_end']} requests still unanswered when wrk stopped may have placed theirs unseen)")
+    if large:
+        health = cached[2]["requests_per_sec"]
+        print(f"\nLarge catalog ({large['products']:,} products, `tienda seed --products {LARGE_PRODUCTS}` in "
+              f"{large['seed_seconds']} s, {large['database_mb']} MB), every cache off, {large['connections']} connections:")
+        for label, run, target in (("two-word search, pages 1-5", large["two_word_search_pages_1_to_5"],
+                                    "≥ 1500 req/s, p99 ≤ 30 ms"),
+                                   (f"/products?page={large['deep_page']['page']}", large["deep_page"], "p99 ≤ 20 ms")):
+            print(f"  {label:<28} {run['requests_per_sec']:>8.0f} req/s  p99 {run['p99_ms']:.2f} ms  "
+                  f"non-2xx {run['non_2xx']}  (÷ /healthz {run['requests_per_sec'] / health:.4f}; target {target})")
+        print(f"  /sitemap.xml: {large['sitemap_xml_urls']:,} URLs in {large['sitemap_xml_bytes'] / 1e6:.1f} MB "
+              f"(the protocol allows 50,000 per file)")
     for run, problems in server_log.items():
         for line in problems[:5]:
             print(f"  server log ({run}): {line}")
         if len(problems) > 5:
             print(f"  server log ({run}): … {len(problems) - 5} more warnings or errors")
     every_run = [*cached, *rendered, cart_visitor["anonymous"], cart_visitor["guest_with_cart"], *writes, checkout]
+    if large:
+        every_run += [large["two_word_search_pages_1_to_5"], large["deep_page"]]
     busiest = max(run["other_processes_cpu_percent"] for run in every_run)
     print(f"\nCPU used by other processes (not the server, not wrk) during a load run: at most {busiest:.0f} % of a core"
           + ("  (the machine was shared: figures may be low)" if busiest > 10 else ""))

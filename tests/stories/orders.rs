@@ -285,6 +285,28 @@ async fn an_order_the_database_fails_fails_alone(backend: Backend) {
     assert_eq!(stock_of(&app, 6).await, 100 - 15 * 2, "the failed order took no stock");
 }
 
+/// Another process (a second node, `tienda seed`, an operator's shell) holds SQLite's write lock
+/// for longer than a checkout will wait: the checkout is told to try again (503), not that the
+/// store failed, and nothing of it is written. (PostgreSQL locks rows, not the database.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_sqlite_database_says_try_again() {
+    let app = spawn_seeded(Backend::Sqlite).await;
+    let john = user(&app, "john@mail.com", "changeme").await;
+    let stock_before = stock_of(&app, 6).await;
+    let path = app.config.database.url.trim_start_matches("sqlite://").to_owned();
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+    let mut other_process = sqlx::ConnectOptions::connect(&options).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other_process).await.unwrap();
+    let lines = [LineRequest { product_id: 6, quantity: 1 }];
+    let refused = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "while-locked").await;
+    assert!(matches!(refused, Err(AppError::Unavailable { .. })), "{refused:?}");
+    sqlx::query("ROLLBACK").execute(&mut other_process).await.unwrap();
+    assert_eq!(stock_of(&app, 6).await, stock_before);
+    // Once the lock is gone, the same request goes through.
+    let placed = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "while-locked").await.unwrap();
+    assert!(placed.created);
+}
+
 async fn bad_input_changes_nothing(backend: Backend) {
     let app = spawn_seeded(backend).await;
     let john = user(&app, "john@mail.com", "changeme").await;

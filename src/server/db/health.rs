@@ -188,6 +188,19 @@ pub fn is_unreachable(error: &sqlx::Error) -> bool {
     }
 }
 
+/// The database is there but busy past its timeout: SQLite's write lock held by another process
+/// (SQLITE_BUSY, SQLITE_LOCKED and their extended codes). A moment later it may well answer.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    let Some(db_error) = error.as_database_error() else {
+        return false;
+    };
+    if db_error.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_none() {
+        return false;
+    }
+    let primary = db_error.code().and_then(|code| code.parse::<u32>().ok()).map(|code| code & 0xff);
+    matches!(primary, Some(5 | 6))
+}
+
 /// A text value the database cannot store: PostgreSQL refuses a NUL character (SQLSTATE 22021,
 /// "invalid byte sequence") and characters its encoding lacks (22P05). The client sent it.
 pub fn is_unstorable_text(error: &sqlx::Error) -> bool {

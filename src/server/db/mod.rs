@@ -152,13 +152,16 @@ pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// A database failure: unreachable (503, try again soon), a text the database cannot store (the
-/// client's NUL byte: 400), or anything else (500). The cause is logged, never sent.
+/// A database failure: unreachable or busy (503, try again soon), a text the database cannot store
+/// (the client's NUL byte: 400), or anything else (500). The cause is logged, never sent.
 impl From<sqlx::Error> for crate::error::AppError {
     fn from(error: sqlx::Error) -> Self {
         use crate::error::AppError;
         if health::is_unreachable(&error) {
             tracing::warn!(%error, "database unreachable");
+            AppError::Unavailable { retry_after_secs: health::RETRY_AFTER_SECS }
+        } else if health::is_busy(&error) {
+            tracing::warn!(%error, "database busy");
             AppError::Unavailable { retry_after_secs: health::RETRY_AFTER_SECS }
         } else if health::is_unstorable_text(&error) {
             AppError::BadRequest("the text holds a character that cannot be stored".into())

@@ -94,7 +94,9 @@ async fn write_batch(pool: SqlitePool, jobs: Vec<Job>) {
         Ok(outcomes) => jobs.into_iter().zip(outcomes).for_each(|(job, outcome)| answer(job, outcome)),
         // Nothing of the batch was kept; each order is tried again alone, so that one order's
         // failure is only that order's.
-        Err(BatchError::Order(error)) if jobs.len() > 1 && !health::is_unreachable(&error) => {
+        Err(BatchError::Order(error))
+            if jobs.len() > 1 && !health::is_unreachable(&error) && !health::is_busy(&error) =>
+        {
             tracing::warn!(%error, orders = jobs.len(), "a checkout batch failed; placing its orders one by one");
             for job in jobs {
                 let outcome = match write_together(&pool, &[job.order.as_ref()]).await {
@@ -115,10 +117,10 @@ async fn write_batch(pool: SqlitePool, jobs: Vec<Job>) {
     }
 }
 
-/// The same failure for each checkout of a batch (`sqlx::Error` cannot be cloned): unreachable
-/// stays unreachable (a 503, try again), anything else keeps its message.
+/// The same failure for each checkout of a batch (`sqlx::Error` cannot be cloned): unreachable or
+/// busy stays a failure to try again (a 503), anything else keeps its message.
 fn copy_of(error: &sqlx::Error) -> sqlx::Error {
-    if health::is_unreachable(error) {
+    if health::is_unreachable(error) || health::is_busy(error) {
         sqlx::Error::PoolTimedOut
     } else {
         sqlx::Error::Protocol(error.to_string())
