@@ -315,7 +315,7 @@ def large_catalog_run(base_env, port, data):
     seed_s = time.perf_counter() - started
     products = sqlite_one(db, "SELECT count(*) FROM products")[0]
     deep_page = max(1, products // 24 * 3 // 5)  # three fifths of the way through, at 24 a page
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script = data / "searches.lua"
     script.write_text(
         "local searches = {" + ", ".join(f'"{q}"' for q in LARGE_SEARCHES) + "}\n"
         "local n = 0\n"
@@ -337,7 +337,6 @@ def large_catalog_run(base_env, port, data):
         sitemap = subprocess.run(["curl", "-s", f"http://127.0.0.1:{port}/sitemap.xml"], capture_output=True,
                                  check=True).stdout
     finally:
-        script.unlink()
         proc.send_signal(signal.SIGTERM)
         proc.wait()
     return {"products": products, "seed_seconds": round(seed_s, 1), "connections": LARGE_CONNECTIONS,

@@ -117,8 +117,10 @@ fn migrate_and_seed_are_repeatable() {
     assert_eq!(String::from_utf8_lossy(&again.stdout).lines().last(), Some("generated products 1 to 500: 0 added"));
     let absurd = tienda(&env, &["seed", "--products", "2000000"]);
     assert_one_sentence_failure(&absurd, "--products: at most 1000000");
-    let garbage = tienda(&env, &["seed", "--products", "-5"]);
-    assert!(!garbage.status.success(), "a negative count is refused");
+    for garbage in ["-5", "0", "many"] {
+        let refused = tienda(&env, &["seed", "--products", garbage]);
+        assert!(!refused.status.success(), "--products {garbage} is refused");
+    }
 }
 
 #[test]

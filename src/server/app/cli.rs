@@ -31,7 +31,7 @@ enum Command {
     Seed {
         /// Also generate products numbered 1 to N in the demo's categories, for benchmarks and
         /// large demos (again only the missing ones; at most 1,000,000).
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         products: Option<u64>,
     },
     /// Create an admin account, or make an existing account admin with a new password.

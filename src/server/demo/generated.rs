@@ -3,7 +3,7 @@
 //! adds only the numbers that are missing (each has a slug of its own, ending in `-g<number>`).
 //!
 //! Titles combine a category's nouns with adjectives and materials or origins (some with accents:
-//! "Café", "Bogotá"), and descriptions repeat a title word among sentences of the category's
+//! "Cádiz", "Bogotá"), and descriptions repeat the title among sentences of the category's
 //! vocabulary, so that a search hits a realistic share of the catalog: one word matches a few
 //! percent of it, two words much less. Prices spread from one to two thousand units over a
 //! log scale; about one product in twenty is out of stock.
@@ -11,7 +11,7 @@
 use super::catalog_data::CATEGORIES;
 use crate::model::Money;
 use crate::server::text::slugify;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 
 /// One generated product, owned; the seed lends it to `db::catalog::NewProduct`.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +34,8 @@ struct Vocabulary {
 }
 
 /// In the order of the demo's categories: clothes, electronics, furniture, shoes, miscellaneous.
+/// No use names another category's kind of product ("for the desk" made a search for desks find
+/// mugs).
 const VOCABULARIES: [Vocabulary; 5] = [
     Vocabulary {
         nouns: &[
@@ -125,9 +127,11 @@ const VOCABULARIES: [Vocabulary; 5] = [
             "Woven",
             "Terracotta",
         ],
-        uses: &["for gifts", "for picnics", "for the kitchen", "for the desk", "for slow mornings"],
+        uses: &["for gifts", "for picnics", "for the kitchen", "for the study", "for slow mornings"],
     },
 ];
+
+const _: () = assert!(VOCABULARIES.len() == CATEGORIES.len(), "one vocabulary per demo category");
 
 const ADJECTIVES: &[&str] = &[
     "Classic",
@@ -153,7 +157,7 @@ const ADJECTIVES: &[&str] = &[
 ];
 
 const ORIGINS: &[&str] = &[
-    "Café",
+    "Cádiz",
     "Bogotá",
     "Málaga",
     "Zürich",
@@ -178,8 +182,9 @@ const PRAISE: &[&str] = &[
     "Comes with a two-year warranty.",
 ];
 
-/// Product number `n` (from 1) of the generated catalog; `epoch` is when number 1 was added.
-pub fn product(n: u64, epoch: DateTime<Utc>) -> GeneratedProduct {
+/// Product number `n` (from 1) of the generated catalog.
+pub fn product(n: u64) -> GeneratedProduct {
+    let epoch = epoch();
     let mut random = SplitMix(n);
     let category = random.below(CATEGORIES.len() as u64) as usize;
     let words = &VOCABULARIES[category];
@@ -188,18 +193,15 @@ pub fn product(n: u64, epoch: DateTime<Utc>) -> GeneratedProduct {
     // One title in four names a place instead of a material.
     let material = if random.below(4) == 0 { pick(&mut random, ORIGINS) } else { pick(&mut random, words.materials) };
     let title = format!("{adjective} {material} {noun}");
-    let description = format!(
-        "{article} {lower_adjective} {noun_lower} in {material} {used}. {praise} {second}",
-        article = if starts_with_vowel(adjective) { "An" } else { "A" },
-        lower_adjective = adjective.to_lowercase(),
-        noun_lower = noun.to_lowercase(),
-        used = pick(&mut random, words.uses),
-        praise = pick(&mut random, PRAISE),
-        second = pick(&mut random, PRAISE),
-    );
-    // Log-uniform from 1 to 2,000 in whole cents, rounded to end in .99 or .00 like shop prices.
+    let used = pick(&mut random, words.uses);
+    // Two different sentences of praise: the second is one of the others.
+    let first = random.below(PRAISE.len() as u64) as usize;
+    let second = (first + 1 + random.below(PRAISE.len() as u64 - 1) as usize) % PRAISE.len();
+    let description = format!("{title}, {used}. {} {}", PRAISE[first], PRAISE[second]);
+    // Log-uniform from 1 to 2,000 units, rounded to end in .99 or .00 like shop prices (at least
+    // 100 cents before rounding, so never below 0.99).
     let cents = (100.0 * 2000f64.powf(random.unit())) as i64;
-    let cents = if random.below(2) == 0 { (cents / 100).max(1) * 100 } else { (cents / 100) * 100 + 99 };
+    let cents = if random.below(2) == 0 { cents / 100 * 100 } else { cents / 100 * 100 + 99 };
     let stock = if random.below(20) == 0 { 0 } else { 1 + random.below(200) as i64 };
     GeneratedProduct {
         slug: format!("{}-g{n}", slugify(&title)),
@@ -208,7 +210,8 @@ pub fn product(n: u64, epoch: DateTime<Utc>) -> GeneratedProduct {
         price: Money(cents),
         stock,
         category,
-        at: epoch + Duration::minutes(n as i64),
+        // A second apart: a million products span under twelve days after the epoch.
+        at: epoch + Duration::seconds(n as i64),
     }
 }
 
@@ -216,8 +219,10 @@ fn pick<'a>(random: &mut SplitMix, words: &[&'a str]) -> &'a str {
     words[random.below(words.len() as u64) as usize]
 }
 
-fn starts_with_vowel(word: &str) -> bool {
-    word.starts_with(['A', 'E', 'I', 'O', 'U'])
+/// When generated product number 1 was added: before the demo's own products, so that "newest"
+/// still opens with the demo catalog.
+pub fn epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 12, 1, 9, 0, 0).single().expect("a valid date")
 }
 
 /// SplitMix64: a small, well-mixed sequence from a seed, so that each product is a pure
@@ -247,21 +252,16 @@ impl SplitMix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn epoch() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).single().unwrap()
-    }
 
     #[test]
     fn a_product_is_a_function_of_its_number() {
-        assert_eq!(product(42, epoch()), product(42, epoch()));
-        assert_ne!(product(42, epoch()).title, product(43, epoch()).title);
+        assert_eq!(product(42), product(42));
+        assert_ne!(product(42).title, product(43).title);
     }
 
     #[test]
     fn slugs_are_unique_and_prices_stock_and_categories_spread() {
-        let products: Vec<_> = (1..=5_000).map(|n| product(n, epoch())).collect();
+        let products: Vec<_> = (1..=5_000).map(product).collect();
         let slugs: std::collections::HashSet<_> = products.iter().map(|p| &p.slug).collect();
         assert_eq!(slugs.len(), products.len());
         assert!(products.iter().all(|p| (99..=200_000).contains(&p.price.cents())), "prices stay in range");
@@ -279,7 +279,7 @@ mod tests {
 
     #[test]
     fn one_word_is_selective_and_two_words_more() {
-        let products: Vec<_> = (1..=5_000).map(|n| product(n, epoch())).collect();
+        let products: Vec<_> = (1..=5_000).map(product).collect();
         let matching = |words: &[&str]| {
             products
                 .iter()

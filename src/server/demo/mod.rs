@@ -91,7 +91,6 @@ pub async fn seed_generated(db: &Db, config: &Config, count: u64) -> anyhow::Res
         count <= MAX_GENERATED_PRODUCTS,
         "at most {MAX_GENERATED_PRODUCTS} generated products, not {count}"
     );
-    let epoch = Utc.with_ymd_and_hms(2026, 2, 1, 9, 0, 0).single().expect("a valid date");
     // Each generated product shows its category's artwork: a hundred thousand pictures of their
     // own would be megabytes of files nobody looks at.
     let images: Vec<String> = CATEGORIES.iter().map(|c| category_image_url(c.slug)).collect();
@@ -99,7 +98,7 @@ pub async fn seed_generated(db: &Db, config: &Config, count: u64) -> anyhow::Res
     let mut first = 1;
     while first <= count {
         let last = (first + GENERATED_CHUNK - 1).min(count);
-        let chunk: Vec<generated::GeneratedProduct> = (first..=last).map(|n| generated::product(n, epoch)).collect();
+        let chunk: Vec<generated::GeneratedProduct> = (first..=last).map(generated::product).collect();
         let products: Vec<NewProduct> = chunk
             .iter()
             .map(|p| NewProduct {

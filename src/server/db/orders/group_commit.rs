@@ -118,7 +118,9 @@ async fn write_batch(pool: SqlitePool, jobs: Vec<Job>) {
 }
 
 /// The same failure for each checkout of a batch (`sqlx::Error` cannot be cloned): unreachable or
-/// busy stays a failure to try again (a 503), anything else keeps its message.
+/// busy stays a failure to try again (a 503; sqlx cannot build a SQLite busy error, so a busy one
+/// is passed on, and logged, as a pool timeout, after the batch has logged the real error),
+/// anything else keeps its message.
 fn copy_of(error: &sqlx::Error) -> sqlx::Error {
     if health::is_unreachable(error) || health::is_busy(error) {
         sqlx::Error::PoolTimedOut
