@@ -36,6 +36,9 @@ pub enum FieldIssue {
     PasswordUnchanged,
     /// Invisible control characters (other than line breaks and tabs).
     InvalidCharacters,
+    /// Not only visible ASCII (letters, digits, punctuation): a space, a control character or
+    /// a letter outside ASCII, where a token (an idempotency key) is expected.
+    NotVisibleAscii,
     /// Not a number at all (a price of "abc").
     InvalidNumber,
     /// A number that must be above zero (a price).

@@ -200,7 +200,12 @@ impl CheckoutInput {
         let store_id = match fulfilment {
             Some(Fulfilment::Pickup) => match self.store_id {
                 Some(id) if id > 0 => Some(id),
-                _ => {
+                // No store has an id of zero or below: it is an unknown store, not a missing one.
+                Some(_) => {
+                    errors.push(FieldError::new("store_id", FieldIssue::UnknownStore));
+                    None
+                }
+                None => {
                     errors.push(FieldError::new("store_id", FieldIssue::Required));
                     None
                 }
@@ -247,7 +252,7 @@ pub fn check_idempotency_key(key: &str) -> Result<&str, FieldError> {
     } else if key.len() > IDEMPOTENCY_KEY_MAX {
         Err(FieldError::new("idempotency_key", FieldIssue::TooLong { max: IDEMPOTENCY_KEY_MAX }))
     } else if !key.bytes().all(|b| b.is_ascii_graphic()) {
-        Err(FieldError::new("idempotency_key", FieldIssue::InvalidCharacters))
+        Err(FieldError::new("idempotency_key", FieldIssue::NotVisibleAscii))
     } else {
         Ok(key)
     }
@@ -490,6 +495,30 @@ mod tests {
         assert_eq!(apply(paid, A::MarkPaid, Actor::Admin), Err(TransitionRefusal::AlreadyPaid));
         let cancelled = apply(placed, A::Cancel, Actor::Customer).unwrap();
         assert!(allowed_actions(cancelled, Actor::Admin).is_empty());
+    }
+
+    #[test]
+    fn keys_are_visible_ascii_and_store_ids_positive() {
+        assert_eq!(check_idempotency_key(" k-1 "), Ok("k-1"));
+        for bad in ["a b", "café", "tab\there"] {
+            assert_eq!(check_idempotency_key(bad).unwrap_err().issue, FieldIssue::NotVisibleAscii, "{bad:?}");
+        }
+        let pickup = |store_id| {
+            CheckoutInput {
+                fulfilment: "pickup".into(),
+                payment_method: "pay_at_pickup".into(),
+                recipient: "Ana".into(),
+                phone: "300 123 4567".into(),
+                store_id,
+                ..Default::default()
+            }
+            .validate()
+        };
+        let issue = |store_id| pickup(store_id).unwrap_err().into_iter().map(|e| e.issue).collect::<Vec<_>>();
+        assert_eq!(issue(None), [FieldIssue::Required]);
+        assert_eq!(issue(Some(-1)), [FieldIssue::UnknownStore], "no store has a negative id");
+        assert_eq!(issue(Some(0)), [FieldIssue::UnknownStore]);
+        assert!(pickup(Some(2)).is_ok());
     }
 
     #[test]

@@ -120,6 +120,13 @@ async fn the_api_refuses_bad_orders_and_changes_nothing(backend: Backend) {
     let mut nowhere = pickup(json!([{"productId": 3, "quantity": 1}]));
     nowhere["storeId"] = json!(999);
     assert_eq!(create(&app, &john, Some("k-store"), &nowhere).await.status, 400);
+    // Each refusal names what is wrong: a negative store id is no store, not a missing one, and a
+    // key with a space is not "control characters".
+    nowhere["storeId"] = json!(-1);
+    let answer = create(&app, &john, Some("k-store"), &nowhere).await;
+    assert_eq!(api::messages(&answer), ["storeId must be the id of one of the store locations"], "{}", answer.body);
+    let answer = create(&app, &john, Some("a b"), &one(json!(1))).await;
+    assert_eq!(api::messages(&answer), ["Idempotency-Key must be visible ASCII characters, without spaces"]);
     let short = create(&app, &john, Some("k-short"), &one(json!(3))).await;
     assert_eq!(short.body["lines"][0]["available"], 2, "the refusal says what is left: {}", short.body);
     assert_eq!((count_rows(&app, "orders").await, stock_of(&app, 3).await), (0, 2), "nothing changed");

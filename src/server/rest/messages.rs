@@ -55,6 +55,7 @@ fn message(field: &str, issue: FieldIssue) -> String {
         FieldIssue::InvalidUrl if f == "images" => "each value in images must be a URL address".into(),
         FieldIssue::InvalidUrl => format!("{f} must be a URL address"),
         FieldIssue::InvalidCharacters => format!("{f} must not contain control characters"),
+        FieldIssue::NotVisibleAscii => format!("{f} must be visible ASCII characters, without spaces"),
         // Upstream's sentence for a price that is not a positive number; its type check words a
         // non-number the same way.
         FieldIssue::InvalidNumber | FieldIssue::NotPositive if f == "price" => "price must be a positive number".into(),
