@@ -1,7 +1,7 @@
 //! Links between the pages of a listing.
 
 use crate::i18n::use_texts;
-use crate::model::ProductQuery;
+use crate::model::{PageAddress, ProductQuery};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
@@ -12,13 +12,18 @@ const WINDOW: u32 = 2;
 pub fn Pagination(
     base_path: String,
     query: ProductQuery,
+    /// The page shown (its label, for a page found by cursor).
+    current: u32,
     page_count: u32,
+    /// The pages beside this one: reached by cursor where the listing has an index order, so the
+    /// links a visitor or crawler follows stay cheap however deep they go.
+    previous: Option<PageAddress>,
+    next: Option<PageAddress>,
     /// False on category pages, whose path already names the category.
     include_category: bool,
     /// Called with a link's address when it is followed with a plain click (in the catalog island).
     on_follow: Callback<String>,
 ) -> impl IntoView {
-    let current = query.page();
     let texts = &use_texts().catalog.pagination;
     let follow = move |ev: leptos::ev::MouseEvent| {
         let plain_click = ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
@@ -31,8 +36,12 @@ pub fn Pagination(
             on_follow.run(href);
         }
     };
-    let href = move |page: u32| format!("{base_path}{}", query.to_query_string(page, include_category));
-    if page_count <= 1 {
+    let href = {
+        let (base_path, query) = (base_path.clone(), query.clone());
+        move |page: u32| format!("{base_path}{}", query.to_query_string(page, include_category))
+    };
+    let beside = move |to: PageAddress| format!("{base_path}{}", query.to_query_string_at(to.page, to.cursor, include_category));
+    if page_count <= 1 && previous.is_none() && next.is_none() {
         return ().into_any();
     }
     let mut numbers: Vec<Option<u32>> = Vec::new();
@@ -48,8 +57,8 @@ pub fn Pagination(
         <nav class="pagination" aria-label=texts.label>
             <ul>
                 <li>
-                    {if current > 1 {
-                        view! { <a href=href(current - 1) rel="prev" on:click=follow>{texts.previous}</a> }.into_any()
+                    {if let Some(to) = previous {
+                        view! { <a href=beside(to) rel="prev" on:click=follow>{texts.previous}</a> }.into_any()
                     } else {
                         view! { <span class="disabled" aria-hidden="true">{texts.previous}</span> }.into_any()
                     }}
@@ -67,8 +76,8 @@ pub fn Pagination(
                     })
                     .collect_view()}
                 <li>
-                    {if current < page_count {
-                        view! { <a href=href(current + 1) rel="next" on:click=follow>{texts.next}</a> }.into_any()
+                    {if let Some(to) = next {
+                        view! { <a href=beside(to) rel="next" on:click=follow>{texts.next}</a> }.into_any()
                     } else {
                         view! { <span class="disabled" aria-hidden="true">{texts.next}</span> }.into_any()
                     }}

@@ -59,6 +59,8 @@ pub struct FilterTexts {
 }
 
 pub struct SortTexts {
+    /// The default order: best match for a search, newest otherwise.
+    pub relevance: &'static str,
     pub newest: &'static str,
     pub price_asc: &'static str,
     pub price_desc: &'static str,
@@ -138,6 +140,7 @@ pub(super) static EN: CatalogTexts = CatalogTexts {
         apply: "Apply",
     },
     sort: SortTexts {
+        relevance: "Best match",
         newest: "Newest",
         price_asc: "Price: low to high",
         price_desc: "Price: high to low",
@@ -216,6 +219,7 @@ pub(super) static ES: CatalogTexts = CatalogTexts {
         apply: "Aplicar",
     },
     sort: SortTexts {
+        relevance: "Más relevantes",
         newest: "Más recientes",
         price_asc: "Precio: menor a mayor",
         price_desc: "Precio: mayor a menor",

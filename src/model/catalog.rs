@@ -1,6 +1,6 @@
 //! The catalog as pages and server functions see it.
 
-use super::Money;
+use super::{Cursor, Money, ProductQuery};
 use serde::{Deserialize, Serialize};
 
 /// Every listing shows this many products per page.
@@ -64,7 +64,10 @@ pub struct ProductDetail {
 pub struct ProductPage {
     pub items: Vec<ProductSummary>,
     pub total: u64,
+    /// The page number as shown (a page reached by cursor carries it as a label).
     pub page: u32,
+    pub has_previous: bool,
+    pub has_next: bool,
 }
 
 impl ProductPage {
@@ -74,8 +77,29 @@ impl ProductPage {
     }
 
     pub fn is_past_the_end(&self) -> bool {
-        self.page > self.page_count()
+        self.items.is_empty() && self.page > self.page_count()
     }
+
+    /// Where the page before this one is, if there is one.
+    pub fn previous(&self, query: &ProductQuery) -> Option<PageAddress> {
+        let page = self.page.saturating_sub(1).max(1);
+        // The first page needs no cursor: its plain address is the one search engines know.
+        let cursor = (page > 1 && query.pages_by_cursor()).then(|| self.items.first().map(|p| Cursor::Before(p.id)));
+        self.has_previous.then_some(PageAddress { page, cursor: cursor.flatten() })
+    }
+
+    /// Where the page after this one is, if there is one.
+    pub fn next(&self, query: &ProductQuery) -> Option<PageAddress> {
+        let cursor = query.pages_by_cursor().then(|| self.items.last().map(|p| Cursor::After(p.id)));
+        self.has_next.then_some(PageAddress { page: self.page + 1, cursor: cursor.flatten() })
+    }
+}
+
+/// A listing page's address: its number, and the cursor that finds it when it has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageAddress {
+    pub page: u32,
+    pub cursor: Option<Cursor>,
 }
 
 /// The category list and the newest arrivals.

@@ -13,7 +13,9 @@ const MAX_SLUG_CHARS: usize = 80;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum SortOrder {
+    /// Best match first for a search; newest first when nothing is searched.
     #[default]
+    Relevance,
     Newest,
     PriceAsc,
     PriceDesc,
@@ -21,11 +23,12 @@ pub enum SortOrder {
 }
 
 impl SortOrder {
-    pub const ALL: [SortOrder; 4] = [Self::Newest, Self::PriceAsc, Self::PriceDesc, Self::Name];
+    pub const ALL: [SortOrder; 5] = [Self::Relevance, Self::Newest, Self::PriceAsc, Self::PriceDesc, Self::Name];
 
     /// The value used in the URL.
     pub fn key(self) -> &'static str {
         match self {
+            Self::Relevance => "relevance",
             Self::Newest => "newest",
             Self::PriceAsc => "price_asc",
             Self::PriceDesc => "price_desc",
@@ -37,6 +40,7 @@ impl SortOrder {
     pub fn label(self, lang: Lang) -> &'static str {
         let texts = &lang.texts().catalog.sort;
         match self {
+            Self::Relevance => texts.relevance,
             Self::Newest => texts.newest,
             Self::PriceAsc => texts.price_asc,
             Self::PriceDesc => texts.price_desc,
@@ -58,7 +62,20 @@ pub struct ProductQuery {
     pub price_min: Option<Money>,
     pub price_max: Option<Money>,
     pub sort: SortOrder,
+    /// The page number as shown; with a `cursor` it only labels the page, which the cursor finds.
     pub page: u32,
+    pub cursor: Option<Cursor>,
+}
+
+/// Where a page starts, named by a product on the page next to it: "the products after #812" stays
+/// a cheap index range however deep in the catalog it is, where "page 3,000" would mean skipping
+/// 71,976 rows. Listings link to the next and previous page this way; page numbers still work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Cursor {
+    /// The products that follow this product id in the listing's order.
+    After(i64),
+    /// The products that come just before this product id.
+    Before(i64),
 }
 
 /// A value from the URL that was ignored or corrected.
@@ -121,10 +138,10 @@ impl ProductQuery {
                 notices.push(QueryNotice::PricesSwapped);
             }
         }
-        let sort = present("sort").map_or(SortOrder::Newest, |key| {
+        let sort = present("sort").map_or(SortOrder::Relevance, |key| {
             SortOrder::from_key(&key).unwrap_or_else(|| {
                 notices.push(QueryNotice::BadSort);
-                SortOrder::Newest
+                SortOrder::Relevance
             })
         });
         let page = present("page").map_or(1, |raw| match raw.parse::<u32>() {
@@ -134,7 +151,21 @@ impl ProductQuery {
                 1
             }
         });
-        (Self { q, category, price_min, price_max, sort, page }, notices)
+        let mut query = Self { q, category, price_min, price_max, sort, page, cursor: None };
+        query.cursor = parse_cursor(&present, &mut notices).filter(|_| query.pages_by_cursor());
+        (query, notices)
+    }
+
+    /// Whether this listing's next and previous pages are found by cursor: every order but a
+    /// search's ranking, which has no index order to resume from (a search pages by number).
+    pub fn pages_by_cursor(&self) -> bool {
+        !(self.sort == SortOrder::Relevance && self.is_search())
+    }
+
+    /// Whether the query searches text (after dropping everything that is not a letter or digit,
+    /// which the search ignores).
+    pub fn is_search(&self) -> bool {
+        self.q.chars().any(char::is_alphanumeric)
     }
 
     /// The page number, never zero.
@@ -145,14 +176,19 @@ impl ProductQuery {
     /// The same query with every rule of [`ProductQuery::parse`] applied. Server functions call
     /// this, because their arguments can be written by hand and need not come from a parsed URL.
     pub fn normalized(&self) -> Self {
-        let pairs = self.pairs(self.page, true);
+        let pairs = self.pairs(self.page, self.cursor, true);
         Self::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())).0
     }
 
     /// The canonical query string for this state on `page`, leaving out defaults ("" when nothing is set).
     /// `include_category` is false on category pages, whose path already names it.
     pub fn to_query_string(&self, page: u32, include_category: bool) -> String {
-        let pairs = self.pairs(page, include_category);
+        self.to_query_string_at(page, None, include_category)
+    }
+
+    /// As [`ProductQuery::to_query_string`], for the page that `cursor` starts (labelled `page`).
+    pub fn to_query_string_at(&self, page: u32, cursor: Option<Cursor>, include_category: bool) -> String {
+        let pairs = self.pairs(page, cursor, include_category);
         if pairs.is_empty() {
             return String::new();
         }
@@ -161,7 +197,7 @@ impl ProductQuery {
     }
 
     /// The URL parameters of this state, defaults left out.
-    fn pairs(&self, page: u32, include_category: bool) -> Vec<(&'static str, String)> {
+    fn pairs(&self, page: u32, cursor: Option<Cursor>, include_category: bool) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
         if !self.q.is_empty() {
             pairs.push(("q", self.q.clone()));
@@ -175,13 +211,33 @@ impl ProductQuery {
         if let Some(max) = self.price_max {
             pairs.push(("price_max", max.decimal()));
         }
-        if self.sort != SortOrder::Newest {
+        if self.sort != SortOrder::Relevance {
             pairs.push(("sort", self.sort.key().to_owned()));
         }
         if page > 1 {
             pairs.push(("page", page.to_string()));
         }
+        match cursor {
+            Some(Cursor::After(id)) => pairs.push(("after", id.to_string())),
+            Some(Cursor::Before(id)) => pairs.push(("before", id.to_string())),
+            None => {}
+        }
         pairs
+    }
+}
+
+/// `after=ID` or `before=ID` (a product id, so a positive integer); anything else, or both at once,
+/// is ignored with the notice a bad page number gets.
+fn parse_cursor(present: &impl Fn(&str) -> Option<String>, notices: &mut Vec<QueryNotice>) -> Option<Cursor> {
+    let id = |key: &str| present(key).map(|raw| raw.parse::<i64>().ok().filter(|id| *id >= 1));
+    match (id("after"), id("before")) {
+        (None, None) => None,
+        (Some(Some(id)), None) => Some(Cursor::After(id)),
+        (None, Some(Some(id))) => Some(Cursor::Before(id)),
+        _ => {
+            notices.push(QueryNotice::BadPage);
+            None
+        }
     }
 }
 
@@ -262,7 +318,7 @@ mod tests {
             let (query, notices) = parse(&[(key, value)]);
             assert_eq!(notices, vec![expected], "{key}={value}");
             assert_eq!(query.page, 1);
-            assert_eq!(query.sort, SortOrder::Newest);
+            assert_eq!(query.sort, SortOrder::Relevance);
             let unfiltered = query.q.is_empty() && query.category.is_none() && query.price_min.is_none();
             assert!(unfiltered && query.price_max.is_none(), "{key}={value} must not filter");
         }
@@ -286,11 +342,50 @@ mod tests {
             price_max: Some(Money(1000)),
             sort: SortOrder::Name,
             page: 0,
+            cursor: Some(Cursor::After(0)),
         };
         let clean = raw.normalized();
         assert_eq!(clean.q.len(), MAX_SEARCH_CHARS);
         assert_eq!((clean.category, clean.price_min, clean.price_max), (None, None, Some(Money(1000))));
-        assert_eq!((clean.sort, clean.page), (SortOrder::Name, 1));
+        assert_eq!((clean.sort, clean.page, clean.cursor), (SortOrder::Name, 1, None));
+    }
+
+    #[test]
+    fn a_cursor_rides_along_with_its_page_label() {
+        let (query, notices) = parse(&[("sort", "price_asc"), ("page", "3000"), ("after", "812")]);
+        assert!(notices.is_empty());
+        assert_eq!((query.page, query.cursor), (3000, Some(Cursor::After(812))));
+        assert_eq!(query.normalized(), query);
+        assert_eq!(query.to_query_string_at(2999, Some(Cursor::Before(7)), true), "?sort=price_asc&page=2999&before=7");
+        // Numbered links leave the cursor out: the number alone finds the page.
+        assert_eq!(query.to_query_string(4, true), "?sort=price_asc&page=4");
+    }
+
+    #[test]
+    fn bad_cursors_are_dropped_with_a_notice() {
+        for pairs in [
+            &[("after", "0")][..],
+            &[("before", "-3")],
+            &[("after", "12abc")],
+            &[("after", "99999999999999999999")],
+            &[("after", "5"), ("before", "6")],
+        ] {
+            let (query, notices) = parse(pairs);
+            assert_eq!((query.cursor, notices), (None, vec![QueryNotice::BadPage]), "{pairs:?}");
+        }
+    }
+
+    #[test]
+    fn a_search_ranks_by_relevance_and_pages_by_number() {
+        let (query, _) = parse(&[("q", "walnut chair"), ("page", "2"), ("after", "9")]);
+        assert_eq!((query.sort, query.cursor), (SortOrder::Relevance, None));
+        assert_eq!(query.to_query_string(2, true), "?q=walnut+chair&page=2");
+        // Sorted another way, a search pages by cursor like any listing.
+        let (query, _) = parse(&[("q", "walnut"), ("sort", "newest"), ("after", "9")]);
+        assert_eq!(query.cursor, Some(Cursor::After(9)));
+        // Punctuation alone searches nothing, so the listing is the newest products, by cursor.
+        let (query, _) = parse(&[("q", "\"*\""), ("after", "9")]);
+        assert!(!query.is_search() && query.pages_by_cursor());
     }
 
     #[test]

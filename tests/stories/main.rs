@@ -23,6 +23,7 @@ mod api_files;
 mod api_limits;
 mod api_orders;
 mod api_users;
+mod catalog_search;
 mod cli;
 mod currency;
 mod generated_catalog;

@@ -54,15 +54,26 @@ async fn catalog_lists_every_product_across_pages(backend: Backend) {
     assert_eq!(html::card_titles(&doc).len(), 24);
     assert!(html::text(&doc, ".result-count").starts_with("51 products"));
     assert_eq!(html::attr(&doc, r#"link[rel="canonical"]"#, "href"), format!("{SITE}/products"));
-    assert_eq!(html::attr(&doc, r#"link[rel="next"]"#, "href"), format!("{SITE}/products?page=2"));
+    // "Next" names the last product shown: the following page is an index range from it, as cheap
+    // on page 3,000 as on page 2.
+    let next = html::attr(&doc, r#"link[rel="next"]"#, "href");
+    assert!(next.starts_with(&format!("{SITE}/products?page=2&after=")), "{next}");
+    assert_eq!(html::attr(&doc, r#".pagination a[rel="next"]"#, "href"), next.trim_start_matches(SITE));
     assert!(html::attrs(&doc, r#"link[rel="prev"]"#, "href").is_empty());
 
-    let second = get(base, "/products?page=2").await.html();
-    assert_eq!(html::attr(&second, r#"link[rel="canonical"]"#, "href"), format!("{SITE}/products?page=2"));
-    assert_eq!(html::attr(&second, r#"link[rel="prev"]"#, "href"), format!("{SITE}/products"));
-    let third = get(base, "/products?page=3").await.html();
+    let second = get(base, next.trim_start_matches(SITE)).await.html();
+    assert_eq!(html::attr(&second, r#"link[rel="canonical"]"#, "href"), next, "a cursor page is its own address");
+    assert_eq!(html::attr(&second, r#"link[rel="prev"]"#, "href"), format!("{SITE}/products"), "page 1 needs no cursor");
+    assert!(html::text(&second, ".result-count").contains("page 2 of 3"), "{}", html::text(&second, ".result-count"));
+    let third_path = html::attr(&second, r#".pagination a[rel="next"]"#, "href");
+    let third = get(base, &third_path).await.html();
     assert_eq!(html::card_titles(&third).len(), 3, "51 = 24 + 24 + 3");
+    assert!(html::attrs(&third, r#"link[rel="next"]"#, "href").is_empty(), "the last page has no next");
     assert_eq!(html::attr(&third, r#".pagination a[aria-current="page"]"#, "href"), "/products?page=3");
+    // Back from the third page by cursor finds the second again, and page numbers still work.
+    let back = get(base, &html::attr(&third, r#".pagination a[rel="prev"]"#, "href")).await.html();
+    assert_eq!(html::card_titles(&back), html::card_titles(&second));
+    assert_eq!(html::card_titles(&get(base, "/products?page=2").await.html()), html::card_titles(&second));
 
     let mut all: Vec<String> = [doc, second, third].iter().flat_map(html::card_titles).collect();
     all.sort();
@@ -129,7 +140,14 @@ async fn catalog_sorts_by_price_and_name(backend: Backend) {
     assert_eq!(names[0], "Bamboo Bookshelf");
     // The sort survives pagination links.
     let doc = get(base, "/products?sort=name").await.html();
-    assert_eq!(html::attr(&doc, r#"link[rel="next"]"#, "href"), format!("{SITE}/products?sort=name&page=2"));
+    let next = html::attr(&doc, r#"link[rel="next"]"#, "href");
+    assert!(next.starts_with(&format!("{SITE}/products?sort=name&page=2&after=")), "{next}");
+    let second = html::card_titles(&get(base, next.trim_start_matches(SITE)).await.html());
+    assert_eq!(second, names_by_number(base, "/products?sort=name&page=2").await, "cursor and number agree");
+}
+
+async fn names_by_number(base: &str, path: &str) -> Vec<String> {
+    html::card_titles(&get(base, path).await.html())
 }
 
 async fn category_page_lists_its_products(backend: Backend) {

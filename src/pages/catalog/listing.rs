@@ -11,7 +11,7 @@ use crate::components::{
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
 use crate::model::paths;
-use crate::model::{money::Currency, CatalogData, Category, ProductQuery, QueryNotice};
+use crate::model::{money::Currency, CatalogData, Category, Cursor, ProductQuery, QueryNotice};
 use crate::server_fns::catalog::{get_category, list_catalog};
 use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
@@ -58,9 +58,7 @@ fn ListingLoader(listing: Resource<Result<Listing, AppError>>) -> impl IntoView 
 fn ListingView(listing: Listing) -> impl IntoView {
     let (query, _, category, data) = &listing;
     let results = &data.results;
-    let page = query.page();
-    let page_count = results.page_count();
-    let link = |page: u32| listing_url(query, category.as_ref(), page);
+    let page = results.page;
     let lang = use_lang();
     let texts = lang.texts().catalog;
     let description = match category {
@@ -75,11 +73,15 @@ fn ListingView(listing: Listing) -> impl IntoView {
         <PageMeta
             title=page_title(lang, query, category.as_ref())
             description
-            canonical_path=link(page)
+            canonical_path=listing_url(query, category.as_ref(), page, query.cursor)
             noindex=results.items.is_empty()
         />
-        {(page > 1 && !results.is_past_the_end()).then(|| view! { <Link rel="prev" href=absolute_url(&link(page - 1)) /> })}
-        {(page < page_count).then(|| view! { <Link rel="next" href=absolute_url(&link(page + 1)) /> })}
+        {results.previous(query).map(|to| {
+            view! { <Link rel="prev" href=absolute_url(&listing_url(query, category.as_ref(), to.page, to.cursor)) /> }
+        })}
+        {results.next(query).map(|to| {
+            view! { <Link rel="next" href=absolute_url(&listing_url(query, category.as_ref(), to.page, to.cursor)) /> }
+        })}
         <div class="container section">
             <Breadcrumbs crumbs />
             // Outside the island: it reads the address, and an island in the browser has no router.
@@ -114,7 +116,7 @@ fn CatalogBrowser(initial: Listing, lang: Lang, currency: Currency) -> impl Into
         let category = category.clone();
         move |(query, notices): (ProductQuery, Vec<QueryNotice>), step: Move| {
             let category = category.clone();
-            let url = listing_url(&query, category.as_ref(), query.page());
+            let url = listing_url(&query, category.as_ref(), query.page(), query.cursor);
             let ticket = newest_request.get_value() + 1;
             newest_request.set_value(ticket);
             busy.set(true);
@@ -193,15 +195,16 @@ fn ListingBody(
     on_page: Callback<String>,
 ) -> impl IntoView {
     let results = data.results;
-    let page = query.page();
+    let page = results.page;
     let page_count = results.page_count();
+    let (previous, next) = (results.previous(&query), results.next(&query));
     let base = base_path(category.as_ref());
     let on_category_page = category.is_some();
     let lang = use_lang();
     let texts = &lang.texts().catalog.listing;
     let count_text = (texts.results_count)(results.total, page, page_count);
     let outcome = if results.is_past_the_end() && results.total > 0 {
-        let last = listing_url(&query, category.as_ref(), page_count);
+        let last = listing_url(&query, category.as_ref(), page_count, None);
         view! {
             <p class="empty">
                 {(texts.no_such_page)(page, page_count)}
@@ -232,7 +235,8 @@ fn ListingBody(
         <FilterForm action=base.clone() query=query.clone() categories on_submit=on_filter />
         <p class="result-count" aria-live="polite">{count_text}</p>
         {outcome}
-        <Pagination base_path=base query page_count include_category=!on_category_page on_follow=on_page />
+        <Pagination base_path=base query current=page page_count previous next include_category=!on_category_page
+            on_follow=on_page />
     }
 }
 
@@ -243,9 +247,9 @@ fn base_path(category: Option<&Category>) -> String {
     }
 }
 
-/// The listing's address for `page` (path and canonical query string).
-fn listing_url(query: &ProductQuery, category: Option<&Category>, page: u32) -> String {
-    format!("{}{}", base_path(category), query.to_query_string(page, category.is_none()))
+/// The listing's address for `page`, found by `cursor` if given (path and canonical query string).
+fn listing_url(query: &ProductQuery, category: Option<&Category>, page: u32, cursor: Option<Cursor>) -> String {
+    format!("{}{}", base_path(category), query.to_query_string_at(page, cursor, category.is_none()))
 }
 
 fn heading(lang: Lang, query: &ProductQuery, category: Option<&Category>) -> String {

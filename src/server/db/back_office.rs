@@ -1,6 +1,6 @@
 //! Reads for the admin back office: its tables, edit forms and dashboard.
 
-use super::catalog::{decode_images, order_by, where_clause};
+use super::catalog::{decode_images, listing};
 use super::{rfc3339, with_pool, Db, SqlArgs};
 use crate::bind_all;
 use crate::model::back_office::{
@@ -28,18 +28,13 @@ struct ProductRowRecord {
 
 /// One page of the products table and how many products match in all.
 pub async fn select_product_table(db: &Db, query: &ProductQuery) -> sqlx::Result<(Vec<ProductRow>, u64)> {
+    let total = listing::count_matching(db, query).await?;
     let mut args = SqlArgs::default();
-    let filter = where_clause(query, &mut args);
-    let from = format!("FROM products p JOIN categories c ON c.id = p.category_id {filter}");
-    let count_sql = format!("SELECT COUNT(*) {from}");
-    let total: i64 =
-        with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count_sql), args).fetch_one(pool).await)?;
-    let limit = args.int(i64::from(ADMIN_PAGE_SIZE));
-    let offset = args.int((i64::from(query.page()) - 1) * i64::from(ADMIN_PAGE_SIZE));
+    let (page, order) = listing::page_by_number(db, query, ADMIN_PAGE_SIZE, &mut args);
     let sql = format!(
-        "SELECT p.id, p.title, p.slug, p.price_cents, p.stock, c.name AS category_name, p.images, p.version, \
-         p.updated_at {from} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-        order_by(query.sort, db)
+        "WITH page AS ({page}) SELECT p.id, p.title, p.slug, p.price_cents, p.stock, c.name AS category_name, \
+         p.images, p.version, p.updated_at FROM page JOIN products p ON p.id = page.id \
+         JOIN categories c ON c.id = p.category_id ORDER BY {order}"
     );
     let records: Vec<ProductRowRecord> =
         with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;

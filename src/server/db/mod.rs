@@ -97,12 +97,18 @@ impl Db {
         }
     }
 
-    /// Applies the migrations of the active backend that have not run yet.
+    /// Applies the migrations of the active backend that have not run yet, then the data steps
+    /// SQL alone cannot take (`catalog::search_titles`).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
+        let filled = catalog::search_titles::fill_missing(self).await.map_err(sqlx::migrate::MigrateError::Execute)?;
+        if filled > 0 {
+            tracing::info!(products = filled, "search titles filled for products written before they existed");
+        }
+        Ok(())
     }
 
     /// True when the database answers a trivial query (the readiness probe).

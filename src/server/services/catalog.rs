@@ -1,7 +1,7 @@
 //! Reading the catalog: the rules for what a shopper sees, behind the cache.
 
 use crate::error::{AppError, Entity};
-use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery, ProductSummary};
+use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery, ProductSummary, PAGE_SIZE};
 use crate::server::{app::state::AppState, db::catalog as db, media::product_images};
 use std::sync::Arc;
 
@@ -42,14 +42,24 @@ pub async fn home(state: &AppState) -> Result<Arc<HomeData>, AppError> {
 }
 
 pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Arc<ProductPage>, AppError> {
-    let page = query.page();
     state
         .catalog_cache
         .listings
         .get_or_load(query.clone(), async {
-            let (items, total) = db::select_products(&state.db, &query).await?;
-            let items = with_card_thumbnails(items);
-            Ok(Arc::new(ProductPage { items, total, page }))
+            let listed = db::listing::select_listing(&state.db, &query, PAGE_SIZE).await?;
+            let mut page = ProductPage {
+                items: with_card_thumbnails(listed.items),
+                total: listed.total,
+                page: query.page(),
+                has_previous: listed.more_before,
+                has_next: listed.more_after,
+            };
+            // A page found by cursor carries its number only as a label, which the catalog may
+            // have outgrown (or a hand-edited address may have made up): keep it believable.
+            if query.cursor.is_some() && query.pages_by_cursor() && !page.items.is_empty() {
+                page.page = if page.has_previous { page.page.clamp(2, page.page_count().max(2)) } else { 1 };
+            }
+            Ok(Arc::new(page))
         })
         .await
 }

@@ -3,11 +3,12 @@
 //! (`api`) and every change (`writes`) have their own files.
 
 pub mod api;
+pub mod listing;
+pub mod search_titles;
 pub mod writes;
 
-use super::{with_pool, Db, SqlArgs};
-use crate::bind_all;
-use crate::model::{Category, Money, Product, ProductQuery, ProductSummary, SortOrder, PAGE_SIZE};
+use super::{with_pool, Db};
+use crate::model::{Category, Money, Product, ProductSummary};
 use crate::server::text::search_key;
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -146,30 +147,6 @@ pub async fn select_related(db: &Db, product: &Product, limit: i64) -> sqlx::Res
     Ok(rows.into_iter().map(ProductSummary::from).collect())
 }
 
-/// One page of products matching `query`, and how many match in all.
-pub async fn select_products(db: &Db, query: &ProductQuery) -> sqlx::Result<(Vec<ProductSummary>, u64)> {
-    let mut args = SqlArgs::default();
-    let filter = where_clause(query, &mut args);
-    let count_sql = format!("SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id {filter}");
-    let total: i64 =
-        with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count_sql), args).fetch_one(pool).await)?;
-
-    let offset = (i64::from(query.page()) - 1) * i64::from(PAGE_SIZE);
-    if offset >= total {
-        return Ok((Vec::new(), total as u64));
-    }
-    let limit = args.int(i64::from(PAGE_SIZE));
-    let offset = args.int(offset);
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id {filter} \
-         ORDER BY {} LIMIT {limit} OFFSET {offset}",
-        order_by(query.sort, db)
-    );
-    let rows: Vec<SummaryRow> =
-        with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
-    Ok((rows.into_iter().map(ProductSummary::from).collect(), total as u64))
-}
-
 /// The newest products across the catalog.
 pub async fn select_newest(db: &Db, limit: i64) -> sqlx::Result<Vec<ProductSummary>> {
     let sql = format!(
@@ -194,42 +171,6 @@ pub async fn select_category_sitemap(db: &Db) -> sqlx::Result<Vec<SitemapRow>> {
                GROUP BY c.id, c.slug, c.updated_at ORDER BY c.id";
     let rows: Vec<SitemapRow> = with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
     Ok(rows)
-}
-
-/// Builds `WHERE ...` for the filters of `query` (empty when nothing filters).
-pub(super) fn where_clause(query: &ProductQuery, args: &mut SqlArgs) -> String {
-    let mut conditions = Vec::new();
-    // Every word must appear somewhere in the title or description. `search_key` leaves only
-    // letters, digits and spaces, so no LIKE wildcard (`%`, `_`) can reach the pattern.
-    for word in search_key(&query.q).split_whitespace().take(8) {
-        conditions.push(format!("p.search_text LIKE {}", args.text(format!("%{word}%"))));
-    }
-    if let Some(category) = &query.category {
-        conditions.push(format!("c.slug = {}", args.text(category.clone())));
-    }
-    if let Some(min) = query.price_min {
-        conditions.push(format!("p.price_cents >= {}", args.int(min.cents())));
-    }
-    if let Some(max) = query.price_max {
-        conditions.push(format!("p.price_cents <= {}", args.int(max.cents())));
-    }
-    if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    }
-}
-
-pub(super) fn order_by(sort: SortOrder, db: &Db) -> &'static str {
-    match (sort, db) {
-        (SortOrder::Newest, _) => "p.created_at DESC, p.id DESC",
-        (SortOrder::PriceAsc, _) => "p.price_cents ASC, p.id ASC",
-        (SortOrder::PriceDesc, _) => "p.price_cents DESC, p.id DESC",
-        // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise use
-        // the database's locale, which differs between servers.
-        (SortOrder::Name, Db::Sqlite { .. }) => "LOWER(p.title) ASC, p.id ASC",
-        (SortOrder::Name, Db::Postgres(_)) => "LOWER(p.title) COLLATE \"C\" ASC, p.id ASC",
-    }
 }
 
 /// A category to insert.
@@ -262,8 +203,8 @@ pub async fn insert_catalog(
     const INSERT_CATEGORY: &str = "INSERT INTO categories (name, slug, image, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (slug) DO NOTHING";
     const INSERT_PRODUCT: &str = "INSERT INTO products \
-        (title, slug, description, price_cents, stock, category_id, images, search_text, created_at, updated_at) \
-        SELECT $1, $2, $3, $4, $5, id, $6, $7, $8, $8 FROM categories WHERE slug = $9 \
+        (title, slug, description, price_cents, stock, category_id, images, search_title, search_text, created_at, updated_at) \
+        SELECT $1, $2, $3, $4, $5, id, $6, $7, $8, $9, $9 FROM categories WHERE slug = $10 \
         ON CONFLICT (slug) DO NOTHING";
     with_pool!(db.writer(), pool => {
         let mut tx = pool.begin().await?;
@@ -278,6 +219,7 @@ pub async fn insert_catalog(
             new_products += sqlx::query(INSERT_PRODUCT)
                 .bind(p.title).bind(p.slug).bind(p.description).bind(p.price.cents()).bind(p.stock)
                 .bind(encode_images(&p.images))
+                .bind(search_key(p.title))
                 .bind(search_key(&format!("{} {}", p.title, p.description)))
                 .bind(p.at)
                 .bind(p.category_slug)

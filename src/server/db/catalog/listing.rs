@@ -1,0 +1,275 @@
+//! Product listings at any catalog size: the storefront's pages and the back office's table.
+//!
+//! Three rules keep a listing's cost independent of how many products there are:
+//! - a search reads the full-text index (SQLite FTS5, PostgreSQL `tsvector`), never every row;
+//! - a page is first found as ids in an index of its sort order, and only those rows are read
+//!   ("deferred join"); a page reached by cursor ("after product #812") is a range of that index,
+//!   so the 3,000th page costs what the first does;
+//! - "how many match" reads the counts the database keeps per category when only a category
+//!   filters, and counts through an index otherwise.
+
+use super::{SummaryRow, SUMMARY_COLUMNS};
+use crate::bind_all;
+use crate::model::{Cursor, ProductQuery, ProductSummary, SortOrder};
+use crate::server::db::{with_pool, Db, SqlArgs};
+use crate::server::text::search_key;
+
+/// At most this many words of a search are used (each one narrows the result).
+const MAX_SEARCH_WORDS: usize = 8;
+
+/// What the storefront shows for one listing page.
+pub struct Listed {
+    pub items: Vec<ProductSummary>,
+    pub total: u64,
+    /// Whether a page comes before this one (when the page was reached by cursor).
+    pub more_before: bool,
+    /// Whether a page comes after this one (when the page was reached by cursor).
+    pub more_after: bool,
+}
+
+/// One page of products matching `query` (`page_size` of them), and how many match in all.
+pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sqlx::Result<Listed> {
+    let total = count_matching(db, query).await?;
+    if let Some(cursor) = query.cursor.filter(|_| query.pages_by_cursor()) {
+        let listed = select_by_cursor(db, query, cursor, page_size, total).await?;
+        // A cursor naming a product deleted since (or the very last one) finds nothing; the page
+        // number it carried still finds a page.
+        if !listed.items.is_empty() {
+            return Ok(listed);
+        }
+    }
+    let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
+    if offset >= total {
+        return Ok(Listed { items: Vec::new(), total: total as u64, more_before: false, more_after: false });
+    }
+    let mut args = SqlArgs::default();
+    let ids = PageOfIds::new(db, query, &mut args);
+    let page = ids.by_number(page_size, offset, &mut args);
+    let items = select_page(db, &page, &ids.display_order(), args).await?;
+    let more_after = offset + (items.len() as i64) < total;
+    Ok(Listed { items, total: total as u64, more_before: offset > 0, more_after })
+}
+
+async fn select_by_cursor(
+    db: &Db,
+    query: &ProductQuery,
+    cursor: Cursor,
+    page_size: u32,
+    total: i64,
+) -> sqlx::Result<Listed> {
+    let mut args = SqlArgs::default();
+    let ids = PageOfIds::new(db, query, &mut args);
+    // One row more than a page tells whether the listing goes on in the direction of travel.
+    let page = ids.by_cursor(cursor, page_size + 1, &mut args);
+    let mut items = select_page(db, &page, &ids.display_order(), args).await?;
+    let overflow = items.len() > page_size as usize;
+    // The extra row sits at the far end of the direction of travel; on the near side lies at least
+    // the product the cursor names.
+    let (more_before, more_after) = match cursor {
+        Cursor::After(_) => {
+            items.truncate(page_size as usize);
+            (true, overflow)
+        }
+        Cursor::Before(_) => {
+            if overflow {
+                items.remove(0);
+            }
+            (overflow, true)
+        }
+    };
+    Ok(Listed { items, total: total as u64, more_before, more_after })
+}
+
+/// The cards of the products whose ids `page` selects, in `order`.
+async fn select_page(db: &Db, page: &str, order: &str, args: SqlArgs) -> sqlx::Result<Vec<ProductSummary>> {
+    let sql = format!(
+        "WITH page AS ({page}) SELECT {SUMMARY_COLUMNS} FROM page JOIN products p ON p.id = page.id \
+         JOIN categories c ON c.id = p.category_id ORDER BY {order}"
+    );
+    let rows: Vec<SummaryRow> =
+        with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(ProductSummary::from).collect())
+}
+
+/// How many products match `query`: the kept per-category counts when nothing but a category
+/// filters (the common case, and the one where an exact count would read the whole catalog),
+/// otherwise a count over the filter's index.
+pub async fn count_matching(db: &Db, query: &ProductQuery) -> sqlx::Result<i64> {
+    let mut args = SqlArgs::default();
+    let sql = if query.is_search() || query.price_min.is_some() || query.price_max.is_some() {
+        let ids = PageOfIds::new(db, query, &mut args);
+        format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None))
+    } else {
+        match &query.category {
+            Some(slug) => format!(
+                "SELECT COALESCE(SUM(n.products), 0) FROM product_counts n JOIN categories c ON c.id = n.category_id \
+                 WHERE c.slug = {}",
+                args.text(slug.clone())
+            ),
+            None => "SELECT COALESCE(SUM(products), 0) FROM product_counts".to_owned(),
+        }
+    };
+    // SUM is NUMERIC on PostgreSQL; the cast keeps one Rust type for both backends.
+    let sql = format!("SELECT CAST(({sql}) AS BIGINT)");
+    with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await)
+}
+
+/// The ids of page `query.page()` as a query, with the order to show them in: for a listing that
+/// reads its own columns (the back office's table).
+pub(in crate::server::db) fn page_by_number(db: &Db, query: &ProductQuery, page_size: u32, args: &mut SqlArgs) -> (String, String) {
+    let ids = PageOfIds::new(db, query, args);
+    let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
+    (ids.by_number(page_size, offset, args), ids.display_order())
+}
+
+/// The ids of one page, in the listing's order: the part of a listing that touches many rows, and
+/// so the part that must read an index.
+struct PageOfIds {
+    /// `products p`, joined with the search index when searching.
+    from: &'static str,
+    conditions: Vec<String>,
+    /// The search's rank (lower is better) when the listing is ordered by relevance.
+    rank: Option<String>,
+    keys: SortKeys,
+}
+
+impl PageOfIds {
+    fn new(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> Self {
+        let mut ids = Self { from: "products p", conditions: Vec::new(), rank: None, keys: SortKeys::of(query.sort, db) };
+        let words: Vec<String> =
+            search_key(&query.q).split_whitespace().take(MAX_SEARCH_WORDS).map(str::to_owned).collect();
+        if !words.is_empty() {
+            ids.search(db, &words, args);
+            if query.sort != SortOrder::Relevance {
+                ids.rank = None;
+            }
+        }
+        if let Some(slug) = &query.category {
+            let slug = args.text(slug.clone());
+            ids.conditions.push(format!("p.category_id = (SELECT id FROM categories WHERE slug = {slug})"));
+        }
+        if let Some(min) = query.price_min {
+            ids.conditions.push(format!("p.price_cents >= {}", args.int(min.cents())));
+        }
+        if let Some(max) = query.price_max {
+            ids.conditions.push(format!("p.price_cents <= {}", args.int(max.cents())));
+        }
+        ids
+    }
+
+    /// Every word is required, and matches as a prefix ("wal" finds "walnut"). `search_key` left
+    /// only letters and digits in each word, so no query syntax can reach the index.
+    fn search(&mut self, db: &Db, words: &[String], args: &mut SqlArgs) {
+        match db {
+            Db::Sqlite { .. } => {
+                let terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+                self.from = "products_fts JOIN products p ON p.id = products_fts.rowid";
+                self.conditions.push(format!("products_fts MATCH {}", args.text(terms.join(" "))));
+                // bm25: a word in the title weighs ten times one in the rest of the text.
+                self.rank = Some("bm25(products_fts, 10.0, 1.0)".to_owned());
+            }
+            Db::Postgres(_) => {
+                let terms: Vec<String> = words.iter().map(|w| format!("{w}:*")).collect();
+                let tsquery = format!("to_tsquery('simple', {})", args.text(terms.join(" & ")));
+                self.conditions.push(format!("p.search_vector @@ {tsquery}"));
+                // The title is weight A, the rest B; negated so that lower is better, as bm25.
+                self.rank = Some(format!("-ts_rank(p.search_vector, {tsquery})"));
+            }
+        }
+    }
+
+    /// `FROM ... WHERE ...` with the filters and, if given, one condition more.
+    fn tables_and_filters(&self, extra: Option<String>) -> String {
+        let conditions: Vec<&str> = self.conditions.iter().map(String::as_str).chain(extra.as_deref()).collect();
+        match (self.from, conditions.is_empty()) {
+            (from, true) => from.to_owned(),
+            (from, false) => format!("{from} WHERE {}", conditions.join(" AND ")),
+        }
+    }
+
+    /// `fetch` ids after skipping `offset`: page numbers, and every page of a ranked search.
+    fn by_number(&self, fetch: u32, offset: i64, args: &mut SqlArgs) -> String {
+        let (limit, offset) = (args.int(i64::from(fetch)), args.int(offset));
+        match &self.rank {
+            Some(rank) => format!(
+                "SELECT p.id, {rank} AS relevance FROM {} ORDER BY relevance, p.id LIMIT {limit} OFFSET {offset}",
+                self.tables_and_filters(None)
+            ),
+            None => format!(
+                "SELECT p.id FROM {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+                self.tables_and_filters(None),
+                self.keys.order(false)
+            ),
+        }
+    }
+
+    /// `fetch` ids from `cursor` on: an index range, however deep.
+    fn by_cursor(&self, cursor: Cursor, fetch: u32, args: &mut SqlArgs) -> String {
+        let (anchor, backwards) = match cursor {
+            Cursor::After(id) => (args.int(id), false),
+            Cursor::Before(id) => (args.int(id), true),
+        };
+        let limit = args.int(i64::from(fetch));
+        // `a` is the product the cursor names; the page is the index range on its far side.
+        // Written as `key >= a.key AND (key > a.key OR id > a.id)` rather than as a row
+        // comparison, because SQLite reads an index range only for the former.
+        let (strict, loose) = self.keys.comparison(backwards);
+        let (p, a) = (self.keys.key.replace("{t}", "p"), self.keys.key.replace("{t}", "a"));
+        let position = format!(
+            "a.id = {anchor} AND {p} {loose} {a} AND ({p} {strict} {a} OR p.id {strict} a.id)"
+        );
+        format!(
+            "SELECT p.id FROM products a, {} ORDER BY {} LIMIT {limit}",
+            self.tables_and_filters(Some(position)),
+            self.keys.order(backwards)
+        )
+    }
+
+    /// The order the page's rows are shown in (over `page` and `p`): always forwards, whichever
+    /// way the ids were fetched.
+    fn display_order(&self) -> String {
+        match self.rank {
+            Some(_) => "page.relevance, p.id".to_owned(),
+            None => self.keys.order(false),
+        }
+    }
+}
+
+/// A sort order as the index it reads: one key and the id that breaks ties, in one direction.
+#[derive(Clone, Copy)]
+struct SortKeys {
+    /// The key over table alias `{t}`.
+    key: &'static str,
+    descending: bool,
+}
+
+impl SortKeys {
+    fn of(sort: SortOrder, db: &Db) -> Self {
+        let (key, descending) = match (sort, db) {
+            // Relevance without a search (or when only ids are wanted) is the newest first.
+            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true),
+            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false),
+            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true),
+            // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise
+            // use the database's locale, which differs between servers.
+            (SortOrder::Name, Db::Sqlite { .. }) => ("lower({t}.title)", false),
+            (SortOrder::Name, Db::Postgres(_)) => ("(lower({t}.title) COLLATE \"C\")", false),
+        };
+        Self { key, descending }
+    }
+
+    /// `ORDER BY` for table `p`, reversed when walking backwards from a cursor.
+    fn order(self, backwards: bool) -> String {
+        let direction = if self.descending != backwards { "DESC" } else { "ASC" };
+        format!("{} {direction}, p.id {direction}", self.key.replace("{t}", "p"))
+    }
+
+    /// The strict and loose comparisons that select what lies beyond the anchor.
+    fn comparison(self, backwards: bool) -> (&'static str, &'static str) {
+        if self.descending != backwards {
+            ("<", "<=")
+        } else {
+            (">", ">=")
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The catalog at size: full-text search (ranking, prefixes, accents, every word required, hostile
+//! input) and pages found by cursor, with the counts the database keeps, on both databases. The
+//! same expectations run on both, so both backends answer the same.
+
+use crate::common::{get, html, spawn_seeded, Backend, TestApp};
+use crate::orders::count_rows;
+use tienda::model::{Cursor, Money, ProductQuery, SortOrder};
+use tienda::server::db::catalog::{self, NewProduct};
+use tienda::server::db::with_pool;
+use tienda::server::{demo, services};
+
+on_both_backends!(
+    search_ranks_titles_first_matches_prefixes_and_ignores_accents,
+    hostile_searches_get_an_answer_not_an_error,
+    pages_by_cursor_cover_the_catalog_once_in_every_order,
+    kept_counts_follow_every_change,
+    products_older_than_search_titles_get_them_at_start,
+);
+
+/// Products whose words appear nowhere in the demo catalog, so each search's answer is known.
+async fn add_zebrawood(app: &TestApp) {
+    let at = chrono::Utc::now();
+    let product = |title: &'static str, slug: &'static str, description: &'static str| NewProduct {
+        title,
+        slug,
+        description,
+        price: Money(9_900),
+        stock: 3,
+        category_slug: "furniture",
+        images: vec![],
+        at,
+    };
+    let products = [
+        product("Zebrawood Writing Desk", "zebrawood-writing-desk", "A desk with two drawers."),
+        product("Maple Shelf", "maple-shelf", "Edged in thin zebrawood strips."),
+        product("Silla Café Zebrawood", "silla-cafe-zebrawood", "Una silla para la terraza."),
+        product("Zebra Print Cushion", "zebra-print-cushion", "Soft and square."),
+    ];
+    let (_, added) = catalog::insert_catalog(&app.db, &[], &products).await.unwrap();
+    assert_eq!(added, 4);
+    app.state.catalog_changed();
+}
+
+async fn found(app: &TestApp, q: &str) -> Vec<String> {
+    let path = format!("/products?q={}", tienda::model::product_query::percent_encode(q));
+    let page = get(&app.base, &path).await;
+    assert_eq!(page.status, 200, "{path}");
+    html::card_titles(&page.html())
+}
+
+async fn search_ranks_titles_first_matches_prefixes_and_ignores_accents(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    add_zebrawood(&app).await;
+
+    let zebrawood = found(&app, "zebrawood").await;
+    assert_eq!(zebrawood.len(), 3, "{zebrawood:?}");
+    assert_eq!(zebrawood.last().unwrap(), "Maple Shelf", "a match in the title ranks above one in the description");
+    // A prefix finds whole words: "zebra" is a word of its own and the start of "zebrawood".
+    let zebra = found(&app, "zeb").await;
+    assert_eq!(zebra.len(), 4, "{zebra:?}");
+    assert_eq!(zebra.last().unwrap(), "Maple Shelf");
+    // Every word is required, in any order, each as a prefix.
+    assert_eq!(found(&app, "zebrawood desk").await, ["Zebrawood Writing Desk"]);
+    assert_eq!(found(&app, "DESK zebrawood").await, ["Zebrawood Writing Desk"]);
+    assert_eq!(found(&app, "zeb wri").await, ["Zebrawood Writing Desk"]);
+    assert!(found(&app, "zebrawood sofa").await.is_empty());
+    // Accents and case are ignored on both sides.
+    for q in ["cafe", "café", "CAFÉ", "Cafe\u{301}"] {
+        assert_eq!(found(&app, q).await, ["Silla Café Zebrawood"], "{q}");
+    }
+    // A word inside another word is not a prefix of it.
+    assert!(found(&app, "rawood").await.is_empty());
+
+    let none = get(&app.base, "/products?q=qqqzzzx").await.html();
+    assert_eq!(html::text(&none, ".result-count"), "No products match.");
+
+    // Sorted by price instead, the same search finds the same products.
+    let by_price = get(&app.base, "/products?q=zebrawood&sort=price_asc").await.html();
+    let mut sorted = html::card_titles(&by_price);
+    sorted.sort();
+    let mut expected = zebrawood.clone();
+    expected.sort();
+    assert_eq!(sorted, expected);
+}
+
+async fn hostile_searches_get_an_answer_not_an_error(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    add_zebrawood(&app).await;
+    let long = "zebrawood ".repeat(400);
+    let hostile = [
+        "\"", "\"\"", "*", "zebrawood*", "\"zebrawood", "NEAR(zebrawood desk)", "zebrawood OR maple", "-zebrawood",
+        "zebrawood AND", "^zebrawood", "title:zebrawood", "zebrawood:*", "'; DROP TABLE products; --", "%_%",
+        "!!!", "(", ")", "&", "|", "<script>", "\\", "zebra\u{200b}wood", "一二三", &long,
+    ];
+    for q in hostile {
+        let path = format!("/products?q={}", tienda::model::product_query::percent_encode(q));
+        let page = get(&app.base, &path).await;
+        assert_eq!(page.status, 200, "{q:?}");
+    }
+    // Operators are words like any other: each must appear.
+    assert!(found(&app, "zebrawood OR maple").await.is_empty());
+    assert_eq!(found(&app, "zebrawood*").await.len(), 3, "a star is punctuation, dropped");
+    assert_eq!(found(&app, "\"zebrawood desk\"").await, ["Zebrawood Writing Desk"]);
+    // Only its first words narrow a very long search; it still answers.
+    assert_eq!(found(&app, &long).await.len(), 3);
+    // Punctuation alone searches nothing: the whole catalog, newest first.
+    let everything = get(&app.base, "/products?q=%21%21%21").await.html();
+    assert!(html::text(&everything, ".result-count").starts_with("55 products"));
+}
+
+/// Walks a listing by its "next" cursors from the first page to the last, and back by "previous".
+async fn walk(app: &TestApp, mut query: ProductQuery) -> (Vec<i64>, u64) {
+    let mut ids = Vec::new();
+    let first = services::catalog::search_products(&app.state, query.clone()).await.unwrap();
+    let total = first.total;
+    let mut page = first;
+    loop {
+        ids.extend(page.items.iter().map(|p| p.id));
+        let Some(next) = page.next(&query) else { break };
+        assert!(next.cursor.is_some(), "an ordered listing pages by cursor");
+        query.page = next.page;
+        query.cursor = next.cursor;
+        page = services::catalog::search_products(&app.state, query.clone()).await.unwrap();
+        assert!(!page.items.is_empty(), "a next link never leads to an empty page");
+        assert!(page.page as u64 <= total.div_ceil(24), "the label stays within the page count");
+    }
+    // And back to the first page by "previous" links, meeting the same products in reverse.
+    let mut back = page.items.iter().map(|p| p.id).rev().collect::<Vec<_>>();
+    while let Some(previous) = page.previous(&query) {
+        query.page = previous.page;
+        query.cursor = previous.cursor;
+        page = services::catalog::search_products(&app.state, query.clone()).await.unwrap();
+        back.extend(page.items.iter().map(|p| p.id).rev());
+    }
+    back.reverse();
+    assert_eq!(back, ids, "previous links retrace next links");
+    (ids, total)
+}
+
+async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    demo::seed_generated(&app.db, &app.config, 2_000).await.unwrap();
+    app.state.catalog_changed();
+    let products = count_rows(&app, "products").await as usize;
+
+    for sort in [SortOrder::Relevance, SortOrder::Newest, SortOrder::PriceAsc, SortOrder::PriceDesc, SortOrder::Name] {
+        let (ids, total) = walk(&app, ProductQuery { sort, page: 1, ..Default::default() }).await;
+        assert_eq!((ids.len(), total as usize), (products, products), "{sort:?}");
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), products, "{sort:?}: every product exactly once");
+        // The tenth page is the same by number and by the cursors that lead to it.
+        let by_number = ProductQuery { sort, page: 10, ..Default::default() };
+        let numbered = services::catalog::search_products(&app.state, by_number).await.unwrap();
+        assert_eq!(numbered.items.iter().map(|p| p.id).collect::<Vec<_>>(), ids[9 * 24..10 * 24], "{sort:?}");
+    }
+
+    // Within a category and a price range, on the category page itself.
+    let filtered = ProductQuery {
+        category: Some("furniture".into()),
+        price_min: Some(Money(1_000)),
+        price_max: Some(Money(50_000)),
+        sort: SortOrder::PriceDesc,
+        page: 1,
+        ..Default::default()
+    };
+    let (ids, total) = walk(&app, filtered).await;
+    let sql = "SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id \
+               WHERE c.slug = 'furniture' AND p.price_cents BETWEEN 1000 AND 50000";
+    let expected: i64 = with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+    assert_eq!((ids.len() as i64, total as i64), (expected, expected));
+
+    // The rendered page links the same way, with the page's number as its label.
+    let html_page = get(&app.base, "/categories/furniture?sort=price_desc").await.html();
+    let next = html::attr(&html_page, r#".pagination a[rel="next"]"#, "href");
+    assert!(next.starts_with("/categories/furniture?sort=price_desc&page=2&after="), "{next}");
+    let second = get(&app.base, &next).await;
+    assert_eq!(second.status, 200);
+    assert_eq!(html::card_titles(&second.html()).len(), 24);
+
+    // A cursor naming a product that is gone falls back on its page number; one naming no product
+    // at all, or a made-up page label, still renders a sensible page.
+    let gone = ProductQuery { page: 3, cursor: Some(Cursor::After(i64::MAX)), ..Default::default() };
+    let page = services::catalog::search_products(&app.state, gone).await.unwrap();
+    assert_eq!((page.page, page.items.len()), (3, 24));
+    let made_up = get(&app.base, &format!("/products?page=999999&after={}", ids[30])).await;
+    assert_eq!(made_up.status, 200);
+    let count = html::text(&made_up.html(), ".result-count");
+    let pages = products.div_ceil(24);
+    assert!(count.ends_with(&format!("page {pages} of {pages}")), "{count}");
+}
+
+async fn kept_counts_follow_every_change(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let count = |category: Option<&str>| {
+        let query = ProductQuery { category: category.map(str::to_owned), page: 1, ..Default::default() };
+        let db = app.db.clone();
+        async move { catalog::listing::count_matching(&db, &query).await.unwrap() }
+    };
+    assert_eq!(count(None).await, 51);
+    let furniture = count(Some("furniture")).await;
+    add_zebrawood(&app).await;
+    assert_eq!((count(None).await, count(Some("furniture")).await), (55, furniture + 4));
+
+    // Moving a product to another category moves its count; deleting one takes it away.
+    let shoes = count(Some("shoes")).await;
+    let sql = "UPDATE products SET category_id = (SELECT id FROM categories WHERE slug = 'shoes') \
+               WHERE slug = 'maple-shelf'";
+    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|done| done.rows_affected())).unwrap();
+    assert_eq!((count(Some("furniture")).await, count(Some("shoes")).await), (furniture + 3, shoes + 1));
+    let sql = "DELETE FROM products WHERE slug = 'zebra-print-cushion'";
+    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|done| done.rows_affected())).unwrap();
+    assert_eq!((count(None).await, count(Some("furniture")).await), (54, furniture + 2));
+    // A change to anything else (a checkout's stock) leaves the counts and the search index alone.
+    let sql = "UPDATE products SET stock = 0 WHERE slug = 'zebrawood-writing-desk'";
+    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|done| done.rows_affected())).unwrap();
+    assert_eq!(count(None).await, 54);
+    assert_eq!(count(Some("nowhere")).await, 0, "an unknown category holds nothing");
+    assert_eq!(count_rows(&app, "products").await, 54, "the kept count is the real one");
+    app.state.catalog_changed();
+    assert_eq!(found(&app, "zebrawood desk").await, ["Zebrawood Writing Desk"]);
+    assert!(found(&app, "cushion zebra").await.is_empty(), "a deleted product leaves the index");
+}
+
+async fn products_older_than_search_titles_get_them_at_start(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    add_zebrawood(&app).await;
+    // As a database written before the column existed: no folded titles.
+    let sql = "UPDATE products SET search_title = NULL";
+    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|done| done.rows_affected())).unwrap();
+    app.db.migrate().await.unwrap();
+    let sql = "SELECT search_title FROM products WHERE slug = 'silla-cafe-zebrawood'";
+    let title: String = with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+    assert_eq!(title, "silla cafe zebrawood");
+    let sql = "SELECT COUNT(*) FROM products WHERE search_title IS NULL";
+    let missing: i64 = with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+    assert_eq!(missing, 0);
+    app.state.catalog_changed();
+    assert_eq!(found(&app, "zebrawood").await.last().unwrap(), "Maple Shelf", "ranked by title again");
+}
