@@ -11,7 +11,14 @@ use leptos::prelude::*;
 const EAGER_IMAGES: usize = 4;
 
 #[component]
-pub fn ProductGrid(products: Vec<ProductSummary>, #[prop(default = 2)] heading_level: u8) -> impl IntoView {
+pub fn ProductGrid(
+    products: Vec<ProductSummary>,
+    #[prop(default = 2)] heading_level: u8,
+    /// The grid leads the page, so its first image is likely the largest thing painted first
+    /// (the LCP): the browser fetches it ahead of everything else.
+    #[prop(optional)]
+    leads_the_page: bool,
+) -> impl IntoView {
     // A card's add to cart comes back to this very page (same filters, same page) without JavaScript.
     let here = current_address();
     view! {
@@ -20,7 +27,8 @@ pub fn ProductGrid(products: Vec<ProductSummary>, #[prop(default = 2)] heading_l
                 .into_iter()
                 .enumerate()
                 .map(|(i, product)| view! {
-                    <li><ProductCard product eager=i < EAGER_IMAGES heading_level back=here.clone() /></li>
+                    <li><ProductCard product eager=i < EAGER_IMAGES urgent=leads_the_page && i == 0 heading_level
+                        back=here.clone() /></li>
                 })
                 .collect_view()}
         </ul>
@@ -28,7 +36,7 @@ pub fn ProductGrid(products: Vec<ProductSummary>, #[prop(default = 2)] heading_l
 }
 
 #[component]
-fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8, back: String) -> impl IntoView {
+fn ProductCard(product: ProductSummary, eager: bool, urgent: bool, heading_level: u8, back: String) -> impl IntoView {
     let sold_out = use_texts().catalog.product.sold_out;
     let add = product.in_stock.then(|| {
         view! {
@@ -52,6 +60,7 @@ fn ProductCard(product: ProductSummary, eager: bool, heading_level: u8, back: St
                 width="400"
                 height="400"
                 loading=if eager { "eager" } else { "lazy" }
+                fetchpriority=if urgent { "high" } else { "auto" }
                 decoding="async"
             />
             <div class="card-body">

@@ -222,7 +222,7 @@ fn ListingBody(
         }
         .into_any()
     } else {
-        view! { <ProductGrid products=results.items /> }.into_any()
+        view! { <ProductGrid products=results.items leads_the_page=true /> }.into_any()
     };
     let categories = if on_category_page { Vec::new() } else { data.categories };
     view! {

@@ -117,6 +117,9 @@ pub async fn seed_generated(db: &Db, config: &Config, count: u64) -> anyhow::Res
         added += new;
         first = last + 1;
     }
+    if added > 0 {
+        catalog::settle_after_bulk_insert(db).await.context("cannot refresh the catalog's statistics")?;
+    }
     Ok(added)
 }
 

@@ -190,17 +190,12 @@ impl PageOfIds {
     /// `fetch` ids after skipping `offset`: page numbers, and every page of a ranked search.
     fn by_number(&self, fetch: u32, offset: i64, args: &mut SqlArgs) -> String {
         let (limit, offset) = (args.int(i64::from(fetch)), args.int(offset));
-        match &self.rank {
-            Some(rank) => format!(
-                "SELECT p.id, {rank} AS relevance FROM {} ORDER BY relevance, p.id LIMIT {limit} OFFSET {offset}",
-                self.tables_and_filters(None)
-            ),
-            None => format!(
-                "SELECT p.id FROM {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-                self.tables_and_filters(None),
-                self.keys.order(false)
-            ),
-        }
+        format!(
+            "SELECT p.id, {} FROM {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            self.sort_column(),
+            self.tables_and_filters(None),
+            self.order()
+        )
     }
 
     /// `fetch` ids from `cursor` on: an index range, however deep.
@@ -210,27 +205,49 @@ impl PageOfIds {
             Cursor::Before(id) => (args.int(id), true),
         };
         let limit = args.int(i64::from(fetch));
-        // `a` is the product the cursor names; the page is the index range on its far side.
-        // Written as `key >= a.key AND (key > a.key OR id > a.id)` rather than as a row
-        // comparison, because SQLite reads an index range only for the former.
+        // The page is the index range beyond the product the cursor names. Its key is a scalar
+        // subquery, which both databases compute once and use as an index bound; and the range is
+        // written `key >= k AND (key > k OR id > anchor)` rather than as a row comparison, because
+        // SQLite reads an index range only for the former.
         let (strict, loose) = self.keys.comparison(backwards);
-        let (p, a) = (self.keys.key.replace("{t}", "p"), self.keys.key.replace("{t}", "a"));
-        let position = format!(
-            "a.id = {anchor} AND {p} {loose} {a} AND ({p} {strict} {a} OR p.id {strict} a.id)"
-        );
+        let key = self.keys.key.replace("{t}", "p");
+        let anchor_key = format!("(SELECT {} FROM products a WHERE a.id = {anchor})", self.keys.key.replace("{t}", "a"));
+        let position =
+            format!("{key} {loose} {anchor_key} AND ({key} {strict} {anchor_key} OR p.id {strict} {anchor})");
         format!(
-            "SELECT p.id FROM products a, {} ORDER BY {} LIMIT {limit}",
+            "SELECT p.id, {key} AS sort_key FROM {} ORDER BY {} LIMIT {limit}",
             self.tables_and_filters(Some(position)),
             self.keys.order(backwards)
         )
     }
 
-    /// The order the page's rows are shown in (over `page` and `p`): always forwards, whichever
-    /// way the ids were fetched.
+    /// What the page query returns beside the id, for the outer query to order by: the rank, or
+    /// the sort key. Ordering by the page's own column (rather than the product's) keeps SQLite
+    /// from answering by walking the whole catalog in index order to meet 24 ids.
+    fn sort_column(&self) -> String {
+        match &self.rank {
+            Some(rank) => format!("{rank} AS sort_key"),
+            None => format!("{} AS sort_key", self.keys.key.replace("{t}", "p")),
+        }
+    }
+
+    /// The page query's own order.
+    fn order(&self) -> String {
+        match self.rank {
+            Some(_) => "sort_key, p.id".to_owned(),
+            None => self.keys.order(false),
+        }
+    }
+
+    /// The order the page's rows are shown in, over the page's columns: always forwards,
+    /// whichever way the ids were fetched.
     fn display_order(&self) -> String {
         match self.rank {
-            Some(_) => "page.relevance, p.id".to_owned(),
-            None => self.keys.order(false),
+            Some(_) => "page.sort_key, page.id".to_owned(),
+            None => {
+                let direction = if self.keys.descending { "DESC" } else { "ASC" };
+                format!("page.sort_key{} {direction}, page.id {direction}", self.keys.collation)
+            }
         }
     }
 }
@@ -241,21 +258,23 @@ struct SortKeys {
     /// The key over table alias `{t}`.
     key: &'static str,
     descending: bool,
+    /// How the key compares once it is a column of the page (PostgreSQL names by byte).
+    collation: &'static str,
 }
 
 impl SortKeys {
     fn of(sort: SortOrder, db: &Db) -> Self {
-        let (key, descending) = match (sort, db) {
+        let (key, descending, collation) = match (sort, db) {
             // Relevance without a search (or when only ids are wanted) is the newest first.
-            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true),
-            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false),
-            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true),
+            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, ""),
+            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, ""),
+            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, ""),
             // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise
             // use the database's locale, which differs between servers.
-            (SortOrder::Name, Db::Sqlite { .. }) => ("lower({t}.title)", false),
-            (SortOrder::Name, Db::Postgres(_)) => ("(lower({t}.title) COLLATE \"C\")", false),
+            (SortOrder::Name, Db::Sqlite { .. }) => ("lower({t}.title)", false, ""),
+            (SortOrder::Name, Db::Postgres(_)) => ("(lower({t}.title) COLLATE \"C\")", false, " COLLATE \"C\""),
         };
-        Self { key, descending }
+        Self { key, descending, collation }
     }
 
     /// `ORDER BY` for table `p`, reversed when walking backwards from a cursor.

@@ -229,3 +229,15 @@ pub async fn insert_catalog(
         Ok((new_categories, new_products))
     })
 }
+
+/// After many products were added at once: on PostgreSQL, fresh planner statistics, a visibility
+/// map that lets listings read their index alone, and the search index's pending entries merged
+/// (a GIN index queues new rows, and every search scans the queue until a vacuum). Autovacuum gets
+/// there too, later; a demo catalog should be fast from its first request. SQLite needs nothing:
+/// its plans here do not depend on statistics.
+pub async fn settle_after_bulk_insert(db: &Db) -> sqlx::Result<()> {
+    if let Db::Postgres(pool) = db {
+        sqlx::query("VACUUM (ANALYZE) products").execute(pool).await?;
+    }
+    Ok(())
+}
