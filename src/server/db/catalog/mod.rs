@@ -3,6 +3,7 @@
 //! (`api`) and every change (`writes`) have their own files.
 
 pub mod api;
+pub mod sitemap;
 pub mod writes;
 
 use super::{with_pool, Db, SqlArgs};
