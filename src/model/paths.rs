@@ -18,6 +18,29 @@ pub fn store(slug: &str) -> String {
     format!("/stores#{slug}")
 }
 
+/// The sitemap index (what robots.txt names): it lists the sitemap's files.
+pub const SITEMAP_INDEX: &str = "/sitemap.xml";
+
+/// The sitemap file of the fixed pages and the categories.
+pub const SITEMAP_PAGES: &str = "/sitemaps/pages.xml";
+
+/// The sitemap file of product pages number `number` (from 1).
+pub fn sitemap_products(number: i64) -> String {
+    format!("/sitemaps/products-{number}.xml")
+}
+
+/// The number in a product file's name (`products-7.xml` gives 7), the inverse of
+/// [`sitemap_products`]: decimal digits without a leading zero, so each file has one address.
+/// `None` for any other name (`products-0.xml`, `products-07.xml`, `products-+7.xml`,
+/// `products-7.xml.gz`, a number beyond `i64`).
+pub fn sitemap_products_number(file_name: &str) -> Option<i64> {
+    let digits = file_name.strip_prefix("products-")?.strip_suffix(".xml")?;
+    if digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// The back office's form for a product.
 pub fn admin_product(id: i64) -> String {
     format!("/admin/products/{id}")
@@ -96,6 +119,31 @@ mod tests {
         assert_eq!(super::admin_category_delete(4), "/admin/categories/4/delete");
         assert_eq!(super::login("/products?q=a b"), "/login?next=%2Fproducts%3Fq%3Da+b");
         assert_eq!(super::login(""), "/login");
+    }
+
+    #[test]
+    fn sitemap_product_files_have_one_address_each() {
+        assert_eq!(super::sitemap_products(7), "/sitemaps/products-7.xml");
+        assert_eq!(super::sitemap_products_number("products-7.xml"), Some(7));
+        assert_eq!(super::sitemap_products_number("products-120.xml"), Some(120));
+        for name in [
+            "products-0.xml",
+            "products-07.xml",
+            "products-+7.xml",
+            "products--7.xml",
+            "products-.xml",
+            "products-abc.xml",
+            "products-1.xml.gz",
+            "products-1.XML",
+            "products-1",
+            "products- 1.xml",
+            "products-١.xml",
+            "products-99999999999999999999.xml",
+            "pages.xml",
+        ] {
+            assert_eq!(super::sitemap_products_number(name), None, "{name}");
+        }
+        assert_eq!(super::sitemap_products_number(&format!("products-{}.xml", i64::MAX)), Some(i64::MAX));
     }
 
     #[test]

@@ -300,12 +300,15 @@ async fn related_products_and_the_sitemap_are_bounded(backend: Backend) {
         stock: 1,
         category_slug: "furniture",
         images: vec![],
-        at,
+        at: at + chrono::Duration::minutes(1),
     };
     catalog::insert_catalog(&app.db, &[], &[extra]).await.unwrap();
-    assert_eq!(get(&app.base, "/sitemap.xml").await.body, first, "served from the cache, not rebuilt");
+    assert_eq!(get(&app.base, "/sitemap.xml").await.body, first, "the index is served from the cache, not rebuilt");
+    let products = get(&app.base, "/sitemaps/products-1.xml").await.body;
+    assert!(products.contains("/products/one-more"), "a product file is read fresh, never kept in memory");
     app.state.catalog_changed();
-    assert!(get(&app.base, "/sitemap.xml").await.body.contains("/products/one-more"), "rebuilt after a change");
+    assert_ne!(get(&app.base, "/sitemap.xml").await.body, first, "rebuilt after a change: a newer date");
+    assert_eq!(common::sitemap::crawl(&app.base).await.len(), 3 + 5 + 51 + 211);
 }
 
 async fn sign_ups_per_client_are_limited(backend: Backend) {
@@ -509,6 +512,9 @@ async fn a_stopped_database_gets_fast_503s_and_recovery_is_automatic() {
         .unwrap();
     assert_eq!(rpc.status(), 503);
     assert_eq!(get(&app.base, "/readyz").await.status, 503);
+    for path in ["/sitemap.xml", "/sitemaps/pages.xml", "/sitemaps/products-1.xml"] {
+        assert_eq!(get(&app.base, path).await.status, 503, "{path}: a crawler is told to come back");
+    }
     assert_eq!(get(&app.base, "/healthz").await.status, 200, "the process itself is alive");
     eprintln!("first 503 after the database went away: {first_503:?}");
 

@@ -34,6 +34,7 @@ mod orders;
 mod pictures;
 mod shopping;
 mod sign_in_throttle;
+mod sitemap;
 mod storefront;
 mod stores;
 mod tokens;

@@ -255,17 +255,15 @@ async fn sitemap_lists_every_page_and_robots_points_to_it(backend: Backend) {
     let base = shared(backend);
     let sitemap = get(base, "/sitemap.xml").await;
     assert_eq!(sitemap.status, 200);
-    assert!(sitemap.headers["content-type"].to_str().unwrap().starts_with("application/xml"));
-    let urls = sitemap.body.matches("<url>").count();
-    assert_eq!(urls, 3 + 5 + 51, "home, catalog, stores, categories, products");
-    assert_eq!(
-        sitemap.body.matches("<lastmod>").count(),
-        urls - 1,
-        "all but the stores page, which has no catalog date"
-    );
-    assert!(sitemap.body.contains(&format!("<url><loc>{SITE}/stores</loc></url>")));
-    assert!(sitemap.body.contains(&format!("<loc>{SITE}/products/solid-oak-coffee-table</loc><lastmod>2026-")));
-    assert!(sitemap.body.contains(&format!("<loc>{SITE}/categories/shoes</loc>")));
+    assert_eq!(sitemap.headers["content-type"], "application/xml; charset=utf-8");
+    assert!(sitemap.body.contains("<sitemapindex "), "an index of sitemap files");
+    let urls = common::sitemap::crawl(base).await;
+    assert_eq!(urls.len(), 3 + 5 + 51, "home, catalog, stores, categories, products");
+    let undated: Vec<&str> = urls.iter().filter(|url| url.lastmod.is_none()).map(|url| url.path.as_str()).collect();
+    assert_eq!(undated, ["/stores"], "all but the stores page, which has no catalog date");
+    let table = urls.iter().find(|url| url.path == "/products/solid-oak-coffee-table").expect("a product");
+    assert!(table.lastmod.unwrap().to_rfc3339().starts_with("2026-"));
+    assert!(urls.iter().any(|url| url.path == "/categories/shoes"));
     let robots = get(base, "/robots.txt").await;
     assert!(robots.body.contains(&format!("Sitemap: {SITE}/sitemap.xml")));
 }
@@ -283,20 +281,24 @@ async fn sitemap_follows_catalog_changes(backend: Backend) {
         images: vec![],
         at,
     };
-    let before = get(&app.base, "/sitemap.xml").await.body;
-    assert_eq!(before.matches("<url>").count(), 3 + 5 + 51);
+    let before = common::sitemap::crawl(&app.base).await;
+    assert_eq!(before.len(), 3 + 5 + 51);
     let (_, added) = catalog::insert_catalog(&app.db, &[], &[product]).await.unwrap();
     assert_eq!(added, 1);
-    // What every service that changes the catalog does: the cached sitemap goes with the rest.
+    // What every service that changes the catalog does: the cached index and pages file go with the rest.
     app.state.catalog_changed();
-    let sitemap = get(&app.base, "/sitemap.xml").await.body;
-    assert_eq!(sitemap.matches("<url>").count(), 3 + 5 + 52);
+    let sitemap = common::sitemap::crawl(&app.base).await;
+    assert_eq!(sitemap.len(), 3 + 5 + 52);
     let stamp = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    assert!(sitemap.contains(&format!("<loc>{SITE}/products/walnut-side-table</loc><lastmod>{stamp}</lastmod>")));
-    assert!(
-        sitemap.contains(&format!("<loc>{SITE}/categories/furniture</loc><lastmod>{stamp}</lastmod>")),
-        "the category changed too"
-    );
+    let lastmod = |path: &str| {
+        let url = sitemap.iter().find(|url| url.path == path).unwrap_or_else(|| panic!("{path} is listed"));
+        url.lastmod.unwrap().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    assert_eq!(lastmod("/products/walnut-side-table"), stamp);
+    assert_eq!(lastmod("/categories/furniture"), stamp, "the category changed too");
+    assert_eq!(lastmod("/"), stamp, "and the home page");
+    let index = common::sitemap::index(&app.base).await;
+    assert!(index.iter().all(|file| file.lastmod.unwrap().to_rfc3339_opts(chrono::SecondsFormat::Secs, true) == stamp));
     let page = get(&app.base, "/products/walnut-side-table").await;
     assert_eq!(page.status, 200, "a new product has a page at once");
 }

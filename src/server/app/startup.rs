@@ -20,7 +20,7 @@ use crate::server::{
     },
 };
 use axum::{
-    http::{header, HeaderValue, Request},
+    http::{header, Extensions, HeaderMap, HeaderValue, Request, StatusCode, Version},
     response::IntoResponse,
     routing::get,
     Router,
@@ -39,7 +39,7 @@ use std::{
 use tokio::net::TcpListener;
 use tower_http::{
     catch_panic::CatchPanicLayer,
-    compression::CompressionLayer,
+    compression::{predicate::DefaultPredicate, CompressionLayer, Predicate},
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::ServeDir,
     set_header::SetResponseHeaderLayer,
@@ -125,6 +125,7 @@ impl Server {
             page_cache,
             leptos_options,
             tokens,
+            sitemap_streams: Arc::new(tokio::sync::Semaphore::new(endpoints::PRODUCT_FILE_STREAMS)),
         };
         Ok(Self { state, sessions, listener })
     }
@@ -226,7 +227,11 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .route("/healthz", get(endpoints::healthz))
         .route("/readyz", get(endpoints::readyz))
         .route("/robots.txt", get(endpoints::robots))
-        .route("/sitemap.xml", get(endpoints::sitemap))
+        .route(crate::model::paths::SITEMAP_INDEX, get(endpoints::sitemap_index))
+        // A product file is megabytes: gzip only, which makes it smaller than the brotli level the
+        // pages get, in a tenth of the memory (a brotli stream keeps a 4 MB window). The outer
+        // compression layer leaves these answers alone (`CompressedByRoute`).
+        .route("/sitemaps/{file}", get(endpoints::sitemap_file).layer(CompressionLayer::new().no_br()))
         .nest(crate::server::rest::PREFIX, crate::server::rest::router(&state.config))
         .merge(crate::server::rest::docs_page().layer(csp::api_docs_layer(&policies)))
         .nest("/media/products", uploads(crate::server::media::product_images::FOLDER))
@@ -257,7 +262,11 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
         .layer(csp::pages_layer(&policies))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+            |_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions| {
+                extensions.get::<endpoints::CompressedByRoute>().is_none()
+            },
+        )))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         // A panic anywhere below costs its request a 500, never the connection an answer.
         .layer(CatchPanicLayer::custom(|_| {

@@ -29,6 +29,9 @@ pub struct AppState {
     /// New guest carts per client (each is a session and a cart in the database): a script that
     /// keeps no cookies must not fill the database.
     pub new_guest_carts: crate::server::rest::PerClientLimiter,
+    /// Product sitemap files being written right now: each is megabytes read from the database and
+    /// written out, so only a few at a time (see `http::endpoints::PRODUCT_FILE_STREAMS`).
+    pub sitemap_streams: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -54,16 +57,24 @@ pub struct CatalogCache {
     /// REST product lists as the JSON bytes sent: serialising 24 whole products costs more than
     /// reading them, so the answer itself is kept.
     pub api_product_lists: TtlCache<ProductFilter, axum::body::Bytes>,
-    /// `/sitemap.xml` as sent.
-    pub sitemap: TtlCache<(), axum::body::Bytes>,
+    /// The sitemap index and the pages file as sent (the product files are streamed from the
+    /// database, never kept).
+    pub sitemap: TtlCache<SitemapFile, axum::body::Bytes>,
+}
+
+/// The sitemap files kept in the catalog cache: both small (a line per file, a line per category).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SitemapFile {
+    Index,
+    Pages,
 }
 
 impl CatalogCache {
-    /// Splits `max_bytes` between the caches: categories and the home page get a sixteenth each,
-    /// the sitemap a quarter, and the three keyed by what visitors ask for share the rest.
+    /// Splits `max_bytes` between the caches: categories, the home page and the sitemap get a
+    /// sixteenth each, and the three keyed by what visitors ask for share the rest.
     pub fn new(ttl: Duration, max_bytes: u64) -> Self {
         let small = max_bytes / 16;
-        let sitemap = max_bytes / 4;
+        let sitemap = small;
         let keyed = (max_bytes - 2 * small - sitemap) / 3;
         Self {
             categories: TtlCache::new(ttl, small, |_, value| json_weight(0, value)),

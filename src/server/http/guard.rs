@@ -31,7 +31,8 @@ pub async fn request_session() -> Result<Session, AppError> {
 struct RequestUser(Result<Option<User>, AppError>);
 
 /// Static files and probes: nothing there depends on who asks.
-const WITHOUT_USER: &[&str] = &["/pkg/", "/media/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml", "/favicon"];
+const WITHOUT_USER: &[&str] =
+    &["/pkg/", "/media/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml", "/sitemaps/", "/favicon"];
 
 /// Middleware (inside the session layer): resolves the signed-in user of a request that carries a
 /// session, once. A session whose user is gone or changed their password since is ended here.

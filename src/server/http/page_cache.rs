@@ -30,7 +30,8 @@ use std::{
 /// Larger pages are served but not kept.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// Paths that are not pages, or must always be read fresh.
-const NEVER_CACHED: &[&str] = &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/robots.txt"];
+const NEVER_CACHED: &[&str] =
+    &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/sitemaps/", "/robots.txt"];
 /// Pages a guest's session changes (their cart, their checkout, signing in): never rendered
 /// without their cookies.
 const GUEST_PERSONAL: &[&str] = &["/cart", "/checkout", "/account", "/admin", "/login", "/register"];

@@ -5,8 +5,6 @@ use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductPage, 
 use crate::server::{app::state::AppState, db::catalog as db, media::product_images};
 use std::sync::Arc;
 
-pub use crate::server::db::catalog::SitemapRow;
-
 /// Product cards show an uploaded image as its light thumbnail.
 fn with_card_thumbnails(mut cards: Vec<ProductSummary>) -> Vec<ProductSummary> {
     for card in &mut cards {
@@ -100,9 +98,4 @@ pub async fn product_detail(state: &AppState, slug: &str) -> Result<Arc<ProductD
             Ok(Arc::new(ProductDetail { product, related }))
         })
         .await
-}
-
-/// Every category and product address with when it last changed, for the sitemap.
-pub async fn sitemap_entries(state: &AppState) -> Result<(Vec<SitemapRow>, Vec<SitemapRow>), AppError> {
-    Ok(tokio::try_join!(db::select_category_sitemap(&state.db), db::select_product_sitemap(&state.db))?)
 }

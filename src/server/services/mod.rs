@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod catalog_api;
 pub mod catalog_edits;
 pub mod orders;
+pub mod sitemap;
 pub mod stores;
 pub mod user_admin;
 

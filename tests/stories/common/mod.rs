@@ -4,6 +4,7 @@ pub mod api;
 pub mod back_office;
 pub mod html;
 pub mod postgres;
+pub mod sitemap;
 pub mod visitor;
 
 use std::{

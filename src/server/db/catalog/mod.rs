@@ -5,6 +5,7 @@
 pub mod api;
 pub mod listing;
 pub mod search_titles;
+pub mod sitemap;
 pub mod writes;
 
 use super::{with_pool, Db};
@@ -89,13 +90,6 @@ impl From<ProductRow> for Product {
     }
 }
 
-/// A page address and when it last changed, for the sitemap.
-#[derive(FromRow, Debug, Clone)]
-pub struct SitemapRow {
-    pub slug: String,
-    pub updated_at: DateTime<Utc>,
-}
-
 /// Image lists are stored as a JSON array of URLs; a damaged value shows no images rather than failing the page.
 pub(in crate::server::db) fn decode_images(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_else(|e| {
@@ -156,21 +150,6 @@ pub async fn select_newest(db: &Db, limit: i64) -> sqlx::Result<Vec<ProductSumma
     let rows: Vec<SummaryRow> =
         with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(ProductSummary::from).collect())
-}
-
-/// Every product page, for the sitemap.
-pub async fn select_product_sitemap(db: &Db) -> sqlx::Result<Vec<SitemapRow>> {
-    let sql = "SELECT slug, updated_at FROM products ORDER BY id";
-    with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)
-}
-
-/// Every category page; it changes when the category or any of its products does.
-pub async fn select_category_sitemap(db: &Db) -> sqlx::Result<Vec<SitemapRow>> {
-    let sql = "SELECT c.slug, COALESCE(MAX(p.updated_at), c.updated_at) AS updated_at \
-               FROM categories c LEFT JOIN products p ON p.category_id = c.id \
-               GROUP BY c.id, c.slug, c.updated_at ORDER BY c.id";
-    let rows: Vec<SitemapRow> = with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
-    Ok(rows)
 }
 
 /// A category to insert.
