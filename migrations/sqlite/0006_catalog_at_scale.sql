@@ -58,3 +58,22 @@ END;
 CREATE INDEX products_category_price ON products (category_id, price_cents);
 CREATE INDEX products_name ON products (lower(title));
 CREATE INDEX products_category_name ON products (category_id, lower(title));
+
+-- The REST API filters titles by substring, any case (upstream's contract). A trigram index
+-- answers `LIKE '%...%'` without reading every title (patterns of three characters or more).
+CREATE VIRTUAL TABLE products_title_trigrams USING fts5(
+    title, content = 'products', content_rowid = 'id', tokenize = 'trigram'
+);
+INSERT INTO products_title_trigrams (products_title_trigrams) VALUES ('rebuild');
+CREATE TRIGGER products_title_trigrams_after_insert AFTER INSERT ON products BEGIN
+    INSERT INTO products_title_trigrams (rowid, title) VALUES (new.id, new.title);
+END;
+CREATE TRIGGER products_title_trigrams_after_delete AFTER DELETE ON products BEGIN
+    INSERT INTO products_title_trigrams (products_title_trigrams, rowid, title) VALUES ('delete', old.id, old.title);
+END;
+CREATE TRIGGER products_title_trigrams_after_update AFTER UPDATE OF title ON products BEGIN
+    INSERT INTO products_title_trigrams (products_title_trigrams, rowid, title) VALUES ('delete', old.id, old.title);
+    INSERT INTO products_title_trigrams (rowid, title) VALUES (new.id, new.title);
+END;
+-- The API lists a category's products in id order: this index holds them so (rowid last).
+CREATE INDEX products_category_id ON products (category_id);

@@ -95,6 +95,21 @@ async fn filters_and_pagination_follow_the_contract(backend: Backend) {
     assert!(ids(&list("limit=10&offset=100").await).is_empty(), "past the end: an empty list");
     assert_eq!(ids(&list("limit=100000").await).len(), 51, "capped at 200, so all 51");
     assert_eq!(ids(&list("title=no-such-thing-anywhere").await), Vec::<i64>::new());
+    // The title filter reads a trigram index, with the contract's exact answers: substrings of any
+    // length (under three characters the index cannot help, and the answer is the same), the
+    // caller's `_` and `%` as wildcards, and the same products as a plain scan would find.
+    let titles = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_lowercase()).collect()
+    };
+    let short = titles(&list("title=ir&limit=200").await);
+    assert!(!short.is_empty() && short.iter().all(|t| t.contains("ir")), "{short:?}");
+    let everything = titles(&list("limit=200").await);
+    assert_eq!(short.len(), everything.iter().filter(|t| t.contains("ir")).count(), "as many as a scan finds");
+    let middle = titles(&list("title=shi_t&limit=200").await);
+    assert_eq!(middle, titles(&shirts), "`_` stands for any one character");
+    assert_eq!(titles(&list("title=s%25rt&limit=200").await).len(), everything.iter().filter(|t| {
+        t.find('s').is_some_and(|at| t[at..].contains("rt"))
+    }).count(), "`%` for any run of characters");
 }
 
 async fn bad_queries_and_unknown_ids_get_json_errors(backend: Backend) {

@@ -102,7 +102,12 @@ pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Ve
     let mut conditions = Vec::new();
     if let Some(title) = &filter.title {
         // As upstream: a substring match, any case; `%` and `_` typed by the caller act as wildcards.
-        conditions.push(format!("LOWER(p.title) LIKE {}", args.text(format!("%{}%", title.to_lowercase()))));
+        // Both read a trigram index: FTS5's answers LIKE on its own table (and ignores case there).
+        let pattern = args.text(format!("%{}%", title.to_lowercase()));
+        conditions.push(match db {
+            Db::Sqlite { .. } => format!("p.id IN (SELECT rowid FROM products_title_trigrams WHERE title LIKE {pattern})"),
+            Db::Postgres(_) => format!("LOWER(p.title) LIKE {pattern}"),
+        });
     }
     // An exact price applies only when no bound is given (upstream's rule).
     match (filter.price, filter.price_min, filter.price_max) {
