@@ -126,10 +126,18 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// Waits until the server accepts sessions, not merely connections: while it starts up (longer on
+/// a busy machine) its port is open and every session is refused with "starting up".
 fn wait_for_port(port: u16, dir: &Path) {
     let deadline = Instant::now() + Duration::from_secs(60);
+    let ready = || {
+        Command::new(pg_binary("pg_isready"))
+            .args(["-q", "-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres"])
+            .status()
+            .is_ok_and(|status| status.success())
+    };
     while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        if ready() {
             return;
         }
         std::thread::sleep(Duration::from_millis(100));

@@ -29,6 +29,11 @@ pub struct Listed {
 
 /// One page of products matching `query` (`page_size` of them), and how many match in all.
 pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sqlx::Result<Listed> {
+    let mut args = SqlArgs::default();
+    let ids = PageOfIds::new(db, query, &mut args);
+    if ids.rank.is_some() {
+        return select_ranked(db, &ids, args, query.page(), page_size).await;
+    }
     let total = count_matching(db, query).await?;
     if let Some(cursor) = query.cursor.filter(|_| query.pages_by_cursor()) {
         let listed = select_by_cursor(db, query, cursor, page_size, total).await?;
@@ -48,6 +53,47 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
     let items = select_page(db, &page, &ids.display_order(), args).await?;
     let more_after = offset + (items.len() as i64) < total;
     Ok(Listed { items, total: total as u64, more_before: offset > 0, more_after })
+}
+
+/// A page of a search ranked by relevance, by number. Ranking reads every match anyway, so the
+/// same query counts them (a window over the matches, before LIMIT): one trip through the index
+/// instead of two. The matches are materialised first because SQLite's `bm25` cannot be called
+/// where a window function is. Past the end no row carries the count, and a count answers alone.
+async fn select_ranked(db: &Db, ids: &PageOfIds, mut args: SqlArgs, page: u32, page_size: u32) -> sqlx::Result<Listed> {
+    let offset = (i64::from(page) - 1) * i64::from(page_size);
+    let (limit, offset_arg) = (args.int(i64::from(page_size)), args.int(offset));
+    let sql = format!(
+        "WITH matched AS MATERIALIZED (SELECT p.id, {} FROM {}), \
+         page AS (SELECT id, sort_key, COUNT(*) OVER () AS matches FROM matched ORDER BY sort_key, id \
+         LIMIT {limit} OFFSET {offset_arg}) \
+         SELECT {SUMMARY_COLUMNS}, page.matches FROM page JOIN products p ON p.id = page.id \
+         JOIN categories c ON c.id = p.category_id ORDER BY {}",
+        ids.sort_column(),
+        ids.tables_and_filters(None),
+        ids.display_order()
+    );
+    let rows: Vec<RankedRow> =
+        with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+    let total = match rows.first() {
+        Some(row) => row.matches,
+        None => {
+            let count = format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None));
+            args.truncate(args.len() - 2);
+            with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count), args).fetch_one(pool).await)?
+        }
+    };
+    let items: Vec<ProductSummary> = rows.into_iter().map(|row| ProductSummary::from(row.summary)).collect();
+    let more_after = offset + (items.len() as i64) < total;
+    let more_before = offset > 0 && !items.is_empty();
+    Ok(Listed { items, total: total as u64, more_before, more_after })
+}
+
+/// A product card's row, with how many products the search matched in all.
+#[derive(sqlx::FromRow)]
+struct RankedRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    matches: i64,
 }
 
 async fn select_by_cursor(
