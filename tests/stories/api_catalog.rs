@@ -107,9 +107,11 @@ async fn filters_and_pagination_follow_the_contract(backend: Backend) {
     assert_eq!(short.len(), everything.iter().filter(|t| t.contains("ir")).count(), "as many as a scan finds");
     let middle = titles(&list("title=shi_t&limit=200").await);
     assert_eq!(middle, titles(&shirts), "`_` stands for any one character");
-    assert_eq!(titles(&list("title=s%25rt&limit=200").await).len(), everything.iter().filter(|t| {
-        t.find('s').is_some_and(|at| t[at..].contains("rt"))
-    }).count(), "`%` for any run of characters");
+    assert_eq!(
+        titles(&list("title=s%25rt&limit=200").await).len(),
+        everything.iter().filter(|t| { t.find('s').is_some_and(|at| t[at..].contains("rt")) }).count(),
+        "`%` for any run of characters"
+    );
 }
 
 async fn bad_queries_and_unknown_ids_get_json_errors(backend: Backend) {

@@ -63,7 +63,11 @@ async fn catalog_lists_every_product_across_pages(backend: Backend) {
 
     let second = get(base, next.trim_start_matches(SITE)).await.html();
     assert_eq!(html::attr(&second, r#"link[rel="canonical"]"#, "href"), next, "a cursor page is its own address");
-    assert_eq!(html::attr(&second, r#"link[rel="prev"]"#, "href"), format!("{SITE}/products"), "page 1 needs no cursor");
+    assert_eq!(
+        html::attr(&second, r#"link[rel="prev"]"#, "href"),
+        format!("{SITE}/products"),
+        "page 1 needs no cursor"
+    );
     assert!(html::text(&second, ".result-count").contains("page 2 of 3"), "{}", html::text(&second, ".result-count"));
     let third_path = html::attr(&second, r#".pagination a[rel="next"]"#, "href");
     let third = get(base, &third_path).await.html();

@@ -8,6 +8,11 @@ use crate::server::services::catalog_api::ProductFilter;
 /// The most products one answer holds, with or without a `limit` (docs/api.md §1.6).
 pub const MAX_LIMIT: i64 = 200;
 
+/// The longest `title` filter read: longer than any title may be (`TITLE_MAX`), with room for
+/// wildcards, and far below SQLite's limit on a LIKE pattern (50,000 bytes), past which the
+/// database refuses the query.
+pub const MAX_TITLE_FILTER_CHARS: usize = 1_000;
+
 /// The filter, or the messages of every broken rule.
 pub fn product_filter(query: Option<&str>) -> Result<ProductFilter, Vec<String>> {
     let pairs: Vec<(String, String)> =
@@ -15,6 +20,9 @@ pub fn product_filter(query: Option<&str>) -> Result<ProductFilter, Vec<String>>
     let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned());
     let mut errors = Vec::new();
     let mut filter = ProductFilter { title: get("title").filter(|t| !t.is_empty()), ..Default::default() };
+    if filter.title.as_ref().is_some_and(|t| t.chars().count() > MAX_TITLE_FILTER_CHARS) {
+        errors.push(format!("title must be shorter than or equal to {MAX_TITLE_FILTER_CHARS} characters"));
+    }
     // Upstream ignores a zero or unreadable exact price.
     filter.price = get("price").and_then(|raw| Money::parse_decimal(&raw)).map(Money::cents).filter(|c| *c > 0);
     filter.price_min = price_bound(get("price_min"), "price_min", &mut errors);
@@ -74,6 +82,12 @@ mod tests {
 
     #[test]
     fn filters_follow_upstream_with_tiendas_corrections() {
+        let long = format!("title={}", "a".repeat(MAX_TITLE_FILTER_CHARS + 1));
+        assert_eq!(
+            product_filter(Some(&long)).unwrap_err(),
+            ["title must be shorter than or equal to 1000 characters"],
+            "a pattern SQLite would refuse is a 400, not a 500"
+        );
         let f = product_filter(Some("title=Shirt&price_min=10&limit=5")).unwrap();
         assert_eq!(
             (f.title.as_deref(), f.price_min, f.price_max, f.limit, f.offset),

@@ -1,7 +1,9 @@
 //! Reading the catalog: the rules for what a shopper sees, behind the cache.
 
 use crate::error::{AppError, Entity};
-use crate::model::{CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery, ProductSummary, PAGE_SIZE};
+use crate::model::{
+    CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery, ProductSummary, PAGE_SIZE,
+};
 use crate::server::{app::state::AppState, db::catalog as db, media::product_images};
 use std::sync::Arc;
 

@@ -105,7 +105,9 @@ pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Ve
         // Both read a trigram index: FTS5's answers LIKE on its own table (and ignores case there).
         let pattern = args.text(format!("%{}%", title.to_lowercase()));
         conditions.push(match db {
-            Db::Sqlite { .. } => format!("p.id IN (SELECT rowid FROM products_title_trigrams WHERE title LIKE {pattern})"),
+            Db::Sqlite { .. } => {
+                format!("p.id IN (SELECT rowid FROM products_title_trigrams WHERE title LIKE {pattern})")
+            }
             Db::Postgres(_) => format!("LOWER(p.title) LIKE {pattern}"),
         });
     }

@@ -162,7 +162,12 @@ pub async fn count_matching(db: &Db, query: &ProductQuery) -> sqlx::Result<i64> 
 
 /// The ids of page `query.page()` as a query, with the order to show them in: for a listing that
 /// reads its own columns (the back office's table).
-pub(in crate::server::db) fn page_by_number(db: &Db, query: &ProductQuery, page_size: u32, args: &mut SqlArgs) -> (String, String) {
+pub(in crate::server::db) fn page_by_number(
+    db: &Db,
+    query: &ProductQuery,
+    page_size: u32,
+    args: &mut SqlArgs,
+) -> (String, String) {
     let ids = PageOfIds::new(db, query, args);
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
     (ids.by_number(page_size, offset, args), ids.display_order())
@@ -181,7 +186,8 @@ struct PageOfIds {
 
 impl PageOfIds {
     fn new(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> Self {
-        let mut ids = Self { from: "products p", conditions: Vec::new(), rank: None, keys: SortKeys::of(query.sort, db) };
+        let mut ids =
+            Self { from: "products p", conditions: Vec::new(), rank: None, keys: SortKeys::of(query.sort, db) };
         let words: Vec<String> =
             search_key(&query.q).split_whitespace().take(MAX_SEARCH_WORDS).map(str::to_owned).collect();
         if !words.is_empty() {
@@ -190,15 +196,23 @@ impl PageOfIds {
                 ids.rank = None;
             }
         }
+        // SQLite must read the search index first: given an index on the category or price, its
+        // planner would walk that and run the full-text match again for every product there (a
+        // one-letter search in a category took seconds). A unary `+` keeps those indexes out.
+        let searching = !words.is_empty();
+        let column = |name: &str| match db {
+            Db::Sqlite { .. } if searching => format!("+p.{name}"),
+            _ => format!("p.{name}"),
+        };
         if let Some(slug) = &query.category {
             let slug = args.text(slug.clone());
-            ids.conditions.push(format!("p.category_id = (SELECT id FROM categories WHERE slug = {slug})"));
+            ids.conditions.push(format!("{} = (SELECT id FROM categories WHERE slug = {slug})", column("category_id")));
         }
         if let Some(min) = query.price_min {
-            ids.conditions.push(format!("p.price_cents >= {}", args.int(min.cents())));
+            ids.conditions.push(format!("{} >= {}", column("price_cents"), args.int(min.cents())));
         }
         if let Some(max) = query.price_max {
-            ids.conditions.push(format!("p.price_cents <= {}", args.int(max.cents())));
+            ids.conditions.push(format!("{} <= {}", column("price_cents"), args.int(max.cents())));
         }
         ids
     }
@@ -257,7 +271,8 @@ impl PageOfIds {
         // SQLite reads an index range only for the former.
         let (strict, loose) = self.keys.comparison(backwards);
         let key = self.keys.key.replace("{t}", "p");
-        let anchor_key = format!("(SELECT {} FROM products a WHERE a.id = {anchor})", self.keys.key.replace("{t}", "a"));
+        let anchor_key =
+            format!("(SELECT {} FROM products a WHERE a.id = {anchor})", self.keys.key.replace("{t}", "a"));
         let position =
             format!("{key} {loose} {anchor_key} AND ({key} {strict} {anchor_key} OR p.id {strict} {anchor})");
         format!(
