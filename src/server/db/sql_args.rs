@@ -36,14 +36,6 @@ impl SqlArgs {
         self.0.truncate(len);
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &SqlArg> {
         self.0.iter()
     }

@@ -29,14 +29,15 @@ pub struct Listed {
 
 /// One page of products matching `query` (`page_size` of them), and how many match in all.
 pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sqlx::Result<Listed> {
-    let mut args = SqlArgs::default();
-    let ids = PageOfIds::new(db, query, &mut args);
+    // The filters' arguments; each way of finding the page appends its own to a copy.
+    let mut filter_args = SqlArgs::default();
+    let ids = PageOfIds::new(db, query, &mut filter_args);
     if ids.rank.is_some() {
-        return select_ranked(db, &ids, args, query.page(), page_size).await;
+        return select_ranked(db, &ids, filter_args, query.page(), page_size).await;
     }
     let total = count_matching(db, query).await?;
     if let Some(cursor) = query.cursor.filter(|_| query.pages_by_cursor()) {
-        let listed = select_by_cursor(db, query, cursor, page_size, total).await?;
+        let listed = select_by_cursor(db, &ids, filter_args.clone(), cursor, page_size, total).await?;
         // A cursor naming a product deleted since (or the very last one) finds nothing; the page
         // number it carried still finds a page.
         if !listed.items.is_empty() {
@@ -47,8 +48,7 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
     if offset >= total {
         return Ok(Listed { items: Vec::new(), total: total as u64, more_before: false, more_after: false });
     }
-    let mut args = SqlArgs::default();
-    let ids = PageOfIds::new(db, query, &mut args);
+    let mut args = filter_args;
     let page = ids.by_number(page_size, offset, &mut args);
     let items = select_page(db, &page, &ids.display_order(), args).await?;
     let more_after = offset + (items.len() as i64) < total;
@@ -59,8 +59,15 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
 /// same query counts them (a window over the matches, before LIMIT): one trip through the index
 /// instead of two. The matches are materialised first because SQLite's `bm25` cannot be called
 /// where a window function is. Past the end no row carries the count, and a count answers alone.
-async fn select_ranked(db: &Db, ids: &PageOfIds, mut args: SqlArgs, page: u32, page_size: u32) -> sqlx::Result<Listed> {
+async fn select_ranked(
+    db: &Db,
+    ids: &PageOfIds,
+    filter_args: SqlArgs,
+    page: u32,
+    page_size: u32,
+) -> sqlx::Result<Listed> {
     let offset = (i64::from(page) - 1) * i64::from(page_size);
+    let mut args = filter_args.clone();
     let (limit, offset_arg) = (args.int(i64::from(page_size)), args.int(offset));
     let sql = format!(
         "WITH matched AS MATERIALIZED (SELECT p.id, {} FROM {}), \
@@ -78,8 +85,7 @@ async fn select_ranked(db: &Db, ids: &PageOfIds, mut args: SqlArgs, page: u32, p
         Some(row) => row.matches,
         None => {
             let count = format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None));
-            args.truncate(args.len() - 2);
-            with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count), args).fetch_one(pool).await)?
+            with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count), filter_args).fetch_one(pool).await)?
         }
     };
     let items: Vec<ProductSummary> = rows.into_iter().map(|row| ProductSummary::from(row.summary)).collect();
@@ -98,13 +104,12 @@ struct RankedRow {
 
 async fn select_by_cursor(
     db: &Db,
-    query: &ProductQuery,
+    ids: &PageOfIds,
+    mut args: SqlArgs,
     cursor: Cursor,
     page_size: u32,
     total: i64,
 ) -> sqlx::Result<Listed> {
-    let mut args = SqlArgs::default();
-    let ids = PageOfIds::new(db, query, &mut args);
     // One row more than a page tells whether the listing goes on in the direction of travel.
     let page = ids.by_cursor(cursor, page_size + 1, &mut args);
     let mut items = select_page(db, &page, &ids.display_order(), args).await?;
