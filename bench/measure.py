@@ -44,7 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target/release/tienda"
-WASM = ROOT / "target/site/pkg/tienda.wasm"
+PKG = ROOT / "target/site/pkg"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = 64
 PRODUCT = "/products/solid-oak-coffee-table"
@@ -155,9 +155,16 @@ def wrk(port, path, pid, headers=()):
             "socket_errors": errors.group(1) if errors else "none", **cpu}
 
 
+def main_wasm():
+    """The WebAssembly every island page loads: `tienda.wasm`, or `tienda.<hash>.wasm` (the newest)."""
+    built = [p for p in PKG.glob("tienda*.wasm") if p.name.count(".") <= 2]
+    return max(built, key=lambda p: p.stat().st_mtime)
+
+
 def sizes():
-    raw = WASM.read_bytes()
-    brotli = subprocess.run(["brotli", "-c", "-q", "11", str(WASM)], capture_output=True, check=True).stdout
+    wasm = main_wasm()
+    raw = wasm.read_bytes()
+    brotli = subprocess.run(["brotli", "-c", "-q", "11", str(wasm)], capture_output=True, check=True).stdout
     return {"wasm_raw_kb": round(len(raw) / 1024, 1),
             "wasm_gzip_kb": round(len(gzip.compress(raw, 9)) / 1024, 1),
             "wasm_brotli_kb": round(len(brotli) / 1024, 1),

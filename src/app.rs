@@ -1,5 +1,6 @@
 //! The HTML shell and the one route table.
 
+use crate::components::front_end::{FrontEndHead, FrontEndTags};
 use crate::components::{SiteFooter, SiteHeader};
 use crate::i18n::{use_lang, use_texts};
 use crate::pages::{
@@ -17,7 +18,7 @@ use leptos_router::{
 };
 
 /// The document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(front_end: FrontEndHead) -> impl IntoView {
     provide_context(request_language());
     view! {
         <!DOCTYPE html>
@@ -25,7 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <HydrationScripts options islands=true />
+                <FrontEndTags head=front_end />
                 <MetaTags />
             </head>
             <body>
@@ -42,7 +43,6 @@ pub fn App() -> impl IntoView {
     // (SsrMode::Async), so crawlers and shoppers without JavaScript see the full page and
     // <title>/<meta> can depend on that data. Only the #[island] components run in the browser.
     view! {
-        <Link rel="stylesheet" href="/pkg/tienda.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="theme-color" content="#0f5c4d" />
         <Router>

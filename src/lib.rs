@@ -15,8 +15,8 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// The browser's entry point: make the islands in the server's HTML interactive, then mark the
-/// page (`<body data-hydrated>`), which the end-to-end tests wait for.
+/// The browser's entry point, called once by the island loader (`components::front_end`) before it
+/// hydrates each island through its own exported function.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -28,7 +28,4 @@ pub fn hydrate() {
     let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
         let _ = leptos::prelude::window().location().set_href(location);
     });
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "");
-    }
 }

@@ -33,14 +33,32 @@ test('a search for markup shows it as text and runs nothing', async ({ page }, t
   expect(watch.dialogs).toEqual([]);
 });
 
-test('no page breaks its Content-Security-Policy, and the islands still hydrate', async ({ page }, testInfo) => {
+test('no page breaks its Content-Security-Policy, the islands hydrate, and pages without one load no WebAssembly', async ({ page }, testInfo) => {
   test.skip(!hasJs(testInfo), 'a policy only matters to scripts');
   const noErrors = failOnPageErrors(page);
   const watch = await watchForInjection(page);
-  for (const path of ['/', '/products', '/products/solid-oak-coffee-table', '/categories/furniture', '/stores', '/login', '/register']) {
+  // What the browser fetches of the built script and WebAssembly (preloads included).
+  const frontEndRequests: string[] = [];
+  page.on('request', (request) => {
+    if (/^\/pkg\/.*\.(js|wasm)$/.test(new URL(request.url()).pathname)) frontEndRequests.push(request.url());
+  });
+  // The product cards' "add to cart" is an island, so every page with a grid has islands.
+  const interactive = ['/', '/products', '/products/solid-oak-coffee-table', '/categories/furniture', '/login', '/register'];
+  for (const path of [...interactive, '/stores', '/cart']) {
+    frontEndRequests.length = 0;
     const response = await page.goto(path);
     expect(response?.headers()['content-security-policy'], path).toContain("script-src 'self'");
-    await expect(page.locator('body[data-hydrated]'), path).toHaveCount(1);
+    const islands = await page.locator('leptos-island').count();
+    expect(islands > 0, `${path} has islands`).toBe(interactive.includes(path));
+    if (islands > 0) {
+      await expect(page.locator('body[data-hydrated]'), path).toHaveCount(1);
+      expect(frontEndRequests.some((url) => url.endsWith('.wasm')), path).toBe(true);
+    } else {
+      // Nothing to hydrate: once the page is idle it still has fetched neither file.
+      await page.waitForLoadState('networkidle');
+      await page.evaluate(() => new Promise((done) => requestIdleCallback(() => done(null))));
+      expect(frontEndRequests, path).toEqual([]);
+    }
     expect(await watch.violations(), path).toEqual([]);
   }
   // The interactive parts work under the policy: the gallery and the filters.

@@ -7,6 +7,7 @@ pub mod charts;
 mod error_view;
 mod filter_form;
 pub mod forms;
+pub mod front_end;
 mod gallery;
 mod layout;
 mod loaded;

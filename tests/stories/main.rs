@@ -26,6 +26,7 @@ mod api_users;
 mod catalog_search;
 mod cli;
 mod currency;
+mod front_end;
 mod generated_catalog;
 mod hardening;
 mod housekeeping;

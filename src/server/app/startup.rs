@@ -1,6 +1,7 @@
 //! Building and running the server: database, router, listener, graceful shutdown.
 
 use crate::app::{shell, App};
+use crate::components::front_end::FrontEndHead;
 use crate::server::{
     app::{
         serve::{self, ConnectionLimits},
@@ -15,7 +16,7 @@ use crate::server::{
     config::Config,
     db::{self, health::DbHealth, Db},
     http::{
-        body_limit, csp, csrf, endpoints, guard, language, malformed, page_cache, request_scope, rpc_errors,
+        body_limit, csp, csrf, endpoints, guard, language, malformed, page_cache, pkg_files, request_scope, rpc_errors,
         unavailable,
     },
 };
@@ -101,6 +102,7 @@ impl Server {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let pkg_files = pkg_files::find(&config.server.site_root.join("pkg"), &leptos_options.output_name);
         if config.cache.max_entries.is_some() {
             tracing::warn!("cache.max_entries is no longer used: the caches are bounded by cache.max_bytes");
         }
@@ -124,6 +126,8 @@ impl Server {
             catalog_cache,
             page_cache,
             leptos_options,
+            front_end: FrontEndHead::new(&pkg_files),
+            pkg_files,
             tokens,
             sitemap_streams: Arc::new(tokio::sync::Semaphore::new(endpoints::PRODUCT_FILE_STREAMS)),
         };
@@ -212,16 +216,16 @@ pub async fn shutdown_signal() {
 
 /// The whole HTTP surface: pages, server functions, static files, probes.
 pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
-    let leptos_options = state.leptos_options.clone();
+    let front_end = state.front_end.clone();
     let site_url: Arc<str> = state.config.server.site_url.as_str().into();
     let routes = app_routes();
     let media_dir = &state.config.media.dir;
     let media = static_files(media_dir.clone(), "public, max-age=86400");
     // Uploads get random names and are never rewritten, so browsers may keep them for a year.
     let uploads = |folder: &str| static_files(media_dir.join(folder), "public, max-age=31536000, immutable");
-    // Not content-hashed, so browsers revalidate (cheaply: ServeDir answers If-Modified-Since).
-    let pkg = static_files(state.config.server.site_root.join("pkg"), "public, max-age=0, must-revalidate");
-    let policies = csp::Policies::new(&leptos_options, &state.config.media.image_sources);
+    let pkg = pkg_files::router(&state.config.server.site_root.join("pkg"), &state.pkg_files);
+    let policies = csp::Policies::new(&front_end, &state.config.media.image_sources);
+    let stylesheet = front_end.stylesheet_href.clone();
 
     let app = Router::new()
         .route("/healthz", get(endpoints::healthz))
@@ -238,7 +242,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .nest("/media/avatars", uploads("avatars"))
         .nest("/media", media)
         .nest("/pkg", pkg)
-        .leptos_routes_with_context(&state, routes, || (), move || shell(leptos_options.clone()))
+        .leptos_routes_with_context(&state, routes, || (), move || shell(front_end.clone()))
         .fallback(request_scope::files_or_not_found)
         .layer(axum::middleware::from_fn(request_scope::isolate))
         .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
@@ -246,12 +250,15 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         // Outside the user lookup: a cached page needs no session loaded (a guest's cart count
         // comes from its cookie).
         .layer(axum::middleware::from_fn_with_state(state.page_cache.clone(), page_cache::serve_cached))
-        .layer(axum::middleware::from_fn_with_state(state.db_health.clone(), unavailable::fail_fast))
+        .layer(axum::middleware::from_fn_with_state(
+            (state.db_health.clone(), stylesheet.clone()),
+            unavailable::fail_fast,
+        ))
         .layer(axum::middleware::from_fn(language::choose_language))
         .layer(session::layer(sessions, &state.config))
         .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
         .layer(axum::middleware::from_fn_with_state(site_url, csrf::same_origin_only))
-        .layer(axum::middleware::from_fn(malformed::refuse_malformed))
+        .layer(axum::middleware::from_fn_with_state(stylesheet, malformed::refuse_malformed))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -5,18 +5,18 @@
 //! hashes, not by a nonce. Pages are shared through the page cache, so a nonce would be reused
 //! across visitors; the hashes are the same for every page and every visitor.
 //!
-//! The inline scripts are Leptos's: the hydration loader, computed at start-up from the very
-//! component that writes it (so it cannot drift), and the two data scripts the renderer appends,
+//! The inline scripts are the island loader (`components::front_end`, the very text every page
+//! carries, so it cannot drift), and Leptos's two data scripts the renderer appends,
 //! which are constant because our pages serialise no resource and no error (islands render on the
 //! server only). A page that ever did would have a different script, which the policy would block;
 //! the tests compare every page's inline scripts against the policy.
 
+use crate::components::front_end::FrontEndHead;
 use axum::{
     http::{header, HeaderValue},
     response::Response,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
-use leptos::{config::LeptosOptions, hydration::HydrationScripts, prelude::*, reactive::owner::Owner};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -31,8 +31,8 @@ pub struct Policies {
 impl Policies {
     /// `image_sources`: where catalog images may come from besides this site (`https:` by default,
     /// since product images may be links to other hosts).
-    pub fn new(options: &LeptosOptions, image_sources: &str) -> Arc<Self> {
-        let script_hashes = std::iter::once(hydration_script(options).as_str())
+    pub fn new(front_end: &FrontEndHead, image_sources: &str) -> Arc<Self> {
+        let script_hashes = std::iter::once(&*front_end.loader_script)
             .chain(LEPTOS_DATA_SCRIPTS)
             .map(sha256_source)
             .collect::<Vec<_>>()
@@ -78,14 +78,6 @@ const LEPTOS_DATA_SCRIPTS: [&str; 2] = [
     "__INCOMPLETE_CHUNKS=[];",
 ];
 
-/// The inline module script `<HydrationScripts islands=true>` writes into every page's head,
-/// rendered here exactly as the shell renders it.
-fn hydration_script(options: &LeptosOptions) -> String {
-    let options = options.clone();
-    let html = Owner::new().with(|| view! { <HydrationScripts options islands=true /> }.to_html());
-    inline_scripts(&html).into_iter().next().expect("HydrationScripts writes an inline script").to_owned()
-}
-
 /// The contents of every `<script>` without a `src` in `html` (the scripts a CSP hash must allow).
 pub fn inline_scripts(html: &str) -> Vec<&str> {
     let mut scripts = Vec::new();
@@ -120,11 +112,11 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_pins_the_hydration_script() {
-        let options = LeptosOptions::builder().output_name("tienda").build();
-        let policies = Policies::new(&options, "https:");
+    fn the_policy_pins_the_island_loader() {
+        let front_end = FrontEndHead::new(&crate::components::front_end::FrontEndFiles::unhashed("tienda"));
+        let policies = Policies::new(&front_end, "https:");
         let policy = policies.pages.to_str().unwrap();
-        assert!(policy.contains(&sha256_source(&hydration_script(&options))));
+        assert!(policy.contains(&sha256_source(&front_end.loader_script)));
         for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"] {
             assert!(policy.contains(directive), "{directive}");
         }

@@ -11,15 +11,17 @@ use crate::error::AppError;
 use crate::server::http::plain_page::{self, ClientKind};
 use crate::server_fns::{accounts::UploadAvatar, admin_catalog::SaveProduct};
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{header, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
     Json,
 };
 use leptos::server_fn::ServerFn;
+use std::sync::Arc;
 
-pub async fn refuse_malformed(request: Request, next: Next) -> Response {
+/// Middleware; the state is the stylesheet's address, for the page people get.
+pub async fn refuse_malformed(State(stylesheet): State<Arc<str>>, request: Request, next: Next) -> Response {
     if let Some(problem) = problem_with(&request) {
         tracing::debug!(problem, "malformed request refused");
         return match ClientKind::of(request.uri().path()) {
@@ -29,7 +31,13 @@ pub async fn refuse_malformed(request: Request, next: Next) -> Response {
             }
             ClientKind::Page => {
                 let lang = crate::server::http::language::request_language(request.headers());
-                plain_page::error_page(StatusCode::BAD_REQUEST, lang, &lang.texts().common.bad_request, false)
+                plain_page::error_page(
+                    StatusCode::BAD_REQUEST,
+                    lang,
+                    &lang.texts().common.bad_request,
+                    false,
+                    &stylesheet,
+                )
             }
         };
     }

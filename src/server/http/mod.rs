@@ -10,6 +10,7 @@ pub mod guard;
 pub mod language;
 pub mod malformed;
 pub mod page_cache;
+pub mod pkg_files;
 pub mod plain_page;
 pub mod request_scope;
 pub mod rpc_errors;

@@ -30,22 +30,23 @@ impl ClientKind {
     }
 }
 
-/// The store's stylesheet, the title and message, and a link: `again` to load the page again,
-/// otherwise to the home page. Never cached.
-pub fn error_page(status: StatusCode, lang: Lang, text: &ErrorText, again: bool) -> Response {
+/// The store's stylesheet (`stylesheet_href`, the built file's address), the title and message,
+/// and a link: `again` to load the page again, otherwise to the home page. Never cached.
+pub fn error_page(status: StatusCode, lang: Lang, text: &ErrorText, again: bool, stylesheet_href: &str) -> Response {
     let common = lang.texts().common;
     let (href, link) = if again { ("", common.try_again) } else { ("/", common.error_home_link) };
     let body = format!(
         "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{title} · Tienda</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/tienda.css\"></head><body><main id=\"main\">\
+         <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main id=\"main\">\
          <section class=\"container error-page\"><h1>{title}</h1><p>{message}</p>\
          <p class=\"error-actions\"><a class=\"button\" href=\"{href}\">{link}</a></p></section></main></body></html>",
         code = lang.code(),
         title = escape_xml(text.title),
         message = escape_xml(text.message),
         link = escape_xml(link),
+        stylesheet = escape_xml(stylesheet_href),
     );
     let mut response = (status, Html(body)).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

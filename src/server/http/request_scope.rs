@@ -51,10 +51,10 @@ pub async fn files_or_not_found(State(state): State<AppState>, request: Request)
             return file.into_response();
         }
     }
-    let options = state.leptos_options.clone();
+    let front_end = state.front_end.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || provide_context(state.clone()),
-        move || shell(options.clone()),
+        move || shell(front_end.clone()),
     );
     let mut response = render(request).await;
     if response.status() == StatusCode::OK {

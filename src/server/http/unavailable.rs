@@ -19,14 +19,19 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 /// A request still unanswered after this long makes the server check that the database is up.
 const SLOW_REQUEST: Duration = Duration::from_millis(500);
 /// Paths that never touch the database.
 const WITHOUT_DATABASE: &[&str] = &["/healthz", "/readyz", "/pkg/", "/media/", "/api/docs", "/favicon"];
 
-pub async fn fail_fast(State(health): State<DbHealth>, request: Request, next: Next) -> Response {
+/// Middleware; the state is the database health and the stylesheet's address (for the page).
+pub async fn fail_fast(
+    State((health, stylesheet)): State<(DbHealth, Arc<str>)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     if WITHOUT_DATABASE.iter().any(|prefix| path.starts_with(prefix)) {
         return next.run(request).await;
@@ -34,7 +39,7 @@ pub async fn fail_fast(State(health): State<DbHealth>, request: Request, next: N
     let kind = ClientKind::of(path);
     let lang = request.extensions().get::<Lang>().copied().unwrap_or_default();
     if health.is_down() {
-        return unavailable(kind, lang);
+        return unavailable(kind, lang, &stylesheet);
     }
     // Only reads are cut short. A write might commit just as the database is marked down, and a
     // client told 503 would send it again; writes end on their own (the pool's timeout becomes a
@@ -44,11 +49,11 @@ pub async fn fail_fast(State(health): State<DbHealth>, request: Request, next: N
     }
     tokio::select! {
         response = next.run(request) => response,
-        () = health.down_after(SLOW_REQUEST) => unavailable(kind, lang),
+        () = health.down_after(SLOW_REQUEST) => unavailable(kind, lang, &stylesheet),
     }
 }
 
-fn unavailable(kind: ClientKind, lang: Lang) -> Response {
+fn unavailable(kind: ClientKind, lang: Lang, stylesheet: &str) -> Response {
     let retry_after = RETRY_AFTER_SECS;
     let mut response = match kind {
         ClientKind::Api => return crate::server::rest::unavailable(retry_after),
@@ -57,7 +62,8 @@ fn unavailable(kind: ClientKind, lang: Lang) -> Response {
                 .into_response()
         }
         ClientKind::Page => {
-            plain_page::error_page(StatusCode::SERVICE_UNAVAILABLE, lang, &lang.texts().common.unavailable, true)
+            let text = &lang.texts().common.unavailable;
+            plain_page::error_page(StatusCode::SERVICE_UNAVAILABLE, lang, text, true, stylesheet)
         }
     };
     let headers = response.headers_mut();

@@ -1,0 +1,121 @@
+//! The built front end under `/pkg`: which files the build wrote, and how they are served.
+//!
+//! A release build (`cargo leptos build --release --precompress`, with `hash-files` on) writes
+//! `tienda.<hash>.css|js|wasm`, each beside a brotli `.br` and a gzip `.gz` copy. A browser gets
+//! the compressed copy it accepts, straight from the disk (compressing the WebAssembly on every
+//! request would cost more than the page), and since a hashed name never changes content, it may
+//! keep the file for a year. A build without hashes keeps the plain names, which browsers revalidate.
+
+use crate::components::front_end::FrontEndFiles;
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue},
+    middleware::Next,
+    response::Response,
+    Router,
+};
+use std::{path::Path, sync::Arc, time::SystemTime};
+use tower_http::services::ServeDir;
+
+const HASHED: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+const UNHASHED: HeaderValue = HeaderValue::from_static("public, max-age=0, must-revalidate");
+
+/// The stylesheet, script and WebAssembly in `pkg_dir` named after `output_name`, hashed or not.
+/// Where a folder holds several builds' files (a server-only build leaves the old ones), the
+/// newest wins; where it holds none (tests that never build the front end), the plain names.
+pub fn find(pkg_dir: &Path, output_name: &str) -> FrontEndFiles {
+    let plain = FrontEndFiles::unhashed(output_name);
+    let mut newest: [Option<(SystemTime, String)>; 3] = Default::default();
+    for entry in std::fs::read_dir(pkg_dir).into_iter().flatten().flatten() {
+        let Ok(name) = entry.file_name().into_string() else { continue };
+        let Some(slot) = plain.names().iter().position(|plain_name| is_build_of(&name, plain_name, output_name)) else {
+            continue;
+        };
+        let modified = entry.metadata().and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
+        if newest[slot].as_ref().is_none_or(|(seen, _)| modified > *seen) {
+            newest[slot] = Some((modified, name));
+        }
+    }
+    let [stylesheet, script, wasm] = newest.map(|found| found.map(|(_, name)| name));
+    if stylesheet.is_none() {
+        tracing::warn!(dir = %pkg_dir.display(), "no built stylesheet found: run `cargo leptos build` first");
+    }
+    FrontEndFiles {
+        stylesheet: stylesheet.unwrap_or(plain.stylesheet),
+        script: script.unwrap_or(plain.script),
+        wasm: wasm.unwrap_or(plain.wasm),
+    }
+}
+
+/// `tienda.css` itself, or `tienda.<hash>.css` (a hash is one segment of letters, digits, - and _).
+fn is_build_of(name: &str, plain_name: &str, output_name: &str) -> bool {
+    if name == plain_name {
+        return true;
+    }
+    let extension = &plain_name[output_name.len()..];
+    name.strip_prefix(output_name)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_suffix(extension))
+        .is_some_and(|hash| {
+            !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// `/pkg`, served from `pkg_dir`: the precompressed copies where the browser accepts them.
+pub fn router<S: Clone + Send + Sync + 'static>(pkg_dir: &Path, files: &FrontEndFiles) -> Router<S> {
+    // A name `find` accepted has a hash when it has three parts (`tienda.<hash>.css`).
+    let hashed: Arc<[String]> =
+        files.names().into_iter().filter(|name| name.split('.').count() == 3).map(str::to_owned).collect();
+    Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(axum::middleware::from_fn_with_state(hashed, cache_for_good_if_hashed))
+}
+
+/// Middleware: a year of caching for the hashed files, revalidation for anything else.
+async fn cache_for_good_if_hashed(State(hashed): State<Arc<[String]>>, request: Request, next: Next) -> Response {
+    let name = request.uri().path().trim_start_matches('/');
+    let cache_control = if hashed.iter().any(|h| h == name) { HASHED } else { UNHASHED };
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(header::CACHE_CONTROL, cache_control);
+    // The copy depends on Accept-Encoding: a shared cache must keep one per encoding.
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_hashed_and_plain_builds_only() {
+        assert!(is_build_of("tienda.css", "tienda.css", "tienda"));
+        assert!(is_build_of("tienda.Ab3-_x.css", "tienda.css", "tienda"));
+        assert!(!is_build_of("tienda.css.br", "tienda.css", "tienda"));
+        assert!(!is_build_of("tienda.a.b.css", "tienda.css", "tienda"));
+        assert!(!is_build_of("tienda..css", "tienda.css", "tienda"));
+        assert!(!is_build_of("other.x.css", "tienda.css", "tienda"));
+        assert!(!is_build_of("__wasm_split.x.js", "tienda.js", "tienda"));
+    }
+
+    #[test]
+    fn picks_the_newest_build_and_falls_back_to_plain_names() {
+        let dir = std::env::temp_dir().join(format!("tienda-pkg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(find(&dir, "tienda"), FrontEndFiles::unhashed("tienda"));
+        for name in ["tienda.old.css", "tienda.css.br", "tienda.h1.js", "tienda.h2.wasm"] {
+            std::fs::write(dir.join(name), "x").unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.join("tienda.new.css"), "x").unwrap();
+        let found = find(&dir, "tienda");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            found,
+            FrontEndFiles {
+                stylesheet: "tienda.new.css".into(),
+                script: "tienda.h1.js".into(),
+                wasm: "tienda.h2.wasm".into()
+            }
+        );
+    }
+}
