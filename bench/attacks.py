@@ -1,7 +1,7 @@
 """Replays the outside attack run's resource attacks against the release build and prints what
 they cost now. Never part of the test suite (the tests check behaviour; this measures it).
 
-    cargo leptos build --release --precompress && python3 bench/attacks.py [flood|slow|database ...]
+    cargo leptos build --release --precompress --split && python3 bench/attacks.py [flood|slow|database ...]
 
 - flood:    60 s of distinct-key API list queries from 8 clients; resident memory before and after.
 - slow:     1,100 connections each sending one header line every 10 s; how long a real request

@@ -114,7 +114,7 @@ fn Review(cart: Cart) -> impl IntoView {
 /// The checkout form. Choosing delivery or pickup shows the fields that go with it (CSS, so it
 /// works without JavaScript too); with JavaScript, a refused order keeps what was typed and says
 /// at each field what is wrong, and "stores near me" orders the shops by distance.
-#[island]
+#[island(lazy)]
 fn CheckoutForm(
     lang: Lang,
     stores: Vec<StoreLocation>,

@@ -7,13 +7,16 @@
 use crate::common::{self, get, spawn_with, test_config, Backend};
 use std::path::Path;
 
-const CSS: &str = "tienda.Cx9-_a.css";
-const JS: &str = "tienda.Jq2b.js";
-const WASM: &str = "tienda.Wz7c.wasm";
+// cargo-leptos's hashes: an MD5 in unpadded base64url, 22 characters.
+const CSS: &str = "tienda.O0NFLsXBC1PM1wXK-_cSMw.css";
+const JS: &str = "tienda.KGjsN8NAKZhgwz-zvcSMKw.js";
+const WASM: &str = "tienda.p2XHUSwZiafIw3GL4KQUjQ.wasm";
+const OLD_CSS: &str = "tienda.Ab3XHUSwZiafIw3GL4KQUj.css";
 
 fn write_build(pkg: &Path) {
     std::fs::create_dir_all(pkg).unwrap();
-    std::fs::write(pkg.join("tienda.Old0.css"), "old").unwrap();
+    std::fs::write(pkg.join(OLD_CSS), "old").unwrap();
+    std::fs::write(pkg.join("notes.txt"), "not hashed").unwrap();
     // Written after the old one, so it is the newer build.
     std::thread::sleep(std::time::Duration::from_millis(20));
     for name in [CSS, JS, WASM] {
@@ -65,8 +68,12 @@ async fn pages_name_the_hashed_build_which_is_sent_precompressed_and_kept_for_a_
     let (_, headers, _) = fetch(&app.base, &format!("/pkg/{WASM}"), None).await;
     assert_eq!(headers["content-type"], "application/wasm");
 
-    // The older build's file is still there, but no page names it: it is revalidated, not kept.
-    let (status, headers, _) = fetch(&app.base, "/pkg/tienda.Old0.css", None).await;
+    // The older build's file is still there and no page names it; its name still says its content.
+    let (status, headers, body) = fetch(&app.base, &format!("/pkg/{OLD_CSS}"), None).await;
+    assert_eq!((status, body.as_str()), (200, "old"));
+    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    // A name without a hash may change content: browsers ask again.
+    let (status, headers, _) = fetch(&app.base, "/pkg/notes.txt", None).await;
     assert_eq!(status, 200);
     assert_eq!(headers["cache-control"], "public, max-age=0, must-revalidate");
     let (status, _, _) = fetch(&app.base, "/pkg/tienda.Nope.css", None).await;

@@ -583,6 +583,9 @@ fn raw_text_elements_appear_only_where_their_text_is_escaped() {
         ("src/components/forms.rs", "<textarea"),
         ("src/components/page_meta.rs", "<Title"),
         ("src/components/page_meta.rs", "<script"),
+        // The island loader: built at start-up from the build's file names, which `pkg_files::find`
+        // accepts only as letters, digits, '-', '_' and dots (its unit test: no '<' in the text).
+        ("src/components/front_end.rs", "<script"),
     ];
     let mut found = Vec::new();
     let mut dirs = vec![std::path::PathBuf::from("src")];

@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn LoginForm(lang: Lang, next: String, initial_error: Option<AppError>) -> impl IntoView {
     provide_context(lang);
     let t = lang.texts().account;

@@ -71,7 +71,7 @@ fn AccountView(user: User) -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn ProfileForm(lang: Lang, name: String, avatar: String, initial_error: Option<AppError>) -> impl IntoView {
     provide_context(lang);
     let t = lang.texts().account;
@@ -87,7 +87,7 @@ fn ProfileForm(lang: Lang, name: String, avatar: String, initial_error: Option<A
     }
 }
 
-#[island]
+#[island(lazy)]
 fn PasswordForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
     provide_context(lang);
     let t = lang.texts().account;

@@ -29,7 +29,7 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn RegisterForm(lang: Lang, next: String, initial_error: Option<AppError>) -> impl IntoView {
     provide_context(lang);
     let t = lang.texts().account;

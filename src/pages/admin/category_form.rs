@@ -46,7 +46,7 @@ fn CategoryFormView(row: Option<CategoryRow>) -> impl IntoView {
 }
 
 /// With JavaScript, a refused save shows its errors in place; a saved one goes to the table.
-#[island]
+#[island(lazy)]
 fn CategoryForm(lang: Lang, row: Option<CategoryRow>, initial_error: Option<AppError>) -> impl IntoView {
     provide_context(lang);
     let t = lang.texts().admin;

@@ -59,7 +59,7 @@ fn ProductFormView(data: ProductFormData) -> impl IntoView {
 /// The form posts as multipart, so it works without JavaScript (a refusal then comes back in the
 /// URL). With JavaScript it is sent from here instead: a refusal shows at its fields and nothing
 /// typed or chosen is lost; a save goes on to the saved product.
-#[island]
+#[island(lazy)]
 fn ProductForm(
     lang: Lang,
     data: ProductFormData,

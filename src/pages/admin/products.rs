@@ -94,7 +94,7 @@ fn ProductTableRow(row: ProductRow, lang: Lang, return_to: String) -> impl IntoV
 
 /// One field of one product, saved on its own (price when `price`, else stock). With JavaScript
 /// a refusal shows beside the field; without, the page comes back with it at the top.
-#[island]
+#[island(lazy)]
 fn InlineEdit(
     lang: Lang,
     id: i64,

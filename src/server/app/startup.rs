@@ -127,7 +127,6 @@ impl Server {
             page_cache,
             leptos_options,
             front_end: FrontEndHead::new(&pkg_files),
-            pkg_files,
             tokens,
             sitemap_streams: Arc::new(tokio::sync::Semaphore::new(endpoints::PRODUCT_FILE_STREAMS)),
         };
@@ -223,7 +222,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let media = static_files(media_dir.clone(), "public, max-age=86400");
     // Uploads get random names and are never rewritten, so browsers may keep them for a year.
     let uploads = |folder: &str| static_files(media_dir.join(folder), "public, max-age=31536000, immutable");
-    let pkg = pkg_files::router(&state.config.server.site_root.join("pkg"), &state.pkg_files);
+    let pkg = pkg_files::router(&state.config.server.site_root.join("pkg"));
     let policies = csp::Policies::new(&front_end, &state.config.media.image_sources);
     let stylesheet = front_end.stylesheet_href.clone();
 

@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach.
 
-use crate::components::front_end::{FrontEndFiles, FrontEndHead};
+use crate::components::front_end::FrontEndHead;
 use crate::model::{Category, HomeData, ProductDetail, ProductPage, ProductQuery};
 use crate::server::{
     auth::jwt::TokenService,
@@ -27,8 +27,6 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The stylesheet and island loader every page's head carries (the built files' names).
     pub front_end: FrontEndHead,
-    /// The built files under `/pkg` (`http::pkg_files`).
-    pub pkg_files: FrontEndFiles,
     /// Signs and checks API tokens.
     pub tokens: Arc<TokenService>,
     /// New guest carts per client (each is a session and a cart in the database): a script that

@@ -4,17 +4,18 @@
 //! `tienda.<hash>.css|js|wasm`, each beside a brotli `.br` and a gzip `.gz` copy. A browser gets
 //! the compressed copy it accepts, straight from the disk (compressing the WebAssembly on every
 //! request would cost more than the page), and since a hashed name never changes content, it may
-//! keep the file for a year. A build without hashes keeps the plain names, which browsers revalidate.
+//! keep the file for a year. So are the split WebAssembly's chunks (`--split`), named the same way.
+//! A build without hashes keeps the plain names, which browsers revalidate.
 
 use crate::components::front_end::FrontEndFiles;
 use axum::{
-    extract::{Request, State},
+    extract::Request,
     http::{header, HeaderValue},
     middleware::Next,
     response::Response,
     Router,
 };
-use std::{path::Path, sync::Arc, time::SystemTime};
+use std::{path::Path, time::SystemTime};
 use tower_http::services::ServeDir;
 
 const HASHED: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -62,19 +63,26 @@ fn is_build_of(name: &str, plain_name: &str, output_name: &str) -> bool {
 }
 
 /// `/pkg`, served from `pkg_dir`: the precompressed copies where the browser accepts them.
-pub fn router<S: Clone + Send + Sync + 'static>(pkg_dir: &Path, files: &FrontEndFiles) -> Router<S> {
-    // A name `find` accepted has a hash when it has three parts (`tienda.<hash>.css`).
-    let hashed: Arc<[String]> =
-        files.names().into_iter().filter(|name| name.split('.').count() == 3).map(str::to_owned).collect();
+pub fn router<S: Clone + Send + Sync + 'static>(pkg_dir: &Path) -> Router<S> {
     Router::new()
         .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .layer(axum::middleware::from_fn_with_state(hashed, cache_for_good_if_hashed))
+        .layer(axum::middleware::from_fn(cache_for_good_if_hashed))
 }
 
-/// Middleware: a year of caching for the hashed files, revalidation for anything else.
-async fn cache_for_good_if_hashed(State(hashed): State<Arc<[String]>>, request: Request, next: Next) -> Response {
-    let name = request.uri().path().trim_start_matches('/');
-    let cache_control = if hashed.iter().any(|h| h == name) { HASHED } else { UNHASHED };
+/// cargo-leptos names a hashed file `<name>.<hash>.<extension>`, the hash an MD5 in unpadded
+/// base64url: 22 characters. The split WebAssembly's chunks are named the same way.
+fn has_content_hash(name: &str) -> bool {
+    let mut parts = name.rsplit('.');
+    let (Some(_extension), Some(hash), Some(_stem)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    hash.len() == 22 && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Middleware: a year of caching for content-hashed files (a new build has new names),
+/// revalidation for anything else.
+async fn cache_for_good_if_hashed(request: Request, next: Next) -> Response {
+    let cache_control = if has_content_hash(request.uri().path()) { HASHED } else { UNHASHED };
     let mut response = next.run(request).await;
     response.headers_mut().insert(header::CACHE_CONTROL, cache_control);
     // The copy depends on Accept-Encoding: a shared cache must keep one per encoding.
@@ -95,6 +103,16 @@ mod tests {
         assert!(!is_build_of("tienda..css", "tienda.css", "tienda"));
         assert!(!is_build_of("other.x.css", "tienda.css", "tienda"));
         assert!(!is_build_of("__wasm_split.x.js", "tienda.js", "tienda"));
+    }
+
+    #[test]
+    fn only_names_with_a_build_hash_are_kept_for_good() {
+        assert!(has_content_hash("/tienda.O0NFLsXBC1PM1wXKkF6KcA.css"));
+        assert!(has_content_hash("chunk_10.KD7G6LI_9xprtE5fj_0OYA.wasm"));
+        assert!(!has_content_hash("tienda.css"));
+        assert!(!has_content_hash("tienda.short.css"));
+        assert!(!has_content_hash("O0NFLsXBC1PM1wXKkF6KcA.css"));
+        assert!(!has_content_hash("tienda.O0NFLsXBC1PM1wXKkF6Kc!.css"));
     }
 
     #[test]
