@@ -35,12 +35,11 @@ pub(crate) fn back_office_path(return_to: Option<String>, fallback: &str) -> Str
 /// an island gets its answer in place instead of navigating.
 #[cfg(feature = "ssr")]
 pub(crate) fn redirect_plain_form(path: &str) {
-    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
-    let accepts_html = parts
-        .as_ref()
-        .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT))
-        .and_then(|accept| accept.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
+    let accepts_html = leptos::prelude::with_context(|parts: &axum::http::request::Parts| {
+        let accept = parts.headers.get(axum::http::header::ACCEPT).and_then(|accept| accept.to_str().ok());
+        accept.is_some_and(|accept| accept.contains("text/html"))
+    })
+    .unwrap_or(false);
     if accepts_html {
         leptos_axum::redirect(path);
     }

@@ -3,6 +3,10 @@
 //! Pages render on the server (islands mode), so these read and set the server's request there;
 //! in the browser they fall back to what the page itself knows, or do nothing. Pages and
 //! components reach the server only through this module and the server functions.
+//!
+//! They read the server's state and the request in place (`with_context`): `use_context` would
+//! clone the whole `AppState` or the request's headers and extensions on every call, and a
+//! listing calls some of these once per product card.
 
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -22,9 +26,10 @@ pub fn viewer() -> Result<Option<User>, AppError> {
 pub fn site_origin() -> String {
     #[cfg(feature = "ssr")]
     {
-        leptos::prelude::use_context::<crate::server::app::state::AppState>()
-            .map(|state| state.config.server.site_url.clone())
-            .unwrap_or_default()
+        leptos::prelude::with_context(|state: &crate::server::app::state::AppState| {
+            state.config.server.site_url.clone()
+        })
+        .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -37,8 +42,10 @@ pub fn upload_limit() -> u64 {
     /// The default of `media.max_upload_bytes`, for a render without the server's state.
     const DEFAULT: u64 = 5 * 1024 * 1024;
     #[cfg(feature = "ssr")]
-    if let Some(state) = leptos::prelude::use_context::<crate::server::app::state::AppState>() {
-        return state.config.media.max_upload_bytes;
+    if let Some(limit) =
+        leptos::prelude::with_context(|state: &crate::server::app::state::AppState| state.config.media.max_upload_bytes)
+    {
+        return limit;
     }
     DEFAULT
 }
@@ -47,8 +54,10 @@ pub fn upload_limit() -> u64 {
 /// gets it as a prop and provides it as context, as it does the language.
 pub fn store_currency() -> Currency {
     #[cfg(feature = "ssr")]
-    if let Some(state) = leptos::prelude::use_context::<crate::server::app::state::AppState>() {
-        return state.config.store.currency;
+    if let Some(currency) =
+        leptos::prelude::with_context(|state: &crate::server::app::state::AppState| state.config.store.currency)
+    {
+        return currency;
     }
     leptos::prelude::use_context::<Currency>().unwrap_or_default()
 }
@@ -57,8 +66,10 @@ pub fn store_currency() -> Currency {
 /// browser, where the page already carries its texts.
 pub fn request_language() -> Lang {
     #[cfg(feature = "ssr")]
-    if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() {
-        return parts.extensions.get::<Lang>().copied().unwrap_or_default();
+    if let Some(lang) =
+        leptos::prelude::with_context(|parts: &axum::http::request::Parts| parts.extensions.get::<Lang>().copied())
+    {
+        return lang.unwrap_or_default();
     }
     Lang::default()
 }

@@ -69,11 +69,18 @@ pub fn current_user() -> Result<Option<User>, AppError> {
 /// the request carries no session (nobody is signed in). Pages render with it synchronously, so
 /// they need no resource and no Suspense for it.
 fn request_user() -> Option<Result<Option<User>, AppError>> {
-    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
-    let RequestUser(user) = parts.extensions.get::<RequestUser>()?.clone();
+    // Read in place: cloning the request's parts (every header and extension) on each call cost
+    // more than the rest of this function, and a page asks several times.
+    let (user, sends_guest_cart_count) = leptos::prelude::with_context(|parts: &axum::http::request::Parts| {
+        let RequestUser(user) = parts.extensions.get::<RequestUser>()?.clone();
+        let signed_in = matches!(user, Ok(Some(_)));
+        Some((user, signed_in && sends_guest_cart_count(&parts.headers)))
+    })??;
     if matches!(user, Ok(Some(_))) {
         keep_response_private();
-        forget_guest_cart_count(&parts.headers);
+        if sends_guest_cart_count {
+            forget_guest_cart_count();
+        }
     }
     Some(user)
 }
@@ -87,17 +94,22 @@ fn keep_response_private() {
     }
 }
 
-/// A guest's cart count cookie still sent by someone signed in (an add that finished after the
-/// sign-in set it again) would make the page cache serve them anonymous pages: it goes.
-fn forget_guest_cart_count(headers: &axum::http::HeaderMap) {
-    use axum::http::{header, HeaderValue};
+/// Whether the request carries a guest's cart count cookie.
+fn sends_guest_cart_count(headers: &axum::http::HeaderMap) -> bool {
     let prefix = format!("{}=", crate::model::cart::CART_COOKIE);
-    let sent = headers
-        .get_all(header::COOKIE)
+    headers
+        .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .any(|cookies| cookies.split(';').any(|pair| pair.trim_start().starts_with(&prefix)));
-    if let (true, Some(response)) = (sent, leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
+        .any(|cookies| cookies.split(';').any(|pair| pair.trim_start().starts_with(&prefix)))
+}
+
+/// A guest's cart count cookie still sent by someone signed in (an add that finished after the
+/// sign-in set it again) would make the page cache serve them anonymous pages: it goes.
+fn forget_guest_cart_count() {
+    use axum::http::{header, HeaderValue};
+    let prefix = format!("{}=", crate::model::cart::CART_COOKIE);
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(removal) = HeaderValue::from_str(&format!("{prefix}; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")) {
             response.append_header(header::SET_COOKIE, removal);
         }
