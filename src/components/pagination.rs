@@ -40,8 +40,9 @@ pub fn Pagination(
         let (base_path, query) = (base_path.clone(), query.clone());
         move |page: u32| format!("{base_path}{}", query.to_query_string(page, include_category))
     };
-    let beside =
-        move |to: PageAddress| format!("{base_path}{}", query.to_query_string_at(to.page, to.cursor, include_category));
+    let beside = move |to: PageAddress| {
+        format!("{base_path}{}", query.to_query_string_at(to.page, to.cursor.as_ref(), include_category))
+    };
     if page_count <= 1 && previous.is_none() && next.is_none() {
         return ().into_any();
     }

@@ -1,6 +1,6 @@
 //! The catalog as pages and server functions see it.
 
-use super::{Cursor, Money, ProductQuery};
+use super::{product_query::Side, Cursor, Money, ProductQuery};
 use serde::{Deserialize, Serialize};
 
 /// Every listing shows this many products per page.
@@ -84,19 +84,21 @@ impl ProductPage {
     pub fn previous(&self, query: &ProductQuery) -> Option<PageAddress> {
         let page = self.page.saturating_sub(1).max(1);
         // The first page needs no cursor: its plain address is the one search engines know.
-        let cursor = (page > 1 && query.pages_by_cursor()).then(|| self.items.first().map(|p| Cursor::Before(p.id)));
+        let cursor = (page > 1 && query.pages_by_cursor())
+            .then(|| self.items.first().map(|p| Cursor::beside(Side::Before, p, query.sort)));
         self.has_previous.then_some(PageAddress { page, cursor: cursor.flatten() })
     }
 
     /// Where the page after this one is, if there is one.
     pub fn next(&self, query: &ProductQuery) -> Option<PageAddress> {
-        let cursor = query.pages_by_cursor().then(|| self.items.last().map(|p| Cursor::After(p.id)));
+        let cursor =
+            query.pages_by_cursor().then(|| self.items.last().map(|p| Cursor::beside(Side::After, p, query.sort)));
         self.has_next.then_some(PageAddress { page: self.page + 1, cursor: cursor.flatten() })
     }
 }
 
 /// A listing page's address: its number, and the cursor that finds it when it has one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageAddress {
     pub page: u32,
     pub cursor: Option<Cursor>,

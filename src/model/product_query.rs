@@ -3,7 +3,8 @@
 //! Parsing is lenient on purpose: a bookmarked or hand-edited URL with a bad value still renders a
 //! page. Each value that had to be ignored or corrected yields a [`QueryNotice`] the page shows.
 
-use super::Money;
+use super::catalog_edit::TITLE_MAX;
+use super::{Money, ProductSummary};
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -70,12 +71,53 @@ pub struct ProductQuery {
 /// Where a page starts, named by a product on the page next to it: "the products after #812" stays
 /// a cheap index range however deep in the catalog it is, where "page 3,000" would mean skipping
 /// 71,976 rows. Listings link to the next and previous page this way; page numbers still work.
+///
+/// The link also carries where that product stood in the order when the link was made (`at`, its
+/// price or title). Without it, a product repriced from 10.00 to 500.00 between two page views
+/// would move the next page past every product in between; with it, the page starts where the
+/// product was, and a deleted product still marks its place.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Cursor {
+    pub side: Side,
+    pub id: i64,
+    /// The product's sort key for the orders whose key can change; `None` for newest first (a
+    /// product's creation time never changes) or a link from before keys were carried.
+    pub at: Option<SortValue>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Cursor {
-    /// The products that follow this product id in the listing's order.
-    After(i64),
-    /// The products that come just before this product id.
-    Before(i64),
+pub enum Side {
+    /// The products that follow the product in the listing's order.
+    After,
+    /// The products that come just before it.
+    Before,
+}
+
+/// A product's place in a price or name order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortValue {
+    Price(Money),
+    Title(String),
+}
+
+impl Cursor {
+    pub fn after(id: i64) -> Self {
+        Self { side: Side::After, id, at: None }
+    }
+
+    pub fn before(id: i64) -> Self {
+        Self { side: Side::Before, id, at: None }
+    }
+
+    /// The cursor on `side` of a product listed in `sort` order, with the product's key.
+    pub fn beside(side: Side, product: &ProductSummary, sort: SortOrder) -> Self {
+        let at = match sort {
+            SortOrder::PriceAsc | SortOrder::PriceDesc => Some(SortValue::Price(product.price)),
+            SortOrder::Name => Some(SortValue::Title(product.title.clone())),
+            SortOrder::Relevance | SortOrder::Newest => None,
+        };
+        Self { side, id: product.id, at }
+    }
 }
 
 /// A value from the URL that was ignored or corrected.
@@ -152,7 +194,7 @@ impl ProductQuery {
             }
         });
         let mut query = Self { q, category, price_min, price_max, sort, page, cursor: None };
-        query.cursor = parse_cursor(&present, &mut notices).filter(|_| query.pages_by_cursor());
+        query.cursor = parse_cursor(&present, sort, &mut notices).filter(|_| query.pages_by_cursor());
         (query, notices)
     }
 
@@ -176,7 +218,7 @@ impl ProductQuery {
     /// The same query with every rule of [`ProductQuery::parse`] applied. Server functions call
     /// this, because their arguments can be written by hand and need not come from a parsed URL.
     pub fn normalized(&self) -> Self {
-        let pairs = self.pairs(self.page, self.cursor, true);
+        let pairs = self.pairs(self.page, self.cursor.as_ref(), true);
         Self::parse(|key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())).0
     }
 
@@ -187,7 +229,7 @@ impl ProductQuery {
     }
 
     /// As [`ProductQuery::to_query_string`], for the page that `cursor` starts (labelled `page`).
-    pub fn to_query_string_at(&self, page: u32, cursor: Option<Cursor>, include_category: bool) -> String {
+    pub fn to_query_string_at(&self, page: u32, cursor: Option<&Cursor>, include_category: bool) -> String {
         let pairs = self.pairs(page, cursor, include_category);
         if pairs.is_empty() {
             return String::new();
@@ -197,7 +239,7 @@ impl ProductQuery {
     }
 
     /// The URL parameters of this state, defaults left out.
-    fn pairs(&self, page: u32, cursor: Option<Cursor>, include_category: bool) -> Vec<(&'static str, String)> {
+    fn pairs(&self, page: u32, cursor: Option<&Cursor>, include_category: bool) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
         if !self.q.is_empty() {
             pairs.push(("q", self.q.clone()));
@@ -217,28 +259,46 @@ impl ProductQuery {
         if page > 1 {
             pairs.push(("page", page.to_string()));
         }
-        match cursor {
-            Some(Cursor::After(id)) => pairs.push(("after", id.to_string())),
-            Some(Cursor::Before(id)) => pairs.push(("before", id.to_string())),
-            None => {}
+        if let Some(cursor) = cursor {
+            let side = match cursor.side {
+                Side::After => "after",
+                Side::Before => "before",
+            };
+            pairs.push((side, cursor.id.to_string()));
+            match &cursor.at {
+                Some(SortValue::Price(price)) => pairs.push(("at", price.decimal())),
+                Some(SortValue::Title(title)) => pairs.push(("at", title.clone())),
+                None => {}
+            }
         }
         pairs
     }
 }
 
 /// `after=ID` or `before=ID` (a product id, so a positive integer); anything else, or both at once,
-/// is ignored with the notice a bad page number gets.
-fn parse_cursor(present: &impl Fn(&str) -> Option<String>, notices: &mut Vec<QueryNotice>) -> Option<Cursor> {
+/// is ignored with the notice a bad page number gets. `at=` is the product's price or title for
+/// those orders; one that does not fit the order is left out (the product's current key is used).
+fn parse_cursor(
+    present: &impl Fn(&str) -> Option<String>,
+    sort: SortOrder,
+    notices: &mut Vec<QueryNotice>,
+) -> Option<Cursor> {
     let id = |key: &str| present(key).map(|raw| raw.parse::<i64>().ok().filter(|id| *id >= 1));
-    match (id("after"), id("before")) {
-        (None, None) => None,
-        (Some(Some(id)), None) => Some(Cursor::After(id)),
-        (None, Some(Some(id))) => Some(Cursor::Before(id)),
+    let mut cursor = match (id("after"), id("before")) {
+        (None, None) => return None,
+        (Some(Some(id)), None) => Cursor::after(id),
+        (None, Some(Some(id))) => Cursor::before(id),
         _ => {
             notices.push(QueryNotice::BadPage);
-            None
+            return None;
         }
-    }
+    };
+    cursor.at = present("at").and_then(|raw| match sort {
+        SortOrder::PriceAsc | SortOrder::PriceDesc => Money::parse_decimal(&raw).map(SortValue::Price),
+        SortOrder::Name => (raw.chars().count() <= TITLE_MAX).then_some(SortValue::Title(raw)),
+        SortOrder::Relevance | SortOrder::Newest => None,
+    });
+    Some(cursor)
 }
 
 /// Keeps printable characters only (no NULs or other controls) and at most [`MAX_SEARCH_CHARS`].
@@ -342,7 +402,7 @@ mod tests {
             price_max: Some(Money(1000)),
             sort: SortOrder::Name,
             page: 0,
-            cursor: Some(Cursor::After(0)),
+            cursor: Some(Cursor::after(0)),
         };
         let clean = raw.normalized();
         assert_eq!(clean.q.len(), MAX_SEARCH_CHARS);
@@ -354,11 +414,37 @@ mod tests {
     fn a_cursor_rides_along_with_its_page_label() {
         let (query, notices) = parse(&[("sort", "price_asc"), ("page", "3000"), ("after", "812")]);
         assert!(notices.is_empty());
-        assert_eq!((query.page, query.cursor), (3000, Some(Cursor::After(812))));
+        assert_eq!((query.page, query.cursor.clone()), (3000, Some(Cursor::after(812))));
         assert_eq!(query.normalized(), query);
-        assert_eq!(query.to_query_string_at(2999, Some(Cursor::Before(7)), true), "?sort=price_asc&page=2999&before=7");
+        assert_eq!(
+            query.to_query_string_at(2999, Some(&Cursor::before(7)), true),
+            "?sort=price_asc&page=2999&before=7"
+        );
         // Numbered links leave the cursor out: the number alone finds the page.
         assert_eq!(query.to_query_string(4, true), "?sort=price_asc&page=4");
+    }
+
+    #[test]
+    fn a_cursor_carries_the_key_its_order_can_change() {
+        let (query, notices) = parse(&[("sort", "price_desc"), ("page", "3"), ("after", "812"), ("at", "129.99")]);
+        assert!(notices.is_empty());
+        let cursor = query.cursor.clone().unwrap();
+        assert_eq!(cursor.at, Some(SortValue::Price(Money(12999))));
+        assert_eq!(query.to_query_string_at(3, Some(&cursor), true), "?sort=price_desc&page=3&after=812&at=129.99");
+        assert_eq!(query.normalized(), query);
+        let (query, _) = parse(&[("sort", "name"), ("before", "5"), ("at", "Oak & Co. Table")]);
+        let cursor = query.cursor.clone().unwrap();
+        assert_eq!(cursor.at, Some(SortValue::Title("Oak & Co. Table".into())));
+        assert_eq!(query.to_query_string_at(2, Some(&cursor), true), "?sort=name&page=2&before=5&at=Oak+%26+Co.+Table");
+        // A key that does not fit the order is left out; the cursor still stands.
+        for pairs in [
+            &[("sort", "price_asc"), ("after", "9"), ("at", "cheap")][..],
+            &[("sort", "newest"), ("after", "9"), ("at", "12.00")],
+            &[("sort", "name"), ("after", "9"), ("at", &"x".repeat(TITLE_MAX + 1))],
+        ] {
+            let (query, notices) = parse(pairs);
+            assert_eq!((query.cursor, notices), (Some(Cursor::after(9)), vec![]), "{pairs:?}");
+        }
     }
 
     #[test]
@@ -378,11 +464,11 @@ mod tests {
     #[test]
     fn a_search_ranks_by_relevance_and_pages_by_number() {
         let (query, _) = parse(&[("q", "walnut chair"), ("page", "2"), ("after", "9")]);
-        assert_eq!((query.sort, query.cursor), (SortOrder::Relevance, None));
+        assert_eq!((query.sort, query.cursor.clone()), (SortOrder::Relevance, None));
         assert_eq!(query.to_query_string(2, true), "?q=walnut+chair&page=2");
         // Sorted another way, a search pages by cursor like any listing.
         let (query, _) = parse(&[("q", "walnut"), ("sort", "newest"), ("after", "9")]);
-        assert_eq!(query.cursor, Some(Cursor::After(9)));
+        assert_eq!(query.cursor, Some(Cursor::after(9)));
         // Punctuation alone searches nothing, so the listing is the newest products, by cursor.
         let (query, _) = parse(&[("q", "\"*\""), ("after", "9")]);
         assert!(!query.is_search() && query.pages_by_cursor());

@@ -13,6 +13,7 @@ on_both_backends!(
     search_ranks_titles_first_matches_prefixes_and_ignores_accents,
     hostile_searches_get_an_answer_not_an_error,
     pages_by_cursor_cover_the_catalog_once_in_every_order,
+    a_next_link_survives_its_product_being_repriced_renamed_or_deleted,
     kept_counts_follow_every_change,
     products_older_than_search_titles_get_them_at_start,
 );
@@ -202,7 +203,7 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
 
     // A cursor naming a product that is gone falls back on its page number; one naming no product
     // at all, or a made-up page label, still renders a sensible page.
-    let gone = ProductQuery { page: 3, cursor: Some(Cursor::After(i64::MAX)), ..Default::default() };
+    let gone = ProductQuery { page: 3, cursor: Some(Cursor::after(i64::MAX)), ..Default::default() };
     let page = services::catalog::search_products(&app.state, gone).await.unwrap();
     assert_eq!((page.page, page.items.len()), (3, 24));
     let made_up = get(&app.base, &format!("/products?page=999999&after={}", ids[30])).await;
@@ -210,6 +211,51 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
     let count = html::text(&made_up.html(), ".result-count");
     let pages = products.div_ceil(24);
     assert!(count.ends_with(&format!("page {pages} of {pages}")), "{count}");
+}
+
+async fn execute(app: &TestApp, sql: &str) {
+    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|done| done.rows_affected())).unwrap();
+    app.state.catalog_changed();
+}
+
+/// Attack finding F2: a "next" link names the last product of its page. If that product is
+/// repriced (or renamed, or deleted) before the link is followed, the next page must still start
+/// where the product stood, not wherever it stands now (which skipped every product in between).
+async fn a_next_link_survives_its_product_being_repriced_renamed_or_deleted(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    demo::seed_generated(&app.db, &app.config, 200).await.unwrap();
+    app.state.catalog_changed();
+    let ids = |page: &tienda::model::ProductPage| page.items.iter().map(|p| p.id).collect::<Vec<_>>();
+    let changes = [
+        (SortOrder::PriceAsc, "UPDATE products SET price_cents = 99999900 WHERE id = {id}"),
+        (SortOrder::PriceDesc, "UPDATE products SET price_cents = 1 WHERE id = {id}"),
+        (SortOrder::Name, "UPDATE products SET title = 'Zzz Renamed' WHERE id = {id}"),
+        (SortOrder::Name, "UPDATE products SET title = 'Aaa Renamed' WHERE id = {id}"),
+        (SortOrder::PriceAsc, "DELETE FROM products WHERE id = {id}"),
+    ];
+    for (sort, change) in changes {
+        let query = ProductQuery { sort, page: 3, ..Default::default() };
+        let third = services::catalog::search_products(&app.state, query.clone()).await.unwrap();
+        let next = third.next(&query).unwrap();
+        let anchor = third.items.last().unwrap().id;
+        let cursor = next.cursor.clone().unwrap();
+        assert!(cursor.at.is_some(), "{sort:?}: the link carries the product's key");
+        let following = ProductQuery { page: next.page, cursor: Some(cursor.clone()), ..query.clone() };
+        let before = services::catalog::search_products(&app.state, following.clone()).await.unwrap();
+
+        execute(&app, &change.replace("{id}", &anchor.to_string())).await;
+        let after = services::catalog::search_products(&app.state, following).await.unwrap();
+        let expected: Vec<i64> = ids(&before).into_iter().filter(|id| *id != anchor).collect();
+        assert_eq!(ids(&after)[..expected.len()], expected[..], "{sort:?} after `{change}`");
+
+        // The same through the page's own link.
+        let path = format!("/products{}", query.to_query_string_at(next.page, Some(&cursor), true));
+        assert!(path.contains("&at="), "{path}");
+        let page = get(&app.base, &path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let titles = html::card_titles(&page.html());
+        assert_eq!(titles.first(), after.items.first().map(|p| &p.title), "{path}");
+    }
 }
 
 async fn kept_counts_follow_every_change(backend: Backend) {

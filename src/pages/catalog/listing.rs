@@ -73,14 +73,14 @@ fn ListingView(listing: Listing) -> impl IntoView {
         <PageMeta
             title=page_title(lang, query, category.as_ref())
             description
-            canonical_path=listing_url(query, category.as_ref(), page, query.cursor)
+            canonical_path=listing_url(query, category.as_ref(), page, query.cursor.as_ref())
             noindex=results.items.is_empty()
         />
         {results.previous(query).map(|to| {
-            view! { <Link rel="prev" href=absolute_url(&listing_url(query, category.as_ref(), to.page, to.cursor)) /> }
+            view! { <Link rel="prev" href=absolute_url(&listing_url(query, category.as_ref(), to.page, to.cursor.as_ref())) /> }
         })}
         {results.next(query).map(|to| {
-            view! { <Link rel="next" href=absolute_url(&listing_url(query, category.as_ref(), to.page, to.cursor)) /> }
+            view! { <Link rel="next" href=absolute_url(&listing_url(query, category.as_ref(), to.page, to.cursor.as_ref())) /> }
         })}
         <div class="container section">
             <Breadcrumbs crumbs />
@@ -116,7 +116,7 @@ fn CatalogBrowser(initial: Listing, lang: Lang, currency: Currency) -> impl Into
         let category = category.clone();
         move |(query, notices): (ProductQuery, Vec<QueryNotice>), step: Move| {
             let category = category.clone();
-            let url = listing_url(&query, category.as_ref(), query.page(), query.cursor);
+            let url = listing_url(&query, category.as_ref(), query.page(), query.cursor.as_ref());
             let ticket = newest_request.get_value() + 1;
             newest_request.set_value(ticket);
             busy.set(true);
@@ -248,7 +248,7 @@ fn base_path(category: Option<&Category>) -> String {
 }
 
 /// The listing's address for `page`, found by `cursor` if given (path and canonical query string).
-fn listing_url(query: &ProductQuery, category: Option<&Category>, page: u32, cursor: Option<Cursor>) -> String {
+fn listing_url(query: &ProductQuery, category: Option<&Category>, page: u32, cursor: Option<&Cursor>) -> String {
     format!("{}{}", base_path(category), query.to_query_string_at(page, cursor, category.is_none()))
 }
 

@@ -10,6 +10,7 @@
 
 use super::{SummaryRow, SUMMARY_COLUMNS};
 use crate::bind_all;
+use crate::model::product_query::{Side, SortValue};
 use crate::model::{Cursor, ProductQuery, ProductSummary, SortOrder};
 use crate::server::db::{with_pool, Db, SqlArgs};
 use crate::server::text::search_key;
@@ -36,7 +37,7 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
         return select_ranked(db, &ids, filter_args, query.page(), page_size).await;
     }
     let total = count_matching(db, query).await?;
-    if let Some(cursor) = query.cursor.filter(|_| query.pages_by_cursor()) {
+    if let Some(cursor) = query.cursor.as_ref().filter(|_| query.pages_by_cursor()) {
         let listed = select_by_cursor(db, &ids, filter_args.clone(), cursor, page_size, total).await?;
         // A cursor naming a product deleted since (or the very last one) finds nothing; the page
         // number it carried still finds a page.
@@ -106,7 +107,7 @@ async fn select_by_cursor(
     db: &Db,
     ids: &PageOfIds,
     mut args: SqlArgs,
-    cursor: Cursor,
+    cursor: &Cursor,
     page_size: u32,
     total: i64,
 ) -> sqlx::Result<Listed> {
@@ -116,12 +117,12 @@ async fn select_by_cursor(
     let overflow = items.len() > page_size as usize;
     // The extra row sits at the far end of the direction of travel; on the near side lies at least
     // the product the cursor names.
-    let (more_before, more_after) = match cursor {
-        Cursor::After(_) => {
+    let (more_before, more_after) = match cursor.side {
+        Side::After => {
             items.truncate(page_size as usize);
             (true, overflow)
         }
-        Cursor::Before(_) => {
+        Side::Before => {
             if overflow {
                 items.remove(0);
             }
@@ -264,20 +265,20 @@ impl PageOfIds {
     }
 
     /// `fetch` ids from `cursor` on: an index range, however deep.
-    fn by_cursor(&self, cursor: Cursor, fetch: u32, args: &mut SqlArgs) -> String {
-        let (anchor, backwards) = match cursor {
-            Cursor::After(id) => (args.int(id), false),
-            Cursor::Before(id) => (args.int(id), true),
-        };
+    fn by_cursor(&self, cursor: &Cursor, fetch: u32, args: &mut SqlArgs) -> String {
+        let anchor = args.int(cursor.id);
+        let backwards = matches!(cursor.side, Side::Before);
+        // The page is the index range beyond the product the cursor names, at the key the cursor
+        // carries (where the product stood when the link was made), or else at the product's
+        // current key: a scalar subquery, which both databases compute once and use as an index
+        // bound. The range is written `key >= k AND (key > k OR id > anchor)` rather than as a row
+        // comparison, because SQLite reads an index range only for the former.
+        let anchor_key = cursor.at.as_ref().and_then(|at| self.keys.carried(at, args)).unwrap_or_else(|| {
+            format!("(SELECT {} FROM products a WHERE a.id = {anchor})", self.keys.key.replace("{t}", "a"))
+        });
         let limit = args.int(i64::from(fetch));
-        // The page is the index range beyond the product the cursor names. Its key is a scalar
-        // subquery, which both databases compute once and use as an index bound; and the range is
-        // written `key >= k AND (key > k OR id > anchor)` rather than as a row comparison, because
-        // SQLite reads an index range only for the former.
         let (strict, loose) = self.keys.comparison(backwards);
         let key = self.keys.key.replace("{t}", "p");
-        let anchor_key =
-            format!("(SELECT {} FROM products a WHERE a.id = {anchor})", self.keys.key.replace("{t}", "a"));
         let position =
             format!("{key} {loose} {anchor_key} AND ({key} {strict} {anchor_key} OR p.id {strict} {anchor})");
         format!(
@@ -326,21 +327,51 @@ struct SortKeys {
     descending: bool,
     /// How the key compares once it is a column of the page (PostgreSQL names by byte).
     collation: &'static str,
+    /// The key as computed from a value a cursor carries (`{v}`), for the orders whose key can
+    /// change; the same expression as `key`, so both compare alike.
+    carried: Option<(Carried, &'static str)>,
+}
+
+/// What kind of value an order's carried key is.
+#[derive(Clone, Copy)]
+enum Carried {
+    Price,
+    Title,
 }
 
 impl SortKeys {
     fn of(sort: SortOrder, db: &Db) -> Self {
-        let (key, descending, collation) = match (sort, db) {
-            // Relevance without a search (or when only ids are wanted) is the newest first.
-            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, ""),
-            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, ""),
-            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, ""),
+        const PRICE: Option<(Carried, &str)> = Some((Carried::Price, "{v}"));
+        let (key, descending, collation, carried) = match (sort, db) {
+            // Relevance without a search (or when only ids are wanted) is the newest first. A
+            // product's creation time never changes, so a cursor needs no key of its own.
+            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, "", None),
+            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, "", PRICE),
+            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, "", PRICE),
             // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise
             // use the database's locale, which differs between servers.
-            (SortOrder::Name, Db::Sqlite { .. }) => ("lower({t}.title)", false, ""),
-            (SortOrder::Name, Db::Postgres(_)) => ("(lower({t}.title) COLLATE \"C\")", false, " COLLATE \"C\""),
+            (SortOrder::Name, Db::Sqlite { .. }) => {
+                ("lower({t}.title)", false, "", Some((Carried::Title, "lower({v})")))
+            }
+            (SortOrder::Name, Db::Postgres(_)) => (
+                "(lower({t}.title) COLLATE \"C\")",
+                false,
+                " COLLATE \"C\"",
+                Some((Carried::Title, "(lower({v}) COLLATE \"C\")")),
+            ),
         };
-        Self { key, descending, collation }
+        Self { key, descending, collation, carried }
+    }
+
+    /// The key a cursor carries as an SQL expression of this order's key, if it is this order's kind.
+    fn carried(self, at: &SortValue, args: &mut SqlArgs) -> Option<String> {
+        let (kind, expression) = self.carried?;
+        let value = match (kind, at) {
+            (Carried::Price, SortValue::Price(price)) => args.int(price.0),
+            (Carried::Title, SortValue::Title(title)) => args.text(title.as_str()),
+            _ => return None,
+        };
+        Some(expression.replace("{v}", &value))
     }
 
     /// `ORDER BY` for table `p`, reversed when walking backwards from a cursor.
