@@ -59,8 +59,9 @@ impl FrontEndHead {
 
 /// A module script runs once the document is parsed, so every island is in the page by then. Each
 /// island's hydration function is exported by the WebAssembly under the name the server wrote into
-/// `data-component`; they are called in document order, as Leptos's own loader does. The body is
-/// marked `data-hydrated` once all of them are interactive (the browser tests wait for it).
+/// `data-component`; they are called in document order, as Leptos's own loader does. One that
+/// fails is reported and the others still hydrate. The body is marked `data-hydrated` once every
+/// island has had its turn (the browser tests wait for it, and fail on any error reported).
 fn loader_script(script_href: &str, wasm_href: &str) -> String {
     format!(
         "const islands = document.querySelectorAll(\"leptos-island\");\n\
@@ -70,9 +71,13 @@ fn loader_script(script_href: &str, wasm_href: &str) -> String {
          \x20     await glue.default({{ module_or_path: {wasm_href:?} }});\n\
          \x20     glue.hydrate();\n\
          \x20     for (const island of islands) {{\n\
-         \x20       const hydrateIsland = glue[island.dataset.component];\n\
-         \x20       if (!hydrateIsland) throw new Error(\"no WebAssembly for the island \" + island.dataset.component);\n\
-         \x20       await hydrateIsland(island);\n\
+         \x20       try {{\n\
+         \x20         const hydrateIsland = glue[island.dataset.component];\n\
+         \x20         if (!hydrateIsland) throw new Error(\"no WebAssembly for the island \" + island.dataset.component);\n\
+         \x20         await hydrateIsland(island);\n\
+         \x20       }} catch (error) {{\n\
+         \x20         console.error(error);\n\
+         \x20       }}\n\
          \x20     }}\n\
          \x20     document.body.setAttribute(\"data-hydrated\", \"\");\n\
          \x20   }});\n\

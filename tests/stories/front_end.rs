@@ -79,6 +79,24 @@ async fn pages_name_the_hashed_build_which_is_sent_precompressed_and_kept_for_a_
     let (status, _, _) = fetch(&app.base, "/pkg/tienda.Nope.css", None).await;
     assert_eq!(status, 404);
 
+    // Addresses no served file has are 404s, never cached: names longer than a file system allows
+    // (ServeDir answered 500), the precompressed copies themselves (they would be compressed again),
+    // and the site root's fallback reached with a doubled slash.
+    for path in [
+        format!("/pkg/{}.wasm", "a".repeat(300)),
+        format!("/pkg/tienda.{}.css", "b".repeat(250)),
+        format!("/pkg/{CSS}.br"),
+        format!("/pkg/{WASM}.gz"),
+        "/pkg/tienda.p2XHUSwZiafIw3GL4KQUjQ.json".to_owned(),
+        format!("/media/{}.png", "c".repeat(300)),
+    ] {
+        let (status, headers, _) = fetch(&app.base, &path, Some("gzip, br")).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+    }
+    let (status, _, body) = fetch(&app.base, &format!("//pkg/{CSS}"), Some("br")).await;
+    assert!(status == 404 && !body.contains("brotli"), "{status}: the site root's fallback serves no built file");
+
     // The plain error pages (given before the app renders) use the same stylesheet.
     let refused = get(&app.base, "/products?q=%00").await;
     assert_eq!(refused.status, 400);

@@ -17,7 +17,7 @@ use crate::server::{
     db::{self, health::DbHealth, Db},
     http::{
         body_limit, csp, csrf, endpoints, guard, language, malformed, page_cache, pkg_files, request_scope, rpc_errors,
-        unavailable,
+        static_files, unavailable,
     },
 };
 use axum::{
@@ -42,7 +42,6 @@ use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::{predicate::DefaultPredicate, CompressionLayer, Predicate},
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
-    services::ServeDir,
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -219,9 +218,9 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
     let site_url: Arc<str> = state.config.server.site_url.as_str().into();
     let routes = app_routes();
     let media_dir = &state.config.media.dir;
-    let media = static_files(media_dir.clone(), "public, max-age=86400");
+    let media = file_folder(media_dir.clone(), "public, max-age=86400");
     // Uploads get random names and are never rewritten, so browsers may keep them for a year.
-    let uploads = |folder: &str| static_files(media_dir.join(folder), "public, max-age=31536000, immutable");
+    let uploads = |folder: &str| file_folder(media_dir.join(folder), "public, max-age=31536000, immutable");
     let pkg = pkg_files::router(&state.config.server.site_root.join("pkg"));
     let policies = csp::Policies::new(&front_end, &state.config.media.image_sources);
     let stylesheet = front_end.stylesheet_href.clone();
@@ -302,10 +301,10 @@ fn app_routes() -> Vec<AxumRouteListing> {
 }
 
 /// Static files from `dir`, answered with the given `Cache-Control`.
-fn static_files(dir: std::path::PathBuf, cache_control: &'static str) -> Router<AppState> {
+fn file_folder(dir: std::path::PathBuf, cache_control: &'static str) -> Router<AppState> {
     Router::new()
-        .fallback_service(ServeDir::new(dir))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static(cache_control)))
+        .fallback_service(static_files::serve_dir(dir))
+        .layer(axum::middleware::from_fn_with_state(static_files::Caching::Fixed(cache_control), static_files::guard))
 }
 
 /// Request ids unique within this process, cheap to make (`<pid>-<n>`).

@@ -14,4 +14,5 @@ pub mod pkg_files;
 pub mod plain_page;
 pub mod request_scope;
 pub mod rpc_errors;
+pub mod static_files;
 pub mod unavailable;

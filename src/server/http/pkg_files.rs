@@ -8,18 +8,9 @@
 //! A build without hashes keeps the plain names, which browsers revalidate.
 
 use crate::components::front_end::FrontEndFiles;
-use axum::{
-    extract::Request,
-    http::{header, HeaderValue},
-    middleware::Next,
-    response::Response,
-    Router,
-};
+use crate::server::http::static_files::{self, Caching};
+use axum::Router;
 use std::{path::Path, time::SystemTime};
-use tower_http::services::ServeDir;
-
-const HASHED: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
-const UNHASHED: HeaderValue = HeaderValue::from_static("public, max-age=0, must-revalidate");
 
 /// The stylesheet, script and WebAssembly in `pkg_dir` named after `output_name`, hashed or not.
 /// Where a folder holds several builds' files (a server-only build leaves the old ones), the
@@ -65,8 +56,18 @@ fn is_build_of(name: &str, plain_name: &str, output_name: &str) -> bool {
 /// `/pkg`, served from `pkg_dir`: the precompressed copies where the browser accepts them.
 pub fn router<S: Clone + Send + Sync + 'static>(pkg_dir: &Path) -> Router<S> {
     Router::new()
-        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .layer(axum::middleware::from_fn(cache_for_good_if_hashed))
+        .fallback_service(static_files::serve_dir(pkg_dir))
+        .layer(axum::middleware::from_fn_with_state(Caching::ByName(cache_control), static_files::guard))
+}
+
+/// A year of caching for content-hashed files (a new build has new names), revalidation for
+/// anything else.
+fn cache_control(path: &str) -> &'static str {
+    if has_content_hash(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=0, must-revalidate"
+    }
 }
 
 /// cargo-leptos names a hashed file `<name>.<hash>.<extension>`, the hash an MD5 in unpadded
@@ -77,17 +78,6 @@ fn has_content_hash(name: &str) -> bool {
         return false;
     };
     hash.len() == 22 && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-/// Middleware: a year of caching for content-hashed files (a new build has new names),
-/// revalidation for anything else.
-async fn cache_for_good_if_hashed(request: Request, next: Next) -> Response {
-    let cache_control = if has_content_hash(request.uri().path()) { HASHED } else { UNHASHED };
-    let mut response = next.run(request).await;
-    response.headers_mut().insert(header::CACHE_CONTROL, cache_control);
-    // The copy depends on Accept-Encoding: a shared cache must keep one per encoding.
-    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    response
 }
 
 #[cfg(test)]

@@ -12,11 +12,11 @@
 //! served without touching Leptos at all ([`files_or_not_found`]).
 
 use crate::app::shell;
-use crate::server::app::state::AppState;
+use crate::server::{app::state::AppState, http::static_files};
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{Method, StatusCode},
+    http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -25,7 +25,6 @@ use leptos::{
     reactive::{computed::ScopedFuture, owner::Owner},
 };
 use tower::ServiceExt;
-use tower_http::services::ServeDir;
 
 /// Middleware: polls the rest of the request with a fresh, empty root owner as the current one,
 /// and restores the thread's previous owner after every poll. Nothing another request left on
@@ -37,18 +36,24 @@ pub async fn isolate(request: Request, next: Next) -> Response {
     ScopedFuture { owner, observer: None, fut: next.run(request) }.await
 }
 
-/// The router's fallback: a file from the site root (the icon, the fonts) or else the not-found
-/// page, rendered like any other page (a 404 unless the page chose another status).
+/// The router's fallback: a file at the top of the site root (the icon, from `public/`) or else the
+/// not-found page, rendered like any other page (a 404 unless the page chose another status). The
+/// built files below it are `/pkg`'s alone, under their own caching (`//pkg/x` is not a way around).
 pub async fn files_or_not_found(State(state): State<AppState>, request: Request) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD) {
+    let path = request.uri().path();
+    let top_level = path.len() > 1 && !path[1..].contains('/') && static_files::could_be_a_file(path);
+    if top_level && matches!(*request.method(), Method::GET | Method::HEAD) {
         let mut file_request = Request::new(Body::empty());
         *file_request.method_mut() = request.method().clone();
         *file_request.uri_mut() = request.uri().clone();
         *file_request.headers_mut() = request.headers().clone();
         let root = state.leptos_options.site_root.to_string();
-        let Ok(file) = ServeDir::new(root).oneshot(file_request).await;
+        let Ok(file) = static_files::serve_dir(root).oneshot(file_request).await;
         if matches!(file.status(), StatusCode::OK | StatusCode::NOT_MODIFIED | StatusCode::PARTIAL_CONTENT) {
-            return file.into_response();
+            let mut file = file.into_response();
+            file.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+            file.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            return file;
         }
     }
     let front_end = state.front_end.clone();

@@ -1,0 +1,85 @@
+//! Files served from a folder (the built front end, media, the site root's icon), with the rules
+//! every such folder shares: addresses no file can have are 404s before the disk is asked, the
+//! precompressed copies are internal, and only a file that was found is cached.
+//!
+//! tower-http's `ServeDir` answers 500 to a name longer than the file system allows (and logs an
+//! error each time), redirects a directory to a slash address that loses a nested router's
+//! prefix, and serves `x.br` as a file of its own, which the response compression then
+//! compresses again. None of that reaches it from here.
+
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use std::path::Path;
+use tower_http::services::ServeDir;
+
+/// Longer than any file name Tienda writes (uploads are 32 hex digits and an extension; the built
+/// files a name, a 22-character hash and an extension), and well within every file system's limit
+/// of 255 bytes with `.br` added.
+const MAX_NAME_BYTES: usize = 160;
+const MAX_PATH_BYTES: usize = 512;
+
+/// The files under `dir`, each also as its `.br` or `.gz` copy where one exists and the browser
+/// accepts it. A directory is a 404, never a redirect.
+pub fn serve_dir(dir: impl AsRef<Path>) -> ServeDir {
+    ServeDir::new(dir).precompressed_br().precompressed_gzip().append_index_html_on_directories(false)
+}
+
+/// Whether `path` (as the request names it, percent-encoded) could name a file we serve.
+pub fn could_be_a_file(path: &str) -> bool {
+    path.len() <= MAX_PATH_BYTES
+        && path.split('/').all(|segment| segment.len() <= MAX_NAME_BYTES && segment != "." && segment != "..")
+        && !path.ends_with(".br")
+        && !path.ends_with(".gz")
+        && !path.ends_with('/')
+}
+
+/// How long browsers may keep a folder's files: one `Cache-Control` for all, or one chosen by the
+/// file's name (from the path within the folder).
+#[derive(Clone, Copy)]
+pub enum Caching {
+    Fixed(&'static str),
+    ByName(fn(&str) -> &'static str),
+}
+
+/// Middleware: 404 for an address no served file can have; the `Cache-Control` only on a file
+/// that was found (a 404 cached for a year would outlive the deploy that caused it).
+pub async fn guard(State(caching): State<Caching>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !could_be_a_file(path) {
+        return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")]).into_response();
+    }
+    let cache_control = match caching {
+        Caching::Fixed(value) => value,
+        Caching::ByName(choose) => choose(path),
+    };
+    let mut response = next.run(request).await;
+    let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    let cache_control = if found { cache_control } else { "no-store" };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    if found {
+        // The copy sent depends on Accept-Encoding: a shared cache must keep one per encoding.
+        response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plausible_file_names_reach_the_disk() {
+        assert!(could_be_a_file("/tienda.O0NFLsXBC1PM1wXKkF6KcA.css"));
+        assert!(could_be_a_file("/demo/oak-table.svg"));
+        assert!(!could_be_a_file(&format!("/{}", "a".repeat(256))));
+        assert!(!could_be_a_file(&"/a".repeat(300)));
+        assert!(!could_be_a_file("/tienda.css.br"));
+        assert!(!could_be_a_file("/tienda.css.gz"));
+        assert!(!could_be_a_file("/."));
+        assert!(!could_be_a_file("/demo/"));
+    }
+}
