@@ -59,16 +59,20 @@ impl FrontEndHead {
 
 /// A module script runs once the document is parsed, so every island is in the page by then. Each
 /// island's hydration function is exported by the WebAssembly under the name the server wrote into
-/// `data-component`; they are called in document order, as Leptos's own loader does. One that
-/// fails is reported and the others still hydrate. The body is marked `data-hydrated` once every
-/// island has had its turn (the browser tests wait for it, and fail on any error reported).
+/// `data-component`; they are called in document order. Unlike Leptos's own loader this one does
+/// not handle an island's `children` (`<leptos-children>`): no island of ours takes children.
+/// A failure is reported and the next island is still tried (though a panic, which aborts inside
+/// the WebAssembly, may leave it unusable). The body is marked `data-hydrated` once every island
+/// has had its turn (the browser tests wait for it, and fail on any error reported).
 fn loader_script(script_href: &str, wasm_href: &str) -> String {
+    // JSON string literals are JavaScript string literals.
+    let (script_href, wasm_href) = (json_string(script_href), json_string(wasm_href));
     format!(
         "const islands = document.querySelectorAll(\"leptos-island\");\n\
          if (islands.length) {{\n\
          \x20 const start = function () {{\n\
-         \x20   import({script_href:?}).then(async function (glue) {{\n\
-         \x20     await glue.default({{ module_or_path: {wasm_href:?} }});\n\
+         \x20   import({script_href}).then(async function (glue) {{\n\
+         \x20     await glue.default({{ module_or_path: {wasm_href} }});\n\
          \x20     glue.hydrate();\n\
          \x20     for (const island of islands) {{\n\
          \x20       try {{\n\
@@ -85,6 +89,10 @@ fn loader_script(script_href: &str, wasm_href: &str) -> String {
          \x20 if (\"requestIdleCallback\" in window) requestIdleCallback(start); else start();\n\
          }}\n"
     )
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string always serialises")
 }
 
 /// The stylesheet link and the island loader, for the document's `<head>`.

@@ -1,6 +1,6 @@
 //! The catalog as pages and server functions see it.
 
-use super::{product_query::Side, Cursor, Money, ProductQuery};
+use super::{Cursor, CursorSide, Money, ProductQuery};
 use serde::{Deserialize, Serialize};
 
 /// Every listing shows this many products per page.
@@ -85,14 +85,15 @@ impl ProductPage {
         let page = self.page.saturating_sub(1).max(1);
         // The first page needs no cursor: its plain address is the one search engines know.
         let cursor = (page > 1 && query.pages_by_cursor())
-            .then(|| self.items.first().map(|p| Cursor::beside(Side::Before, p, query.sort)));
+            .then(|| self.items.first().map(|p| Cursor::beside(CursorSide::Before, p, query.sort)));
         self.has_previous.then_some(PageAddress { page, cursor: cursor.flatten() })
     }
 
     /// Where the page after this one is, if there is one.
     pub fn next(&self, query: &ProductQuery) -> Option<PageAddress> {
-        let cursor =
-            query.pages_by_cursor().then(|| self.items.last().map(|p| Cursor::beside(Side::After, p, query.sort)));
+        let cursor = query
+            .pages_by_cursor()
+            .then(|| self.items.last().map(|p| Cursor::beside(CursorSide::After, p, query.sort)));
         self.has_next.then_some(PageAddress { page: self.page + 1, cursor: cursor.flatten() })
     }
 }

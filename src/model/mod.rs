@@ -14,4 +14,4 @@ pub mod stores;
 pub use account::{Role, User};
 pub use catalog::*;
 pub use money::Money;
-pub use product_query::{Cursor, ProductQuery, QueryNotice, SortOrder};
+pub use product_query::{Cursor, CursorSide, ProductQuery, QueryNotice, SortOrder, SortValue};

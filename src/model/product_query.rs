@@ -78,7 +78,7 @@ pub struct ProductQuery {
 /// product was, and a deleted product still marks its place.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Cursor {
-    pub side: Side,
+    pub side: CursorSide,
     pub id: i64,
     /// The product's sort key for the orders whose key can change; `None` for newest first (a
     /// product's creation time never changes) or a link from before keys were carried.
@@ -86,7 +86,7 @@ pub struct Cursor {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Side {
+pub enum CursorSide {
     /// The products that follow the product in the listing's order.
     After,
     /// The products that come just before it.
@@ -102,15 +102,15 @@ pub enum SortValue {
 
 impl Cursor {
     pub fn after(id: i64) -> Self {
-        Self { side: Side::After, id, at: None }
+        Self { side: CursorSide::After, id, at: None }
     }
 
     pub fn before(id: i64) -> Self {
-        Self { side: Side::Before, id, at: None }
+        Self { side: CursorSide::Before, id, at: None }
     }
 
     /// The cursor on `side` of a product listed in `sort` order, with the product's key.
-    pub fn beside(side: Side, product: &ProductSummary, sort: SortOrder) -> Self {
+    pub fn beside(side: CursorSide, product: &ProductSummary, sort: SortOrder) -> Self {
         let at = match sort {
             SortOrder::PriceAsc | SortOrder::PriceDesc => Some(SortValue::Price(product.price)),
             SortOrder::Name => Some(SortValue::Title(product.title.clone())),
@@ -261,8 +261,8 @@ impl ProductQuery {
         }
         if let Some(cursor) = cursor {
             let side = match cursor.side {
-                Side::After => "after",
-                Side::Before => "before",
+                CursorSide::After => "after",
+                CursorSide::Before => "before",
             };
             pairs.push((side, cursor.id.to_string()));
             match &cursor.at {

@@ -87,6 +87,7 @@ async fn pages_name_the_hashed_build_which_is_sent_precompressed_and_kept_for_a_
         format!("/pkg/tienda.{}.css", "b".repeat(250)),
         format!("/pkg/{CSS}.br"),
         format!("/pkg/{WASM}.gz"),
+        format!("/pkg/{CSS}%2Ebr"),
         "/pkg/tienda.p2XHUSwZiafIw3GL4KQUjQ.json".to_owned(),
         format!("/media/{}.png", "c".repeat(300)),
     ] {
@@ -94,8 +95,13 @@ async fn pages_name_the_hashed_build_which_is_sent_precompressed_and_kept_for_a_
         assert_eq!(status, 404, "{path}");
         assert_eq!(headers["cache-control"], "no-store", "{path}");
     }
-    let (status, _, body) = fetch(&app.base, &format!("//pkg/{CSS}"), Some("br")).await;
-    assert!(status == 404 && !body.contains("brotli"), "{status}: the site root's fallback serves no built file");
+    for path in [format!("//pkg/{CSS}"), format!("/pkg%2F{CSS}"), format!("/pkg%2f{CSS}")] {
+        let (status, _, body) = fetch(&app.base, &path, Some("br")).await;
+        assert!(
+            status == 404 && !body.contains("brotli"),
+            "{path}: {status}: the site root's fallback serves no built file"
+        );
+    }
 
     // The plain error pages (given before the app renders) use the same stylesheet.
     let refused = get(&app.base, "/products?q=%00").await;

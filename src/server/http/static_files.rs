@@ -28,13 +28,40 @@ pub fn serve_dir(dir: impl AsRef<Path>) -> ServeDir {
     ServeDir::new(dir).precompressed_br().precompressed_gzip().append_index_html_on_directories(false)
 }
 
-/// Whether `path` (as the request names it, percent-encoded) could name a file we serve.
+/// Whether `path` (as the request names it, percent-encoded) could name a file we serve. It is
+/// judged decoded, as `ServeDir` will read it: `%2F` is a slash there and `%2Ebr` an extension.
 pub fn could_be_a_file(path: &str) -> bool {
+    let Some(path) = decoded(path) else { return false };
+    let lowercase = path.to_ascii_lowercase();
     path.len() <= MAX_PATH_BYTES
         && path.split('/').all(|segment| segment.len() <= MAX_NAME_BYTES && segment != "." && segment != "..")
-        && !path.ends_with(".br")
-        && !path.ends_with(".gz")
+        && !path.contains('\\')
+        && !lowercase.ends_with(".br")
+        && !lowercase.ends_with(".gz")
         && !path.ends_with('/')
+}
+
+/// Whether the file `path` names sits at the top of its folder (no slash once decoded).
+pub fn is_top_level(path: &str) -> bool {
+    decoded(path).is_some_and(|path| path.strip_prefix('/').is_some_and(|name| !name.is_empty() && !name.contains('/')))
+}
+
+/// `path` with its `%XX` escapes decoded; `None` if an escape is malformed or the result is not UTF-8.
+fn decoded(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// How long browsers may keep a folder's files: one `Cache-Control` for all, or one chosen by the
@@ -81,5 +108,16 @@ mod tests {
         assert!(!could_be_a_file("/tienda.css.gz"));
         assert!(!could_be_a_file("/."));
         assert!(!could_be_a_file("/demo/"));
+        // Judged as ServeDir reads them: decoded.
+        assert!(!could_be_a_file("/tienda.css%2Ebr"));
+        assert!(!could_be_a_file("/tienda.css.BR"));
+        assert!(!could_be_a_file("/%2e%2e/secret"));
+        assert!(!could_be_a_file("/a%5C..%5Cb"));
+        assert!(!could_be_a_file("/bad%zz"));
+        assert!(!could_be_a_file(&format!("/{}", "%61".repeat(200))));
+        assert!(could_be_a_file("/Caf%C3%A9.svg"));
+        assert!(is_top_level("/favicon.svg"));
+        assert!(!is_top_level("/pkg%2Ftienda.css"));
+        assert!(!is_top_level("/"));
     }
 }

@@ -10,8 +10,7 @@
 
 use super::{SummaryRow, SUMMARY_COLUMNS};
 use crate::bind_all;
-use crate::model::product_query::{Side, SortValue};
-use crate::model::{Cursor, ProductQuery, ProductSummary, SortOrder};
+use crate::model::{Cursor, CursorSide, ProductQuery, ProductSummary, SortOrder, SortValue};
 use crate::server::db::{with_pool, Db, SqlArgs};
 use crate::server::text::search_key;
 
@@ -39,8 +38,8 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
     let total = count_matching(db, query).await?;
     if let Some(cursor) = query.cursor.as_ref().filter(|_| query.pages_by_cursor()) {
         let listed = select_by_cursor(db, &ids, filter_args.clone(), cursor, page_size, total).await?;
-        // A cursor naming a product deleted since (or the very last one) finds nothing; the page
-        // number it carried still finds a page.
+        // A cursor with no key naming a product deleted since, or one past the very end, finds
+        // nothing; the page number it carried still finds a page.
         if !listed.items.is_empty() {
             return Ok(listed);
         }
@@ -115,14 +114,14 @@ async fn select_by_cursor(
     let page = ids.by_cursor(cursor, page_size + 1, &mut args);
     let mut items = select_page(db, &page, &ids.display_order(), args).await?;
     let overflow = items.len() > page_size as usize;
-    // The extra row sits at the far end of the direction of travel; on the near side lies at least
-    // the product the cursor names.
+    // The extra row sits at the far end of the direction of travel. The near side is taken to go
+    // on (the page the link came from): at worst a Previous link leads to page 1's products.
     let (more_before, more_after) = match cursor.side {
-        Side::After => {
+        CursorSide::After => {
             items.truncate(page_size as usize);
             (true, overflow)
         }
-        Side::Before => {
+        CursorSide::Before => {
             if overflow {
                 items.remove(0);
             }
@@ -267,13 +266,13 @@ impl PageOfIds {
     /// `fetch` ids from `cursor` on: an index range, however deep.
     fn by_cursor(&self, cursor: &Cursor, fetch: u32, args: &mut SqlArgs) -> String {
         let anchor = args.int(cursor.id);
-        let backwards = matches!(cursor.side, Side::Before);
+        let backwards = matches!(cursor.side, CursorSide::Before);
         // The page is the index range beyond the product the cursor names, at the key the cursor
         // carries (where the product stood when the link was made), or else at the product's
         // current key: a scalar subquery, which both databases compute once and use as an index
         // bound. The range is written `key >= k AND (key > k OR id > anchor)` rather than as a row
         // comparison, because SQLite reads an index range only for the former.
-        let anchor_key = cursor.at.as_ref().and_then(|at| self.keys.carried(at, args)).unwrap_or_else(|| {
+        let anchor_key = cursor.at.as_ref().and_then(|at| self.keys.key_from_cursor(at, args)).unwrap_or_else(|| {
             format!("(SELECT {} FROM products a WHERE a.id = {anchor})", self.keys.key.replace("{t}", "a"))
         });
         let limit = args.int(i64::from(fetch));
@@ -327,22 +326,22 @@ struct SortKeys {
     descending: bool,
     /// How the key compares once it is a column of the page (PostgreSQL names by byte).
     collation: &'static str,
-    /// The key as computed from a value a cursor carries (`{v}`), for the orders whose key can
-    /// change; the same expression as `key`, so both compare alike.
-    carried: Option<(Carried, &'static str)>,
+    /// For the orders whose key can change: the kind of value a cursor carries for them, and the
+    /// key's expression over that value (`{v}`), the same as `key`'s so both compare alike.
+    cursor_key: Option<(CursorKind, &'static str)>,
 }
 
-/// What kind of value an order's carried key is.
+/// What kind of value a cursor carries for an order.
 #[derive(Clone, Copy)]
-enum Carried {
+enum CursorKind {
     Price,
     Title,
 }
 
 impl SortKeys {
     fn of(sort: SortOrder, db: &Db) -> Self {
-        const PRICE: Option<(Carried, &str)> = Some((Carried::Price, "{v}"));
-        let (key, descending, collation, carried) = match (sort, db) {
+        const PRICE: Option<(CursorKind, &str)> = Some((CursorKind::Price, "{v}"));
+        let (key, descending, collation, cursor_key) = match (sort, db) {
             // Relevance without a search (or when only ids are wanted) is the newest first. A
             // product's creation time never changes, so a cursor needs no key of its own.
             (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, "", None),
@@ -351,24 +350,24 @@ impl SortKeys {
             // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise
             // use the database's locale, which differs between servers.
             (SortOrder::Name, Db::Sqlite { .. }) => {
-                ("lower({t}.title)", false, "", Some((Carried::Title, "lower({v})")))
+                ("lower({t}.title)", false, "", Some((CursorKind::Title, "lower({v})")))
             }
             (SortOrder::Name, Db::Postgres(_)) => (
                 "(lower({t}.title) COLLATE \"C\")",
                 false,
                 " COLLATE \"C\"",
-                Some((Carried::Title, "(lower({v}) COLLATE \"C\")")),
+                Some((CursorKind::Title, "(lower({v}) COLLATE \"C\")")),
             ),
         };
-        Self { key, descending, collation, carried }
+        Self { key, descending, collation, cursor_key }
     }
 
     /// The key a cursor carries as an SQL expression of this order's key, if it is this order's kind.
-    fn carried(self, at: &SortValue, args: &mut SqlArgs) -> Option<String> {
-        let (kind, expression) = self.carried?;
+    fn key_from_cursor(self, at: &SortValue, args: &mut SqlArgs) -> Option<String> {
+        let (kind, expression) = self.cursor_key?;
         let value = match (kind, at) {
-            (Carried::Price, SortValue::Price(price)) => args.int(price.0),
-            (Carried::Title, SortValue::Title(title)) => args.text(title.as_str()),
+            (CursorKind::Price, SortValue::Price(price)) => args.int(price.0),
+            (CursorKind::Title, SortValue::Title(title)) => args.text(title.as_str()),
             _ => return None,
         };
         Some(expression.replace("{v}", &value))
