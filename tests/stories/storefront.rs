@@ -24,6 +24,7 @@ on_both_backends!(
     pages_speak_the_language_the_browser_asks_for,
     a_chosen_language_beats_the_browser_and_is_remembered,
     the_page_cache_keeps_languages_apart,
+    cached_pages_go_to_browsers_brotli_compressed_once,
 );
 
 async fn home_shows_categories_and_newest_products(backend: Backend) {
@@ -475,6 +476,39 @@ async fn the_page_cache_keeps_languages_apart(backend: Backend) {
     assert_eq!(by_cookie.body, spanish.body);
     let vary = english.headers["vary"].to_str().unwrap().to_lowercase();
     assert!(vary.contains("accept-language") && vary.contains("cookie"), "shared caches must keep them apart: {vary}");
+}
+
+/// Browsers ask for brotli: a cached page goes out as the copy compressed when it was kept (the
+/// response compression layer would compress it again on every hit), the same page once
+/// decompressed; a client that refuses brotli or names none gets it another way.
+async fn cached_pages_go_to_browsers_brotli_compressed_once(backend: Backend) {
+    let base = shared(backend);
+    let path = format!("/products?q=lamp&backend={backend:?}&brotli");
+    let plain = get(base, &path).await;
+    let client = reqwest::Client::new();
+    let fetch = |accept: &'static str| {
+        let request = client.get(format!("{base}{path}")).header("accept-encoding", accept);
+        async move {
+            let response = request.send().await.unwrap();
+            let headers = response.headers().clone();
+            (headers, response.bytes().await.unwrap())
+        }
+    };
+    for accept in ["gzip, deflate, br, zstd", "BR;q=0.5", "br"] {
+        let (headers, body) = fetch(accept).await;
+        assert_eq!(headers["x-page-cache"], "hit", "{accept}");
+        assert_eq!(headers["content-encoding"], "br", "{accept}");
+        assert!(headers["vary"].to_str().unwrap().contains("accept-encoding"), "{accept}");
+        let mut html = Vec::new();
+        brotli::BrotliDecompress(&mut &body[..], &mut html).unwrap();
+        assert_eq!(String::from_utf8(html).unwrap(), plain.body, "{accept}: the same page");
+        assert!(body.len() * 3 < plain.body.len(), "{accept}: {} bytes of {}", body.len(), plain.body.len());
+    }
+    for accept in ["gzip, br;q=0", "gzip", "identity"] {
+        let (headers, _) = fetch(accept).await;
+        assert_eq!(headers["x-page-cache"], "hit", "{accept}");
+        assert_ne!(headers.get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"), "{accept}");
+    }
 }
 
 /// GETs `path` with extra request headers, without following redirects.

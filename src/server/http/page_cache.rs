@@ -10,6 +10,10 @@
 //! count) beside their session. Their catalog pages are the anonymous ones but for the header's
 //! count, so they get the cached page with their count written into the badge; a miss renders
 //! the anonymous page (their cookies set aside) and keeps it for everyone.
+//!
+//! A page is also kept brotli-compressed, made once when it is stored: compressing it again on
+//! every hit (the response compression layer does that for whatever arrives uncompressed) cost
+//! more than serving it, and every browser asks for brotli.
 
 use crate::i18n::{Lang, LANG_COOKIE};
 use crate::model::cart::{cart_badge_html, CART_COOKIE};
@@ -37,8 +41,12 @@ const NEVER_CACHED: &[&str] =
 const GUEST_PERSONAL: &[&str] = &["/cart", "/checkout", "/account", "/admin", "/login", "/register"];
 const PUBLIC_PAGE: HeaderValue = HeaderValue::from_static("public, no-cache");
 const PERSONAL_PAGE: HeaderValue = HeaderValue::from_static("private, no-cache");
-/// A shared cache between us and the visitor must keep languages apart too.
-const VARY: HeaderValue = HeaderValue::from_static("accept-language, cookie");
+/// A shared cache between us and the visitor must keep languages and encodings apart too.
+const VARY: HeaderValue = HeaderValue::from_static("accept-language, cookie, accept-encoding");
+/// Brotli's quality for the kept copy: about gzip's size at a third less, in about a millisecond
+/// for a listing page (quality 11 would be a tenth smaller again, at fifty times the time).
+const BROTLI_QUALITY: u32 = 5;
+const BROTLI_WINDOW_BITS: u32 = 22;
 
 /// Rendered pages by language and URL. The middleware's state is this alone (not the whole
 /// `AppState`): it is cloned for every request.
@@ -48,6 +56,9 @@ pub struct CachedPage {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// `body` brotli-compressed, for every visitor who accepts it (not for a guest's count); none
+    /// for a page too large to keep, which is compressed on its way out like any answer.
+    brotli: Option<Bytes>,
     /// Where the header's empty cart badge starts in `body`, found once when the page is kept:
     /// a guest with a cart gets the page with their count written there.
     badge_at: Option<usize>,
@@ -63,15 +74,20 @@ impl CachedPage {
         headers.insert(header::VARY, VARY);
         headers.remove(header::CONTENT_LENGTH);
         let badge_at = find(&body, empty_badge(lang).as_bytes());
-        Self { status: parts.status, headers, body, badge_at, lang }
+        let brotli = (body.len() <= MAX_PAGE_BYTES).then(|| compress(&body));
+        Self { status: parts.status, headers, body, brotli, badge_at, lang }
     }
 
-    fn respond(&self, if_none_match: Option<&HeaderValue>, hit: bool) -> Response {
+    fn respond(&self, if_none_match: Option<&HeaderValue>, accepts_brotli: bool, hit: bool) -> Response {
         // Preconditions apply to successful responses only (RFC 9110 §13.2.1): a cached 404 stays a 404.
         let unchanged = self.status == StatusCode::OK
             && if_none_match.is_some_and(|tags| matches_etag(tags, &self.headers[header::ETAG]));
         let mut response = if unchanged {
             StatusCode::NOT_MODIFIED.into_response()
+        } else if let (true, Some(brotli)) = (accepts_brotli, &self.brotli) {
+            let mut response = (self.status, brotli.clone()).into_response();
+            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            response
         } else {
             (self.status, self.body.clone()).into_response()
         };
@@ -115,7 +131,7 @@ impl CachedPage {
     #[allow(clippy::ptr_arg)]
     pub fn weigh(key: &String, page: &Arc<CachedPage>) -> u32 {
         let headers: usize = page.headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
-        crate::server::cache::weight(key.len() + headers + page.body.len())
+        crate::server::cache::weight(key.len() + headers + page.body.len() + page.brotli.as_ref().map_or(0, Bytes::len))
     }
 }
 
@@ -137,10 +153,11 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
     let lang = request.extensions().get::<Lang>().copied().unwrap_or_default();
     let key = format!("{}{}", lang.code(), request.uri());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let accepts_brotli = accepts_brotli(request.headers());
     if let Some(page) = cache.get(&key).await {
         return match cart_count {
             Some(count) => page.respond_with_cart_count(count, true),
-            None => page.respond(if_none_match.as_ref(), true),
+            None => page.respond(if_none_match.as_ref(), accepts_brotli, true),
         };
     }
     let response = next.run(request).await;
@@ -162,8 +179,34 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
     }
     match cart_count {
         Some(count) => page.respond_with_cart_count(count, false),
-        None => page.respond(if_none_match.as_ref(), false),
+        None => page.respond(if_none_match.as_ref(), accepts_brotli, false),
     }
+}
+
+/// `body` as brotli at [`BROTLI_QUALITY`].
+fn compress(body: &[u8]) -> Bytes {
+    use std::io::Write;
+    let mut writer =
+        brotli::CompressorWriter::new(Vec::with_capacity(body.len() / 4), 4096, BROTLI_QUALITY, BROTLI_WINDOW_BITS);
+    writer.write_all(body).expect("writing to memory cannot fail");
+    Bytes::from(writer.into_inner())
+}
+
+/// Whether `Accept-Encoding` lists `br` without refusing it (`br;q=0`).
+fn accepts_brotli(headers: &HeaderMap) -> bool {
+    let offers = headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok());
+    offers.flat_map(|value| value.split(',')).any(|offer| {
+        let mut parts = offer.split(';').map(str::trim);
+        let coding = parts.next().unwrap_or_default();
+        let refused = parts.any(|param| {
+            let param = param.replace(' ', "");
+            param
+                .strip_prefix("q=")
+                .or_else(|| param.strip_prefix("Q="))
+                .is_some_and(|q| q.parse::<f32>().map_or(true, |q| q <= 0.0))
+        });
+        coding.eq_ignore_ascii_case("br") && !refused
+    })
 }
 
 /// The header's cart badge as every cached page has it: empty.
@@ -262,6 +305,22 @@ fn matches_etag(if_none_match: &HeaderValue, etag: &HeaderValue) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn brotli_is_taken_unless_refused() {
+        let accepts = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            accepts_brotli(&headers)
+        };
+        for yes in ["br", "gzip, deflate, br, zstd", "BR;q=0.5", "gzip;q=1.0, br ; q=0.1"] {
+            assert!(accepts(yes), "{yes}");
+        }
+        for no in ["gzip", "br;q=0", "br; q=0.000", "br;q=nonsense", "brotli", "identity", ""] {
+            assert!(!accepts(no), "{no}");
+        }
+        assert!(!accepts_brotli(&HeaderMap::new()));
+    }
+
     use super::*;
 
     #[test]
