@@ -80,9 +80,12 @@ fn is_build_of(name: &str, plain_name: &str, output_name: &str) -> bool {
     name.strip_prefix(output_name)
         .and_then(|rest| rest.strip_prefix('.'))
         .and_then(|rest| rest.strip_suffix(extension))
-        .is_some_and(|hash| {
-            !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+        .is_some_and(|hash| !hash.is_empty() && is_hash_text(hash))
+}
+
+/// The characters of a cargo-leptos hash (unpadded base64url).
+fn is_hash_text(hash: &str) -> bool {
+    hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// `/pkg`, served from `pkg_dir`: the precompressed copies where the browser accepts them.
@@ -111,9 +114,7 @@ fn has_content_hash(name: &str) -> bool {
     };
     // cargo-leptos's placeholder for an unhashed build, `__wasm_split.______________________.js`,
     // has 22 underscores and must not count.
-    hash.len() == 22
-        && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && hash.bytes().any(|b| b.is_ascii_alphanumeric())
+    hash.len() == 22 && is_hash_text(hash) && hash.bytes().any(|b| b.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::server::{app::state::AppState, http::static_files};
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{header, HeaderValue, Method, StatusCode},
+    http::{Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -52,8 +52,7 @@ pub async fn files_or_not_found(State(state): State<AppState>, request: Request)
         let Ok(file) = static_files::serve_dir(root).oneshot(file_request).await;
         if matches!(file.status(), StatusCode::OK | StatusCode::NOT_MODIFIED | StatusCode::PARTIAL_CONTENT) {
             let mut file = file.into_response();
-            file.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-            file.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            static_files::cache_found_file(&mut file, "public, max-age=86400");
             return file;
         }
     }

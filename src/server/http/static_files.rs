@@ -85,13 +85,19 @@ pub async fn guard(State(caching): State<Caching>, request: Request, next: Next)
     };
     let mut response = next.run(request).await;
     let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
-    let cache_control = if found { cache_control } else { "no-store" };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
     if found {
-        // The copy sent depends on Accept-Encoding: a shared cache must keep one per encoding.
-        response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        cache_found_file(&mut response, cache_control);
+    } else {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// The headers of a file that was found: how long it may be kept, and that the copy sent depends
+/// on Accept-Encoding (a shared cache must keep one per encoding).
+pub fn cache_found_file(response: &mut Response, cache_control: &'static str) {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
 }
 
 #[cfg(test)]
