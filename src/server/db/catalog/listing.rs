@@ -326,9 +326,8 @@ struct SortKeys {
     descending: bool,
     /// How the key compares once it is a column of the page (PostgreSQL names by byte).
     collation: &'static str,
-    /// For the orders whose key can change: the kind of value a cursor carries for them, and the
-    /// key's expression over that value (`{v}`), the same as `key`'s so both compare alike.
-    cursor_key: Option<(CursorKind, &'static str)>,
+    /// For the orders whose key can change: the kind of value a cursor carries for them.
+    cursor_key: Option<CursorKind>,
 }
 
 /// What kind of value a cursor carries for an order.
@@ -338,39 +337,44 @@ enum CursorKind {
     Title,
 }
 
+impl CursorKind {
+    /// The column the value stands for in an order's key.
+    fn column(self) -> &'static str {
+        match self {
+            Self::Price => "{t}.price_cents",
+            Self::Title => "{t}.title",
+        }
+    }
+}
+
 impl SortKeys {
     fn of(sort: SortOrder, db: &Db) -> Self {
-        const PRICE: Option<(CursorKind, &str)> = Some((CursorKind::Price, "{v}"));
         let (key, descending, collation, cursor_key) = match (sort, db) {
             // Relevance without a search (or when only ids are wanted) is the newest first. A
             // product's creation time never changes, so a cursor needs no key of its own.
             (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, "", None),
-            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, "", PRICE),
-            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, "", PRICE),
+            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, "", Some(CursorKind::Price)),
+            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, "", Some(CursorKind::Price)),
             // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise
             // use the database's locale, which differs between servers.
-            (SortOrder::Name, Db::Sqlite { .. }) => {
-                ("lower({t}.title)", false, "", Some((CursorKind::Title, "lower({v})")))
+            (SortOrder::Name, Db::Sqlite { .. }) => ("lower({t}.title)", false, "", Some(CursorKind::Title)),
+            (SortOrder::Name, Db::Postgres(_)) => {
+                ("(lower({t}.title) COLLATE \"C\")", false, " COLLATE \"C\"", Some(CursorKind::Title))
             }
-            (SortOrder::Name, Db::Postgres(_)) => (
-                "(lower({t}.title) COLLATE \"C\")",
-                false,
-                " COLLATE \"C\"",
-                Some((CursorKind::Title, "(lower({v}) COLLATE \"C\")")),
-            ),
         };
         Self { key, descending, collation, cursor_key }
     }
 
-    /// The key a cursor carries as an SQL expression of this order's key, if it is this order's kind.
+    /// The key a cursor carries, if it is this order's kind: the order's own key expression with
+    /// the value in place of its column, so the two compare alike (case, collation).
     fn key_from_cursor(self, at: &SortValue, args: &mut SqlArgs) -> Option<String> {
-        let (kind, expression) = self.cursor_key?;
+        let kind = self.cursor_key?;
         let value = match (kind, at) {
             (CursorKind::Price, SortValue::Price(price)) => args.int(price.0),
             (CursorKind::Title, SortValue::Title(title)) => args.text(title.as_str()),
             _ => return None,
         };
-        Some(expression.replace("{v}", &value))
+        Some(self.key.replace(kind.column(), &value))
     }
 
     /// `ORDER BY` for table `p`, reversed when walking backwards from a cursor.
