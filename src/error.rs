@@ -98,6 +98,8 @@ pub enum Entity {
     Category,
     User,
     Order,
+    /// A background job (an export, a report), in the back office or behind a download link.
+    Job,
 }
 
 impl Entity {
@@ -109,6 +111,7 @@ impl Entity {
             Self::Category => "Category",
             Self::User => "User",
             Self::Order => "Order",
+            Self::Job => "Job",
         }
     }
 }

@@ -135,6 +135,7 @@ pub(super) static EN: CommonTexts = CommonTexts {
             Entity::Category => "category",
             Entity::User => "account",
             Entity::Order => "order",
+            Entity::Job => "job",
             Entity::Page => "page",
         };
         format!("We looked everywhere, but this {what} is not in the store. It may have been removed or renamed.")
@@ -243,6 +244,7 @@ pub(super) static ES: CommonTexts = CommonTexts {
             Entity::Category => ("esta categoría", "la"),
             Entity::User => ("esta cuenta", "la"),
             Entity::Order => ("este pedido", "lo"),
+            Entity::Job => ("esta tarea", "la"),
             Entity::Page => ("esta página", "la"),
         };
         format!(

@@ -1,10 +1,35 @@
 //! Types that cross the wire, and the rules that validate them. No I/O lives here.
 
+/// An enum that crosses the wire and the database as snake_case text, with `ALL`, `as_str` and
+/// `parse`. Declared before the modules so each can use it.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name stored in the database and sent by the API.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod back_office;
 pub mod cart;
 pub mod catalog;
 pub mod catalog_edit;
+pub mod jobs;
 pub mod money;
 pub mod orders;
 pub mod paths;

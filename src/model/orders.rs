@@ -20,28 +20,6 @@ pub const ORDERS_PER_PAGE: u32 = 20;
 /// The longest idempotency key a client may send.
 pub const IDEMPOTENCY_KEY_MAX: usize = 100;
 
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The name stored in the database and sent by the API.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
 wire_enum!(
     /// Where an order is in its life.
     OrderStatus { Placed = "placed", Confirmed = "confirmed", Shipped = "shipped", ReadyForPickup = "ready_for_pickup", Delivered = "delivered", Cancelled = "cancelled" }

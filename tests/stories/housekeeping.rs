@@ -4,8 +4,8 @@
 use crate::common;
 
 use common::{spawn_seeded, Backend};
-use tienda::server::auth::sweeper;
 use tienda::server::db::with_pool;
+use tienda::server::services::housekeeping;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
 
@@ -44,7 +44,7 @@ async fn expired_rows_are_swept(backend: Backend) {
         with_pool!(db.writer(), pool => sqlx::query(sql).bind(user).bind(at).execute(pool).await.map(|_| ())).unwrap();
     }
 
-    sweeper::sweep(db, &app.sessions, day).await;
+    housekeeping::sweep(db, &app.sessions, day).await;
     let carts: i64 =
         with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM carts").fetch_one(pool).await)
             .unwrap();

@@ -27,6 +27,8 @@ const RULES: &[(&str, &str, &str)] = &[
         "the database layer stores what it is given; images are the services' job",
     ),
     ("src/server/db/", "crate::server::app", "the database layer takes a `Db`, not the whole state"),
+    ("src/server/jobs/kinds/", "crate::server::db", "job kinds are a face: they call services, never the database"),
+    ("src/server/db/", "crate::server::jobs", "the database layer is the bottom: it calls nothing above it"),
     ("src/server/auth/", "crate::server::services", "auth's building blocks serve services, not the reverse"),
     ("src/server/auth/", "crate::server::http", "auth's building blocks serve services, not the reverse"),
 ];

@@ -30,6 +30,7 @@ mod front_end;
 mod generated_catalog;
 mod hardening;
 mod housekeeping;
+mod jobs;
 mod layers;
 mod orders;
 mod pictures;

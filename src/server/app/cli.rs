@@ -4,8 +4,9 @@ use crate::error::AppError;
 use crate::server::{
     app::startup,
     app::telemetry,
+    auth::session::DbSessionStore,
     config::{redact_url, Config},
-    demo,
+    demo, jobs,
     services::accounts,
 };
 use clap::{Parser, Subcommand};
@@ -25,6 +26,9 @@ struct Cli {
 enum Command {
     /// Serve the store (the default).
     Serve,
+    /// Run job workers only, no web server: the dedicated task server (`jobs.workers` of them,
+    /// at least one). Stops on SIGTERM or Ctrl-C, letting running jobs finish or handing them back.
+    Worker,
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Load the demo catalog, images and demo accounts (adds only what is missing; demo mode only).
@@ -59,6 +63,7 @@ pub fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
+            Command::Worker => worker(config).await,
             Command::Migrate => migrate(config).await,
             Command::Seed { products } => seed(config, products).await,
             Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
@@ -80,6 +85,21 @@ async fn serve(config: Config) -> Result<(), String> {
     let server = startup::Server::build(config).await.map_err(|e| e.to_string())?;
     tracing::info!(address = %server.local_addr(), %database, "Tienda is serving");
     server.run_until(startup::shutdown_signal()).await.map_err(|e| format!("the server stopped: {e}"))
+}
+
+async fn worker(config: Config) -> Result<(), String> {
+    let database = redact_url(&config.database.url);
+    let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
+    let sessions =
+        DbSessionStore::open(&db).await.map_err(|e| format!("cannot prepare sessions in the database: {e}"))?;
+    let count = config.jobs.workers.max(1);
+    let env = jobs::JobEnv { db: db.clone(), config: std::sync::Arc::new(config), sessions };
+    let workers = startup::start_workers(env, count);
+    tracing::info!(workers = count, %database, "Tienda is running jobs");
+    startup::shutdown_signal().await;
+    workers.stop().await;
+    db.close().await;
+    Ok(())
 }
 
 async fn migrate(config: Config) -> Result<(), String> {

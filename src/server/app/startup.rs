@@ -10,7 +10,6 @@ use crate::server::{
     auth::{
         jwt::TokenService,
         session::{self, DbSessionStore},
-        sweeper,
     },
     cache::TtlCache,
     config::Config,
@@ -19,6 +18,7 @@ use crate::server::{
         body_limit, csp, csrf, endpoints, guard, language, malformed, page_cache, pkg_files, request_scope, rpc_errors,
         static_files, unavailable,
     },
+    jobs,
 };
 use axum::{
     http::{header, Extensions, HeaderMap, HeaderValue, Request, StatusCode, Version},
@@ -163,19 +163,12 @@ impl Server {
             grace,
         };
         let db = self.state.db.clone();
-        let session_idle = chrono::Duration::minutes(
-            i64::try_from(self.state.config.auth.session_idle_mins).unwrap_or(i64::MAX / 60_000),
-        );
-        let sweeper = sweeper::spawn(
-            self.state.db.clone(),
-            self.sessions.clone(),
-            self.state.config.media.dir.clone(),
-            session_idle,
-        );
+        let env = jobs::JobEnv { db: db.clone(), config: self.state.config.clone(), sessions: self.sessions.clone() };
+        let workers = start_workers(env, self.state.config.jobs.workers);
         let checkpointer = crate::server::db::wal::spawn_checkpointer(self.state.db.clone());
         let app = router(self.state, self.sessions);
         let result = serve::serve(self.listener, app, limits, shutdown).await;
-        sweeper.abort();
+        workers.stop().await;
         if let Some(checkpointer) = checkpointer {
             checkpointer.abort();
         }
@@ -185,6 +178,12 @@ impl Server {
         }
         result
     }
+}
+
+/// Starts `count` workers for every job kind (and, with at least one, the keeper of scheduled work).
+pub fn start_workers(env: jobs::JobEnv, count: usize) -> jobs::Workers {
+    let settings = jobs::WorkerSettings::new(&env.config.jobs, count);
+    jobs::worker::start(env, jobs::kinds::registry(), jobs::schedules::standard(), settings)
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

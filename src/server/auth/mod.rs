@@ -4,5 +4,4 @@
 pub mod jwt;
 pub mod password;
 pub mod session;
-pub mod sweeper;
 pub mod throttle;

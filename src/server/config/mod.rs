@@ -21,6 +21,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub api: ApiConfig,
     pub store: StoreConfig,
+    pub jobs: JobsConfig,
     /// From the environment only (see [`Secrets`]).
     #[serde(skip)]
     pub secrets: Secrets,
@@ -120,6 +121,35 @@ pub struct StoreConfig {
     /// it was placed in, so changing this later relabels the catalog's prices (they are not
     /// converted) but not the orders already placed.
     pub currency: Currency,
+}
+
+/// More workers than this would only wait for database connections.
+const MAX_JOB_WORKERS: usize = 64;
+
+/// The task queue's workers (see docs/jobs.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Workers `tienda serve` runs beside the web server; 0 leaves the jobs to `tienda worker`
+    /// processes (the dedicated task server). `tienda worker` runs this many too, at least one.
+    pub workers: usize,
+    /// How often an idle worker looks for due jobs and scheduled work, in milliseconds.
+    pub poll_ms: u64,
+    /// How long a claimed job stays the worker's without a heartbeat (the worker renews it every
+    /// third of this): after a worker dies, its job runs again elsewhere this long after.
+    pub lease_secs: u64,
+    /// The wait before the first retry of a failed job, in milliseconds; it doubles with each
+    /// attempt (at most an hour), with jitter.
+    pub retry_base_ms: u64,
+    /// How long running jobs may take to finish at shutdown before they are handed back to the
+    /// queue (another worker starts them again).
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { workers: 2, poll_ms: 1_000, lease_secs: 30, retry_base_ms: 30_000, shutdown_grace_secs: 10 }
+    }
 }
 
 /// The REST API under `/api/v1`.
@@ -268,6 +298,10 @@ pub const ENV_SETTINGS: &[EnvSetting] = &[
         set(&mut c.auth.refresh_token_days, parse(v)?)
     }),
     setting("TIENDA_CURRENCY", "store.currency", |c, v| set(&mut c.store.currency, currency(v)?)),
+    setting("TIENDA_JOB_WORKERS", "jobs.workers", |c, v| set(&mut c.jobs.workers, parse(v)?)),
+    setting("TIENDA_JOB_POLL_MS", "jobs.poll_ms", |c, v| set(&mut c.jobs.poll_ms, parse(v)?)),
+    setting("TIENDA_JOB_LEASE_SECS", "jobs.lease_secs", |c, v| set(&mut c.jobs.lease_secs, parse(v)?)),
+    setting("TIENDA_JOB_RETRY_BASE_MS", "jobs.retry_base_ms", |c, v| set(&mut c.jobs.retry_base_ms, parse(v)?)),
     setting("TIENDA_API_PLAYGROUND", "api.playground", |c, v| set(&mut c.api.playground, parse(v)?)),
     setting("TIENDA_API_WRITES_PER_MINUTE", "api.writes_per_minute", |c, v| {
         set(&mut c.api.writes_per_minute, parse(v)?)
@@ -383,6 +417,16 @@ impl Config {
         }
         if self.api.writes_per_minute == 0 {
             return Err("api.writes_per_minute must be at least 1.".into());
+        }
+        let jobs = &self.jobs;
+        if jobs.workers > MAX_JOB_WORKERS {
+            return Err(format!("jobs.workers must be at most {MAX_JOB_WORKERS}."));
+        }
+        if !(50..=60_000).contains(&jobs.poll_ms) || !(1..=3_600).contains(&jobs.lease_secs) {
+            return Err("jobs.poll_ms must be between 50 and 60000, and jobs.lease_secs between 1 and 3600.".into());
+        }
+        if !(10..=3_600_000).contains(&jobs.retry_base_ms) {
+            return Err("jobs.retry_base_ms must be between 10 and 3600000 (an hour).".into());
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.filter) {
             return Err(format!("log.filter {:?} is not a valid filter: {e}.", self.log.filter));

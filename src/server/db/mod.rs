@@ -13,6 +13,7 @@ pub mod carts;
 pub mod catalog;
 mod connect;
 pub mod health;
+pub mod jobs;
 pub mod login_failures;
 pub mod orders;
 pub mod refresh_tokens;

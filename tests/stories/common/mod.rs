@@ -69,6 +69,8 @@ pub async fn test_config(backend: Backend) -> Config {
     config.server.shutdown_grace_secs = 1;
     config.media.dir = dir.join("media");
     config.log.filter = "warn".into();
+    // No background workers: a story that needs them starts its own, with its own job kinds.
+    config.jobs.workers = 0;
     config.database.url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.join("tienda.db").display()),
         Backend::Postgres => postgres::fresh_database().await,

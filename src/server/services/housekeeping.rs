@@ -1,0 +1,41 @@
+//! Deleting what has expired, so tables and folders do not only grow: run by the scheduled
+//! `housekeeping` job (`jobs::kinds::housekeeping`).
+
+use crate::server::{
+    auth::{session::DbSessionStore, throttle},
+    db::{carts, jobs, login_failures, refresh_tokens, Db},
+    media::product_images,
+};
+use tower_sessions::session_store::ExpiredDeletion;
+
+/// How long finished jobs stay listed in the back office.
+const FINISHED_JOBS_KEPT: chrono::Duration = chrono::Duration::days(30);
+
+/// One sweep of the account tables; a failure is logged and left for the next sweep.
+pub async fn sweep(db: &Db, sessions: &DbSessionStore, session_idle: chrono::Duration) {
+    if let Err(error) = sessions.delete_expired().await {
+        tracing::warn!(%error, "cannot delete expired sessions");
+    }
+    if let Err(error) = carts::delete_stale_guest_carts(db, chrono::Utc::now() - session_idle).await {
+        tracing::warn!(%error, "cannot delete abandoned guest carts");
+    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let stale = login_failures::Staleness {
+        sign_in_before: now_ms - throttle::WINDOW_MS,
+        sign_up_before: now_ms - throttle::SIGN_UP_WINDOW_MS,
+    };
+    if let Err(error) = login_failures::delete_stale(db, stale, now_ms).await {
+        tracing::warn!(%error, "cannot delete stale sign-in failures");
+    }
+    if let Err(error) = refresh_tokens::delete_expired(db, now_ms / 1000).await {
+        tracing::warn!(%error, "cannot delete expired refresh tokens");
+    }
+}
+
+/// Deletes uploads no product ever used, and finished jobs past their keeping time.
+pub async fn sweep_files_and_jobs(db: &Db, media_dir: &std::path::Path) -> sqlx::Result<()> {
+    product_images::sweep_unused(db, media_dir, product_images::UNUSED_GRACE).await;
+    let kept_since = chrono::Utc::now() - FINISHED_JOBS_KEPT;
+    jobs::delete_finished_before(db, kept_since.timestamp_millis()).await?;
+    Ok(())
+}
