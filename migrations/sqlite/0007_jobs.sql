@@ -43,10 +43,15 @@ CREATE TABLE job_schedules (
     next_run_at  INTEGER NOT NULL
 );
 
--- Side effects already carried out (an e-mail sent, a file written), by their idempotency key, so
--- a job delivered twice does not repeat them.
+-- Side effects (an e-mail sent, a file written) by their idempotency key, so a job delivered twice
+-- does not repeat them. A worker reserves the key under its lease before the effect and marks it
+-- done after; a reservation whose lease has ended (the worker died mid-effect) may be taken over.
+-- No foreign key to jobs: a key outlives its job's row, and deleting old jobs must not touch it.
 CREATE TABLE job_effects (
-    effect_key  TEXT PRIMARY KEY,
-    job_id      INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
-    done_at     INTEGER NOT NULL
+    effect_key   TEXT PRIMARY KEY,
+    job_id       INTEGER NOT NULL,
+    lease_token  TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    done_at      INTEGER
 );
+CREATE INDEX job_effects_started ON job_effects (started_at);

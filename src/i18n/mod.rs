@@ -9,6 +9,7 @@ mod account;
 mod admin;
 mod catalog;
 mod common;
+mod mail;
 pub(crate) mod orders;
 mod stores;
 
@@ -16,6 +17,7 @@ pub use account::AccountTexts;
 pub use admin::AdminTexts;
 pub use catalog::CatalogTexts;
 pub use common::{CommonTexts, ErrorText};
+pub use mail::MailTexts;
 pub use orders::OrdersTexts;
 pub use stores::StoresTexts;
 
@@ -39,6 +41,7 @@ pub struct Texts {
     pub admin: &'static AdminTexts,
     pub stores: &'static StoresTexts,
     pub orders: &'static OrdersTexts,
+    pub mail: &'static MailTexts,
 }
 
 static EN: Texts = Texts {
@@ -48,6 +51,7 @@ static EN: Texts = Texts {
     admin: &admin::EN,
     stores: &stores::EN,
     orders: &orders::EN,
+    mail: &mail::EN,
 };
 static ES: Texts = Texts {
     common: &common::ES,
@@ -56,6 +60,7 @@ static ES: Texts = Texts {
     admin: &admin::ES,
     stores: &stores::ES,
     orders: &orders::ES,
+    mail: &mail::ES,
 };
 
 impl Lang {

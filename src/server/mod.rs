@@ -17,6 +17,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod jobs;
+pub mod mail;
 pub mod media;
 pub mod rest;
 pub mod services;

@@ -69,7 +69,8 @@ pub async fn place_order(
         // A store id that is not a number names no store.
         store_id: fields.store_id.filter(|id| !id.trim().is_empty()).map(|id| id.trim().parse().unwrap_or(-1)),
     };
-    let placed = orders::place_from_cart(&state, &user, &input, &idempotency_key, reviewed.as_deref()).await?;
+    let lang = super::page_context::request_language();
+    let placed = orders::place_from_cart(&state, &user, &input, &idempotency_key, reviewed.as_deref(), lang).await?;
     let id = placed.order.summary.id;
     leptos_axum::redirect(&format!("{}?placed=1", crate::model::paths::my_order(id)));
     Ok(id)

@@ -16,7 +16,7 @@ use std::{
 };
 use tienda::model::{jobs::JobState, Role, User};
 use tienda::server::{
-    db::jobs::{self as queue, JobRow},
+    db::jobs::{self as queue, JobRow, Reservation},
     jobs::{
         self, schedules::Schedule, Handler, JobContext, JobEnv, JobError, JobSpec, Registry, WorkerSettings, Workers,
     },
@@ -33,6 +33,8 @@ on_both_backends!(
     a_stalled_workers_job_is_taken_over_and_its_side_effect_happens_once,
     a_cancelled_running_job_is_stopped,
     shutdown_hands_a_running_job_back,
+    a_job_over_its_time_limit_is_stopped_and_progress_shows_while_it_runs,
+    a_job_whose_worker_died_on_its_last_attempt_is_dead,
 );
 
 /// A job kind whose behaviour the story scripts: it may wait, then calls `script` with the
@@ -69,7 +71,7 @@ fn scripted(
 }
 
 /// Workers that look for work every 50 ms, hold a lease of one second and retry after 100 ms.
-fn fast(workers: usize) -> WorkerSettings {
+pub fn fast(workers: usize) -> WorkerSettings {
     WorkerSettings {
         workers,
         poll: Duration::from_millis(50),
@@ -79,8 +81,14 @@ fn fast(workers: usize) -> WorkerSettings {
     }
 }
 
-fn env(app: &TestApp) -> JobEnv {
-    JobEnv { db: app.db.clone(), config: Arc::new(app.config.clone()), sessions: app.sessions.clone() }
+pub fn env(app: &TestApp) -> JobEnv {
+    env_with(app, app.config.clone())
+}
+
+/// The jobs' environment over `app`'s database, with `config` (its mail settings, say).
+pub fn env_with(app: &TestApp, config: tienda::server::config::Config) -> JobEnv {
+    let mailer = Arc::new(tienda::server::mail::Mailer::new(&config).unwrap());
+    JobEnv { db: app.db.clone(), config: Arc::new(config), sessions: app.sessions.clone(), mailer }
 }
 
 fn start(app: &TestApp, registry: Registry, workers: usize) -> Workers {
@@ -96,7 +104,7 @@ async fn job(app: &TestApp, id: i64) -> JobRow {
 }
 
 /// Waits (at most 20 s) until the job is in `state`, and returns it.
-async fn wait_for_state(app: &TestApp, id: i64, state: JobState) -> JobRow {
+pub async fn wait_for_state(app: &TestApp, id: i64, state: JobState) -> JobRow {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let row = job(app, id).await;
@@ -193,14 +201,18 @@ async fn a_permanent_failure_is_dead_at_once(backend: Backend) {
         Err(JobError::Permanent("the report's dates are inverted".into()))
     }));
     let id = enqueue(&app, spec("strict", 5), None).await;
-    // A kind no worker knows is retried (a newer node may know it), not dropped.
+    // A kind this worker does not know (a newer node's) is left for a worker that does.
     let unknown = enqueue(&app, spec("from_the_future", 1), None).await;
     let workers = start(&app, registry, 1);
     let dead = wait_for_state(&app, id, JobState::Dead).await;
     assert_eq!(dead.attempts, 1, "retrying cannot help, so it was not retried");
-    let unknown = wait_for_state(&app, unknown, JobState::Dead).await;
+    assert_eq!(dead.last_error.as_deref(), Some("the report's dates are inverted"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
     workers.stop().await;
-    assert!(unknown.last_error.unwrap().contains("no handler for jobs of kind \"from_the_future\""));
+    let unknown = job(&app, unknown).await;
+    assert_eq!((unknown.state(), unknown.attempts), (Some(JobState::Queued), 0), "untouched");
+    let dead_ones = services::jobs::list(&app.db, &admin(), Some(JobState::Dead), None).await.unwrap();
+    assert_eq!(dead_ones.iter().map(|j| j.id).collect::<Vec<_>>(), [id], "the list filters by state");
 }
 
 async fn identical_requests_while_one_is_unfinished_make_one_job(backend: Backend) {
@@ -246,6 +258,21 @@ async fn scheduled_work_fires_once_across_two_nodes(backend: Backend) {
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     let ticks = queue::list(&app.db, None, None, 100).await.unwrap();
     assert_eq!(ticks.iter().filter(|j| j.kind == "tick").count(), 1, "one job queued, by one node");
+
+    // Two nodes finding the same schedule due at the same moment: one fires it.
+    let now = chrono::Utc::now().timestamp_millis();
+    queue::ensure_schedule(&app.db, "minutely", 60_000, now, now).await.unwrap();
+    let job = |key| queue::NewJob {
+        kind: "tick",
+        payload: "{}",
+        dedupe_key: key,
+        max_attempts: 1,
+        run_at: now,
+        requested_by: None,
+    };
+    let first = queue::fire_schedule(&app.db, "minutely", &job(None), now).await.unwrap();
+    let second = queue::fire_schedule(&app.db, "minutely", &job(None), now).await.unwrap();
+    assert_eq!((first, second), (true, false));
 }
 
 /// A worker that stops answering (killed, or frozen) keeps its job only until its lease ends;
@@ -258,10 +285,18 @@ async fn a_stalled_workers_job_is_taken_over_and_its_side_effect_happens_once(ba
     let half_done = enqueue(&app, kind, None).await;
     // A worker that will die claims both, and sends the second job's mail before it does.
     let now = chrono::Utc::now().timestamp_millis();
+    let dying = "a-worker-about-to-die";
     for _ in 0..2 {
-        queue::claim(&app.db, "a-worker-about-to-die", now, now + 1_000).await.unwrap().unwrap();
+        queue::claim(&app.db, &["mail"], dying, now, now + 1_000).await.unwrap().unwrap();
     }
-    assert!(queue::record_effect(&app.db, &format!("mail:{half_done}"), half_done, now).await.unwrap());
+    let key = format!("mail:{half_done}");
+    assert_eq!(queue::reserve_effect(&app.db, &key, half_done, dying, now).await.unwrap(), Reservation::Reserved);
+    assert!(queue::finish_effect(&app.db, &key, dying, now).await.unwrap());
+    // While its lease lives, nobody else may start the first job's mail.
+    let fresh_key = format!("mail:{fresh}");
+    assert_eq!(queue::reserve_effect(&app.db, &fresh_key, fresh, dying, now).await.unwrap(), Reservation::Reserved);
+    let intruder = queue::reserve_effect(&app.db, &fresh_key, fresh, "another-claim", now).await.unwrap();
+    assert_eq!(intruder, Reservation::Busy, "a live claim's reservation holds");
 
     let registry = Registry::default().with(Sender { sent: sent.clone() });
     let workers = start(&app, registry, 2);
@@ -304,7 +339,7 @@ async fn a_cancelled_running_job_is_stopped(backend: Backend) {
     let app = spawn_seeded(backend).await;
     let finished = Arc::new(AtomicUsize::new(0));
     let count = finished.clone();
-    let registry = Registry::default().with(scripted("slow", 3, Duration::from_secs(30), move |_, _| {
+    let registry = Registry::default().with(scripted("slow", 3, Duration::from_millis(1_500), move |_, _| {
         count.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }));
@@ -316,9 +351,12 @@ async fn a_cancelled_running_job_is_stopped(backend: Backend) {
     // and is free for the next one.
     let next = enqueue(&app, spec("slow", 3), None).await;
     wait_for_state(&app, next, JobState::Running).await;
-    assert_eq!(job(&app, id).await.state(), Some(JobState::Cancelled));
-    assert_eq!(finished.load(Ordering::SeqCst), 0, "the cancelled job never finished its work");
+    assert!(services::jobs::cancel(&app.db, &admin(), next).await.unwrap());
+    // Past the time the handler would have taken.
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
     workers.stop().await;
+    assert_eq!(job(&app, id).await.state(), Some(JobState::Cancelled));
+    assert_eq!(finished.load(Ordering::SeqCst), 0, "the cancelled jobs never finished their work");
 }
 
 async fn shutdown_hands_a_running_job_back(backend: Backend) {
@@ -333,4 +371,54 @@ async fn shutdown_hands_a_running_job_back(backend: Backend) {
     let row = job(&app, id).await;
     assert_eq!(row.state(), Some(JobState::Queued), "back in the queue for another worker: {row:?}");
     assert_eq!(row.attempts, 0, "an attempt cut short by shutdown does not count");
+}
+
+async fn a_job_over_its_time_limit_is_stopped_and_progress_shows_while_it_runs(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let registry = Registry::default().with(Reporter);
+    let id = enqueue(&app, Reporter.spec(), None).await;
+    let workers = start(&app, registry, 1);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let running = loop {
+        let row = job(&app, id).await;
+        if row.progress_percent == 40 {
+            break row;
+        }
+        assert!(Instant::now() < deadline, "progress never showed: {row:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(running.state(), Some(JobState::Running));
+    assert_eq!(running.progress_message.as_deref(), Some("40 of 100 rows written"));
+    let dead = wait_for_state(&app, id, JobState::Dead).await;
+    workers.stop().await;
+    assert_eq!(dead.last_error.as_deref(), Some("stopped at its time limit (800 ms)"));
+}
+
+/// Reports progress, then works for longer than its time limit allows.
+struct Reporter;
+
+#[async_trait]
+impl Handler for Reporter {
+    fn spec(&self) -> JobSpec {
+        JobSpec { kind: "report", max_attempts: 1, time_limit: Duration::from_millis(800) }
+    }
+
+    async fn run(&self, job: &JobContext) -> Result<(), JobError> {
+        job.progress(40, "40 of 100 rows written").await?;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Ok(())
+    }
+}
+
+async fn a_job_whose_worker_died_on_its_last_attempt_is_dead(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let id = enqueue(&app, spec("once_only", 1), None).await;
+    let now = chrono::Utc::now().timestamp_millis();
+    queue::claim(&app.db, &["once_only"], "a-worker-about-to-die", now, now + 200).await.unwrap().unwrap();
+    // Workers that know the kind, with the keeper that buries jobs beside them.
+    let workers = start(&app, Registry::default().with(scripted("once_only", 1, Duration::ZERO, |_, _| Ok(()))), 1);
+    let dead = wait_for_state(&app, id, JobState::Dead).await;
+    workers.stop().await;
+    assert_eq!(dead.attempts, 1, "not run again: it had no attempt left");
+    assert!(dead.last_error.unwrap().contains("its worker stopped answering"));
 }

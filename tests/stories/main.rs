@@ -32,6 +32,7 @@ mod hardening;
 mod housekeeping;
 mod jobs;
 mod layers;
+mod mail;
 mod orders;
 mod pictures;
 mod shopping;

@@ -4,6 +4,7 @@
 
 use crate::common::{spawn_seeded, Backend, TestApp};
 use tienda::error::{AppError, FieldIssue};
+use tienda::i18n::Lang;
 use tienda::model::orders::{CheckoutInput, LineRequest, OrderAction, OrderStatus, PaymentStatus};
 use tienda::model::User;
 use tienda::server::db::with_pool;
@@ -85,7 +86,7 @@ async fn a_guest_cart_becomes_an_order_that_the_store_fulfils(backend: Backend) 
     assert_eq!(quantities, [(2, 4), (1, 2)], "quantities add up at sign-in, in the order first added");
     assert_eq!(cart::view(&app.state, Shopper::Guest(Some(guest.cart_id))).await.unwrap().lines.len(), 0);
 
-    let placed = orders::place_from_cart(&app.state, &john, &pickup(), "checkout-1", None).await.unwrap();
+    let placed = orders::place_from_cart(&app.state, &john, &pickup(), "checkout-1", None, Lang::En).await.unwrap();
     assert!(placed.created);
     let order = placed.order;
     assert_eq!(order.lines_total(), order.summary.total, "the total is the sum of the lines");
@@ -135,11 +136,11 @@ async fn cancelling_gives_the_stock_back_once(backend: Backend) {
     let john = user(&app, "john@mail.com", "changeme").await;
     set_stock(&app, 3, 5).await;
     let lines = [LineRequest { product_id: 3, quantity: 5 }];
-    let order = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k1").await.unwrap().order;
+    let order = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k1", Lang::En).await.unwrap().order;
     assert_eq!(orders::get(&app.state, &john, order.summary.id).await.unwrap(), order, "a delivery too");
     assert_eq!(stock_of(&app, 3).await, 0);
     // A retry after the order took the last units finds that order, not "out of stock".
-    let retry = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k1").await.unwrap();
+    let retry = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k1", Lang::En).await.unwrap();
     assert_eq!((retry.created, retry.order.summary.id), (false, order.summary.id));
     // Two cancellations race: one wins, the other is refused, and the units come back once.
     let (a, b) = tokio::join!(
@@ -164,7 +165,7 @@ async fn never_oversells_the_last_units(backend: Backend) {
             let (state, john) = (app.state.clone(), john.clone());
             tokio::spawn(async move {
                 let lines = [LineRequest { product_id: 5, quantity: 1 }, LineRequest { product_id: 4, quantity: 1 }];
-                orders::place_from_lines(&state, &john, &delivery(), &lines, &format!("buyer-{i}")).await
+                orders::place_from_lines(&state, &john, &delivery(), &lines, &format!("buyer-{i}"), Lang::En).await
             })
         })
         .collect();
@@ -194,7 +195,7 @@ async fn one_key_places_one_order(backend: Backend) {
             let (state, john) = (app.state.clone(), john.clone());
             tokio::spawn(async move {
                 let lines = [LineRequest { product_id: 6, quantity: 2 }];
-                orders::place_from_lines(&state, &john, &pickup(), &lines, "double-click").await
+                orders::place_from_lines(&state, &john, &pickup(), &lines, "double-click", Lang::En).await
             })
         })
         .collect();
@@ -209,22 +210,23 @@ async fn one_key_places_one_order(backend: Backend) {
     assert_eq!(count_rows(&app, "orders").await, 1);
     // The same key for a different order is a mistake, not a retry.
     let other = [LineRequest { product_id: 6, quantity: 3 }];
-    let reused = orders::place_from_lines(&app.state, &john, &pickup(), &other, "double-click").await;
+    let reused = orders::place_from_lines(&app.state, &john, &pickup(), &other, "double-click", Lang::En).await;
     assert!(matches!(reused, Err(AppError::IdempotencyKeyReused)), "{reused:?}");
 
     // From the cart: an order is placed only as reviewed (lines and prices) ...
     cart::add(&app.state, Shopper::Account(john.id), 6, 1).await.unwrap();
     let view = cart::view(&app.state, Shopper::Account(john.id)).await.unwrap();
     let stale = format!("6:1:{}", view.lines[0].unit_price.cents() - 1);
-    let changed = orders::place_from_cart(&app.state, &john, &delivery(), "form-6", Some(&stale)).await;
+    let changed = orders::place_from_cart(&app.state, &john, &delivery(), "form-6", Some(&stale), Lang::En).await;
     assert!(matches!(changed, Err(AppError::CartChanged)), "{changed:?}");
     assert_eq!(stock_of(&app, 6).await, 48, "a changed cart orders nothing");
-    let reviewed = orders::place_from_cart(&app.state, &john, &delivery(), "form-6", Some(&view.review_key())).await;
+    let reviewed =
+        orders::place_from_cart(&app.state, &john, &delivery(), "form-6", Some(&view.review_key()), Lang::En).await;
     assert!(reviewed.unwrap().created);
     // ... and a resubmitted checkout finds its order even though the cart is now empty.
     cart::add(&app.state, Shopper::Account(john.id), 6, 1).await.unwrap();
-    let first = orders::place_from_cart(&app.state, &john, &delivery(), "form-7", None).await.unwrap();
-    let second = orders::place_from_cart(&app.state, &john, &delivery(), "form-7", None).await.unwrap();
+    let first = orders::place_from_cart(&app.state, &john, &delivery(), "form-7", None, Lang::En).await.unwrap();
+    let second = orders::place_from_cart(&app.state, &john, &delivery(), "form-7", None, Lang::En).await.unwrap();
     assert_eq!((first.order.summary.id, second.created), (second.order.summary.id, false));
     assert_eq!(stock_of(&app, 6).await, 46);
 }
@@ -263,7 +265,7 @@ async fn an_order_the_database_fails_fails_alone(backend: Backend) {
             tokio::spawn(async move {
                 let input = CheckoutInput { recipient, ..pickup() };
                 let lines = [LineRequest { product_id: 6, quantity: 2 }];
-                orders::place_from_lines(&state, &john, &input, &lines, &format!("batch-{n}")).await
+                orders::place_from_lines(&state, &john, &input, &lines, &format!("batch-{n}"), Lang::En).await
             })
         })
         .collect();
@@ -298,12 +300,13 @@ async fn a_locked_sqlite_database_says_try_again() {
     let mut other_process = sqlx::ConnectOptions::connect(&options).await.unwrap();
     sqlx::query("BEGIN IMMEDIATE").execute(&mut other_process).await.unwrap();
     let lines = [LineRequest { product_id: 6, quantity: 1 }];
-    let refused = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "while-locked").await;
+    let refused = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "while-locked", Lang::En).await;
     assert!(matches!(refused, Err(AppError::Unavailable { .. })), "{refused:?}");
     sqlx::query("ROLLBACK").execute(&mut other_process).await.unwrap();
     assert_eq!(stock_of(&app, 6).await, stock_before);
     // Once the lock is gone, the same request goes through.
-    let placed = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "while-locked").await.unwrap();
+    let placed =
+        orders::place_from_lines(&app.state, &john, &pickup(), &lines, "while-locked", Lang::En).await.unwrap();
     assert!(placed.created);
 }
 
@@ -321,23 +324,23 @@ async fn bad_input_changes_nothing(backend: Backend) {
     assert!(matches!(cart::add(&app.state, shopper, 999_999, 1).await, Err(AppError::NotFound { .. })));
     assert!(cart::view(&app.state, shopper).await.unwrap().lines.is_empty());
 
-    let empty = orders::place_from_cart(&app.state, &john, &pickup(), "k-empty", None).await.unwrap_err();
+    let empty = orders::place_from_cart(&app.state, &john, &pickup(), "k-empty", None, Lang::En).await.unwrap_err();
     assert!(matches!(empty, AppError::EmptyCart), "{empty:?}");
     cart::add(&app.state, shopper, 7, 1).await.unwrap();
     let huge = CheckoutInput { address_line: "x".repeat(10 * 1024), ..delivery() };
-    let error = orders::place_from_cart(&app.state, &john, &huge, "k-huge", None).await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &huge, "k-huge", None, Lang::En).await.unwrap_err();
     assert_eq!(error.field_issue("address_line"), Some(FieldIssue::TooLong { max: 200 }));
     let nowhere = CheckoutInput { store_id: Some(9_999), ..pickup() };
-    let error = orders::place_from_cart(&app.state, &john, &nowhere, "k-store", None).await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &nowhere, "k-store", None, Lang::En).await.unwrap_err();
     assert_eq!(error.field_issue("store_id"), Some(FieldIssue::UnknownStore));
     let mismatch = CheckoutInput { payment_method: "cash_on_delivery".into(), ..pickup() };
-    let error = orders::place_from_cart(&app.state, &john, &mismatch, "k-pay", None).await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &mismatch, "k-pay", None, Lang::En).await.unwrap_err();
     assert_eq!(error.field_issue("payment_method"), Some(FieldIssue::PaymentDoesNotFit));
-    let error = orders::place_from_cart(&app.state, &john, &pickup(), "", None).await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &pickup(), "", None, Lang::En).await.unwrap_err();
     assert_eq!(error.field_issue("idempotency_key"), Some(FieldIssue::Required));
     let lines = [LineRequest { product_id: 999_999, quantity: 1 }, LineRequest { product_id: 7, quantity: 1 }];
     let stock_before = stock_of(&app, 7).await;
-    let error = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "k-gone").await.unwrap_err();
+    let error = orders::place_from_lines(&app.state, &john, &pickup(), &lines, "k-gone", Lang::En).await.unwrap_err();
     let AppError::OutOfStock(short) = error else { panic!("{error:?}") };
     assert!(short[0].gone && short[0].product_id == 999_999);
     assert_eq!(stock_of(&app, 7).await, stock_before, "the line that could be had took nothing");
@@ -346,7 +349,7 @@ async fn bad_input_changes_nothing(backend: Backend) {
     let view = cart::view(&app.state, shopper).await.unwrap();
     assert_eq!(view.lines[0].notices, [tienda::model::cart::CartNotice::Removed]);
     assert!(!view.ready_for_checkout());
-    let error = orders::place_from_cart(&app.state, &john, &pickup(), "k-deleted", None).await.unwrap_err();
+    let error = orders::place_from_cart(&app.state, &john, &pickup(), "k-deleted", None, Lang::En).await.unwrap_err();
     assert!(matches!(error, AppError::OutOfStock(_)), "{error:?}");
     assert_eq!(count_rows(&app, "orders").await, 0, "nothing was ordered");
 }

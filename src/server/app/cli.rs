@@ -7,6 +7,7 @@ use crate::server::{
     auth::session::DbSessionStore,
     config::{redact_url, Config},
     demo, jobs,
+    mail::Mailer,
     services::accounts,
 };
 use clap::{Parser, Subcommand};
@@ -92,8 +93,10 @@ async fn worker(config: Config) -> Result<(), String> {
     let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
     let sessions =
         DbSessionStore::open(&db).await.map_err(|e| format!("cannot prepare sessions in the database: {e}"))?;
+    let mailer = std::sync::Arc::new(Mailer::new(&config)?);
+    tracing::info!(to = %mailer.describe(), "mail goes");
     let count = config.jobs.workers.max(1);
-    let env = jobs::JobEnv { db: db.clone(), config: std::sync::Arc::new(config), sessions };
+    let env = jobs::JobEnv { db: db.clone(), config: std::sync::Arc::new(config), sessions, mailer };
     let workers = startup::start_workers(env, count);
     tracing::info!(workers = count, %database, "Tienda is running jobs");
     startup::shutdown_signal().await;

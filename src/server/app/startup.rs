@@ -19,6 +19,7 @@ use crate::server::{
         static_files, unavailable,
     },
     jobs,
+    mail::Mailer,
 };
 use axum::{
     http::{header, Extensions, HeaderMap, HeaderValue, Request, StatusCode, Version},
@@ -62,6 +63,8 @@ pub enum StartupError {
     Secrets(String),
     #[error("cannot prepare sessions in the database: {0}")]
     Accounts(#[from] sqlx::Error),
+    #[error("{0}")]
+    Mail(String),
     #[error(transparent)]
     TokenKeys(#[from] crate::server::auth::jwt::KeyError),
     #[error("port {port} on {host} is already in use: stop the other program or set TIENDA_PORT to a free port")]
@@ -81,6 +84,7 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
 pub struct Server {
     state: AppState,
     sessions: DbSessionStore,
+    mailer: Arc<Mailer>,
     listener: TcpListener,
 }
 
@@ -113,6 +117,7 @@ impl Server {
         if config.api.playground {
             tracing::warn!("api.playground is on: anyone who can reach /api/v1 can change the catalog");
         }
+        let mailer = Arc::new(Mailer::new(&config).map_err(StartupError::Mail)?);
         let db_health = DbHealth::new(db.clone());
         let state = AppState {
             new_guest_carts: crate::server::rest::PerClientLimiter::per_minute(
@@ -129,7 +134,7 @@ impl Server {
             tokens,
             sitemap_streams: Arc::new(tokio::sync::Semaphore::new(endpoints::PRODUCT_FILE_STREAMS)),
         };
-        Ok(Self { state, sessions, listener })
+        Ok(Self { state, sessions, mailer, listener })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -163,7 +168,12 @@ impl Server {
             grace,
         };
         let db = self.state.db.clone();
-        let env = jobs::JobEnv { db: db.clone(), config: self.state.config.clone(), sessions: self.sessions.clone() };
+        let env = jobs::JobEnv {
+            db: db.clone(),
+            config: self.state.config.clone(),
+            sessions: self.sessions.clone(),
+            mailer: self.mailer.clone(),
+        };
         let workers = start_workers(env, self.state.config.jobs.workers);
         let checkpointer = crate::server::db::wal::spawn_checkpointer(self.state.db.clone());
         let app = router(self.state, self.sessions);

@@ -59,6 +59,10 @@ impl Secret {
     pub fn expose(&self) -> &[u8] {
         self.0.as_bytes()
     }
+
+    pub fn expose_text(&self) -> &str {
+        &self.0
+    }
 }
 
 impl fmt::Debug for Secret {
@@ -72,6 +76,8 @@ impl fmt::Debug for Secret {
 pub struct Secrets {
     pub jwt_access: Option<Secret>,
     pub jwt_refresh: Option<Secret>,
+    /// The SMTP server's password, with `mail.smtp_username`.
+    pub smtp_password: Option<Secret>,
 }
 
 /// Shorter keys make HMAC-signed tokens guessable offline.
@@ -80,10 +86,15 @@ pub const MIN_SECRET_BYTES: usize = 32;
 impl Secrets {
     pub const ACCESS_VAR: &'static str = "TIENDA_JWT_ACCESS_SECRET";
     pub const REFRESH_VAR: &'static str = "TIENDA_JWT_REFRESH_SECRET";
+    pub const SMTP_PASSWORD_VAR: &'static str = "TIENDA_SMTP_PASSWORD";
 
     pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Self {
         let read = |var: &str| env(var).filter(|v| !v.is_empty()).map(Secret::new);
-        Self { jwt_access: read(Self::ACCESS_VAR), jwt_refresh: read(Self::REFRESH_VAR) }
+        Self {
+            jwt_access: read(Self::ACCESS_VAR),
+            jwt_refresh: read(Self::REFRESH_VAR),
+            smtp_password: read(Self::SMTP_PASSWORD_VAR),
+        }
     }
 
     /// Production needs both keys, long enough and different; demo mode generates missing ones.

@@ -4,9 +4,11 @@
 //! Every problem is reported as one sentence, so start-up can print it and exit.
 
 mod auth;
+mod mail;
 
 use crate::model::money::Currency;
 pub use auth::{AuthConfig, Mode, Secret, Secrets};
+pub use mail::{MailConfig, SmtpTls};
 use serde::Deserialize;
 use std::{fmt, net::IpAddr, path::PathBuf};
 
@@ -22,6 +24,7 @@ pub struct Config {
     pub api: ApiConfig,
     pub store: StoreConfig,
     pub jobs: JobsConfig,
+    pub mail: MailConfig,
     /// From the environment only (see [`Secrets`]).
     #[serde(skip)]
     pub secrets: Secrets,
@@ -302,6 +305,17 @@ pub const ENV_SETTINGS: &[EnvSetting] = &[
     setting("TIENDA_JOB_POLL_MS", "jobs.poll_ms", |c, v| set(&mut c.jobs.poll_ms, parse(v)?)),
     setting("TIENDA_JOB_LEASE_SECS", "jobs.lease_secs", |c, v| set(&mut c.jobs.lease_secs, parse(v)?)),
     setting("TIENDA_JOB_RETRY_BASE_MS", "jobs.retry_base_ms", |c, v| set(&mut c.jobs.retry_base_ms, parse(v)?)),
+    setting("TIENDA_SMTP_HOST", "mail.smtp_host", |c, v| set(&mut c.mail.smtp_host, v.into())),
+    setting("TIENDA_SMTP_PORT", "mail.smtp_port", |c, v| set(&mut c.mail.smtp_port, parse(v)?)),
+    setting("TIENDA_SMTP_TLS", "mail.smtp_tls", |c, v| {
+        set(
+            &mut c.mail.smtp_tls,
+            choice(v, &[("starttls", SmtpTls::Starttls), ("tls", SmtpTls::Tls), ("none", SmtpTls::None)])?,
+        )
+    }),
+    setting("TIENDA_SMTP_USERNAME", "mail.smtp_username", |c, v| set(&mut c.mail.smtp_username, v.into())),
+    setting("TIENDA_MAIL_FROM", "mail.from", |c, v| set(&mut c.mail.from, v.into())),
+    setting("TIENDA_MAIL_OUTBOX", "mail.outbox_dir", |c, v| set(&mut c.mail.outbox_dir, v.into())),
     setting("TIENDA_API_PLAYGROUND", "api.playground", |c, v| set(&mut c.api.playground, parse(v)?)),
     setting("TIENDA_API_WRITES_PER_MINUTE", "api.writes_per_minute", |c, v| {
         set(&mut c.api.writes_per_minute, parse(v)?)
@@ -418,6 +432,7 @@ impl Config {
         if self.api.writes_per_minute == 0 {
             return Err("api.writes_per_minute must be at least 1.".into());
         }
+        self.mail.validate()?;
         let jobs = &self.jobs;
         if jobs.workers > MAX_JOB_WORKERS {
             return Err(format!("jobs.workers must be at most {MAX_JOB_WORKERS}."));

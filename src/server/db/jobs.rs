@@ -5,7 +5,8 @@
 //! or whose job an admin cancelled changes nothing, and learns so from the `false` it gets back.
 //! Times are Unix milliseconds.
 
-use super::{with_pool, Db, Pool};
+use super::{with_pool, Db, Pool, SqlArgs};
+use crate::bind_all;
 use crate::model::jobs::JobState;
 
 /// A job to queue.
@@ -68,50 +69,71 @@ impl JobRow {
 const JOB_COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at, progress_percent, \
                            progress_message, last_error, requested_by, created_at, started_at, finished_at";
 
+/// The statement that queues a job (`$1`–`$7`: kind, payload, dedupe key, attempts, run at,
+/// requested by, now), unless an unfinished job holds its dedupe key.
+pub(super) const INSERT_SQL: &str =
+    "INSERT INTO jobs (kind, payload, state, dedupe_key, max_attempts, run_at, requested_by, created_at) \
+     VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) \
+     ON CONFLICT (dedupe_key) WHERE state IN ('queued', 'running') DO NOTHING";
+
 /// Queues a job, or finds the unfinished one with the same dedupe key.
 pub async fn enqueue(db: &Db, job: &NewJob<'_>, now: i64) -> sqlx::Result<Enqueued> {
-    let insert = "INSERT INTO jobs (kind, payload, state, dedupe_key, max_attempts, run_at, requested_by, created_at) \
-                  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) \
-                  ON CONFLICT (dedupe_key) WHERE state IN ('queued', 'running') DO NOTHING RETURNING id";
+    let insert = format!("{INSERT_SQL} RETURNING id");
     let existing = "SELECT id FROM jobs WHERE dedupe_key = $1 AND state IN ('queued', 'running')";
+    let latest = "SELECT MAX(id) FROM jobs WHERE dedupe_key = $1";
     with_pool!(db.writer(), pool => {
-        let inserted: Option<i64> = sqlx::query_scalar(insert)
+        let inserted: Option<i64> = sqlx::query_scalar(&insert)
             .bind(job.kind).bind(job.payload).bind(job.dedupe_key).bind(job.max_attempts)
             .bind(job.run_at).bind(job.requested_by).bind(now)
             .fetch_optional(pool).await?;
-        match inserted {
-            Some(id) => Ok(Enqueued { id, created: true }),
-            // The conflict is on the dedupe key, so there is one; should it have finished in
-            // between, the caller's work was done by it all the same.
-            None => {
-                let id: i64 = sqlx::query_scalar(existing).bind(job.dedupe_key).fetch_optional(pool).await?.unwrap_or(0);
-                Ok(Enqueued { id, created: false })
-            }
+        if let Some(id) = inserted {
+            return Ok(Enqueued { id, created: true });
         }
+        // The conflict is on the dedupe key, so an unfinished twin holds it, unless it finished
+        // in between: then the newest job with the key answers (its work is what was asked).
+        let twin: Option<i64> = sqlx::query_scalar(existing).bind(job.dedupe_key).fetch_optional(pool).await?;
+        let id = match twin {
+            Some(id) => id,
+            None => sqlx::query_scalar(latest).bind(job.dedupe_key).fetch_one(pool).await?,
+        };
+        Ok(Enqueued { id, created: false })
     })
 }
 
 /// Claims the job due longest ago (a queued job whose time has come, or a running one whose lease
 /// ended) for `lease_token` until `locked_until`, counting the attempt. Of workers racing for a
 /// job, one gets it; the others get the next one or nothing.
-pub async fn claim(db: &Db, lease_token: &str, now: i64, locked_until: i64) -> sqlx::Result<Option<Claimed>> {
+pub async fn claim(
+    db: &Db,
+    kinds: &[&str],
+    lease_token: &str,
+    now: i64,
+    locked_until: i64,
+) -> sqlx::Result<Option<Claimed>> {
+    let mut args = SqlArgs::default();
+    let (token, until, now) = (args.text(lease_token), args.int(locked_until), args.int(now));
+    // Only kinds this worker can run: a node of an older release leaves a newer kind alone
+    // instead of spending its attempts.
+    let kinds = kind_list(&mut args, kinds);
     // The claimable condition is written twice: in the inner SELECT, which picks a row (on
     // PostgreSQL locking it, skipping rows other workers hold), and in the outer UPDATE, which
     // re-checks it on the row as it is when the lock is taken.
-    const CLAIMABLE: &str =
-        "state IN ('queued', 'running') AND COALESCE(locked_until, run_at) <= $3 AND attempts < max_attempts";
+    let claimable = format!(
+        "state IN ('queued', 'running') AND COALESCE(locked_until, run_at) <= {now} \
+         AND attempts < max_attempts AND kind IN ({kinds})"
+    );
     let lock = match db.writer() {
         Pool::Sqlite(_) => "",
         Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
     };
     let sql = format!(
-        "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_token = $1, locked_until = $2, \
-           started_at = $3, progress_percent = 0, progress_message = NULL \
-         WHERE id = (SELECT id FROM jobs WHERE {CLAIMABLE} ORDER BY COALESCE(locked_until, run_at), id LIMIT 1{lock}) \
-           AND {CLAIMABLE} \
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_token = {token}, locked_until = {until}, \
+           started_at = {now}, progress_percent = 0, progress_message = NULL \
+         WHERE id = (SELECT id FROM jobs WHERE {claimable} ORDER BY COALESCE(locked_until, run_at), id LIMIT 1{lock}) \
+           AND {claimable} \
          RETURNING id, kind, payload, attempts, max_attempts"
     );
-    with_pool!(db.writer(), pool => sqlx::query_as(&sql).bind(lease_token).bind(locked_until).bind(now).fetch_optional(pool).await)
+    with_pool!(db.writer(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_optional(pool).await)
 }
 
 /// Marks dead the running jobs whose lease ended on their last attempt: their worker stopped
@@ -179,7 +201,12 @@ pub async fn retry(db: &Db, id: i64, now: i64) -> sqlx::Result<bool> {
                  progress_percent = 0, progress_message = NULL \
                WHERE id = $1 AND state IN ('dead', 'cancelled') AND (dedupe_key IS NULL OR NOT EXISTS \
                  (SELECT 1 FROM jobs AS twin WHERE twin.dedupe_key = jobs.dedupe_key AND twin.state IN ('queued', 'running')))";
-    with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(now).execute(pool).await.map(|d| d.rows_affected() == 1))
+    let retried = with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(now).execute(pool).await.map(|d| d.rows_affected() == 1));
+    match retried {
+        // The same work was queued in the meantime (on PostgreSQL, after this statement's check).
+        Err(error) if error.as_database_error().is_some_and(|e| e.is_unique_violation()) => Ok(false),
+        other => other,
+    }
 }
 
 /// Cancels a queued or running job (a running one's worker finds its lease gone at its next
@@ -197,12 +224,17 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<JobRow>> {
 
 /// One page of jobs, newest first, optionally of one state: those with an id below `before`.
 pub async fn list(db: &Db, state: Option<JobState>, before: Option<i64>, limit: i64) -> sqlx::Result<Vec<JobRow>> {
+    let mut args = SqlArgs::default();
+    let mut conditions = vec![format!("id < {}", args.int(before.unwrap_or(i64::MAX)))];
+    if let Some(state) = state {
+        conditions.push(format!("state = {}", args.text(state.as_str())));
+    }
     let sql = format!(
-        "SELECT {JOB_COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) AND id < $2 ORDER BY id DESC LIMIT $3"
+        "SELECT {JOB_COLUMNS} FROM jobs WHERE {} ORDER BY id DESC LIMIT {}",
+        conditions.join(" AND "),
+        args.int(limit)
     );
-    let state = state.map(JobState::as_str);
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql)
-        .bind(state).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await)
+    with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)
 }
 
 /// How many jobs are in each state (the back office's summary).
@@ -233,16 +265,13 @@ pub async fn ensure_schedule(db: &Db, name: &str, every_ms: i64, first_run_at: i
 pub async fn fire_schedule(db: &Db, name: &str, job: &NewJob<'_>, now: i64) -> sqlx::Result<bool> {
     let advance =
         "UPDATE job_schedules SET next_run_at = $2 + every_ms WHERE name = $1 AND next_run_at <= $2 RETURNING name";
-    let insert = "INSERT INTO jobs (kind, payload, state, dedupe_key, max_attempts, run_at, requested_by, created_at) \
-                  VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) \
-                  ON CONFLICT (dedupe_key) WHERE state IN ('queued', 'running') DO NOTHING";
     with_pool!(db.writer(), pool => {
         let mut tx = pool.begin_with(db.begin_write()).await?;
         let due: Option<String> = sqlx::query_scalar(advance).bind(name).bind(now).fetch_optional(&mut *tx).await?;
         if due.is_none() {
             return Ok(false);
         }
-        sqlx::query(insert)
+        sqlx::query(INSERT_SQL)
             .bind(job.kind).bind(job.payload).bind(job.dedupe_key).bind(job.max_attempts)
             .bind(job.run_at).bind(job.requested_by).bind(now)
             .execute(&mut *tx).await?;
@@ -251,24 +280,78 @@ pub async fn fire_schedule(db: &Db, name: &str, job: &NewJob<'_>, now: i64) -> s
     })
 }
 
-/// Records that the side effect `effect_key` was carried out; false when it already had been.
-pub async fn record_effect(db: &Db, effect_key: &str, job_id: i64, now: i64) -> sqlx::Result<bool> {
-    let sql =
-        "INSERT INTO job_effects (effect_key, job_id, done_at) VALUES ($1, $2, $3) ON CONFLICT (effect_key) DO NOTHING";
-    with_pool!(db.writer(), pool => sqlx::query(sql).bind(effect_key).bind(job_id).bind(now).execute(pool).await.map(|d| d.rows_affected() == 1))
+/// What [`reserve_effect`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// The effect is this claim's to carry out (a new key, or one whose holder's lease ended).
+    Reserved,
+    /// It was carried out already.
+    Done,
+    /// A live claim holds it (or this claim's own lease has ended): not now.
+    Busy,
 }
 
-/// True when the side effect `effect_key` was already carried out.
-pub async fn effect_done(db: &Db, effect_key: &str) -> sqlx::Result<bool> {
-    let sql = "SELECT COUNT(*) FROM job_effects WHERE effect_key = $1";
-    let count: i64 = with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(effect_key).fetch_one(pool).await)?;
-    Ok(count > 0)
+/// Reserves the side effect `effect_key` for the claim `lease_token` of job `job_id`, if that
+/// claim still holds its job and no other live claim holds the key and it is not done.
+pub async fn reserve_effect(
+    db: &Db,
+    effect_key: &str,
+    job_id: i64,
+    lease_token: &str,
+    now: i64,
+) -> sqlx::Result<Reservation> {
+    // The INSERT … SELECT … WHERE form inserts only while this claim holds its job; the upsert
+    // takes over a reservation whose holder no longer holds a live lease.
+    let reserve = "INSERT INTO job_effects (effect_key, job_id, lease_token, started_at) \
+                   SELECT $1, $2, $3, $4 WHERE EXISTS \
+                     (SELECT 1 FROM jobs WHERE id = $2 AND lease_token = $3 AND state = 'running') \
+                   ON CONFLICT (effect_key) DO UPDATE SET job_id = excluded.job_id, lease_token = excluded.lease_token, \
+                     started_at = excluded.started_at \
+                   WHERE job_effects.done_at IS NULL AND NOT EXISTS (SELECT 1 FROM jobs AS holder \
+                     WHERE holder.lease_token = job_effects.lease_token AND holder.state = 'running' AND holder.locked_until > $4) \
+                   RETURNING effect_key";
+    let done = "SELECT COUNT(*) FROM job_effects WHERE effect_key = $1 AND done_at IS NOT NULL";
+    with_pool!(db.writer(), pool => {
+        let reserved: Option<String> = sqlx::query_scalar(reserve)
+            .bind(effect_key).bind(job_id).bind(lease_token).bind(now).fetch_optional(pool).await?;
+        if reserved.is_some() {
+            return Ok(Reservation::Reserved);
+        }
+        let done: i64 = sqlx::query_scalar(done).bind(effect_key).fetch_one(pool).await?;
+        Ok(if done > 0 { Reservation::Done } else { Reservation::Busy })
+    })
 }
 
-/// When the next job falls due (a queued job's time, or a running job's lease end), if any.
-pub async fn next_due_at(db: &Db) -> sqlx::Result<Option<i64>> {
-    let sql = "SELECT MIN(COALESCE(locked_until, run_at)) FROM jobs WHERE state IN ('queued', 'running')";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await)
+/// Marks the reserved side effect done.
+pub async fn finish_effect(db: &Db, effect_key: &str, lease_token: &str, now: i64) -> sqlx::Result<bool> {
+    let sql = "UPDATE job_effects SET done_at = $3 WHERE effect_key = $1 AND lease_token = $2";
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(effect_key).bind(lease_token).bind(now).execute(pool).await.map(|d| d.rows_affected() == 1))
+}
+
+/// Forgets side effects started before `before`: by then no job that could repeat them is kept.
+pub async fn delete_effects_before(db: &Db, before: i64) -> sqlx::Result<u64> {
+    let sql = "DELETE FROM job_effects WHERE started_at < $1";
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(before).execute(pool).await.map(|d| d.rows_affected()))
+}
+
+/// When the next job of `kinds` that [`claim`] could take falls due (a queued job's time, or a
+/// running job's lease end), if any.
+pub async fn next_due_at(db: &Db, kinds: &[&str]) -> sqlx::Result<Option<i64>> {
+    let mut args = SqlArgs::default();
+    let sql = format!(
+        "SELECT MIN(COALESCE(locked_until, run_at)) FROM jobs \
+         WHERE state IN ('queued', 'running') AND attempts < max_attempts AND kind IN ({})",
+        kind_list(&mut args, kinds)
+    );
+    with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await)
+}
+
+/// `kinds` as placeholders for an `IN (…)`; `NULL` for none, which matches nothing.
+fn kind_list(args: &mut SqlArgs, kinds: &[&str]) -> String {
+    if kinds.is_empty() {
+        return "NULL".into();
+    }
+    kinds.iter().map(|kind| args.text(*kind)).collect::<Vec<_>>().join(", ")
 }
 
 /// The schedules that are due at `now`.

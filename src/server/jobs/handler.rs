@@ -1,6 +1,11 @@
 //! What a job kind implements, and what it is given while it runs.
 
-use crate::server::{auth::session::DbSessionStore, config::Config, db, db::Db};
+use crate::server::{
+    auth::session::DbSessionStore,
+    config::Config,
+    db::{self, jobs::Reservation, Db},
+    mail::Mailer,
+};
 use async_trait::async_trait;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -44,18 +49,51 @@ impl From<sqlx::Error> for JobError {
     }
 }
 
+/// A service's refusal: input that names nothing or breaks a rule will not change on retrying;
+/// anything else (the database away) may.
+impl From<crate::error::AppError> for JobError {
+    fn from(error: crate::error::AppError) -> Self {
+        use crate::error::AppError;
+        match error {
+            AppError::NotFound { .. } | AppError::BadRequest(_) | AppError::Validation(_) | AppError::Forbidden => {
+                JobError::Permanent(error.to_string())
+            }
+            other => JobError::Transient(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::server::mail::MailError> for JobError {
+    fn from(error: crate::server::mail::MailError) -> Self {
+        use crate::server::mail::MailError;
+        match error {
+            MailError::Unsendable(_) => JobError::Permanent(error.to_string()),
+            MailError::Failed(_) => JobError::Transient(error.to_string()),
+        }
+    }
+}
+
 impl From<std::io::Error> for JobError {
     fn from(error: std::io::Error) -> Self {
         JobError::Transient(format!("file system: {error}"))
     }
 }
 
-/// What every job may use: the database, the settings, the session store (for housekeeping).
+/// What every job may use: the database, the settings, the session store (for housekeeping),
+/// the mailer.
 #[derive(Clone)]
 pub struct JobEnv {
     pub db: Db,
     pub config: Arc<Config>,
     pub sessions: DbSessionStore,
+    pub mailer: Arc<Mailer>,
+}
+
+impl JobEnv {
+    /// Sends `email`, as a job's side effect (see [`JobContext::once`]).
+    pub async fn send_mail(&self, email: &crate::server::mail::Email) -> Result<(), JobError> {
+        Ok(self.mailer.send(email).await?)
+    }
 }
 
 /// A job while it runs: its input, and the means to report progress and to do a side effect once.
@@ -82,22 +120,34 @@ impl JobContext {
     }
 
     /// Runs the side effect `effect` unless one under the same `key` was already done, by this
-    /// job's earlier attempt or by another job; then records it. A worker killed between the
-    /// effect and the record repeats it when the job runs again: the window is one database
-    /// write wide, and keys should let the receiving end tell (an e-mail's Message-ID is made
-    /// from its key).
+    /// job's earlier attempt or by another job; true when it ran. The key is reserved under this
+    /// claim's lease first, so two attempts alive at once (a stalled worker and the one that took
+    /// its job over) never both run it. A worker killed during the effect leaves the reservation
+    /// to the next attempt, which repeats the effect: delivery is at least once, and the key should
+    /// let the receiving end tell (an e-mail's Message-ID is made from it).
     pub async fn once<F, Fut>(&self, key: &str, effect: F) -> Result<bool, JobError>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<(), JobError>>,
     {
-        if db::jobs::effect_done(&self.env.db, key).await? {
-            return Ok(false);
+        let db = &self.env.db;
+        match db::jobs::reserve_effect(db, key, self.id, &self.lease_token, now_ms()).await? {
+            Reservation::Done => return Ok(false),
+            Reservation::Busy => {
+                return Err(JobError::Transient(format!(
+                    "another attempt is carrying out {key:?}, or this one lost its lease"
+                )))
+            }
+            Reservation::Reserved => {}
         }
         effect().await?;
-        db::jobs::record_effect(&self.env.db, key, self.id, chrono::Utc::now().timestamp_millis()).await?;
+        db::jobs::finish_effect(db, key, &self.lease_token, now_ms()).await?;
         Ok(true)
     }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 /// The job kinds a worker can run, by name.
@@ -114,5 +164,12 @@ impl Registry {
 
     pub fn get(&self, kind: &str) -> Option<Arc<dyn Handler>> {
         self.handlers.get(kind).cloned()
+    }
+
+    /// The kinds it can run.
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let mut kinds: Vec<&'static str> = self.handlers.keys().copied().collect();
+        kinds.sort_unstable();
+        kinds
     }
 }

@@ -49,7 +49,7 @@ pub async fn keep(
         }
         tokio::select! {
             () = tokio::time::sleep(settings.poll) => {}
-            _ = stopping.changed() => {}
+            changed = stopping.changed() => if changed.is_err() { return },
         }
     }
 }

@@ -18,6 +18,13 @@ use tokio::{sync::watch, task::JoinHandle, time::Instant};
 /// The longest wait before a failed job's next attempt, however many attempts it has had.
 const RETRY_CAP_MS: u64 = 60 * 60 * 1000;
 
+/// The longest any one queue statement may take (a lock wait, a database gone quiet) before the
+/// worker gives up on it and carries on as if it had failed.
+const STATEMENT_LIMIT: Duration = Duration::from_secs(10);
+
+/// How long an aborted handler has to stop before its outcome is recorded anyway.
+const ABORT_WAIT: Duration = Duration::from_secs(2);
+
 /// How the workers behave, from the `[jobs]` settings.
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -44,6 +51,7 @@ impl WorkerSettings {
 pub struct Workers {
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    grace: Duration,
 }
 
 /// Starts `settings.workers` workers for the kinds in `registry`, and the keeper that queues
@@ -57,18 +65,24 @@ pub fn start(env: JobEnv, registry: Registry, schedules: Vec<Schedule>, settings
         tasks.push(tokio::spawn(schedules::keep(env.clone(), schedules, settings.clone(), stopping.clone())));
     }
     for _ in 0..settings.workers {
-        let worker = Worker { env: env.clone(), registry: registry.clone(), settings: settings.clone() };
+        let kinds = registry.kinds();
+        let worker = Worker { env: env.clone(), registry: registry.clone(), kinds, settings: settings.clone() };
         tasks.push(tokio::spawn(worker.work(stopping.clone())));
     }
-    Workers { stop, tasks }
+    Workers { stop, tasks, grace: settings.shutdown_grace }
 }
 
 impl Workers {
-    /// Stops claiming jobs and waits for the running ones to finish or be handed back.
+    /// Stops claiming jobs and waits for the running ones to finish or be handed back: at most the
+    /// grace period and the time to record how they ended.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        for task in self.tasks {
-            let _ = task.await;
+        let deadline = Instant::now() + self.grace + STATEMENT_LIMIT + ABORT_WAIT;
+        for mut task in self.tasks {
+            if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+                tracing::warn!("a job worker did not stop in time; abandoning it (its job's lease will run out)");
+                task.abort();
+            }
         }
     }
 }
@@ -76,6 +90,7 @@ impl Workers {
 struct Worker {
     env: JobEnv,
     registry: Arc<Registry>,
+    kinds: Vec<&'static str>,
     settings: Arc<WorkerSettings>,
 }
 
@@ -101,7 +116,8 @@ impl Worker {
             };
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
-                _ = stopping.changed() => {}
+                // An error means the `Workers` handle is gone: nobody can stop us any more, so stop.
+                changed = stopping.changed() => if changed.is_err() { return },
             }
         }
     }
@@ -109,7 +125,7 @@ impl Worker {
     /// How long to sleep: until the next job falls due, but at least a moment and at most a poll.
     async fn until_next_due(&self) -> Duration {
         let poll = self.settings.poll;
-        match queue::next_due_at(&self.env.db).await {
+        match bounded(queue::next_due_at(&self.env.db, &self.kinds)).await {
             Ok(Some(at)) => {
                 let ms = u64::try_from(at - now_ms()).unwrap_or(0);
                 Duration::from_millis(ms).clamp(Duration::from_millis(10), poll)
@@ -120,13 +136,14 @@ impl Worker {
 
     /// Claims a due job and runs it; `None` when none was due.
     async fn claim_and_run(&self, stopping: &mut watch::Receiver<bool>) -> Result<Option<()>, sqlx::Error> {
-        let due = queue::next_due_at(&self.env.db).await?;
+        let due = bounded(queue::next_due_at(&self.env.db, &self.kinds)).await?;
         if due.is_none_or(|at| at > now_ms()) {
             return Ok(None);
         }
         let token = random_hex();
         let now = now_ms();
-        let Some(claimed) = queue::claim(&self.env.db, &token, now, now + millis(self.settings.lease)).await? else {
+        let lease_ends = now + millis(self.settings.lease);
+        let Some(claimed) = bounded(queue::claim(&self.env.db, &self.kinds, &token, now, lease_ends)).await? else {
             return Ok(None);
         };
         let context = JobContext {
@@ -161,6 +178,9 @@ impl Worker {
         let started = Instant::now();
         let mut task = tokio::spawn(async move { handler.run(&context).await });
         let heartbeat = self.settings.lease / 3;
+        // Until when the lease is surely ours: renewals that fail (a database away) do not
+        // extend it, and past it another worker may have taken the job over.
+        let mut lease_held_until = started + self.settings.lease;
         let mut hand_back_at: Option<Instant> = None;
         let ending = loop {
             let tick = match hand_back_at {
@@ -177,19 +197,32 @@ impl Worker {
                         break Ending::HandedBack;
                     }
                     if started.elapsed() > limit {
-                        break Ending::Finished(Err(JobError::Transient(format!("stopped after {} s, its time limit", limit.as_secs()))));
+                        break Ending::Finished(Err(JobError::Transient(format!("stopped at its time limit ({} ms)", limit.as_millis()))));
                     }
+                    let renewing_at = Instant::now();
                     let until = now_ms() + millis(self.settings.lease);
-                    match queue::renew_lease(&self.env.db, id, &token, until).await {
-                        Ok(true) => {}
-                        Ok(false) => break Ending::LeaseLost,
-                        // The lease may still be renewed before it ends; if not, the job runs again.
-                        Err(error) => tracing::warn!(%error, job = id, "cannot renew a job's lease"),
+                    let renewal = tokio::time::timeout(heartbeat, queue::renew_lease(&self.env.db, id, &token, until)).await;
+                    match renewal {
+                        Ok(Ok(true)) => lease_held_until = renewing_at + self.settings.lease,
+                        Ok(Ok(false)) => break Ending::LeaseLost,
+                        Ok(Err(error)) => tracing::warn!(%error, job = id, "cannot renew a job's lease"),
+                        Err(_) => tracing::warn!(job = id, "renewing a job's lease is taking too long"),
+                    }
+                    // The next renewal might come too late: stop before another worker may start.
+                    if Instant::now() + heartbeat >= lease_held_until {
+                        break Ending::LeaseLost;
                     }
                 }
             }
         };
-        task.abort();
+        if !task.is_finished() {
+            task.abort();
+            // An aborted task stops at its next await; wait for that, so that the job is not
+            // recorded (and perhaps claimed again) while its handler still runs.
+            if tokio::time::timeout(ABORT_WAIT, task).await.is_err() {
+                tracing::error!(job = id, "a job's handler did not stop when aborted (is it blocking its thread?)");
+            }
+        }
         ending
     }
 
@@ -200,16 +233,16 @@ impl Worker {
         let db = &self.env.db;
         let now = now_ms();
         let written = match ending {
-            Ending::Finished(Ok(())) => queue::complete(db, id, token, now).await,
+            Ending::Finished(Ok(())) => bounded(queue::complete(db, id, token, now)).await,
             Ending::Finished(Err(error)) => {
                 let retry = match (&error, retry_after) {
                     (JobError::Transient(_), Some(attempts)) => Some(retry_at(attempts, self.settings.retry_base_ms)),
                     _ => None,
                 };
                 tracing::warn!(job = id, %error, retrying = retry.is_some(), "a job failed");
-                queue::fail(db, id, token, now, &error_text(&error), retry).await
+                bounded(queue::fail(db, id, token, now, &error_text(&error), retry)).await
             }
-            Ending::HandedBack => queue::hand_back(db, id, token, now).await,
+            Ending::HandedBack => bounded(queue::hand_back(db, id, token, now)).await,
             Ending::LeaseLost => {
                 tracing::warn!(job = id, "a job's lease was lost (cancelled, or taken over after a stall); stopped it");
                 return;
@@ -221,6 +254,11 @@ impl Worker {
             Err(error) => tracing::warn!(job = id, %error, "cannot record how a job ended; it will run again"),
         }
     }
+}
+
+/// A queue statement, given at most [`STATEMENT_LIMIT`].
+async fn bounded<T>(statement: impl std::future::Future<Output = sqlx::Result<T>>) -> sqlx::Result<T> {
+    tokio::time::timeout(STATEMENT_LIMIT, statement).await.unwrap_or(Err(sqlx::Error::PoolTimedOut))
 }
 
 /// A handler's panic, as a failed attempt with its message.

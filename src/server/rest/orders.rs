@@ -375,7 +375,9 @@ pub async fn create_order(
             .map(|id| id.parse().unwrap_or(-1)),
     };
     check(messages)?;
-    let placement = service::place_from_lines(&state, &buyer, &input, &lines, &key).await?;
+    // The e-mails about the order speak the caller's Accept-Language (English when none we speak).
+    let lang = crate::server::http::language::request_language(&headers);
+    let placement = service::place_from_lines(&state, &buyer, &input, &lines, &key, lang).await?;
     let status = if placement.created { StatusCode::CREATED } else { StatusCode::OK };
     let mut response = (status, Json(order_json(placement.order))).into_response();
     if !placement.created {

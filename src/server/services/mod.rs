@@ -8,6 +8,7 @@ pub mod catalog_api;
 pub mod catalog_edits;
 pub mod housekeeping;
 pub mod jobs;
+pub mod order_mail;
 pub mod orders;
 pub mod sitemap;
 pub mod stores;

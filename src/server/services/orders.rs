@@ -8,6 +8,7 @@
 //!   reveal which orders exist.
 
 use crate::error::{AppError, Entity, FieldError, FieldIssue};
+use crate::i18n::Lang;
 use crate::model::back_office::{BestSeller, DaySales, SalesOverview};
 use crate::model::orders::{
     apply, check_idempotency_key, merge_lines, Actor, CheckoutInput, Delivery, LineRequest, Order, OrderAction,
@@ -15,6 +16,7 @@ use crate::model::orders::{
 };
 use crate::model::{Money, User};
 use crate::server::db::orders::{self as db, LineSource, NewOrder, PlaceError, Placed, Written};
+use crate::server::services::order_mail::OrderMailEvent;
 use crate::server::{app::state::AppState, db::carts, db::stores};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
@@ -37,6 +39,7 @@ pub async fn place_from_cart(
     input: &CheckoutInput,
     idempotency_key: &str,
     reviewed: Option<&str>,
+    lang: Lang,
 ) -> Result<Placement, AppError> {
     let key = check_idempotency_key(idempotency_key).map_err(|e| AppError::Validation(vec![e]))?;
     let (delivery, store_name) = checked_delivery(state, input).await?;
@@ -45,7 +48,7 @@ pub async fn place_from_cart(
         // No cart at all: a resubmitted form whose first submission emptied the cart still finds its order.
         return existing_or(state, buyer, key, &request_hash, AppError::EmptyCart).await;
     };
-    let order = Checkout { key: key.to_owned(), request_hash, delivery, store_name };
+    let order = Checkout { key: key.to_owned(), request_hash, delivery, store_name, lang };
     place(state, buyer, order, LineSource::Cart(cart_id), reviewed).await
 }
 
@@ -56,6 +59,7 @@ pub async fn place_from_lines(
     input: &CheckoutInput,
     lines: &[LineRequest],
     idempotency_key: &str,
+    lang: Lang,
 ) -> Result<Placement, AppError> {
     let key = check_idempotency_key(idempotency_key).map_err(|e| AppError::Validation(vec![e]))?;
     let (delivery, lines) = match (checked_delivery(state, input).await, merge_lines(lines)) {
@@ -69,16 +73,18 @@ pub async fn place_from_lines(
     };
     let (delivery, store_name) = delivery;
     let request_hash = fingerprint(&delivery, Some(&lines));
-    let order = Checkout { key: key.to_owned(), request_hash, delivery, store_name };
+    let order = Checkout { key: key.to_owned(), request_hash, delivery, store_name, lang };
     place(state, buyer, order, LineSource::Lines(lines), None).await
 }
 
-/// A checked checkout: its key, the fingerprint of what it asks, where and how.
+/// A checked checkout: its key, the fingerprint of what it asks, where and how, and the language
+/// the shopper asked in (the e-mails about the order speak it).
 struct Checkout {
     key: String,
     request_hash: String,
     delivery: Delivery,
     store_name: String,
+    lang: Lang,
 }
 
 async fn place(
@@ -88,7 +94,7 @@ async fn place(
     lines: LineSource,
     reviewed: Option<&str>,
 ) -> Result<Placement, AppError> {
-    let Checkout { key, request_hash, delivery, store_name } = checkout;
+    let Checkout { key, request_hash, delivery, store_name, lang } = checkout;
     let new_order = Arc::new(NewOrder {
         reviewed: reviewed.map(str::to_owned),
         user_id: buyer.id,
@@ -97,8 +103,10 @@ async fn place(
         delivery,
         store_name,
         currency: state.config.store.currency.code(),
+        language: lang.code(),
         lines,
         at: Utc::now(),
+        follow_up: Some(OrderMailEvent::Placed.follow_up()),
     });
     // In a task of its own, so that an order and what follows it (the caches told of a sell-out)
     // are done even when the client leaves before the answer.
@@ -241,7 +249,16 @@ pub async fn change(state: &AppState, viewer: &User, order_id: i64, action: Orde
     let actor = if viewer.is_admin() { Actor::Admin } else { Actor::Customer };
     let from = order.state();
     let to = apply(from, action, actor).map_err(AppError::OrderTransition)?;
-    match db::change_state(&state.db, order_id, from, to, action, viewer.id, Utc::now()).await? {
+    let change = db::StateChange {
+        order_id,
+        from,
+        to,
+        action,
+        actor_id: viewer.id,
+        at: Utc::now(),
+        follow_up: OrderMailEvent::after(action).map(OrderMailEvent::follow_up),
+    };
+    match db::change_state(&state.db, change).await? {
         Some(back_in_stock) => {
             if !back_in_stock.is_empty() {
                 state.catalog_changed();
@@ -286,14 +303,19 @@ pub async fn sales_overview(state: &AppState, viewer: &User, days: i64) -> Resul
 /// How many products the dashboard's best-seller list names.
 const BEST_SELLERS: i64 = 5;
 
-async fn load(state: &AppState, order_id: i64) -> Result<Order, AppError> {
+/// A whole order, and the language it was placed in.
+pub(super) async fn load_with_language(
+    db: &crate::server::db::Db,
+    order_id: i64,
+) -> Result<(Order, crate::i18n::Lang), AppError> {
     let (summary, detail, lines, events) =
-        db::select_order(&state.db, order_id).await?.ok_or(AppError::missing_id(Entity::Order, order_id))?;
+        db::select_order(db, order_id).await?.ok_or(AppError::missing_id(Entity::Order, order_id))?;
     let payment_method = crate::model::orders::PaymentMethod::parse(&detail.payment_method).ok_or_else(|| {
         tracing::error!(order_id, "stored payment method is not one Tienda knows");
         AppError::Internal
     })?;
-    Ok(Order {
+    let language = crate::i18n::Lang::from_tag(&detail.language).unwrap_or_default();
+    let order = Order {
         summary,
         payment_method,
         recipient: detail.recipient,
@@ -306,5 +328,10 @@ async fn load(state: &AppState, order_id: i64) -> Result<Order, AppError> {
         updated_at: crate::server::db::rfc3339(detail.updated_at),
         lines,
         events,
-    })
+    };
+    Ok((order, language))
+}
+
+async fn load(state: &AppState, order_id: i64) -> Result<Order, AppError> {
+    Ok(load_with_language(&state.db, order_id).await?.0)
 }

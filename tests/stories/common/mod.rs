@@ -5,6 +5,7 @@ pub mod back_office;
 pub mod html;
 pub mod postgres;
 pub mod sitemap;
+pub mod smtp;
 pub mod visitor;
 
 use std::{
@@ -68,6 +69,7 @@ pub async fn test_config(backend: Backend) -> Config {
     config.server.site_url = SITE.into();
     config.server.shutdown_grace_secs = 1;
     config.media.dir = dir.join("media");
+    config.mail.outbox_dir = dir.join("outbox");
     config.log.filter = "warn".into();
     // No background workers: a story that needs them starts its own, with its own job kinds.
     config.jobs.workers = 0;

@@ -40,8 +40,33 @@ pub struct NewOrder {
     pub delivery: Delivery,
     pub store_name: String,
     pub currency: &'static str,
+    /// The language the shopper ordered in (`en`, `es`): the e-mails about the order use it.
+    pub language: &'static str,
     pub lines: LineSource,
     pub at: DateTime<Utc>,
+    /// Queued with the order, in its transaction.
+    pub follow_up: Option<OrderFollowUp>,
+}
+
+/// A job to queue about an order in the transaction that writes the order (or its change), so
+/// that the order and, say, its confirmation e-mail never exist one without the other.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderFollowUp {
+    pub kind: &'static str,
+    pub max_attempts: i64,
+    /// What happened to the order (`placed`, `shipped`…), for the job to act on.
+    pub event: &'static str,
+}
+
+impl OrderFollowUp {
+    /// The job's input: `{"order_id": …, "event": …}`.
+    fn payload(self, order_id: i64) -> String {
+        serde_json::json!({ "order_id": order_id, "event": self.event }).to_string()
+    }
+
+    fn dedupe_key(self, order_id: i64) -> String {
+        format!("order:{order_id}:{}", self.event)
+    }
 }
 
 #[derive(Debug)]
@@ -173,6 +198,8 @@ pub struct OrderDetailRecord {
     pub store_id: Option<i64>,
     pub store_name: String,
     pub updated_at: DateTime<Utc>,
+    /// The language the shopper ordered in.
+    pub language: String,
 }
 
 /// One order: its summary, its details, its lines and its history.
@@ -182,7 +209,7 @@ pub async fn select_order(
 ) -> sqlx::Result<Option<(OrderSummary, OrderDetailRecord, Vec<OrderLine>, Vec<OrderEvent>)>> {
     let order_sql = format!(
         "SELECT {SUMMARY_COLUMNS}, o.payment_method, o.recipient, o.phone, o.address_line, o.city, o.postal_code, \
-         o.store_id, o.store_name, o.updated_at FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = $1"
+         o.store_id, o.store_name, o.updated_at, o.language FROM orders o JOIN users u ON u.id = o.user_id WHERE o.id = $1"
     );
     let lines_sql = "SELECT product_id, title, sku, unit_price_cents, quantity FROM order_lines \
                      WHERE order_id = $1 ORDER BY position";
@@ -261,19 +288,26 @@ pub async fn select_orders(
     })
 }
 
+/// A change of an order's state, as [`change_state`] writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct StateChange {
+    pub order_id: i64,
+    /// What the decision was made on: the change applies only if the order is still so.
+    pub from: OrderState,
+    pub to: OrderState,
+    pub action: OrderAction,
+    pub actor_id: i64,
+    pub at: DateTime<Utc>,
+    /// A job queued with the change (an e-mail to the customer).
+    pub follow_up: Option<OrderFollowUp>,
+}
+
 /// A change of state, applied only if the order is still in `from` (another change in between
 /// makes this one change nothing: `Ok(None)`). Cancelling puts each line's units back on its
 /// product in the same transaction; since only one change can leave a given state, stock comes
 /// back once. Returns the products that were sold out and are back in stock.
-pub async fn change_state(
-    db: &Db,
-    order_id: i64,
-    from: OrderState,
-    to: OrderState,
-    action: OrderAction,
-    actor_id: i64,
-    at: DateTime<Utc>,
-) -> sqlx::Result<Option<Vec<i64>>> {
+pub async fn change_state(db: &Db, change: StateChange) -> sqlx::Result<Option<Vec<i64>>> {
+    let StateChange { order_id, from, to, action, actor_id, at, follow_up } = change;
     let update_sql = "UPDATE orders SET status = $1, payment_status = $2, updated_at = $3 \
                       WHERE id = $4 AND status = $5 AND payment_status = $6";
     let restock = action == OrderAction::Cancel;
@@ -301,6 +335,13 @@ pub async fn change_state(
         }
         sqlx::query("INSERT INTO order_events (order_id, action, actor_id, at) VALUES ($1, $2, $3, $4)")
             .bind(order_id).bind(action.as_str()).bind(actor_id).bind(at).execute(&mut *tx).await?;
+        if let Some(job) = follow_up {
+            let now = at.timestamp_millis();
+            sqlx::query(super::jobs::INSERT_SQL)
+                .bind(job.kind).bind(job.payload(order_id)).bind(job.dedupe_key(order_id)).bind(job.max_attempts)
+                .bind(now).bind(actor_id).bind(now)
+                .execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(Some(back_in_stock))
     })

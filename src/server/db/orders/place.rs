@@ -107,7 +107,7 @@ pub(super) async fn attempt(mut conn: Conn<'_>, order: &NewOrder) -> sqlx::Resul
         LineSource::Cart(cart_id) => Some(cart_id),
         LineSource::Lines(_) => None,
     };
-    let (finish, args) = finish_sql(matches!(conn, Conn::Postgres(_)), order_id, &lines, cart, order.user_id, order.at);
+    let (finish, args) = finish_sql(matches!(conn, Conn::Postgres(_)), order_id, &lines, cart, order);
     with_conn!(conn, c => bind_all!(sqlx::query(&finish), args).execute(&mut *c).await.map(|_| ()))?;
     Ok(Attempt::Placed(Written { order_id, lines, total: Money(total), item_count, sold_out }))
 }
@@ -178,16 +178,16 @@ async fn shortfall(
 async fn insert_order(conn: Conn<'_>, order: &NewOrder, total: i64, item_count: i64) -> sqlx::Result<i64> {
     let sql = "INSERT INTO orders (user_id, idempotency_key, request_hash, status, payment_status, payment_method, \
                fulfilment, recipient, phone, address_line, city, postal_code, store_id, store_name, currency, \
-               total_cents, item_count, created_day, created_at, updated_at) \
+               total_cents, item_count, created_day, created_at, updated_at, language) \
                VALUES ($1, $2, $3, 'placed', 'unpaid', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-               $17, $17) RETURNING id";
+               $17, $17, $18) RETURNING id";
     let d = &order.delivery;
     let day = order.at.format("%Y-%m-%d").to_string();
     with_conn!(conn, c => sqlx::query_scalar(sql)
         .bind(order.user_id).bind(&order.idempotency_key).bind(&order.request_hash)
         .bind(d.payment_method.as_str()).bind(d.fulfilment.as_str()).bind(&d.recipient).bind(&d.phone)
         .bind(&d.address_line).bind(&d.city).bind(&d.postal_code).bind(d.store_id).bind(&order.store_name)
-        .bind(order.currency).bind(total).bind(item_count).bind(&day).bind(order.at)
+        .bind(order.currency).bind(total).bind(item_count).bind(&day).bind(order.at).bind(order.language)
         .fetch_one(&mut *c).await)
 }
 
@@ -228,9 +228,9 @@ fn finish_sql(
     order_id: i64,
     lines: &[OrderLine],
     cart: Option<i64>,
-    user_id: i64,
-    at: chrono::DateTime<chrono::Utc>,
+    new_order: &NewOrder,
 ) -> (String, SqlArgs) {
+    let (user_id, at) = (new_order.user_id, new_order.at);
     let mut args = SqlArgs::default();
     let order = args.int(order_id);
     let rows: Vec<String> = lines
@@ -258,13 +258,28 @@ fn finish_sql(
         args.int(user_id),
         args.time(at)
     );
+    let queued = new_order.follow_up.map(|job| {
+        let now = args.int(at.timestamp_millis());
+        format!(
+            "INSERT INTO jobs (kind, payload, state, dedupe_key, max_attempts, run_at, requested_by, created_at) \
+             VALUES ({}, {}, 'queued', {}, {}, {now}, {}, {now}) \
+             ON CONFLICT (dedupe_key) WHERE state IN ('queued', 'running') DO NOTHING",
+            args.text(job.kind.to_owned()),
+            args.text(job.payload(order_id)),
+            args.text(job.dedupe_key(order_id)),
+            args.int(job.max_attempts),
+            args.int(user_id),
+        )
+    });
     let sql = if postgres {
         let mut clauses = vec![format!("lines AS ({lines})")];
         clauses.extend(emptied.map(|delete| format!("emptied AS ({delete})")));
+        clauses.extend(queued.map(|insert| format!("queued AS ({insert})")));
         format!("WITH {} {event}", clauses.join(", "))
     } else {
         let mut statements = vec![lines];
         statements.extend(emptied);
+        statements.extend(queued);
         statements.push(event);
         statements.join("; ")
     };

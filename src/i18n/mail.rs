@@ -1,0 +1,56 @@
+//! The e-mails the store sends: the words, in English and Spanish. The layout (plain text and
+//! HTML) is `server::services::order_mail`'s.
+
+pub struct MailTexts {
+    /// Given the customer's name.
+    pub greeting: fn(&str) -> String,
+    /// Subject and first line of the confirmation: given the order's number.
+    pub placed_subject: fn(i64) -> String,
+    pub placed_intro: &'static str,
+    pub shipped_subject: fn(i64) -> String,
+    pub shipped_intro: &'static str,
+    pub ready_subject: fn(i64) -> String,
+    /// Given the shop's name.
+    pub ready_intro: fn(&str) -> String,
+    pub items: &'static str,
+    pub total: &'static str,
+    pub deliver_to: &'static str,
+    pub collect_at: &'static str,
+    pub payment: &'static str,
+    pub view_order: &'static str,
+    pub signature: &'static str,
+}
+
+pub static EN: MailTexts = MailTexts {
+    greeting: |name| format!("Hello {name},"),
+    placed_subject: |id| format!("Your order #{id} is placed"),
+    placed_intro: "Thank you for your order. This is what you asked for; we will write again when it is on its way or ready for you to collect.",
+    shipped_subject: |id| format!("Your order #{id} is on its way"),
+    shipped_intro: "Your order has left the shop and is on its way to you.",
+    ready_subject: |id| format!("Your order #{id} is ready for pickup"),
+    ready_intro: |shop| format!("Your order is waiting for you at {shop}."),
+    items: "Items",
+    total: "Total",
+    deliver_to: "Delivery to",
+    collect_at: "Pickup at",
+    payment: "Payment",
+    view_order: "See your order",
+    signature: "The Tienda team",
+};
+
+pub static ES: MailTexts = MailTexts {
+    greeting: |name| format!("Hola, {name}:"),
+    placed_subject: |id| format!("Tu pedido n.º {id} está hecho"),
+    placed_intro: "Gracias por tu pedido. Esto es lo que pediste; te escribiremos de nuevo cuando esté en camino o listo para recoger.",
+    shipped_subject: |id| format!("Tu pedido n.º {id} está en camino"),
+    shipped_intro: "Tu pedido ha salido de la tienda y va de camino hacia ti.",
+    ready_subject: |id| format!("Tu pedido n.º {id} está listo para recoger"),
+    ready_intro: |shop| format!("Tu pedido te espera en {shop}."),
+    items: "Artículos",
+    total: "Total",
+    deliver_to: "Entrega en",
+    collect_at: "Recogida en",
+    payment: "Pago",
+    view_order: "Ver tu pedido",
+    signature: "El equipo de Tienda",
+};
