@@ -4,7 +4,7 @@ use crate::components::front_end::{FrontEndHead, FrontEndTags};
 use crate::components::{SiteFooter, SiteHeader};
 use crate::i18n::{use_lang, use_texts};
 use crate::pages::{
-    AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminOrderPage, AdminOrdersPage,
+    AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminJobsPage, AdminOrderPage, AdminOrdersPage,
     AdminProductsPage, AdminUsersPage, CartPage, CatalogPage, CategoryFormPage, CategoryPage, CheckoutPage,
     DeleteCategoryPage, DeleteProductPage, HomePage, LoginPage, MyOrderPage, MyOrdersPage, NotFoundPage,
     ProductFormPage, ProductPage, RegisterPage, StoresPage,
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders/:id") view=AdminOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

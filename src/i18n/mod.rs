@@ -9,6 +9,7 @@ mod account;
 mod admin;
 mod catalog;
 mod common;
+mod jobs;
 mod mail;
 pub(crate) mod orders;
 mod stores;
@@ -17,6 +18,7 @@ pub use account::AccountTexts;
 pub use admin::AdminTexts;
 pub use catalog::CatalogTexts;
 pub use common::{CommonTexts, ErrorText};
+pub use jobs::JobsTexts;
 pub use mail::MailTexts;
 pub use orders::OrdersTexts;
 pub use stores::StoresTexts;
@@ -42,6 +44,7 @@ pub struct Texts {
     pub stores: &'static StoresTexts,
     pub orders: &'static OrdersTexts,
     pub mail: &'static MailTexts,
+    pub jobs: &'static JobsTexts,
 }
 
 static EN: Texts = Texts {
@@ -52,6 +55,7 @@ static EN: Texts = Texts {
     stores: &stores::EN,
     orders: &orders::EN,
     mail: &mail::EN,
+    jobs: &jobs::EN,
 };
 static ES: Texts = Texts {
     common: &common::ES,
@@ -61,6 +65,7 @@ static ES: Texts = Texts {
     stores: &stores::ES,
     orders: &orders::ES,
     mail: &mail::ES,
+    jobs: &jobs::ES,
 };
 
 impl Lang {

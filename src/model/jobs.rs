@@ -1,4 +1,7 @@
-//! Background jobs as the rest of the program sees them: their states, and the retry rule.
+//! Background jobs as the rest of the program sees them: their states, the back office's view of
+//! them, and the retry rule.
+
+use serde::{Deserialize, Serialize};
 
 wire_enum!(
     /// Where a job is in its life: queued (waiting for its first run or a retry), running, then
@@ -11,6 +14,48 @@ impl JobState {
     pub fn is_finished(self) -> bool {
         matches!(self, JobState::Done | JobState::Dead | JobState::Cancelled)
     }
+}
+
+/// Jobs on one page of the back office's list.
+pub const JOBS_PER_PAGE: i64 = 50;
+
+/// A job as the back office shows it. Times are RFC 3339.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobView {
+    pub id: i64,
+    pub kind: String,
+    pub state: JobState,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub progress_percent: i64,
+    pub progress_message: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    /// When a queued job will run (its next retry, for one that failed).
+    pub run_at: String,
+    pub finished_at: Option<String>,
+}
+
+impl JobView {
+    /// An admin may queue it again.
+    pub fn can_retry(&self) -> bool {
+        matches!(self.state, JobState::Dead | JobState::Cancelled)
+    }
+
+    pub fn can_cancel(&self) -> bool {
+        matches!(self.state, JobState::Queued | JobState::Running)
+    }
+}
+
+/// One page of the back office's job list, with how many jobs are in each state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobsPage {
+    pub jobs: Vec<JobView>,
+    pub counts: Vec<(JobState, i64)>,
+    /// The state the list is limited to, if any.
+    pub state: Option<JobState>,
+    /// The `before` of the next (older) page, when there is one.
+    pub next_before: Option<i64>,
 }
 
 /// How long a failed job waits before its next attempt: `base` doubled for each attempt already

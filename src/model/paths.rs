@@ -88,6 +88,7 @@ pub const CART: &str = "/cart";
 pub const CHECKOUT: &str = "/checkout";
 pub const MY_ORDERS: &str = "/account/orders";
 pub const ADMIN_ORDERS: &str = "/admin/orders";
+pub const ADMIN_JOBS: &str = "/admin/jobs";
 
 /// A customer's page of one of their orders.
 pub fn my_order(id: i64) -> String {

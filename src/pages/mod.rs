@@ -12,8 +12,8 @@ mod stores;
 
 pub use account::{AccountMenu, AccountPage, LoginPage, MyOrderPage, MyOrdersPage, RegisterPage};
 pub use admin::{
-    AdminCategoriesPage, AdminDashboardPage, AdminOrderPage, AdminOrdersPage, AdminProductsPage, AdminUsersPage,
-    CategoryFormPage, DeleteCategoryPage, DeleteProductPage, ProductFormPage,
+    AdminCategoriesPage, AdminDashboardPage, AdminJobsPage, AdminOrderPage, AdminOrdersPage, AdminProductsPage,
+    AdminUsersPage, CategoryFormPage, DeleteCategoryPage, DeleteProductPage, ProductFormPage,
 };
 pub use cart::CartPage;
 pub use catalog::{CatalogPage, CategoryPage, ProductPage};

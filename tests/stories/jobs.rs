@@ -212,7 +212,8 @@ async fn a_permanent_failure_is_dead_at_once(backend: Backend) {
     let unknown = job(&app, unknown).await;
     assert_eq!((unknown.state(), unknown.attempts), (Some(JobState::Queued), 0), "untouched");
     let dead_ones = services::jobs::list(&app.db, &admin(), Some(JobState::Dead), None).await.unwrap();
-    assert_eq!(dead_ones.iter().map(|j| j.id).collect::<Vec<_>>(), [id], "the list filters by state");
+    assert_eq!(dead_ones.jobs.iter().map(|j| j.id).collect::<Vec<_>>(), [id], "the list filters by state");
+    assert!(dead_ones.counts.contains(&(JobState::Queued, 1)) && dead_ones.counts.contains(&(JobState::Dead, 1)));
 }
 
 async fn identical_requests_while_one_is_unfinished_make_one_job(backend: Backend) {

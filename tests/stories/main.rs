@@ -13,6 +13,7 @@ mod common;
 
 mod accounts;
 mod admin_catalog;
+mod admin_jobs;
 mod admin_users;
 mod api_auth;
 mod api_catalog;

@@ -1,4 +1,4 @@
-//! The admin back office under `/admin`: dashboard, products, categories, orders, users.
+//! The admin back office under `/admin`: dashboard, products, categories, orders, users, jobs.
 //!
 //! Every page is wrapped in [`AdminGate`]: signed-out visitors are sent to sign in, customers get
 //! a 403 page. That is for people; the server functions behind each page check the role again
@@ -12,6 +12,7 @@ mod categories;
 mod category_form;
 mod dashboard;
 mod delete;
+mod jobs;
 mod orders;
 mod product_form;
 mod products;
@@ -22,6 +23,7 @@ pub use categories::AdminCategoriesPage;
 pub use category_form::CategoryFormPage;
 pub use dashboard::AdminDashboardPage;
 pub use delete::{DeleteCategoryPage, DeleteProductPage};
+pub use jobs::AdminJobsPage;
 pub use orders::{AdminOrderPage, AdminOrdersPage};
 pub use product_form::ProductFormPage;
 pub use products::AdminProductsPage;
@@ -70,6 +72,7 @@ fn AdminNav() -> impl IntoView {
                 {link("/admin/categories", t.nav_categories)}
                 {link("/admin/orders", use_texts().orders.admin_orders)}
                 {link("/admin/users", t.nav_users)}
+                {link("/admin/jobs", use_texts().jobs.nav_jobs)}
             </ul>
         </nav>
     }
