@@ -6,7 +6,7 @@ use crate::i18n::{use_lang, use_texts};
 use crate::pages::{
     AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminJobsPage, AdminOrderPage, AdminOrdersPage,
     AdminProductsPage, AdminUsersPage, CartPage, CatalogPage, CategoryFormPage, CategoryPage, CheckoutPage,
-    DeleteCategoryPage, DeleteProductPage, HomePage, LoginPage, MyOrderPage, MyOrdersPage, NotFoundPage,
+    DeleteCategoryPage, DeleteProductPage, HomePage, InboxPage, LoginPage, MyOrderPage, MyOrdersPage, NotFoundPage,
     ProductFormPage, ProductPage, RegisterPage, StoresPage,
 };
 use crate::server_fns::page_context::request_language;
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/orders") view=MyOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/inbox") view=InboxPage ssr=SsrMode::Async />
                     <Route path=path!("/account/orders/:id") view=MyOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async />

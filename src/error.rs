@@ -76,6 +76,12 @@ pub enum FieldIssue {
     AllInCart {
         in_cart: i64,
     },
+    /// Not a calendar day (`YYYY-MM-DD`).
+    InvalidDate,
+    /// A range of days that ends before it starts, or spans more days than allowed.
+    BadDateRange {
+        max_days: i64,
+    },
     /// A cart that already holds as many different products as one order may.
     CartFull {
         max: usize,

@@ -152,3 +152,46 @@ test('a product named with markup stays text on every page, and nothing runs', a
   await expect(page).toHaveURL(/\/admin\/products\?deleted=1$/);
   expect(dialogs).toEqual([]);
 });
+
+test('an admin watches the background jobs, and a new order\'s e-mail shows up there', async ({ page, request }, testInfo) => {
+  const noErrors = failOnPageErrors(page);
+  await signInAsAdmin(page);
+  await page.getByRole('navigation', { name: 'Back office' }).getByRole('link', { name: 'Jobs' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Background jobs');
+  // The housekeeping that runs when the store starts.
+  const rows = page.getByRole('table').getByRole('row');
+  await expect(rows.filter({ hasText: 'Housekeeping' }).first()).toContainText('Done');
+  const orderMails = rows.filter({ hasText: 'Order e-mail' });
+  const before = await orderMails.count();
+  await startWatchingForReloads(page, testInfo);
+
+  // A customer orders through the API, somewhere else.
+  const login = await request.post('/api/v1/auth/login', { data: { email: 'john@mail.com', password: 'changeme' } });
+  const token = (await login.json()).access_token;
+  const order = await request.post('/api/v1/orders', {
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': `jobs-${testInfo.project.name}-${Date.now()}` },
+    data: {
+      lines: [{ productId: 5, quantity: 1 }], fulfilment: 'pickup', paymentMethod: 'pay_at_pickup',
+      recipient: 'Jhon Doe', phone: '+57 300 123 4567', storeId: 1,
+    },
+  });
+  expect(order.status(), await order.text()).toBe(201);
+
+  // With JavaScript the table catches up by itself; without, a reload shows the latest.
+  const note = hasJs(testInfo) ? 'This list updates by itself while it is open.' : 'Reload the page to see the latest state.';
+  await expect(page.getByText(note)).toBeVisible();
+  const latest = async () => {
+    if (!hasJs(testInfo)) await page.reload();
+    // The other project's run of this story may add its own order beside this one.
+    return (await orderMails.count()) > before && ((await orderMails.first().textContent()) ?? '').includes('Done');
+  };
+  await expect.poll(latest, { timeout: 20_000 }).toBe(true);
+  await expectNoReload(page, testInfo);
+
+  const filters = page.getByRole('navigation', { name: 'Show jobs' });
+  await filters.getByRole('link', { name: /^Done \(/ }).click();
+  await expect(page).toHaveURL(/state=done/);
+  await expect(filters.getByRole('link', { name: /^Done \(/ })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('table').getByText('Queued', { exact: true })).toHaveCount(0);
+  noErrors();
+});

@@ -113,6 +113,10 @@ pub(super) static EN: AccountTexts = AccountTexts {
             format!("Your cart holds {max} different products, the most one order can have.")
         }
         FieldIssue::AllInCart { in_cart } => format!("Your cart already holds all {in_cart} left."),
+        FieldIssue::InvalidDate => "Enter a date, like 2026-12-31.".into(),
+        FieldIssue::BadDateRange { max_days } => {
+            format!("The end must be on or after the start, at most {max_days} days later.")
+        }
     },
 };
 
@@ -183,5 +187,9 @@ pub(super) static ES: AccountTexts = AccountTexts {
         FieldIssue::NotEnoughStock { available } => format!("Solo quedan {available}."),
         FieldIssue::CartFull { max } => format!("Tu carrito tiene {max} productos distintos, el máximo de un pedido."),
         FieldIssue::AllInCart { in_cart } => format!("Tu carrito ya tiene las {in_cart} unidades que quedan."),
+        FieldIssue::InvalidDate => "Escribe una fecha, como 2026-12-31.".into(),
+        FieldIssue::BadDateRange { max_days } => {
+            format!("El final debe ser el mismo día del inicio o posterior, como mucho {max_days} días después.")
+        }
     },
 };

@@ -28,6 +28,8 @@ pub struct CommonTexts {
     /// Says that the missing `Entity` (a product, a category, an account, a page) is not there.
     pub not_found_message: fn(Entity) -> String,
     pub bad_request: ErrorText,
+    /// A download link that has expired or is someone else's.
+    pub download_missing: ErrorText,
     pub validation: ErrorText,
     pub unauthorized: ErrorText,
     pub forbidden: ErrorText,
@@ -140,6 +142,10 @@ pub(super) static EN: CommonTexts = CommonTexts {
         };
         format!("We looked everywhere, but this {what} is not in the store. It may have been removed or renamed.")
     },
+    download_missing: ErrorText {
+        title: "This file is not here",
+        message: "Download links work for a week, for the person who asked. Ask for a new export if you need it again.",
+    },
     bad_request: ErrorText {
         title: "That request could not be read",
         message: "Something in the address or the form was not understood. Please check it and try again.",
@@ -251,6 +257,10 @@ pub(super) static ES: CommonTexts = CommonTexts {
             "Buscamos por todas partes, pero {this} no está en la tienda. \
              Puede que {it} hayamos quitado o cambiado de nombre."
         )
+    },
+    download_missing: ErrorText {
+        title: "Este archivo no está aquí",
+        message: "Los enlaces de descarga funcionan una semana, para quien los pidió. Pide una exportación nueva si la necesitas otra vez.",
     },
     bad_request: ErrorText {
         title: "No pudimos entender la solicitud",

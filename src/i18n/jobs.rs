@@ -33,6 +33,40 @@ pub struct JobsTexts {
     pub older: &'static str,
     pub live_note: &'static str,
     pub reload_note: &'static str,
+    // Exports in the back office (the dashboard).
+    pub exports_heading: &'static str,
+    pub exports_note: &'static str,
+    pub export_catalog: &'static str,
+    pub export_orders: &'static str,
+    pub from_day: &'static str,
+    pub to_day: &'static str,
+    // The inbox, and "export my data" on the account page.
+    pub inbox: &'static str,
+    /// The header link's name for screen readers: given how many files are new.
+    pub inbox_with_new: fn(i64) -> String,
+    pub inbox_description: &'static str,
+    pub inbox_empty: &'static str,
+    pub new_file: &'static str,
+    /// Given the size in bytes.
+    pub file_size: fn(i64) -> String,
+    pub expires: &'static str,
+    pub download: &'static str,
+    pub my_data_heading: &'static str,
+    pub my_data_note: &'static str,
+    pub export_my_data: &'static str,
+    pub export_queued: &'static str,
+    /// The latest request's state: given its state and when it was asked for.
+    pub my_data_status: fn(JobState, &str) -> String,
+}
+
+fn size_text(bytes: i64, kb: &str, mb: &str) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let kib = bytes as f64 / 1024.0;
+    if kib < 1024.0 {
+        format!("{:.0} {kb}", kib.max(1.0))
+    } else {
+        format!("{:.1} {mb}", kib / 1024.0)
+    }
 }
 
 pub static EN: JobsTexts = JobsTexts {
@@ -51,6 +85,9 @@ pub static EN: JobsTexts = JobsTexts {
     kind_name: |kind| match kind {
         "order_email" => Some("Order e-mail"),
         "housekeeping" => Some("Housekeeping"),
+        "catalog_export" => Some("Catalog export"),
+        "orders_export" => Some("Orders export"),
+        "account_export" => Some("Personal data export"),
         _ => None,
     },
     col_job: "Job",
@@ -72,6 +109,32 @@ pub static EN: JobsTexts = JobsTexts {
     older: "Older jobs",
     live_note: "This list updates by itself while it is open.",
     reload_note: "Reload the page to see the latest state.",
+    exports_heading: "Exports",
+    exports_note: "Exports are made in the background; the file arrives in your inbox and by e-mail.",
+    export_catalog: "Export the catalog (CSV)",
+    export_orders: "Export orders (CSV)",
+    from_day: "From",
+    to_day: "To",
+    inbox: "Inbox",
+    inbox_with_new: |n| format!("Inbox, {n} new"),
+    inbox_description: "The files you asked for, ready to download for a week.",
+    inbox_empty: "Nothing here yet. Exports you ask for arrive here and by e-mail.",
+    new_file: "New",
+    file_size: |bytes| size_text(bytes, "KB", "MB"),
+    expires: "Available until",
+    download: "Download",
+    my_data_heading: "Your data",
+    my_data_note:
+        "Get a ZIP file of your account, your orders and your picture. We e-mail you a link when it is ready.",
+    export_my_data: "Export my data",
+    export_queued: "We are preparing your file. We will e-mail you a link when it is ready.",
+    my_data_status: |state, at| match state {
+        JobState::Queued | JobState::Running => format!("Your export asked for on {at} is being prepared."),
+        JobState::Done => format!("Your export asked for on {at} is ready in your inbox."),
+        JobState::Dead | JobState::Cancelled => {
+            format!("Your export asked for on {at} could not be made. Please ask again.")
+        }
+    },
 };
 
 pub static ES: JobsTexts = JobsTexts {
@@ -90,6 +153,9 @@ pub static ES: JobsTexts = JobsTexts {
     kind_name: |kind| match kind {
         "order_email" => Some("Correo de pedido"),
         "housekeeping" => Some("Limpieza"),
+        "catalog_export" => Some("Exportación del catálogo"),
+        "orders_export" => Some("Exportación de pedidos"),
+        "account_export" => Some("Exportación de datos personales"),
         _ => None,
     },
     col_job: "Tarea",
@@ -111,4 +177,30 @@ pub static ES: JobsTexts = JobsTexts {
     older: "Tareas anteriores",
     live_note: "Esta lista se actualiza sola mientras está abierta.",
     reload_note: "Recarga la página para ver el estado más reciente.",
+    exports_heading: "Exportaciones",
+    exports_note: "Las exportaciones se hacen en segundo plano; el archivo llega a tu bandeja y por correo.",
+    export_catalog: "Exportar el catálogo (CSV)",
+    export_orders: "Exportar pedidos (CSV)",
+    from_day: "Desde",
+    to_day: "Hasta",
+    inbox: "Bandeja",
+    inbox_with_new: |n| format!("Bandeja, {n} nuevos"),
+    inbox_description: "Los archivos que pediste, listos para descargar durante una semana.",
+    inbox_empty: "Aún no hay nada. Las exportaciones que pidas llegan aquí y por correo.",
+    new_file: "Nuevo",
+    file_size: |bytes| size_text(bytes, "KB", "MB"),
+    expires: "Disponible hasta",
+    download: "Descargar",
+    my_data_heading: "Tus datos",
+    my_data_note:
+        "Obtén un archivo ZIP con tu cuenta, tus pedidos y tu foto. Te enviamos un enlace por correo cuando esté listo.",
+    export_my_data: "Exportar mis datos",
+    export_queued: "Estamos preparando tu archivo. Te enviaremos un enlace por correo cuando esté listo.",
+    my_data_status: |state, at| match state {
+        JobState::Queued | JobState::Running => format!("Tu exportación pedida el {at} se está preparando."),
+        JobState::Done => format!("Tu exportación pedida el {at} está lista en tu bandeja."),
+        JobState::Dead | JobState::Cancelled => {
+            format!("Tu exportación pedida el {at} no se pudo hacer. Pídela de nuevo.")
+        }
+    },
 };

@@ -1,5 +1,5 @@
 //! The e-mails the store sends: the words, in English and Spanish. The layout (plain text and
-//! HTML) is `server::services::order_mail`'s.
+//! HTML) is the services' (`order_mail`, `downloads`).
 
 pub struct MailTexts {
     /// Given the customer's name.
@@ -19,6 +19,12 @@ pub struct MailTexts {
     pub payment: &'static str,
     pub view_order: &'static str,
     pub signature: &'static str,
+    /// A file a job made is ready: given its name.
+    pub file_ready_subject: fn(&str) -> String,
+    pub ready_body: &'static str,
+    /// Given the number of days the link works.
+    pub ready_expires: fn(i64) -> String,
+    pub download: &'static str,
 }
 
 pub static EN: MailTexts = MailTexts {
@@ -36,6 +42,10 @@ pub static EN: MailTexts = MailTexts {
     payment: "Payment",
     view_order: "See your order",
     signature: "The Tienda team",
+    file_ready_subject: |name| format!("Your file {name} is ready"),
+    ready_body: "The file you asked for is ready. Sign in and download it here:",
+    ready_expires: |days| format!("The link works for {days} days; after that the file is deleted."),
+    download: "Download",
 };
 
 pub static ES: MailTexts = MailTexts {
@@ -53,4 +63,8 @@ pub static ES: MailTexts = MailTexts {
     payment: "Pago",
     view_order: "Ver tu pedido",
     signature: "El equipo de Tienda",
+    file_ready_subject: |name| format!("Tu archivo {name} está listo"),
+    ready_body: "El archivo que pediste está listo. Inicia sesión y descárgalo aquí:",
+    ready_expires: |days| format!("El enlace funciona durante {days} días; después, el archivo se borra."),
+    download: "Descargar",
 };

@@ -58,6 +58,28 @@ pub struct JobsPage {
     pub next_before: Option<i64>,
 }
 
+/// A file a job made for someone, as their inbox lists it. Times are RFC 3339.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxEntry {
+    pub id: i64,
+    /// The job kind that made it (`catalog_export`, `orders_export`, `account_export`).
+    pub kind: String,
+    pub file_name: String,
+    pub byte_size: i64,
+    pub created_at: String,
+    pub expires_at: String,
+    /// False until its owner has opened the inbox once since it arrived.
+    pub seen: bool,
+}
+
+/// The state of someone's latest request for a job (an export of their data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestStatus {
+    pub state: JobState,
+    pub requested_at: String,
+    pub progress_percent: i64,
+}
+
 /// How long a failed job waits before its next attempt: `base` doubled for each attempt already
 /// made, at most `cap`, of which a random part (`jitter`, from 0.0 to 1.0) of the second half is
 /// taken, so jobs that failed together (a mail server that was down) do not all retry at the same

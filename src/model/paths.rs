@@ -86,9 +86,19 @@ pub fn register(next: &str) -> String {
 
 pub const CART: &str = "/cart";
 pub const CHECKOUT: &str = "/checkout";
+pub const ACCOUNT: &str = "/account";
 pub const MY_ORDERS: &str = "/account/orders";
 pub const ADMIN_ORDERS: &str = "/admin/orders";
 pub const ADMIN_JOBS: &str = "/admin/jobs";
+/// What jobs made for the signed-in person: their exports, ready to download.
+pub const INBOX: &str = "/account/inbox";
+/// The route of a download; [`download`] fills it in.
+pub const DOWNLOAD_ROUTE: &str = "/account/downloads/{id}";
+
+/// The link that downloads a job's result (for its owner, or an admin).
+pub fn download(id: i64) -> String {
+    format!("/account/downloads/{id}")
+}
 
 /// A customer's page of one of their orders.
 pub fn my_order(id: i64) -> String {

@@ -8,6 +8,7 @@ pub mod admin_catalog;
 pub mod admin_users;
 pub mod cart;
 pub mod catalog;
+pub mod exports;
 pub mod jobs;
 pub mod orders;
 pub mod page_context;

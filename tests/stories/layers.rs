@@ -15,6 +15,7 @@ const RULES: &[(&str, &str, &str)] = &[
     ("src/server/rest/", "crate::server::db", "the API is a face: it calls services, never the database"),
     ("src/server_fns/", "crate::server::db", "server functions are a face: they call services, never the database"),
     ("src/server/http/endpoints.rs", "crate::server::db", "plain endpoints are a face: they call services"),
+    ("src/server/http/downloads.rs", "crate::server::db", "the download handler is a face: it calls services"),
     ("src/server/services/", "crate::server::rest", "services sit under every face and know none of them"),
     ("src/server/services/", "crate::server::http", "services sit under every face and know none of them"),
     ("src/server/services/", "crate::server_fns", "services sit under every face and know none of them"),

@@ -27,6 +27,7 @@ mod api_users;
 mod catalog_search;
 mod cli;
 mod currency;
+mod exports;
 mod front_end;
 mod generated_catalog;
 mod hardening;

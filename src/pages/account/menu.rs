@@ -4,6 +4,7 @@
 use crate::i18n::use_texts;
 use crate::model::paths;
 use crate::server_fns::accounts::Logout;
+use crate::server_fns::exports::unseen_in_inbox;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -21,6 +22,7 @@ pub fn AccountMenu() -> impl IntoView {
         Some(user) => view! {
             <div class="account-menu">
                 {user.is_admin().then(|| view! { <a href="/admin" class="account-link">{use_texts().admin.back_office}</a> })}
+                <InboxLink />
                 <a href="/account" class="account-link" title=(t.signed_in_as)(&user.name)>
                     {user.name.clone()}
                 </a>
@@ -44,5 +46,22 @@ fn query_suffix(search: &str) -> String {
         String::new()
     } else {
         format!("?{search}")
+    }
+}
+
+/// The inbox, with how many files are new.
+#[component]
+fn InboxLink() -> impl IntoView {
+    let t = use_texts().jobs;
+    let unseen = Resource::new(|| (), |_| unseen_in_inbox());
+    view! {
+        <a href=paths::INBOX class="account-link inbox-link">
+            {t.inbox}
+            <Suspense fallback=|| ()>
+                {move || unseen.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! {
+                    " "<span class="badge" aria-label=(t.inbox_with_new)(n)>{n}</span>
+                })}
+            </Suspense>
+        </a>
     }
 }

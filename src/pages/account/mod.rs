@@ -1,9 +1,11 @@
-//! Accounts: `/login`, `/register`, `/account`, a customer's orders, and the header's account menu.
+//! Accounts: `/login`, `/register`, `/account`, a customer's orders, their inbox of exported files,
+//! and the header's account menu.
 //!
 //! Each form is an island around an `ActionForm`: with JavaScript it calls its server function
 //! and shows errors in place; without, the browser posts it and the page, redirected back, shows
 //! the same errors from the URL.
 
+mod inbox;
 mod login;
 mod menu;
 mod orders;
@@ -11,6 +13,7 @@ mod overview;
 mod picture;
 mod register;
 
+pub use inbox::InboxPage;
 pub use login::LoginPage;
 pub use menu::AccountMenu;
 pub use orders::{MyOrderPage, MyOrdersPage};

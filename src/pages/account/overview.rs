@@ -10,6 +10,7 @@ use crate::i18n::{use_lang, Lang};
 use crate::model::account::NAME_MAX;
 use crate::model::{Role, User};
 use crate::server_fns::accounts::{ChangePassword, Logout, UpdateProfile};
+use crate::server_fns::exports::{my_export_status, ExportMyData};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -17,6 +18,7 @@ use leptos::server_fn::ServerFn;
 const SAVED_PROFILE: &str = "profile";
 const SAVED_PASSWORD: &str = "password";
 const SAVED_PICTURE: &str = "picture";
+const SAVED_EXPORT: &str = "export";
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -39,6 +41,7 @@ fn AccountView(user: User) -> impl IntoView {
         Some(SAVED_PROFILE) => Some(t.profile_saved),
         Some(SAVED_PASSWORD) => Some(t.password_changed),
         Some(SAVED_PICTURE) => Some(t.picture_saved),
+        Some(SAVED_EXPORT) => Some(lang.texts().jobs.export_queued),
         _ => None,
     };
     let profile_error = error_from_url::<UpdateProfile>();
@@ -64,8 +67,35 @@ fn AccountView(user: User) -> impl IntoView {
             <ProfileForm lang name=user.name.clone() avatar=user.avatar.clone() initial_error=profile_error />
             <h2>{t.password_heading}</h2>
             <PasswordForm lang initial_error=password_error />
+            <MyDataSection />
             <form method="post" action=Logout::url() class="sign-out-form">
                 <button type="submit" class="button button-secondary">{t.sign_out}</button>
+            </form>
+        </section>
+    }
+}
+
+/// "Export my data", with where the latest request stands.
+#[component]
+fn MyDataSection() -> impl IntoView {
+    let t = crate::i18n::use_texts().jobs;
+    let status = Resource::new(|| (), |_| my_export_status());
+    view! {
+        <section aria-labelledby="my-data-heading" class="my-data">
+            <h2 id="my-data-heading">{t.my_data_heading}</h2>
+            <p>{t.my_data_note}</p>
+            <Suspense fallback=|| ()>
+                {move || status.get().and_then(Result::ok).flatten().map(|status| view! {
+                    <p class="form-notice" role="status">
+                        {(t.my_data_status)(status.state, &crate::components::order_view::short_time(&status.requested_at))}
+                        {(status.state == crate::model::jobs::JobState::Done).then(|| view! {
+                            " "<a href=crate::model::paths::INBOX>{t.inbox}</a>
+                        })}
+                    </p>
+                })}
+            </Suspense>
+            <form method="post" action=ExportMyData::url()>
+                <button type="submit" class="button button-secondary">{t.export_my_data}</button>
             </form>
         </section>
     }

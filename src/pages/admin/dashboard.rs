@@ -10,9 +10,11 @@ use crate::model::back_office::SalesOverview;
 use crate::model::paths;
 use crate::model::{money::Currency, Money};
 use crate::server_fns::admin_catalog::get_dashboard;
+use crate::server_fns::exports::{ExportCatalog, ExportOrders};
 use crate::server_fns::orders::load_sales;
 use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// How many price ranges the price chart splits the catalog into.
 const PRICE_RANGES: usize = 8;
@@ -27,6 +29,7 @@ pub fn AdminDashboardPage() -> impl IntoView {
                 view! {
                     <Loaded resource=dashboard render=|data| view! { <DashboardView data /> } />
                     <Loaded resource=sales render=|sales| view! { <SalesView sales /> } />
+                    <ExportsSection />
                 }
             }
         </AdminGate>
@@ -150,6 +153,34 @@ fn SalesView(sales: SalesOverview) -> impl IntoView {
                 }
                 .into_any()
             }}
+        </section>
+    }
+}
+
+/// Buttons for the exports: each queues a job, followed on the jobs page.
+#[component]
+fn ExportsSection() -> impl IntoView {
+    let t = use_texts().jobs;
+    let error = crate::components::forms::error_from_url::<ExportOrders>();
+    view! {
+        <section aria-labelledby="exports-heading" class="exports">
+            <h2 id="exports-heading">{t.exports_heading}</h2>
+            <p class="muted">{t.exports_note}</p>
+            {error.map(|error| view! { <p class="form-alert" role="alert">{use_texts().common.error_message(&error)}</p> })}
+            <form method="post" action=ExportCatalog::url()>
+                <button type="submit" class="button button-secondary">{t.export_catalog}</button>
+            </form>
+            <form method="post" action=ExportOrders::url() class="order-filters">
+                <div class="field">
+                    <label for="export-from">{t.from_day}</label>
+                    <input id="export-from" type="date" name="from" required />
+                </div>
+                <div class="field">
+                    <label for="export-to">{t.to_day}</label>
+                    <input id="export-to" type="date" name="to" required />
+                </div>
+                <button type="submit" class="button button-secondary">{t.export_orders}</button>
+            </form>
         </section>
     }
 }

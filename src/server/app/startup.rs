@@ -15,8 +15,8 @@ use crate::server::{
     config::Config,
     db::{self, health::DbHealth, Db},
     http::{
-        body_limit, csp, csrf, endpoints, guard, language, malformed, page_cache, pkg_files, request_scope, rpc_errors,
-        static_files, unavailable,
+        body_limit, csp, csrf, downloads, endpoints, guard, language, malformed, page_cache, pkg_files, request_scope,
+        rpc_errors, static_files, unavailable,
     },
     jobs,
     mail::Mailer,
@@ -238,6 +238,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .route("/healthz", get(endpoints::healthz))
         .route("/readyz", get(endpoints::readyz))
         .route("/robots.txt", get(endpoints::robots))
+        .route(crate::model::paths::DOWNLOAD_ROUTE, get(downloads::download))
         .route(crate::model::paths::SITEMAP_INDEX, get(endpoints::sitemap_index))
         // A product file is megabytes: gzip only, which makes it smaller than the brotli level the
         // pages get, in a tenth of the memory (a brotli stream keeps a 4 MB window). The outer

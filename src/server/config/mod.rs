@@ -108,6 +108,9 @@ pub enum LogFormat {
 pub struct MediaConfig {
     /// Where product and category images live; served under `/media/`.
     pub dir: PathBuf,
+    /// Where jobs keep the files they make for someone (exports): never served as it is, only
+    /// through the download handler that checks who asks. Shared by every node, like `dir`.
+    pub private_dir: PathBuf,
     /// The largest file an upload may carry.
     pub max_upload_bytes: u64,
     /// Where pages may load catalog images from besides this site, as Content-Security-Policy
@@ -187,7 +190,12 @@ impl Default for LogConfig {
 
 impl Default for MediaConfig {
     fn default() -> Self {
-        Self { dir: "data/media".into(), max_upload_bytes: 5 * 1024 * 1024, image_sources: "https:".into() }
+        Self {
+            dir: "data/media".into(),
+            private_dir: "data/private".into(),
+            max_upload_bytes: 5 * 1024 * 1024,
+            image_sources: "https:".into(),
+        }
     }
 }
 
@@ -285,6 +293,7 @@ pub const ENV_SETTINGS: &[EnvSetting] = &[
         set(&mut c.log.format, choice(v, &[("pretty", LogFormat::Pretty), ("json", LogFormat::Json)])?)
     }),
     setting("TIENDA_MEDIA_DIR", "media.dir", |c, v| set(&mut c.media.dir, v.into())),
+    setting("TIENDA_PRIVATE_DIR", "media.private_dir", |c, v| set(&mut c.media.private_dir, v.into())),
     setting("TIENDA_MAX_UPLOAD_BYTES", "media.max_upload_bytes", |c, v| set(&mut c.media.max_upload_bytes, parse(v)?)),
     setting("TIENDA_IMAGE_SOURCES", "media.image_sources", |c, v| set(&mut c.media.image_sources, v.into())),
     setting("TIENDA_SESSION_IDLE_MINS", "auth.session_idle_mins", |c, v| set(&mut c.auth.session_idle_mins, parse(v)?)),

@@ -359,3 +359,9 @@ pub async fn due_schedules(db: &Db, now: i64) -> sqlx::Result<Vec<String>> {
     let sql = "SELECT name FROM job_schedules WHERE next_run_at <= $1";
     with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(now).fetch_all(pool).await)
 }
+
+/// The newest job of `kind` that `user_id` asked for, if any.
+pub async fn latest_requested(db: &Db, user_id: i64, kind: &str) -> sqlx::Result<Option<JobRow>> {
+    let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE requested_by = $1 AND kind = $2 ORDER BY id DESC LIMIT 1");
+    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(user_id).bind(kind).fetch_optional(pool).await)
+}

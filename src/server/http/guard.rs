@@ -59,6 +59,11 @@ async fn signed_in_user(db: &Db, session: &Session) -> Result<Option<User>, AppE
     Ok(user)
 }
 
+/// The signed-in user of a plain axum handler's request, from what the middleware resolved.
+pub fn user_of(extensions: &axum::http::Extensions) -> Result<Option<User>, AppError> {
+    extensions.get::<RequestUser>().map_or(Ok(None), |user| user.0.clone())
+}
+
 /// The signed-in user, if any. The middleware resolved it for every request that carries a
 /// session; a request without one has nobody signed in.
 pub fn current_user() -> Result<Option<User>, AppError> {

@@ -5,6 +5,7 @@
 pub mod body_limit;
 pub mod csp;
 pub mod csrf;
+pub mod downloads;
 pub mod endpoints;
 pub mod guard;
 pub mod language;

@@ -11,6 +11,7 @@
 
 pub mod handler;
 pub mod kinds;
+pub mod results;
 pub mod schedules;
 pub mod worker;
 

@@ -32,10 +32,11 @@ pub async fn sweep(db: &Db, sessions: &DbSessionStore, session_idle: chrono::Dur
     }
 }
 
-/// Deletes uploads no product ever used, finished jobs past their keeping time, and the records
-/// of side effects long past.
-pub async fn sweep_files_and_jobs(db: &Db, media_dir: &std::path::Path) -> sqlx::Result<()> {
-    product_images::sweep_unused(db, media_dir, product_images::UNUSED_GRACE).await;
+/// Deletes uploads no product ever used, expired downloads, finished jobs past their keeping
+/// time, and the records of side effects long past.
+pub async fn sweep_files_and_jobs(db: &Db, config: &crate::server::config::Config) -> sqlx::Result<()> {
+    product_images::sweep_unused(db, &config.media.dir, product_images::UNUSED_GRACE).await;
+    super::downloads::sweep(db, config).await?;
     let kept_since = chrono::Utc::now() - FINISHED_JOBS_KEPT;
     jobs::delete_finished_before(db, kept_since.timestamp_millis()).await?;
     // A side effect's key guards against a job delivered twice; once no job that could repeat it

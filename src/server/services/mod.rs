@@ -6,6 +6,8 @@ pub mod cart;
 pub mod catalog;
 pub mod catalog_api;
 pub mod catalog_edits;
+pub mod downloads;
+pub mod exports;
 pub mod housekeeping;
 pub mod jobs;
 pub mod order_mail;

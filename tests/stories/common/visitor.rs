@@ -67,6 +67,17 @@ impl Visitor {
         self.send(request).await
     }
 
+    /// A GET whose answer is a file: its bytes.
+    pub async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let mut request = client().get(format!("{}{path}", self.base));
+        if let Some(session) = &self.session {
+            request = request.header(header::COOKIE, format!("{SESSION}={session}"));
+        }
+        let response = request.send().await.expect("the request reaches the server");
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.bytes().await.unwrap().to_vec()
+    }
+
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         self.post("/rpc/login", &[("email", email), ("password", password)]).await
     }

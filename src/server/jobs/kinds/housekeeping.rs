@@ -29,7 +29,7 @@ impl Handler for Housekeeping {
             chrono::Duration::minutes(i64::try_from(env.config.auth.session_idle_mins).unwrap_or(i64::MAX / 60_000));
         housekeeping::sweep(&env.db, &env.sessions, session_idle).await;
         job.progress(50, "sessions, carts, sign-in counts and tokens swept").await?;
-        housekeeping::sweep_files_and_jobs(&env.db, &env.config.media.dir).await?;
+        housekeeping::sweep_files_and_jobs(&env.db, &env.config).await?;
         Ok(())
     }
 }

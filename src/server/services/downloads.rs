@@ -1,0 +1,126 @@
+//! The files jobs make for someone: their inbox, the mail that announces each, and the download
+//! that only their owner (or an admin) may make. Anyone else, and everyone once the file has
+//! expired, is told it does not exist.
+
+use crate::error::{AppError, Entity};
+use crate::i18n::Lang;
+use crate::model::{jobs::InboxEntry, paths, User};
+use crate::server::{config::Config, db, db::Db, mail::Email, text::escape_xml};
+use std::path::PathBuf;
+
+/// Entries an inbox shows: results live a week, so a person has few.
+const INBOX_LIMIT: i64 = 50;
+
+/// A file to send: where it is, and what to call it.
+#[derive(Debug)]
+pub struct Download {
+    pub path: PathBuf,
+    pub file_name: String,
+    pub content_type: String,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The file behind download `id`, for its owner or an admin; for anyone else, not found.
+pub async fn open(db: &Db, config: &Config, viewer: &User, id: i64) -> Result<Download, AppError> {
+    let result = db::job_results::find_live(db, id, now_ms()).await?;
+    match result {
+        Some(result) if result.owner_id == viewer.id || viewer.is_admin() => Ok(Download {
+            path: config.media.private_dir.join(&result.stored_name),
+            file_name: result.file_name,
+            content_type: result.content_type,
+        }),
+        _ => Err(AppError::not_found(Entity::Page)),
+    }
+}
+
+/// The viewer's files, newest first, which are seen from now on.
+pub async fn inbox(db: &Db, viewer: &User) -> Result<Vec<InboxEntry>, AppError> {
+    let now = now_ms();
+    let rows = db::job_results::list_live(db, viewer.id, now, INBOX_LIMIT).await?;
+    db::job_results::mark_seen(db, viewer.id, now).await?;
+    let time = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(db::rfc3339).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|row| InboxEntry {
+            id: row.id,
+            kind: row.kind,
+            file_name: row.file_name,
+            byte_size: row.byte_size,
+            created_at: time(row.created_at),
+            expires_at: time(row.expires_at),
+            seen: row.seen_at.is_some(),
+        })
+        .collect())
+}
+
+/// How many of the viewer's files they have not seen in their inbox yet.
+pub async fn unseen(db: &Db, viewer: &User) -> Result<i64, AppError> {
+    Ok(db::job_results::count_unseen(db, viewer.id, now_ms()).await?)
+}
+
+/// The mail that tells the owner the file job `job_id` made is ready, with its link; `None` when
+/// the owner's account or the result is gone.
+pub async fn ready_mail(
+    db: &Db,
+    config: &Config,
+    job_id: i64,
+    owner_id: i64,
+    lang: Lang,
+) -> Result<Option<Email>, AppError> {
+    let (Some(result), Some(owner)) =
+        (db::job_results::find_by_job(db, job_id).await?, db::accounts::select_user_by_id(db, owner_id).await?)
+    else {
+        return Ok(None);
+    };
+    let texts = lang.texts().mail;
+    let link = format!("{}{}", config.server.site_url.trim_end_matches('/'), paths::download(result.id));
+    let days = crate::server::jobs::results::KEPT_FOR.num_days();
+    let greeting = (texts.greeting)(&owner.name);
+    let expires = (texts.ready_expires)(days);
+    let text = format!("{greeting}\n\n{}\n{link}\n\n{expires}\n\n{}\n", texts.ready_body, texts.signature);
+    let e = escape_xml;
+    let html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family:sans-serif;color:#1a1a1a\"><p>{}</p><p>{}</p>\
+         <p><a href=\"{}\">{} {}</a></p><p>{}</p><p>{}</p></body></html>",
+        e(&greeting),
+        e(texts.ready_body),
+        e(&link),
+        e(texts.download),
+        e(&result.file_name),
+        e(&expires),
+        e(texts.signature),
+    );
+    Ok(Some(Email {
+        to_address: owner.email,
+        to_name: owner.name,
+        subject: (texts.file_ready_subject)(&result.file_name),
+        text,
+        html,
+        key: format!("result:{}:mail", result.id),
+    }))
+}
+
+/// Deletes expired results and their files, and files in the folder that no result names (left by
+/// a worker that died while writing) once they are a day old.
+pub async fn sweep(db: &Db, config: &Config) -> sqlx::Result<()> {
+    let dir = &config.media.private_dir;
+    for stored_name in db::job_results::delete_expired(db, now_ms()).await? {
+        if let Err(error) = tokio::fs::remove_file(dir.join(&stored_name)).await {
+            tracing::warn!(%error, "cannot delete an expired download");
+        }
+    }
+    let known = db::job_results::stored_names(db).await?;
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else { return Ok(()) };
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 60 * 60);
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = entry.metadata().await.ok().and_then(|m| m.modified().ok()).is_some_and(|at| at < day_ago);
+        if old && !known.contains(&name) {
+            let _ = tokio::fs::remove_file(entry.path()).await;
+        }
+    }
+    Ok(())
+}
