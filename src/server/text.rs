@@ -1,4 +1,4 @@
-//! Text folding shared by slugs and search; hex for random names and hashes.
+//! Text folding shared by slugs and search; hex for random names and hashes; times as text.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
@@ -30,6 +30,11 @@ pub fn search_key(text: &str) -> String {
 /// Text made safe inside XML (and HTML) element content and attribute values.
 pub fn escape_xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A time as pages, files and structured data show it: RFC 3339, whole seconds, UTC (`Z`).
+pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Bytes as lowercase hex.

@@ -156,10 +156,7 @@ macro_rules! with_conn {
 }
 pub use with_conn;
 
-/// A stored time as pages and structured data show it: RFC 3339, whole seconds, UTC (`Z`).
-pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+pub use crate::server::text::rfc3339;
 
 /// A database failure: unreachable or busy (503, try again soon), a text the database cannot store
 /// (the client's NUL byte: 400), or anything else (500). The cause is logged, never sent.

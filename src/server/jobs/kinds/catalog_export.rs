@@ -50,7 +50,7 @@ impl Handler for CatalogExport {
                             plain_amount(p.price_cents),
                             p.stock.to_string(),
                             p.slug,
-                            crate::server::db::rfc3339(p.updated_at),
+                            crate::server::text::rfc3339(p.updated_at),
                         ]
                     })
                     .collect();

@@ -52,7 +52,7 @@ impl Handler for OrdersExport {
                     .map(|o| {
                         vec![
                             o.id.to_string(),
-                            crate::server::db::rfc3339(o.created_at),
+                            crate::server::text::rfc3339(o.created_at),
                             spreadsheet_safe(&o.customer_name),
                             spreadsheet_safe(&o.customer_email),
                             o.status,
