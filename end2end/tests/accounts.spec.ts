@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectNoReload, failOnPageErrors, hasJs, startWatchingForReloads } from './helpers';
+import { createCustomer, expectNoReload, failOnPageErrors, hasJs, startWatchingForReloads } from './helpers';
 
 // A real 16×16 PNG (checksums and all): the server decodes every picture whole, so a file that
 // only starts like a PNG is refused.
@@ -88,4 +88,36 @@ test('the account page asks signed-out visitors to sign in, then returns there',
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
   await expect(page.getByRole('banner').getByRole('link', { name: 'Maria' })).toBeVisible();
+});
+
+test('a customer exports their data and downloads it from the inbox the header links to', async ({ page, request, baseURL }) => {
+  const noErrors = failOnPageErrors(page);
+  const customer = await createCustomer(request, baseURL!, 'Data Exporter');
+  await page.goto('/login?next=%2Faccount');
+  await signIn(page, customer.email, customer.password);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
+
+  const section = page.getByRole('region', { name: 'Your data' });
+  await section.getByRole('button', { name: 'Export my data' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'We are preparing your file' })).toBeVisible();
+
+  // The worker beside the server makes the file; the header's inbox says so once it is there.
+  const inbox = page.getByRole('banner').getByRole('link', { name: /^Inbox/ });
+  await expect(inbox).toHaveAttribute('href', '/account/inbox');
+  await expect.poll(async () => {
+    await page.reload();
+    return (await inbox.textContent()) ?? '';
+  }, { timeout: 20_000 }).toContain('1 new');
+  await expect(section.getByRole('status')).toContainText('is ready in your inbox');
+
+  await inbox.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inbox');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: /^Download my-data-/ }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^my-data-\d{4}-\d{2}-\d{2}\.zip$/);
+  // Seen now: the header's count is gone.
+  await page.reload();
+  await expect(inbox).toHaveText('Inbox');
+  noErrors();
 });

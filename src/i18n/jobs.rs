@@ -42,8 +42,8 @@ pub struct JobsTexts {
     pub to_day: &'static str,
     // The inbox, and "export my data" on the account page.
     pub inbox: &'static str,
-    /// The header link's name for screen readers: given how many files are new.
-    pub inbox_with_new: fn(i64) -> String,
+    /// Read after "Inbox" by screen readers: given how many files are new.
+    pub inbox_new: fn(i64) -> String,
     pub inbox_description: &'static str,
     pub inbox_empty: &'static str,
     pub new_file: &'static str,
@@ -116,7 +116,7 @@ pub static EN: JobsTexts = JobsTexts {
     from_day: "From",
     to_day: "To",
     inbox: "Inbox",
-    inbox_with_new: |n| format!("Inbox, {n} new"),
+    inbox_new: |n| format!(", {n} new"),
     inbox_description: "The files you asked for, ready to download for a week.",
     inbox_empty: "Nothing here yet. Exports you ask for arrive here and by e-mail.",
     new_file: "New",
@@ -184,7 +184,7 @@ pub static ES: JobsTexts = JobsTexts {
     from_day: "Desde",
     to_day: "Hasta",
     inbox: "Bandeja",
-    inbox_with_new: |n| format!("Bandeja, {n} nuevos"),
+    inbox_new: |n| if n == 1 { ", 1 nuevo".to_owned() } else { format!(", {n} nuevos") },
     inbox_description: "Los archivos que pediste, listos para descargar durante una semana.",
     inbox_empty: "Aún no hay nada. Las exportaciones que pidas llegan aquí y por correo.",
     new_file: "Nuevo",

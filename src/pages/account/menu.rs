@@ -59,7 +59,8 @@ fn InboxLink() -> impl IntoView {
             {t.inbox}
             <Suspense fallback=|| ()>
                 {move || unseen.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! {
-                    " "<span class="badge" aria-label=(t.inbox_with_new)(n)>{n}</span>
+                    " "<span class="badge" aria-hidden="true">{n}</span>
+                    <span class="visually-hidden">{(t.inbox_new)(n)}</span>
                 })}
             </Suspense>
         </a>
