@@ -34,6 +34,8 @@ const signedIn = [
   '/admin/categories',
   '/admin/categories/1',
   '/admin/users',
+  '/admin/jobs',
+  '/account/inbox',
 ];
 
 async function violations(page: Page, path: string) {
