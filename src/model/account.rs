@@ -174,13 +174,22 @@ pub fn check_avatar(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
         return None;
     }
     let looks_like_url = ["https://", "http://", "/media/"].iter().any(|p| avatar.starts_with(p))
-        && !avatar.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<');
+        && !avatar.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<')
+        && !(avatar.starts_with("/media/") && has_dot_segment(avatar));
     if avatar.len() > AVATAR_MAX {
         errors.push(FieldError::new("avatar", FieldIssue::TooLong { max: AVATAR_MAX }));
     } else if !looks_like_url {
         errors.push(FieldError::new("avatar", FieldIssue::InvalidUrl));
     }
     Some(avatar.to_owned())
+}
+
+/// True when a path has a `.` or `..` segment (or an escaped dot, which a server may decode into
+/// one): such a path can name something outside the folder it seems to be in.
+pub fn has_dot_segment(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.to_ascii_lowercase().contains("%2e")
+        || path.split(['/', '\\']).any(|segment| segment == "." || segment == "..")
 }
 
 /// True for a path on this site. `//host` and `/\\host` would leave it: browsers read both as

@@ -29,7 +29,11 @@ pub(crate) fn app_state() -> Result<crate::server::app::state::AppState, crate::
 #[cfg(feature = "ssr")]
 pub(crate) fn back_office_path(return_to: Option<String>, fallback: &str) -> String {
     return_to
-        .filter(|path| crate::model::account::is_same_site_path(path) && path.starts_with("/admin/"))
+        .filter(|path| {
+            crate::model::account::is_same_site_path(path)
+                && path.starts_with("/admin/")
+                && !crate::model::account::has_dot_segment(path)
+        })
         .unwrap_or_else(|| fallback.to_owned())
 }
 

@@ -19,6 +19,7 @@ on_both_backends!(
     a_range_of_days_that_cannot_be_exported_is_refused,
     a_download_link_expires_and_its_file_is_deleted,
     a_folder_that_cannot_be_written_leaves_no_file_and_no_link,
+    an_avatar_never_names_another_file,
 );
 
 fn start_workers(app: &TestApp) -> jobs::Workers {
@@ -129,6 +130,10 @@ async fn a_customer_exports_their_data_as_a_zip_delivered_by_an_email_link(backe
     assert!(account_json.contains("\"email\": \"john@mail.com\""), "{account_json}");
     assert!(!account_json.contains("argon2"), "never the password's hash");
 
+    // Asking again at once gets the file just made, not another one (and another e-mail).
+    assert_eq!(john.post("/rpc/account/export", &[]).await.body, "false");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM jobs WHERE kind = 'account_export'").await, 1);
+
     let mut staff = admin(&app).await;
     assert_eq!(staff.get(&format!("/account/downloads/{download}")).await.status, 200, "an admin may");
     let mut maria = signed_in(&app, "maria@mail.com", "12345").await;
@@ -191,4 +196,35 @@ async fn a_folder_that_cannot_be_written_leaves_no_file_and_no_link(backend: Bac
     assert!(failed.last_error.unwrap().contains("file system"), "a clear reason is kept");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM job_results").await, 0, "no link to half a file");
     assert!(outbox(&app).is_empty(), "and no mail");
+}
+
+/// A picture is a plain file name in the pictures' folder: not at sign-up, not through an old
+/// row, can an avatar name the database or someone else's upload.
+async fn an_avatar_never_names_another_file(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let mut visitor = Visitor::new(&app.base);
+    for avatar in [
+        "/media/avatars/../../tienda.db",
+        "/media/avatars/%2e%2e/x",
+        "/media/./avatars/x.png",
+        "/media/avatars/someone.png",
+    ] {
+        let fields =
+            [("name", "Mal"), ("email", "mal@mail.com"), ("password", "a long enough secret"), ("avatar", avatar)];
+        let answer = visitor.post("/rpc/register", &fields).await;
+        assert_eq!(answer.status, 422, "{avatar}: {}", answer.body);
+    }
+    // An account that holds such a value anyway (written before these checks).
+    let sql = "UPDATE users SET avatar = '/media/avatars/../../tienda.db' WHERE email = 'john@mail.com'";
+    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|_| ())).unwrap();
+    std::fs::create_dir_all(app.config.media.dir.join("avatars")).unwrap();
+    let mut john = customer(&app).await;
+    john.post("/rpc/account/export", &[]).await;
+    let workers = start_workers(&app);
+    let job = finished(&app, "account_export").await;
+    workers.stop().await;
+    let zip_bytes = john.get_bytes(&format!("/account/downloads/{}", download_of(&app, job.id).await)).await;
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let names: Vec<String> = archive.file_names().map(|name| name.unwrap().into_owned()).collect();
+    assert!(names.iter().all(|name| !name.starts_with("picture/")), "no file outside the folder: {names:?}");
 }

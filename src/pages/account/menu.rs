@@ -55,7 +55,7 @@ fn InboxLink() -> impl IntoView {
     let t = use_texts().jobs;
     let unseen = Resource::new(|| (), |_| unseen_in_inbox());
     view! {
-        <a href=paths::INBOX class="account-link inbox-link">
+        <a href=paths::INBOX class="inbox-link">
             {t.inbox}
             <Suspense fallback=|| ()>
                 {move || unseen.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! {

@@ -58,6 +58,9 @@ fn check_registration(form: Registration) -> Result<CheckedRegistration, AppErro
     let email = check_email(&form.email, &mut errors);
     check_new_password("password", &form.password, &mut errors);
     let avatar = form.avatar.as_deref().and_then(|a| check_avatar(a, &mut errors)).unwrap_or_default();
+    // A new account has no picture of its own yet: naming someone's upload would let it delete
+    // (or export) their file.
+    check_avatar_change("", &avatar, &mut errors);
     AppError::check(errors)?;
     Ok(CheckedRegistration { name, email, password: form.password, avatar })
 }
@@ -136,7 +139,7 @@ pub async fn find_user(state: &AppState, id: i64) -> Result<Option<UserRecord>, 
 }
 
 /// Where uploaded pictures of people live, under the media directory.
-pub(super) const PICTURES: &str = "avatars";
+pub(crate) const PICTURES: &str = "avatars";
 
 /// Changes a user's name and avatar link. An uploaded picture can be kept or replaced, but no one
 /// can point their avatar at someone else's upload (replacing it later would delete theirs).

@@ -9,8 +9,12 @@ use crate::error::{AppError, FieldError, FieldIssue};
 use crate::i18n::Lang;
 use crate::model::jobs::RequestStatus;
 use crate::model::{orders::parse_day, User};
+use crate::server::config::Config;
 use crate::server::db::{self, exports, Db};
 use crate::server::jobs::{self, JobSpec};
+use crate::server::media::uploads;
+use crate::server::services::accounts;
+use std::path::PathBuf;
 use std::time::Duration;
 
 pub const CATALOG_EXPORT: JobSpec =
@@ -60,8 +64,20 @@ pub async fn request_orders(db: &Db, actor: &User, from: &str, to: &str, lang: L
     Ok(jobs::enqueue(db, ORDERS_EXPORT, &input, Some(&key), Some(actor.id)).await?.created)
 }
 
-/// Queues a ZIP of everything the store holds about the signed-in person, for them.
+/// How soon after an export of their data was made a person may ask for another: the one made is
+/// in their inbox, and each request costs a file kept for a week and an e-mail.
+const MY_DATA_COOLDOWN: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Queues a ZIP of everything the store holds about the signed-in person, for them. False when
+/// one is already on its way, or was made in the last ten minutes.
 pub async fn request_my_data(db: &Db, actor: &User, lang: Lang) -> Result<bool, AppError> {
+    let latest = db::jobs::latest_requested(db, actor.id, ACCOUNT_EXPORT.kind).await?;
+    let recent = (chrono::Utc::now() - MY_DATA_COOLDOWN).timestamp_millis();
+    if latest.is_some_and(|job| {
+        job.state() == Some(crate::model::jobs::JobState::Done) && job.finished_at.unwrap_or(0) > recent
+    }) {
+        return Ok(false);
+    }
     let input = ExportInput { owner_id: actor.id, lang };
     let key = format!("account_export:{}", actor.id);
     Ok(jobs::enqueue(db, ACCOUNT_EXPORT, &input, Some(&key), Some(actor.id)).await?.created)
@@ -118,9 +134,14 @@ pub async fn order_rows(
 }
 
 /// Everything the store holds about a person: their account (never the password's hash) and
-/// their orders with their lines, as JSON; and the picture's path under the media folder, if they
-/// uploaded one. `None` when the account is gone.
-pub async fn my_data(db: &Db, user_id: i64) -> Result<Option<(serde_json::Value, Option<String>)>, AppError> {
+/// their orders with their lines, as JSON; and the file of the picture they uploaded, if any
+/// (only a plain name in the pictures' folder: an avatar can never name another file). `None`
+/// when the account is gone.
+pub async fn my_data(
+    db: &Db,
+    config: &Config,
+    user_id: i64,
+) -> Result<Option<(serde_json::Value, Option<PathBuf>)>, AppError> {
     let Some(user) = db::accounts::select_user_by_id(db, user_id).await? else { return Ok(None) };
     let mut orders = Vec::new();
     let mut after = 0;
@@ -156,6 +177,6 @@ pub async fn my_data(db: &Db, user_id: i64) -> Result<Option<(serde_json::Value,
     });
     // Only a picture this store keeps (an upload under /media/avatars/): a link elsewhere is
     // already in the account's data.
-    let picture = user.avatar.strip_prefix("/media/").filter(|rest| rest.starts_with("avatars/")).map(str::to_owned);
+    let picture = uploads::stored_file(&config.media.dir, accounts::PICTURES, &user.avatar);
     Ok(Some((serde_json::json!({ "account": account, "orders": orders }), picture)))
 }

@@ -19,16 +19,12 @@ impl Handler for AccountExport {
 
     async fn run(&self, job: &JobContext) -> Result<(), JobError> {
         let input: ExportInput = job.input()?;
-        let Some((data, picture)) = exports::my_data(&job.env.db, input.owner_id).await? else {
+        let Some((data, picture)) = exports::my_data(&job.env.db, &job.env.config, input.owner_id).await? else {
             return Ok(()); // the account is gone, and its data with it
         };
         job.progress(50, "account and orders read").await?;
         let picture = match picture {
-            Some(relative) => {
-                let path = job.env.config.media.dir.join(&relative);
-                // A picture deleted since is simply not in the archive.
-                tokio::fs::read(&path).await.ok().map(|bytes| (relative, bytes))
-            }
+            Some(path) => read_picture(&path, job.env.config.media.max_upload_bytes).await,
             None => None,
         };
         // One person's data: built in memory, on the blocking pool (the ZIP writer is synchronous).
@@ -49,6 +45,17 @@ impl Handler for AccountExport {
     }
 }
 
+/// The picture's name and bytes: a regular file no larger than an upload may be (a picture
+/// deleted since is simply not in the archive).
+async fn read_picture(path: &std::path::Path, max_bytes: u64) -> Option<(String, Vec<u8>)> {
+    let metadata = tokio::fs::symlink_metadata(path).await.ok()?;
+    if !metadata.is_file() || metadata.len() > max_bytes {
+        return None;
+    }
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    Some((name, tokio::fs::read(path).await.ok()?))
+}
+
 fn zip_archive(data: &serde_json::Value, picture: Option<(String, Vec<u8>)>) -> Result<Vec<u8>, JobError> {
     let failed = |e: zip::result::ZipError| JobError::Transient(format!("building the archive: {e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -57,8 +64,7 @@ fn zip_archive(data: &serde_json::Value, picture: Option<(String, Vec<u8>)>) -> 
     zip.write_all(serde_json::to_string_pretty(&data["account"]).unwrap_or_default().as_bytes())?;
     zip.start_file("orders.json", options).map_err(failed)?;
     zip.write_all(serde_json::to_string_pretty(&data["orders"]).unwrap_or_default().as_bytes())?;
-    if let Some((relative, bytes)) = picture {
-        let name = relative.rsplit('/').next().unwrap_or("picture");
+    if let Some((name, bytes)) = picture {
         zip.start_file(format!("picture/{name}"), options).map_err(failed)?;
         zip.write_all(&bytes)?;
     }

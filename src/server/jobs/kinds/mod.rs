@@ -32,10 +32,12 @@ fn csv_bytes(header: &[&str], records: &[Vec<String>]) -> Result<Vec<u8>, JobErr
 }
 
 /// A stored text made safe for spreadsheets: one that starts like a formula (`=`, `+`, `-`, `@`,
-/// or a tab or carriage return before one) is prefixed with an apostrophe, so opening the file
-/// never runs what a customer typed.
+/// their full-width forms, after any spaces or control characters) is prefixed with an
+/// apostrophe, so opening the file never runs what a customer typed.
 fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let first = text.trim_start_matches(|c: char| c.is_whitespace() || c.is_control()).chars().next();
+    let starts_like_formula = text.starts_with(['\t', '\r']) || first.is_some_and(|c| "=+-@＝＋－＠".contains(c));
+    if starts_like_formula {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -57,6 +59,9 @@ mod tests {
         assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
         assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(spreadsheet_safe("Café"), "Café");
+        assert_eq!(spreadsheet_safe(" =1+1"), "' =1+1");
+        assert_eq!(spreadsheet_safe("\n=1+1"), "'\n=1+1");
+        assert_eq!(spreadsheet_safe("＝1+1"), "'＝1+1");
         assert_eq!(plain_amount(12_999), "129.99");
         assert_eq!(plain_amount(5), "0.05");
     }
