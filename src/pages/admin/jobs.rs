@@ -109,7 +109,8 @@ fn JobsBoard(
     });
     view! {
         <p class="muted">{move || if live.get() { t.live_note } else { t.reload_note }}</p>
-        <div class="table-scroll">
+        // Focusable and named: on a phone the table scrolls sideways, by keyboard too.
+        <div class="table-scroll" tabindex="0" role="region" aria-label=t.title>
             <table class="admin-table jobs-table">
                 <thead>
                     <tr>
