@@ -105,7 +105,7 @@ def main():
                                       {"authorization": f"Bearer {token}", "idempotency-key": f"bench-{n}"})
             if status == 201:
                 placed.append(order["id"])
-            time.sleep(0.1)
+            time.sleep(0.02)
 
     streamer = threading.Thread(target=order_stream)
     streamer.start()
@@ -124,7 +124,7 @@ def main():
         deadline = time.time() + 30
         while running_mail_jobs() == 0 and time.time() < deadline:
             time.sleep(0.02)
-        time.sleep(random.uniform(0.0, 0.3))
+        time.sleep(random.uniform(0.2, 1.5))
         worker.send_signal(signal.SIGKILL)
         worker.wait()
         kills += 1
