@@ -160,30 +160,45 @@ fn JobRow(job: JobView, lang: Lang, return_to: String) -> impl IntoView {
             <td>{(t.attempts_of)(job.attempts, job.max_attempts)}</td>
             <td>{progress}{error}</td>
             <td>
-                <small>{t.queued_at}": "<time datetime=job.created_at.clone()>{short_time(&job.created_at)}</time></small>
-                {waiting_to_retry.then(|| view! {
-                    <br /><small>{t.next_try_at}": "<time datetime=job.run_at.clone()>{short_time(&job.run_at)}</time></small>
-                })}
-                {job.finished_at.clone().map(|at| view! {
-                    <br /><small>{t.finished_at}": "<time datetime=at.clone()>{short_time(&at)}</time></small>
-                })}
+                <Moment label=t.queued_at at=job.created_at.clone() />
+                {waiting_to_retry.then(|| view! { <br /><Moment label=t.next_try_at at=job.run_at.clone() /> })}
+                {job.finished_at.clone().map(|at| view! { <br /><Moment label=t.finished_at at /> })}
             </td>
             <td>
                 {job.can_retry().then(|| view! {
-                    <form method="post" action=RetryJob::url()>
-                        <input type="hidden" name="id" value=job.id />
-                        <input type="hidden" name="return_to" value=return_to.clone() />
-                        <button type="submit" class="button button-small" aria-label=(t.retry_named)(job.id)>{t.retry}</button>
-                    </form>
+                    <JobAction url=RetryJob::url() id=job.id return_to=return_to.clone() class="button button-small"
+                        label=(t.retry_named)(job.id) text=t.retry />
                 })}
                 {job.can_cancel().then(|| view! {
-                    <form method="post" action=CancelJob::url()>
-                        <input type="hidden" name="id" value=job.id />
-                        <input type="hidden" name="return_to" value=return_to.clone() />
-                        <button type="submit" class="button button-small button-secondary" aria-label=(t.cancel_named)(job.id)>{t.cancel}</button>
-                    </form>
+                    <JobAction url=CancelJob::url() id=job.id return_to=return_to.clone() class="button button-small button-secondary"
+                        label=(t.cancel_named)(job.id) text=t.cancel />
                 })}
             </td>
         </tr>
+    }
+}
+
+/// "Queued: 2026-12-02 14:30 UTC", with the machine-readable time.
+#[component]
+fn Moment(label: &'static str, at: String) -> impl IntoView {
+    view! { <small>{label}": "<time datetime=at.clone()>{short_time(&at)}</time></small> }
+}
+
+/// A retry or cancel button: a plain form posting the job's id to `url`, then back to the list.
+#[component]
+fn JobAction(
+    url: &'static str,
+    id: i64,
+    return_to: String,
+    class: &'static str,
+    label: String,
+    text: &'static str,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=url>
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="return_to" value=return_to />
+            <button type="submit" class=class aria-label=label>{text}</button>
+        </form>
     }
 }

@@ -5,6 +5,7 @@ use crate::server::{
     config::Config,
     db::{self, jobs::Reservation, Db},
     mail::Mailer,
+    text::now_ms,
 };
 use async_trait::async_trait;
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -144,10 +145,6 @@ impl JobContext {
         db::jobs::finish_effect(db, key, &self.lease_token, now_ms()).await?;
         Ok(true)
     }
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// The job kinds a worker can run, by name.

@@ -31,7 +31,7 @@ pub async fn enqueue(
     requested_by: Option<i64>,
 ) -> sqlx::Result<queue::Enqueued> {
     let payload = serde_json::to_string(input).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let now = chrono::Utc::now().timestamp_millis();
+    let now = crate::server::text::now_ms();
     let job = queue::NewJob {
         kind: spec.kind,
         payload: &payload,

@@ -7,7 +7,7 @@
 
 use super::handler::{JobContext, JobError};
 use crate::i18n::Lang;
-use crate::server::{db::job_results, mail::Email, text::random_hex};
+use crate::server::{db::job_results, text::random_hex};
 use std::path::Path;
 use tokio::io::AsyncWriteExt;
 
@@ -105,10 +105,6 @@ async fn announce(job: &JobContext, owner_id: i64, lang: Lang) -> Result<(), Job
     else {
         return Ok(()); // the owner's account is gone
     };
-    job.once(&email.key.clone(), || send(env, email)).await?;
+    job.once(&email.key, || env.send_mail(&email)).await?;
     Ok(())
-}
-
-async fn send(env: &super::JobEnv, email: Email) -> Result<(), JobError> {
-    env.send_mail(&email).await
 }

@@ -38,7 +38,7 @@ pub async fn keep(
     let mut registered = false;
     let mut last_burial = tokio::time::Instant::now();
     while !*stopping.borrow() {
-        let now = chrono::Utc::now().timestamp_millis();
+        let now = crate::server::text::now_ms();
         if !registered {
             registered = register(&env, &schedules, now).await;
         }

@@ -10,7 +10,11 @@ use super::{
     schedules::{self, Schedule},
 };
 use crate::model::jobs::{retry_delay_ms, truncated, LAST_ERROR_MAX_CHARS};
-use crate::server::{config::JobsConfig, db::jobs as queue, text::random_hex};
+use crate::server::{
+    config::JobsConfig,
+    db::jobs as queue,
+    text::{now_ms, random_hex},
+};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use std::{sync::Arc, time::Duration};
 use tokio::{sync::watch, task::JoinHandle, time::Instant};
@@ -272,10 +276,6 @@ fn panicked(error: tokio::task::JoinError) -> JobError {
         Err(error) => error.to_string(),
     };
     JobError::Transient(format!("the handler panicked: {message}"))
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 fn millis(duration: Duration) -> i64 {

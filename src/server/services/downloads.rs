@@ -5,7 +5,8 @@
 use crate::error::{AppError, Entity};
 use crate::i18n::Lang;
 use crate::model::{jobs::InboxEntry, paths, User};
-use crate::server::{config::Config, db, db::Db, mail::Email, text::escape_xml};
+use crate::server::text::{escape_xml, now_ms, rfc3339_ms};
+use crate::server::{config::Config, db, db::Db, mail::Email};
 use std::path::PathBuf;
 
 /// Entries an inbox shows: results live a week, so a person has few.
@@ -17,10 +18,6 @@ pub struct Download {
     pub path: PathBuf,
     pub file_name: String,
     pub content_type: String,
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// The file behind download `id`, for its owner or an admin; for anyone else, not found.
@@ -41,7 +38,6 @@ pub async fn inbox(db: &Db, viewer: &User) -> Result<Vec<InboxEntry>, AppError> 
     let now = now_ms();
     let rows = db::job_results::list_live(db, viewer.id, now, INBOX_LIMIT).await?;
     db::job_results::mark_seen(db, viewer.id, now).await?;
-    let time = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(db::rfc3339).unwrap_or_default();
     Ok(rows
         .into_iter()
         .map(|row| InboxEntry {
@@ -49,8 +45,8 @@ pub async fn inbox(db: &Db, viewer: &User) -> Result<Vec<InboxEntry>, AppError> 
             kind: row.kind,
             file_name: row.file_name,
             byte_size: row.byte_size,
-            created_at: time(row.created_at),
-            expires_at: time(row.expires_at),
+            created_at: rfc3339_ms(row.created_at),
+            expires_at: rfc3339_ms(row.expires_at),
             seen: row.seen_at.is_some(),
         })
         .collect())

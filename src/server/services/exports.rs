@@ -89,7 +89,7 @@ pub async fn my_data_status(db: &Db, actor: &User) -> Result<Option<RequestStatu
     Ok(latest.and_then(|job| {
         Some(RequestStatus {
             state: job.state()?,
-            requested_at: chrono::DateTime::from_timestamp_millis(job.created_at).map(db::rfc3339)?,
+            requested_at: crate::server::text::rfc3339_ms(job.created_at),
             progress_percent: job.progress_percent,
         })
     }))

@@ -5,6 +5,7 @@ use crate::error::{AppError, Entity};
 use crate::model::jobs::{JobState, JobView, JobsPage, JOBS_PER_PAGE};
 use crate::model::User;
 use crate::server::db::{self, jobs::JobRow, Db};
+use crate::server::text::{now_ms, rfc3339_ms};
 
 /// One page of jobs, newest first, optionally of one state, older than the job `before`.
 pub async fn list(db: &Db, actor: &User, state: Option<JobState>, before: Option<i64>) -> Result<JobsPage, AppError> {
@@ -27,14 +28,14 @@ pub async fn list(db: &Db, actor: &User, state: Option<JobState>, before: Option
 pub async fn retry(db: &Db, actor: &User, id: i64) -> Result<bool, AppError> {
     super::ensure_admin(actor)?;
     existing(db, id).await?;
-    Ok(db::jobs::retry(db, id, chrono::Utc::now().timestamp_millis()).await?)
+    Ok(db::jobs::retry(db, id, now_ms()).await?)
 }
 
 /// Cancels a queued or running job. False when it had already finished: nothing changed.
 pub async fn cancel(db: &Db, actor: &User, id: i64) -> Result<bool, AppError> {
     super::ensure_admin(actor)?;
     existing(db, id).await?;
-    Ok(db::jobs::cancel(db, id, chrono::Utc::now().timestamp_millis()).await?)
+    Ok(db::jobs::cancel(db, id, now_ms()).await?)
 }
 
 async fn existing(db: &Db, id: i64) -> Result<JobRow, AppError> {
@@ -43,7 +44,6 @@ async fn existing(db: &Db, id: i64) -> Result<JobRow, AppError> {
 
 /// The row as the back office shows it (a state this release does not know is left out).
 fn view(row: JobRow) -> Option<JobView> {
-    let time = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(db::rfc3339).unwrap_or_default();
     Some(JobView {
         state: row.state()?,
         id: row.id,
@@ -53,8 +53,8 @@ fn view(row: JobRow) -> Option<JobView> {
         progress_percent: row.progress_percent,
         progress_message: row.progress_message,
         last_error: row.last_error,
-        created_at: time(row.created_at),
-        run_at: time(row.run_at),
-        finished_at: row.finished_at.map(time),
+        created_at: rfc3339_ms(row.created_at),
+        run_at: rfc3339_ms(row.run_at),
+        finished_at: row.finished_at.map(rfc3339_ms),
     })
 }
