@@ -8,6 +8,6 @@ port="${1:-3100}"
 bin="${TIENDA_BIN:-target/release/tienda}"
 data="$(mktemp -d -t tienda-e2e-XXXXXX)"
 export DATABASE_URL="${TIENDA_E2E_DATABASE_URL:-sqlite://$data/tienda.db}" TIENDA_MEDIA_DIR="$data/media" TIENDA_PORT="$port" \
-       TIENDA_SITE_URL="http://127.0.0.1:$port" TIENDA_LOG="warn" TIENDA_MAIL_OUTBOX="$data/outbox" TIENDA_PRIVATE_DIR="$data/private"
+       TIENDA_SITE_URL="http://127.0.0.1:$port" TIENDA_LOG="warn" TIENDA_MAIL_OUTBOX="$data/outbox" TIENDA_PRIVATE_DIR="$data/private" TIENDA_BACKUP_DIR="$data/backups"
 "$bin" seed >/dev/null
 exec "$bin" serve

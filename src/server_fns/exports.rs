@@ -9,7 +9,7 @@ use leptos::server_fn::codec::GetUrl;
 #[cfg(feature = "ssr")]
 use crate::server::{
     http::guard,
-    services::{downloads, exports},
+    services::{backup, downloads, exports},
 };
 
 /// Queues a CSV of the catalog; the admin follows it on the jobs page.
@@ -29,6 +29,16 @@ pub async fn export_orders(from: String, to: String) -> Result<bool, AppError> {
     let user = guard::signed_in_admin()?;
     let lang = super::page_context::request_language();
     let queued = exports::request_orders(&state.db, &user, &from, &to, lang).await?;
+    super::redirect_plain_form(crate::model::paths::ADMIN_JOBS);
+    Ok(queued)
+}
+
+/// Queues a backup of the whole store, delivered to the admin's inbox.
+#[server(prefix = "/rpc", endpoint = "admin/backup")]
+pub async fn backup_now() -> Result<bool, AppError> {
+    let state = super::app_state()?;
+    let user = guard::signed_in_admin()?;
+    let queued = backup::request(&state.db, &user, super::page_context::request_language()).await?;
     super::redirect_plain_form(crate::model::paths::ADMIN_JOBS);
     Ok(queued)
 }

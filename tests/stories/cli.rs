@@ -213,3 +213,35 @@ fn create_admin_makes_a_real_admin_with_a_checked_password() {
     assert_eq!(role, "admin");
     assert!(hash.starts_with("$argon2id$"));
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = common::scratch_dir("cli-backup");
+    let at = |name: &str| dir.join(name).display().to_string();
+    let (shop, copy) = (format!("sqlite://{}", at("shop.db")), format!("sqlite://{}", at("copy.db")));
+    let (media, private, file) = (at("media"), at("private"), at("shop-backup.zip"));
+    let env = |db: &'static str| -> Vec<(&str, String)> {
+        let url = if db == "shop" { shop.clone() } else { copy.clone() };
+        let media = if db == "shop" { media.clone() } else { at("copy-media") };
+        vec![("DATABASE_URL", url), ("TIENDA_MEDIA_DIR", media), ("TIENDA_PRIVATE_DIR", private.clone())]
+    };
+    let run = |db: &'static str, args: &[&str]| {
+        let env = env(db);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        tienda(&env, args)
+    };
+    assert!(run("shop", &["seed"]).status.success());
+
+    let backup = run("shop", &["backup", &file]);
+    let said = String::from_utf8_lossy(&backup.stdout);
+    assert!(backup.status.success() && said.starts_with("backed up sqlite ("), "{said}");
+    assert_one_sentence_failure(&run("shop", &["backup", &file]), "already exists");
+
+    let restore = run("copy", &["restore", &file]);
+    let said = String::from_utf8_lossy(&restore.stdout);
+    assert!(restore.status.success(), "{}", String::from_utf8_lossy(&restore.stderr));
+    assert!(said.contains("restored a sqlite backup into sqlite: users 3, categories 5, products 51"), "{said}");
+    assert!(dir.join("copy-media/demo/solid-oak-coffee-table-1.svg").exists(), "the pictures come back");
+    assert_one_sentence_failure(&run("copy", &["restore", &file]), "the database is not empty");
+    assert_one_sentence_failure(&run("copy", &["restore", &at("absent.zip")]), "cannot open");
+}

@@ -18,7 +18,9 @@ use tienda::model::{jobs::JobState, Role, User};
 use tienda::server::{
     db::jobs::{self as queue, JobRow, Reservation},
     jobs::{
-        self, schedules::Schedule, Handler, JobContext, JobEnv, JobError, JobSpec, Registry, WorkerSettings, Workers,
+        self,
+        schedules::{FirstRun, Schedule},
+        Handler, JobContext, JobEnv, JobError, JobSpec, Registry, WorkerSettings, Workers,
     },
     services,
 };
@@ -244,7 +246,13 @@ async fn scheduled_work_fires_once_across_two_nodes(backend: Backend) {
             Ok(())
         }))
     };
-    let hourly = Schedule { name: "hourly-tick", kind: "tick", every: Duration::from_secs(3600), max_attempts: 3 };
+    let hourly = Schedule {
+        name: "hourly-tick",
+        kind: "tick",
+        every: Duration::from_secs(3600),
+        max_attempts: 3,
+        first: FirstRun::AtOnce,
+    };
     let node = |runs| jobs::worker::start(env(&app), registry(runs), vec![hourly], fast(2));
     let (node_a, node_b) = (node(runs.clone()), node(runs.clone()));
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -38,7 +38,7 @@ fn start_workers(app: &TestApp, config: Config) -> jobs::Workers {
 }
 
 /// Places an order of product 1 for pickup as the demo customer, asking in `language`.
-async fn place_order(app: &TestApp, language: &str, key: &str) -> i64 {
+pub async fn place_order(app: &TestApp, language: &str, key: &str) -> i64 {
     let token = customer_token(app).await;
     let body = serde_json::json!({
         "lines": [{"productId": 1, "quantity": 2}],

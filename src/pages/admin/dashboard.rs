@@ -10,7 +10,7 @@ use crate::model::back_office::SalesOverview;
 use crate::model::paths;
 use crate::model::{money::Currency, Money};
 use crate::server_fns::admin_catalog::get_dashboard;
-use crate::server_fns::exports::{ExportCatalog, ExportOrders};
+use crate::server_fns::exports::{BackupNow, ExportCatalog, ExportOrders};
 use crate::server_fns::orders::load_sales;
 use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
@@ -180,6 +180,10 @@ fn ExportsSection() -> impl IntoView {
                     <input id="export-to" type="date" name="to" required />
                 </div>
                 <button type="submit" class="button button-secondary">{t.export_orders}</button>
+            </form>
+            <form method="post" action=BackupNow::url()>
+                <p class="muted">{t.backup_note}</p>
+                <button type="submit" class="button button-secondary">{t.backup_now}</button>
             </form>
         </section>
     }

@@ -8,7 +8,7 @@ use crate::server::{
     config::{redact_url, Config},
     demo, jobs,
     mail::Mailer,
-    services::accounts,
+    services::{self, accounts},
 };
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -39,6 +39,13 @@ enum Command {
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         products: Option<u64>,
     },
+    /// Write a backup of the store (a consistent snapshot of the database, the media files and
+    /// a manifest with checksums) to FILE, a ZIP that must not exist yet. The store may go on
+    /// serving meanwhile.
+    Backup { file: PathBuf },
+    /// Load the backup FILE (from SQLite or PostgreSQL) into this configuration's database, which
+    /// must be new or hold no catalog, accounts or orders, and its media files into media.dir.
+    Restore { file: PathBuf },
     /// Create an admin account, or make an existing account admin with a new password.
     /// The password is read from TIENDA_ADMIN_PASSWORD, else from the first line of standard input.
     CreateAdmin {
@@ -67,6 +74,8 @@ pub fn main() -> std::process::ExitCode {
             Command::Worker => worker(config).await,
             Command::Migrate => migrate(config).await,
             Command::Seed { products } => seed(config, products).await,
+            Command::Backup { file } => backup(config, &file).await,
+            Command::Restore { file } => restore(config, &file).await,
             Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
         }
     });
@@ -131,6 +140,41 @@ async fn seed(config: Config, generated: Option<u64>) -> Result<(), String> {
         println!("generated products 1 to {count}: {added} added");
     }
     db.close().await;
+    Ok(())
+}
+
+async fn backup(config: Config, file: &std::path::Path) -> Result<(), String> {
+    let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let outcome = services::backup::write_file(&db, &config, file).await;
+    db.close().await;
+    let made = outcome.map_err(|e| format!("no backup written: {e}"))?;
+    println!(
+        "backed up {} ({} rows, {} media files) to {} in {:.1} s",
+        db.backend_name(),
+        made.rows(),
+        made.media_files(),
+        file.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn restore(config: Config, file: &std::path::Path) -> Result<(), String> {
+    let db = startup::open_database(&config).await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let outcome = services::backup::restore(&db, &config, file).await;
+    db.close().await;
+    let restored = outcome.map_err(|e| format!("nothing restored: {e}"))?;
+    let tables: Vec<String> = restored.tables.iter().map(|(table, rows)| format!("{table} {rows}")).collect();
+    println!(
+        "restored a {} backup into {}: {}; {} media files; in {:.1} s",
+        restored.from_backend,
+        db.backend_name(),
+        tables.join(", "),
+        restored.media_files,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

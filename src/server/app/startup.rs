@@ -193,7 +193,8 @@ impl Server {
 /// Starts `count` workers for every job kind (and, with at least one, the keeper of scheduled work).
 pub fn start_workers(env: jobs::JobEnv, count: usize) -> jobs::Workers {
     let settings = jobs::WorkerSettings::new(&env.config.jobs, count);
-    jobs::worker::start(env, jobs::kinds::registry(), jobs::schedules::standard(), settings)
+    let schedules = jobs::schedules::standard(&env.config);
+    jobs::worker::start(env, jobs::kinds::registry(), schedules, settings)
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -25,6 +25,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub jobs: JobsConfig,
     pub mail: MailConfig,
+    pub backup: BackupConfig,
     /// From the environment only (see [`Secrets`]).
     #[serde(skip)]
     pub secrets: Secrets,
@@ -155,6 +156,26 @@ pub struct JobsConfig {
 impl Default for JobsConfig {
     fn default() -> Self {
         Self { workers: 2, poll_ms: 1_000, lease_secs: 30, retry_base_ms: 30_000, shutdown_grace_secs: 10 }
+    }
+}
+
+/// Nightly backups (see docs/jobs.md): a ZIP of the database and the media files, made by a
+/// scheduled job.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupConfig {
+    /// Where nightly backups are kept: a folder every node that runs workers shares, and one
+    /// worth copying off the machine.
+    pub dir: PathBuf,
+    /// How many nightly backups are kept (the oldest go); 0 turns nightly backups off.
+    pub keep: usize,
+    /// The hour of the day (UTC, 0–23) at which the nightly backup runs.
+    pub hour: u32,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self { dir: "data/backups".into(), keep: 7, hour: 3 }
     }
 }
 
@@ -314,6 +335,9 @@ pub const ENV_SETTINGS: &[EnvSetting] = &[
     setting("TIENDA_JOB_POLL_MS", "jobs.poll_ms", |c, v| set(&mut c.jobs.poll_ms, parse(v)?)),
     setting("TIENDA_JOB_LEASE_SECS", "jobs.lease_secs", |c, v| set(&mut c.jobs.lease_secs, parse(v)?)),
     setting("TIENDA_JOB_RETRY_BASE_MS", "jobs.retry_base_ms", |c, v| set(&mut c.jobs.retry_base_ms, parse(v)?)),
+    setting("TIENDA_BACKUP_DIR", "backup.dir", |c, v| set(&mut c.backup.dir, v.into())),
+    setting("TIENDA_BACKUP_KEEP", "backup.keep", |c, v| set(&mut c.backup.keep, parse(v)?)),
+    setting("TIENDA_BACKUP_HOUR", "backup.hour", |c, v| set(&mut c.backup.hour, parse(v)?)),
     setting("TIENDA_SMTP_HOST", "mail.smtp_host", |c, v| set(&mut c.mail.smtp_host, v.into())),
     setting("TIENDA_SMTP_PORT", "mail.smtp_port", |c, v| set(&mut c.mail.smtp_port, parse(v)?)),
     setting("TIENDA_SMTP_TLS", "mail.smtp_tls", |c, v| {
@@ -451,6 +475,9 @@ impl Config {
         }
         if !(10..=3_600_000).contains(&jobs.retry_base_ms) {
             return Err("jobs.retry_base_ms must be between 10 and 3600000 (an hour).".into());
+        }
+        if self.backup.hour > 23 || self.backup.keep > 1_000 {
+            return Err("backup.hour must be between 0 and 23, and backup.keep at most 1000.".into());
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.filter) {
             return Err(format!("log.filter {:?} is not a valid filter: {e}.", self.log.filter));

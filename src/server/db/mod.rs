@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod back_office;
+pub mod backup;
 pub mod carts;
 pub mod catalog;
 mod connect;

@@ -32,6 +32,17 @@ impl ResultFile {
     pub async fn write(&mut self, bytes: &[u8]) -> Result<(), JobError> {
         Ok(self.file.write_all(bytes).await?)
     }
+
+    /// The file for synchronous code (a ZIP writer on the blocking pool), everything written so
+    /// far flushed; [`ResultFile::from_std`] takes it back.
+    pub async fn into_std(mut self) -> Result<std::fs::File, JobError> {
+        self.file.flush().await?;
+        Ok(self.file.into_inner().into_std().await)
+    }
+
+    pub fn from_std(file: std::fs::File) -> Self {
+        ResultFile { file: tokio::io::BufWriter::new(tokio::fs::File::from_std(file)) }
+    }
 }
 
 /// Writes a result with `produce` (which gets the file and gives it back when it has written

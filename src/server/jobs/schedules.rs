@@ -14,17 +14,58 @@ pub struct Schedule {
     pub kind: &'static str,
     pub every: Duration,
     pub max_attempts: i64,
+    /// When it first runs on a store that never had it.
+    pub first: FirstRun,
 }
 
-/// The store's own schedules.
-pub fn standard() -> Vec<Schedule> {
+/// When a schedule first runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstRun {
+    /// As soon as a worker starts (a sweep at start-up, as one always was).
+    AtOnce,
+    /// At the next such hour of the day, UTC.
+    AtHour(u32),
+}
+
+impl FirstRun {
+    /// The first run's time, in milliseconds, for a schedule registered at `now`.
+    pub fn at(self, now: i64) -> i64 {
+        match self {
+            FirstRun::AtOnce => now,
+            FirstRun::AtHour(hour) => {
+                const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+                let today = now - now.rem_euclid(DAY_MS) + i64::from(hour.min(23)) * 60 * 60 * 1000;
+                if today > now {
+                    today
+                } else {
+                    today + DAY_MS
+                }
+            }
+        }
+    }
+}
+
+/// The store's own schedules: housekeeping, and the nightly backup unless `backup.keep` is 0.
+pub fn standard(config: &crate::server::config::Config) -> Vec<Schedule> {
     let housekeeping = kinds::housekeeping::SPEC;
-    vec![Schedule {
+    let mut schedules = vec![Schedule {
         name: "housekeeping",
         kind: housekeeping.kind,
         every: kinds::housekeeping::EVERY,
         max_attempts: housekeeping.max_attempts,
-    }]
+        first: FirstRun::AtOnce,
+    }];
+    if config.backup.keep > 0 {
+        let backup = crate::server::services::backup::BACKUP;
+        schedules.push(Schedule {
+            name: "nightly_backup",
+            kind: backup.kind,
+            every: Duration::from_secs(24 * 60 * 60),
+            max_attempts: backup.max_attempts,
+            first: FirstRun::AtHour(config.backup.hour),
+        });
+    }
+    schedules
 }
 
 /// Keeps the schedules: registers them, then every poll queues those that are due, and every
@@ -54,12 +95,11 @@ pub async fn keep(
     }
 }
 
-/// Adds the schedules (due at once the first time, as a sweep at start-up always was); true when
-/// all were written.
+/// Adds the schedules (first due as each says); true when all were written.
 async fn register(env: &JobEnv, schedules: &[Schedule], now: i64) -> bool {
     for schedule in schedules {
         let every = i64::try_from(schedule.every.as_millis()).unwrap_or(i64::MAX);
-        if let Err(error) = queue::ensure_schedule(&env.db, schedule.name, every, now, now).await {
+        if let Err(error) = queue::ensure_schedule(&env.db, schedule.name, every, schedule.first.at(now), now).await {
             tracing::warn!(%error, schedule = schedule.name, "cannot register scheduled work; trying again");
             return false;
         }
@@ -96,5 +136,19 @@ async fn bury_abandoned(env: &JobEnv, now: i64) {
         Ok(0) => {}
         Ok(buried) => tracing::warn!(buried, "jobs whose worker died on their last attempt are dead"),
         Err(error) => tracing::warn!(%error, "cannot check for abandoned jobs"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FirstRun;
+
+    #[test]
+    fn a_nightly_schedule_first_runs_at_the_next_such_hour() {
+        let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap().timestamp_millis();
+        assert_eq!(FirstRun::AtHour(3).at(at("2026-12-02T18:42:00Z")), at("2026-12-03T03:00:00Z"));
+        assert_eq!(FirstRun::AtHour(3).at(at("2026-12-02T02:59:59Z")), at("2026-12-02T03:00:00Z"));
+        assert_eq!(FirstRun::AtHour(3).at(at("2026-12-02T03:00:00Z")), at("2026-12-03T03:00:00Z"));
+        assert_eq!(FirstRun::AtOnce.at(42), 42);
     }
 }

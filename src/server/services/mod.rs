@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod back_office;
+pub mod backup;
 pub mod cart;
 pub mod catalog;
 pub mod catalog_api;

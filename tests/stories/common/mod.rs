@@ -71,6 +71,7 @@ pub async fn test_config(backend: Backend) -> Config {
     config.media.dir = dir.join("media");
     config.mail.outbox_dir = dir.join("outbox");
     config.media.private_dir = dir.join("private");
+    config.backup.dir = dir.join("backups");
     config.log.filter = "warn".into();
     // No background workers: a story that needs them starts its own, with its own job kinds.
     config.jobs.workers = 0;

@@ -1,6 +1,7 @@
 //! The job kinds, one file each, and the registry of all of them.
 
 pub mod account_export;
+pub mod backup;
 pub mod catalog_export;
 pub mod housekeeping;
 pub mod order_email;
@@ -16,6 +17,7 @@ pub fn registry() -> Registry {
         .with(catalog_export::CatalogExport)
         .with(orders_export::OrdersExport)
         .with(account_export::AccountExport)
+        .with(backup::Backup)
 }
 
 /// `records` (after `header`, when it is not empty) as CSV bytes.
