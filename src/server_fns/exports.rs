@@ -9,7 +9,7 @@ use leptos::server_fn::codec::GetUrl;
 #[cfg(feature = "ssr")]
 use crate::server::{
     http::guard,
-    services::{backup, downloads, exports},
+    services::{backup, downloads, exports, reports},
 };
 
 /// Queues a CSV of the catalog; the admin follows it on the jobs page.
@@ -29,6 +29,17 @@ pub async fn export_orders(from: String, to: String) -> Result<bool, AppError> {
     let user = guard::signed_in_admin()?;
     let lang = super::page_context::request_language();
     let queued = exports::request_orders(&state.db, &user, &from, &to, lang).await?;
+    super::redirect_plain_form(crate::model::paths::ADMIN_JOBS);
+    Ok(queued)
+}
+
+/// Queues the sales report (a PDF) of the days `from` to `to`.
+#[server(prefix = "/rpc", endpoint = "admin/reports/sales")]
+pub async fn sales_report(from: String, to: String) -> Result<bool, AppError> {
+    let state = super::app_state()?;
+    let user = guard::signed_in_admin()?;
+    let lang = super::page_context::request_language();
+    let queued = reports::request_sales_report(&state.db, &user, &from, &to, lang).await?;
     super::redirect_plain_form(crate::model::paths::ADMIN_JOBS);
     Ok(queued)
 }

@@ -38,6 +38,7 @@ mod layers;
 mod mail;
 mod orders;
 mod pictures;
+mod sales_report;
 mod shopping;
 mod sign_in_throttle;
 mod sitemap;

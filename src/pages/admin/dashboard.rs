@@ -10,7 +10,7 @@ use crate::model::back_office::SalesOverview;
 use crate::model::paths;
 use crate::model::{money::Currency, Money};
 use crate::server_fns::admin_catalog::get_dashboard;
-use crate::server_fns::exports::{BackupNow, ExportCatalog, ExportOrders};
+use crate::server_fns::exports::{BackupNow, ExportCatalog, ExportOrders, SalesReport};
 use crate::server_fns::orders::load_sales;
 use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
@@ -162,6 +162,7 @@ fn SalesView(sales: SalesOverview) -> impl IntoView {
 fn ExportsSection() -> impl IntoView {
     let t = use_texts().jobs;
     let error = crate::components::forms::error_from_url::<ExportOrders>();
+    let report_error = crate::components::forms::error_from_url::<SalesReport>();
     view! {
         <section aria-labelledby="exports-heading" class="exports">
             <h2 id="exports-heading">{t.exports_heading}</h2>
@@ -180,6 +181,19 @@ fn ExportsSection() -> impl IntoView {
                     <input id="export-to" type="date" name="to" required />
                 </div>
                 <button type="submit" class="button button-secondary">{t.export_orders}</button>
+            </form>
+            <h3 id="report-heading">{t.report_heading}</h3>
+            {report_error.map(|error| view! { <p class="form-alert" role="alert">{use_texts().common.error_message(&error)}</p> })}
+            <form method="post" action=SalesReport::url() class="order-filters" aria-labelledby="report-heading">
+                <div class="field">
+                    <label for="report-from">{t.from_day}</label>
+                    <input id="report-from" type="date" name="from" required />
+                </div>
+                <div class="field">
+                    <label for="report-to">{t.to_day}</label>
+                    <input id="report-to" type="date" name="to" required />
+                </div>
+                <button type="submit" class="button button-secondary">{t.sales_report}</button>
             </form>
             <form method="post" action=BackupNow::url()>
                 <p class="muted">{t.backup_note}</p>

@@ -96,7 +96,7 @@ pub async fn my_data_status(db: &Db, actor: &User) -> Result<Option<RequestStatu
 }
 
 /// A range of days that reads, is in order and spans at most [`MAX_EXPORT_DAYS`].
-fn check_range(from: &str, to: &str) -> Result<(String, String), AppError> {
+pub(crate) fn check_range(from: &str, to: &str) -> Result<(String, String), AppError> {
     let (Some(from), Some(to)) = (parse_day(from), parse_day(to)) else {
         let mut errors = Vec::new();
         if parse_day(from).is_none() {

@@ -14,10 +14,10 @@ use crate::model::orders::{
     apply, check_idempotency_key, merge_lines, Actor, CheckoutInput, Delivery, LineRequest, Order, OrderAction,
     OrderEvent, OrderFilter, OrderPage, OrderStatus, OrderSummary, PaymentStatus,
 };
-use crate::model::{Money, User};
+use crate::model::{money::Currency, Money, User};
 use crate::server::db::orders::{self as db, LineSource, NewOrder, PlaceError, Placed, Written};
 use crate::server::services::order_mail::OrderMailEvent;
-use crate::server::{app::state::AppState, db::carts, db::stores};
+use crate::server::{app::state::AppState, db::carts, db::stores, db::Db};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -280,19 +280,43 @@ pub async fn sales_overview(state: &AppState, viewer: &User, days: i64) -> Resul
     super::ensure_admin(viewer)?;
     let today = Utc::now().date_naive();
     let first = today - chrono::Duration::days(days - 1);
-    let currency = state.config.store.currency;
-    let sold = db::select_sales_per_day(&state.db, &first.format("%Y-%m-%d").to_string(), currency.code()).await?;
+    let best_sellers = BestSellers { limit: BEST_SELLERS, of_all_time: true };
+    sales_between(&state.db, state.config.store.currency, (first, today), best_sellers).await
+}
+
+/// Which best sellers a sales overview lists.
+pub struct BestSellers {
+    pub limit: i64,
+    /// Of all time (the dashboard), or of the overview's days only (the sales report).
+    pub of_all_time: bool,
+}
+
+/// Orders and revenue per day from the first day to the last (zero-filled), and the best sellers:
+/// the dashboard's and the sales report's figures.
+pub async fn sales_between(
+    db: &Db,
+    currency: Currency,
+    (first, last): (chrono::NaiveDate, chrono::NaiveDate),
+    best_sellers: BestSellers,
+) -> Result<SalesOverview, AppError> {
+    let day = |date: chrono::NaiveDate| date.format("%Y-%m-%d").to_string();
+    let sold = db::select_sales_per_day(db, &day(first), &day(last), currency.code()).await?;
     let per_day = first
         .iter_days()
-        .take_while(|day| *day <= today)
-        .map(|day| {
-            let day = day.format("%Y-%m-%d").to_string();
+        .take_while(|date| *date <= last)
+        .map(|date| {
+            let day = day(date);
             let (orders, revenue) =
                 sold.iter().find(|(d, ..)| *d == day).map_or((0, Money(0)), |(_, orders, revenue)| (*orders, *revenue));
             DaySales { day, orders, revenue }
         })
         .collect();
-    let best_sellers = db::select_best_sellers(&state.db, BEST_SELLERS, currency.code())
+    let range = if best_sellers.of_all_time {
+        ("0000-00-00".to_owned(), "9999-99-99".to_owned())
+    } else {
+        (day(first), day(last))
+    };
+    let best_sellers = db::select_best_sellers(db, best_sellers.limit, currency.code(), (&range.0, &range.1))
         .await?
         .into_iter()
         .map(|(product_id, title, units, revenue)| BestSeller { product_id, title, units, revenue })

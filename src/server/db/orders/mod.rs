@@ -347,26 +347,48 @@ pub async fn change_state(db: &Db, change: StateChange) -> sqlx::Result<Option<V
     })
 }
 
-/// Orders per day since `from_day` (inclusive), and their revenue in `currency` (amounts in two
-/// currencies do not add up: orders placed in another are counted but not summed), cancelled
-/// orders left out.
-pub async fn select_sales_per_day(db: &Db, from_day: &str, currency: &str) -> sqlx::Result<Vec<(String, u64, Money)>> {
+/// Orders per day from `from_day` to `to_day` (`YYYY-MM-DD`, both included), and their revenue in
+/// `currency` (amounts in two currencies do not add up: orders placed in another are counted but
+/// not summed), cancelled orders left out.
+pub async fn select_sales_per_day(
+    db: &Db,
+    from_day: &str,
+    to_day: &str,
+    currency: &str,
+) -> sqlx::Result<Vec<(String, u64, Money)>> {
     let sql = "SELECT created_day, COUNT(*), \
                CAST(COALESCE(SUM(CASE WHEN currency = $2 THEN total_cents ELSE 0 END), 0) AS BIGINT) FROM orders \
-               WHERE created_day >= $1 AND status <> 'cancelled' GROUP BY created_day ORDER BY created_day";
-    let rows: Vec<(String, i64, i64)> =
-        with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(from_day).bind(currency).fetch_all(pool).await)?;
+               WHERE created_day >= $1 AND created_day <= $3 AND status <> 'cancelled' \
+               GROUP BY created_day ORDER BY created_day";
+    let rows: Vec<(String, i64, i64)> = with_pool!(db.reader(), pool => sqlx::query_as(sql)
+        .bind(from_day).bind(currency).bind(to_day).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(|(day, orders, cents)| (day, orders as u64, Money(cents))).collect())
 }
 
-/// The products sold most in orders in `currency` (units, cancelled orders left out), with their
-/// revenue, under one of the titles they were sold with.
-pub async fn select_best_sellers(db: &Db, limit: i64, currency: &str) -> sqlx::Result<Vec<(i64, String, u64, Money)>> {
+/// The products sold most from `from_day` to `to_day` in orders in `currency` (units, cancelled
+/// orders left out), with their revenue, under one of the titles they were sold with.
+pub async fn select_best_sellers(
+    db: &Db,
+    limit: i64,
+    currency: &str,
+    (from_day, to_day): (&str, &str),
+) -> sqlx::Result<Vec<(i64, String, u64, Money)>> {
     let sql = "SELECT l.product_id, MAX(l.title), CAST(SUM(l.quantity) AS BIGINT), \
                CAST(SUM(l.quantity * l.unit_price_cents) AS BIGINT) \
                FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status <> 'cancelled' AND o.currency = $2 \
+               AND o.created_day >= $3 AND o.created_day <= $4 \
                GROUP BY l.product_id ORDER BY SUM(l.quantity) DESC, l.product_id LIMIT $1";
-    let rows: Vec<(i64, String, i64, i64)> =
-        with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(limit).bind(currency).fetch_all(pool).await)?;
+    let rows: Vec<(i64, String, i64, i64)> = with_pool!(db.reader(), pool => sqlx::query_as(sql)
+        .bind(limit).bind(currency).bind(from_day).bind(to_day).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(|(id, title, units, cents)| (id, title, units as u64, Money(cents))).collect())
+}
+
+/// Units sold from `from_day` to `to_day` in orders that were not cancelled.
+pub async fn select_units_sold(db: &Db, from_day: &str, to_day: &str) -> sqlx::Result<u64> {
+    let sql =
+        "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l JOIN orders o ON o.id = l.order_id \
+               WHERE o.status <> 'cancelled' AND o.created_day >= $1 AND o.created_day <= $2";
+    let units: i64 =
+        with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(from_day).bind(to_day).fetch_one(pool).await)?;
+    Ok(u64::try_from(units).unwrap_or(0))
 }

@@ -6,6 +6,7 @@ pub mod catalog_export;
 pub mod housekeeping;
 pub mod order_email;
 pub mod orders_export;
+pub mod sales_report;
 
 use super::handler::{JobError, Registry};
 
@@ -18,6 +19,7 @@ pub fn registry() -> Registry {
         .with(orders_export::OrdersExport)
         .with(account_export::AccountExport)
         .with(backup::Backup)
+        .with(sales_report::SalesReport)
 }
 
 /// `records` (after `header`, when it is not empty) as CSV bytes.
