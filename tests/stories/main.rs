@@ -45,4 +45,3 @@ mod sitemap;
 mod storefront;
 mod stores;
 mod tokens;
-mod worker_process;
