@@ -195,3 +195,36 @@ test('an admin watches the background jobs, and a new order\'s e-mail shows up t
   await expect(page.getByRole('table').getByText('Queued', { exact: true })).toHaveCount(0);
   noErrors();
 });
+
+test('an admin asks for the sales report and a backup, and downloads both from the inbox', async ({ page }, testInfo) => {
+  const noErrors = failOnPageErrors(page);
+  await signInAsAdmin(page);
+  const today = new Date().toISOString().slice(0, 10);
+  const report = page.getByRole('form', { name: 'Sales report' });
+  await report.getByLabel('From').fill(today);
+  await report.getByLabel('To').fill(today);
+  await report.getByRole('button', { name: 'Sales report (PDF)' }).click();
+  await expect(page).toHaveURL(/\/admin\/jobs/);
+
+  await page.goto('/admin');
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page).toHaveURL(/\/admin\/jobs/);
+  const rows = page.getByRole('table').getByRole('row');
+  for (const kind of ['Sales report', 'Backup']) {
+    const finished = async () => {
+      if (!hasJs(testInfo)) await page.reload();
+      return ((await rows.filter({ hasText: kind }).first().textContent()) ?? '').includes('Done');
+    };
+    await expect.poll(finished, { timeout: 30_000 }).toBe(true);
+  }
+
+  await page.goto('/account/inbox');
+  const files = page.getByRole('main').getByRole('listitem');
+  for (const [kind, type] of [['Sales report', 'application/pdf'], ['Backup', 'application/zip']]) {
+    const link = files.filter({ has: page.getByText(kind, { exact: true }) }).first().getByRole('link');
+    const answer = await page.request.get((await link.getAttribute('href')) ?? '');
+    expect(answer.status()).toBe(200);
+    expect(answer.headers()['content-type']).toBe(type);
+  }
+  noErrors();
+});

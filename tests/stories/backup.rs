@@ -27,6 +27,7 @@ on_both_backends!(
 /// COPY escapes, a user changed by an admin who signed up after them, an uploaded picture.
 async fn store_with_history(backend: Backend) -> TestApp {
     let app = common::spawn_seeded(backend).await;
+    admin(&app).await; // a session a backup must not carry
     crate::mail::place_order(&app, "es", "backup-order-1").await;
     let title = "Camión \\ de\ttabs\ny líneas — 🚚 \\N";
     let sql = "UPDATE products SET title = $1 WHERE id = 3";
@@ -66,6 +67,13 @@ fn backup_path(app: &TestApp) -> PathBuf {
 
 async fn a_backup_restores_into_a_fresh_database_of_either_kind(backend: Backend) {
     let source = store_with_history(backend).await;
+    // A category made and deleted: its id is never handed out again, restored or not.
+    let admin = admin_token(&source).await;
+    let body = serde_json::json!({"name": "Temporal", "image": "https://placehold.co/600x400"});
+    let made = api::call(&source, reqwest::Method::POST, "/categories", Some(&admin), Some(body)).await;
+    let deleted_id = made.body["id"].as_i64().unwrap();
+    let path = format!("/categories/{deleted_id}");
+    assert_eq!(api::call(&source, reqwest::Method::DELETE, &path, Some(&admin), None).await.status, 200);
     let before = what_the_store_shows(&source).await;
     let first_title = before[0][0]["title"].as_str().unwrap().to_lowercase();
     let word = first_title.split_whitespace().next().unwrap().to_owned();
@@ -75,6 +83,9 @@ async fn a_backup_restores_into_a_fresh_database_of_either_kind(backend: Backend
     let made = backup::write_file(&source.db, &source.config, &file).await.unwrap();
     assert!(made.rows() > 0 && made.media_files() >= 1);
     assert!(backup::write_file(&source.db, &source.config, &file).await.is_err(), "an existing file is kept");
+    if backend == Backend::Sqlite {
+        assert_eq!(left_out_rows_in_the_copy(&file).await, 0, "no session, token, key or job is in the backup");
+    }
 
     for target in [Backend::Sqlite, Backend::Postgres] {
         let restored = spawn_with(test_config(target).await, false).await;
@@ -87,14 +98,31 @@ async fn a_backup_restores_into_a_fresh_database_of_either_kind(backend: Backend
         let search = format!("/products?title={word}");
         let found = api::call(&restored, reqwest::Method::GET, &search, None, None).await;
         assert_eq!(found.body, searched.body, "{target:?}: {search}");
-        // New rows get new ids after the restored ones.
-        let highest = count(&restored, "SELECT MAX(id) FROM categories").await;
+        // New rows get ids no row ever had, not even the deleted category.
         let body = serde_json::json!({"name": "Restaurada", "image": "https://placehold.co/600x400"});
-        let created =
-            api::call(&restored, reqwest::Method::POST, "/categories", Some(&admin_token(&restored).await), Some(body))
-                .await;
-        assert_eq!((created.status, created.body["id"].as_i64()), (201, Some(highest + 1)), "{}", created.body);
+        let token = admin_token(&restored).await;
+        let created = api::call(&restored, reqwest::Method::POST, "/categories", Some(&token), Some(body)).await;
+        assert_eq!((created.status, created.body["id"].as_i64()), (201, Some(deleted_id + 1)), "{}", created.body);
     }
+}
+
+/// Rows of the tables a backup leaves out, in the SQLite copy inside `file`.
+async fn left_out_rows_in_the_copy(file: &Path) -> i64 {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let copy = file.with_file_name("copy-inside.sqlite");
+    let mut inside = archive.by_name("database/tienda.sqlite").unwrap();
+    std::io::copy(&mut inside, &mut std::fs::File::create(&copy).unwrap()).unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", copy.display())).await.unwrap();
+    let mut rows = 0;
+    for table in ["tower_sessions", "refresh_tokens", "generated_secrets", "jobs", "login_failures"] {
+        let sql = "SELECT COUNT(*) FROM sqlite_master WHERE name = $1";
+        let present: i64 = sqlx::query_scalar(sql).bind(table).fetch_one(&pool).await.unwrap();
+        assert_eq!(present, 1, "{table} is still a table of the copy");
+        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&pool).await.unwrap();
+        rows += count;
+    }
+    pool.close().await;
+    rows
 }
 
 async fn a_restore_refuses_a_store_with_data_and_a_damaged_backup(backend: Backend) {
@@ -117,6 +145,17 @@ async fn a_restore_refuses_a_store_with_data_and_a_damaged_backup(backend: Backe
     assert!(backup::restore(&fresh.db, &fresh.config, &not_a_backup).await.unwrap_err().contains("not a backup"));
     assert!(tables::tables_with_rows(&fresh.db).await.unwrap().is_empty(), "nothing was half-restored");
     assert!(hidden_leftovers(&fresh.config.media.private_dir).is_empty());
+
+    // A working folder a killed process left is swept once a day old; a younger one is kept.
+    let private = &fresh.config.media.private_dir;
+    for (name, age) in [(".backup-stale", "2 days ago"), (".restore-stale", "2 days ago"), (".backup-busy", "now")] {
+        std::fs::create_dir_all(private.join(name).join("database")).unwrap();
+        std::fs::write(private.join(name).join("database/tienda.sqlite"), b"half").unwrap();
+        let touched = std::process::Command::new("touch").args(["-d", age]).arg(private.join(name)).status();
+        assert!(touched.unwrap().success());
+    }
+    tienda::server::services::downloads::sweep(&fresh.db, &fresh.config).await.unwrap();
+    assert_eq!(hidden_leftovers(private), vec![".backup-busy".to_owned()]);
 }
 
 /// Hidden working folders or partial files left in `dir`.

@@ -114,7 +114,13 @@ pub async fn sweep(db: &Db, config: &Config) -> sqlx::Result<()> {
     while let Ok(Some(entry)) = entries.next_entry().await {
         let name = entry.file_name().to_string_lossy().into_owned();
         let old = entry.metadata().await.ok().and_then(|m| m.modified().ok()).is_some_and(|at| at < day_ago);
-        if old && !known.contains(&name) {
+        if !old || known.contains(&name) {
+            continue;
+        }
+        if crate::server::services::backup::is_work_dir(&name) {
+            // A backup's or restore's working folder, left by a process that died.
+            let _ = tokio::fs::remove_dir_all(entry.path()).await;
+        } else {
             let _ = tokio::fs::remove_file(entry.path()).await;
         }
     }

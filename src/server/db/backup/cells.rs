@@ -32,6 +32,25 @@ impl Cell {
     }
 }
 
+impl Cell {
+    /// Whether the value is of the kind a SQLite column of the `declared` type holds (by SQLite's
+    /// affinity rules: INT, then CHAR/CLOB/TEXT, then REAL/FLOA/DOUB).
+    pub fn fits_sqlite_column(&self, declared: &str) -> bool {
+        let declared = declared.to_ascii_uppercase();
+        match self {
+            Cell::Null => true,
+            _ if declared.contains("INT") => matches!(self, Cell::Int(_) | Cell::Bool(_)),
+            _ if ["CHAR", "CLOB", "TEXT"].iter().any(|t| declared.contains(t)) => {
+                matches!(self, Cell::Text(_) | Cell::Time(_))
+            }
+            _ if ["REAL", "FLOA", "DOUB"].iter().any(|t| declared.contains(t)) => {
+                matches!(self, Cell::Real(_) | Cell::Int(_))
+            }
+            _ => true,
+        }
+    }
+}
+
 /// A field of a `COPY … TO STDOUT` text line, read by the column's PostgreSQL type.
 pub fn from_copy_field(field: &str, pg_type: &str) -> Result<Cell, String> {
     if field == "\\N" {
@@ -105,6 +124,16 @@ mod tests {
         assert!(from_copy_field("soon", "timestamptz").is_err());
         assert!(from_copy_field("x", "int8").is_err());
         assert!(from_copy_field("bad\\q", "text").is_err());
+    }
+
+    #[test]
+    fn a_value_of_another_kind_does_not_fit_a_sqlite_column() {
+        assert!(Cell::Int(5).fits_sqlite_column("INTEGER"));
+        assert!(Cell::Bool(true).fits_sqlite_column("INTEGER"));
+        assert!(!Cell::Text("abc".into()).fits_sqlite_column("INTEGER"));
+        assert!(Cell::Null.fits_sqlite_column("INTEGER"));
+        assert!(!Cell::Int(5).fits_sqlite_column("TEXT"));
+        assert!(Cell::Int(5).fits_sqlite_column("REAL"));
     }
 
     #[test]

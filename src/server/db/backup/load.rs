@@ -29,14 +29,15 @@ pub async fn load(db: &Db, source: &Source) -> Result<Loaded, LoadError> {
     match db {
         Db::Sqlite { write, .. } => {
             let mut tx = write.begin_with(db.begin_write()).await?;
-            let loaded = load_tables(Conn::Sqlite(&mut tx), source).await?;
+            let (loaded, next_ids) = load_tables(Conn::Sqlite(&mut tx), source).await?;
+            continue_sqlite_ids(&mut tx, &next_ids).await?;
             tx.commit().await?;
             Ok(loaded)
         }
         Db::Postgres(pool) => {
             let mut tx = pool.begin().await?;
-            let loaded = load_tables(Conn::Postgres(&mut tx), source).await?;
-            restart_identities(&mut tx).await?;
+            let (loaded, next_ids) = load_tables(Conn::Postgres(&mut tx), source).await?;
+            continue_postgres_ids(&mut tx, &next_ids).await?;
             tx.commit().await?;
             Ok(loaded)
         }
@@ -66,10 +67,16 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-async fn load_tables(mut conn: Conn<'_>, source: &Source) -> Result<Loaded, LoadError> {
+/// The id each table's next row would have had in the source.
+type NextIds = Vec<(&'static str, Option<i64>)>;
+
+async fn load_tables(mut conn: Conn<'_>, source: &Source) -> Result<(Loaded, NextIds), LoadError> {
     let mut loaded = Vec::with_capacity(TABLES.len());
+    let mut next_ids = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        let Some(source_columns) = source.columns(table.name).await? else { continue };
+        let Some(source_columns) = source.columns(table.name).await? else {
+            return Err(LoadError::Backup(format!("the backup has no table {}", table.name)));
+        };
         let target = target_columns(conn.reborrow(), table.name).await?;
         let plan = Plan::new(table, &source_columns, &target)?;
         let rows = match source {
@@ -80,11 +87,19 @@ async fn load_tables(mut conn: Conn<'_>, source: &Source) -> Result<Loaded, Load
         };
         fill_self_references(conn.reborrow(), &plan).await?;
         loaded.push((table.name, rows));
+        next_ids.push((table.name, source.next_id(table.name).await?));
     }
-    Ok(loaded)
+    Ok((loaded, next_ids))
 }
 
 impl Source {
+    async fn next_id(&self, table: &str) -> Result<Option<i64>, LoadError> {
+        match self {
+            Source::Sqlite(snapshot) => Ok(snapshot.next_id(table).await?),
+            Source::Copy { tables, .. } => Ok(tables.iter().find(|t| t.name == table).and_then(|t| t.next_id)),
+        }
+    }
+
     /// The table's columns in the backup; `None` when the backup predates the table.
     async fn columns(&self, table: &str) -> Result<Option<Vec<Column>>, LoadError> {
         match self {
@@ -137,6 +152,19 @@ impl Plan {
         format!("INSERT INTO {} ({}) ", self.table.name, names.join(", "))
     }
 
+    /// Refuses a value of another kind than its SQLite column holds (a number as text, …).
+    fn check_for_sqlite(&self, row: &[Cell]) -> Result<(), LoadError> {
+        for (cell, column) in row.iter().zip(&self.columns) {
+            if !cell.fits_sqlite_column(&column.target_type) {
+                return Err(LoadError::Backup(format!(
+                    "{}.{}: {cell:?} does not fit a {} column",
+                    self.table.name, column.name, column.target_type
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Sets aside the values of self-referencing columns (loaded empty for now).
     fn defer(&self, mut row: Vec<Cell>) -> Vec<Cell> {
         let id = self.columns.iter().position(|c| c.name == "id").and_then(|i| match row[i] {
@@ -167,13 +195,17 @@ async fn target_columns(conn: Conn<'_>, table: &str) -> sqlx::Result<Vec<Column>
     }
 }
 
-async fn insert_rows(conn: Conn<'_>, plan: &Plan, rows: Vec<Vec<Cell>>) -> sqlx::Result<()> {
+async fn insert_rows(conn: Conn<'_>, plan: &Plan, rows: Vec<Vec<Cell>>) -> Result<(), LoadError> {
     if rows.is_empty() {
         return Ok(());
     }
     let rows: Vec<Vec<Cell>> = rows.into_iter().map(|row| plan.defer(row)).collect();
     match conn {
         Conn::Sqlite(conn) => {
+            // SQLite stores whatever arrives; PostgreSQL's casts refuse a wrong value by themselves.
+            for row in &rows {
+                plan.check_for_sqlite(row)?;
+            }
             let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(plan.insert_head());
             insert.push_values(rows, |mut values, row| {
                 for cell in row {
@@ -214,17 +246,40 @@ async fn fill_self_references(mut conn: Conn<'_>, plan: &Plan) -> sqlx::Result<(
     Ok(())
 }
 
-/// Moves each identity past the restored ids, so the next product or order gets a new one.
-async fn restart_identities(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+/// Moves each identity past the restored ids and past the source's own next id, so the next
+/// product or order gets an id no row ever had (order lines keep naming the products they sold,
+/// even deleted ones).
+async fn continue_postgres_ids(conn: &mut sqlx::PgConnection, next_ids: &NextIds) -> sqlx::Result<()> {
     let sql = "SELECT table_name::text FROM information_schema.columns \
                WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'";
     let with_identity: Vec<String> = sqlx::query_scalar(sql).fetch_all(&mut *conn).await?;
-    for table in TABLES.iter().filter(|t| with_identity.iter().any(|name| name == t.name)) {
+    for (table, next_id) in next_ids.iter().filter(|(t, _)| with_identity.iter().any(|name| name == t)) {
         let sql = format!(
-            "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)",
-            table.name
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+             GREATEST(COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, $1), false)"
         );
-        sqlx::query(&sql).execute(&mut *conn).await?;
+        sqlx::query(&sql).bind(next_id.unwrap_or(1)).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The same for SQLite's AUTOINCREMENT counters (which the loaded rows already moved past their
+/// own ids).
+async fn continue_sqlite_ids(conn: &mut sqlx::SqliteConnection, next_ids: &NextIds) -> sqlx::Result<()> {
+    for (table, next_id) in next_ids {
+        let Some(last_used) = next_id.map(|next| next - 1).filter(|last| *last > 0) else { continue };
+        let raised = sqlx::query("UPDATE sqlite_sequence SET seq = MAX(seq, $1) WHERE name = $2")
+            .bind(last_used)
+            .bind(table)
+            .execute(&mut *conn)
+            .await?;
+        if raised.rows_affected() == 0 {
+            sqlx::query("INSERT INTO sqlite_sequence (name, seq) VALUES ($1, $2)")
+                .bind(table)
+                .bind(last_used)
+                .execute(&mut *conn)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -283,6 +338,13 @@ impl SqliteSnapshot {
         let sql = "SELECT name, type FROM pragma_table_xinfo($1) WHERE hidden = 0 ORDER BY cid";
         let rows = sqlx::query(sql).bind(table).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(|row| Column { name: row.get(0), sql_type: row.get(1) }).collect())
+    }
+
+    /// The id AUTOINCREMENT would give the table's next row, if the table has such an id.
+    pub async fn next_id(&self, table: &str) -> sqlx::Result<Option<i64>> {
+        let sql = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = $1), 0) + 1 \
+                   WHERE EXISTS (SELECT 1 FROM sqlite_master WHERE name = $1 AND sql LIKE '%AUTOINCREMENT%')";
+        sqlx::query_scalar(sql).bind(table).fetch_optional(&self.pool).await
     }
 
     pub async fn count(&self, table: &str) -> sqlx::Result<u64> {

@@ -53,7 +53,12 @@ pub fn write<W: Write + Seek>(
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
     for (name, path) in files {
         let failed = |e: &dyn std::fmt::Display| format!("cannot add {}: {e}", path.display());
-        let mut source = std::fs::File::open(path).map_err(|e| failed(&e))?;
+        let mut source = match std::fs::File::open(path) {
+            Ok(source) => source,
+            // Deleted since the folder was listed (an unused upload swept): not part of the store.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && name.starts_with("media/") => continue,
+            Err(e) => return Err(failed(&e)),
+        };
         zip.start_file(name.as_str(), deflated).map_err(|e| failed(&e))?;
         let mut hashing = HashingWriter { inner: &mut zip, hasher: Sha256::new(), bytes: 0 };
         std::io::copy(&mut source, &mut hashing).map_err(|e| failed(&e))?;
@@ -81,10 +86,13 @@ pub fn extract<R: Read + Seek>(source: R, dir: &Path) -> Result<Manifest, String
             std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         let mut file = zip.by_name(&entry.path).map_err(|_| format!("the backup lacks {}", entry.path))?;
+        if file.size() != entry.bytes {
+            return Err(format!("{} is damaged: its size is not the one recorded", entry.path));
+        }
         let out = std::fs::File::create(&target).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         let mut hashing = HashingWriter { inner: std::io::BufWriter::new(out), hasher: Sha256::new(), bytes: 0 };
         // One byte past the recorded size is enough to know the entry is not what was recorded.
-        std::io::copy(&mut (&mut file).take(entry.bytes + 1), &mut hashing)
+        std::io::copy(&mut (&mut file).take(entry.bytes.saturating_add(1)), &mut hashing)
             .map_err(|e| format!("cannot extract {}: {e}", entry.path))?;
         hashing.inner.flush().map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         if hashing.bytes != entry.bytes || hex(hashing.hasher.finalize().as_slice()) != entry.sha256 {

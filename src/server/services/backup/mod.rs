@@ -108,27 +108,36 @@ async fn write_with(
     .map_err(|e| format!("writing the backup stopped: {e}"))?
 }
 
-/// Writes a backup to `file`, which must not exist: under a hidden name beside it first, renamed
-/// when whole, so a backup that fails (a full disk) leaves no file that looks like one.
+/// Writes a backup to `file`, which must not exist: under a hidden name of its own beside it
+/// first, linked to `file` when whole (which fails, rather than replaces, if `file` appeared
+/// meanwhile), so a backup that fails (a full disk) or races another leaves no file that looks
+/// like one.
 pub async fn write_file(db: &Db, config: &Config, file: &Path) -> Result<Made, String> {
-    if tokio::fs::try_exists(file).await.unwrap_or(true) {
-        return Err(format!("{} already exists", file.display()));
+    match tokio::fs::symlink_metadata(file).await {
+        Ok(_) => return Err(format!("{} already exists", file.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot write {}: {e}", file.display())),
     }
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or("the backup needs a file name")?;
     let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     tokio::fs::create_dir_all(dir).await.map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let partial = dir.join(format!(".{name}.partial"));
+    let partial = dir.join(format!(".{name}.{}.partial", random_hex()));
     let outcome = async {
-        let out = std::fs::File::create(&partial).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        let out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&partial)
+            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
         let (out, made) = write_into(db, config, out).await?;
         out.sync_all().map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
-        tokio::fs::rename(&partial, file).await.map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        tokio::fs::hard_link(&partial, file).await.map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!("{} already exists", file.display()),
+            _ => format!("cannot write {}: {e}", file.display()),
+        })?;
         Ok(made)
     }
     .await;
-    if outcome.is_err() {
-        let _ = tokio::fs::remove_file(&partial).await;
-    }
+    let _ = tokio::fs::remove_file(&partial).await;
     outcome
 }
 
@@ -169,7 +178,7 @@ pub struct Restored {
 
 /// Loads the backup `file` into `db`, which must hold no catalog, accounts or orders (a fresh
 /// database, migrated). The archive is checked whole first; the rows load in one transaction;
-/// media files are written into `media.dir`.
+/// then the media files are written into `media.dir`.
 pub async fn restore(db: &Db, config: &Config, file: &Path) -> Result<Restored, String> {
     let source = std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
     let filled = db::backup::tables_with_rows(db).await.map_err(|e| e.to_string())?;
@@ -197,7 +206,6 @@ async fn restore_with(db: &Db, config: &Config, source: std::fs::File, work: &Pa
             manifest.schema_version
         ));
     }
-    let media_files = place_media(&work.join("media"), &config.media.dir).await?;
     let source = match manifest.backend.as_str() {
         "sqlite" => {
             let snapshot = work.join(SQLITE_ENTRY);
@@ -213,6 +221,8 @@ async fn restore_with(db: &Db, config: &Config, source: std::fs::File, work: &Pa
     let tables = loaded.map_err(|e| e.to_string())?;
     // A backup from before search titles existed has products without them.
     db::catalog::search_titles::fill_missing(db).await.map_err(|e| e.to_string())?;
+    // Only once the rows are in: a restore that fails leaves the media folder as it was.
+    let media_files = place_media(&work.join("media"), &config.media.dir).await?;
     Ok(Restored { from_backend: manifest.backend, tables, media_files })
 }
 
@@ -238,7 +248,13 @@ async fn place_media(from: &Path, media_dir: &Path) -> Result<usize, String> {
     .map_err(|e| format!("placing the media files stopped: {e}"))?
 }
 
-/// A hidden working folder of its own inside `media.private_dir`.
+/// A hidden working folder of its own inside `media.private_dir` (housekeeping removes those a
+/// dead process left, once a day old).
 fn work_dir(config: &Config, purpose: &str) -> PathBuf {
     config.media.private_dir.join(format!(".{purpose}-{}", random_hex()))
+}
+
+/// Whether a name in `media.private_dir` is a backup's or a restore's working folder.
+pub fn is_work_dir(name: &str) -> bool {
+    name.starts_with(".backup-") || name.starts_with(".restore-")
 }
