@@ -241,7 +241,10 @@ async fn a_full_disk_fails_the_backup_and_leaves_nothing(backend: Backend) {
     let mut staff = admin(&app).await;
     assert_eq!(staff.post("/rpc/admin/backup", &[]).await.body, "true");
     jobs::enqueue(&app.db, backup::BACKUP, &BackupInput::default(), None, None).await.unwrap();
-    let workers = jobs::worker::start(env_with(&app, app.config.clone()), jobs::kinds::registry(), Vec::new(), fast(1));
+    // No retry while the story looks: each job fails once and waits.
+    let settings = jobs::WorkerSettings { retry_base_ms: 3_600_000, ..fast(1) };
+    let workers =
+        jobs::worker::start(env_with(&app, app.config.clone()), jobs::kinds::registry(), Vec::new(), settings);
     let all = queue::list(&app.db, None, None, 100).await.unwrap();
     for job in all.iter().filter(|job| job.kind == "backup") {
         let failed = wait_for_failed_attempt(&app, job.id).await;

@@ -8,10 +8,13 @@ use super::{dump::DumpedTable, BackupTable, Column, TABLES};
 use crate::server::db::{Conn, Db};
 use sqlx::{sqlite::SqliteConnectOptions, Row, SqlitePool, TypeInfo, ValueRef};
 use std::path::{Path, PathBuf};
-use tokio::io::AsyncBufReadExt;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt};
 
 /// Rows per INSERT: well under both backends' limits on bound values for any table here.
 const BATCH_ROWS: usize = 200;
+
+/// The longest row of `COPY` text a restore reads (a product's description is far shorter).
+const MAX_ROW_BYTES: usize = 16 * 1024 * 1024;
 
 /// Where a backup's rows come from.
 pub enum Source {
@@ -286,11 +289,22 @@ async fn continue_sqlite_ids(conn: &mut sqlx::SqliteConnection, next_ids: &NextI
 
 async fn load_copy_file(mut conn: Conn<'_>, plan: &Plan, file: &Path) -> Result<u64, LoadError> {
     let unreadable = |e: std::io::Error| LoadError::Backup(format!("cannot read {}: {e}", file.display()));
-    let mut lines = tokio::io::BufReader::new(tokio::fs::File::open(file).await.map_err(unreadable)?).lines();
-    let mut batch = Vec::with_capacity(BATCH_ROWS);
-    let mut count = 0_u64;
-    while let Some(line) = lines.next_line().await.map_err(unreadable)? {
-        batch.push(copy_row(&line, plan)?);
+    let mut reader = tokio::io::BufReader::new(tokio::fs::File::open(file).await.map_err(unreadable)?);
+    let (mut batch, mut count, mut line) = (Vec::with_capacity(BATCH_ROWS), 0_u64, Vec::new());
+    loop {
+        line.clear();
+        // A row is read up to a bound, so a crafted file cannot make one line take all memory.
+        let limit = u64::try_from(MAX_ROW_BYTES).unwrap_or(u64::MAX) + 1;
+        let read = (&mut reader).take(limit).read_until(b'\n', &mut line).await.map_err(unreadable)?;
+        if read == 0 {
+            break;
+        }
+        if line.len() > MAX_ROW_BYTES {
+            return Err(LoadError::Backup(format!("a row of {} is longer than any row can be", plan.table.name)));
+        }
+        let text = std::str::from_utf8(line.strip_suffix(b"\n").unwrap_or(&line))
+            .map_err(|_| LoadError::Backup(format!("a row of {} is not UTF-8 text", plan.table.name)))?;
+        batch.push(copy_row(text, plan)?);
         count += 1;
         if batch.len() == BATCH_ROWS {
             insert_rows(conn.reborrow(), plan, std::mem::take(&mut batch)).await?;

@@ -57,10 +57,43 @@ impl Made {
 /// Writes a backup of the store into `out` (an open, empty file). Works in a hidden folder of
 /// `media.private_dir`, removed afterwards whatever happens.
 pub async fn write_into(db: &Db, config: &Config, out: std::fs::File) -> Result<(std::fs::File, Made), String> {
-    let work = work_dir(config, "backup");
-    let outcome = write_with(db, config, out, &work).await;
-    let _ = tokio::fs::remove_dir_all(&work).await;
+    let work = Scratch(work_dir(config, "backup"));
+    let outcome = write_with(db, config, out, &work.0).await;
+    work.remove().await;
     outcome
+}
+
+/// A working folder or file removed when dropped: when the work ends however it ends, including
+/// a job stopped mid-way at shutdown (its future dropped, no code after the await point runs).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    /// Removes it now (the normal end of the work).
+    async fn remove(mut self) {
+        let path = std::mem::take(&mut self.0);
+        let _ = match tokio::fs::metadata(&path).await {
+            Ok(found) if found.is_dir() => tokio::fs::remove_dir_all(&path).await,
+            Ok(_) => tokio::fs::remove_file(&path).await,
+            Err(_) => Ok(()),
+        };
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let path = std::mem::take(&mut self.0);
+        if path.as_os_str().is_empty() {
+            return; // removed already
+        }
+        let remove = move || {
+            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        };
+        // A large folder is removed off the async threads when there are any.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(remove)),
+            Err(_) => remove(),
+        }
+    }
 }
 
 async fn write_with(
@@ -121,7 +154,8 @@ pub async fn write_file(db: &Db, config: &Config, file: &Path) -> Result<Made, S
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or("the backup needs a file name")?;
     let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     tokio::fs::create_dir_all(dir).await.map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let partial = dir.join(format!(".{name}.{}.partial", random_hex()));
+    let scratch = Scratch(dir.join(format!(".{name}.{}.partial", random_hex())));
+    let partial = &scratch.0;
     let outcome = async {
         let out = std::fs::OpenOptions::new()
             .write(true)
@@ -137,7 +171,7 @@ pub async fn write_file(db: &Db, config: &Config, file: &Path) -> Result<Made, S
         Ok(made)
     }
     .await;
-    let _ = tokio::fs::remove_file(&partial).await;
+    scratch.remove().await;
     outcome
 }
 
@@ -188,9 +222,9 @@ pub async fn restore(db: &Db, config: &Config, file: &Path) -> Result<Restored, 
             filled.join(", ")
         ));
     }
-    let work = work_dir(config, "restore");
-    let outcome = restore_with(db, config, source, &work).await;
-    let _ = tokio::fs::remove_dir_all(&work).await;
+    let work = Scratch(work_dir(config, "restore"));
+    let outcome = restore_with(db, config, source, &work.0).await;
+    work.remove().await;
     outcome
 }
 
