@@ -160,7 +160,7 @@ pub async fn write_file(db: &Db, config: &Config, file: &Path) -> Result<Made, S
         let out = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&partial)
+            .open(partial)
             .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
         let (out, made) = write_into(db, config, out).await?;
         out.sync_all().map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
