@@ -8,7 +8,7 @@ use crate::common;
 use crate::jobs::{env_with, fast, wait_for_state};
 use common::api::{self, admin_token, customer_token};
 use common::back_office::{admin, count, customer};
-use common::{spawn_with, test_config, Backend, TestApp};
+use common::{html, spawn_with, test_config, Backend, TestApp};
 use std::path::{Path, PathBuf};
 use tienda::model::jobs::JobState;
 use tienda::server::db::{backup as tables, jobs as queue, with_pool};
@@ -42,7 +42,8 @@ async fn store_with_history(backend: Backend) -> TestApp {
 }
 
 /// What a person or a program sees of the store: the catalog, the stores, the accounts (as an
-/// admin sees them), and the customer's orders.
+/// admin sees them), the customer's orders, and how many products each category page counts (kept
+/// by the database, not counted per request).
 async fn what_the_store_shows(app: &TestApp) -> Vec<serde_json::Value> {
     let admin = admin_token(app).await;
     let customer = customer_token(app).await;
@@ -57,6 +58,13 @@ async fn what_the_store_shows(app: &TestApp) -> Vec<serde_json::Value> {
         let answer = api::call(app, reqwest::Method::GET, path, token, None).await;
         assert_eq!(answer.status, 200, "{path}: {}", answer.body);
         seen.push(answer.body);
+    }
+    let slugs: Vec<String> =
+        seen[1].as_array().unwrap().iter().map(|c| c["slug"].as_str().unwrap().to_owned()).collect();
+    for slug in std::iter::once(String::new()).chain(slugs) {
+        let path = if slug.is_empty() { "/products".to_owned() } else { format!("/categories/{slug}") };
+        let counted = html::text(&common::get(&app.base, &path).await.html(), ".result-count");
+        seen.push(serde_json::Value::String(format!("{path}: {counted}")));
     }
     seen
 }
