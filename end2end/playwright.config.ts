@@ -7,7 +7,9 @@ const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Generous: a CI machine can be several times slower than a laptop, and a test must not fail on
+  // timing. A test that hangs still fails, a minute later.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
