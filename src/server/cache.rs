@@ -44,6 +44,11 @@ where
         }
     }
 
+    /// Whether anything is kept at all (a TTL of zero keeps nothing).
+    pub fn is_enabled(&self) -> bool {
+        self.inner.is_some()
+    }
+
     pub async fn get(&self, key: &K) -> Option<V> {
         self.inner.as_ref()?.get(key).await
     }

@@ -25,6 +25,7 @@ on_both_backends!(
     a_chosen_language_beats_the_browser_and_is_remembered,
     the_page_cache_keeps_languages_apart,
     cached_pages_go_to_browsers_brotli_compressed_once,
+    with_the_cache_off_pages_are_compressed_only_for_those_who_ask,
 );
 
 async fn home_shows_categories_and_newest_products(backend: Backend) {
@@ -509,6 +510,55 @@ async fn cached_pages_go_to_browsers_brotli_compressed_once(backend: Backend) {
         assert_eq!(headers["x-page-cache"], "hit", "{accept}");
         assert_ne!(headers.get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"), "{accept}");
     }
+}
+
+/// With every cache off (a TTL of zero) each page is rendered for its request and kept nowhere, so
+/// no brotli copy is made for a cache: a browser that asks for brotli gets the page compressed on
+/// its way out, a client that names another coding or none gets that, and every one the same page.
+async fn with_the_cache_off_pages_are_compressed_only_for_those_who_ask(backend: Backend) {
+    let mut config = common::test_config(backend).await;
+    config.cache.ttl_secs = 0;
+    let app = common::spawn_with(config, true).await;
+    let client = reqwest::Client::new();
+    let fetch = |accept: &'static str| {
+        let request = client.get(format!("{}/products?q=lamp", app.base)).header("accept-encoding", accept);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{accept}");
+            let headers = response.headers().clone();
+            (headers, response.bytes().await.unwrap())
+        }
+    };
+    let (headers, plain) = fetch("identity").await;
+    assert_eq!(headers["x-page-cache"], "miss");
+    assert_eq!(headers.get("content-encoding"), None);
+    let plain = without_nonces(std::str::from_utf8(&plain).unwrap());
+    assert!(plain.contains("result-count"), "the listing itself");
+    for accept in ["gzip, deflate, br, zstd", "br"] {
+        let (headers, body) = fetch(accept).await;
+        assert_eq!(headers["x-page-cache"], "miss", "{accept}: nothing is kept");
+        assert_eq!(headers["content-encoding"], "br", "{accept}");
+        let mut html = Vec::new();
+        brotli::BrotliDecompress(&mut &body[..], &mut html).unwrap();
+        assert_eq!(without_nonces(&String::from_utf8(html).unwrap()), plain, "{accept}: the same page");
+    }
+    let (headers, body) = fetch("gzip").await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut html).unwrap();
+    assert_eq!(without_nonces(&html), plain, "gzip: the same page");
+}
+
+/// A page with its scripts' nonces blanked: Leptos writes a new one into each rendering (the
+/// Content-Security-Policy does not rely on them; docs/security.md).
+fn without_nonces(page: &str) -> String {
+    let mut parts = page.split("nonce=\"");
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    for part in parts {
+        out.push_str("nonce=\"…\"");
+        out.push_str(part.split_once('"').map_or(part, |(_, rest)| rest));
+    }
+    out
 }
 
 /// GETs `path` with extra request headers, without following redirects.

@@ -13,7 +13,9 @@
 //!
 //! A page is also kept brotli-compressed, made once when it is stored: compressing it again on
 //! every hit (the response compression layer does that for whatever arrives uncompressed) cost
-//! more than serving it, and every browser asks for brotli.
+//! more than serving it, and every browser asks for brotli. A page that is not kept (the cache
+//! off, the page too large) is compressed only for a client that asks for brotli, once, on its
+//! way out: the copy made for a cache that dropped it was two thirds of an uncached page's cost.
 
 use crate::i18n::{Lang, LANG_COOKIE};
 use crate::model::cart::{cart_badge_html, CART_COOKIE};
@@ -57,7 +59,7 @@ pub struct CachedPage {
     headers: HeaderMap,
     body: Bytes,
     /// `body` brotli-compressed, for every visitor who accepts it (not for a guest's count); none
-    /// for a page too large to keep, which is compressed on its way out like any answer.
+    /// for a page too large to keep or not kept, which is compressed on its way out like any answer.
     brotli: Option<Bytes>,
     /// Where the header's empty cart badge starts in `body`, found once when the page is kept:
     /// a guest with a cart gets the page with their count written there.
@@ -67,14 +69,16 @@ pub struct CachedPage {
 }
 
 impl CachedPage {
-    fn new(parts: Parts, body: Bytes, lang: Lang) -> Self {
+    /// `compress`: whether to make the brotli copy (a page that will be kept; see the module's
+    /// documentation for why a page served once is not).
+    fn new(parts: Parts, body: Bytes, lang: Lang, compress: bool) -> Self {
         let mut headers = parts.headers;
         headers.insert(header::ETAG, weak_etag(&body));
         headers.insert(header::CACHE_CONTROL, PUBLIC_PAGE);
         headers.insert(header::VARY, VARY);
         headers.remove(header::CONTENT_LENGTH);
         let badge_at = find(&body, empty_badge(lang).as_bytes());
-        let brotli = (body.len() <= MAX_PAGE_BYTES).then(|| compress(&body));
+        let brotli = (compress && fits(&body)).then(|| brotli_of(&body));
         Self { status: parts.status, headers, body, brotli, badge_at, lang }
     }
 
@@ -173,8 +177,9 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let page = Arc::new(CachedPage::new(parts, body, lang));
-    if page.body.len() <= MAX_PAGE_BYTES {
+    let keep = cache.is_enabled() && fits(&body);
+    let page = Arc::new(CachedPage::new(parts, body, lang, keep));
+    if keep {
         cache.insert(key, page.clone()).await;
     }
     match cart_count {
@@ -183,8 +188,13 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
     }
 }
 
+/// Whether a page is small enough to keep.
+fn fits(body: &[u8]) -> bool {
+    body.len() <= MAX_PAGE_BYTES
+}
+
 /// `body` as brotli at [`BROTLI_QUALITY`].
-fn compress(body: &[u8]) -> Bytes {
+fn brotli_of(body: &[u8]) -> Bytes {
     use std::io::Write;
     let mut writer =
         brotli::CompressorWriter::new(Vec::with_capacity(body.len() / 4), 4096, BROTLI_QUALITY, BROTLI_WINDOW_BITS);
@@ -349,7 +359,7 @@ mod tests {
     fn a_guests_count_goes_into_the_badge_only() {
         let badge = cart_badge_html(0, Lang::En.texts().orders.items_in_cart);
         let body = format!("<header>{badge}</header><main>{badge}</main>");
-        let page = CachedPage::new(Response::new(()).into_parts().0, Bytes::from(body), Lang::En);
+        let page = CachedPage::new(Response::new(()).into_parts().0, Bytes::from(body), Lang::En, true);
         let response = page.respond_with_cart_count(7, true);
         assert_eq!(response.headers()[header::CACHE_CONTROL], "private, no-cache");
         assert!(!response.headers().contains_key(header::ETAG));
