@@ -59,7 +59,7 @@ pub struct CachedPage {
     headers: HeaderMap,
     body: Bytes,
     /// `body` brotli-compressed, for every visitor who accepts it (not for a guest's count); none
-    /// for a page too large to keep or not kept, which is compressed on its way out like any answer.
+    /// for a page that is not kept, which is compressed on its way out like any answer.
     brotli: Option<Bytes>,
     /// Where the header's empty cart badge starts in `body`, found once when the page is kept:
     /// a guest with a cart gets the page with their count written there.
@@ -69,8 +69,8 @@ pub struct CachedPage {
 }
 
 impl CachedPage {
-    /// `compress`: whether to make the brotli copy (a page that will be kept; see the module's
-    /// documentation for why a page served once is not).
+    /// `compress`: whether to make the brotli copy, for a page that will be kept (see the module's
+    /// documentation for why a page served once gets none).
     fn new(parts: Parts, body: Bytes, lang: Lang, compress: bool) -> Self {
         let mut headers = parts.headers;
         headers.insert(header::ETAG, weak_etag(&body));
@@ -78,7 +78,7 @@ impl CachedPage {
         headers.insert(header::VARY, VARY);
         headers.remove(header::CONTENT_LENGTH);
         let badge_at = find(&body, empty_badge(lang).as_bytes());
-        let brotli = (compress && fits(&body)).then(|| brotli_of(&body));
+        let brotli = compress.then(|| brotli_of(&body));
         Self { status: parts.status, headers, body, brotli, badge_at, lang }
     }
 
@@ -177,7 +177,7 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let keep = cache.is_enabled() && fits(&body);
+    let keep = cache.is_enabled() && body.len() <= MAX_PAGE_BYTES;
     let page = Arc::new(CachedPage::new(parts, body, lang, keep));
     if keep {
         cache.insert(key, page.clone()).await;
@@ -186,11 +186,6 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
         Some(count) => page.respond_with_cart_count(count, false),
         None => page.respond(if_none_match.as_ref(), accepts_brotli, false),
     }
-}
-
-/// Whether a page is small enough to keep.
-fn fits(body: &[u8]) -> bool {
-    body.len() <= MAX_PAGE_BYTES
 }
 
 /// `body` as brotli at [`BROTLI_QUALITY`].
