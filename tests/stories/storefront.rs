@@ -486,27 +486,16 @@ async fn cached_pages_go_to_browsers_brotli_compressed_once(backend: Backend) {
     let base = shared(backend);
     let path = format!("/products?q=lamp&backend={backend:?}&brotli");
     let plain = get(base, &path).await;
-    let client = reqwest::Client::new();
-    let fetch = |accept: &'static str| {
-        let request = client.get(format!("{base}{path}")).header("accept-encoding", accept);
-        async move {
-            let response = request.send().await.unwrap();
-            let headers = response.headers().clone();
-            (headers, response.bytes().await.unwrap())
-        }
-    };
     for accept in ["gzip, deflate, br, zstd", "BR;q=0.5", "br"] {
-        let (headers, body) = fetch(accept).await;
+        let (headers, body) = get_encoded(base, &path, accept).await;
         assert_eq!(headers["x-page-cache"], "hit", "{accept}");
         assert_eq!(headers["content-encoding"], "br", "{accept}");
         assert!(headers["vary"].to_str().unwrap().contains("accept-encoding"), "{accept}");
-        let mut html = Vec::new();
-        brotli::BrotliDecompress(&mut &body[..], &mut html).unwrap();
-        assert_eq!(String::from_utf8(html).unwrap(), plain.body, "{accept}: the same page");
+        assert_eq!(unbrotli(&body), plain.body, "{accept}: the same page");
         assert!(body.len() * 3 < plain.body.len(), "{accept}: {} bytes of {}", body.len(), plain.body.len());
     }
     for accept in ["gzip, br;q=0", "gzip", "identity"] {
-        let (headers, _) = fetch(accept).await;
+        let (headers, _) = get_encoded(base, &path, accept).await;
         assert_eq!(headers["x-page-cache"], "hit", "{accept}");
         assert_ne!(headers.get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"), "{accept}");
     }
@@ -519,16 +508,7 @@ async fn with_the_cache_off_pages_are_compressed_only_for_those_who_ask(backend:
     let mut config = common::test_config(backend).await;
     config.cache.ttl_secs = 0;
     let app = common::spawn_with(config, true).await;
-    let client = reqwest::Client::new();
-    let fetch = |accept: &'static str| {
-        let request = client.get(format!("{}/products?q=lamp", app.base)).header("accept-encoding", accept);
-        async move {
-            let response = request.send().await.unwrap();
-            assert_eq!(response.status(), 200, "{accept}");
-            let headers = response.headers().clone();
-            (headers, response.bytes().await.unwrap())
-        }
-    };
+    let fetch = |accept: &'static str| get_encoded(&app.base, "/products?q=lamp", accept);
     let (headers, plain) = fetch("identity").await;
     assert_eq!(headers["x-page-cache"], "miss");
     assert_eq!(headers.get("content-encoding"), None);
@@ -538,15 +518,30 @@ async fn with_the_cache_off_pages_are_compressed_only_for_those_who_ask(backend:
         let (headers, body) = fetch(accept).await;
         assert_eq!(headers["x-page-cache"], "miss", "{accept}: nothing is kept");
         assert_eq!(headers["content-encoding"], "br", "{accept}");
-        let mut html = Vec::new();
-        brotli::BrotliDecompress(&mut &body[..], &mut html).unwrap();
-        assert_eq!(without_nonces(&String::from_utf8(html).unwrap()), plain, "{accept}: the same page");
+        assert_eq!(without_nonces(&unbrotli(&body)), plain, "{accept}: the same page");
     }
     let (headers, body) = fetch("gzip").await;
     assert_eq!(headers["content-encoding"], "gzip");
     let mut html = String::new();
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut html).unwrap();
     assert_eq!(without_nonces(&html), plain, "gzip: the same page");
+}
+
+/// GETs `path` with this `Accept-Encoding`: a successful answer's headers and its bytes as sent
+/// (the test client decompresses nothing).
+async fn get_encoded(base: &str, path: &str, accept: &str) -> (reqwest::header::HeaderMap, axum::body::Bytes) {
+    let request = reqwest::Client::new().get(format!("{base}{path}")).header("accept-encoding", accept);
+    let response = request.send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    assert_eq!(response.status(), 200, "{path} with {accept}");
+    let headers = response.headers().clone();
+    (headers, response.bytes().await.unwrap())
+}
+
+/// A brotli body as text.
+fn unbrotli(body: &[u8]) -> String {
+    let mut text = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut text).unwrap();
+    String::from_utf8(text).unwrap()
 }
 
 /// A page with its scripts' nonces blanked: Leptos writes a new one into each rendering (the
