@@ -30,6 +30,7 @@ use axum::{
 };
 use std::{
     hash::{DefaultHasher, Hash, Hasher},
+    ops::Range,
     sync::{Arc, OnceLock},
 };
 
@@ -61,10 +62,10 @@ pub struct CachedPage {
     /// `body` brotli-compressed, for every visitor who accepts it (not for a guest's count); none
     /// for a page that is not kept, which is compressed on its way out like any answer.
     brotli: Option<Bytes>,
-    /// Where the header's empty cart badge starts in `body`: a guest with a cart gets the page with
+    /// Where the header's empty cart badge lies in `body`: a guest with a cart gets the page with
     /// their count written there. Looked up the first time such a guest gets the page (then kept
     /// with it), never for the anonymous visitors most pages are served to.
-    badge_at: OnceLock<Option<usize>>,
+    badge: OnceLock<Option<Range<usize>>>,
     /// The page's language: the badge's label is in it.
     lang: Lang,
 }
@@ -79,7 +80,7 @@ impl CachedPage {
         headers.insert(header::VARY, VARY);
         headers.remove(header::CONTENT_LENGTH);
         let brotli = compress.then(|| brotli_of(&body));
-        Self { status: parts.status, headers, body, brotli, badge_at: OnceLock::new(), lang }
+        Self { status: parts.status, headers, body, brotli, badge: OnceLock::new(), lang }
     }
 
     fn respond(&self, if_none_match: Option<&HeaderValue>, accepts_brotli: bool, hit: bool) -> Response {
@@ -109,13 +110,16 @@ impl CachedPage {
     /// a count of 0 once, before any product text). Private, and without an ETag: the count is
     /// theirs, and a validator of the shared page would not cover it.
     fn respond_with_cart_count(&self, count: i64, hit: bool) -> Response {
-        let badge_at = *self.badge_at.get_or_init(|| find(&self.body, empty_badge(self.lang).as_bytes()));
-        let body = match badge_at {
-            Some(at) if count != 0 => {
+        let badge = self.badge.get_or_init(|| {
+            let empty = cart_badge_html(0, self.lang.texts().orders.items_in_cart);
+            memchr::memmem::find(&self.body, empty.as_bytes()).map(|at| at..at + empty.len())
+        });
+        let body = match badge {
+            Some(badge) if count != 0 => {
                 let mut body = Vec::with_capacity(self.body.len() + 8);
-                body.extend_from_slice(&self.body[..at]);
+                body.extend_from_slice(&self.body[..badge.start]);
                 body.extend_from_slice(cart_badge_html(count, self.lang.texts().orders.items_in_cart).as_bytes());
-                body.extend_from_slice(&self.body[at + empty_badge(self.lang).len()..]);
+                body.extend_from_slice(&self.body[badge.end..]);
                 Bytes::from(body)
             }
             _ => self.body.clone(),
@@ -213,17 +217,6 @@ fn accepts_brotli(headers: &HeaderMap) -> bool {
         });
         coding.eq_ignore_ascii_case("br") && !refused
     })
-}
-
-/// The header's cart badge as every cached page has it: empty.
-fn empty_badge(lang: Lang) -> String {
-    cart_badge_html(0, lang.texts().orders.items_in_cart)
-}
-
-/// The first place `needle` occurs in `haystack` (memmem skips ahead instead of comparing the
-/// whole needle at every position).
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack, needle)
 }
 
 /// Who a request's cookies say is asking, as far as the cache is concerned.
