@@ -42,7 +42,7 @@ test('no page breaks its Content-Security-Policy, the islands hydrate, and pages
   page.on('request', (request) => {
     if (/^\/pkg\/.*\.(js|wasm)$/.test(new URL(request.url()).pathname)) frontEndRequests.push(request.url());
   });
-  // The product cards' "add to cart" is an island, so every page with a grid has islands.
+  // The product cards' "add to cart" happens in place through an island, so every page with a grid has one.
   const interactive = ['/', '/products', '/products/solid-oak-coffee-table', '/categories/furniture', '/login', '/register'];
   for (const path of [...interactive, '/stores', '/cart']) {
     frontEndRequests.length = 0;

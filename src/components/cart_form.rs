@@ -1,5 +1,5 @@
-//! Adding to the cart: the form on product pages and cards, and the note a page shows after a
-//! form post without JavaScript.
+//! Adding to the cart: the form on product pages and cards, the island that makes its adds happen
+//! in place, and the note a page shows after a form post without JavaScript.
 
 use crate::components::forms::error_from_url;
 use crate::error::AppError;
@@ -8,62 +8,168 @@ use crate::model::orders::MAX_LINE_QUANTITY;
 use crate::model::paths;
 use crate::server_fns::cart::AddToCart;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-/// A form that adds `product_id` to the cart. With JavaScript the add happens in place: the
-/// header's badge shows the new count and a status line says what happened. Without it, the
-/// same form posts and the server sends the browser back to `back` with a note
-/// ([`CartNote`]). `with_quantity` shows a quantity field (the product page); cards add one.
-#[island]
+/// A form that adds `product_id` to the cart. Without JavaScript it posts, and the server sends
+/// the browser back to `back` with a note ([`CartNote`]). With JavaScript, [`CartAddsInPlace`]
+/// (which every page showing these forms renders once; [`super::ProductGrid`] does) makes the add
+/// in place. The form itself is plain HTML: a listing of 24 cards renders 24 of them, and an island
+/// each would cost the server a reactive action per card and the browser a hydration per card.
+/// `with_quantity` shows a quantity field (the product page); cards add one.
+#[component]
 pub fn AddToCartForm(
     product_id: i64,
     title: String,
-    lang: Lang,
     /// Units left: the quantity field's maximum (and no form at all when 0).
     stock: i64,
     with_quantity: bool,
     back: String,
 ) -> impl IntoView {
-    provide_context(lang);
-    let t = lang.texts().orders;
-    let action = ServerAction::<AddToCart>::new();
-    let pending = action.pending();
-    let button_title = title.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(count)) = action.value().get() {
-            show_cart_count(count, t.items_in_cart);
+    let t = use_texts().orders;
+    let quantity = if with_quantity {
+        let quantity_id = format!("quantity-{product_id}");
+        let max = stock.clamp(1, MAX_LINE_QUANTITY);
+        view! {
+            <label for=quantity_id.clone()>{t.quantity}</label>
+            <input id=quantity_id type="number" name="quantity" value="1" min="1" max=max
+                inputmode="numeric" required=true class="quantity-input" />
         }
-    });
-    let status = move || match action.value().get() {
-        Some(Ok(_)) => view! {
-            <span>{(t.added)(&title)}" "<a href=paths::CART>{t.view_cart}</a></span>
-        }
-        .into_any(),
-        Some(Err(error)) => view! { <span class="field-error">{describe_cart_refusal(lang, &error)}</span> }.into_any(),
-        None => ().into_any(),
+        .into_any()
+    } else {
+        view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
     };
-    let quantity_id = format!("quantity-{product_id}");
-    let max = stock.clamp(1, MAX_LINE_QUANTITY);
+    // On a card, many buttons say the same: each names its product for screen readers.
+    let button_label = (!with_quantity).then(|| (t.add_named)(&title));
     view! {
-        <ActionForm action attr:class="add-to-cart">
+        <form action=AddToCart::url() method="post" class="add-to-cart" data-title=title>
             <input type="hidden" name="product_id" value=product_id />
             <input type="hidden" name="back" value=back />
-            {if with_quantity {
-                view! {
-                    <label for=quantity_id.clone()>{t.quantity}</label>
-                    <input id=quantity_id type="number" name="quantity" value="1" min="1" max=max
-                        inputmode="numeric" required=true class="quantity-input" />
+            {quantity}
+            <button type="submit" class="button" aria-label=button_label>{t.add_to_cart}</button>
+            <p class="add-status" role="status" aria-live="polite"></p>
+        </form>
+    }
+}
+
+/// Makes every [`AddToCartForm`] on the page add in place: while the add is under way its button
+/// says so and cannot be pressed again; then the header's badge shows the new count and the form's
+/// status line says what was added (with a link to the cart) or why it was refused. One listener on
+/// the window serves every form, those the catalog's island renders later included, however many
+/// times the island is rendered on a page. `lang` travels as a prop: an island in the browser has
+/// no server context to read it from.
+#[island]
+pub fn CartAddsInPlace(lang: Lang) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    in_place::listen(lang);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+#[cfg(feature = "hydrate")]
+mod in_place {
+    use super::describe_cart_refusal;
+    use crate::i18n::Lang;
+    use crate::model::paths;
+    use crate::server_fns::cart::add_to_cart;
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::JsCast;
+    use std::cell::Cell;
+    use web_sys::{Element, HtmlButtonElement, HtmlFormElement};
+
+    thread_local! {
+        static LISTENING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub fn listen(lang: Lang) {
+        if LISTENING.with(|listening| listening.replace(true)) {
+            return;
+        }
+        // The handle is dropped on purpose: the listener lives as long as the page.
+        let _ = window_event_listener(leptos::ev::submit, move |event| {
+            let form = event.target().and_then(|target| target.dyn_into::<HtmlFormElement>().ok());
+            if let Some(form) = form.filter(|form| form.class_list().contains("add-to-cart")) {
+                // A form this code cannot read posts as it would without JavaScript.
+                if let Some(add) = Add::read(&form) {
+                    event.prevent_default();
+                    add.send(form, lang);
                 }
-                .into_any()
-            } else {
-                view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
-            }}
-            // On a card, many buttons say the same: each names its product for screen readers.
-            <button type="submit" class="button" disabled=move || pending.get()
-                aria-label=(!with_quantity).then(|| (t.add_named)(&button_title))>
-                {move || if pending.get() { t.adding } else { t.add_to_cart }}
-            </button>
-            <p class="add-status" role="status" aria-live="polite">{status}</p>
-        </ActionForm>
+            }
+        });
+    }
+
+    /// One add, as the form states it.
+    struct Add {
+        product_id: i64,
+        quantity: String,
+        back: String,
+        title: String,
+        button: HtmlButtonElement,
+    }
+
+    impl Add {
+        fn read(form: &HtmlFormElement) -> Option<Self> {
+            let data = web_sys::FormData::new_with_form(form).ok()?;
+            let field = |name: &str| data.get(name).as_string();
+            let button = form.query_selector("button[type=submit]").ok()??.dyn_into::<HtmlButtonElement>().ok()?;
+            Some(Self {
+                product_id: field("product_id")?.parse().ok()?,
+                quantity: field("quantity")?,
+                back: field("back").unwrap_or_default(),
+                title: form.get_attribute("data-title").unwrap_or_default(),
+                button,
+            })
+        }
+
+        fn send(self, form: HtmlFormElement, lang: Lang) {
+            let t = lang.texts().orders;
+            // A second press while the first add is under way adds nothing more.
+            if self.button.disabled() {
+                return;
+            }
+            self.button.set_disabled(true);
+            self.button.set_text_content(Some(t.adding));
+            leptos::task::spawn_local(async move {
+                let added = add_to_cart(self.product_id, self.quantity, Some(self.back)).await;
+                self.button.set_disabled(false);
+                self.button.set_text_content(Some(t.add_to_cart));
+                let Some(status) = form.query_selector(".add-status").ok().flatten() else {
+                    return;
+                };
+                status.set_text_content(None);
+                let Some(line) = element("span") else {
+                    return;
+                };
+                match added {
+                    Ok(count) => {
+                        show_cart_count(count, t.items_in_cart);
+                        let _ = line.append_with_str_1(&format!("{} ", (t.added)(&self.title)));
+                        if let Some(link) = element("a") {
+                            let _ = link.set_attribute("href", paths::CART);
+                            link.set_text_content(Some(t.view_cart));
+                            let _ = line.append_with_node_1(&link);
+                        }
+                    }
+                    Err(error) => {
+                        line.set_class_name("field-error");
+                        line.set_text_content(Some(&describe_cart_refusal(lang, &error)));
+                    }
+                }
+                let _ = status.append_with_node_1(&line);
+            });
+        }
+    }
+
+    /// Writes the new count into the header's badge (rendered by `layout::CartLink`).
+    fn show_cart_count(count: i64, label: fn(i64) -> &'static str) {
+        if let Ok(Some(badge)) = document().query_selector("[data-cart-count]") {
+            // The same HTML the server renders, built by the same function.
+            badge.set_outer_html(&crate::model::cart::cart_badge_html(count, label));
+        }
+    }
+
+    /// A new element: text goes in as text (never as markup), so a product's title cannot inject any.
+    fn element(name: &str) -> Option<Element> {
+        document().create_element(name).ok()
     }
 }
 
@@ -74,17 +180,6 @@ pub fn describe_cart_refusal(lang: Lang, error: &AppError) -> String {
         Some(issue) => (texts.account.issue)(issue),
         None => texts.common.error_message(error),
     }
-}
-
-/// Writes the new count into the header's badge (rendered by `layout::CartLink`).
-fn show_cart_count(count: i64, label: fn(i64) -> &'static str) {
-    #[cfg(feature = "hydrate")]
-    if let Ok(Some(badge)) = document().query_selector("[data-cart-count]") {
-        // The same HTML the server renders, built by the same function.
-        badge.set_outer_html(&crate::model::cart::cart_badge_html(count, label));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (count, label);
 }
 
 /// After an add by a plain form post: what was added (`?added=<id>`; a product page names its

@@ -19,7 +19,7 @@ mod product_card;
 mod raw_text;
 
 pub use breadcrumbs::{Breadcrumbs, Crumb};
-pub use cart_form::{describe_cart_refusal, AddToCartForm, CartNote};
+pub use cart_form::{describe_cart_refusal, AddToCartForm, CartAddsInPlace, CartNote};
 pub use error_view::ErrorView;
 pub use filter_form::FilterForm;
 pub use gallery::Gallery;

@@ -1,6 +1,6 @@
 //! Product cards in a responsive grid.
 
-use super::AddToCartForm;
+use super::{AddToCartForm, CartAddsInPlace};
 use crate::i18n::{use_lang, use_texts};
 use crate::model::paths;
 use crate::model::ProductSummary;
@@ -21,6 +21,7 @@ pub fn ProductGrid(
 ) -> impl IntoView {
     // A card's add to cart comes back to this very page (same filters, same page) without JavaScript.
     let here = current_address();
+    let any_form = products.iter().any(|product| product.in_stock);
     view! {
         <ul class="product-grid">
             {products
@@ -32,6 +33,7 @@ pub fn ProductGrid(
                 })
                 .collect_view()}
         </ul>
+        {any_form.then(|| view! { <CartAddsInPlace lang=use_lang() /> })}
     }
 }
 
@@ -40,8 +42,7 @@ fn ProductCard(product: ProductSummary, eager: bool, urgent: bool, heading_level
     let sold_out = use_texts().catalog.product.sold_out;
     let add = product.in_stock.then(|| {
         view! {
-            <AddToCartForm product_id=product.id title=product.title.clone() lang=use_lang() stock=1
-                with_quantity=false back />
+            <AddToCartForm product_id=product.id title=product.title.clone() stock=1 with_quantity=false back />
         }
     });
     let href = paths::product(&product.slug);

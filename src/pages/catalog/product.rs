@@ -1,7 +1,8 @@
 //! `/products/{slug}`: one product, its gallery and related products.
 
 use crate::components::{
-    absolute_url, AddToCartForm, Breadcrumbs, CartNote, Crumb, Gallery, JsonLd, Loaded, PageMeta, ProductGrid,
+    absolute_url, AddToCartForm, Breadcrumbs, CartAddsInPlace, CartNote, Crumb, Gallery, JsonLd, Loaded, PageMeta,
+    ProductGrid,
 };
 use crate::i18n::use_lang;
 use crate::model::paths;
@@ -55,8 +56,9 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                     </p>
                     <CartNote product=(product.id, product.title.clone()) />
                     {(product.stock > 0).then(|| view! {
-                        <AddToCartForm product_id=product.id title=product.title.clone() lang stock=product.stock
+                        <AddToCartForm product_id=product.id title=product.title.clone() stock=product.stock
                             with_quantity=true back=path.clone() />
+                        <CartAddsInPlace lang />
                     })}
                     <p class="product-description">{product.description.clone()}</p>
                     <dl class="product-facts">
