@@ -29,7 +29,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use std::{
-    hash::{DefaultHasher, Hash, Hasher},
     ops::Range,
     sync::{Arc, OnceLock},
 };
@@ -291,9 +290,8 @@ fn is_cacheable_response(response: &Response) -> bool {
 }
 
 fn weak_etag(body: &[u8]) -> HeaderValue {
-    let mut hasher = DefaultHasher::new();
-    body.hash(&mut hasher);
-    HeaderValue::from_str(&format!("W/\"{:016x}\"", hasher.finish())).expect("hex is a valid header value")
+    let hash = xxhash_rust::xxh3::xxh3_64(body);
+    HeaderValue::from_str(&format!("W/\"{hash:016x}\"")).expect("hex is a valid header value")
 }
 
 /// `If-None-Match` by weak comparison: `*`, or any listed tag equal to ours ignoring `W/`.
