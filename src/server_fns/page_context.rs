@@ -5,8 +5,8 @@
 //! components reach the server only through this module and the server functions.
 //!
 //! They read the server's state and the request in place (`with_context`): `use_context` would
-//! clone the whole `AppState` or the request's headers and extensions on every call, and a
-//! listing calls some of these once per product card.
+//! clone the request's headers and extensions on every call, and a listing calls some of these
+//! once per product card.
 
 use crate::error::AppError;
 use crate::i18n::Lang;

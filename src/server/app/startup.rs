@@ -5,7 +5,7 @@ use crate::components::front_end::FrontEndHead;
 use crate::server::{
     app::{
         serve::{self, ConnectionLimits},
-        state::{AppState, CatalogCache},
+        state::{AppState, CatalogCache, SharedState},
     },
     auth::{
         jwt::TokenService,
@@ -119,7 +119,7 @@ impl Server {
         }
         let mailer = Arc::new(Mailer::new(&config).map_err(StartupError::Mail)?);
         let db_health = DbHealth::new(db.clone());
-        let state = AppState {
+        let state = AppState::new(SharedState {
             new_guest_carts: crate::server::rest::PerClientLimiter::per_minute(
                 NEW_GUEST_CARTS_PER_MINUTE,
                 config.auth.trust_forwarded_for,
@@ -133,7 +133,7 @@ impl Server {
             front_end: FrontEndHead::new(&pkg_files),
             tokens,
             sitemap_streams: Arc::new(tokio::sync::Semaphore::new(endpoints::PRODUCT_FILE_STREAMS)),
-        };
+        });
         Ok(Self { state, sessions, mailer, listener })
     }
 

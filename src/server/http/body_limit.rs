@@ -27,8 +27,7 @@ const DRAINED_BYTES: u64 = 32 * 1024 * 1024;
 const UPLOAD_PATHS: &[(&str, u64)] =
     &[("/rpc/account/avatar", 1), ("/rpc/admin/products/save", FILES_PER_PRODUCT_SAVE), ("/api/v1/files/upload", 1)];
 
-/// `max_upload_bytes` is the configured upload limit. (A small state of its own: this runs on
-/// every request, and cloning the whole `AppState` for each showed in the benchmarks.)
+/// `max_upload_bytes` is the configured upload limit: each middleware's state is what it reads.
 pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, next: Next) -> Response {
     // Reads carry no body worth reading; leave them untouched (and unboxed).
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {

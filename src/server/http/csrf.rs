@@ -15,8 +15,7 @@ use axum::{
 };
 use std::sync::Arc;
 
-/// `site_url` is the configured public origin. (A small state of its own: this runs on every
-/// request, and cloning the whole `AppState` for each showed in the benchmarks.)
+/// `site_url` is the configured public origin: each middleware's state is what it reads.
 pub async fn same_origin_only(State(site_url): State<Arc<str>>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     // The REST API reads no cookies (Bearer tokens only), so another site's page can ride no one's

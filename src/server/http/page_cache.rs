@@ -50,8 +50,7 @@ const VARY: HeaderValue = HeaderValue::from_static("accept-language, cookie, acc
 const BROTLI_QUALITY: u32 = 5;
 const BROTLI_WINDOW_BITS: u32 = 22;
 
-/// Rendered pages by language and URL. The middleware's state is this alone (not the whole
-/// `AppState`): it is cloned for every request.
+/// Rendered pages by language and URL: the middleware's state, cloned for every request.
 pub type PageCache = Arc<TtlCache<String, Arc<CachedPage>>>;
 
 pub struct CachedPage {
