@@ -118,7 +118,9 @@ pub async fn seed_generated(db: &Db, config: &Config, count: u64) -> anyhow::Res
         first = last + 1;
     }
     if added > 0 {
-        catalog::settle_after_bulk_insert(db).await.context("cannot refresh the catalog's statistics")?;
+        catalog::settle_after_bulk_insert(db)
+            .await
+            .context("cannot settle the catalog's indexes after the bulk insert")?;
     }
     Ok(added)
 }
