@@ -70,8 +70,9 @@ mod in_place {
     use super::describe_cart_refusal;
     use crate::i18n::Lang;
     use crate::model::paths;
-    use crate::server_fns::cart::add_to_cart;
+    use crate::server_fns::cart::{add_to_cart, AddToCart};
     use leptos::prelude::*;
+    use leptos::server_fn::ServerFn;
     use leptos::wasm_bindgen::JsCast;
     use std::cell::Cell;
     use web_sys::{Element, HtmlButtonElement, HtmlFormElement};
@@ -86,8 +87,15 @@ mod in_place {
         }
         // The handle is dropped on purpose: the listener lives as long as the page.
         let _ = window_event_listener(leptos::ev::submit, move |event| {
+            if event.default_prevented() {
+                return;
+            }
             let form = event.target().and_then(|target| target.dyn_into::<HtmlFormElement>().ok());
-            if let Some(form) = form.filter(|form| form.class_list().contains("add-to-cart")) {
+            let adds_to_cart = |form: &HtmlFormElement| {
+                form.class_list().contains("add-to-cart")
+                    && form.get_attribute("action").as_deref() == Some(AddToCart::url())
+            };
+            if let Some(form) = form.filter(adds_to_cart) {
                 // A form this code cannot read posts as it would without JavaScript.
                 if let Some(add) = Add::read(&form) {
                     event.prevent_default();
