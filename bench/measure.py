@@ -19,8 +19,8 @@ is seeded once into a temporary SQLite database; each group of figures gets its 
   largest file's URLs, size and reading time); on SQLite, then again on a throwaway PostgreSQL
   cluster (when PostgreSQL is installed) pinned to the server's core.
 
-Each load run also records the server's CPU use and that of every other process on the machine:
-the second is near 0 on a quiet machine, and the table says when it was not (the figures are then
+Each load run also records the server's CPU use, the PostgreSQL cluster's (on PostgreSQL), and that
+of every other process on the machine: the last is near 0 on a quiet machine, and the table says when it was not (the figures are then
 low). It prints a table and writes bench/results/latest.json. BENCH_SECONDS sets each load run's length.
 """
 
@@ -108,7 +108,7 @@ def latency_ms(out, percentile):
 
 def process_ticks():
     """CPU time of every process, in clock ticks, by (pid, start time): (its own, its own and its
-    reaped children's)."""
+    reaped children's, its parent's pid)."""
     ticks = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -120,25 +120,37 @@ def process_ticks():
         except OSError:
             continue
         own = int(fields[11]) + int(fields[12])
-        ticks[(int(entry.name), fields[19])] = (own, own + int(fields[13]) + int(fields[14]))
+        ticks[(int(entry.name), fields[19])] = (own, own + int(fields[13]) + int(fields[14]), int(fields[1]))
     return ticks
 
 
-def run_wrk(args, pid):
+def run_wrk(args, pid, database_pid=None):
     """wrk on CPU 1 with these arguments; returns (its output, CPU use meanwhile, as a percentage
-    of one core: the server's, and every other process's but wrk's, which on a quiet machine is
-    close to 0; more means something else competed with the server or wrk for the two cores)."""
+    of one core: the server's; the PostgreSQL cluster's, when `database_pid` names its postmaster
+    (it and the backends it forks); and every other process's but wrk's, which on a quiet machine
+    is close to 0; more means something else competed with the server or wrk for the two cores)."""
     before, started = process_ticks(), time.perf_counter()
     out = subprocess.run(["taskset", "-c", "1", "wrk", *args], capture_output=True, text=True, check=True).stdout
     after, wall = process_ticks(), time.perf_counter() - started
     ours = {pid, os.getpid()}  # wrk's time ends up in ours (its parent's) when it is reaped
-    server = next(after[key][0] - before.get(key, (0, 0))[0] for key in after if key[0] == pid)
-    # A process that ended meanwhile has its whole life added to its parent's children's time.
-    other = (sum(total - before.get(key, (0, 0))[1] for key, (_, total) in after.items() if key[0] not in ours)
-             - sum(total for key, (_, total) in before.items() if key not in after and key[0] not in ours))
+    server = next(after[key][0] - before.get(key, (0, 0, 0))[0] for key in after if key[0] == pid)
+
+    def used(keep):
+        # A process that ended meanwhile has its whole life added to its parent's children's time.
+        return (sum(t[1] - before.get(key, (0, 0, 0))[1] for key, t in after.items() if keep(key, t))
+                - sum(t[1] for key, t in before.items() if key not in after and keep(key, t)))
+
+    def in_database(key, t):
+        return database_pid is not None and database_pid in (key[0], t[2])
+
+    database = used(in_database)
+    other = used(lambda key, t: key[0] not in ours and not in_database(key, t))
     per_cent = 100 / os.sysconf("SC_CLK_TCK") / wall
-    return out, {"server_cpu_percent": round(server * per_cent, 1),
-                 "other_processes_cpu_percent": round(max(0, other) * per_cent, 1)}
+    figures = {"server_cpu_percent": round(server * per_cent, 1),
+               "other_processes_cpu_percent": round(max(0, other) * per_cent, 1)}
+    if database_pid is not None:
+        figures["database_cpu_percent"] = round(max(0, database) * per_cent, 1)
+    return out, figures
 
 
 def wrk(port, path, pid, headers=()):
@@ -336,7 +348,7 @@ def sitemap_index(port):
     return {"files": len(files), "index_bytes": len(index), "urls": urls, "largest_file": largest}
 
 
-def large_catalog_run(base_env, port, data, database_url, backend):
+def large_catalog_run(base_env, port, data, database_url, backend, database_pid=None):
     """The demo plus LARGE_PRODUCTS generated products, every cache off: searches, a deep page (by
     its number and by the cursor the page before links with), the sitemap."""
     env = dict(base_env, DATABASE_URL=database_url, TIENDA_CACHE_TTL_SECS="0")
@@ -363,7 +375,8 @@ def large_catalog_run(base_env, port, data, database_url, backend):
         cursor_path = re.search(r'<a href="([^"]+)" rel="next"', before_deep).group(1).replace("&amp;", "&")
 
         def load(args):
-            out, cpu = run_wrk(["-t1", f"-c{LARGE_CONNECTIONS}", f"-d{SECONDS}s", "--latency", *args], proc.pid)
+            out, cpu = run_wrk(["-t1", f"-c{LARGE_CONNECTIONS}", f"-d{SECONDS}s", "--latency", *args], proc.pid,
+                               database_pid)
             non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
             return {"requests_per_sec": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
                     "p50_ms": round(latency_ms(out, 50), 3), "p99_ms": round(latency_ms(out, 99), 3),
@@ -391,15 +404,16 @@ def large_catalog_runs(base_env, port, data):
     installed) whose processes share the server's one core, as SQLite's work does."""
     runs = [large_catalog_run(base_env, port, data, f"sqlite://{data / 'large.db'}", "sqlite")]
     runs[0]["database_mb"] = round((data / "large.db").stat().st_size / 1024 / 1024, 1)
-    with postgres_cluster() as url:
-        if url:
-            runs.append(large_catalog_run(base_env, port, data, url, "postgres"))
+    with postgres_cluster() as cluster:
+        if cluster:
+            url, postmaster = cluster
+            runs.append(large_catalog_run(base_env, port, data, url, "postgres", postmaster))
     return runs
 
 
 class postgres_cluster:
     """A throwaway PostgreSQL cluster on CPU 0 (as the `postgres` user when run as root); yields
-    its URL, or None when PostgreSQL is not installed."""
+    its URL and its postmaster's pid, or None when PostgreSQL is not installed."""
 
     def __init__(self):
         self.directory = None
@@ -428,7 +442,8 @@ class postgres_cluster:
             if time.time() > deadline or self.proc.poll() is not None:
                 sys.exit("the benchmark's PostgreSQL cluster did not start")
             time.sleep(0.1)
-        return f"postgres://postgres@127.0.0.1:{pg_port}/postgres"
+        # taskset and setpriv exec the postmaster, so this is its pid.
+        return f"postgres://postgres@127.0.0.1:{pg_port}/postgres", self.proc.pid
 
     def __exit__(self, *_):
         if self.proc:
@@ -580,8 +595,11 @@ def main():
                 ("two-word search, pages 1-5", run["two_word_search_pages_1_to_5"], "≥ 1500 req/s, p99 ≤ 30 ms"),
                 (f"/products?page={run['deep_page']['page']}", run["deep_page"], "p99 ≤ 20 ms"),
                 ("the same page by cursor", run["deep_page_by_cursor"], "p99 ≤ 20 ms")):
+            database = (f", PostgreSQL {figures['database_cpu_percent']:.0f} %"
+                        if "database_cpu_percent" in figures else "")
             print(f"  {label:<28} {figures['requests_per_sec']:>8.0f} req/s  p99 {figures['p99_ms']:.2f} ms  "
-                  f"non-2xx {figures['non_2xx']}  (÷ /healthz {figures['requests_per_sec'] / health:.4f}; target {target})")
+                  f"non-2xx {figures['non_2xx']}  CPU: server {figures['server_cpu_percent']:.0f} %{database}  "
+                  f"(÷ /healthz {figures['requests_per_sec'] / health:.4f}; target {target})")
         if run["backend"] != "sqlite":
             ratio = sqlite_search / run["two_word_search_pages_1_to_5"]["requests_per_sec"]
             print(f"  SQLite ÷ {run['backend']}, two-word search: {ratio:.2f} (target ≤ 2)")
