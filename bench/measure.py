@@ -20,8 +20,9 @@ is seeded once into a temporary SQLite database; each group of figures gets its 
   cluster (when PostgreSQL is installed) pinned to the server's core.
 
 Each load run also records the server's CPU use, the PostgreSQL cluster's (on PostgreSQL), and that
-of every other process on the machine: the last is near 0 on a quiet machine, and the table says when it was not (the figures are then
-low). It prints a table and writes bench/results/latest.json. BENCH_SECONDS sets each load run's length.
+of every other process on the machine: the last is near 0 on a quiet machine, and the table says
+when it was not (the figures are then low). It prints a table and writes
+bench/results/latest.json. BENCH_SECONDS sets each load run's length.
 """
 
 import gzip

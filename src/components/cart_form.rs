@@ -12,8 +12,8 @@ use leptos::server_fn::ServerFn;
 
 /// A form that adds `product_id` to the cart. Without JavaScript it posts, and the server sends
 /// the browser back to `back` with a note ([`CartNote`]). With JavaScript, [`CartAddsInPlace`]
-/// (which every page showing these forms renders once; [`super::ProductGrid`] does) makes the add
-/// in place. The form itself is plain HTML: a listing of 24 cards renders 24 of them, and an island
+/// makes the add in place: whatever renders these forms renders it too ([`super::ProductGrid`]
+/// does, and the product page beside its own form). The form itself is plain HTML: a listing of 24 cards renders 24 of them, and an island
 /// each would cost the server a reactive action per card and the browser a hydration per card.
 /// `with_quantity` shows a quantity field (the product page); cards add one.
 #[component]
