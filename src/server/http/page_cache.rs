@@ -108,15 +108,16 @@ impl CachedPage {
     /// a count of 0 once, before any product text). Private, and without an ETag: the count is
     /// theirs, and a validator of the shared page would not cover it.
     fn respond_with_cart_count(&self, count: i64, hit: bool) -> Response {
+        let label = self.lang.texts().orders.items_in_cart;
         let badge = self.badge.get_or_init(|| {
-            let empty = cart_badge_html(0, self.lang.texts().orders.items_in_cart);
+            let empty = cart_badge_html(0, label);
             memchr::memmem::find(&self.body, empty.as_bytes()).map(|at| at..at + empty.len())
         });
         let body = match badge {
             Some(badge) if count != 0 => {
                 let mut body = Vec::with_capacity(self.body.len() + 8);
                 body.extend_from_slice(&self.body[..badge.start]);
-                body.extend_from_slice(cart_badge_html(count, self.lang.texts().orders.items_in_cart).as_bytes());
+                body.extend_from_slice(cart_badge_html(count, label).as_bytes());
                 body.extend_from_slice(&self.body[badge.end..]);
                 Bytes::from(body)
             }
