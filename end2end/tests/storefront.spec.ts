@@ -73,6 +73,27 @@ test('pagination walks through the whole catalog', async ({ page }, testInfo) =>
   await expectNoReload(page, testInfo);
 });
 
+test('a listing swapped in place makes its adds to the cart in place too', async ({ page }, testInfo) => {
+  test.skip(!hasJs(testInfo), 'without JavaScript the form loads a page, and its adds post (shopping.spec.ts)');
+  const noErrors = failOnPageErrors(page);
+  // Nothing matches: the first page has no grid, so none of a grid's own listening for adds.
+  await page.goto('/products?q=nothingmatchesthis');
+  await expect(page.locator('.product-grid')).toHaveCount(0);
+  await startWatchingForReloads(page, testInfo);
+  const filters = page.getByRole('group', { name: 'Filter products' });
+  await filters.getByLabel('Search').fill('candle');
+  await filters.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/\/products\?q=candle$/);
+  await expect(page).toHaveTitle('Results for “candle” · Tienda');
+  await expect(page.locator('.catalog')).toHaveAttribute('aria-busy', 'false');
+  const card = page.locator('.product-card', { has: page.getByRole('heading', { name: 'Scented Soy Candle' }) });
+  await card.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(card.locator('.add-status')).toHaveText('Added to your cart: Scented Soy Candle. View cart');
+  await expect(page.getByRole('banner').locator('a.cart-link .cart-count')).toHaveAttribute('data-cart-count', '1');
+  await expectNoReload(page, testInfo);
+  noErrors();
+});
+
 test('the gallery shows each image of a product', async ({ page }, testInfo) => {
   const noErrors = failOnPageErrors(page);
   await page.goto('/products/solid-oak-coffee-table');

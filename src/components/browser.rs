@@ -18,16 +18,6 @@ pub fn replace_url(url: &str) {
     }
 }
 
-/// The current address's query string, e.g. `?q=oak&page=2` (empty when there is none).
-pub fn current_search() -> String {
-    window().location().search().unwrap_or_default()
-}
-
-/// A parameter of a query string such as `?q=oak&page=2`, percent-decoded.
-pub fn query_param(search: &str, key: &str) -> Option<String> {
-    web_sys::UrlSearchParams::new_with_str(search).ok()?.get(key)
-}
-
 /// Asks the browser where the visitor is and calls `then` with it, once, if they agree. Nothing
 /// happens when they refuse or the browser cannot tell.
 pub fn with_position(then: impl FnOnce(crate::model::stores::GeoPoint) + 'static) {

@@ -13,8 +13,9 @@ use leptos::server_fn::ServerFn;
 /// A form that adds `product_id` to the cart. Without JavaScript it posts, and the server sends
 /// the browser back to `back` with a note ([`CartNote`]). With JavaScript, [`CartAddsInPlace`]
 /// makes the add in place: whatever renders these forms renders it too ([`super::ProductGrid`]
-/// does, and the product page beside its own form). The form itself is plain HTML: a listing of 24 cards renders 24 of them, and an island
-/// each would cost the server a reactive action per card and the browser a hydration per card.
+/// does, and the product page beside its own form). The form itself is plain HTML: a listing of
+/// 24 cards renders 24 of them, and an island each would cost the server a reactive action per
+/// card and the browser a hydration per card.
 /// `with_quantity` shows a quantity field (the product page); cards add one.
 #[component]
 pub fn AddToCartForm(
@@ -54,8 +55,8 @@ pub fn AddToCartForm(
 /// Makes every [`AddToCartForm`] on the page add in place: while the add is under way its button
 /// says so and cannot be pressed again; then the header's badge shows the new count and the form's
 /// status line says what was added (with a link to the cart) or why it was refused. One listener on
-/// the window serves every form, those the catalog's island renders later included, however many
-/// times the island is rendered on a page. `lang` travels as a prop: an island in the browser has
+/// the window serves every form, those of listings the catalog swaps in later included, however
+/// many times the island is rendered on a page. `lang` travels as a prop: an island in the browser has
 /// no server context to read it from.
 #[island]
 pub fn CartAddsInPlace(lang: Lang) -> impl IntoView {
@@ -63,6 +64,12 @@ pub fn CartAddsInPlace(lang: Lang) -> impl IntoView {
     in_place::listen(lang);
     #[cfg(not(feature = "hydrate"))]
     let _ = lang;
+}
+
+/// What [`CartAddsInPlace`] does, for another island whose page will show add-to-cart forms.
+#[cfg(feature = "hydrate")]
+pub fn listen_for_cart_adds(lang: Lang) {
+    in_place::listen(lang);
 }
 
 #[cfg(feature = "hydrate")]

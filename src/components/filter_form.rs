@@ -1,14 +1,13 @@
 //! The catalog's search, filter and sort form.
 //!
-//! An ordinary GET form: without JavaScript it loads the filtered page. Inside the catalog island
-//! the submission is parsed by the same rules as the URL and handed to `on_submit` instead, and the
-//! island fetches the new results without loading a document.
+//! An ordinary GET form: without JavaScript it loads the filtered page. With JavaScript the
+//! catalog's island (`pages::catalog::in_place`) asks for that same address and swaps in the new
+//! results without loading a document.
 
 use crate::i18n::{use_lang, use_texts};
-use crate::model::{Category, ProductQuery, QueryNotice, SortOrder};
+use crate::model::{Category, ProductQuery, SortOrder};
 use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 
 #[component]
 pub fn FilterForm(
@@ -17,8 +16,6 @@ pub fn FilterForm(
     query: ProductQuery,
     /// The categories to choose from; empty on a category page, whose path fixes the category.
     categories: Vec<Category>,
-    /// Receives the submission, parsed as if it had arrived in the URL.
-    on_submit: Callback<(ProductQuery, Vec<QueryNotice>)>,
 ) -> impl IntoView {
     let lang = use_lang();
     let texts = &use_texts().catalog.filters;
@@ -43,13 +40,7 @@ pub fn FilterForm(
         }
     });
     view! {
-        <form method="get" action=action on:submit=move |ev| {
-            let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
-            if let Ok(data) = web_sys::FormData::new_with_form(&form) {
-                ev.prevent_default();
-                on_submit.run(ProductQuery::parse(|key| data.get(key).as_string()));
-            }
-        }>
+        <form method="get" action=action class="filter-form">
             <div class="filters" role="group" aria-label=texts.group_label>
                 <div class="field field-wide">
                     <label for="filter-q">{texts.search}</label>

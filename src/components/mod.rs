@@ -19,6 +19,8 @@ mod product_card;
 mod raw_text;
 
 pub use breadcrumbs::{Breadcrumbs, Crumb};
+#[cfg(feature = "hydrate")]
+pub use cart_form::listen_for_cart_adds;
 pub use cart_form::{describe_cart_refusal, AddToCartForm, CartAddsInPlace, CartNote};
 pub use error_view::ErrorView;
 pub use filter_form::FilterForm;

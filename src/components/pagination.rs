@@ -1,9 +1,9 @@
-//! Links between the pages of a listing.
+//! Links between the pages of a listing. They are plain links; on the catalog, its island
+//! (`pages::catalog::in_place`) follows them without loading a document.
 
 use crate::i18n::use_texts;
 use crate::model::{PageAddress, ProductQuery};
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 
 /// Pages shown on each side of the current one before the list is cut with an ellipsis.
 const WINDOW: u32 = 2;
@@ -21,21 +21,8 @@ pub fn Pagination(
     next: Option<PageAddress>,
     /// False on category pages, whose path already names the category.
     include_category: bool,
-    /// Called with a link's address when it is followed with a plain click (in the catalog island).
-    on_follow: Callback<String>,
 ) -> impl IntoView {
     let texts = &use_texts().catalog.pagination;
-    let follow = move |ev: leptos::ev::MouseEvent| {
-        let plain_click = ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key());
-        let href = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|a| a.get_attribute("href"));
-        if let (true, Some(href)) = (plain_click, href) {
-            ev.prevent_default();
-            on_follow.run(href);
-        }
-    };
     let href = {
         let (base_path, query) = (base_path.clone(), query.clone());
         move |page: u32| format!("{base_path}{}", query.to_query_string(page, include_category))
@@ -60,7 +47,7 @@ pub fn Pagination(
             <ul>
                 <li>
                     {if let Some(to) = previous {
-                        view! { <a href=beside(to) rel="prev" on:click=follow>{texts.previous}</a> }.into_any()
+                        view! { <a href=beside(to) rel="prev">{texts.previous}</a> }.into_any()
                     } else {
                         view! { <span class="disabled" aria-hidden="true">{texts.previous}</span> }.into_any()
                     }}
@@ -69,17 +56,17 @@ pub fn Pagination(
                     .into_iter()
                     .map(|n| match n {
                         Some(page) if page == current => view! {
-                            <li><a href=href(page) aria-current="page" aria-label={(texts.page)(page)} on:click=follow>{page}</a></li>
+                            <li><a href=href(page) aria-current="page" aria-label={(texts.page)(page)}>{page}</a></li>
                         }.into_any(),
                         Some(page) => view! {
-                            <li><a href=href(page) aria-label={(texts.page)(page)} on:click=follow>{page}</a></li>
+                            <li><a href=href(page) aria-label={(texts.page)(page)}>{page}</a></li>
                         }.into_any(),
                         None => view! { <li class="gap" aria-hidden="true">"…"</li> }.into_any(),
                     })
                     .collect_view()}
                 <li>
                     {if let Some(to) = next {
-                        view! { <a href=beside(to) rel="next" on:click=follow>{texts.next}</a> }.into_any()
+                        view! { <a href=beside(to) rel="next">{texts.next}</a> }.into_any()
                     } else {
                         view! { <span class="disabled" aria-hidden="true">{texts.next}</span> }.into_any()
                     }}

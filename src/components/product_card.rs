@@ -78,22 +78,13 @@ fn ProductCard(product: ProductSummary, eager: bool, urgent: bool, heading_level
     }
 }
 
-/// The page's path and query. The grid also renders inside the catalog's island, where the
-/// browser has no router: there the address bar says where the page is.
+/// The page's path and query (grids are rendered on the server only).
 fn current_address() -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let location = window().location();
-        format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let location = leptos_router::hooks::use_location();
-        let search = location.search.get_untracked();
-        if search.is_empty() {
-            location.pathname.get_untracked()
-        } else {
-            format!("{}?{search}", location.pathname.get_untracked())
-        }
+    let location = leptos_router::hooks::use_location();
+    let search = location.search.get_untracked();
+    if search.is_empty() {
+        location.pathname.get_untracked()
+    } else {
+        format!("{}?{search}", location.pathname.get_untracked())
     }
 }

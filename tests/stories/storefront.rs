@@ -378,8 +378,9 @@ async fn pages_speak_the_language_the_browser_asks_for(backend: Backend) {
     assert!(html::attr(&doc, r#"meta[name="description"]"#, "content").starts_with("Explora 51 productos"));
     // Catalog data is not translated: categories keep their names.
     assert!(html::texts(&doc, "#filter-category option").contains(&"Shoes".to_owned()));
-    // The island renders in the browser too, so it must carry the language with it.
-    assert!(island_props(&doc, "CatalogBrowser").contains(r#""lang":"Es""#), "the island gets the language as a prop");
+    // The catalog's island writes the status of an add in the browser, so it carries the language
+    // with it; the listing itself is the server's HTML, never island props.
+    assert_eq!(island_props(&doc, "CatalogInPlace"), r#"{"lang":"Es"}"#, "the island gets the language, and only that");
 
     let switch = r#"form[aria-label="Idioma"]"#;
     assert_eq!(html::attr(&doc, switch, "action"), "/rpc/language");

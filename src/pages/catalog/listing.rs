@@ -1,19 +1,20 @@
 //! `/products` and `/categories/{slug}`: a filtered, sorted, paginated product listing.
 //!
-//! The server renders the whole page. The part a shopper works with (heading, filter form,
-//! results, pagination) is an island: in the browser, submitting the form or following a page
-//! link fetches only the new results through a server function and updates the address, instead
-//! of loading a new document. Without JavaScript the same form and links load pages as usual.
+//! The server renders the whole page, and only the server renders it: the listing is plain HTML,
+//! with no island props to serialise and no code in the WebAssembly. The filter form is a GET form
+//! and the page links are links, so without JavaScript they load pages as usual. With JavaScript,
+//! a small island ([`super::in_place`]) asks the server for that same address and swaps the new
+//! listing in, keeping the address bar, back and forward in step.
 
+use super::in_place::CatalogInPlace;
 use crate::components::{
-    absolute_url, browser, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
+    absolute_url, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
 };
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
 use crate::model::paths;
-use crate::model::{money::Currency, CatalogData, Category, Cursor, ProductQuery, QueryNotice};
+use crate::model::{CatalogData, Category, Cursor, PageAddress, ProductQuery, QueryNotice};
 use crate::server_fns::catalog::{get_category, list_catalog};
-use crate::server_fns::page_context::store_currency;
 use leptos::prelude::*;
 use leptos_meta::Link;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -53,146 +54,51 @@ fn ListingLoader(listing: Resource<Result<Listing, AppError>>) -> impl IntoView 
     view! { <Loaded resource=listing render=|listing| view! { <ListingView listing /> } /> }
 }
 
-/// The page around the island: head tags and breadcrumbs, rendered on the server only.
+/// The whole page: head tags, breadcrumbs and, in `.catalog`, the part the island swaps.
 #[component]
 fn ListingView(listing: Listing) -> impl IntoView {
-    let (query, _, category, data) = &listing;
+    let (query, notices, category, data) = listing;
     let results = &data.results;
-    let page = results.page;
     let lang = use_lang();
     let texts = lang.texts().catalog;
-    let description = match category {
+    let description = match &category {
         Some(c) => (texts.listing.category_description)(&c.name, results.total),
         None => (texts.listing.catalog_description)(results.total),
     };
     let mut crumbs = vec![Crumb::new(texts.crumb_home, "/"), Crumb::new(texts.crumb_products, "/products")];
-    if let Some(c) = category {
+    if let Some(c) = &category {
         crumbs.push(Crumb::new(c.name.clone(), base_path(Some(c))));
     }
+    let address = |page: u32, cursor: Option<&Cursor>| listing_url(&query, category.as_ref(), page, cursor);
+    let canonical_path = address(results.page, query.cursor.as_ref());
+    let beside = |to: Option<PageAddress>| to.map(|to| absolute_url(&address(to.page, to.cursor.as_ref())));
+    let (previous, next) = (beside(results.previous(&query)), beside(results.next(&query)));
+    let noindex = results.items.is_empty();
+    let title = page_title(lang, &query, category.as_ref());
     view! {
-        <PageMeta
-            title=page_title(lang, query, category.as_ref())
-            description
-            canonical_path=listing_url(query, category.as_ref(), page, query.cursor.as_ref())
-            noindex=results.items.is_empty()
-        />
-        {results.previous(query).map(|to| {
-            view! { <Link rel="prev" href=absolute_url(&listing_url(query, category.as_ref(), to.page, to.cursor.as_ref())) /> }
-        })}
-        {results.next(query).map(|to| {
-            view! { <Link rel="next" href=absolute_url(&listing_url(query, category.as_ref(), to.page, to.cursor.as_ref())) /> }
-        })}
+        <PageMeta title description canonical_path noindex />
+        {previous.map(|href| view! { <Link rel="prev" href /> })}
+        {next.map(|href| view! { <Link rel="next" href /> })}
         <div class="container section">
             <Breadcrumbs crumbs />
-            // Outside the island: it reads the address, and an island in the browser has no router.
+            // Outside `.catalog`: the note about the add that brought the visitor here is not
+            // repeated by a listing swapped in later.
             <CartNote />
-            <CatalogBrowser initial=listing lang currency=store_currency() />
+            <div class="catalog" aria-busy="false">
+                <ListingBody query notices category data />
+            </div>
+            <CatalogInPlace lang />
         </div>
     }
 }
 
-/// How a new listing got asked for, which decides what happens to the browser history.
-#[derive(Clone, Copy)]
-enum Move {
-    /// The form or a page link: a new history entry.
-    Push,
-    /// Back/forward: the address is already right.
-    Keep,
-}
-
-/// `lang` and `currency` travel as props: an island in the browser has no server context to read
-/// them from.
-#[island]
-fn CatalogBrowser(initial: Listing, lang: Lang, currency: Currency) -> impl IntoView {
-    provide_context(lang);
-    provide_context(currency);
-    let category = initial.2.clone();
-    let listing = RwSignal::new(initial);
-    let busy = RwSignal::new(false);
-    // Answers can arrive out of order; only the newest request may change the page.
-    let newest_request = StoredValue::new(0_u64);
-
-    let load = {
-        let category = category.clone();
-        move |(query, notices): (ProductQuery, Vec<QueryNotice>), step: Move| {
-            let category = category.clone();
-            let url = listing_url(&query, category.as_ref(), query.page(), query.cursor.as_ref());
-            let ticket = newest_request.get_value() + 1;
-            newest_request.set_value(ticket);
-            busy.set(true);
-            leptos::task::spawn_local(async move {
-                let fetched = match &category {
-                    Some(c) => get_category(c.slug.clone(), query.clone()).await.map(|(_, data)| data),
-                    None => list_catalog(query.clone()).await,
-                };
-                if newest_request.get_value() != ticket {
-                    return;
-                }
-                busy.set(false);
-                match fetched {
-                    Ok(data) => {
-                        if let Move::Push = step {
-                            browser::push_url(&url);
-                        }
-                        document().set_title(&format!("{} · Tienda", page_title(lang, &query, category.as_ref())));
-                        listing.set((query, notices, category, data));
-                    }
-                    // Let the server render the page, error and all.
-                    Err(_) => {
-                        let _ = window().location().set_href(&url);
-                    }
-                }
-            });
-        }
-    };
-
-    // On a category page the path, not the form or query string, names the category.
-    let in_this_category = {
-        let category = category.clone();
-        move |(mut query, notices): (ProductQuery, Vec<QueryNotice>)| {
-            if let Some(c) = &category {
-                query.category = Some(c.slug.clone());
-            }
-            (query, notices)
-        }
-    };
-    let from_search = {
-        let in_this_category = in_this_category.clone();
-        move |search: &str| in_this_category(ProductQuery::parse(|key| browser::query_param(search, key)))
-    };
-    let on_back_or_forward = {
-        let (load, from_search) = (load.clone(), from_search.clone());
-        move |_| load(from_search(&browser::current_search()), Move::Keep)
-    };
-    let _ = window_event_listener(leptos::ev::popstate, on_back_or_forward);
-    let on_filter = {
-        let load = load.clone();
-        Callback::new(move |submitted| load(in_this_category(submitted), Move::Push))
-    };
-    let on_page = Callback::new(move |href: String| {
-        let search = href.find('?').map(|i| href[i..].to_owned()).unwrap_or_default();
-        load(from_search(&search), Move::Push)
-    });
-
-    view! {
-        <div class="catalog" aria-busy=move || busy.get().to_string()>
-            {move || {
-                let (query, notices, category, data) = listing.get();
-                view! { <ListingBody query notices category data on_filter on_page /> }
-            }}
-        </div>
-    }
-}
-
-/// Heading, notices, filter form, results and pagination: everything the island re-renders.
+/// Heading, notices, filter form, results and pagination: everything a new listing replaces.
 #[component]
 fn ListingBody(
     query: ProductQuery,
     notices: Vec<QueryNotice>,
     category: Option<Category>,
     data: CatalogData,
-    on_filter: Callback<(ProductQuery, Vec<QueryNotice>)>,
-    on_page: Callback<String>,
 ) -> impl IntoView {
     let results = data.results;
     let page = results.page;
@@ -232,11 +138,10 @@ fn ListingBody(
                 {notices.into_iter().map(|n| view! { <li>{n.message(lang)}</li> }).collect_view()}
             </ul>
         })}
-        <FilterForm action=base.clone() query=query.clone() categories on_submit=on_filter />
+        <FilterForm action=base.clone() query=query.clone() categories />
         <p class="result-count" aria-live="polite">{count_text}</p>
         {outcome}
-        <Pagination base_path=base query current=page page_count previous next include_category=!on_category_page
-            on_follow=on_page />
+        <Pagination base_path=base query current=page page_count previous next include_category=!on_category_page />
     }
 }
 

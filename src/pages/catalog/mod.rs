@@ -1,5 +1,6 @@
 //! The catalog: the full listing, category listings and product pages.
 
+mod in_place;
 mod listing;
 mod product;
 

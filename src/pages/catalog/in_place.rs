@@ -1,0 +1,153 @@
+//! The catalog's filters and pages, in place.
+//!
+//! The listing is plain HTML the server renders (`listing.rs`): a GET form and page links. This
+//! island catches a submit of that form or a plain click on a page link, asks the server for the
+//! very address the browser would have loaded (so a listing seen with JavaScript is the listing
+//! seen without), and swaps the answer's `.catalog` for the page's. The address bar gets the
+//! answer's canonical address; back and forward swap the listing of the address they land on.
+//! Answers can arrive out of order: only the newest request may change the page. A request that
+//! fails, or an answer that is not a listing, is left to the browser, which loads the address
+//! as a document (error page and all).
+//!
+//! Nothing of the listing is rendered in the browser: the island carries no props but the
+//! language, and the WebAssembly holds no listing code.
+
+use crate::i18n::Lang;
+use leptos::prelude::*;
+
+/// Renders nothing; in the browser it listens for the catalog's form and page links. The listings
+/// it swaps in have add-to-cart forms of their own, so it also makes their adds in place (which
+/// a grid does itself, but a page that first showed no product for sale has no grid to do it).
+#[island]
+pub fn CatalogInPlace(lang: Lang) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::components::listen_for_cart_adds(lang);
+        browser_side::listen();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+#[cfg(feature = "hydrate")]
+mod browser_side {
+    use crate::components::browser;
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::JsCast;
+    use std::cell::Cell;
+    use web_sys::js_sys::futures::JsFuture;
+    use web_sys::{Document, DomParser, Element, HtmlFormElement, MouseEvent, Response, SupportedType, Url};
+
+    /// The element whose content a new listing replaces.
+    const CATALOG: &str = ".catalog";
+
+    thread_local! {
+        static LISTENING: Cell<bool> = const { Cell::new(false) };
+        static NEWEST_REQUEST: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// How a new listing got asked for, which decides what happens to the browser history.
+    #[derive(Clone, Copy)]
+    enum Move {
+        /// The form or a page link: a new history entry.
+        Push,
+        /// Back or forward: the address is already right.
+        Keep,
+    }
+
+    pub fn listen() {
+        if LISTENING.with(|listening| listening.replace(true)) {
+            return;
+        }
+        // The handles are dropped on purpose: the listeners live as long as the page.
+        let _ = window_event_listener(leptos::ev::submit, |event| {
+            let form = event.target().and_then(|target| target.dyn_into::<HtmlFormElement>().ok());
+            let address =
+                form.filter(|form| inside_catalog(form) && form.method() == "get").and_then(|f| form_address(&f));
+            if let (false, Some(address)) = (event.default_prevented(), address) {
+                event.prevent_default();
+                load(address, Move::Push);
+            }
+        });
+        let _ = window_event_listener(leptos::ev::click, |event| {
+            let link = event.target().and_then(|target| target.dyn_into::<Element>().ok());
+            let link = link.and_then(|element| element.closest(".catalog .pagination a[href]").ok().flatten());
+            let address = link.and_then(|link| link.get_attribute("href"));
+            if let (false, true, Some(address)) = (event.default_prevented(), plain_click(&event), address) {
+                event.prevent_default();
+                load(address, Move::Push);
+            }
+        });
+        let _ = window_event_listener(leptos::ev::popstate, |_| {
+            if let Ok(address) = window().location().href() {
+                load(address, Move::Keep);
+            }
+        });
+    }
+
+    fn inside_catalog(element: &Element) -> bool {
+        matches!(element.closest(CATALOG), Ok(Some(_)))
+    }
+
+    /// A click the browser would follow in this tab (not a new tab or window, not a download).
+    fn plain_click(event: &MouseEvent) -> bool {
+        event.button() == 0 && !(event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key())
+    }
+
+    /// The address a GET form loads when submitted: its action, with its fields as the query.
+    fn form_address(form: &HtmlFormElement) -> Option<String> {
+        let fields = web_sys::FormData::new_with_form(form).ok()?;
+        let query = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&fields).ok()?;
+        let action = form.get_attribute("action")?;
+        Some(format!("{action}?{}", String::from(query.to_string())))
+    }
+
+    fn load(address: String, step: Move) {
+        let Some(catalog) = document().query_selector(CATALOG).ok().flatten() else {
+            return go_to(&address);
+        };
+        let ticket = NEWEST_REQUEST.with(|newest| newest.get() + 1);
+        NEWEST_REQUEST.with(|newest| newest.set(ticket));
+        let _ = catalog.set_attribute("aria-busy", "true");
+        leptos::task::spawn_local(async move {
+            let answer = fetch_page(&address).await;
+            if NEWEST_REQUEST.with(Cell::get) != ticket {
+                return;
+            }
+            let fresh = answer.as_ref().and_then(|page| page.query_selector(CATALOG).ok().flatten());
+            let (Some(page), Some(fresh)) = (answer.as_ref(), fresh) else {
+                return go_to(&address);
+            };
+            if let Move::Push = step {
+                browser::push_url(&canonical_address(page).unwrap_or(address));
+            }
+            document().set_title(&page.title());
+            // The answer's own element, `aria-busy="false"` as the server wrote it.
+            let _ = catalog.replace_with_with_node_1(&fresh);
+        });
+    }
+
+    /// The page at `address` as a document to read from (parsed, never run: a parsed document
+    /// executes no script), or `None` if it could not be had or is not a page.
+    async fn fetch_page(address: &str) -> Option<Document> {
+        let response: Response = JsFuture::from(window().fetch_with_str(address)).await.ok()?.dyn_into().ok()?;
+        if !response.ok() {
+            return None;
+        }
+        let html = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+        DomParser::new().ok()?.parse_from_string(&html, SupportedType::TextHtml).ok()
+    }
+
+    /// The path and query of the page's canonical link: the listing's address, written the way
+    /// the server writes its links (no empty fields, the page corrected where it had to be).
+    fn canonical_address(page: &Document) -> Option<String> {
+        let href = page.query_selector("link[rel=canonical]").ok()??.get_attribute("href")?;
+        let url = Url::new(&href).ok()?;
+        Some(format!("{}{}", url.pathname(), url.search()))
+    }
+
+    /// Leaves the swap to the browser: it loads `address` as a document.
+    fn go_to(address: &str) {
+        let _ = window().location().set_href(address);
+    }
+}
