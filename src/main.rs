@@ -8,10 +8,12 @@ fn main() -> std::process::ExitCode {
     tienda::server::app::cli::main()
 }
 
-/// mimalloc asks the kernel for transparent huge pages on its heap, so each touched 2 MiB counts
-/// whole: an idle server held 8 MiB of huge pages for a few hundred KiB of data (37 MB resident
-/// at idle, of which 14 MB anonymous). The heap here is small and short-lived, which gains little
-/// from fewer TLB misses; with 4 KiB pages the server stays as small as what it really uses.
+/// Huge pages make each touched 2 MiB count whole: an idle server held 8 MiB of them for a few
+/// hundred KiB of data. The heap here is small and short-lived, which gains little from fewer TLB
+/// misses; with 4 KiB pages the server stays as small as what it really uses. mimalloc is built
+/// with `no_thp`, so it never asks for huge pages itself (it used to, before `main` ran, which is
+/// why this alone was not enough); this covers kernels that hand them out unasked
+/// (`transparent_hugepage=always`), for every page faulted from here on.
 #[cfg(feature = "ssr")]
 fn keep_memory_in_small_pages() {
     #[cfg(target_os = "linux")]

@@ -2,8 +2,9 @@
 //! the types they answer with, served at `/api/v1/openapi.json`; and the interactive docs page at
 //! `/api/docs`, Swagger UI built into the binary (no CDN).
 
-use axum::{routing::get, Json, Router};
-use std::sync::Arc;
+use axum::body::Bytes;
+use axum::http::header::CONTENT_TYPE;
+use axum::{routing::get, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -50,10 +51,11 @@ pub fn mounted_at(mut document: utoipa::openapi::OpenApi, prefix: &str) -> utoip
     document
 }
 
-/// `GET /openapi.json` within the API router: the document, serialised once.
+/// `GET /openapi.json` within the API router: the document, serialised once at start-up. Each
+/// answer shares those bytes; the document's tree is dropped here, not kept for the process's life.
 pub fn document_route<S: Clone + Send + Sync + 'static>(document: &utoipa::openapi::OpenApi) -> Router<S> {
-    let json: Arc<serde_json::Value> = Arc::new(serde_json::to_value(document).expect("the document serialises"));
-    Router::new().route("/openapi.json", get(move || async move { Json(json.as_ref().clone()) }))
+    let json = Bytes::from(serde_json::to_vec(document).expect("the document serialises"));
+    Router::new().route("/openapi.json", get(move || async move { ([(CONTENT_TYPE, "application/json")], json) }))
 }
 
 /// The docs page at `/api/docs`, reading the document from `document_url`.
