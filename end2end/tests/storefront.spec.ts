@@ -82,7 +82,19 @@ test('a listing swapped in place makes its adds to the cart in place too', async
   await startWatchingForReloads(page, testInfo);
   const filters = page.getByRole('group', { name: 'Filter products' });
   await filters.getByLabel('Search').fill('candle');
+  // While the next listing is on its way (held here until released), the one shown says so.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const search = /\/products\?q=candle&/;
+  await page.route(search, async (route) => {
+    await held;
+    await route.continue();
+  });
   await filters.getByRole('button', { name: 'Apply' }).click();
+  const catalog = page.locator('.catalog');
+  await expect(catalog).toHaveAttribute('aria-busy', 'true');
+  await expect.poll(() => catalog.evaluate((element) => getComputedStyle(element).opacity)).toBe('0.6');
+  release();
   await expect(page).toHaveURL(/\/products\?q=candle$/);
   await expect(page).toHaveTitle('Results for “candle” · Tienda');
   await expect(page.locator('.catalog')).toHaveAttribute('aria-busy', 'false');
