@@ -71,6 +71,17 @@ test('pagination walks through the whole catalog', async ({ page }, testInfo) =>
   await expect(page.locator('.product-grid .card-title')).toHaveCount(3);
   await expect(pages.getByRole('link', { name: 'Page 3' })).toHaveAttribute('aria-current', 'page');
   await expectNoReload(page, testInfo);
+  if (!hasJs(testInfo)) return;
+  // The new listing takes focus at its heading, as a page load starts a reader at the top.
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toBeFocused();
+  // The page already shown, asked for again, is no new step back.
+  const entries = await page.evaluate(() => history.length);
+  await pages.getByRole('link', { name: 'Page 3' }).focus();
+  await pages.getByRole('link', { name: 'Page 3' }).click();
+  await expect(heading).toBeFocused();
+  expect(await page.evaluate(() => history.length)).toBe(entries);
+  await expectNoReload(page, testInfo);
 });
 
 test('a listing swapped in place makes its adds to the cart in place too', async ({ page }, testInfo) => {

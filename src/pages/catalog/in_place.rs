@@ -4,7 +4,9 @@
 //! island catches a submit of that form or a plain click on a page link, asks the server for the
 //! very address the browser would have loaded (so a listing seen with JavaScript is the listing
 //! seen without), and swaps the answer's `.catalog` for the page's. The address bar gets the
-//! answer's canonical address; back and forward swap the listing of the address they land on.
+//! answer's canonical address (a new history entry, unless it is the address already shown), and
+//! focus goes to the new listing's heading; back and forward swap the listing of the address they
+//! land on, unless only the fragment changed.
 //! Answers can arrive out of order: only the newest request may change the page. A request that
 //! fails, or an answer that is not a listing, is left to the browser, which loads the address
 //! as a document (error page and all).
@@ -34,9 +36,11 @@ mod browser_side {
     use crate::components::browser;
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use web_sys::js_sys::futures::JsFuture;
-    use web_sys::{Document, DomParser, Element, HtmlFormElement, MouseEvent, Response, SupportedType, Url};
+    use web_sys::{
+        Document, DomParser, Element, HtmlElement, HtmlFormElement, MouseEvent, Response, SupportedType, Url,
+    };
 
     /// The element whose content a new listing replaces.
     const CATALOG: &str = ".catalog";
@@ -44,6 +48,9 @@ mod browser_side {
     thread_local! {
         static LISTENING: Cell<bool> = const { Cell::new(false) };
         static NEWEST_REQUEST: Cell<u64> = const { Cell::new(0) };
+        /// The path and query of the listing shown: a history move that changes only the
+        /// fragment (to the skip link's `#main` and back) has nothing new to fetch.
+        static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
     }
 
     /// How a new listing got asked for, which decides what happens to the browser history.
@@ -59,6 +66,7 @@ mod browser_side {
         if LISTENING.with(|listening| listening.replace(true)) {
             return;
         }
+        SHOWN.set(address_bar());
         // The handles are dropped on purpose: the listeners live as long as the page.
         let _ = window_event_listener(leptos::ev::submit, |event| {
             let form = event.target().and_then(|target| target.dyn_into::<HtmlFormElement>().ok());
@@ -79,6 +87,9 @@ mod browser_side {
             }
         });
         let _ = window_event_listener(leptos::ev::popstate, |_| {
+            if SHOWN.with_borrow(|shown| *shown == address_bar()) {
+                return;
+            }
             if let Ok(address) = window().location().href() {
                 load(address, Move::Keep);
             }
@@ -119,12 +130,39 @@ mod browser_side {
                 return go_to(&address);
             };
             if let Move::Push = step {
-                browser::push_url(&canonical_address(page).unwrap_or(address));
+                let canonical = canonical_address(page).unwrap_or(address);
+                // The same listing again (the same filters, the current page) is not a new step back.
+                if canonical == address_bar() {
+                    browser::replace_url(&canonical);
+                } else {
+                    browser::push_url(&canonical);
+                }
             }
+            SHOWN.set(address_bar());
             document().set_title(&page.title());
             // The answer's own element, `aria-busy="false"` as the server wrote it.
             let _ = catalog.replace_with_with_node_1(&fresh);
+            if let Move::Push = step {
+                focus_heading(&fresh);
+            }
         });
+    }
+
+    /// Moves focus to the new listing's heading, as a page load would put a reader at its start:
+    /// the link or button that asked for it is gone, and focus would otherwise fall to the body.
+    /// Focusing it also scrolls it into view.
+    fn focus_heading(catalog: &Element) {
+        let heading = catalog.query_selector("h1").ok().flatten().and_then(|h| h.dyn_into::<HtmlElement>().ok());
+        if let Some(heading) = heading {
+            let _ = heading.set_attribute("tabindex", "-1");
+            let _ = heading.focus();
+        }
+    }
+
+    /// The path and query in the address bar.
+    fn address_bar() -> String {
+        let location = window().location();
+        format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
     }
 
     /// The page at `address` as a document to read from (parsed, never run: a parsed document
