@@ -26,7 +26,7 @@ test('the header switches the whole store to Spanish, and a new visit remembers 
   await filters.getByRole('button', { name: 'Aplicar' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Resultados para “wireless”');
   await expect(page).toHaveTitle('Resultados para “wireless” · Tienda');
-  await expect(page.getByText('3 productos')).toBeVisible();
+  await expect(page.locator('.result-count')).toContainText('3 productos');
   await expectNoReload(page, testInfo);
 
   await page.getByRole('link', { name: 'Tienda', exact: true }).click();

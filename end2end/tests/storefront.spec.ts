@@ -35,7 +35,7 @@ test('the filter form searches, filters and sorts, keeping the URL in step', asy
   await expect(page).toHaveURL(/[?&]sort=price_asc/);
   const titles = page.locator('.product-grid .card-title');
   await expect(titles).toHaveCount(3);
-  await expect(page.getByText('3 products')).toBeVisible();
+  await expect(page.locator('.result-count')).toContainText('3 products');
 
   await filters.getByLabel('Category').selectOption({ label: 'Electronics' });
   await filters.getByLabel('Max price (USD)').fill('30');
@@ -66,7 +66,17 @@ test('pagination walks through the whole catalog', async ({ page }, testInfo) =>
   const pages = page.getByRole('navigation', { name: 'Pages' });
   await pages.getByRole('link', { name: 'Next →' }).click();
   await expect(page).toHaveURL(/sort=name&page=2/);
-  await expect(page.getByText('51 products · page 2 of 3')).toBeVisible();
+  await expect(page.locator('.result-count')).toHaveText('51 products · page 2 of 3');
+  if (hasJs(testInfo)) {
+    // What a page load would change outside the listing changes too: screen readers hear the
+    // new count, and the head describes the listing on screen.
+    await expect(page.locator('#listing-status')).toHaveText('51 products · page 2 of 3');
+    await expect(page.locator('link[rel=canonical]')).toHaveAttribute('href', page.url());
+    await expect(page.locator('link[rel=canonical]')).toHaveAttribute('href', /\/products\?sort=name&page=2\b/);
+    await expect(page.locator('link[rel=prev]')).toHaveCount(1);
+    await expect(page.locator('link[rel=next]')).toHaveAttribute('href', /\/products\?sort=name&page=3\b/);
+    await expect(page.locator('meta[property="og:url"]')).toHaveAttribute('content', page.url());
+  }
   await pages.getByRole('link', { name: 'Page 3' }).click();
   await expect(page.locator('.product-grid .card-title')).toHaveCount(3);
   await expect(pages.getByRole('link', { name: 'Page 3' })).toHaveAttribute('aria-current', 'page');
@@ -114,6 +124,41 @@ test('a listing swapped in place makes its adds to the cart in place too', async
   await expect(card.locator('.add-status')).toHaveText('Added to your cart: Scented Soy Candle. View cart');
   await expect(page.getByRole('banner').locator('a.cart-link .cart-count')).toHaveAttribute('data-cart-count', '1');
   await expectNoReload(page, testInfo);
+  noErrors();
+});
+
+test('a newer listing cancels the one on its way, and one that never comes loads as a page', async ({ page }, testInfo) => {
+  test.skip(!hasJs(testInfo), 'without JavaScript the form loads a page');
+  test.setTimeout(45_000);
+  const noErrors = failOnPageErrors(page);
+  await page.goto('/products');
+  await startWatchingForReloads(page, testInfo);
+  // The island's requests for these two searches never get an answer; a page load gets one.
+  const never = new Promise<void>(() => {});
+  await page.route(/\/products\?q=(lamp|chair)&/, async (route) => {
+    if (route.request().resourceType() === 'fetch') await never;
+    await route.continue();
+  });
+  const cancelled: string[] = [];
+  page.on('requestfailed', (request) => cancelled.push(request.url()));
+  const filters = page.getByRole('group', { name: 'Filter products' });
+  const heading = page.getByRole('heading', { level: 1 });
+
+  await filters.getByLabel('Search').fill('lamp');
+  await filters.getByRole('button', { name: 'Apply' }).click();
+  await filters.getByLabel('Search').fill('candle');
+  await filters.getByRole('button', { name: 'Apply' }).click();
+  await expect(heading).toHaveText('Results for “candle”');
+  await expect.poll(() => cancelled.join(' ')).toContain('q=lamp');
+  await expectNoReload(page, testInfo);
+
+  // After ten seconds without an answer the browser is left to load the address as a page.
+  await filters.getByLabel('Search').fill('chair');
+  await filters.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.locator('.catalog')).toHaveAttribute('aria-busy', 'true');
+  await expect(heading).toHaveText('Results for “chair”', { timeout: 25_000 });
+  await expect(page.getByRole('heading', { name: 'Mid Century Accent Chair' })).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__tiendaSamePage)).toBeUndefined();
   noErrors();
 });
 

@@ -18,6 +18,12 @@ pub fn replace_url(url: &str) {
     }
 }
 
+/// The path and query in the address bar (no origin, no fragment).
+pub fn address_bar() -> String {
+    let location = window().location();
+    format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+}
+
 /// Asks the browser where the visitor is and calls `then` with it, once, if they agree. Nothing
 /// happens when they refuse or the browser cannot tell.
 pub fn with_position(then: impl FnOnce(crate::model::stores::GeoPoint) + 'static) {

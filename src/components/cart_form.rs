@@ -56,8 +56,8 @@ pub fn AddToCartForm(
 /// says so and cannot be pressed again; then the header's badge shows the new count and the form's
 /// status line says what was added (with a link to the cart) or why it was refused. One listener on
 /// the window serves every form, those of listings the catalog swaps in later included, however
-/// many times the island is rendered on a page. `lang` travels as a prop: an island in the browser has
-/// no server context to read it from.
+/// many times the island is rendered on a page. `lang` travels as a prop: an island in the browser
+/// has no server context to read it from.
 #[island]
 pub fn CartAddsInPlace(lang: Lang) -> impl IntoView {
     #[cfg(feature = "hydrate")]

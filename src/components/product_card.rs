@@ -18,10 +18,14 @@ pub fn ProductGrid(
     /// (the LCP): the browser fetches it ahead of everything else.
     #[prop(optional)]
     leads_the_page: bool,
+    /// Another island of the page already makes adds in place (it calls `listen_for_cart_adds`),
+    /// so the grid renders no [`CartAddsInPlace`] of its own: one island less to hydrate.
+    #[prop(optional)]
+    adds_handled_by_page: bool,
 ) -> impl IntoView {
     // A card's add to cart comes back to this very page (same filters, same page) without JavaScript.
     let here = current_address();
-    let any_form = products.iter().any(|product| product.in_stock);
+    let adds_here = !adds_handled_by_page && products.iter().any(|product| product.in_stock);
     view! {
         <ul class="product-grid">
             {products
@@ -33,7 +37,7 @@ pub fn ProductGrid(
                 })
                 .collect_view()}
         </ul>
-        {any_form.then(|| view! { <CartAddsInPlace lang=use_lang() /> })}
+        {adds_here.then(|| view! { <CartAddsInPlace lang=use_lang() /> })}
     }
 }
 

@@ -381,6 +381,8 @@ async fn pages_speak_the_language_the_browser_asks_for(backend: Backend) {
     // The catalog's island writes the status of an add in the browser, so it carries the language
     // with it; the listing itself is the server's HTML, never island props.
     assert_eq!(island_props(&doc, "CatalogInPlace"), r#"{"lang":"Es"}"#, "the island gets the language, and only that");
+    let islands = html::attrs(&doc, "leptos-island", "data-component");
+    assert_eq!(islands.len(), 1, "that island also makes the cards' adds in place, so the grid adds none: {islands:?}");
 
     let switch = r#"form[aria-label="Idioma"]"#;
     assert_eq!(html::attr(&doc, switch, "action"), "/rpc/language");

@@ -7,9 +7,13 @@
 //! answer's canonical address (a new history entry, unless it is the address already shown), and
 //! focus goes to the new listing's heading; back and forward swap the listing of the address they
 //! land on, unless only the fragment changed.
-//! Answers can arrive out of order: only the newest request may change the page. A request that
-//! fails, or an answer that is not a listing, is left to the browser, which loads the address
-//! as a document (error page and all).
+//! Answers can arrive out of order: only the newest request may change the page, and a newer one
+//! cancels the older. A request that fails, takes longer than ten seconds (`PATIENCE`), or
+//! answers with something that is not a listing is left to the browser, which loads the address
+//! as a document (error page, progress bar and all).
+//! What a page load would change outside the listing changes too: the title, the head's canonical,
+//! neighbour and description tags, and a status line outside `.catalog` that tells screen readers
+//! the new count (a live region must exist before its text changes to be announced).
 //!
 //! Nothing of the listing is rendered in the browser: the island carries no props but the
 //! language, and the WebAssembly holds no listing code.
@@ -31,23 +35,39 @@ pub fn CatalogInPlace(lang: Lang) -> impl IntoView {
     let _ = lang;
 }
 
+/// The id of the status line, outside `.catalog`, that announces a swapped-in listing's count.
+pub const LISTING_STATUS_ID: &str = "listing-status";
+
 #[cfg(feature = "hydrate")]
 mod browser_side {
-    use crate::components::browser;
+    use super::LISTING_STATUS_ID;
+    use crate::components::browser::{self, address_bar};
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
     use std::cell::{Cell, RefCell};
+    use std::time::Duration;
     use web_sys::js_sys::futures::JsFuture;
     use web_sys::{
-        Document, DomParser, Element, HtmlElement, HtmlFormElement, MouseEvent, Response, SupportedType, Url,
+        AbortController, Document, DomParser, Element, HtmlElement, HtmlFormElement, MouseEvent, RequestInit, Response,
+        SupportedType, Url,
     };
 
     /// The element whose content a new listing replaces.
     const CATALOG: &str = ".catalog";
 
+    /// How long a listing may take before the browser is left to load it as a page: a request
+    /// that never answers would otherwise leave the old listing faded for good.
+    pub const PATIENCE: Duration = Duration::from_secs(10);
+
+    /// The head tags that describe a listing; a swap replaces them with the new listing's own.
+    const HEAD_TAGS: &str = "link[rel=canonical], link[rel=prev], link[rel=next], meta[name=description], \
+                             meta[name=robots], meta[property^='og:'], meta[name^='twitter:']";
+
     thread_local! {
         static LISTENING: Cell<bool> = const { Cell::new(false) };
         static NEWEST_REQUEST: Cell<u64> = const { Cell::new(0) };
+        /// The request under way, cancelled when a newer one starts.
+        static IN_FLIGHT: RefCell<Option<AbortController>> = const { RefCell::new(None) };
         /// The path and query of the listing shown: a history move that changes only the
         /// fragment (to the skip link's `#main` and back) has nothing new to fetch.
         static SHOWN: RefCell<String> = const { RefCell::new(String::new()) };
@@ -140,12 +160,43 @@ mod browser_side {
             }
             SHOWN.set(address_bar());
             document().set_title(&page.title());
+            replace_head_tags(page);
             // The answer's own element, `aria-busy="false"` as the server wrote it.
             let _ = catalog.replace_with_with_node_1(&fresh);
+            announce_count(&fresh);
             if let Move::Push = step {
                 focus_heading(&fresh);
             }
         });
+    }
+
+    /// Replaces the head's description of the listing shown (canonical address, neighbours,
+    /// description, link previews) with the new page's: a reader of the head (a bookmarklet, a
+    /// share button, the browser's own "copy link") sees the listing that is on screen.
+    fn replace_head_tags(page: &Document) {
+        let (Some(head), Ok(old), Ok(new)) =
+            (document().head(), document().query_selector_all(HEAD_TAGS), page.query_selector_all(HEAD_TAGS))
+        else {
+            return;
+        };
+        for i in 0..old.length() {
+            if let Some(Ok(tag)) = old.item(i).map(|node| node.dyn_into::<Element>()) {
+                tag.remove();
+            }
+        }
+        for i in 0..new.length() {
+            if let Some(tag) = new.item(i) {
+                let _ = head.append_child(&tag);
+            }
+        }
+    }
+
+    /// Says the new count in the status line outside the listing, which screen readers watch.
+    fn announce_count(catalog: &Element) {
+        let count = catalog.query_selector(".result-count").ok().flatten().and_then(|count| count.text_content());
+        if let (Some(status), Some(count)) = (document().get_element_by_id(LISTING_STATUS_ID), count) {
+            status.set_text_content(Some(&count));
+        }
     }
 
     /// Moves focus to the new listing's heading, as a page load would put a reader at its start:
@@ -159,21 +210,32 @@ mod browser_side {
         }
     }
 
-    /// The path and query in the address bar.
-    fn address_bar() -> String {
-        let location = window().location();
-        format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
-    }
-
     /// The page at `address` as a document to read from (parsed, never run: a parsed document
     /// executes no script), or `None` if it could not be had or is not a page.
     async fn fetch_page(address: &str) -> Option<Document> {
-        let response: Response = JsFuture::from(window().fetch_with_str(address)).await.ok()?.dyn_into().ok()?;
-        if !response.ok() {
-            return None;
+        let cancel = AbortController::new().ok()?;
+        if let Some(older) = IN_FLIGHT.replace(Some(cancel.clone())) {
+            older.abort();
         }
-        let html = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
-        DomParser::new().ok()?.parse_from_string(&html, SupportedType::TextHtml).ok()
+        let init = RequestInit::new();
+        init.set_signal(Some(&cancel.signal()));
+        let give_up = {
+            let cancel = cancel.clone();
+            set_timeout_with_handle(move || cancel.abort(), PATIENCE).ok()
+        };
+        let html = async {
+            let request = window().fetch_with_str_and_init(address, &init);
+            let response: Response = JsFuture::from(request).await.ok()?.dyn_into().ok()?;
+            if !response.ok() {
+                return None;
+            }
+            JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+        }
+        .await;
+        if let Some(give_up) = give_up {
+            give_up.clear();
+        }
+        DomParser::new().ok()?.parse_from_string(&html?, SupportedType::TextHtml).ok()
     }
 
     /// The path and query of the page's canonical link: the listing's address, written the way

@@ -6,7 +6,7 @@
 //! a small island ([`super::in_place`]) asks the server for that same address and swaps the new
 //! listing in, keeping the address bar, back and forward in step.
 
-use super::in_place::CatalogInPlace;
+use super::in_place::{CatalogInPlace, LISTING_STATUS_ID};
 use crate::components::{
     absolute_url, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
 };
@@ -87,6 +87,9 @@ fn ListingView(listing: Listing) -> impl IntoView {
             <div class="catalog" aria-busy="false">
                 <ListingBody query notices category data />
             </div>
+            // Empty until a listing is swapped in: then it says the new count (a live region
+            // announces changes, and the count inside `.catalog` is a new element each time).
+            <p id=LISTING_STATUS_ID class="visually-hidden" role="status"></p>
             <CatalogInPlace lang />
         </div>
     }
@@ -128,7 +131,8 @@ fn ListingBody(
         }
         .into_any()
     } else {
-        view! { <ProductGrid products=results.items leads_the_page=true /> }.into_any()
+        // `CatalogInPlace` makes the cards' adds in place, those of listings swapped in later included.
+        view! { <ProductGrid products=results.items leads_the_page=true adds_handled_by_page=true /> }.into_any()
     };
     let categories = if on_category_page { Vec::new() } else { data.categories };
     view! {
@@ -139,7 +143,7 @@ fn ListingBody(
             </ul>
         })}
         <FilterForm action=base.clone() query=query.clone() categories />
-        <p class="result-count" aria-live="polite">{count_text}</p>
+        <p class="result-count">{count_text}</p>
         {outcome}
         <Pagination base_path=base query current=page page_count previous next include_category=!on_category_page />
     }
