@@ -19,7 +19,8 @@ use std::sync::{Arc, OnceLock};
 /// `Suspense` calls its children's closure more than once on the server (to find the resources
 /// they read, to check again once those have loaded, and to render); the HTML is made the first
 /// time the data is there and reused after. Made again, the page's head tags (`PageMeta`), which
-/// register themselves as they are written, would appear in the head once per call.
+/// register themselves as they are written, would appear in the head once per call. Once made,
+/// the resource is not awaited again: awaiting it copies its whole value (a listing's cards).
 #[component]
 pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, render: F) -> impl IntoView
 where
@@ -33,13 +34,20 @@ where
         <Suspense fallback=move || view! { <p class="loading">{loading}</p> }>
             {move || {
                 let (render, html) = (render.clone(), Arc::clone(&html));
+                let made = html.get().cloned();
                 Suspend::new(async move {
-                    let loaded = resource.await;
-                    let html = html.get_or_init(|| match loaded {
-                        Ok(data) => render(data).into_view().to_html(),
-                        Err(error) => view! { <ErrorView error /> }.to_html(),
-                    });
-                    InertElement::new(html.clone())
+                    let made = match made {
+                        Some(made) => made,
+                        None => {
+                            let loaded = resource.await;
+                            html.get_or_init(|| match loaded {
+                                Ok(data) => render(data).into_view().to_html(),
+                                Err(error) => view! { <ErrorView error /> }.to_html(),
+                            })
+                            .clone()
+                        }
+                    };
+                    InertElement::new(made)
                 })
             }}
         </Suspense>

@@ -11,13 +11,13 @@ use crate::server::services::catalog;
 #[server(prefix = "/rpc", endpoint = "home", input = GetUrl)]
 pub async fn get_home() -> Result<HomeData, AppError> {
     let state = super::app_state()?;
-    Ok(catalog::home(&state).await?.as_ref().clone())
+    Ok(std::sync::Arc::unwrap_or_clone(catalog::home(&state).await?))
 }
 
 #[server(prefix = "/rpc", endpoint = "categories", input = GetUrl)]
 pub async fn list_categories() -> Result<Vec<Category>, AppError> {
     let state = super::app_state()?;
-    Ok(catalog::list_categories(&state).await?.as_ref().clone())
+    Ok(std::sync::Arc::unwrap_or_clone(catalog::list_categories(&state).await?))
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog", input = GetUrl)]
@@ -35,5 +35,5 @@ pub async fn get_category(slug: String, query: ProductQuery) -> Result<(Category
 #[server(prefix = "/rpc", endpoint = "product", input = GetUrl)]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     let state = super::app_state()?;
-    Ok(catalog::product_detail(&state, &slug).await?.as_ref().clone())
+    Ok(std::sync::Arc::unwrap_or_clone(catalog::product_detail(&state, &slug).await?))
 }

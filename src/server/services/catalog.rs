@@ -34,7 +34,7 @@ pub async fn home(state: &AppState) -> Result<Arc<HomeData>, AppError> {
         .catalog_cache
         .home
         .get_or_load((), async {
-            let categories = list_categories(state).await?.as_ref().clone();
+            let categories = Arc::unwrap_or_clone(list_categories(state).await?);
             let newest = with_card_thumbnails(db::select_newest(&state.db, NEWEST_ON_HOME).await?);
             Ok(Arc::new(HomeData { categories, newest }))
         })
@@ -67,7 +67,8 @@ pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Ar
 /// The catalog listing with the categories its filter form offers.
 pub async fn catalog(state: &AppState, query: ProductQuery) -> Result<CatalogData, AppError> {
     let (categories, results) = tokio::try_join!(list_categories(state), search_products(state, query))?;
-    Ok(CatalogData { categories: categories.as_ref().clone(), results: results.as_ref().clone() })
+    // Moved out when nothing else holds them (the cache off, or not keeping them); copied otherwise.
+    Ok(CatalogData { categories: Arc::unwrap_or_clone(categories), results: Arc::unwrap_or_clone(results) })
 }
 
 /// A category and one page of its products; `NotFound` for an unknown slug.
@@ -84,7 +85,8 @@ pub async fn category_listing(
         .ok_or_else(|| AppError::missing_slug(Entity::Category, slug))?;
     query.category = Some(category.slug.clone());
     let results = search_products(state, query).await?;
-    Ok((category, CatalogData { categories: categories.as_ref().clone(), results: results.as_ref().clone() }))
+    let data = CatalogData { categories: Arc::unwrap_or_clone(categories), results: Arc::unwrap_or_clone(results) };
+    Ok((category, data))
 }
 
 /// A product and its related products; `NotFound` for an unknown slug.
