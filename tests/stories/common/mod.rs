@@ -9,10 +9,10 @@ pub mod smtp;
 pub mod visitor;
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::{
         atomic::{AtomicU32, Ordering},
-        OnceLock,
+        Once, OnceLock,
     },
 };
 use tienda::server::{
@@ -47,14 +47,33 @@ impl Drop for TestApp {
     }
 }
 
-/// A directory of its own for each test server (SQLite file, media).
+const SCRATCH_PREFIX: &str = "tienda-test-";
+
+/// A directory of its own for each test server (SQLite file, media). The directories outlive the
+/// run (a server thread may still write as the process ends, and a failed story's files are worth
+/// reading), so the first call of the next run removes those whose process is gone.
 pub fn scratch_dir(label: &str) -> PathBuf {
     static NEXT: AtomicU32 = AtomicU32::new(0);
+    static SWEPT: Once = Once::new();
+    SWEPT.call_once(|| remove_dirs_of_dead_runs(SCRATCH_PREFIX));
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("tienda-test-{}-{label}-{n}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("{SCRATCH_PREFIX}{}-{label}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create a scratch directory");
     dir
+}
+
+/// Removes the temporary directories named `<prefix><pid>...` whose process no longer runs.
+pub fn remove_dirs_of_dead_runs(prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(prefix) else { continue };
+        let pid = rest.split('-').next().unwrap_or_default();
+        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// A configuration for a test server on a random port over a fresh database of `backend`.

@@ -37,7 +37,7 @@ fn admin_url() -> &'static str {
 }
 
 fn start_cluster() -> String {
-    remove_stale_clusters();
+    super::remove_dirs_of_dead_runs(DIR_PREFIX);
     let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create the cluster directory");
@@ -144,16 +144,4 @@ fn wait_for_port(port: u16, dir: &Path) {
     }
     let log = std::fs::read_to_string(dir.join("postgres.log")).unwrap_or_default();
     panic!("the test PostgreSQL did not start within 60 s:\n{log}");
-}
-
-/// Removes the directories of earlier test runs whose process is gone.
-fn remove_stale_clusters() {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(DIR_PREFIX) else { continue };
-        if !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
 }
