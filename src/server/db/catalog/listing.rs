@@ -6,7 +6,8 @@
 //!   ("deferred join"); a page reached by cursor ("after product #812") is a range of that index,
 //!   so the 3,000th page costs what the first does;
 //! - "how many match" reads the counts the database keeps per category when only a category
-//!   filters, and counts through an index otherwise.
+//!   filters, and counts through an index otherwise; the page's own query returns it, so a page
+//!   costs one trip to the database, not two.
 
 use super::{SummaryRow, SUMMARY_COLUMNS};
 use crate::bind_all;
@@ -35,9 +36,8 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
     if ids.rank.is_some() {
         return select_ranked(db, &ids, filter_args, query.page(), page_size).await;
     }
-    let total = count_matching(db, query).await?;
     if let Some(cursor) = query.cursor.as_ref().filter(|_| query.pages_by_cursor()) {
-        let listed = select_by_cursor(db, &ids, filter_args.clone(), cursor, page_size, total).await?;
+        let listed = select_by_cursor(db, query, &ids, filter_args.clone(), cursor, page_size).await?;
         // A cursor with no key naming a product deleted since, or one past the very end, finds
         // nothing; the page number it carried still finds a page.
         if !listed.items.is_empty() {
@@ -45,14 +45,17 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
         }
     }
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
-    if offset >= total {
-        return Ok(Listed { items: Vec::new(), total: total as u64, more_before: false, more_after: false });
-    }
     let mut args = filter_args;
     let page = ids.by_number(page_size, offset, &mut args);
-    let items = select_page(db, &page, &ids.display_order(), args).await?;
+    let (items, total) = select_page(db, query, &page, &ids.display_order(), args).await?;
+    // Past the end no row carries the count, and a count answers alone.
+    let total = match total {
+        Some(total) => total,
+        None => count_matching(db, query).await?,
+    };
     let more_after = offset + (items.len() as i64) < total;
-    Ok(Listed { items, total: total as u64, more_before: offset > 0, more_after })
+    let more_before = offset > 0 && !items.is_empty();
+    Ok(Listed { items, total: total as u64, more_before, more_after })
 }
 
 /// A page of a search ranked by relevance, by number. Ranking reads every match anyway, so the
@@ -79,7 +82,7 @@ async fn select_ranked(
         ids.tables_and_filters(None),
         ids.display_order()
     );
-    let rows: Vec<RankedRow> =
+    let rows: Vec<CountedRow> =
         with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
     let total = match rows.first() {
         Some(row) => row.matches,
@@ -94,9 +97,9 @@ async fn select_ranked(
     Ok(Listed { items, total: total as u64, more_before, more_after })
 }
 
-/// A product card's row, with how many products the search matched in all.
+/// A product card's row, with how many products the listing matches in all.
 #[derive(sqlx::FromRow)]
-struct RankedRow {
+struct CountedRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
     matches: i64,
@@ -104,15 +107,17 @@ struct RankedRow {
 
 async fn select_by_cursor(
     db: &Db,
+    query: &ProductQuery,
     ids: &PageOfIds,
     mut args: SqlArgs,
     cursor: &Cursor,
     page_size: u32,
-    total: i64,
 ) -> sqlx::Result<Listed> {
     // One row more than a page tells whether the listing goes on in the direction of travel.
     let page = ids.by_cursor(cursor, page_size + 1, &mut args);
-    let mut items = select_page(db, &page, &ids.display_order(), args).await?;
+    // An empty page is not shown (the caller falls back to the page number), so its count is not needed.
+    let (mut items, total) = select_page(db, query, &page, &ids.display_order(), args).await?;
+    let total = total.unwrap_or_default();
     let overflow = items.len() > page_size as usize;
     // The extra row sits at the far end of the direction of travel. The near side is taken to go
     // on (the page the link came from): at worst a Previous link leads to page 1's products.
@@ -131,24 +136,40 @@ async fn select_by_cursor(
     Ok(Listed { items, total: total as u64, more_before, more_after })
 }
 
-/// The cards of the products whose ids `page` selects, in `order`.
-async fn select_page(db: &Db, page: &str, order: &str, args: SqlArgs) -> sqlx::Result<Vec<ProductSummary>> {
+/// The cards of the products whose ids `page` selects, in `order`, and how many products match
+/// `query` in all (`None` when the page is empty: no row carries it). The count is a scalar
+/// subquery, which both databases compute once, so the page costs one round trip, not two.
+async fn select_page(
+    db: &Db,
+    query: &ProductQuery,
+    page: &str,
+    order: &str,
+    mut args: SqlArgs,
+) -> sqlx::Result<(Vec<ProductSummary>, Option<i64>)> {
+    let count = count_expression(db, query, &mut args);
     let sql = format!(
-        "WITH page AS ({page}) SELECT {SUMMARY_COLUMNS} FROM page JOIN products p ON p.id = page.id \
-         JOIN categories c ON c.id = p.category_id ORDER BY {order}"
+        "WITH page AS ({page}) SELECT {SUMMARY_COLUMNS}, {count} AS matches FROM page \
+         JOIN products p ON p.id = page.id JOIN categories c ON c.id = p.category_id ORDER BY {order}"
     );
-    let rows: Vec<SummaryRow> =
+    let rows: Vec<CountedRow> =
         with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(ProductSummary::from).collect())
+    let total = rows.first().map(|row| row.matches);
+    Ok((rows.into_iter().map(|row| ProductSummary::from(row.summary)).collect(), total))
 }
 
-/// How many products match `query`: the kept per-category counts when nothing but a category
-/// filters (the common case, and the one where an exact count would read the whole catalog),
-/// otherwise a count over the filter's index.
+/// How many products match `query` (see [`count_expression`]).
 pub async fn count_matching(db: &Db, query: &ProductQuery) -> sqlx::Result<i64> {
     let mut args = SqlArgs::default();
+    let sql = format!("SELECT {}", count_expression(db, query, &mut args));
+    with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await)
+}
+
+/// How many products match `query`, as an SQL expression: the kept per-category counts when
+/// nothing but a category filters (the common case, and the one where an exact count would read
+/// the whole catalog), otherwise a count over the filter's index.
+fn count_expression(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String {
     let sql = if query.is_search() || query.price_min.is_some() || query.price_max.is_some() {
-        let ids = PageOfIds::new(db, query, &mut args);
+        let ids = PageOfIds::new(db, query, args);
         format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None))
     } else {
         match &query.category {
@@ -161,8 +182,7 @@ pub async fn count_matching(db: &Db, query: &ProductQuery) -> sqlx::Result<i64> 
         }
     };
     // SUM is NUMERIC on PostgreSQL; the cast keeps one Rust type for both backends.
-    let sql = format!("SELECT CAST(({sql}) AS BIGINT)");
-    with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await)
+    format!("CAST(({sql}) AS BIGINT)")
 }
 
 /// The ids of page `query.page()` as a query, with the order to show them in: for a listing that
