@@ -20,7 +20,9 @@ use std::sync::{Arc, OnceLock};
 /// they read, to check again once those have loaded, and to render); the HTML is made the first
 /// time the data is there and reused after. Made again, the page's head tags (`PageMeta`), which
 /// register themselves as they are written, would appear in the head once per call. Once made,
-/// the resource is not awaited again: awaiting it copies its whole value (a listing's cards).
+/// the resource is not awaited again: awaiting it copies its whole value (a listing's cards). Not
+/// awaiting means later passes no longer track the resource, which is right only because nothing
+/// renders these pages again after the server (islands: the browser hydrates the islands alone).
 #[component]
 pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, render: F) -> impl IntoView
 where

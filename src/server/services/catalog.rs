@@ -67,7 +67,8 @@ pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Ar
 /// The catalog listing with the categories its filter form offers.
 pub async fn catalog(state: &AppState, query: ProductQuery) -> Result<CatalogData, AppError> {
     let (categories, results) = tokio::try_join!(list_categories(state), search_products(state, query))?;
-    // Moved out when nothing else holds them (the cache off, or not keeping them); copied otherwise.
+    // Moved out when nothing else holds them (the cache off, or the entry already evicted to stay
+    // within the cache's byte budget); copied when the cache keeps the original.
     Ok(CatalogData { categories: Arc::unwrap_or_clone(categories), results: Arc::unwrap_or_clone(results) })
 }
 
