@@ -211,7 +211,8 @@ pub async fn insert_catalog(
 
 /// After many products were added at once: on PostgreSQL, fresh planner statistics, a visibility
 /// map that lets listings read their index alone, and the search index's pending entries merged
-/// (a GIN index queues new rows, and every search scans the queue until a vacuum). On SQLite, the
+/// (a GIN index queues new rows, and every search scans the queue until a vacuum), and the kept
+/// per-category counts rewritten to the few rows they are. On SQLite, the
 /// search index merged into one segment: inserted in batches, it is left in many, and every search
 /// looks each word up in each of them (ranked searches at 100,000 products took about a quarter
 /// longer); FTS5 merges further only while rows are written, so a catalog that is mostly read would
@@ -221,6 +222,10 @@ pub async fn settle_after_bulk_insert(db: &Db) -> sqlx::Result<()> {
     match db {
         Db::Postgres(pool) => {
             sqlx::query("VACUUM (ANALYZE) products").execute(pool).await?;
+            // Each inserted product bumped its category's counter: 100,000 row versions of five
+            // rows. Vacuum frees them but cannot shrink the table past the live rows at its end,
+            // so every listing's count read 3.7 MB of empty pages (2.4 ms); rewritten, it reads one.
+            sqlx::query("VACUUM FULL product_counts").execute(pool).await?;
         }
         Db::Sqlite { write, .. } => {
             sqlx::query("INSERT INTO products_fts (products_fts) VALUES ('optimize')").execute(write).await?;
