@@ -176,6 +176,18 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
         let by_number = ProductQuery { sort, page: 10, ..Default::default() };
         let numbered = services::catalog::search_products(&app.state, by_number).await.unwrap();
         assert_eq!(numbered.items.iter().map(|p| p.id).collect::<Vec<_>>(), ids[9 * 24..10 * 24], "{sort:?}");
+        // So are the deep pages, which past the middle are read from the end of the index.
+        let pages = products.div_ceil(24) as u32;
+        for page in [pages / 2, pages / 2 + 1, pages - 1, pages] {
+            let query = ProductQuery { sort, page, ..Default::default() };
+            let numbered = services::catalog::search_products(&app.state, query.clone()).await.unwrap();
+            let start = (page as usize - 1) * 24;
+            let expected = &ids[start..(start + 24).min(products)];
+            assert_eq!(numbered.items.iter().map(|p| p.id).collect::<Vec<_>>(), expected, "{sort:?} page {page}");
+            assert_eq!(numbered.total as usize, products, "{sort:?} page {page}");
+            assert_eq!(numbered.next(&query).is_some(), page < pages, "{sort:?} page {page}");
+            assert!(numbered.previous(&query).is_some(), "{sort:?} page {page}");
+        }
     }
 
     // Within a category and a price range, on the category page itself.

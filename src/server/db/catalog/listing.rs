@@ -45,8 +45,13 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
         }
     }
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
+    if offset > DEEP_OFFSET && count_is_kept(query) {
+        if let Some(listed) = select_from_the_end(db, query, &ids, filter_args.clone(), offset, page_size).await? {
+            return Ok(listed);
+        }
+    }
     let mut args = filter_args;
-    let page = ids.by_number(page_size, offset, &mut args);
+    let page = ids.by_number(page_size, offset, false, &mut args);
     let (items, total) = select_page(db, query, &page, &ids.display_order(), args).await?;
     // Past the end no row carries the count, and a count answers alone.
     let total = match total {
@@ -73,13 +78,14 @@ async fn select_ranked(
     let mut args = filter_args.clone();
     let (limit, offset_arg) = (args.int(i64::from(page_size)), args.int(offset));
     let sql = format!(
-        "WITH matched AS MATERIALIZED (SELECT p.id, {} FROM {}), \
+        "WITH matched AS MATERIALIZED (SELECT {} AS id, {} FROM {}), \
          page AS (SELECT id, sort_key, COUNT(*) OVER () AS matches FROM matched ORDER BY sort_key, id \
          LIMIT {limit} OFFSET {offset_arg}) \
          SELECT {SUMMARY_COLUMNS}, page.matches FROM page JOIN products p ON p.id = page.id \
          JOIN categories c ON c.id = p.category_id ORDER BY {}",
+        ids.id_column(true),
         ids.sort_column(),
-        ids.tables_and_filters(None),
+        ids.tables_and_filters(None, true),
         ids.display_order()
     );
     let rows: Vec<CountedRow> =
@@ -87,7 +93,7 @@ async fn select_ranked(
     let total = match rows.first() {
         Some(row) => row.matches,
         None => {
-            let count = format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None));
+            let count = format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None, true));
             with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count), filter_args).fetch_one(pool).await)?
         }
     };
@@ -95,6 +101,38 @@ async fn select_ranked(
     let more_after = offset + (items.len() as i64) < total;
     let more_before = offset > 0 && !items.is_empty();
     Ok(Listed { items, total: total as u64, more_before, more_after })
+}
+
+/// A page that starts further into its listing than this many products is read from the end of
+/// its index when that end is nearer.
+const DEEP_OFFSET: i64 = 1_000;
+
+/// A deep page by number, read backwards from the end of its index when the end is nearer: `None`
+/// when it is not. An index knows no positions, so `OFFSET n` walks n entries, and page 3,000 of
+/// a catalog of 100,000 would walk 72,000 of them from the front but 28,000 from the back (the
+/// last page, which the pagination links to, walks none). The count must be known before the
+/// query is written, so this is only for listings whose count is kept ([`count_is_kept`]): one
+/// more statement, of a few rows. A product added or removed between the two statements moves
+/// the page by a row, as it would move any page by number.
+async fn select_from_the_end(
+    db: &Db,
+    query: &ProductQuery,
+    ids: &PageOfIds,
+    mut args: SqlArgs,
+    offset: i64,
+    page_size: u32,
+) -> sqlx::Result<Option<Listed>> {
+    let total = count_matching(db, query).await?;
+    let after_the_page = (total - offset - i64::from(page_size)).max(0);
+    if offset >= total || after_the_page >= offset {
+        return Ok(None);
+    }
+    let fetch = (total - offset).min(i64::from(page_size)) as u32;
+    let page = ids.by_number(fetch, after_the_page, true, &mut args);
+    let (items, counted) = select_page(db, query, &page, &ids.display_order(), args).await?;
+    let total = counted.unwrap_or(total);
+    let more_after = offset + (items.len() as i64) < total;
+    Ok(Some(Listed { more_before: !items.is_empty(), more_after, items, total: total as u64 }))
 }
 
 /// A product card's row, with how many products the listing matches in all.
@@ -168,9 +206,9 @@ pub async fn count_matching(db: &Db, query: &ProductQuery) -> sqlx::Result<i64> 
 /// nothing but a category filters (the common case, and the one where an exact count would read
 /// the whole catalog), otherwise a count over the filter's index.
 fn count_expression(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String {
-    let sql = if query.is_search() || query.price_min.is_some() || query.price_max.is_some() {
+    let sql = if !count_is_kept(query) {
         let ids = PageOfIds::new(db, query, args);
-        format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None))
+        format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None, true))
     } else {
         match &query.category {
             Some(slug) => format!(
@@ -185,6 +223,11 @@ fn count_expression(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String
     format!("CAST(({sql}) AS BIGINT)")
 }
 
+/// Whether the database keeps the count of what `query` matches: nothing but a category filters.
+fn count_is_kept(query: &ProductQuery) -> bool {
+    !query.is_search() && query.price_min.is_none() && query.price_max.is_none()
+}
+
 /// The ids of page `query.page()` as a query, with the order to show them in: for a listing that
 /// reads its own columns (the back office's table).
 pub(in crate::server::db) fn page_by_number(
@@ -195,14 +238,16 @@ pub(in crate::server::db) fn page_by_number(
 ) -> (String, String) {
     let ids = PageOfIds::new(db, query, args);
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
-    (ids.by_number(page_size, offset, args), ids.display_order())
+    (ids.by_number(page_size, offset, false, args), ids.display_order())
 }
 
 /// The ids of one page, in the listing's order: the part of a listing that touches many rows, and
 /// so the part that must read an index.
 struct PageOfIds {
-    /// `products p`, joined with the search index when searching.
-    from: &'static str,
+    /// Whether a search reads SQLite's full-text index, whose rowid is the product's id.
+    full_text: bool,
+    /// Whether a condition reads the products' own columns (a category or a price).
+    filters_products: bool,
     conditions: Vec<String>,
     /// The search's rank (lower is better) when the listing is ordered by relevance.
     rank: Option<String>,
@@ -211,8 +256,13 @@ struct PageOfIds {
 
 impl PageOfIds {
     fn new(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> Self {
-        let mut ids =
-            Self { from: "products p", conditions: Vec::new(), rank: None, keys: SortKeys::of(query.sort, db) };
+        let mut ids = Self {
+            full_text: false,
+            filters_products: false,
+            conditions: Vec::new(),
+            rank: None,
+            keys: SortKeys::of(query.sort, db),
+        };
         let words: Vec<String> =
             search_key(&query.q).split_whitespace().take(MAX_SEARCH_WORDS).map(str::to_owned).collect();
         if !words.is_empty() {
@@ -229,6 +279,7 @@ impl PageOfIds {
             Db::Sqlite { .. } if searching => format!("+p.{name}"),
             _ => format!("p.{name}"),
         };
+        ids.filters_products = query.category.is_some() || query.price_min.is_some() || query.price_max.is_some();
         if let Some(slug) = &query.category {
             let slug = args.text(slug.clone());
             ids.conditions.push(format!("{} = (SELECT id FROM categories WHERE slug = {slug})", column("category_id")));
@@ -248,7 +299,7 @@ impl PageOfIds {
         match db {
             Db::Sqlite { .. } => {
                 let terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
-                self.from = "products_fts JOIN products p ON p.id = products_fts.rowid";
+                self.full_text = true;
                 self.conditions.push(format!("products_fts MATCH {}", args.text(terms.join(" "))));
                 // bm25: a word in the title weighs ten times one in the rest of the text.
                 self.rank = Some("bm25(products_fts, 10.0, 1.0)".to_owned());
@@ -263,23 +314,55 @@ impl PageOfIds {
         }
     }
 
-    /// `FROM ... WHERE ...` with the filters and, if given, one condition more.
-    fn tables_and_filters(&self, extra: Option<String>) -> String {
+    /// `FROM ... WHERE ...` with the filters and, if given, one condition more (over `p`).
+    /// `ids_only`: the caller reads nothing of the products but their ids (it counts them, or
+    /// orders them by rank).
+    fn tables_and_filters(&self, extra: Option<String>, ids_only: bool) -> String {
+        let from = self.tables(ids_only && extra.is_none());
         let conditions: Vec<&str> = self.conditions.iter().map(String::as_str).chain(extra.as_deref()).collect();
-        match (self.from, conditions.is_empty()) {
-            (from, true) => from.to_owned(),
-            (from, false) => format!("{from} WHERE {}", conditions.join(" AND ")),
+        match conditions.is_empty() {
+            true => from.to_owned(),
+            false => format!("{from} WHERE {}", conditions.join(" AND ")),
         }
     }
 
+    /// The tables the ids come from. A search on SQLite with no filter on the products, for a
+    /// caller that needs only ids, reads the full-text index alone: its rowid is the product's id,
+    /// and the triggers that keep it in step with the table leave no row of it without its
+    /// product. Joining the products there cost a third of a two-word search (a row lookup per
+    /// match, and a match can be thousands of products).
+    fn tables(&self, ids_only: bool) -> &'static str {
+        match (self.full_text, self.reads_index_alone(ids_only)) {
+            (false, _) => "products p",
+            (true, true) => "products_fts",
+            (true, false) => "products_fts JOIN products p ON p.id = products_fts.rowid",
+        }
+    }
+
+    /// The id's column in [`Self::tables`].
+    fn id_column(&self, ids_only: bool) -> &'static str {
+        match self.reads_index_alone(ids_only) {
+            true => "products_fts.rowid",
+            false => "p.id",
+        }
+    }
+
+    fn reads_index_alone(&self, ids_only: bool) -> bool {
+        self.full_text && ids_only && !self.filters_products
+    }
+
     /// `fetch` ids after skipping `offset`: page numbers, and every page of a ranked search.
-    fn by_number(&self, fetch: u32, offset: i64, args: &mut SqlArgs) -> String {
+    /// `backwards`: from the end of the order (not for a ranked search).
+    fn by_number(&self, fetch: u32, offset: i64, backwards: bool, args: &mut SqlArgs) -> String {
         let (limit, offset) = (args.int(i64::from(fetch)), args.int(offset));
+        // Ordered by rank, the page needs nothing of the products but their ids.
+        let ids_only = self.rank.is_some();
         format!(
-            "SELECT p.id, {} FROM {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            "SELECT {} AS id, {} FROM {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            self.id_column(ids_only),
             self.sort_column(),
-            self.tables_and_filters(None),
-            self.order()
+            self.tables_and_filters(None, ids_only),
+            self.order(backwards)
         )
     }
 
@@ -302,7 +385,7 @@ impl PageOfIds {
             format!("{key} {loose} {anchor_key} AND ({key} {strict} {anchor_key} OR p.id {strict} {anchor})");
         format!(
             "SELECT p.id, {key} AS sort_key FROM {} ORDER BY {} LIMIT {limit}",
-            self.tables_and_filters(Some(position)),
+            self.tables_and_filters(Some(position), false),
             self.keys.order(backwards)
         )
     }
@@ -317,11 +400,11 @@ impl PageOfIds {
         }
     }
 
-    /// The page query's own order.
-    fn order(&self) -> String {
+    /// The page query's own order, reversed when reading `backwards` (a ranked search never is).
+    fn order(&self, backwards: bool) -> String {
         match self.rank {
-            Some(_) => "sort_key, p.id".to_owned(),
-            None => self.keys.order(false),
+            Some(_) => format!("sort_key, {}", self.id_column(true)),
+            None => self.keys.order(backwards),
         }
     }
 
