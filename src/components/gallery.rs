@@ -39,10 +39,13 @@ pub fn Gallery(images: Vec<String>, title: String, initial: usize, lang: Lang) -
                                 replace_url(&href);
                             }
                         };
+                        // Not lazy: the thumbnails sit beside the main image, in the first screen, where a
+                        // lazy image waits for layout; and the browser may take one of them for the
+                        // page's largest paint (it did, with the demo's small drawings).
                         view! {
                             <li>
                                 <a href=href aria-current=move || (selected.get() == n).then_some("true") on:click=show>
-                                    <img src=src alt={(texts.show_image)(n)} width="96" height="96" loading="lazy" />
+                                    <img src=src alt={(texts.show_image)(n)} width="96" height="96" />
                                 </a>
                             </li>
                         }
