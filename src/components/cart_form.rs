@@ -1,6 +1,7 @@
 //! Adding to the cart: the form on product pages and cards, the island that makes its adds happen
 //! in place, and the note a page shows after a form post without JavaScript.
 
+use super::markup::Markup;
 use crate::components::forms::error_from_url;
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang};
@@ -9,6 +10,7 @@ use crate::model::paths;
 use crate::server_fns::cart::AddToCart;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos::tachys::html::InertElement;
 
 /// A form that adds `product_id` to the cart. Without JavaScript it posts, and the server sends
 /// the browser back to `back` with a note ([`CartNote`]). With JavaScript, [`CartAddsInPlace`]
@@ -26,30 +28,51 @@ pub fn AddToCartForm(
     with_quantity: bool,
     back: String,
 ) -> impl IntoView {
-    let t = use_texts().orders;
-    let quantity = if with_quantity {
-        let quantity_id = format!("quantity-{product_id}");
-        let max = stock.clamp(1, MAX_LINE_QUANTITY);
-        view! {
-            <label for=quantity_id.clone()>{t.quantity}</label>
-            <input id=quantity_id type="number" name="quantity" value="1" min="1" max=max
-                inputmode="numeric" required=true class="quantity-input" />
-        }
-        .into_any()
-    } else {
-        view! { <input type="hidden" name="quantity" value="1" /> }.into_any()
+    let form = AddToCartFields {
+        product_id,
+        title: &title,
+        quantity_max: with_quantity.then(|| stock.clamp(1, MAX_LINE_QUANTITY)),
+        back: &back,
     };
-    // On a card, many buttons say the same: each names its product for screen readers.
-    let button_label = (!with_quantity).then(|| (t.add_named)(&title));
-    view! {
-        <form action=AddToCart::url() method="post" class="add-to-cart" data-title=title>
-            <input type="hidden" name="product_id" value=product_id />
-            <input type="hidden" name="back" value=back />
-            {quantity}
-            <button type="submit" class="button" aria-label=button_label>{t.add_to_cart}</button>
-            <p class="add-status" role="status" aria-live="polite"></p>
-        </form>
-    }
+    let mut markup = Markup::default();
+    write_add_to_cart_form(&mut markup, &form, use_lang());
+    InertElement::new(markup.into_string())
+}
+
+/// What an add-to-cart form posts.
+pub(super) struct AddToCartFields<'a> {
+    pub product_id: i64,
+    pub title: &'a str,
+    /// A quantity field up to this many units (the product page); without it the form adds one.
+    pub quantity_max: Option<i64>,
+    /// Where the browser goes back to after the add, without JavaScript.
+    pub back: &'a str,
+}
+
+/// The form of [`AddToCartForm`], written as markup ([`Markup`]): a listing has one per card.
+pub(super) fn write_add_to_cart_form(markup: &mut Markup, form: &AddToCartFields, lang: Lang) {
+    let t = lang.texts().orders;
+    markup.raw("<form").attr("action", AddToCart::url()).raw(r#" method="post" class="add-to-cart""#);
+    markup.attr("data-title", form.title).raw(">");
+    markup.raw(r#"<input type="hidden" name="product_id""#).attr("value", &form.product_id.to_string()).raw(">");
+    markup.raw(r#"<input type="hidden" name="back""#).attr("value", form.back).raw(">");
+    let button_label = match form.quantity_max {
+        Some(max) => {
+            let id = format!("quantity-{}", form.product_id);
+            markup.raw("<label").attr("for", &id).raw(">").text(t.quantity).raw("</label>");
+            markup.raw("<input").attr("id", &id).raw(r#" type="number" name="quantity" value="1" min="1""#);
+            markup.attr("max", &max.to_string()).raw(r#" inputmode="numeric" required class="quantity-input">"#);
+            None
+        }
+        // On a card, many buttons say the same: each names its product for screen readers.
+        None => {
+            markup.raw(r#"<input type="hidden" name="quantity" value="1">"#);
+            Some((t.add_named)(form.title))
+        }
+    };
+    markup.raw(r#"<button type="submit" class="button""#).attr_if("aria-label", button_label.as_deref()).raw(">");
+    markup.text(t.add_to_cart).raw("</button>");
+    markup.raw(r#"<p class="add-status" role="status" aria-live="polite"></p></form>"#);
 }
 
 /// Makes every [`AddToCartForm`] on the page add in place: while the add is under way its button

@@ -11,6 +11,7 @@ pub mod front_end;
 mod gallery;
 mod layout;
 mod loaded;
+mod markup;
 pub mod order_view;
 mod page_meta;
 mod pager;

@@ -1,0 +1,76 @@
+//! HTML written straight into one string, for the parts of a server-rendered page that come many
+//! to a page and never change in the browser: a listing's product cards.
+//!
+//! Built as a view, each element of a card went through Leptos's generic rendering: its attributes
+//! copied into an owned form, then written one by one with a string of their own for `class`. A
+//! listing's 24 cards are most of its page, and that was the largest part of rendering it. Here an
+//! element is a few pushes onto one buffer, and the result enters the page as one
+//! [`InertElement`](leptos::tachys::html::InertElement).
+//!
+//! What keeps it safe is what a [`Markup`] accepts: markup only as `&'static str` (tags, attribute
+//! names, fixed attributes: literals of this crate, never data), and every value escaped by
+//! `html_escape`, the crate Leptos itself escapes with, in the same way (text: `&`, `<`, `>`;
+//! double-quoted attributes: those and `"`).
+
+/// An HTML fragment being written.
+#[derive(Default)]
+pub struct Markup {
+    html: String,
+}
+
+impl Markup {
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self { html: String::with_capacity(bytes) }
+    }
+
+    /// Fixed markup, as written in the source: a tag, a fixed attribute, an element that holds no data.
+    pub fn raw(&mut self, markup: &'static str) -> &mut Self {
+        self.html.push_str(markup);
+        self
+    }
+
+    /// ` name="value"`, the value escaped for a double-quoted attribute.
+    pub fn attr(&mut self, name: &'static str, value: &str) -> &mut Self {
+        self.html.push(' ');
+        self.html.push_str(name);
+        self.html.push_str("=\"");
+        html_escape::encode_double_quoted_attribute_to_string(value, &mut self.html);
+        self.html.push('"');
+        self
+    }
+
+    /// The attribute when there is a value, nothing otherwise.
+    pub fn attr_if(&mut self, name: &'static str, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(value) => self.attr(name, value),
+            None => self,
+        }
+    }
+
+    /// Text content, escaped.
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        html_escape::encode_text_to_string(text, &mut self.html);
+        self
+    }
+
+    pub fn into_string(self) -> String {
+        self.html
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_cannot_leave_their_attribute_or_text() {
+        let hostile = r#""><img src=x onerror=alert('x')>&amp;"#;
+        let mut markup = Markup::default();
+        markup.raw("<p").attr("title", hostile).attr_if("lang", None).attr_if("id", Some("a\"b")).raw(">");
+        markup.text(hostile).raw("</p>");
+        let attribute = "&quot;&gt;&lt;img src=x onerror=alert('x')&gt;&amp;amp;";
+        // In text a quote is harmless, and stays.
+        let text = "\"&gt;&lt;img src=x onerror=alert('x')&gt;&amp;amp;";
+        assert_eq!(markup.into_string(), format!("<p title=\"{attribute}\" id=\"a&quot;b\">{text}</p>"));
+    }
+}
