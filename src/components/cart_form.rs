@@ -12,26 +12,25 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::tachys::html::InertElement;
 
-/// A form that adds `product_id` to the cart. Without JavaScript it posts, and the server sends
-/// the browser back to `back` with a note ([`CartNote`]). With JavaScript, [`CartAddsInPlace`]
-/// makes the add in place: whatever renders these forms renders it too ([`super::ProductGrid`]
-/// does, and the product page beside its own form). The form itself is plain HTML: a listing of
-/// 24 cards renders 24 of them, and an island each would cost the server a reactive action per
-/// card and the browser a hydration per card.
-/// `with_quantity` shows a quantity field (the product page); cards add one.
+/// The product page's form that adds `product_id` to the cart, with a quantity field. Without
+/// JavaScript it posts, and the server sends the browser back to `back` with a note
+/// ([`CartNote`]). With JavaScript, [`CartAddsInPlace`] makes the add in place: whatever renders
+/// these forms renders it too (the product page beside this form; [`super::ProductGrid`], whose
+/// cards write the same form without the quantity field). The form is plain HTML, not an island:
+/// a listing of 24 cards has 24 of them, and an island each would cost the server a reactive
+/// action per card and the browser a hydration per card.
 #[component]
 pub fn AddToCartForm(
     product_id: i64,
     title: String,
-    /// Units left: the quantity field's maximum (and no form at all when 0).
+    /// Units left: the quantity field's maximum (the page shows no form when there are none).
     stock: i64,
-    with_quantity: bool,
     back: String,
 ) -> impl IntoView {
     let form = AddToCartFields {
         product_id,
         title: &title,
-        quantity_max: with_quantity.then(|| stock.clamp(1, MAX_LINE_QUANTITY)),
+        quantity_max: Some(stock.clamp(1, MAX_LINE_QUANTITY)),
         back: &back,
     };
     let mut markup = Markup::default();
@@ -75,11 +74,11 @@ pub(super) fn write_add_to_cart_form(markup: &mut Markup, form: &AddToCartFields
     markup.raw(r#"<p class="add-status" role="status" aria-live="polite"></p></form>"#);
 }
 
-/// Makes every [`AddToCartForm`] on the page add in place: while the add is under way its button
-/// says so and cannot be pressed again; then the header's badge shows the new count and the form's
-/// status line says what was added (with a link to the cart) or why it was refused. One listener on
-/// the window serves every form, those of listings the catalog swaps in later included, however
-/// many times the island is rendered on a page. `lang` travels as a prop: an island in the browser
+/// Makes every add-to-cart form on the page (a card's, the product page's) add in place: while the
+/// add is under way its button says so and cannot be pressed again; then the header's badge shows
+/// the new count and the form's status line says what was added (with a link to the cart) or why
+/// it was refused. One listener on the window serves every form, those of listings the catalog
+/// swaps in later included, however many times the island is rendered on a page. `lang` travels as a prop: an island in the browser
 /// has no server context to read it from.
 #[island]
 pub fn CartAddsInPlace(lang: Lang) -> impl IntoView {
@@ -247,4 +246,22 @@ pub fn CartNote(
             }
         })
         .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_product_pages_form_has_a_labelled_quantity_up_to_the_stock() {
+        let mut markup = Markup::default();
+        let form =
+            AddToCartFields { product_id: 9, title: "Lamp \"XL\"", quantity_max: Some(3), back: "/products/lamp" };
+        write_add_to_cart_form(&mut markup, &form, Lang::Es);
+        let html = markup.into_string();
+        assert!(html.contains(r#"data-title="Lamp &quot;XL&quot;""#), "{html}");
+        assert!(html.contains(r#"<label for="quantity-9">Cantidad</label><input id="quantity-9" type="number" name="quantity" value="1" min="1" max="3""#), "{html}");
+        // Its button needs no name of its own: the page is about that one product.
+        assert!(html.contains(r#"<button type="submit" class="button">Agregar al carrito</button>"#), "{html}");
+    }
 }

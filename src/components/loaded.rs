@@ -13,7 +13,8 @@ use std::sync::{Arc, OnceLock};
 /// must not wait on anything itself (no resource or `Suspense` inside; islands are fine). Handed
 /// back as a view instead, Leptos would first copy every attribute of it into an owned form
 /// (`into_any`), then write it on its asynchronous path, which allocates two strings per element:
-/// on a listing of 24 cards, about a third of the allocations of the whole request. These pages
+/// about a third of the allocations of a listing's whole request, when its 24 cards were still
+/// views (they are markup now: `components::markup`). These pages
 /// render on the server only, so the browser never builds this element.
 ///
 /// `Suspense` calls its children's closure more than once on the server (to find the resources

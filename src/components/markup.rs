@@ -7,10 +7,12 @@
 //! element is a few pushes onto one buffer, and the result enters the page as one
 //! [`InertElement`](leptos::tachys::html::InertElement).
 //!
-//! What keeps it safe is what a [`Markup`] accepts: markup only as `&'static str` (tags, attribute
-//! names, fixed attributes: literals of this crate, never data), and every value escaped by
-//! `html_escape`, the crate Leptos itself escapes with, in the same way (text: `&`, `<`, `>`;
-//! double-quoted attributes: those and `"`).
+//! What keeps it safe: every value goes through [`Markup::attr`] or [`Markup::text`], which escape
+//! it with `html_escape`, the crate Leptos itself escapes with, in the same way (text: `&`, `<`,
+//! `>`; double-quoted attributes: those and `"`); and [`Markup::raw`] is for fixed markup only,
+//! written in the source: tags, attribute names, fixed attributes. Its `&'static str` keeps a
+//! request's or the database's strings out, but not this crate's own texts (`i18n` is
+//! `&'static str` too): those are values, and go through `text` like any other.
 
 /// An HTML fragment being written.
 #[derive(Default)]
@@ -23,7 +25,8 @@ impl Markup {
         Self { html: String::with_capacity(bytes) }
     }
 
-    /// Fixed markup, as written in the source: a tag, a fixed attribute, an element that holds no data.
+    /// Fixed markup, as written in the source: a tag, a fixed attribute, an element that holds no
+    /// data. Never a text, not even one of `i18n`: that goes through [`Self::text`].
     pub fn raw(&mut self, markup: &'static str) -> &mut Self {
         self.html.push_str(markup);
         self

@@ -160,6 +160,27 @@ mod tests {
         assert!(attacked.contains(r#"<h2 class="card-title">&lt;/p&gt;&lt;img src=x onerror=alert(1)&gt;" onerror="#));
         assert!(plain.contains(r#"<p class="card-price">$12.50</p>"#), "{plain}");
         assert!(plain.contains(r#"aria-label="Add to cart: Oak table""#), "{plain}");
+        // The page's own address, which a visitor types, comes back escaped too.
+        assert!(plain.contains(r#"<input type="hidden" name="back" value="/products?q=&lt;x&gt;">"#), "{plain}");
+    }
+
+    #[test]
+    fn a_card_below_a_section_heading_has_an_h3() {
+        let product = ProductSummary {
+            id: 9,
+            title: "Rug".into(),
+            slug: "rug".into(),
+            price: Money(100),
+            image: "/media/rug.png".into(),
+            category_name: "Home".into(),
+            in_stock: true,
+        };
+        let look = CardLook { lang: Lang::En, currency: Currency::Usd, heading: Heading::H3, back: "/".into() };
+        let mut markup = Markup::default();
+        write_card(&mut markup, &product, ImageLoading { eager: true, urgent: true }, &look);
+        let html = markup.into_string();
+        assert!(html.contains(r#"<h3 class="card-title">Rug</h3>"#), "{html}");
+        assert!(html.contains(r#"loading="eager" fetchpriority="high""#), "{html}");
     }
 
     #[test]

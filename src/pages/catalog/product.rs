@@ -57,7 +57,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                     <CartNote product=(product.id, product.title.clone()) />
                     {(product.stock > 0).then(|| view! {
                         <AddToCartForm product_id=product.id title=product.title.clone() stock=product.stock
-                            with_quantity=true back=path.clone() />
+                            back=path.clone() />
                         <CartAddsInPlace lang />
                     })}
                     <p class="product-description">{product.description.clone()}</p>
