@@ -188,6 +188,11 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
             assert_eq!(numbered.next(&query).is_some(), page < pages, "{sort:?} page {page}");
             assert!(numbered.previous(&query).is_some(), "{sort:?} page {page}");
         }
+        // Past the end: nothing, with the count, and no link onwards.
+        let query = ProductQuery { sort, page: 999_999, ..Default::default() };
+        let past = services::catalog::search_products(&app.state, query.clone()).await.unwrap();
+        assert_eq!((past.items.len(), past.total as usize), (0, products), "{sort:?}");
+        assert!(past.next(&query).is_none(), "{sort:?}");
     }
 
     // Within a category and a price range, on the category page itself.

@@ -46,7 +46,7 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
     }
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
     if offset > DEEP_OFFSET && count_is_kept(query) {
-        if let Some(listed) = select_from_the_end(db, query, &ids, filter_args.clone(), offset, page_size).await? {
+        if let Some(listed) = select_deep_page(db, query, &ids, filter_args.clone(), offset, page_size).await? {
             return Ok(listed);
         }
     }
@@ -107,14 +107,15 @@ async fn select_ranked(
 /// its index when that end is nearer.
 const DEEP_OFFSET: i64 = 1_000;
 
-/// A deep page by number, read backwards from the end of its index when the end is nearer: `None`
-/// when it is not. An index knows no positions, so `OFFSET n` walks n entries, and page 3,000 of
-/// a catalog of 100,000 would walk 72,000 of them from the front but 28,000 from the back (the
-/// last page, which the pagination links to, walks none). The count must be known before the
-/// query is written, so this is only for listings whose count is kept ([`count_is_kept`]): one
-/// more statement, of a few rows. A product added or removed between the two statements moves
-/// the page by a row, as it would move any page by number.
-async fn select_from_the_end(
+/// A deep page by number, read backwards from the end of its index when the end is nearer, or
+/// known to be empty when past the end: `None` when the front is nearer. An index knows no
+/// positions, so `OFFSET n` walks n entries, and page 3,000 of a catalog of 100,000 would walk
+/// 72,000 of them from the front but 28,000 from the back (the last page, which the pagination
+/// links to, walks none). The count must be known before the query is written, so this is only
+/// for listings whose count is kept ([`count_is_kept`]): one more statement, of a few rows. A
+/// product added or removed between the two statements moves the page by a row, as it would move
+/// any page by number.
+async fn select_deep_page(
     db: &Db,
     query: &ProductQuery,
     ids: &PageOfIds,
@@ -123,8 +124,13 @@ async fn select_from_the_end(
     page_size: u32,
 ) -> sqlx::Result<Option<Listed>> {
     let total = count_matching(db, query).await?;
+    if offset >= total {
+        // Past the end: nothing to read. From the front, an index would be walked to its end first
+        // (all of it, for a made-up `?page=999999`).
+        return Ok(Some(Listed { items: Vec::new(), total: total as u64, more_before: false, more_after: false }));
+    }
     let after_the_page = (total - offset - i64::from(page_size)).max(0);
-    if offset >= total || after_the_page >= offset {
+    if after_the_page >= offset {
         return Ok(None);
     }
     let fetch = (total - offset).min(i64::from(page_size)) as u32;
