@@ -78,8 +78,8 @@ pub(super) fn write_add_to_cart_form(markup: &mut Markup, form: &AddToCartFields
 /// add is under way its button says so and cannot be pressed again; then the header's badge shows
 /// the new count and the form's status line says what was added (with a link to the cart) or why
 /// it was refused. One listener on the window serves every form, those of listings the catalog
-/// swaps in later included, however many times the island is rendered on a page. `lang` travels as a prop: an island in the browser
-/// has no server context to read it from.
+/// swaps in later included, however many times the island is rendered on a page. `lang` travels
+/// as a prop: an island in the browser has no server context to read it from.
 #[island]
 pub fn CartAddsInPlace(lang: Lang) -> impl IntoView {
     #[cfg(feature = "hydrate")]

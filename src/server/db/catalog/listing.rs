@@ -338,10 +338,12 @@ impl PageOfIds {
     /// product. Joining the products there cost a third of a two-word search (a row lookup per
     /// match, and a match can be thousands of products).
     fn tables(&self, ids_only: bool) -> &'static str {
-        match (self.full_text, self.reads_index_alone(ids_only)) {
-            (false, _) => "products p",
-            (true, true) => "products_fts",
-            (true, false) => "products_fts JOIN products p ON p.id = products_fts.rowid",
+        if self.reads_index_alone(ids_only) {
+            "products_fts"
+        } else if self.full_text {
+            "products_fts JOIN products p ON p.id = products_fts.rowid"
+        } else {
+            "products p"
         }
     }
 
