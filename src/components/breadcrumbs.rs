@@ -1,9 +1,9 @@
 //! A breadcrumb trail, shown as links and described as structured data.
 
-use super::{absolute_url, JsonLd};
+use super::{absolute_url, json_ld};
 use crate::i18n::use_texts;
 use leptos::prelude::*;
-use serde_json::json;
+use serde::Serialize;
 
 #[derive(Clone)]
 pub struct Crumb {
@@ -17,15 +17,38 @@ impl Crumb {
     }
 }
 
+/// schema.org's `BreadcrumbList`, for the trail in search results.
+#[derive(Serialize)]
+struct BreadcrumbList<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: usize,
+    name: &'a str,
+    item: String,
+}
+
 /// The last crumb is the current page: shown, not linked.
 #[component]
 pub fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
-    let items: Vec<_> = crumbs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| json!({"@type": "ListItem", "position": i + 1, "name": c.label, "item": absolute_url(&c.path)}))
-        .collect();
-    let structured = json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items});
+    let structured = json_ld(&BreadcrumbList {
+        context: "https://schema.org",
+        kind: "BreadcrumbList",
+        items: crumbs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ListItem { kind: "ListItem", position: i + 1, name: &c.label, item: absolute_url(&c.path) })
+            .collect(),
+    });
     let last = crumbs.len().saturating_sub(1);
     view! {
         <nav class="breadcrumbs" aria-label=use_texts().catalog.breadcrumbs_label>
@@ -43,6 +66,6 @@ pub fn Breadcrumbs(crumbs: Vec<Crumb>) -> impl IntoView {
                     .collect_view()}
             </ol>
         </nav>
-        <JsonLd value=structured />
+        {structured}
     }
 }

@@ -1,5 +1,6 @@
 //! The header and footer around every page.
 
+use super::boxed;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::paths;
 use crate::server_fns::cart::cart_count;
@@ -16,7 +17,7 @@ const CATEGORIES_IN_HEADER: usize = 4;
 #[component]
 pub fn SiteHeader(children: Children) -> impl IntoView {
     let texts = use_texts();
-    let categories = Resource::new(|| (), |_| list_categories());
+    let categories = Resource::new(|| (), |_| boxed(list_categories()));
     // A header without category links is still a working header, so a failed read shows none.
     let category_links = move || {
         Suspend::new(async move {
@@ -65,7 +66,7 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
 #[component]
 fn CartLink() -> impl IntoView {
     let t = use_texts().orders;
-    let count = Resource::new(|| (), |_| cart_count());
+    let count = Resource::new(|| (), |_| boxed(cart_count()));
     let badge = move || {
         Suspend::new(async move {
             // A header whose count cannot be read still links to the cart.

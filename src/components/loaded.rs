@@ -5,7 +5,21 @@ use crate::error::AppError;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+
+/// A resource's loader, its future moved behind a pointer: `Resource::new(|| (), |_| boxed(load()))`.
+///
+/// A server function's future holds everything it awaits inline (the service, sqlx's query, the
+/// pool's checkout): kilobytes. Leptos moves a resource's future by value several times as it sets
+/// the resource up (into its async derived value, its sandbox, its owner's cleanup). Boxed, each
+/// move copies a pointer: callgrind counted 9 % fewer instructions per request on `/login` and 15 %
+/// on a product page and `/products` (the copies were `__memcpy` under
+/// `ArcAsyncDerived::new_with_manual_dependencies` and `Owner::with_cleanup`).
+pub fn boxed<F: Future>(future: F) -> Pin<Box<F>> {
+    Box::pin(future)
+}
 
 /// A resource's data rendered by `render` once loaded, or the error page when it failed.
 ///

@@ -1,6 +1,7 @@
 //! Per-page head tags for browsers, crawlers and link previews.
 
 use leptos::prelude::*;
+use leptos::tachys::html::InertElement;
 use leptos_meta::{Link, Meta, Title};
 
 const SITE_NAME: &str = "Tienda";
@@ -53,11 +54,48 @@ pub fn PageMeta(
     }
 }
 
-/// A JSON-LD structured-data block.
-#[component]
-pub fn JsonLd(value: serde_json::Value) -> impl IntoView {
-    // Inside <script>, "</script" or "<!--" in the data would change how the HTML parses; JSON
-    // strings may spell these characters as \u escapes instead, which parse to the same value.
-    let json = value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-    view! { <script type="application/ld+json" inner_html=json></script> }
+/// A JSON-LD structured-data block: `value` is typically a `#[derive(Serialize)]` struct that
+/// borrows what it describes (a `json!` value would copy every string and sort a map per object,
+/// and writing it through `Display` went through the formatter: together a twentieth of a product
+/// page's request, measured with callgrind).
+///
+/// The element is written as one string: the JSON in it is made safe for a script element by
+/// [`safe_in_script`], which is all the escaping its content takes.
+pub fn json_ld(value: &impl serde::Serialize) -> InertElement {
+    // Derived structs serialise without error; should one ever fail, the page loses its rich
+    // result, not its render.
+    let json = serde_json::to_string(value).map(safe_in_script).unwrap_or_default();
+    InertElement::new(format!(r#"<script type="application/ld+json">{json}</script>"#))
+}
+
+/// Inside <script>, "</script" or "<!--" in the data would change how the HTML parses; JSON
+/// strings may spell these characters as \u escapes instead, which parse to the same value.
+fn safe_in_script(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    let mut safe = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
+        }
+    }
+    safe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_in_script;
+
+    #[test]
+    fn markup_in_json_is_spelled_as_escapes_and_means_the_same() {
+        let json = serde_json::to_string(&["</script><!-- a & b"]).unwrap();
+        let safe = safe_in_script(json);
+        assert_eq!(safe, r#"["\u003c/script\u003e\u003c!-- a \u0026 b"]"#);
+        assert_eq!(serde_json::from_str::<Vec<String>>(&safe).unwrap(), ["</script><!-- a & b"]);
+        assert_eq!(safe_in_script("{}".into()), "{}");
+    }
 }

@@ -1,6 +1,7 @@
 //! `/cart`: the lines, priced as of now, with what changed since each was added; quantities and
 //! removals are plain forms, so the page works the same with and without JavaScript.
 
+use crate::components::boxed;
 use crate::components::describe_cart_refusal;
 use crate::components::forms::error_from_url;
 use crate::components::{Loaded, PageMeta};
@@ -15,7 +16,7 @@ use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let cart = Resource::new(|| (), |_| get_cart());
+    let cart = Resource::new(|| (), |_| boxed(get_cart()));
     view! { <Loaded resource=cart render=|cart| view! { <CartView cart /> } /> }
 }
 

@@ -2,6 +2,7 @@
 //! pay (in cash, when the goods change hands), and a review of exactly what will be ordered.
 //! Signed-out shoppers are sent to sign in and come back here with their cart.
 
+use crate::components::boxed;
 use crate::components::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
 use crate::components::{ErrorView, Loaded, PageMeta};
 use crate::error::AppError;
@@ -18,7 +19,7 @@ use leptos::prelude::*;
 pub fn CheckoutPage() -> impl IntoView {
     match super::viewer() {
         Ok(Some(_)) => {
-            let data = Resource::new(|| (), |_| load_checkout());
+            let data = Resource::new(|| (), |_| boxed(load_checkout()));
             view! { <Loaded resource=data render=|data| view! { <CheckoutView data /> } /> }.into_any()
         }
         Ok(None) => {

@@ -1,3 +1,4 @@
+use crate::components::boxed;
 use crate::components::{CartNote, Loaded, PageMeta, ProductGrid};
 use crate::i18n::use_texts;
 use crate::model::paths;
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 /// `/`: the categories and the newest products.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| get_home());
+    let home = Resource::new(|| (), |_| boxed(get_home()));
     view! { <Loaded resource=home render=|data| view! { <HomeView data /> } /> }
 }
 

@@ -1,7 +1,8 @@
 //! `/stores`: the store's shops by city, with addresses, hours and a map link each, and
 //! schema.org `Store` data so search engines can show them.
 
-use crate::components::{absolute_url, JsonLd, Loaded, PageMeta};
+use crate::components::boxed;
+use crate::components::{absolute_url, json_ld, Loaded, PageMeta};
 use crate::i18n::use_texts;
 use crate::model::paths;
 use crate::model::stores::StoreLocation;
@@ -11,7 +12,7 @@ use serde_json::json;
 
 #[component]
 pub fn StoresPage() -> impl IntoView {
-    let stores = Resource::new(|| (), |_| list_stores());
+    let stores = Resource::new(|| (), |_| boxed(list_stores()));
     view! { <Loaded resource=stores render=|stores| view! { <StoresView stores /> } /> }
 }
 
@@ -37,7 +38,7 @@ fn StoresView(stores: Vec<StoreLocation>) -> impl IntoView {
     let empty = stores.is_empty();
     view! {
         <PageMeta title=t.title description=t.description canonical_path="/stores" />
-        <JsonLd value=structured />
+        {json_ld(&structured)}
         <section class="container section stores-page">
             <h1>{t.title}</h1>
             <p class="lead">{t.intro}</p>

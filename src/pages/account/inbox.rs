@@ -1,6 +1,7 @@
 //! `/account/inbox`: the files the signed-in person asked for (exports, their data), ready to
 //! download for a week. Opening it marks them seen.
 
+use crate::components::boxed;
 use crate::components::order_view::short_time;
 use crate::components::{ErrorView, Loaded, PageMeta};
 use crate::i18n::use_texts;
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 pub fn InboxPage() -> impl IntoView {
     match super::viewer() {
         Ok(Some(_)) => {
-            let entries = Resource::new(|| (), |_| my_inbox());
+            let entries = Resource::new(|| (), |_| boxed(my_inbox()));
             view! { <Loaded resource=entries render=|entries| view! { <InboxView entries /> } /> }.into_any()
         }
         Ok(None) => {

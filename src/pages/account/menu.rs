@@ -1,6 +1,7 @@
 //! The header's account menu: rendered on the server for the person asking, so the page never
 //! shows "Sign in" to someone signed in, not even for a moment.
 
+use crate::components::boxed;
 use crate::i18n::use_texts;
 use crate::model::paths;
 use crate::server_fns::accounts::Logout;
@@ -53,7 +54,7 @@ fn query_suffix(search: &str) -> String {
 #[component]
 fn InboxLink() -> impl IntoView {
     let t = use_texts().jobs;
-    let unseen = Resource::new(|| (), |_| unseen_in_inbox());
+    let unseen = Resource::new(|| (), |_| boxed(unseen_in_inbox()));
     view! {
         <a href=paths::INBOX class="inbox-link">
             {t.inbox}

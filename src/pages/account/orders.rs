@@ -1,6 +1,7 @@
 //! `/account/orders` and `/account/orders/{id}`: a customer's own orders. Someone else's order is
 //! "not found", exactly like an order that does not exist.
 
+use crate::components::boxed;
 use crate::components::forms::error_from_url;
 use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
 use crate::components::{page_count, Pager};
@@ -17,7 +18,7 @@ pub fn MyOrdersPage() -> impl IntoView {
     match super::viewer() {
         Ok(Some(_)) => {
             let page = leptos_router::hooks::use_query_map().get_untracked().get("page").and_then(|p| p.parse().ok());
-            let orders = Resource::new(move || page, my_orders);
+            let orders = Resource::new(move || page, |key| boxed(my_orders(key)));
             view! { <Loaded resource=orders render=|page| view! { <MyOrdersView page /> } /> }.into_any()
         }
         Ok(None) => {
@@ -79,7 +80,7 @@ fn MyOrdersView(page: OrderPage) -> impl IntoView {
 pub fn MyOrderPage() -> impl IntoView {
     match (super::viewer(), crate::pages::id_from_path()) {
         (Ok(Some(_)), Some(Ok(id))) => {
-            let order = Resource::new(move || id, get_order);
+            let order = Resource::new(move || id, |key| boxed(get_order(key)));
             view! { <Loaded resource=order render=|(order, actions)| view! { <MyOrderView order actions /> } /> }
                 .into_any()
         }

@@ -1,6 +1,7 @@
 //! `/account`: who you are, your profile and your password. Signed-out visitors are sent to sign in.
 
 use super::picture::PictureSection;
+use crate::components::boxed;
 use crate::components::forms::{
     error_from_url, issue_of, latest_error, AvatarField, FormAlert, FormField, NewPasswordField, SubmitButton,
 };
@@ -79,7 +80,7 @@ fn AccountView(user: User) -> impl IntoView {
 #[component]
 fn MyDataSection() -> impl IntoView {
     let t = crate::i18n::use_texts().jobs;
-    let status = Resource::new(|| (), |_| my_export_status());
+    let status = Resource::new(|| (), |_| boxed(my_export_status()));
     view! {
         <section aria-labelledby="my-data-heading" class="my-data">
             <h2 id="my-data-heading">{t.my_data_heading}</h2>

@@ -2,6 +2,7 @@
 
 use super::widgets::{short_time, ChangeNotice, Loaded};
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::PageMeta;
 use crate::i18n::use_texts;
 use crate::model::back_office::CategoryRow;
@@ -14,7 +15,7 @@ pub fn AdminCategoriesPage() -> impl IntoView {
     view! {
         <AdminGate>
             {
-                let rows = Resource::new(|| (), |_| list_admin_categories());
+                let rows = Resource::new(|| (), |_| boxed(list_admin_categories()));
                 view! { <Loaded resource=rows render=|rows| view! { <CategoryTable rows /> } /> }
             }
         </AdminGate>

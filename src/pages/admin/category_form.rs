@@ -2,6 +2,7 @@
 
 use super::widgets::Loaded;
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
 use crate::components::{ErrorView, PageMeta};
 use crate::error::{AppError, Entity};
@@ -21,7 +22,7 @@ pub fn CategoryFormPage() -> impl IntoView {
                 match id_from_path() {
                     None => view! { <CategoryFormView row=None /> }.into_any(),
                     Some(Ok(id)) => {
-                        let row = Resource::new(move || id, get_admin_category);
+                        let row = Resource::new(move || id, |key| boxed(get_admin_category(key)));
                         view! { <Loaded resource=row render=|row| view! { <CategoryFormView row=Some(row) /> } /> }.into_any()
                     }
                     Some(Err(_)) => view! { <ErrorView error=AppError::not_found(Entity::Category) /> }.into_any(),

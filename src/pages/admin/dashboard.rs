@@ -2,6 +2,7 @@
 
 use super::widgets::{short_time, Loaded};
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::charts::{histogram, Bar, BarChart, ColumnChart};
 use crate::components::PageMeta;
 use crate::i18n::use_texts;
@@ -24,8 +25,8 @@ pub fn AdminDashboardPage() -> impl IntoView {
     view! {
         <AdminGate>
             {
-                let dashboard = Resource::new(|| (), |_| get_dashboard());
-                let sales = Resource::new(|| (), |_| load_sales());
+                let dashboard = Resource::new(|| (), |_| boxed(get_dashboard()));
+                let sales = Resource::new(|| (), |_| boxed(load_sales()));
                 view! {
                     <Loaded resource=dashboard render=|data| view! { <DashboardView data /> } />
                     <Loaded resource=sales render=|sales| view! { <SalesView sales /> } />

@@ -3,6 +3,7 @@
 
 use super::widgets::Loaded;
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::forms::error_from_url;
 use crate::components::{ErrorView, PageMeta};
 use crate::error::{AppError, Entity};
@@ -19,7 +20,7 @@ pub fn DeleteProductPage() -> impl IntoView {
         <AdminGate>
             {match id_from_path().and_then(Result::ok) {
                 Some(id) => {
-                    let data = Resource::new(move || Some(id), get_product_form);
+                    let data = Resource::new(move || Some(id), |key| boxed(get_product_form(key)));
                     view! { <Loaded resource=data render=move |data| {
                         let title = data.product.map(|p| p.title).unwrap_or_default();
                         let t = use_texts().admin;
@@ -43,7 +44,7 @@ pub fn DeleteCategoryPage() -> impl IntoView {
         <AdminGate>
             {match id_from_path().and_then(Result::ok) {
                 Some(id) => {
-                    let row = Resource::new(move || id, get_admin_category);
+                    let row = Resource::new(move || id, |key| boxed(get_admin_category(key)));
                     view! { <Loaded resource=row render=move |row| {
                         let t = use_texts().admin;
                         // Say so before the click when the category is in use (the server refuses anyway).

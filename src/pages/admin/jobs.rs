@@ -5,6 +5,7 @@
 
 use super::widgets::{short_time, ChangeNotice, Loaded};
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::PageMeta;
 use crate::i18n::{use_lang, Lang};
 use crate::model::jobs::{JobState, JobView, JobsPage};
@@ -22,7 +23,7 @@ pub fn AdminJobsPage() -> impl IntoView {
         <AdminGate>
             {
                 let (state, before) = filter_from_url();
-                let jobs = Resource::new(move || (state.clone(), before), |(state, before)| admin_jobs(state, before));
+                let jobs = Resource::new(move || (state.clone(), before), |(state, before)| boxed(admin_jobs(state, before)));
                 view! { <Loaded resource=jobs render=move |page| view! { <JobsView page before /> } /> }
             }
         </AdminGate>

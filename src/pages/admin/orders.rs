@@ -3,6 +3,7 @@
 
 use super::widgets::{page_count, Loaded, Pager};
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::forms::error_from_url;
 use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
 use crate::components::{ErrorView, PageMeta};
@@ -20,7 +21,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
         <AdminGate>
             {
                 let filter = filter_from_url();
-                let orders = Resource::new(move || filter.clone(), admin_orders);
+                let orders = Resource::new(move || filter.clone(), |key| boxed(admin_orders(key)));
                 view! { <Loaded resource=orders render=|page| view! { <OrdersView page filter=filter_from_url() /> } /> }
             }
         </AdminGate>
@@ -131,7 +132,7 @@ pub fn AdminOrderPage() -> impl IntoView {
         <AdminGate>
             {match crate::pages::id_from_path() {
                 Some(Ok(id)) => {
-                    let order = Resource::new(move || id, get_order);
+                    let order = Resource::new(move || id, |key| boxed(get_order(key)));
                     view! { <Loaded resource=order render=|(order, actions)| view! { <AdminOrderView order actions /> } /> }
                         .into_any()
                 }

@@ -3,6 +3,7 @@
 
 use super::widgets::{short_time, ChangeNotice, Loaded};
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::forms::{
     error_from_url, upload_limit, FormAlert, FormField, SelectField, TextAreaField, ACCEPTED_IMAGES,
 };
@@ -35,7 +36,7 @@ pub fn ProductFormPage() -> impl IntoView {
 }
 
 fn form_for(id: Option<i64>) -> impl IntoView {
-    let data = Resource::new(move || id, get_product_form);
+    let data = Resource::new(move || id, |key| boxed(get_product_form(key)));
     view! { <Loaded resource=data render=|data| view! { <ProductFormView data /> } /> }
 }
 

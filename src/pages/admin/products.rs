@@ -3,6 +3,7 @@
 
 use super::widgets::{page_count, short_time, ChangeNotice, Loaded, Pager};
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::forms::{error_from_url, latest_error};
 use crate::components::PageMeta;
 use crate::error::AppError;
@@ -20,7 +21,7 @@ pub fn AdminProductsPage() -> impl IntoView {
             {
                 let query = leptos_router::hooks::use_query_map().get_untracked();
                 let (query, _) = ProductQuery::parse(|key| query.get(key));
-                let table = Resource::new(move || query.clone(), list_admin_products);
+                let table = Resource::new(move || query.clone(), |key| boxed(list_admin_products(key)));
                 view! { <Loaded resource=table render=|table| view! { <ProductTableView table /> } /> }
             }
         </AdminGate>

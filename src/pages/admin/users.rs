@@ -3,6 +3,7 @@
 
 use super::widgets::{page_count, short_time, ChangeNotice, Loaded, Pager};
 use super::AdminGate;
+use crate::components::boxed;
 use crate::components::forms::error_from_url;
 use crate::components::PageMeta;
 use crate::i18n::use_texts;
@@ -21,7 +22,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                 let query = leptos_router::hooks::use_query_map().get_untracked();
                 let q = query.get("q");
                 let page = query.get("page").and_then(|p| p.parse().ok());
-                let table = Resource::new(move || (q.clone(), page), |(q, page)| list_users(q, page));
+                let table = Resource::new(move || (q.clone(), page), |(q, page)| boxed(list_users(q, page)));
                 view! { <Loaded resource=table render=|table| view! { <UserTableView table /> } /> }
             }
         </AdminGate>

@@ -7,6 +7,7 @@
 //! listing in, keeping the address bar, back and forward in step.
 
 use super::in_place::{CatalogInPlace, LISTING_STATUS_ID};
+use crate::components::boxed;
 use crate::components::{
     absolute_url, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
 };
@@ -27,9 +28,11 @@ pub fn CatalogPage() -> impl IntoView {
     let params = use_query_map();
     let listing = Resource::new(
         move || params.with(|p| ProductQuery::parse(|key| p.get(key))),
-        |(query, notices)| async move {
-            let data = list_catalog(query.clone()).await?;
-            Ok::<Listing, AppError>((query, notices, None, data))
+        |(query, notices)| {
+            boxed(async move {
+                let data = list_catalog(query.clone()).await?;
+                Ok::<Listing, AppError>((query, notices, None, data))
+            })
         },
     );
     view! { <ListingLoader listing /> }
@@ -41,9 +44,11 @@ pub fn CategoryPage() -> impl IntoView {
     let params = use_query_map();
     let listing = Resource::new(
         move || (path.read().get("slug").unwrap_or_default(), params.with(|p| ProductQuery::parse(|key| p.get(key)))),
-        |(slug, (query, notices))| async move {
-            let (category, data) = get_category(slug, query.clone()).await?;
-            Ok::<Listing, AppError>((query, notices, Some(category), data))
+        |(slug, (query, notices))| {
+            boxed(async move {
+                let (category, data) = get_category(slug, query.clone()).await?;
+                Ok::<Listing, AppError>((query, notices, Some(category), data))
+            })
         },
     );
     view! { <ListingLoader listing /> }

@@ -1,7 +1,8 @@
 //! `/products/{slug}`: one product, its gallery and related products.
 
+use crate::components::boxed;
 use crate::components::{
-    absolute_url, AddToCartForm, Breadcrumbs, CartAddsInPlace, CartNote, Crumb, Gallery, JsonLd, Loaded, PageMeta,
+    absolute_url, json_ld, AddToCartForm, Breadcrumbs, CartAddsInPlace, CartNote, Crumb, Gallery, Loaded, PageMeta,
     ProductGrid,
 };
 use crate::i18n::use_lang;
@@ -10,12 +11,12 @@ use crate::model::{Product, ProductDetail};
 use crate::server_fns::{catalog::get_product, page_context::store_currency};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use serde_json::json;
+use serde::Serialize;
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    let detail = Resource::new(move || params.read().get("slug").unwrap_or_default(), get_product);
+    let detail = Resource::new(move || params.read().get("slug").unwrap_or_default(), |slug| boxed(get_product(slug)));
     view! { <Loaded resource=detail render=|detail| view! { <ProductView detail /> } /> }
 }
 
@@ -40,7 +41,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
             image=product.images.first().cloned().unwrap_or_default()
             og_type="product"
         />
-        <JsonLd value=structured_data(&product, &path) />
+        {json_ld(&structured_data(&product, &path))}
         <div class="container section">
             <Breadcrumbs crumbs />
             <article class="product">
@@ -95,23 +96,50 @@ fn summary(description: &str) -> String {
 }
 
 /// schema.org `Product` with its offer, for rich results.
-fn structured_data(product: &Product, path: &str) -> serde_json::Value {
+#[derive(Serialize)]
+struct ProductData<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    description: &'a str,
+    sku: String,
+    image: Vec<String>,
+    category: &'a str,
+    url: String,
+    offers: Offer,
+}
+
+#[derive(Serialize)]
+struct Offer {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    price: String,
+    #[serde(rename = "priceCurrency")]
+    price_currency: &'static str,
+    availability: &'static str,
+    url: String,
+}
+
+fn structured_data<'a>(product: &'a Product, path: &str) -> ProductData<'a> {
     let availability = if product.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" };
-    json!({
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": product.title,
-        "description": product.description,
-        "sku": product.sku(),
-        "image": product.images.iter().map(|i| absolute_url(i)).collect::<Vec<_>>(),
-        "category": product.category.name,
-        "url": absolute_url(path),
-        "offers": {
-            "@type": "Offer",
-            "price": product.price.decimal(),
-            "priceCurrency": store_currency().code(),
-            "availability": availability,
-            "url": absolute_url(path),
+    let url = absolute_url(path);
+    ProductData {
+        context: "https://schema.org",
+        kind: "Product",
+        name: &product.title,
+        description: &product.description,
+        sku: product.sku(),
+        image: product.images.iter().map(|i| absolute_url(i)).collect(),
+        category: &product.category.name,
+        url: url.clone(),
+        offers: Offer {
+            kind: "Offer",
+            price: product.price.decimal(),
+            price_currency: store_currency().code(),
+            availability,
+            url,
         },
-    })
+    }
 }
