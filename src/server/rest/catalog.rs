@@ -19,9 +19,24 @@ use axum::{
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
+/// A page of products shares a handful of categories: each is written once and copied after.
 pub(super) fn products(state: &AppState, records: Vec<ProductRecordFull>) -> Vec<Product> {
     let site = &state.config.server.site_url;
-    records.into_iter().map(|record| Product::new(record, site)).collect()
+    let mut written: Vec<Category> = Vec::new();
+    records
+        .into_iter()
+        .map(|record| {
+            let category = match written.iter().find(|category| category.id == record.category.id) {
+                Some(category) => category.clone(),
+                None => {
+                    let category = Category::new(record.category.clone(), site);
+                    written.push(category.clone());
+                    category
+                }
+            };
+            Product::in_category(record, category, site)
+        })
+        .collect()
 }
 
 /// An id from the path; anything but a whole number is upstream's 400.
