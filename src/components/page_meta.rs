@@ -61,11 +61,11 @@ pub fn PageMeta(
 ///
 /// The element is written as one string: the JSON in it is made safe for a script element by
 /// [`safe_in_script`], which is all the escaping its content takes.
-pub fn json_ld(value: &impl serde::Serialize) -> InertElement {
-    // Derived structs serialise without error; should one ever fail, the page loses its rich
-    // result, not its render.
-    let json = serde_json::to_string(value).map(safe_in_script).unwrap_or_default();
-    InertElement::new(format!(r#"<script type="application/ld+json">{json}</script>"#))
+pub fn json_ld(value: &impl serde::Serialize) -> Option<InertElement> {
+    // Derived structs serialise without error; should one ever fail, the page goes without its
+    // structured data rather than carry a block that is not JSON.
+    let json = serde_json::to_string(value).ok().map(safe_in_script)?;
+    Some(InertElement::new(format!(r#"<script type="application/ld+json">{json}</script>"#)))
 }
 
 /// Inside <script>, "</script" or "<!--" in the data would change how the HTML parses; JSON
@@ -74,7 +74,7 @@ fn safe_in_script(json: String) -> String {
     if !json.contains(['<', '>', '&']) {
         return json;
     }
-    let mut safe = String::with_capacity(json.len() + 32);
+    let mut safe = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
             '<' => safe.push_str("\\u003c"),

@@ -1,10 +1,9 @@
 //! `/cart`: the lines, priced as of now, with what changed since each was added; quantities and
 //! removals are plain forms, so the page works the same with and without JavaScript.
 
-use crate::components::boxed;
 use crate::components::describe_cart_refusal;
 use crate::components::forms::error_from_url;
-use crate::components::{Loaded, PageMeta};
+use crate::components::{boxed, Loaded, PageMeta};
 use crate::i18n::{use_lang, use_texts};
 use crate::model::cart::{Cart, CartLine};
 use crate::model::orders::MAX_LINE_QUANTITY;

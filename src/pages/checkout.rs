@@ -2,9 +2,8 @@
 //! pay (in cash, when the goods change hands), and a review of exactly what will be ordered.
 //! Signed-out shoppers are sent to sign in and come back here with their cart.
 
-use crate::components::boxed;
 use crate::components::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
-use crate::components::{ErrorView, Loaded, PageMeta};
+use crate::components::{boxed, ErrorView, Loaded, PageMeta};
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::cart::Cart;

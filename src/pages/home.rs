@@ -1,5 +1,4 @@
-use crate::components::boxed;
-use crate::components::{CartNote, Loaded, PageMeta, ProductGrid};
+use crate::components::{boxed, CartNote, Loaded, PageMeta, ProductGrid};
 use crate::i18n::use_texts;
 use crate::model::paths;
 use crate::model::{Category, HomeData};

@@ -1,8 +1,7 @@
 //! `/stores`: the store's shops by city, with addresses, hours and a map link each, and
 //! schema.org `Store` data so search engines can show them.
 
-use crate::components::boxed;
-use crate::components::{absolute_url, json_ld, Loaded, PageMeta};
+use crate::components::{absolute_url, boxed, json_ld, Loaded, PageMeta};
 use crate::i18n::use_texts;
 use crate::model::paths;
 use crate::model::stores::StoreLocation;

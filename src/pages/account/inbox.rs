@@ -1,9 +1,8 @@
 //! `/account/inbox`: the files the signed-in person asked for (exports, their data), ready to
 //! download for a week. Opening it marks them seen.
 
-use crate::components::boxed;
 use crate::components::order_view::short_time;
-use crate::components::{ErrorView, Loaded, PageMeta};
+use crate::components::{boxed, ErrorView, Loaded, PageMeta};
 use crate::i18n::use_texts;
 use crate::model::{jobs::InboxEntry, paths};
 use crate::server_fns::exports::my_inbox;

@@ -1,10 +1,9 @@
 //! `/account/orders` and `/account/orders/{id}`: a customer's own orders. Someone else's order is
 //! "not found", exactly like an order that does not exist.
 
-use crate::components::boxed;
 use crate::components::forms::error_from_url;
 use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
-use crate::components::{page_count, Pager};
+use crate::components::{boxed, page_count, Pager};
 use crate::components::{ErrorView, Loaded, PageMeta};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;

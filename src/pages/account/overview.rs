@@ -1,11 +1,10 @@
 //! `/account`: who you are, your profile and your password. Signed-out visitors are sent to sign in.
 
 use super::picture::PictureSection;
-use crate::components::boxed;
 use crate::components::forms::{
     error_from_url, issue_of, latest_error, AvatarField, FormAlert, FormField, NewPasswordField, SubmitButton,
 };
-use crate::components::{ErrorView, PageMeta};
+use crate::components::{boxed, ErrorView, PageMeta};
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
 use crate::model::account::NAME_MAX;

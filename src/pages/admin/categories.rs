@@ -2,8 +2,7 @@
 
 use super::widgets::{short_time, ChangeNotice, Loaded};
 use super::AdminGate;
-use crate::components::boxed;
-use crate::components::PageMeta;
+use crate::components::{boxed, PageMeta};
 use crate::i18n::use_texts;
 use crate::model::back_office::CategoryRow;
 use crate::model::paths;

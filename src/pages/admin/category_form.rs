@@ -2,9 +2,8 @@
 
 use super::widgets::Loaded;
 use super::AdminGate;
-use crate::components::boxed;
 use crate::components::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
-use crate::components::{ErrorView, PageMeta};
+use crate::components::{boxed, ErrorView, PageMeta};
 use crate::error::{AppError, Entity};
 use crate::i18n::{use_lang, Lang};
 use crate::model::back_office::CategoryRow;

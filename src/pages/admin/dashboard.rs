@@ -2,9 +2,8 @@
 
 use super::widgets::{short_time, Loaded};
 use super::AdminGate;
-use crate::components::boxed;
 use crate::components::charts::{histogram, Bar, BarChart, ColumnChart};
-use crate::components::PageMeta;
+use crate::components::{boxed, PageMeta};
 use crate::i18n::use_texts;
 use crate::model::back_office::Dashboard;
 use crate::model::back_office::SalesOverview;

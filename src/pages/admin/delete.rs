@@ -3,9 +3,8 @@
 
 use super::widgets::Loaded;
 use super::AdminGate;
-use crate::components::boxed;
 use crate::components::forms::error_from_url;
-use crate::components::{ErrorView, PageMeta};
+use crate::components::{boxed, ErrorView, PageMeta};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
 use crate::model::paths;

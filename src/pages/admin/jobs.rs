@@ -5,8 +5,7 @@
 
 use super::widgets::{short_time, ChangeNotice, Loaded};
 use super::AdminGate;
-use crate::components::boxed;
-use crate::components::PageMeta;
+use crate::components::{boxed, PageMeta};
 use crate::i18n::{use_lang, Lang};
 use crate::model::jobs::{JobState, JobView, JobsPage};
 use crate::model::paths;

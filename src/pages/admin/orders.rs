@@ -3,10 +3,9 @@
 
 use super::widgets::{page_count, Loaded, Pager};
 use super::AdminGate;
-use crate::components::boxed;
 use crate::components::forms::error_from_url;
 use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
-use crate::components::{ErrorView, PageMeta};
+use crate::components::{boxed, ErrorView, PageMeta};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
 use crate::model::orders::{parse_day, Order, OrderAction, OrderFilter, OrderPage, OrderStatus, ORDERS_PER_PAGE};

@@ -3,11 +3,10 @@
 
 use super::widgets::{short_time, ChangeNotice, Loaded};
 use super::AdminGate;
-use crate::components::boxed;
 use crate::components::forms::{
     error_from_url, upload_limit, FormAlert, FormField, SelectField, TextAreaField, ACCEPTED_IMAGES,
 };
-use crate::components::PageMeta;
+use crate::components::{boxed, PageMeta};
 use crate::error::{AppError, Entity, FieldIssue};
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::back_office::{EditableProduct, ProductFormData};

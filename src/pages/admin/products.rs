@@ -3,9 +3,8 @@
 
 use super::widgets::{page_count, short_time, ChangeNotice, Loaded, Pager};
 use super::AdminGate;
-use crate::components::boxed;
 use crate::components::forms::{error_from_url, latest_error};
-use crate::components::PageMeta;
+use crate::components::{boxed, PageMeta};
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang, Texts};
 use crate::model::back_office::{ProductRow, ProductTable, ADMIN_PAGE_SIZE};

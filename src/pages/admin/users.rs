@@ -3,9 +3,8 @@
 
 use super::widgets::{page_count, short_time, ChangeNotice, Loaded, Pager};
 use super::AdminGate;
-use crate::components::boxed;
 use crate::components::forms::error_from_url;
-use crate::components::PageMeta;
+use crate::components::{boxed, PageMeta};
 use crate::i18n::use_texts;
 use crate::model::back_office::{UserRow, UserTable, ADMIN_PAGE_SIZE};
 use crate::model::product_query::percent_encode;

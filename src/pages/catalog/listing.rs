@@ -7,9 +7,8 @@
 //! listing in, keeping the address bar, back and forward in step.
 
 use super::in_place::{CatalogInPlace, LISTING_STATUS_ID};
-use crate::components::boxed;
 use crate::components::{
-    absolute_url, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
+    absolute_url, boxed, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
 };
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};

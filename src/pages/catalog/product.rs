@@ -1,9 +1,8 @@
 //! `/products/{slug}`: one product, its gallery and related products.
 
-use crate::components::boxed;
 use crate::components::{
-    absolute_url, json_ld, AddToCartForm, Breadcrumbs, CartAddsInPlace, CartNote, Crumb, Gallery, Loaded, PageMeta,
-    ProductGrid,
+    absolute_url, boxed, json_ld, AddToCartForm, Breadcrumbs, CartAddsInPlace, CartNote, Crumb, Gallery, Loaded,
+    PageMeta, ProductGrid,
 };
 use crate::i18n::use_lang;
 use crate::model::paths;

@@ -25,11 +25,11 @@ pub(super) fn products(state: &AppState, records: Vec<ProductRecordFull>) -> Vec
     let mut written: Vec<Category> = Vec::new();
     records
         .into_iter()
-        .map(|record| {
+        .map(|mut record| {
             let category = match written.iter().find(|category| category.id == record.category.id) {
                 Some(category) => category.clone(),
                 None => {
-                    let category = Category::new(record.category.clone(), site);
+                    let category = Category::new(std::mem::take(&mut record.category), site);
                     written.push(category.clone());
                     category
                 }

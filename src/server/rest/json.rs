@@ -126,12 +126,13 @@ impl Serialize for Price {
 }
 
 impl Product {
-    pub fn new(record: ProductRecordFull, site_url: &str) -> Self {
-        let category = Category::new(record.category.clone(), site_url);
+    pub fn new(mut record: ProductRecordFull, site_url: &str) -> Self {
+        let category = Category::new(std::mem::take(&mut record.category), site_url);
         Self::in_category(record, category, site_url)
     }
 
-    /// The product with its category already written (a list's products share a few).
+    /// The product with its category already written (a list's products share a few); the
+    /// record's own category is not read.
     pub fn in_category(record: ProductRecordFull, category: Category, site_url: &str) -> Self {
         Self {
             id: record.id,
