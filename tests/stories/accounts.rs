@@ -6,7 +6,7 @@ use crate::common;
 use common::visitor::{session_cookie, Visitor};
 use common::{spawn_seeded, Backend};
 use serde_json::Value;
-use tienda::server::db::with_pool;
+use tienda::server::db::with_reader;
 
 on_both_backends!(
     a_new_customer_registers_and_is_signed_in,
@@ -51,7 +51,7 @@ async fn a_new_customer_registers_and_is_signed_in(backend: Backend) {
     let header_link = common::html::text(&account.html(), ".account-link");
     assert_eq!(header_link, "Ana Pérez", "the header knows who is signed in, server-rendered");
 
-    let stored: (String, String) = with_pool!(app.db.reader(), pool =>
+    let stored: (String, String) = with_reader!(app.db.reader(), pool =>
         sqlx::query_as("SELECT email, password_hash FROM users WHERE email = 'ana@example.com'").fetch_one(pool).await)
     .unwrap();
     assert!(stored.1.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "argon2id at OWASP's minimum");
@@ -279,11 +279,12 @@ async fn a_signed_in_page_never_reaches_the_shared_cache(backend: Backend) {
 }
 
 async fn user_count(app: &common::TestApp) -> i64 {
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)
+        .unwrap()
 }
 
 async fn name_of(app: &common::TestApp, email: &str) -> String {
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar("SELECT name FROM users WHERE email = $1")
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar("SELECT name FROM users WHERE email = $1")
         .bind(email).fetch_one(pool).await)
     .unwrap()
 }

@@ -21,7 +21,7 @@ async fn id_of_user(app: &TestApp, email: &str) -> String {
 
 async fn role_of(app: &TestApp, email: &str) -> String {
     let sql = "SELECT role FROM users WHERE email = $1";
-    tienda::server::db::with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(email).fetch_one(pool).await)
+    tienda::server::db::with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(email).fetch_one(pool).await)
         .unwrap()
 }
 

@@ -6,7 +6,7 @@ use crate::common::{get, html, spawn_seeded, Backend, TestApp};
 use crate::orders::count_rows;
 use tienda::model::{Cursor, Money, ProductQuery, SortOrder};
 use tienda::server::db::catalog::{self, NewProduct};
-use tienda::server::db::with_pool;
+use tienda::server::db::{with_pool, with_reader};
 use tienda::server::{demo, services};
 
 on_both_backends!(
@@ -207,7 +207,7 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
     let (ids, total) = walk(&app, filtered).await;
     let sql = "SELECT COUNT(*) FROM products p JOIN categories c ON c.id = p.category_id \
                WHERE c.slug = 'furniture' AND p.price_cents BETWEEN 1000 AND 50000";
-    let expected: i64 = with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+    let expected: i64 = with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
     assert_eq!((ids.len() as i64, total as i64), (expected, expected));
 
     // The rendered page links the same way, with the page's number as its label.
@@ -312,10 +312,10 @@ async fn products_older_than_search_titles_get_them_at_start(backend: Backend) {
     with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|done| done.rows_affected())).unwrap();
     app.db.migrate().await.unwrap();
     let sql = "SELECT search_title FROM products WHERE slug = 'silla-cafe-zebrawood'";
-    let title: String = with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+    let title: String = with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
     assert_eq!(title, "silla cafe zebrawood");
     let sql = "SELECT COUNT(*) FROM products WHERE search_title IS NULL";
-    let missing: i64 = with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+    let missing: i64 = with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
     assert_eq!(missing, 0);
     app.state.catalog_changed();
     assert_eq!(found(&app, "zebrawood").await.last().unwrap(), "Maple Shelf", "ranked by title again");

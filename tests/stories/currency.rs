@@ -78,6 +78,7 @@ async fn orders_keep_the_currency_they_were_placed_in(backend: Backend) {
 async fn slug_path(app: &crate::common::TestApp) -> String {
     let sql = "SELECT slug FROM products WHERE id = 1";
     let slug: String =
-        tienda::server::db::with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap();
+        tienda::server::db::with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await)
+            .unwrap();
     format!("/products/{slug}")
 }

@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::{spawn_seeded, Backend};
-use tienda::server::db::with_pool;
+use tienda::server::db::{with_pool, with_reader};
 use tienda::server::services::housekeeping;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
@@ -46,18 +46,18 @@ async fn expired_rows_are_swept(backend: Backend) {
 
     housekeeping::sweep(db, &app.sessions, day).await;
     let carts: i64 =
-        with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM carts").fetch_one(pool).await)
+        with_reader!(db.reader(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM carts").fetch_one(pool).await)
             .unwrap();
     assert_eq!(carts, 2, "only the guest cart untouched for longer than a session lives is swept");
 
     let keys: Vec<String> =
-        with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT key FROM login_failures").fetch_all(pool).await)
+        with_reader!(db.reader(), pool => sqlx::query_scalar("SELECT key FROM login_failures").fetch_all(pool).await)
             .unwrap();
     let mut keys = keys;
     keys.sort();
     assert_eq!(keys, ["account:new@x.io", "signup:192.0.2.7"], "only counts still in their window are kept");
     let tokens: Vec<String> =
-        with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT token_hash FROM refresh_tokens").fetch_all(pool).await)
+        with_reader!(db.reader(), pool => sqlx::query_scalar("SELECT token_hash FROM refresh_tokens").fetch_all(pool).await)
             .unwrap();
     assert_eq!(tokens, ["live"]);
     assert_eq!(common::stored_sessions(&app).await, 0, "expired sessions are deleted");

@@ -54,8 +54,8 @@ const IO: &[&str] = &[
     "std::process",
 ];
 
-/// Outside `db/`, sqlx may be named for its error types only; SQL runs through `with_pool!` and
-/// `with_conn!`.
+/// Outside `db/`, sqlx may be named for its error types only; SQL runs through `with_pool!`,
+/// `with_reader!` and `with_conn!`.
 const SQLX_ERROR_TYPES: &[&str] = &["sqlx::Error", "sqlx::Result", "sqlx::migrate::MigrateError"];
 
 #[test]
@@ -90,7 +90,7 @@ fn faces_call_services_services_call_the_database_and_models_do_no_io() {
                     broken.push(format!("{relative}: names `{path}`: only src/server/db/ runs SQL"));
                 }
             }
-            for runner in ["with_pool!", "with_conn!"] {
+            for runner in ["with_pool!", "with_reader!", "with_conn!"] {
                 if code.contains(runner) {
                     broken.push(format!("{relative}: calls `{runner}`: only src/server/db/ runs SQL"));
                 }

@@ -7,7 +7,7 @@ use tienda::error::{AppError, FieldIssue};
 use tienda::i18n::Lang;
 use tienda::model::orders::{CheckoutInput, LineRequest, OrderAction, OrderStatus, PaymentStatus};
 use tienda::model::User;
-use tienda::server::db::with_pool;
+use tienda::server::db::{with_pool, with_reader};
 use tienda::server::services::{accounts, cart, cart::Shopper, orders};
 
 on_both_backends!(
@@ -25,7 +25,7 @@ pub async fn user(app: &TestApp, email: &str, password: &str) -> User {
 
 pub async fn stock_of(app: &TestApp, product_id: i64) -> i64 {
     let sql = "SELECT stock FROM products WHERE id = $1";
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
 }
 
 pub async fn set_stock(app: &TestApp, product_id: i64, stock: i64) {
@@ -39,7 +39,7 @@ pub async fn execute(app: &TestApp, sql: &str) {
 
 pub async fn count_rows(app: &TestApp, table: &str) -> i64 {
     let sql = format!("SELECT COUNT(*) FROM {table}");
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar(&sql).fetch_one(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(&sql).fetch_one(pool).await).unwrap()
 }
 
 pub fn pickup() -> CheckoutInput {

@@ -5,7 +5,7 @@ use crate::common;
 use common::visitor::Visitor;
 use common::{spawn_with, test_config, Backend, TestApp};
 use reqwest::multipart::{Form, Part};
-use tienda::server::db::with_pool;
+use tienda::server::db::with_reader;
 
 on_both_backends!(
     a_signed_in_customer_uploads_a_picture,
@@ -45,7 +45,7 @@ async fn upload(app: &TestApp, visitor: &Visitor, file_name: &str, bytes: Vec<u8
 }
 
 async fn avatar_of(app: &TestApp, email: &str) -> String {
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar("SELECT avatar FROM users WHERE email = $1")
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar("SELECT avatar FROM users WHERE email = $1")
         .bind(email).fetch_one(pool).await)
     .unwrap()
 }

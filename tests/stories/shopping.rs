@@ -5,7 +5,7 @@
 use crate::common::visitor::Visitor;
 use crate::common::{html, spawn_seeded, Backend, Page, TestApp};
 use crate::orders::{count_rows, set_stock, stock_of};
-use tienda::server::db::with_pool;
+use tienda::server::db::with_reader;
 
 on_both_backends!(
     a_guest_buys_with_plain_forms,
@@ -16,7 +16,7 @@ on_both_backends!(
 
 async fn slug_of(app: &TestApp, product_id: i64) -> String {
     let sql = "SELECT slug FROM products WHERE id = $1";
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
 }
 
 fn location(page: &Page) -> String {

@@ -9,7 +9,7 @@ use common::{get, shared, spawn_seeded, spawn_with, test_config, Backend, TestAp
 use std::collections::{BTreeMap, BTreeSet};
 use tienda::model::Money;
 use tienda::server::db::catalog::{self, NewProduct};
-use tienda::server::db::with_pool;
+use tienda::server::db::{with_pool, with_reader};
 use tienda::server::services::sitemap::{self as service, ProductSitemapRow, ROWS_PER_READ, URLS_PER_FILE};
 
 on_both_backends!(
@@ -43,7 +43,7 @@ fn product<'a>(slug: &'a str, at: chrono::DateTime<chrono::Utc>) -> NewProduct<'
 /// `(id, slug)` of every product, in id order, as the database holds them.
 async fn products_in_db(app: &TestApp) -> Vec<(i64, String)> {
     let sql = "SELECT id, slug FROM products ORDER BY id";
-    with_pool!(app.db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await).unwrap()
 }
 
 async fn run_sql(app: &TestApp, sql: &str, ids: &[i64]) {

@@ -1,6 +1,6 @@
 //! User accounts.
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 use crate::model::{Role, User};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -85,12 +85,12 @@ pub async fn insert_user_if_missing(db: &Db, user: &NewUser<'_>) -> sqlx::Result
 
 pub async fn select_user_by_email(db: &Db, email: &str) -> sqlx::Result<Option<UserRecord>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(email).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(email).fetch_optional(pool).await)
 }
 
 pub async fn select_user_by_id(db: &Db, id: i64) -> sqlx::Result<Option<UserRecord>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
 
 pub async fn update_user_profile(db: &Db, id: i64, name: &str, avatar: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
@@ -150,7 +150,7 @@ pub async fn select_users(db: &Db, limit: Option<i64>) -> sqlx::Result<Vec<UserR
     let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id LIMIT $1");
     // A negative LIMIT means "no limit" on SQLite only; i64::MAX works on both.
     let limit = limit.unwrap_or(i64::MAX);
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)
 }
 
 /// An admin's change to an account's fields. A new password hash moves the auth version on,

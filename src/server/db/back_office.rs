@@ -1,7 +1,7 @@
 //! Reads for the admin back office: its tables, edit forms and dashboard.
 
 use super::catalog::{decode_images, listing};
-use super::{rfc3339, with_pool, Db, SqlArgs};
+use super::{rfc3339, with_reader, Db, SqlArgs};
 use crate::bind_all;
 use crate::model::back_office::{
     CategoryRow, Dashboard, EditableProduct, ProductRow, RecentChange, UserRow, ADMIN_PAGE_SIZE,
@@ -37,7 +37,7 @@ pub async fn select_product_table(db: &Db, query: &ProductQuery) -> sqlx::Result
          JOIN categories c ON c.id = p.category_id ORDER BY {order}"
     );
     let records: Vec<ProductRowRecord> =
-        with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+        with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
     let rows = records
         .into_iter()
         .map(|r| ProductRow {
@@ -75,7 +75,7 @@ pub async fn select_editable_product(db: &Db, id: i64) -> sqlx::Result<Option<Ed
                p.version, p.updated_at, u.name AS updated_by \
                FROM products p LEFT JOIN users u ON u.id = p.updated_by WHERE p.id = $1";
     let record: Option<EditableRecord> =
-        with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
+        with_reader!(db.reader(), pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)?;
     Ok(record.map(|r| EditableProduct {
         id: r.id,
         title: r.title,
@@ -110,7 +110,7 @@ pub async fn select_category_rows(db: &Db, id: Option<i64>) -> sqlx::Result<Vec<
                FROM categories c LEFT JOIN users u ON u.id = c.updated_by \
                WHERE $1 IS NULL OR c.id = $1 ORDER BY c.id";
     let records: Vec<CategoryRecord> =
-        with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(id).fetch_all(pool).await)?;
+        with_reader!(db.reader(), pool => sqlx::query_as(sql).bind(id).fetch_all(pool).await)?;
     Ok(records
         .into_iter()
         .map(|r| CategoryRow {
@@ -140,14 +140,14 @@ pub async fn select_user_table(db: &Db, q: &str, page: u32) -> sqlx::Result<(Vec
     let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     let pattern = format!("%{escaped}%");
     let filter = "WHERE LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\'";
-    let total: i64 = with_pool!(db.reader(), pool =>
+    let total: i64 = with_reader!(db.reader(), pool =>
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users {filter}")).bind(&pattern).fetch_one(pool).await)?;
     let sql = format!(
         "SELECT id, email, name, role, avatar, active, created_at FROM users {filter} \
          ORDER BY id DESC LIMIT $2 OFFSET $3"
     );
     let offset = (i64::from(page.max(1)) - 1) * i64::from(ADMIN_PAGE_SIZE);
-    let records: Vec<UserRecord> = with_pool!(db.reader(), pool => sqlx::query_as(&sql)
+    let records: Vec<UserRecord> = with_reader!(db.reader(), pool => sqlx::query_as(&sql)
         .bind(&pattern).bind(i64::from(ADMIN_PAGE_SIZE)).bind(offset).fetch_all(pool).await)?;
     let rows = records
         .into_iter()
@@ -193,12 +193,13 @@ pub async fn select_dashboard(db: &Db) -> sqlx::Result<Dashboard> {
         LEFT JOIN products p ON p.category_id = c.id GROUP BY c.id, c.name ORDER BY c.id";
     let recent_sql = "SELECT p.id, p.title, p.updated_at, u.name AS updated_by \
         FROM products p LEFT JOIN users u ON u.id = p.updated_by ORDER BY p.updated_at DESC, p.id DESC LIMIT $1";
-    let (counts, per_category, prices, recent) = with_pool!(db.reader(), pool => tokio::try_join!(
-        sqlx::query_as::<_, Counts>(counts_sql).fetch_one(pool),
-        sqlx::query_as::<_, (String, i64)>(per_category_sql).fetch_all(pool),
-        sqlx::query_scalar::<_, i64>("SELECT price_cents FROM products").fetch_all(pool),
-        sqlx::query_as::<_, RecentRecord>(recent_sql).bind(RECENT_CHANGES).fetch_all(pool),
-    ))?;
+    let (counts, per_category, prices, recent) = with_reader!(db.reader(), conn => {
+        let counts = sqlx::query_as::<_, Counts>(counts_sql).fetch_one(&mut *conn).await?;
+        let per_category = sqlx::query_as::<_, (String, i64)>(per_category_sql).fetch_all(&mut *conn).await?;
+        let prices = sqlx::query_scalar::<_, i64>("SELECT price_cents FROM products").fetch_all(&mut *conn).await?;
+        let recent = sqlx::query_as::<_, RecentRecord>(recent_sql).bind(RECENT_CHANGES).fetch_all(&mut *conn).await?;
+        Ok::<_, sqlx::Error>((counts, per_category, prices, recent))
+    })?;
     Ok(Dashboard {
         products: counts.products as u64,
         categories: counts.categories as u64,

@@ -2,7 +2,7 @@
 //! (the session keeps the cart's id); lines keep the price and title they were added with.
 
 use super::catalog::decode_images;
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -51,25 +51,25 @@ pub async fn upsert_user_cart(db: &Db, user_id: i64, at: DateTime<Utc>) -> sqlx:
 /// The account's cart id, if it has one.
 pub async fn select_user_cart(db: &Db, user_id: i64) -> sqlx::Result<Option<i64>> {
     let sql = "SELECT id FROM carts WHERE user_id = $1";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(user_id).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(user_id).fetch_optional(pool).await)
 }
 
 /// True when a guest cart with this id is still there (carts left alone are swept).
 pub async fn guest_cart_exists(db: &Db, cart_id: i64) -> sqlx::Result<bool> {
     let sql = "SELECT COUNT(*) FROM carts WHERE id = $1 AND user_id IS NULL";
-    let n: i64 = with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(cart_id).fetch_one(pool).await)?;
+    let n: i64 = with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(cart_id).fetch_one(pool).await)?;
     Ok(n > 0)
 }
 
 pub async fn select_product_for_cart(db: &Db, product_id: i64) -> sqlx::Result<Option<ProductForCart>> {
     let sql = "SELECT title, price_cents, stock FROM products WHERE id = $1";
-    with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(product_id).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(sql).bind(product_id).fetch_optional(pool).await)
 }
 
 /// The quantity of a product already in the cart (0 when absent).
 pub async fn select_line_quantity(db: &Db, cart_id: i64, product_id: i64) -> sqlx::Result<i64> {
     let sql = "SELECT quantity FROM cart_lines WHERE cart_id = $1 AND product_id = $2";
-    let quantity: Option<i64> = with_pool!(db.reader(), pool => sqlx::query_scalar(sql)
+    let quantity: Option<i64> = with_reader!(db.reader(), pool => sqlx::query_scalar(sql)
         .bind(cart_id).bind(product_id).fetch_optional(pool).await)?;
     Ok(quantity.unwrap_or(0))
 }
@@ -114,19 +114,19 @@ pub async fn select_lines(db: &Db, cart_id: i64) -> sqlx::Result<Vec<CartLineRec
         "SELECT {LINE_COLUMNS} FROM cart_lines l LEFT JOIN products p ON p.id = l.product_id \
          WHERE l.cart_id = $1 ORDER BY l.added_at, l.product_id"
     );
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(cart_id).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(cart_id).fetch_all(pool).await)
 }
 
 /// How many different products the cart holds.
 pub async fn count_lines(db: &Db, cart_id: i64) -> sqlx::Result<i64> {
     let sql = "SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(cart_id).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(cart_id).fetch_one(pool).await)
 }
 
 /// Units in the cart.
 pub async fn count_items(db: &Db, cart_id: i64) -> sqlx::Result<i64> {
     let sql = "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_lines WHERE cart_id = $1";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(cart_id).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(cart_id).fetch_one(pool).await)
 }
 
 /// Moves a guest cart's lines into an account's cart and deletes the guest cart, in one

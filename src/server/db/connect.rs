@@ -70,16 +70,20 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
         .connect_with(options.clone())
         .await
         .map_err(|e| fail(e.to_string()))?;
+    // The request path's reads; its first connection is opened now, so a file that cannot be
+    // read fails here.
+    let readers = super::Readers::open(options.clone(), config.max_connections as usize, acquire)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    // sqlx's pool, for the session store and backups: opened when first used.
     let read = SqlitePoolOptions::new()
         .max_connections(config.max_connections.max(1))
         .test_before_acquire(false)
         .acquire_timeout(acquire)
-        .connect_with(options)
-        .await
-        .map_err(|e| fail(e.to_string()))?;
+        .connect_lazy_with(options);
     // A checkout waits for the writer, then perhaps for another process's lock.
     let checkouts = super::orders::CheckoutQueue::start(write.clone(), acquire + SQLITE_BUSY_TIMEOUT);
-    Ok(Db::Sqlite { read, write, checkouts })
+    Ok(Db::Sqlite { readers: std::sync::Arc::new(readers), read, write, checkouts })
 }
 
 async fn connect_postgres(url: &str, config: &DatabaseConfig) -> Result<Db, ConnectError> {

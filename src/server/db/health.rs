@@ -9,7 +9,7 @@
 //! 503 at once, and new ones too, while a background loop tries a fresh connection every
 //! [`RECOVERY_PROBE_EVERY`] and clears the mark on the first success.
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 use sqlx::{ConnectOptions, Connection};
 use std::{
     sync::{
@@ -151,13 +151,17 @@ enum Probe {
 /// else a fresh connection within [`PROBE_TIMEOUT`].
 async fn probe(db: &Db, how: Probe) -> bool {
     if matches!(how, Probe::PoolFirst) {
-        let pooled = with_pool!(db.reader(), pool => tokio::time::timeout(POOL_PROBE_TIMEOUT, sqlx::query("SELECT 1").execute(pool)).await.map(|r| r.map(drop)));
-        if let Ok(Ok(())) = pooled {
+        let pooled = tokio::time::timeout(POOL_PROBE_TIMEOUT, async {
+            let answer: sqlx::Result<_> =
+                with_reader!(db.reader(), conn => sqlx::query("SELECT 1").execute(conn).await.map(drop));
+            answer
+        });
+        if let Ok(Ok(_)) = pooled.await {
             return true;
         }
     }
     let fresh = async {
-        with_pool!(db.reader(), pool => {
+        with_pool!(db.read_pool(), pool => {
             let mut connection = pool.connect_options().connect().await?;
             sqlx::query("SELECT 1").execute(&mut connection).await?;
             connection.close().await

@@ -1,7 +1,7 @@
 //! What jobs made for someone (`job_results`): the files behind download links, which are also
 //! the entries of their owner's inbox. Times are Unix milliseconds.
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 
 /// A result to record.
 #[derive(Debug, Clone)]
@@ -47,20 +47,20 @@ pub async fn insert(db: &Db, result: &NewResult<'_>, now: i64) -> sqlx::Result<(
 /// The result, unless it has expired at `now`.
 pub async fn find_live(db: &Db, id: i64, now: i64) -> sqlx::Result<Option<ResultRow>> {
     let sql = format!("SELECT {COLUMNS} FROM job_results WHERE id = $1 AND expires_at > $2");
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(id).bind(now).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).bind(now).fetch_optional(pool).await)
 }
 
 /// The owner's results that have not expired at `now`, newest first, at most `limit`.
 pub async fn list_live(db: &Db, owner_id: i64, now: i64, limit: i64) -> sqlx::Result<Vec<ResultRow>> {
     let sql =
         format!("SELECT {COLUMNS} FROM job_results WHERE owner_id = $1 AND expires_at > $2 ORDER BY id DESC LIMIT $3");
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(owner_id).bind(now).bind(limit).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(owner_id).bind(now).bind(limit).fetch_all(pool).await)
 }
 
 /// How many of the owner's live results they have not seen yet.
 pub async fn count_unseen(db: &Db, owner_id: i64, now: i64) -> sqlx::Result<i64> {
     let sql = "SELECT COUNT(*) FROM job_results WHERE owner_id = $1 AND expires_at > $2 AND seen_at IS NULL";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(owner_id).bind(now).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(owner_id).bind(now).fetch_one(pool).await)
 }
 
 /// Marks every result of the owner seen.
@@ -79,11 +79,11 @@ pub async fn delete_expired(db: &Db, now: i64) -> sqlx::Result<Vec<String>> {
 
 /// Every stored name still recorded (to find files no row knows).
 pub async fn stored_names(db: &Db) -> sqlx::Result<Vec<String>> {
-    with_pool!(db.reader(), pool => sqlx::query_scalar("SELECT stored_name FROM job_results").fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar("SELECT stored_name FROM job_results").fetch_all(pool).await)
 }
 
 /// The result a job made, if any.
 pub async fn find_by_job(db: &Db, job_id: i64) -> sqlx::Result<Option<ResultRow>> {
     let sql = format!("SELECT {COLUMNS} FROM job_results WHERE job_id = $1");
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(job_id).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(job_id).fetch_optional(pool).await)
 }

@@ -5,7 +5,7 @@
 //! or whose job an admin cancelled changes nothing, and learns so from the `false` it gets back.
 //! Times are Unix milliseconds.
 
-use super::{with_pool, Db, Pool, SqlArgs};
+use super::{with_pool, with_reader, Db, Pool, SqlArgs};
 use crate::bind_all;
 use crate::model::jobs::JobState;
 
@@ -219,7 +219,7 @@ pub async fn cancel(db: &Db, id: i64, now: i64) -> sqlx::Result<bool> {
 
 pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<JobRow>> {
     let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1");
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
 
 /// One page of jobs, newest first, optionally of one state: those with an id below `before`.
@@ -234,13 +234,13 @@ pub async fn list(db: &Db, state: Option<JobState>, before: Option<i64>, limit: 
         conditions.join(" AND "),
         args.int(limit)
     );
-    with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)
 }
 
 /// How many jobs are in each state (the back office's summary).
 pub async fn count_by_state(db: &Db) -> sqlx::Result<Vec<(String, i64)>> {
     let sql = "SELECT state, COUNT(*) FROM jobs GROUP BY state";
-    with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)
 }
 
 /// Deletes finished jobs that ended before `before` (their results are gone by then too).
@@ -343,7 +343,7 @@ pub async fn next_due_at(db: &Db, kinds: &[&str]) -> sqlx::Result<Option<i64>> {
          WHERE state IN ('queued', 'running') AND attempts < max_attempts AND kind IN ({})",
         kind_list(&mut args, kinds)
     );
-    with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await)
 }
 
 /// `kinds` as placeholders for an `IN (…)`; `NULL` for none, which matches nothing.
@@ -357,11 +357,11 @@ fn kind_list(args: &mut SqlArgs, kinds: &[&str]) -> String {
 /// The schedules that are due at `now`.
 pub async fn due_schedules(db: &Db, now: i64) -> sqlx::Result<Vec<String>> {
     let sql = "SELECT name FROM job_schedules WHERE next_run_at <= $1";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(now).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(now).fetch_all(pool).await)
 }
 
 /// The newest job of `kind` that `user_id` asked for, if any.
 pub async fn latest_requested(db: &Db, user_id: i64, kind: &str) -> sqlx::Result<Option<JobRow>> {
     let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE requested_by = $1 AND kind = $2 ORDER BY id DESC LIMIT 1");
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(user_id).bind(kind).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(user_id).bind(kind).fetch_optional(pool).await)
 }

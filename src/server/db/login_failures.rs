@@ -1,7 +1,7 @@
 //! Sign-in attempts, counted per key in the database so every node sees the same counts.
 //! Times are Unix milliseconds.
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 
 /// Counts one more attempt (restarting the count when the last one is older than `fresh_since`)
 /// and returns the count, unless the key is locked at `now`: then nothing is counted and `None`
@@ -25,7 +25,7 @@ pub async fn locked_until(db: &Db, keys: [&str; 2], now: i64) -> sqlx::Result<Op
 /// The number of attempts counted under `key` (for tests and the back office).
 pub async fn attempts(db: &Db, key: &str) -> sqlx::Result<i64> {
     let sql = "SELECT COALESCE(MAX(failures), 0) FROM login_failures WHERE key = $1";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(key).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(key).fetch_one(pool).await)
 }
 
 /// Locks the key until `until` unless it is already locked at `now`; true when this call locked

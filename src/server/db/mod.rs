@@ -19,6 +19,7 @@ pub mod job_results;
 pub mod jobs;
 pub mod login_failures;
 pub mod orders;
+mod readers;
 pub mod refresh_tokens;
 pub mod secrets;
 pub mod sessions;
@@ -27,9 +28,11 @@ pub mod stores;
 pub mod wal;
 
 pub use connect::{connect, ConnectError};
+pub use readers::Readers;
 pub use sql_args::SqlArgs;
 
 use sqlx::{PgPool, SqlitePool};
+use std::sync::Arc;
 
 /// The active database. Cheap to clone: pools are reference-counted.
 #[derive(Clone, Debug)]
@@ -37,6 +40,9 @@ pub enum Db {
     /// SQLite allows one writer at a time; writes go through a one-connection pool so that this
     /// process queues them itself instead of failing with SQLITE_BUSY.
     Sqlite {
+        /// The request path's reads: [`Db::reader`].
+        readers: Arc<Readers>,
+        /// Reads through sqlx's pool, for the parts that take one: the session store, backups.
         read: SqlitePool,
         write: SqlitePool,
         /// Checkouts, written in batches on `write` (see `orders::group_commit`).
@@ -49,6 +55,14 @@ pub enum Db {
 #[derive(Clone, Copy)]
 pub enum Pool<'a> {
     Sqlite(&'a SqlitePool),
+    Postgres(&'a PgPool),
+}
+
+/// Where reads go: SQLite's read connections (lent without sqlx's pool, see [`readers`]), or
+/// PostgreSQL's pool.
+#[derive(Clone, Copy)]
+pub enum Reader<'a> {
+    Sqlite(&'a Readers),
     Postgres(&'a PgPool),
 }
 
@@ -70,7 +84,15 @@ impl Conn<'_> {
 }
 
 impl Db {
-    pub fn reader(&self) -> Pool<'_> {
+    pub fn reader(&self) -> Reader<'_> {
+        match self {
+            Db::Sqlite { readers, .. } => Reader::Sqlite(readers),
+            Db::Postgres(pool) => Reader::Postgres(pool),
+        }
+    }
+
+    /// sqlx's pool of read connections, for what needs one (and not the request path's reads).
+    pub fn read_pool(&self) -> Pool<'_> {
         match self {
             Db::Sqlite { read, .. } => Pool::Sqlite(read),
             Db::Postgres(pool) => Pool::Postgres(pool),
@@ -117,13 +139,16 @@ impl Db {
 
     /// True when the database answers a trivial query (the readiness probe).
     pub async fn is_reachable(&self) -> bool {
-        with_pool!(self.reader(), pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
+        let answer: sqlx::Result<_> =
+            with_reader!(self.reader(), conn => sqlx::query("SELECT 1").execute(conn).await.map(drop));
+        answer.is_ok()
     }
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { read, write, .. } => {
+            Db::Sqlite { readers, read, write, .. } => {
                 write.close().await;
+                readers.close().await;
                 read.close().await;
             }
             Db::Postgres(pool) => pool.close().await,
@@ -143,6 +168,33 @@ macro_rules! with_pool {
     };
 }
 pub use with_pool;
+
+/// Runs `$body` with `$conn` bound to one read connection of either backend (`&mut` to it), held
+/// for the whole body: several statements in it run one after another on that connection, each
+/// passed `&mut *$conn`. `$body` is a `Result<_, E>` where `E: From<sqlx::Error>`: waiting for a
+/// connection can fail as the database being unavailable.
+#[macro_export]
+macro_rules! with_reader {
+    ($reader:expr, $conn:ident => $body:expr) => {
+        match $reader {
+            $crate::server::db::Reader::Sqlite(readers) => match readers.acquire().await {
+                Ok(mut lent) => {
+                    let $conn = &mut *lent;
+                    $body
+                }
+                Err(error) => Err(error.into()),
+            },
+            $crate::server::db::Reader::Postgres(pool) => match pool.acquire().await {
+                Ok(mut lent) => {
+                    let $conn = &mut *lent;
+                    $body
+                }
+                Err(error) => Err(error.into()),
+            },
+        }
+    };
+}
+pub use with_reader;
 
 /// Runs `$body` with `$conn` bound to the connection of either backend, as [`with_pool!`] does
 /// for pools.

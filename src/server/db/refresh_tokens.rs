@@ -1,6 +1,6 @@
 //! Refresh tokens, stored by hash. Times are Unix seconds.
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 
 pub struct NewRefreshToken<'a> {
     pub token_hash: &'a str,
@@ -46,13 +46,13 @@ pub async fn claim_refresh_token(db: &Db, token_hash: &str, now: i64) -> sqlx::R
     }
     let lookup = "SELECT family FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NOT NULL";
     let replayed: Option<String> =
-        with_pool!(db.reader(), pool => sqlx::query_scalar(lookup).bind(token_hash).fetch_optional(pool).await)?;
+        with_reader!(db.reader(), pool => sqlx::query_scalar(lookup).bind(token_hash).fetch_optional(pool).await)?;
     Ok(replayed.map_or(Claimed::Unknown, |family| Claimed::Replayed { family }))
 }
 
 pub async fn select_family_of(db: &Db, token_hash: &str) -> sqlx::Result<Option<String>> {
     let sql = "SELECT family FROM refresh_tokens WHERE token_hash = $1";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(token_hash).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(token_hash).fetch_optional(pool).await)
 }
 
 pub async fn delete_family(db: &Db, family: &str) -> sqlx::Result<()> {

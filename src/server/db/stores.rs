@@ -1,6 +1,6 @@
 //! The store's shops.
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 use crate::model::stores::StoreLocation;
 use sqlx::FromRow;
 
@@ -37,7 +37,7 @@ impl From<StoreRecord> for StoreLocation {
 pub async fn select_stores(db: &Db) -> sqlx::Result<Vec<StoreLocation>> {
     let sql = "SELECT id, slug, name, description, address, city, latitude, longitude, opening_hours \
                FROM store_locations ORDER BY id";
-    let records: Vec<StoreRecord> = with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+    let records: Vec<StoreRecord> = with_reader!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
     Ok(records.into_iter().map(StoreLocation::from).collect())
 }
 

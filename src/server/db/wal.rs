@@ -20,7 +20,7 @@ pub const AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
 /// Checkpoints every [`EVERY`] for as long as the server runs; nothing to do on PostgreSQL.
 pub fn spawn_checkpointer(db: Db) -> Option<tokio::task::JoinHandle<()>> {
-    let Db::Sqlite { read, .. } = db else {
+    let Db::Sqlite { readers, .. } = db else {
         return None;
     };
     Some(tokio::spawn(async move {
@@ -30,7 +30,10 @@ pub fn spawn_checkpointer(db: Db) -> Option<tokio::task::JoinHandle<()>> {
             tick.tick().await;
             // (busy, pages in the log, pages copied): a busy checkpoint copies what it can, and
             // the next one goes on.
-            let checkpoint = sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&read);
+            let checkpoint = async {
+                let mut conn = readers.acquire().await?;
+                sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await
+            };
             if let Err(error) = checkpoint.await {
                 tracing::warn!(%error, "cannot checkpoint the SQLite log");
             }

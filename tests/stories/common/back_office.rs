@@ -4,7 +4,7 @@
 use super::visitor::{Visitor, SESSION};
 use super::{Page, TestApp};
 use reqwest::multipart::{Form, Part};
-use tienda::server::db::with_pool;
+use tienda::server::db::with_reader;
 
 pub async fn signed_in(app: &TestApp, email: &str, password: &str) -> Visitor {
     let mut visitor = Visitor::new(&app.base);
@@ -57,21 +57,21 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
 }
 
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
 }
 
 pub async fn text(app: &TestApp, sql: &str, id: i64) -> String {
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await).unwrap()
 }
 
 pub async fn number(app: &TestApp, sql: &str, id: i64) -> i64 {
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await).unwrap()
 }
 
 /// The id of the product or category with this slug.
 pub async fn id_of(app: &TestApp, table: &str, slug: &str) -> i64 {
     let sql = format!("SELECT id FROM {table} WHERE slug = $1");
-    with_pool!(app.db.reader(), pool => sqlx::query_scalar(&sql).bind(slug).fetch_one(pool).await).unwrap()
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(&sql).bind(slug).fetch_one(pool).await).unwrap()
 }
 
 /// Files in the media directory's product folder.

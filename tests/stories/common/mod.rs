@@ -208,5 +208,5 @@ pub async fn stored_sessions(app: &TestApp) -> i64 {
         Db::Sqlite { .. } => "SELECT COUNT(*) FROM tower_sessions",
         Db::Postgres(_) => "SELECT COUNT(*) FROM tower_sessions.session",
     };
-    tienda::server::db::with_pool!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
+    tienda::server::db::with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
 }

@@ -6,7 +6,7 @@ pub mod cells;
 pub mod dump;
 pub mod load;
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 
 /// A table a backup holds, in the order a restore loads them (each after the tables it
 /// references).
@@ -64,7 +64,7 @@ pub async fn schema_tables(db: &Db) -> sqlx::Result<Vec<String>> {
              ORDER BY table_name"
         }
     };
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).fetch_all(pool).await)
 }
 
 /// The backed-up tables that hold rows: a restore goes only into a database where this is empty.
@@ -84,7 +84,7 @@ pub async fn tables_with_rows(db: &Db) -> sqlx::Result<Vec<&'static str>> {
 /// refuses a backup from a newer schema than its own.
 pub async fn schema_version(db: &Db) -> sqlx::Result<i64> {
     let sql = "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await)
 }
 
 /// Row counts of the backed-up tables, for the manifest and the restore's report.
@@ -92,7 +92,7 @@ pub async fn row_counts(db: &Db) -> sqlx::Result<Vec<(&'static str, i64)>> {
     let mut counts = Vec::with_capacity(TABLES.len());
     for table in TABLES {
         let sql = format!("SELECT COUNT(*) FROM {}", table.name);
-        let count: i64 = with_pool!(db.reader(), pool => sqlx::query_scalar(&sql).fetch_one(pool).await)?;
+        let count: i64 = with_reader!(db.reader(), pool => sqlx::query_scalar(&sql).fetch_one(pool).await)?;
         counts.push((table.name, count));
     }
     Ok(counts)

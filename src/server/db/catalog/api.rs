@@ -3,7 +3,7 @@
 
 use super::decode_images;
 use crate::bind_all;
-use crate::server::db::{with_pool, Db, SqlArgs};
+use crate::server::db::{with_reader, Db, SqlArgs};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -137,7 +137,7 @@ pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Ve
     };
     let sql = format!("{PRODUCT_SELECT}{filter_sql} ORDER BY p.id{page}");
     let rows: Vec<ProductRecord> =
-        with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+        with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(ProductRecordFull::from).collect())
 }
 
@@ -145,11 +145,11 @@ pub async fn select_product(db: &Db, key: Key<'_>) -> sqlx::Result<Option<Produc
     let row: Option<ProductRecord> = match key {
         Key::Id(id) => {
             let sql = format!("{PRODUCT_SELECT} WHERE p.id = $1");
-            with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?
+            with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?
         }
         Key::Slug(slug) => {
             let sql = format!("{PRODUCT_SELECT} WHERE p.slug = $1");
-            with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?
+            with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?
         }
     };
     Ok(row.map(ProductRecordFull::from))
@@ -162,7 +162,7 @@ pub async fn select_related_to(db: &Db, key: Key<'_>, limit: i64) -> sqlx::Resul
         return Ok(None);
     };
     let sql = format!("{PRODUCT_SELECT} WHERE p.category_id = $1 AND p.id <> $2 ORDER BY p.id LIMIT $3");
-    let rows: Vec<ProductRecord> = with_pool!(db.reader(), pool => sqlx::query_as(&sql)
+    let rows: Vec<ProductRecord> = with_reader!(db.reader(), pool => sqlx::query_as(&sql)
         .bind(product.category.id).bind(product.id).bind(limit).fetch_all(pool).await)?;
     Ok(Some(rows.into_iter().map(ProductRecordFull::from).collect()))
 }
@@ -173,18 +173,18 @@ pub async fn select_categories(db: &Db, limit: Option<i64>) -> sqlx::Result<Vec<
     let sql = format!("{CATEGORY_SELECT} ORDER BY id LIMIT $1");
     // Without a limit, every category: -1 means "no limit" to SQLite, so use the largest count instead.
     let limit = limit.unwrap_or(i64::MAX);
-    with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)
 }
 
 pub async fn select_category(db: &Db, key: Key<'_>) -> sqlx::Result<Option<CategoryRecord>> {
     match key {
         Key::Id(id) => {
             let sql = format!("{CATEGORY_SELECT} WHERE id = $1");
-            with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+            with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
         }
         Key::Slug(slug) => {
             let sql = format!("{CATEGORY_SELECT} WHERE slug = $1");
-            with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)
+            with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)
         }
     }
 }

@@ -12,7 +12,7 @@
 use super::{SummaryRow, SUMMARY_COLUMNS};
 use crate::bind_all;
 use crate::model::{Cursor, CursorSide, ProductQuery, ProductSummary, SortOrder, SortValue};
-use crate::server::db::{with_pool, Db, SqlArgs};
+use crate::server::db::{with_reader, Db, SqlArgs};
 use crate::server::text::search_key;
 
 /// At most this many words of a search are used (each one narrows the result).
@@ -89,12 +89,12 @@ async fn select_ranked(
         ids.display_order()
     );
     let rows: Vec<CountedRow> =
-        with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+        with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
     let total = match rows.first() {
         Some(row) => row.matches,
         None => {
             let count = format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None, true));
-            with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count), filter_args).fetch_one(pool).await)?
+            with_reader!(db.reader(), pool => bind_all!(sqlx::query_scalar(&count), filter_args).fetch_one(pool).await)?
         }
     };
     let items: Vec<ProductSummary> = rows.into_iter().map(|row| ProductSummary::from(row.summary)).collect();
@@ -196,7 +196,7 @@ async fn select_page(
          JOIN products p ON p.id = page.id JOIN categories c ON c.id = p.category_id ORDER BY {order}"
     );
     let rows: Vec<CountedRow> =
-        with_pool!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+        with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
     let total = rows.first().map(|row| row.matches);
     Ok((rows.into_iter().map(|row| ProductSummary::from(row.summary)).collect(), total))
 }
@@ -205,7 +205,7 @@ async fn select_page(
 pub async fn count_matching(db: &Db, query: &ProductQuery) -> sqlx::Result<i64> {
     let mut args = SqlArgs::default();
     let sql = format!("SELECT {}", count_expression(db, query, &mut args));
-    with_pool!(db.reader(), pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => bind_all!(sqlx::query_scalar(&sql), args).fetch_one(pool).await)
 }
 
 /// How many products match `query`, as an SQL expression: the kept per-category counts when

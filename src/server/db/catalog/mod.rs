@@ -8,7 +8,7 @@ pub mod search_titles;
 pub mod sitemap;
 pub mod writes;
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
 use crate::model::{Category, Money, Product, ProductSummary};
 use crate::server::text::search_key;
 use chrono::{DateTime, Utc};
@@ -114,7 +114,7 @@ const PRODUCT_COLUMNS: &str = "p.id, p.title, p.slug, p.description, p.price_cen
 
 pub async fn select_categories(db: &Db) -> sqlx::Result<Vec<Category>> {
     let sql = "SELECT id, name, slug, image FROM categories ORDER BY id";
-    let rows: Vec<CategoryRow> = with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+    let rows: Vec<CategoryRow> = with_reader!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Category::from).collect())
 }
 
@@ -122,7 +122,7 @@ pub async fn select_product_by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<
     let sql =
         format!("SELECT {PRODUCT_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id WHERE p.slug = $1");
     let row: Option<ProductRow> =
-        with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
+        with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?;
     Ok(row.map(Product::from))
 }
 
@@ -132,7 +132,7 @@ pub async fn select_related(db: &Db, product: &Product, limit: i64) -> sqlx::Res
         "SELECT {SUMMARY_COLUMNS} FROM products p JOIN categories c ON c.id = p.category_id \
          WHERE p.category_id = $1 AND p.id <> $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
     );
-    let rows: Vec<SummaryRow> = with_pool!(db.reader(), pool => sqlx::query_as(&sql)
+    let rows: Vec<SummaryRow> = with_reader!(db.reader(), pool => sqlx::query_as(&sql)
         .bind(product.category.id)
         .bind(product.id)
         .bind(limit)
@@ -148,7 +148,7 @@ pub async fn select_newest(db: &Db, limit: i64) -> sqlx::Result<Vec<ProductSumma
          ORDER BY p.created_at DESC, p.id DESC LIMIT $1"
     );
     let rows: Vec<SummaryRow> =
-        with_pool!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?;
+        with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(ProductSummary::from).collect())
 }
 

@@ -2,7 +2,7 @@
 //! into the sitemap's files (by id range), and one file's products a short chunk at a time, so a
 //! file of any size is written without holding it whole or keeping a connection between chunks.
 
-use crate::server::db::{with_pool, Db};
+use crate::server::db::{with_reader, Db};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -37,13 +37,13 @@ pub async fn select_category_pages(db: &Db) -> sqlx::Result<Vec<CategorySitemapR
                ELSE c.updated_at END AS updated_at \
                FROM categories c LEFT JOIN products p ON p.category_id = c.id \
                GROUP BY c.id, c.slug, c.updated_at ORDER BY c.id";
-    with_pool!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)
 }
 
 /// When a category itself last changed (not its products), `None` without categories.
 pub async fn select_newest_category_change(db: &Db) -> sqlx::Result<Option<DateTime<Utc>>> {
     let sql = "SELECT MAX(updated_at) FROM categories";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await)
 }
 
 /// The ranges of `per_file` product ids that hold at least one product, in order, with how many
@@ -53,12 +53,12 @@ pub async fn select_product_ranges(db: &Db, per_file: i64) -> sqlx::Result<Vec<P
     // id), so SQLite scans that index rather than the whole table.
     let sql = "SELECT (id - 1) / $1 + 1 AS number, COUNT(*) AS products, MAX(updated_at) AS updated_at \
                FROM products GROUP BY 1 ORDER BY 1";
-    with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(per_file.max(1)).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(sql).bind(per_file.max(1)).fetch_all(pool).await)
 }
 
 /// At most `limit` products with `after < id <= last`, in id order: one chunk of a sitemap file.
 /// The next chunk starts after the last id returned.
 pub async fn select_product_chunk(db: &Db, after: i64, last: i64, limit: i64) -> sqlx::Result<Vec<ProductSitemapRow>> {
     let sql = "SELECT id, slug, updated_at FROM products WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3";
-    with_pool!(db.reader(), pool => sqlx::query_as(sql).bind(after).bind(last).bind(limit).fetch_all(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(sql).bind(after).bind(last).bind(limit).fetch_all(pool).await)
 }

@@ -8,7 +8,7 @@ mod place;
 
 pub use group_commit::CheckoutQueue;
 
-use super::{rfc3339, with_pool, Conn, Db, SqlArgs};
+use super::{rfc3339, with_pool, with_reader, Conn, Db, SqlArgs};
 use crate::bind_all;
 use crate::model::orders::{
     Delivery, LineRequest, OrderAction, OrderEvent, OrderFilter, OrderLine, OrderState, OrderSummary, Shortfall,
@@ -130,13 +130,13 @@ pub async fn place_order(db: &Db, order: Arc<NewOrder>) -> Result<Placed, PlaceE
 
 /// The order a user placed with this idempotency key, and its request's fingerprint.
 pub async fn select_order_by_key(db: &Db, user_id: i64, key: &str) -> sqlx::Result<Option<(i64, String)>> {
-    with_pool!(db.reader(), pool => sqlx::query_as(ORDER_BY_KEY_SQL).bind(user_id).bind(key).fetch_optional(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_as(ORDER_BY_KEY_SQL).bind(user_id).bind(key).fetch_optional(pool).await)
 }
 
 /// How many orders an account has placed.
 pub async fn count_for_user(db: &Db, user_id: i64) -> sqlx::Result<i64> {
     let sql = "SELECT COUNT(*) FROM orders WHERE user_id = $1";
-    with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(user_id).fetch_one(pool).await)
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(user_id).fetch_one(pool).await)
 }
 
 #[derive(FromRow)]
@@ -215,9 +215,7 @@ pub async fn select_order(
                      WHERE order_id = $1 ORDER BY position";
     let events_sql = "SELECT e.action, u.name, e.at FROM order_events e LEFT JOIN users u ON u.id = e.actor_id \
                       WHERE e.order_id = $1 ORDER BY e.id";
-    with_pool!(db.reader(), pool => {
-        // One connection for the three reads: each acquire from the pool is a hand-off of its own.
-        let mut conn = pool.acquire().await?;
+    with_reader!(db.reader(), conn => {
         let Some(OrderRecord { summary, detail }) =
             sqlx::query_as::<_, OrderRecord>(&order_sql).bind(id).fetch_optional(&mut *conn).await?
         else {
@@ -280,8 +278,8 @@ pub async fn select_orders(
     let limit = args.int(i64::from(ORDERS_PER_PAGE));
     let offset = args.int(i64::from(filter.page.saturating_sub(1)) * i64::from(ORDERS_PER_PAGE));
     let list_sql = format!("SELECT {SUMMARY_COLUMNS} {from} ORDER BY o.id DESC LIMIT {limit} OFFSET {offset}");
-    with_pool!(db.reader(), pool => {
-        let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), count_args).fetch_one(pool).await?;
+    with_reader!(db.reader(), pool => {
+        let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), count_args).fetch_one(&mut *pool).await?;
         let records: Vec<SummaryRecord> = bind_all!(sqlx::query_as(&list_sql), args).fetch_all(pool).await?;
         let orders = records.into_iter().map(SummaryRecord::into_summary).collect::<sqlx::Result<Vec<_>>>()?;
         Ok((orders, total as u64))
@@ -360,7 +358,7 @@ pub async fn select_sales_per_day(
                CAST(COALESCE(SUM(CASE WHEN currency = $2 THEN total_cents ELSE 0 END), 0) AS BIGINT) FROM orders \
                WHERE created_day >= $1 AND created_day <= $3 AND status <> 'cancelled' \
                GROUP BY created_day ORDER BY created_day";
-    let rows: Vec<(String, i64, i64)> = with_pool!(db.reader(), pool => sqlx::query_as(sql)
+    let rows: Vec<(String, i64, i64)> = with_reader!(db.reader(), pool => sqlx::query_as(sql)
         .bind(from_day).bind(currency).bind(to_day).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(|(day, orders, cents)| (day, orders as u64, Money(cents))).collect())
 }
@@ -378,7 +376,7 @@ pub async fn select_best_sellers(
                FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status <> 'cancelled' AND o.currency = $2 \
                AND o.created_day >= $3 AND o.created_day <= $4 \
                GROUP BY l.product_id ORDER BY SUM(l.quantity) DESC, l.product_id LIMIT $1";
-    let rows: Vec<(i64, String, i64, i64)> = with_pool!(db.reader(), pool => sqlx::query_as(sql)
+    let rows: Vec<(i64, String, i64, i64)> = with_reader!(db.reader(), pool => sqlx::query_as(sql)
         .bind(limit).bind(currency).bind(from_day).bind(to_day).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(|(id, title, units, cents)| (id, title, units as u64, Money(cents))).collect())
 }
@@ -389,6 +387,6 @@ pub async fn select_units_sold(db: &Db, from_day: &str, to_day: &str) -> sqlx::R
         "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l JOIN orders o ON o.id = l.order_id \
                WHERE o.status <> 'cancelled' AND o.created_day >= $1 AND o.created_day <= $2";
     let units: i64 =
-        with_pool!(db.reader(), pool => sqlx::query_scalar(sql).bind(from_day).bind(to_day).fetch_one(pool).await)?;
+        with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(from_day).bind(to_day).fetch_one(pool).await)?;
     Ok(u64::try_from(units).unwrap_or(0))
 }
