@@ -253,51 +253,55 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, || (), move || shell(front_end.clone()))
         .fallback(request_scope::files_or_not_found)
-        .layer(axum::middleware::from_fn(request_scope::isolate))
-        .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
-        .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::resolve_signed_in_user))
-        // Outside the user lookup: a cached page needs no session loaded (a guest's cart count
-        // comes from its cookie).
-        .layer(axum::middleware::from_fn_with_state(state.page_cache.clone(), page_cache::serve_cached))
-        .layer(axum::middleware::from_fn_with_state(
-            (state.db_health.clone(), stylesheet.clone()),
-            unavailable::fail_fast,
-        ))
-        .layer(axum::middleware::from_fn(language::choose_language))
-        .layer(session::layer(sessions, &state.config))
-        .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
-        .layer(axum::middleware::from_fn_with_state(site_url, csrf::same_origin_only))
-        .layer(axum::middleware::from_fn_with_state(stylesheet, malformed::refuse_malformed))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(csp::pages_layer(&policies))
+        .with_state(state.clone());
+    // The layers wrap the router once, outermost first. Given to `Router::layer`, each would wrap
+    // every route on its own, one boxed service in another: a request cloned its route's whole
+    // stack, and every `from_fn` layer cloned the stack below it again (about 250 allocations a
+    // request, before any page was rendered). Around the router they are plain structs, cloned
+    // without allocating. They see every request, as before (the router's fallback had them too).
+    let layered = tower::ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(SequentialRequestId::default()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        // A panic anywhere below costs its request a 500, never the connection an answer.
+        .layer(CatchPanicLayer::custom(|_| {
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side").into_response()
+        }))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(
             |_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions| {
                 extensions.get::<endpoints::CompressedByRoute>().is_none()
             },
         )))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
-        // A panic anywhere below costs its request a 500, never the connection an answer.
-        .layer(CatchPanicLayer::custom(|_| {
-            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side").into_response()
-        }))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id = %id)
-        }))
-        .layer(SetRequestIdLayer::x_request_id(SequentialRequestId::default()))
-        .with_state(state);
+        .layer(csp::pages_layer(&policies))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(stylesheet.clone(), malformed::refuse_malformed))
+        .layer(axum::middleware::from_fn_with_state(site_url, csrf::same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
+        .layer(session::layer(sessions, &state.config))
+        .layer(axum::middleware::from_fn(language::choose_language))
+        .layer(axum::middleware::from_fn_with_state((state.db_health.clone(), stylesheet), unavailable::fail_fast))
+        // Outside the user lookup: a cached page needs no session loaded (a guest's cart count
+        // comes from its cookie).
+        .layer(axum::middleware::from_fn_with_state(state.page_cache.clone(), page_cache::serve_cached))
+        .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::resolve_signed_in_user))
+        .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
+        .layer(axum::middleware::from_fn(request_scope::isolate))
+        .service(app);
     // Outside the router, because a router picks the route before its layers run.
     Router::new().fallback_service(
-        tower::ServiceBuilder::new().map_request(crate::server::rest::without_trailing_slash).service(app),
+        tower::ServiceBuilder::new().map_request(crate::server::rest::without_trailing_slash).service(layered),
     )
 }
 
