@@ -507,6 +507,7 @@ async fn cached_pages_go_to_browsers_brotli_compressed_once(backend: Backend) {
 /// With every cache off (a TTL of zero) each page is rendered for its request and kept nowhere, so
 /// no brotli copy is made for a cache: a browser that asks for brotli gets the page compressed on
 /// its way out, a client that names another coding or none gets that, and every one the same page.
+/// A HEAD gets GET's headers, compression included, and no body.
 async fn with_the_cache_off_pages_are_compressed_only_for_those_who_ask(backend: Backend) {
     let mut config = common::test_config(backend).await;
     config.cache.ttl_secs = 0;
@@ -528,6 +529,12 @@ async fn with_the_cache_off_pages_are_compressed_only_for_those_who_ask(backend:
     let mut html = String::new();
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut html).unwrap();
     assert_eq!(without_nonces(&html), plain, "gzip: the same page");
+    let head = reqwest::Client::new().head(format!("{}/products?q=lamp", app.base)).header("accept-encoding", "br");
+    let head = head.send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-encoding"], "br", "HEAD: GET's headers");
+    assert!(head.headers()["vary"].to_str().unwrap().contains("accept-encoding"), "HEAD: GET's headers");
+    assert!(head.bytes().await.unwrap().is_empty(), "HEAD: no body");
 }
 
 /// GETs `path` with this `Accept-Encoding`: a successful answer's headers and its bytes as sent

@@ -298,11 +298,23 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::resolve_signed_in_user))
         .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
         .layer(axum::middleware::from_fn(request_scope::isolate))
+        .map_request(head_as_get)
         .service(app);
     // Outside the router, because a router picks the route before its layers run.
     Router::new().fallback_service(
         tower::ServiceBuilder::new().map_request(crate::server::rest::without_trailing_slash).service(layered),
     )
+}
+
+/// The router answers HEAD by emptying the body, which the layers around it must not see: the
+/// compression layer would find nothing to compress, and HEAD's headers would differ from GET's.
+/// So the router gets a GET, and the outer router (`router`'s last lines), which still sees the
+/// HEAD, empties the body after every layer has run.
+fn head_as_get(mut request: Request<axum::body::Body>) -> Request<axum::body::Body> {
+    if request.method() == axum::http::Method::HEAD {
+        *request.method_mut() = axum::http::Method::GET;
+    }
+    request
 }
 
 /// The app's route list, generated once per process. Generating it renders the app with a

@@ -62,7 +62,7 @@ pub enum Pool<'a> {
 /// PostgreSQL's pool.
 #[derive(Clone, Copy)]
 pub enum Reader<'a> {
-    Sqlite(&'a Readers),
+    Sqlite(&'a Arc<Readers>),
     Postgres(&'a PgPool),
 }
 
@@ -179,8 +179,14 @@ macro_rules! with_reader {
         match $reader {
             $crate::server::db::Reader::Sqlite(readers) => match readers.acquire().await {
                 Ok(mut lent) => {
-                    let $conn = &mut *lent;
-                    $body
+                    // Not reached when the body returns early or its request is dropped: then the
+                    // connection is checked before it is lent again (see `Reader`).
+                    let answer = {
+                        let $conn = &mut *lent;
+                        $body
+                    };
+                    lent.finished();
+                    answer
                 }
                 Err(error) => Err(error.into()),
             },

@@ -32,7 +32,10 @@ pub fn spawn_checkpointer(db: Db) -> Option<tokio::task::JoinHandle<()>> {
             // the next one goes on.
             let checkpoint = async {
                 let mut conn = readers.acquire().await?;
-                sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await
+                let done =
+                    sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await;
+                conn.finished();
+                done
             };
             if let Err(error) = checkpoint.await {
                 tracing::warn!(%error, "cannot checkpoint the SQLite log");
