@@ -5,14 +5,15 @@
 //! again. A SQLite connection is a thread of this process reading a local file; it cannot go stale
 //! between two queries, so the test only doubles the round trips to that thread. On one core each
 //! round trip is two context switches: a product page (three queries) made six, three of them
-//! pings. Here a connection goes back to the idle list when its lender is dropped, and nothing else
+//! pings. Here a connection whose borrower finished goes back to the idle list, and nothing else
 //! happens.
 //!
-//! A request that is dropped while its query runs (the client went away) returns the connection at
-//! once; the connection's thread finishes the abandoned statement first (its rows have nowhere to
-//! go, so it stops at the first) and only then reads the next command, so the next borrower's
-//! query cannot meet the old one's rows. The connections are only ever read from: no transaction
-//! is left open on one.
+//! Only a connection whose borrower did not finish (its request was dropped while a query ran, or
+//! the body returned early) is pinged before it is lent again: its thread may still be running the
+//! abandoned statement, which stops at its first row (the rows have nowhere to go), and the ping
+//! waits behind it. The next borrower thus never waits behind a query nobody reads, and a
+//! connection whose thread died is not kept. The connections are only ever read from: no
+//! transaction is left open on one.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
