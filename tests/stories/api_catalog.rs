@@ -222,10 +222,20 @@ async fn any_origin_may_read_and_preflights_get_204(backend: Backend) {
 async fn a_back_office_change_shows_in_the_api_at_once(backend: Backend) {
     let app = spawn_seeded(backend).await;
     let (_, before, _) = get_json(&app, "/api/v1/products?limit=1").await;
+    let by_slug = format!("/api/v1/products/slug/{}", before[0]["slug"].as_str().unwrap());
+    // Read once each before the change, so that each answer is in the cache.
+    for path in ["/api/v1/products/1", by_slug.as_str()] {
+        let (status, one, _) = get_json(&app, path).await;
+        assert_eq!((status, &one["price"]), (200, &before[0]["price"]), "{path}");
+    }
     let mut staff = common::back_office::admin(&app).await;
     let patched = staff.post("/rpc/admin/products/patch", &[("id", "1"), ("version", "1"), ("price", "12.34")]).await;
     assert_eq!(patched.status, 200, "{}", patched.body);
     let (_, after, _) = get_json(&app, "/api/v1/products?limit=1").await;
     assert_ne!(before[0]["price"], after[0]["price"]);
     assert_eq!(after[0]["price"], 12.34, "the cached list was cleared by the change");
+    for path in ["/api/v1/products/1", by_slug.as_str()] {
+        let (status, one, _) = get_json(&app, path).await;
+        assert_eq!((status, &one["price"]), (200, &serde_json::json!(12.34)), "{path}: the cached product was cleared");
+    }
 }

@@ -79,9 +79,20 @@ pub struct CatalogCache {
     /// REST product lists as the JSON bytes sent: serialising 24 whole products costs more than
     /// reading them, so the answer itself is kept.
     pub api_product_lists: TtlCache<ProductFilter, axum::body::Bytes>,
+    /// A REST product as the JSON bytes sent, by the id or the slug it was asked by: an app's
+    /// detail view asks for it as often as a browser asks for a product page.
+    pub api_products: TtlCache<ApiProductKey, axum::body::Bytes>,
     /// The sitemap index and the pages file as sent (the product files are streamed from the
     /// database, never kept).
     pub sitemap: TtlCache<SitemapFile, axum::body::Bytes>,
+}
+
+/// A product as the REST API is asked for it. Only products that exist are kept (a 404 is not
+/// cached), so the keys are bounded by the catalog, not by what clients send.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ApiProductKey {
+    Id(i64),
+    Slug(String),
 }
 
 /// The sitemap files kept in the catalog cache: both small (a line per file, a line per category).
@@ -93,17 +104,18 @@ pub enum SitemapFile {
 
 impl CatalogCache {
     /// Splits `max_bytes` between the caches: categories, the home page and the sitemap get a
-    /// sixteenth each, and the three keyed by what visitors ask for share the rest.
+    /// sixteenth each, and the four keyed by what visitors ask for share the rest.
     pub fn new(ttl: Duration, max_bytes: u64) -> Self {
         let small = max_bytes / 16;
         let sitemap = small;
-        let keyed = (max_bytes - 2 * small - sitemap) / 3;
+        let keyed = (max_bytes - 2 * small - sitemap) / 4;
         Self {
             categories: TtlCache::new(ttl, small, |_, value| json_weight(0, value)),
             home: TtlCache::new(ttl, small, |_, value| json_weight(0, value)),
             listings: TtlCache::new(ttl, keyed, |query, page| json_weight(query_bytes(query), page)),
             products: TtlCache::new(ttl, keyed, |slug, product| json_weight(slug.len(), product)),
             api_product_lists: TtlCache::new(ttl, keyed, |filter, body| weight(filter_bytes(filter) + body.len())),
+            api_products: TtlCache::new(ttl, keyed, |key, body| weight(api_product_key_bytes(key) + body.len())),
             sitemap: TtlCache::new(ttl, sitemap, |_, xml| weight(xml.len())),
         }
     }
@@ -114,12 +126,17 @@ impl CatalogCache {
         self.listings.invalidate_all();
         self.products.invalidate_all();
         self.api_product_lists.invalidate_all();
+        self.api_products.invalidate_all();
         self.sitemap.invalidate_all();
     }
 }
 
 fn query_bytes(query: &ProductQuery) -> usize {
     std::mem::size_of::<ProductQuery>() + query.q.len() + query.category.as_ref().map_or(0, String::len)
+}
+
+fn api_product_key_bytes(key: &ApiProductKey) -> usize {
+    std::mem::size_of::<ApiProductKey>() + if let ApiProductKey::Slug(slug) = key { slug.len() } else { 0 }
 }
 
 fn filter_bytes(filter: &ProductFilter) -> usize {

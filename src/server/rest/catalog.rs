@@ -7,7 +7,7 @@ use super::json::{Category, Product};
 use super::path::Segment;
 use super::schema::ErrorBody;
 use crate::error::AppError;
-use crate::server::app::state::AppState;
+use crate::server::app::state::{ApiProductKey, AppState};
 use crate::server::services::catalog_api::{self as service, Key, ProductFilter, ProductRecordFull};
 use axum::{
     body::Bytes,
@@ -93,10 +93,9 @@ pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQu
     ),
     security(()),
 )]
-pub async fn get_product(State(state): State<AppState>, Segment(raw): Segment) -> Answer<Product> {
-    let key = Key::Id(id(&raw)?);
-    let record = service::find_product(&state, key).await?;
-    Ok(Json(Product::new(record, &state.config.server.site_url)))
+pub async fn get_product(State(state): State<AppState>, Segment(raw): Segment) -> Result<Response, ApiError> {
+    let id = id(&raw)?;
+    one_product(&state, ApiProductKey::Id(id), Key::Id(id)).await
 }
 
 #[utoipa::path(
@@ -111,10 +110,21 @@ pub async fn get_product(State(state): State<AppState>, Segment(raw): Segment) -
     ),
     security(()),
 )]
-pub async fn get_product_by_slug(State(state): State<AppState>, Segment(slug): Segment) -> Answer<Product> {
-    let key = Key::Slug(&slug);
-    let record = service::find_product(&state, key).await?;
-    Ok(Json(Product::new(record, &state.config.server.site_url)))
+pub async fn get_product_by_slug(State(state): State<AppState>, Segment(slug): Segment) -> Result<Response, ApiError> {
+    one_product(&state, ApiProductKey::Slug(slug.clone()), Key::Slug(&slug)).await
+}
+
+/// One product's answer, kept in the catalog cache as sent, as the lists are.
+async fn one_product(state: &AppState, cached_as: ApiProductKey, key: Key<'_>) -> Result<Response, ApiError> {
+    let load = async {
+        let record = service::find_product(state, key).await?;
+        serde_json::to_vec(&Product::new(record, &state.config.server.site_url)).map(Bytes::from).map_err(|error| {
+            tracing::error!(%error, "cannot serialise a product");
+            AppError::Internal
+        })
+    };
+    let body = state.catalog_cache.api_products.get_or_load(cached_as, load).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 #[utoipa::path(
