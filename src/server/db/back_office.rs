@@ -140,15 +140,19 @@ pub async fn select_user_table(db: &Db, q: &str, page: u32) -> sqlx::Result<(Vec
     let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     let pattern = format!("%{escaped}%");
     let filter = "WHERE LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(email) LIKE $1 ESCAPE '\\'";
-    let total: i64 = with_reader!(db.reader(), pool =>
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users {filter}")).bind(&pattern).fetch_one(pool).await)?;
+    let count = format!("SELECT COUNT(*) FROM users {filter}");
     let sql = format!(
         "SELECT id, email, name, role, avatar, active, created_at FROM users {filter} \
          ORDER BY id DESC LIMIT $2 OFFSET $3"
     );
     let offset = (i64::from(page.max(1)) - 1) * i64::from(ADMIN_PAGE_SIZE);
-    let records: Vec<UserRecord> = with_reader!(db.reader(), pool => sqlx::query_as(&sql)
-        .bind(&pattern).bind(i64::from(ADMIN_PAGE_SIZE)).bind(offset).fetch_all(pool).await)?;
+    // One connection for both statements.
+    let (total, records): (i64, Vec<UserRecord>) = with_reader!(db.reader(), conn => {
+        let total = sqlx::query_scalar(&count).bind(&pattern).fetch_one(&mut *conn).await?;
+        let records =
+            sqlx::query_as(&sql).bind(&pattern).bind(i64::from(ADMIN_PAGE_SIZE)).bind(offset).fetch_all(conn).await?;
+        Ok::<_, sqlx::Error>((total, records))
+    })?;
     let rows = records
         .into_iter()
         .map(|r| UserRow {

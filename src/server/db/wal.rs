@@ -7,7 +7,7 @@
 //! without blocking the writer (`PASSIVE`); the automatic checkpoint stays as a backstop at
 //! [`AUTOCHECKPOINT_PAGES`], so the log stays bounded even if this task falls behind.
 
-use super::Db;
+use super::{with_reader, Db, Reader};
 use std::time::Duration;
 
 /// How often the task checkpoints. Measured with the checkout bench on one core: every second
@@ -30,14 +30,9 @@ pub fn spawn_checkpointer(db: Db) -> Option<tokio::task::JoinHandle<()>> {
             tick.tick().await;
             // (busy, pages in the log, pages copied): a busy checkpoint copies what it can, and
             // the next one goes on.
-            let checkpoint = async {
-                let mut conn = readers.acquire().await?;
-                let done =
-                    sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await;
-                conn.finished();
-                done
-            };
-            if let Err(error) = checkpoint.await {
+            let checkpoint: sqlx::Result<(i64, i64, i64)> = with_reader!(Reader::Sqlite(&readers), conn =>
+                sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(conn).await);
+            if let Err(error) = checkpoint {
                 tracing::warn!(%error, "cannot checkpoint the SQLite log");
             }
         }

@@ -69,15 +69,9 @@ pub(super) fn id(raw: &str) -> Result<i64, ApiError> {
 )]
 pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let filter = product_filter(query.as_deref()).map_err(ApiError::Validation)?;
-    let load = async {
-        let list = products(&state, service::list_products(&state, &filter).await?);
-        serde_json::to_vec(&list).map(Bytes::from).map_err(|error| {
-            tracing::error!(%error, "cannot serialise a product list");
-            AppError::Internal
-        })
-    };
+    let load = async { json_bytes(&products(&state, service::list_products(&state, &filter).await?)) };
     let body = state.catalog_cache.api_product_lists.get_or_load(filter.clone(), load).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(json_answer(body))
 }
 
 #[utoipa::path(
@@ -116,15 +110,23 @@ pub async fn get_product_by_slug(State(state): State<AppState>, Segment(slug): S
 
 /// One product's answer, kept in the catalog cache as sent, as the lists are.
 async fn one_product(state: &AppState, cached_as: ApiProductKey, key: Key<'_>) -> Result<Response, ApiError> {
-    let load = async {
-        let record = service::find_product(state, key).await?;
-        serde_json::to_vec(&Product::new(record, &state.config.server.site_url)).map(Bytes::from).map_err(|error| {
-            tracing::error!(%error, "cannot serialise a product");
-            AppError::Internal
-        })
-    };
+    let load =
+        async { json_bytes(&Product::new(service::find_product(state, key).await?, &state.config.server.site_url)) };
     let body = state.catalog_cache.api_products.get_or_load(cached_as, load).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(json_answer(body))
+}
+
+/// An answer as the bytes the catalog cache keeps.
+fn json_bytes(answer: &impl serde::Serialize) -> Result<Bytes, AppError> {
+    serde_json::to_vec(answer).map(Bytes::from).map_err(|error| {
+        tracing::error!(%error, "cannot serialise an answer");
+        AppError::Internal
+    })
+}
+
+/// A JSON answer from the bytes the catalog cache keeps.
+fn json_answer(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[utoipa::path(
