@@ -16,6 +16,7 @@ on_both_backends!(
     a_next_link_survives_its_product_being_repriced_renamed_or_deleted,
     kept_counts_follow_every_change,
     products_older_than_search_titles_get_them_at_start,
+    deep_pages_by_number_match_the_listing_as_it_changes,
 );
 
 /// Products whose words appear nowhere in the demo catalog, so each search's answer is known.
@@ -176,7 +177,7 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
         let by_number = ProductQuery { sort, page: 10, ..Default::default() };
         let numbered = services::catalog::search_products(&app.state, by_number).await.unwrap();
         assert_eq!(numbered.items.iter().map(|p| p.id).collect::<Vec<_>>(), ids[9 * 24..10 * 24], "{sort:?}");
-        // So are the deep pages, which past the middle are read from the end of the index.
+        // So are the deep pages, which start from the ids kept every few hundred products.
         let pages = products.div_ceil(24) as u32;
         for page in [pages / 2, pages / 2 + 1, pages - 1, pages] {
             let query = ProductQuery { sort, page, ..Default::default() };
@@ -231,8 +232,13 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
 }
 
 async fn execute(app: &TestApp, sql: &str) {
-    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|done| done.rows_affected())).unwrap();
+    execute_behind_its_back(app, sql).await;
     app.state.catalog_changed();
+}
+
+/// Changes the database as another process would: the server is not told.
+async fn execute_behind_its_back(app: &TestApp, sql: &str) {
+    with_pool!(app.db.writer(), pool => sqlx::query(sql).execute(pool).await.map(|done| done.rows_affected())).unwrap();
 }
 
 /// Attack finding F2: a Next link names the last product of its page (Previous the first). If that
@@ -319,4 +325,121 @@ async fn products_older_than_search_titles_get_them_at_start(backend: Backend) {
     assert_eq!(missing, 0);
     app.state.catalog_changed();
     assert_eq!(found(&app, "zebrawood").await.last().unwrap(), "Maple Shelf", "ranked by title again");
+}
+
+/// The ids of a listing as the database orders them, from the front: the oracle for pages by number.
+async fn ordered_ids(app: &TestApp, category: Option<&str>, order: &str) -> Vec<i64> {
+    let filter = category.map_or(String::new(), |slug| {
+        format!("WHERE p.category_id = (SELECT id FROM categories WHERE slug = '{slug}')")
+    });
+    let sql = format!("SELECT p.id FROM products p {filter} ORDER BY {order}");
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(&sql).fetch_all(pool).await).unwrap()
+}
+
+async fn page_ids(app: &TestApp, query: ProductQuery) -> (Vec<i64>, u64) {
+    let page = services::catalog::search_products(&app.state, query).await.unwrap();
+    (page.items.iter().map(|p| p.id).collect(), page.total)
+}
+
+/// Asserts every page of a listing from `first_page` to one past the end against `expected`.
+async fn pages_match(app: &TestApp, query: &ProductQuery, first_page: u32, expected: &[i64]) {
+    let pages = expected.len().div_ceil(24) as u32;
+    for page in first_page..=pages + 1 {
+        let (ids, total) = page_ids(app, ProductQuery { page, ..query.clone() }).await;
+        let start = ((page as usize - 1) * 24).min(expected.len());
+        let wanted = &expected[start..(start + 24).min(expected.len())];
+        assert_eq!((ids.as_slice(), total as usize), (wanted, expected.len()), "{:?} page {page}", query.sort);
+    }
+}
+
+/// Pages far into a listing start from products the server keeps every 256 (`PageAnchors`), found
+/// in one walk of the listing: each page must hold what counting from the front gives, in a
+/// category as in the whole catalog, and stay so when the catalog changes, through this server or
+/// behind its back (another process adding, deleting and repricing products).
+async fn deep_pages_by_number_match_the_listing_as_it_changes(backend: Backend) {
+    let mut config = crate::common::test_config(backend).await;
+    // Every listing read from the database, so nothing but the anchors can be stale.
+    config.cache.ttl_secs = 0;
+    let app = crate::common::spawn_with(config, true).await;
+    demo::seed_generated(&app.db, &app.config, 6_000).await.unwrap();
+    app.state.catalog_changed();
+    let anchors = &app.state.page_anchors;
+    let biggest: String = with_reader!(app.db.reader(), pool => sqlx::query_scalar(
+        "SELECT c.slug FROM categories c JOIN products p ON p.category_id = c.id GROUP BY c.slug ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let newest = "p.created_at DESC, p.id DESC";
+    let cheapest = "p.price_cents ASC, p.id ASC";
+    // Names compare by byte on both (PostgreSQL would otherwise use the database's locale).
+    let by_name = match backend {
+        Backend::Sqlite => "lower(p.title), p.id",
+        Backend::Postgres => "lower(p.title) COLLATE \"C\", p.id",
+    };
+    let listings = [
+        (SortOrder::Relevance, None, newest),
+        (SortOrder::PriceAsc, None, cheapest),
+        (SortOrder::Newest, Some(biggest.as_str()), newest),
+        (SortOrder::Name, Some(biggest.as_str()), by_name),
+    ];
+    for (sort, category, order) in listings {
+        let expected = ordered_ids(&app, category, order).await;
+        assert!(expected.len() > 1_100, "{category:?}: deep enough to start from anchors");
+        let query = ProductQuery { sort, category: category.map(Into::into), page: 1, ..Default::default() };
+        let walks = anchors.walks();
+        pages_match(&app, &query, 40, &expected).await;
+        // One walk served every deep page (a second if a minute passed: they are found again).
+        let walked = anchors.walks() - walks;
+        assert!((1..=2).contains(&walked), "{sort:?} {category:?}: {walked} walks");
+    }
+
+    // Another process adds the newest product: the count the database keeps no longer matches the
+    // anchors', so they are found again and every deep page moves by one.
+    let newest_query = ProductQuery { page: 1, ..Default::default() };
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    let new_product = |slug: &'static str| NewProduct {
+        title: "Anchor Test Lamp",
+        slug,
+        description: "Added behind the server's back.",
+        price: Money(1_234),
+        stock: 1,
+        category_slug: "furniture",
+        images: vec![],
+        at: later,
+    };
+    catalog::insert_catalog(&app.db, &[], &[new_product("anchor-test-lamp")]).await.unwrap();
+    let expected = ordered_ids(&app, None, newest).await;
+    let walks = anchors.walks();
+    pages_match(&app, &newest_query, 200, &expected).await;
+    assert!(anchors.walks() > walks, "a changed count means a new walk");
+
+    // It deletes the product page 201 starts after (the anchor at 18 * 256 - 1) and adds another:
+    // the count is the same and, newest first, the anchor is its id alone, which leads nowhere.
+    let page = 201u32;
+    let anchor_position = ((page as usize - 1) * 24 / 256) * 256 - 1;
+    let gone = expected[anchor_position];
+    execute_behind_its_back(&app, &format!("DELETE FROM products WHERE id = {gone}")).await;
+    catalog::insert_catalog(&app.db, &[], &[new_product("anchor-test-lamp-2")]).await.unwrap();
+    let expected = ordered_ids(&app, None, newest).await;
+    assert!(!expected.contains(&gone));
+    pages_match(&app, &newest_query, page, &expected).await;
+
+    // It reprices the product page 201 starts after in the price order, to the cheapest of all: the
+    // anchor keeps the price it was found at, so the page starts where that product stood.
+    let cheapest_query = ProductQuery { sort: SortOrder::PriceAsc, page: 1, ..Default::default() };
+    let before = ordered_ids(&app, None, cheapest).await;
+    pages_match(&app, &cheapest_query, page, &before).await;
+    let repriced = before[anchor_position];
+    execute_behind_its_back(&app, &format!("UPDATE products SET price_cents = 1 WHERE id = {repriced}")).await;
+    let expected = ordered_ids(&app, None, cheapest).await;
+    assert_eq!(expected[0], repriced);
+    pages_match(&app, &cheapest_query, page, &expected).await;
+
+    // Through this server: a product repriced moves in the price order at once, on every page.
+    let moved = expected[5_000];
+    execute(&app, &format!("UPDATE products SET price_cents = 2 WHERE id = {moved}")).await;
+    let expected = ordered_ids(&app, None, cheapest).await;
+    assert_eq!(expected[..2], [repriced, moved]);
+    pages_match(&app, &cheapest_query, 43, &expected).await;
 }

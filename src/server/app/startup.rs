@@ -129,6 +129,7 @@ impl Server {
             config: Arc::new(config),
             catalog_cache,
             page_cache,
+            page_anchors: Default::default(),
             leptos_options,
             front_end: FrontEndHead::new(&pkg_files),
             tokens,

@@ -43,6 +43,8 @@ pub struct SharedState {
     pub catalog_cache: Arc<CatalogCache>,
     /// Rendered public pages; cleared together with the catalog cache.
     pub page_cache: PageCache,
+    /// Where the deep pages of the catalog's listings begin; forgotten together with the caches.
+    pub page_anchors: crate::server::db::catalog::listing::PageAnchors,
     pub leptos_options: LeptosOptions,
     /// The stylesheet and island loader every page's head carries (the built files' names).
     pub front_end: FrontEndHead,
@@ -57,8 +59,17 @@ pub struct SharedState {
 }
 
 impl SharedState {
-    /// Forgets every cached catalog read and rendered page: every service that changes the catalog calls it.
+    /// Forgets every cached catalog read, rendered page and page anchor: every service that changes
+    /// the catalog calls it.
     pub fn catalog_changed(&self) {
+        self.stock_changed();
+        self.page_anchors.forget_all();
+    }
+
+    /// Forgets every cached catalog read and rendered page after a change of stock alone (a
+    /// product sold out, or back): pages show it, but no listing's order or products change, so
+    /// where its pages begin stays known.
+    pub fn stock_changed(&self) {
         self.catalog_cache.invalidate_all();
         self.page_cache.invalidate_all();
     }

@@ -46,7 +46,7 @@ pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Ar
         .catalog_cache
         .listings
         .get_or_load(query.clone(), async {
-            let listed = db::listing::select_listing(&state.db, &query, PAGE_SIZE).await?;
+            let listed = db::listing::select_listing(&state.db, &state.page_anchors, &query, PAGE_SIZE).await?;
             let mut page = ProductPage {
                 items: with_card_thumbnails(listed.items),
                 total: listed.total,

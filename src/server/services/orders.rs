@@ -138,7 +138,7 @@ async fn place_and_announce(state: AppState, order: Arc<NewOrder>) -> Result<Pla
     if let Ok(Placed::New(written)) = &placed {
         if !written.sold_out.is_empty() {
             // Pages say "in stock" or "sold out"; only a product reaching zero changes them.
-            state.catalog_changed();
+            state.stock_changed();
         }
     }
     placed
@@ -261,7 +261,7 @@ pub async fn change(state: &AppState, viewer: &User, order_id: i64, action: Orde
     match db::change_state(&state.db, change).await? {
         Some(back_in_stock) => {
             if !back_in_stock.is_empty() {
-                state.catalog_changed();
+                state.stock_changed();
             }
             tracing::info!(order_id, action = action.as_str(), by = viewer.id, "order changed");
             load(state, order_id).await

@@ -4,14 +4,19 @@
 //! - a search reads the full-text index (SQLite FTS5, PostgreSQL `tsvector`), never every row;
 //! - a page is first found as ids in an index of its sort order, and only those rows are read
 //!   ("deferred join"); a page reached by cursor ("after product #812") is a range of that index,
-//!   so the 3,000th page costs what the first does;
+//!   and so is a deep page by number, from the nearest of the ids kept every few hundred products
+//!   ([`PageAnchors`]): the 3,000th page costs what the first does;
 //! - "how many match" reads the counts the database keeps per category when only a category
 //!   filters, and counts through an index otherwise; the page's own query returns it, so a page
 //!   costs one trip to the database, not two.
 
+mod anchors;
+
+pub use anchors::PageAnchors;
+
 use super::{SummaryRow, SUMMARY_COLUMNS};
 use crate::bind_all;
-use crate::model::{Cursor, CursorSide, ProductQuery, ProductSummary, SortOrder, SortValue};
+use crate::model::{Cursor, CursorSide, Money, ProductQuery, ProductSummary, SortOrder, SortValue};
 use crate::server::db::{with_reader, Db, SqlArgs};
 use crate::server::text::search_key;
 
@@ -28,8 +33,14 @@ pub struct Listed {
     pub more_after: bool,
 }
 
-/// One page of products matching `query` (`page_size` of them), and how many match in all.
-pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sqlx::Result<Listed> {
+/// One page of products matching `query` (`page_size` of them), and how many match in all. Deep
+/// pages by number start from `anchors`, which this keeps.
+pub async fn select_listing(
+    db: &Db,
+    anchors: &PageAnchors,
+    query: &ProductQuery,
+    page_size: u32,
+) -> sqlx::Result<Listed> {
     // The filters' arguments; each way of finding the page appends its own to a copy.
     let mut filter_args = SqlArgs::default();
     let ids = PageOfIds::new(db, query, &mut filter_args);
@@ -46,12 +57,13 @@ pub async fn select_listing(db: &Db, query: &ProductQuery, page_size: u32) -> sq
     }
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
     if offset > DEEP_OFFSET && count_is_kept(query) {
-        if let Some(listed) = select_deep_page(db, query, &ids, filter_args.clone(), offset, page_size).await? {
+        if let Some(listed) = select_deep_page(db, anchors, query, &ids, filter_args.clone(), offset, page_size).await?
+        {
             return Ok(listed);
         }
     }
     let mut args = filter_args;
-    let page = ids.by_number(page_size, offset, false, &mut args);
+    let page = ids.by_number(page_size, offset, &mut args);
     let (items, total) = select_page(db, query, &page, &ids.display_order(), args).await?;
     // Past the end no row carries the count, and a count answers alone.
     let total = match total {
@@ -103,20 +115,19 @@ async fn select_ranked(
     Ok(Listed { items, total: total as u64, more_before, more_after })
 }
 
-/// A page that starts further into its listing than this many products is read from the end of
-/// its index when that end is nearer.
+/// A page that starts further into its listing than this many products starts from an anchor
+/// ([`PageAnchors`]). Nearer the front, skipping index entries costs little, and a listing read
+/// only that far never pays for a walk of all of it.
 const DEEP_OFFSET: i64 = 1_000;
 
-/// A deep page by number, read backwards from the end of its index when the end is nearer, or
-/// known to be empty when past the end: `None` when the front is nearer. An index knows no
-/// positions, so `OFFSET n` walks n entries, and page 3,000 of a catalog of 100,000 would walk
-/// 72,000 of them from the front but 28,000 from the back (the last page, which the pagination
-/// links to, walks none). The count must be known before the query is written, so this is only
-/// for listings whose count is kept ([`count_is_kept`]): one more statement, of a few rows. A
-/// product added or removed between the two statements moves the page by a row, as it would move
-/// any page by number.
+/// A deep page by number, read as a range of its index from the nearest anchor before it, or known
+/// to be empty when past the end: `None` when it must be walked to from the front instead (the
+/// anchors could not be found, or the one it starts from is gone). Only for listings whose count
+/// is kept ([`count_is_kept`]): the count says whether anchors found earlier still describe the
+/// listing, and costs one more statement of a few rows.
 async fn select_deep_page(
     db: &Db,
+    anchors: &PageAnchors,
     query: &ProductQuery,
     ids: &PageOfIds,
     mut args: SqlArgs,
@@ -129,16 +140,23 @@ async fn select_deep_page(
         // (all of it, for a made-up `?page=999999`).
         return Ok(Some(Listed { items: Vec::new(), total: total as u64, more_before: false, more_after: false }));
     }
-    let after_the_page = (total - offset - i64::from(page_size)).max(0);
-    if after_the_page >= offset {
+    let Some(listing) = anchors.for_listing(db, query, ids, &args, total).await else {
+        return Ok(None);
+    };
+    let Some(start) = listing.page_start(offset) else {
+        return Ok(None);
+    };
+    let page = ids.after_anchor(&start, page_size, &mut args);
+    let (items, counted) = select_page(db, query, &page, &ids.display_order(), args).await?;
+    if items.is_empty() {
+        // Newest first, an anchor is found by its id alone: another process deleted its product
+        // (and added as many, or the count would have told).
+        anchors.forget(query).await;
         return Ok(None);
     }
-    let fetch = (total - offset).min(i64::from(page_size)) as u32;
-    let page = ids.by_number(fetch, after_the_page, true, &mut args);
-    let (items, counted) = select_page(db, query, &page, &ids.display_order(), args).await?;
     let total = counted.unwrap_or(total);
     let more_after = offset + (items.len() as i64) < total;
-    Ok(Some(Listed { more_before: !items.is_empty(), more_after, items, total: total as u64 }))
+    Ok(Some(Listed { more_before: true, more_after, items, total: total as u64 }))
 }
 
 /// A product card's row, with how many products the listing matches in all.
@@ -244,7 +262,7 @@ pub(in crate::server::db) fn page_by_number(
 ) -> (String, String) {
     let ids = PageOfIds::new(db, query, args);
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
-    (ids.by_number(page_size, offset, false, args), ids.display_order())
+    (ids.by_number(page_size, offset, args), ids.display_order())
 }
 
 /// The ids of one page, in the listing's order: the part of a listing that touches many rows, and
@@ -360,8 +378,7 @@ impl PageOfIds {
     }
 
     /// `fetch` ids after skipping `offset`: page numbers, and every page of a ranked search.
-    /// `backwards`: from the end of the order (not for a ranked search).
-    fn by_number(&self, fetch: u32, offset: i64, backwards: bool, args: &mut SqlArgs) -> String {
+    fn by_number(&self, fetch: u32, offset: i64, args: &mut SqlArgs) -> String {
         let (limit, offset) = (args.int(i64::from(fetch)), args.int(offset));
         // Ordered by rank, the page needs nothing of the products but their ids.
         let ids_only = self.rank.is_some();
@@ -370,29 +387,53 @@ impl PageOfIds {
             self.id_column(ids_only),
             self.sort_column(),
             self.tables_and_filters(None, ids_only),
-            self.order(backwards)
+            self.order()
         )
     }
 
     /// `fetch` ids from `cursor` on: an index range, however deep.
     fn by_cursor(&self, cursor: &Cursor, fetch: u32, args: &mut SqlArgs) -> String {
         let anchor = args.int(cursor.id);
+        // The page starts at the key the cursor carries (where the product stood when the link was
+        // made), or else at the product's current key.
+        let anchor_key = cursor.at.as_ref().and_then(|at| self.keys.key_from_cursor(at, args));
         let backwards = matches!(cursor.side, CursorSide::Before);
-        // The page is the index range beyond the product the cursor names, at the key the cursor
-        // carries (where the product stood when the link was made), or else at the product's
-        // current key: a scalar subquery, which both databases compute once and use as an index
-        // bound. The range is written `key >= k AND (key > k OR id > anchor)` rather than as a row
-        // comparison, because SQLite reads an index range only for the former.
-        let anchor_key = cursor.at.as_ref().and_then(|at| self.keys.key_from_cursor(at, args)).unwrap_or_else(|| {
+        self.beyond(&anchor, anchor_key, backwards, fetch, None, args)
+    }
+
+    /// `fetch` ids after `start`'s anchor (where it stood) and `skip` more, forwards: a deep
+    /// page by number.
+    fn after_anchor(&self, start: &anchors::PageStart<'_>, fetch: u32, args: &mut SqlArgs) -> String {
+        let anchor = args.int(start.id);
+        let anchor_key = start.at.and_then(|at| self.keys.key_from_cursor(at, args));
+        self.beyond(&anchor, anchor_key, false, fetch, Some(start.skip), args)
+    }
+
+    /// The index range beyond product `anchor` (a placeholder) in the direction of travel, at
+    /// `anchor_key` or else at the product's current key: a scalar subquery, which both databases
+    /// compute once and use as an index bound. The range is written `key >= k AND (key > k OR id >
+    /// anchor)` rather than as a row comparison, because SQLite reads an index range only for the
+    /// former. `skip`: that many ids of the range are passed over first.
+    fn beyond(
+        &self,
+        anchor: &str,
+        anchor_key: Option<String>,
+        backwards: bool,
+        fetch: u32,
+        skip: Option<i64>,
+        args: &mut SqlArgs,
+    ) -> String {
+        let anchor_key = anchor_key.unwrap_or_else(|| {
             format!("(SELECT {} FROM products a WHERE a.id = {anchor})", self.keys.key.replace("{t}", "a"))
         });
         let limit = args.int(i64::from(fetch));
+        let offset = skip.map(|skip| format!(" OFFSET {}", args.int(skip))).unwrap_or_default();
         let (strict, loose) = self.keys.comparison(backwards);
         let key = self.keys.key.replace("{t}", "p");
         let position =
             format!("{key} {loose} {anchor_key} AND ({key} {strict} {anchor_key} OR p.id {strict} {anchor})");
         format!(
-            "SELECT p.id, {key} AS sort_key FROM {} ORDER BY {} LIMIT {limit}",
+            "SELECT p.id, {key} AS sort_key FROM {} ORDER BY {} LIMIT {limit}{offset}",
             self.tables_and_filters(Some(position), false),
             self.keys.order(backwards)
         )
@@ -408,16 +449,16 @@ impl PageOfIds {
         }
     }
 
-    /// The page query's own order, reversed when reading `backwards` (a ranked search never is).
-    fn order(&self, backwards: bool) -> String {
+    /// The page query's own order.
+    fn order(&self) -> String {
         match self.rank {
             Some(_) => format!("sort_key, {}", self.id_column(true)),
-            None => self.keys.order(backwards),
+            None => self.keys.order(false),
         }
     }
 
     /// The order the page's rows are shown in, over the page's columns: always forwards,
-    /// whichever way the ids were fetched.
+    /// whichever way the ids were fetched (a Previous link's cursor reads backwards).
     fn display_order(&self) -> String {
         match self.rank {
             Some(_) => "page.sort_key, page.id".to_owned(),
@@ -486,6 +527,14 @@ impl SortKeys {
             _ => return None,
         };
         Some(self.key.replace(kind.column(), &value))
+    }
+
+    /// What a cursor carries for a product of this price and title: its key, if it can change.
+    fn cursor_value(self, price: Money, title: String) -> Option<SortValue> {
+        match self.cursor_key? {
+            CursorKind::Price => Some(SortValue::Price(price)),
+            CursorKind::Title => Some(SortValue::Title(title)),
+        }
     }
 
     /// `ORDER BY` for table `p`, reversed when walking backwards from a cursor.
