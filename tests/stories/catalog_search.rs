@@ -394,6 +394,21 @@ async fn deep_pages_by_number_match_the_listing_as_it_changes(backend: Backend) 
         assert!((1..=2).contains(&walked), "{sort:?} {category:?}: {walked} walks");
     }
 
+    // Eight requests at once for deep pages of a listing not walked yet: one walks, and the others
+    // wait for its anchors rather than walk again.
+    let walks = anchors.walks();
+    let requests: Vec<_> = (0..8u32)
+        .map(|n| {
+            let state = app.state.clone();
+            let query = ProductQuery { sort: SortOrder::PriceDesc, page: 100 + 10 * n, ..Default::default() };
+            tokio::spawn(async move { services::catalog::search_products(&state, query).await.unwrap().items.len() })
+        })
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap(), 24);
+    }
+    assert_eq!(anchors.walks() - walks, 1, "concurrent deep pages share one walk");
+
     // Another process adds the newest product: the count the database keeps no longer matches the
     // anchors', so they are found again and every deep page moves by one.
     let newest_query = ProductQuery { page: 1, ..Default::default() };

@@ -43,7 +43,8 @@ pub struct SharedState {
     pub catalog_cache: Arc<CatalogCache>,
     /// Rendered public pages; cleared together with the catalog cache.
     pub page_cache: PageCache,
-    /// Where the deep pages of the catalog's listings begin; forgotten together with the caches.
+    /// Where the deep pages of the catalog's listings begin; forgotten when the catalog changes
+    /// (not when stock alone does).
     pub page_anchors: crate::server::db::catalog::listing::PageAnchors,
     pub leptos_options: LeptosOptions,
     /// The stylesheet and island loader every page's head carries (the built files' names).

@@ -5,7 +5,8 @@
 //! whole catalog or one category, in one sort order), every [`STEP`]th product is kept here, found
 //! in one walk of the listing: its id and, in the orders whose key can change (price, name), its
 //! key then. Page n then starts at the nearest of them before it, exactly as a Next link's cursor
-//! does (where that product stood, wherever it is now), and skips fewer than [`STEP`] products.
+//! does (where that product stood, wherever it is now), and skips fewer than [`STEP`] products
+//! (more only past the last anchor of a walk cut short, see [`PageAnchors::find`]).
 //!
 //! These are not answers, only where pages begin: the page itself is always read from the
 //! database, and they are kept even with the caches off. They are found again after this node
@@ -21,6 +22,7 @@ use super::{PageOfIds, SortKeys};
 use crate::bind_all;
 use crate::model::{Money, ProductQuery, SortOrder, SortValue};
 use crate::server::db::{with_reader, Db, SqlArgs};
+use moka::ops::compute::Op;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::{sync::Arc, time::Duration};
 
@@ -32,6 +34,10 @@ const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_ANCHORS: usize = 16_384;
 /// Every listing's anchors together: a million products in one order are 3,906 of them.
 const MAX_BYTES: u64 = 4 * 1024 * 1024;
+/// Walks at once, over all listings: each holds a database connection for its whole length (up to
+/// a second for a million products), and the rest of the store needs the others. A listing whose
+/// walk cannot start now has its page read from the front.
+const MAX_WALKS: usize = 2;
 
 /// The anchors of every listing read deeply since the catalog last changed.
 pub struct PageAnchors {
@@ -40,6 +46,7 @@ pub struct PageAnchors {
     generation: AtomicU64,
     /// How many walks have found anchors (a running total, for tests and metrics).
     walks: AtomicU64,
+    walking: tokio::sync::Semaphore,
 }
 
 /// A listing whose count is kept: its order and its category, if any.
@@ -90,7 +97,12 @@ impl Default for PageAnchors {
                 crate::server::cache::weight(bytes)
             })
             .build();
-        Self { kept, generation: AtomicU64::new(0), walks: AtomicU64::new(0) }
+        Self {
+            kept,
+            generation: AtomicU64::new(0),
+            walks: AtomicU64::new(0),
+            walking: tokio::sync::Semaphore::new(MAX_WALKS),
+        }
     }
 }
 
@@ -108,8 +120,8 @@ impl PageAnchors {
     }
 
     /// The anchors of `query`'s listing (`total` products), found now if those kept no longer
-    /// describe it; `None` when they cannot be found or the listing keeps changing (the page is
-    /// then walked to from the front, which also reports whatever went wrong).
+    /// describe it; `None` when they cannot be found now (an error, or walks already under way for
+    /// other listings), or changed during the walk: the page is then walked to from the front.
     pub(super) async fn for_listing(
         &self,
         db: &Db,
@@ -118,24 +130,36 @@ impl PageAnchors {
         filter_args: &SqlArgs,
         total: i64,
     ) -> Option<ListingAnchors> {
-        let key = AnchorKey::of(query);
-        // Twice at most: kept anchors that are out of date, then anchors found now.
-        for _ in 0..2 {
-            // Concurrent requests for a listing whose anchors are missing share one walk.
-            let found = self.kept.try_get_with(key.clone(), self.find(db, ids, filter_args.clone(), total)).await;
-            let anchors = match found {
-                Ok(anchors) => anchors,
-                Err(error) => {
-                    tracing::warn!(%error, "finding a listing's page anchors failed; walking to the page instead");
-                    return None;
+        // One request at a time per listing checks what is kept and, if it is out of date, walks:
+        // requests that waited meanwhile find the new anchors instead of walking again.
+        let computed = self
+            .kept
+            .entry(AnchorKey::of(query))
+            .and_try_compute_with(|kept| async move {
+                if kept.is_some_and(|kept| self.describe(kept.value(), total)) {
+                    return Ok(Op::Nop);
                 }
-            };
-            if anchors.generation == self.generation.load(Ordering::SeqCst) && anchors.total == total {
-                return Some(ListingAnchors(anchors));
+                let Ok(_walk) = self.walking.try_acquire() else {
+                    return Ok(Op::Nop);
+                };
+                self.find(db, ids, filter_args.clone(), total).await.map(Op::Put)
+            })
+            .await;
+        let anchors = match computed {
+            Ok(computed) => computed.into_entry()?.into_value(),
+            Err(error) => {
+                tracing::warn!(%error, "finding a listing's page anchors failed; walking to the page instead");
+                return None;
             }
-            self.kept.invalidate(&key).await;
-        }
-        None
+        };
+        // Out of date already if this node changed the catalog while the walk ran.
+        self.describe(&anchors, total).then_some(ListingAnchors(anchors))
+    }
+
+    /// Whether `anchors` describe the listing as it is: found since this node last changed the
+    /// catalog, for the count it has now.
+    fn describe(&self, anchors: &Anchors, total: i64) -> bool {
+        anchors.generation == self.generation.load(Ordering::SeqCst) && anchors.total == total
     }
 
     /// Forgets `query`'s anchors: one of them no longer leads anywhere.
@@ -159,8 +183,11 @@ impl PageAnchors {
                 let hop = match products.last() {
                     None => ids.by_number(1, STEP - 1, &mut args),
                     Some(last) => {
+                        // From where the last anchor stood when read, not where another process
+                        // may have moved it since (a creation time never moves).
                         let anchor = args.int(last.id);
-                        ids.beyond(&anchor, None, false, 1, Some(STEP - 1), &mut args)
+                        let stood = last.at.as_ref().and_then(|at| keys.key_from_cursor(at, &mut args));
+                        ids.beyond(&anchor, stood, false, 1, Some(STEP - 1), &mut args)
                     }
                 };
                 let sql = format!(
@@ -169,8 +196,9 @@ impl PageAnchors {
                 );
                 let next: Option<(i64, i64, String)> =
                     bind_all!(sqlx::query_as(&sql), args).fetch_optional(&mut *conn).await?;
-                // Past the end of the listing, or its last anchor deleted meanwhile (the count
-                // will tell, and the pages beyond skip more until then).
+                // Past the end of the listing; or, newest first, the last anchor's product deleted
+                // since it was read: the walk is cut short, and the pages past its last anchor
+                // skip more entries until the anchors are found again.
                 let Some((id, price, title)) = next else { break };
                 products.push(Anchor { id, at: keys.cursor_value(Money(price), title) });
             }
