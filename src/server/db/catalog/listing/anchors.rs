@@ -190,10 +190,14 @@ impl PageAnchors {
                         ids.beyond(&anchor, stood, false, 1, Some(STEP - 1), &mut args)
                     }
                 };
-                let sql = format!(
-                    "SELECT found.id, found.price_cents, found.title FROM ({hop}) AS hop \
-                     JOIN products found ON found.id = hop.id"
-                );
+                // Only an order whose key can change keeps the anchor's key, read from its row.
+                let sql = match keys.cursor_key {
+                    Some(_) => format!(
+                        "SELECT found.id, found.price_cents, found.title FROM ({hop}) AS hop \
+                         JOIN products found ON found.id = hop.id"
+                    ),
+                    None => format!("SELECT hop.id, CAST(0 AS BIGINT), '' FROM ({hop}) AS hop"),
+                };
                 let next: Option<(i64, i64, String)> =
                     bind_all!(sqlx::query_as(&sql), args).fetch_optional(&mut *conn).await?;
                 // Past the end of the listing; or, newest first, the last anchor's product deleted

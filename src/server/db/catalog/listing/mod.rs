@@ -64,7 +64,7 @@ pub async fn select_listing(
     }
     let mut args = filter_args;
     let page = ids.by_number(page_size, offset, &mut args);
-    let (items, total) = select_page(db, query, &page, &ids.display_order(), args).await?;
+    let (items, total) = select_page(db, query, None, &page, &ids.display_order(), args).await?;
     // Past the end no row carries the count, and a count answers alone.
     let total = match total {
         Some(total) => total,
@@ -147,14 +147,13 @@ async fn select_deep_page(
         return Ok(None);
     };
     let page = ids.after_anchor(&start, page_size, &mut args);
-    let (items, counted) = select_page(db, query, &page, &ids.display_order(), args).await?;
+    let (items, _) = select_page(db, query, Some(total), &page, &ids.display_order(), args).await?;
     if items.is_empty() {
         // Newest first, an anchor is found by its id alone: another process deleted its product
         // (and added as many, or the count would have told).
         anchors.forget(query).await;
         return Ok(None);
     }
-    let total = counted.unwrap_or(total);
     let more_after = offset + (items.len() as i64) < total;
     Ok(Some(Listed { more_before: true, more_after, items, total: total as u64 }))
 }
@@ -178,7 +177,7 @@ async fn select_by_cursor(
     // One row more than a page tells whether the listing goes on in the direction of travel.
     let page = ids.by_cursor(cursor, page_size + 1, &mut args);
     // An empty page is not shown (the caller falls back to the page number), so its count is not needed.
-    let (mut items, total) = select_page(db, query, &page, &ids.display_order(), args).await?;
+    let (mut items, total) = select_page(db, query, None, &page, &ids.display_order(), args).await?;
     let total = total.unwrap_or_default();
     let overflow = items.len() > page_size as usize;
     // The extra row sits at the far end of the direction of travel. The near side is taken to go
@@ -200,15 +199,20 @@ async fn select_by_cursor(
 
 /// The cards of the products whose ids `page` selects, in `order`, and how many products match
 /// `query` in all (`None` when the page is empty: no row carries it). The count is a scalar
-/// subquery, which both databases compute once, so the page costs one round trip, not two.
+/// subquery, which both databases compute once, so the page costs one round trip, not two; a
+/// caller that has just read it passes it as `known_total` instead.
 async fn select_page(
     db: &Db,
     query: &ProductQuery,
+    known_total: Option<i64>,
     page: &str,
     order: &str,
     mut args: SqlArgs,
 ) -> sqlx::Result<(Vec<ProductSummary>, Option<i64>)> {
-    let count = count_expression(db, query, &mut args);
+    let count = match known_total {
+        Some(total) => format!("CAST({} AS BIGINT)", args.int(total)),
+        None => count_expression(db, query, &mut args),
+    };
     let sql = format!(
         "WITH page AS ({page}) SELECT {SUMMARY_COLUMNS}, {count} AS matches FROM page \
          JOIN products p ON p.id = page.id JOIN categories c ON c.id = p.category_id ORDER BY {order}"
