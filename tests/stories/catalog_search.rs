@@ -2,6 +2,7 @@
 //! input) and pages found by cursor, with the counts the database keeps, on both databases. The
 //! same expectations run on both, so both backends answer the same.
 
+use crate::common::visitor::Visitor;
 use crate::common::{get, html, spawn_seeded, Backend, TestApp};
 use crate::orders::count_rows;
 use tienda::model::{Cursor, Money, ProductQuery, SortOrder};
@@ -231,6 +232,21 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
     assert!(count.ends_with(&format!("page {pages} of {pages}")), "{count}");
 }
 
+/// Changes one field of product `id` as the back office's inline edit does.
+async fn patch_in_back_office(app: &TestApp, staff: &mut Visitor, id: i64, field: &str, value: &str) {
+    let version: i64 = with_reader!(app.db.reader(), pool => sqlx::query_scalar(
+        "SELECT version FROM products WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    let (id, version) = (id.to_string(), version.to_string());
+    let fields = [("id", id.as_str()), ("version", version.as_str()), (field, value)];
+    let answer = staff.post("/rpc/admin/products/patch", &fields).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
 async fn execute(app: &TestApp, sql: &str) {
     execute_behind_its_back(app, sql).await;
     app.state.catalog_changed();
@@ -457,4 +473,18 @@ async fn deep_pages_by_number_match_the_listing_as_it_changes(backend: Backend) 
     let expected = ordered_ids(&app, None, cheapest).await;
     assert_eq!(expected[..2], [repriced, moved]);
     pages_match(&app, &cheapest_query, 43, &expected).await;
+
+    // Through the back office: selling a product out changes no listing's order, so where its
+    // pages begin stays known (no walk); a new price moves it, so the anchors are found again.
+    let mut staff = crate::common::back_office::admin(&app).await;
+    let sold_out = expected[4_900];
+    patch_in_back_office(&app, &mut staff, sold_out, "stock", "0").await;
+    let walks = anchors.walks();
+    pages_match(&app, &cheapest_query, 200, &expected).await;
+    assert_eq!(anchors.walks(), walks, "a change of stock keeps the anchors");
+    patch_in_back_office(&app, &mut staff, sold_out, "price", "0.03").await;
+    let expected = ordered_ids(&app, None, cheapest).await;
+    assert_eq!(expected[..3], [repriced, moved, sold_out]);
+    pages_match(&app, &cheapest_query, 200, &expected).await;
+    assert!(anchors.walks() > walks, "a new price means a new walk");
 }

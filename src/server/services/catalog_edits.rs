@@ -212,7 +212,11 @@ pub async fn patch_product(
         .await
         .map_err(|e| refusal(e, Entity::Product, Some(target.id)))?;
     tracing::info!(product_id = target.id, by = ?editor_id(editor), ?patch, "product patched");
-    state.catalog_changed();
+    match patch {
+        // A new price moves the product in the listings by price.
+        ProductPatch::Price(_) => state.catalog_changed(),
+        ProductPatch::Stock(_) => state.stock_changed(),
+    }
     Ok(())
 }
 
