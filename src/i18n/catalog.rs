@@ -117,6 +117,8 @@ pub(super) static EN: CatalogTexts = CatalogTexts {
         results_count: |total, page, pages| match total {
             0 => "No products match.".to_owned(),
             1 => "1 product".to_owned(),
+            // Past the end there is no "page 9 of 8": the notice below says which pages exist.
+            n if page > pages => format!("{n} products"),
             n => format!("{n} products · page {page} of {pages}"),
         },
         results_for: |q| format!("Results for “{q}”"),
@@ -195,6 +197,7 @@ pub(super) static ES: CatalogTexts = CatalogTexts {
         results_count: |total, page, pages| match total {
             0 => "Ningún producto coincide.".to_owned(),
             1 => "1 producto".to_owned(),
+            n if page > pages => format!("{n} productos"),
             n => format!("{n} productos · página {page} de {pages}"),
         },
         results_for: |q| format!("Resultados para “{q}”"),

@@ -242,6 +242,10 @@ async fn garbage_in_the_url_renders_a_sensible_page(backend: Backend) {
         assert_eq!(page.status, 200, "{path}");
         assert!(page.body.contains(expected), "{path} should say {expected:?}");
     }
+    // Past the end, the count above the notice names no page ("page 99999 of 3" would be false).
+    let past_the_end = get(base, "/products?page=99999").await.html();
+    let count = html::text(&past_the_end, ".result-count");
+    assert!(count.ends_with(" products"), "{count}");
     // A NUL byte is refused before any page renders (PostgreSQL could not compare it), with a page.
     let nul = get(base, "/products?q=%00%01").await;
     assert_eq!(nul.status, 400);
