@@ -117,7 +117,7 @@ pub(super) static EN: CatalogTexts = CatalogTexts {
         results_count: |total, page, pages| match total {
             0 => "No products match.".to_owned(),
             1 => "1 product".to_owned(),
-            // Past the end there is no "page 9 of 8": the notice below says which pages exist.
+            // Past the end there is no "page 9 of 8" (the empty page's notice names the last one).
             n if page > pages => format!("{n} products"),
             n => format!("{n} products · page {page} of {pages}"),
         },
