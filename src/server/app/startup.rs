@@ -119,6 +119,7 @@ impl Server {
         }
         let mailer = Arc::new(Mailer::new(&config).map_err(StartupError::Mail)?);
         let db_health = DbHealth::new(db.clone());
+        let top_level_files = static_files::TopLevelFiles::read(&config.server.site_root);
         let state = AppState::new(SharedState {
             new_guest_carts: crate::server::rest::PerClientLimiter::per_minute(
                 NEW_GUEST_CARTS_PER_MINUTE,
@@ -132,6 +133,7 @@ impl Server {
             page_anchors: Default::default(),
             leptos_options,
             front_end: FrontEndHead::new(&pkg_files),
+            top_level_files,
             tokens,
             sitemap_streams: Arc::new(tokio::sync::Semaphore::new(endpoints::PRODUCT_FILE_STREAMS)),
         });

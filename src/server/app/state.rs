@@ -49,6 +49,8 @@ pub struct SharedState {
     pub leptos_options: LeptosOptions,
     /// The stylesheet and island loader every page's head carries (the built files' names).
     pub front_end: FrontEndHead,
+    /// The files at the top of the site root, served by the router's fallback.
+    pub top_level_files: crate::server::http::static_files::TopLevelFiles,
     /// Signs and checks API tokens.
     pub tokens: Arc<TokenService>,
     /// New guest carts per client (each is a session and a cart in the database): a script that

@@ -36,14 +36,13 @@ pub async fn isolate(request: Request, next: Next) -> Response {
     ScopedFuture { owner, observer: None, fut: next.run(request) }.await
 }
 
-/// The router's fallback: a file at the top of the site root (the icon, from `public/`) or else the
-/// not-found page, rendered like any other page (a 404 unless the page chose another status). The
+/// The router's fallback: a file at the top of the site root (the icon, from `public/`; one listed
+/// at start-up, see [`static_files::TopLevelFiles`]) or else the not-found page, rendered like any other page (a 404 unless the page chose another status). The
 /// built files below it are `/pkg`'s alone, under their own caching (neither `//pkg/x` nor
 /// `/pkg%2Fx` is a way around: the path is judged decoded).
 pub async fn files_or_not_found(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
-    let top_level = static_files::is_top_level(path) && static_files::could_be_a_file(path);
-    if top_level && matches!(*request.method(), Method::GET | Method::HEAD) {
+    if state.top_level_files.lists(path) && matches!(*request.method(), Method::GET | Method::HEAD) {
         let mut file_request = Request::new(Body::empty());
         *file_request.method_mut() = request.method().clone();
         *file_request.uri_mut() = request.uri().clone();

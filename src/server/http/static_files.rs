@@ -41,8 +41,36 @@ pub fn could_be_a_file(path: &str) -> bool {
         && !path.ends_with('/')
 }
 
+/// The files at the top of the site root (the icon, from `public/`), listed once at start-up. They
+/// come from the build, which a deploy restarts with; so the disk is asked only for a name on the
+/// list, not for every made-up one (`/wp-login.php`, `/.env`) that a scanner sends, each of which
+/// would cost a trip to a blocking thread, and take one of them while it lasts.
+#[derive(Debug, Default)]
+pub struct TopLevelFiles(std::collections::HashSet<String>);
+
+impl TopLevelFiles {
+    /// Lists `site_root`'s files (not its folders); a site root that cannot be read has none.
+    pub fn read(site_root: &Path) -> Self {
+        let Ok(entries) = std::fs::read_dir(site_root) else { return Self::default() };
+        let names = entries
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| could_be_a_file(&format!("/{name}")))
+            .collect();
+        Self(names)
+    }
+
+    /// Whether `path` (as the request names it, percent-encoded) is one of the listed files.
+    pub fn lists(&self, path: &str) -> bool {
+        is_top_level(path)
+            && could_be_a_file(path)
+            && decoded(path).is_some_and(|path| self.0.contains(path.trim_start_matches('/')))
+    }
+}
+
 /// Whether the file `path` names sits at the top of its folder (no slash once decoded).
-pub fn is_top_level(path: &str) -> bool {
+fn is_top_level(path: &str) -> bool {
     decoded(path).is_some_and(|path| path.strip_prefix('/').is_some_and(|name| !name.is_empty() && !name.contains('/')))
 }
 
@@ -125,5 +153,23 @@ mod tests {
         assert!(is_top_level("/favicon.svg"));
         assert!(!is_top_level("/pkg%2Ftienda.css"));
         assert!(!is_top_level("/"));
+    }
+
+    #[test]
+    fn only_the_site_roots_own_top_level_files_are_looked_for() {
+        let root = std::env::temp_dir().join(format!("tienda-top-level-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("pkg")).unwrap();
+        std::fs::write(root.join("favicon.svg"), "<svg/>").unwrap();
+        std::fs::write(root.join("favicon.svg.br"), "").unwrap();
+        let files = TopLevelFiles::read(&root);
+        assert!(files.lists("/favicon.svg"));
+        assert!(files.lists("/favicon%2Esvg"), "judged decoded");
+        assert!(!files.lists("/favicon.svg.br"), "a compressed copy is internal");
+        assert!(!files.lists("/pkg"), "a folder is not a file");
+        assert!(!files.lists("/pkg/favicon.svg"));
+        assert!(!files.lists("/wp-login.php"));
+        assert!(!files.lists("/"));
+        assert!(TopLevelFiles::read(&root.join("missing")).0.is_empty());
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }
