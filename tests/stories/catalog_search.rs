@@ -234,13 +234,7 @@ async fn pages_by_cursor_cover_the_catalog_once_in_every_order(backend: Backend)
 
 /// Changes one field of product `id` as the back office's inline edit does.
 async fn patch_in_back_office(app: &TestApp, staff: &mut Visitor, id: i64, field: &str, value: &str) {
-    let version: i64 = with_reader!(app.db.reader(), pool => sqlx::query_scalar(
-        "SELECT version FROM products WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(pool)
-    .await)
-    .unwrap();
+    let version = crate::common::back_office::number(app, "SELECT version FROM products WHERE id = $1", id).await;
     let (id, version) = (id.to_string(), version.to_string());
     let fields = [("id", id.as_str()), ("version", version.as_str()), (field, value)];
     let answer = staff.post("/rpc/admin/products/patch", &fields).await;

@@ -37,9 +37,10 @@ pub async fn isolate(request: Request, next: Next) -> Response {
 }
 
 /// The router's fallback: a file at the top of the site root (the icon, from `public/`; one listed
-/// at start-up, see [`static_files::TopLevelFiles`]) or else the not-found page, rendered like any other page (a 404 unless the page chose another status). The
-/// built files below it are `/pkg`'s alone, under their own caching (neither `//pkg/x` nor
-/// `/pkg%2Fx` is a way around: the path is judged decoded).
+/// at start-up, see [`static_files::TopLevelFiles`]) or else the not-found page, rendered like any
+/// other page (a 404 unless the page chose another status). The built files below it are `/pkg`'s
+/// alone, under their own caching (neither `//pkg/x` nor `/pkg%2Fx` is a way around: the path is
+/// judged decoded).
 pub async fn files_or_not_found(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
     if state.top_level_files.lists(path) && matches!(*request.method(), Method::GET | Method::HEAD) {

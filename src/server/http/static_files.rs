@@ -61,17 +61,12 @@ impl TopLevelFiles {
         Self(names)
     }
 
-    /// Whether `path` (as the request names it, percent-encoded) is one of the listed files.
+    /// Whether `path` (as the request names it, percent-encoded) is one of the listed files. It is
+    /// judged decoded, as `ServeDir` reads it; a listed name has no slash and passed
+    /// [`could_be_a_file`] when listed, so nothing else needs checking.
     pub fn lists(&self, path: &str) -> bool {
-        is_top_level(path)
-            && could_be_a_file(path)
-            && decoded(path).is_some_and(|path| self.0.contains(path.trim_start_matches('/')))
+        decoded(path).is_some_and(|path| path.strip_prefix('/').is_some_and(|name| self.0.contains(name)))
     }
-}
-
-/// Whether the file `path` names sits at the top of its folder (no slash once decoded).
-fn is_top_level(path: &str) -> bool {
-    decoded(path).is_some_and(|path| path.strip_prefix('/').is_some_and(|name| !name.is_empty() && !name.contains('/')))
 }
 
 /// `path` with its `%XX` escapes decoded; `None` if an escape is malformed or the result is not UTF-8.
@@ -150,15 +145,13 @@ mod tests {
         assert!(!could_be_a_file("/bad%zz"));
         assert!(!could_be_a_file(&format!("/{}", "%61".repeat(200))));
         assert!(could_be_a_file("/Caf%C3%A9.svg"));
-        assert!(is_top_level("/favicon.svg"));
-        assert!(!is_top_level("/pkg%2Ftienda.css"));
-        assert!(!is_top_level("/"));
     }
 
     #[test]
     fn only_the_site_roots_own_top_level_files_are_looked_for() {
         let root = std::env::temp_dir().join(format!("tienda-top-level-{}", std::process::id()));
         std::fs::create_dir_all(root.join("pkg")).unwrap();
+        std::fs::write(root.join("pkg").join("tienda.css"), "").unwrap();
         std::fs::write(root.join("favicon.svg"), "<svg/>").unwrap();
         std::fs::write(root.join("favicon.svg.br"), "").unwrap();
         let files = TopLevelFiles::read(&root);
@@ -167,6 +160,8 @@ mod tests {
         assert!(!files.lists("/favicon.svg.br"), "a compressed copy is internal");
         assert!(!files.lists("/pkg"), "a folder is not a file");
         assert!(!files.lists("/pkg/favicon.svg"));
+        assert!(!files.lists("/pkg%2Ftienda.css"), "a slash, once decoded, is below the top");
+        assert!(!files.lists("//favicon.svg"));
         assert!(!files.lists("/wp-login.php"));
         assert!(!files.lists("/"));
         assert!(TopLevelFiles::read(&root.join("missing")).0.is_empty());
