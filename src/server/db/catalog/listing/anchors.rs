@@ -38,8 +38,8 @@ const MAX_ANCHORS: usize = 16_384;
 const MAX_BYTES: u64 = 4 * 1024 * 1024;
 /// Walks at once, over all listings: each holds a database connection for its whole length (a
 /// second or more for a million products: 2.3 s by name on PostgreSQL, which sorts them all), and
-/// the rest of the store needs the others. A listing whose
-/// walk cannot start now has its page read from the front.
+/// the rest of the store needs the others. A listing whose walk cannot start now has its page read
+/// from the front.
 const MAX_WALKS: usize = 2;
 
 /// The anchors of every listing read deeply since the catalog last changed.
@@ -204,8 +204,7 @@ async fn walk_in_hops(db: &Db, ids: &PageOfIds, filter_args: SqlArgs) -> sqlx::R
                     ids.beyond(&anchor, stood, false, 1, Some(STEP - 1), &mut args)
                 }
             };
-            let (columns, row) = (anchor_columns(keys, "hop", "found"), anchor_row(keys, "hop", "found"));
-            let sql = format!("SELECT {columns} FROM ({hop}) AS hop {row}");
+            let sql = anchor_rows(keys, &hop, "hop");
             let next: Option<(i64, i64, String)> =
                 bind_all!(sqlx::query_as(&sql), args).fetch_optional(&mut *conn).await?;
             // Past the end of the listing; or, newest first, the last anchor's product deleted
@@ -234,30 +233,23 @@ async fn number_in_one_statement(
         ids.tables_and_filters(None, false)
     );
     let sql = format!(
-        "SELECT {} FROM ({numbered}) AS numbered {} WHERE numbered.position % {STEP} = 0 \
-         ORDER BY numbered.position LIMIT {MAX_ANCHORS}",
-        anchor_columns(keys, "numbered", "found"),
-        anchor_row(keys, "numbered", "found")
+        "{} WHERE numbered.position % {STEP} = 0 ORDER BY numbered.position LIMIT {MAX_ANCHORS}",
+        anchor_rows(keys, &numbered, "numbered")
     );
     let rows: Vec<(i64, i64, String)> = bind_all!(sqlx::query_as(&sql), filter_args).fetch_all(pool).await?;
     Ok(rows.into_iter().map(|(id, price, title)| Anchor { id, at: keys.cursor_value(Money(price), title) }).collect())
 }
 
-/// An anchor's id, price and title, from ids in `ids` joined to their products as `found` by
-/// [`anchor_row`]. Only an order whose key can change keeps the anchor's key, read from its row;
-/// newest first, the products are not read at all.
-fn anchor_columns(keys: SortKeys, ids: &str, found: &str) -> String {
+/// `SELECT` of each anchor's id, price and title from the ids that `ids` (named `alias`) yields.
+/// Only an order whose key can change keeps the anchor's key, read from its product's row; newest
+/// first, the products are not read at all.
+fn anchor_rows(keys: SortKeys, ids: &str, alias: &str) -> String {
     match keys.cursor_key {
-        Some(_) => format!("{found}.id, {found}.price_cents, {found}.title"),
-        None => format!("{ids}.id, CAST(0 AS BIGINT), ''"),
-    }
-}
-
-/// The join that [`anchor_columns`] reads the product's row through, if it needs it.
-fn anchor_row(keys: SortKeys, ids: &str, found: &str) -> String {
-    match keys.cursor_key {
-        Some(_) => format!("JOIN products {found} ON {found}.id = {ids}.id"),
-        None => String::new(),
+        Some(_) => format!(
+            "SELECT found.id, found.price_cents, found.title FROM ({ids}) AS {alias} \
+             JOIN products found ON found.id = {alias}.id"
+        ),
+        None => format!("SELECT {alias}.id, CAST(0 AS BIGINT), '' FROM ({ids}) AS {alias}"),
     }
 }
 
