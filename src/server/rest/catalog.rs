@@ -3,7 +3,7 @@
 
 use super::errors::ApiError;
 use super::filters::product_filter;
-use super::json::{Category, Product};
+use super::json::{Category, Product, WrittenCategory};
 use super::path::Segment;
 use super::schema::ErrorBody;
 use crate::error::AppError;
@@ -19,18 +19,19 @@ use axum::{
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
-/// A page of products shares a handful of categories: each is written once and copied after.
+/// A page of products shares a handful of categories: each is written once and shared after.
 pub(super) fn products(state: &AppState, records: Vec<ProductRecordFull>) -> Vec<Product> {
     let site = &state.config.server.site_url;
-    let mut written: Vec<Category> = Vec::new();
+    let mut written: Vec<(i64, WrittenCategory)> = Vec::new();
     records
         .into_iter()
         .map(|mut record| {
-            let category = match written.iter().find(|category| category.id == record.category.id) {
-                Some(category) => category.clone(),
+            let id = record.category.id;
+            let category = match written.iter().find(|(written_id, _)| *written_id == id) {
+                Some((_, category)) => category.clone(),
                 None => {
-                    let category = Category::new(std::mem::take(&mut record.category), site);
-                    written.push(category.clone());
+                    let category = WrittenCategory::new(&Category::new(std::mem::take(&mut record.category), site));
+                    written.push((id, category.clone()));
                     category
                 }
             };
