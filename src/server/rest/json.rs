@@ -48,7 +48,8 @@ pub struct WrittenCategory(Arc<RawValue>);
 
 impl WrittenCategory {
     pub fn new(category: &Category) -> Self {
-        let json = serde_json::value::to_raw_value(category).expect("a category (numbers and strings) always serialises");
+        let json =
+            serde_json::value::to_raw_value(category).expect("a category (numbers and strings) always serialises");
         Self(Arc::from(json))
     }
 }
