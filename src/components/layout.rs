@@ -128,3 +128,36 @@ pub fn SiteFooter() -> impl IntoView {
     html.raw("</ul></nav></div></footer>");
     InertElement::new(html.into_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn category(name: &str, slug: &str) -> Category {
+        Category { id: 1, name: name.into(), slug: slug.into(), image: String::new() }
+    }
+
+    #[test]
+    fn category_names_and_slugs_cannot_leave_their_link() {
+        let hostile = r#""><img src=x onerror=alert(1)>"#;
+        let html = brand_navigation_and_search(Lang::En, &[category(hostile, hostile)]);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&gt;&lt;img src=x onerror=alert(1)&gt;</a></li>"), "{html}");
+        assert!(html.contains(r#"<li><a href="/categories/"#), "{html}");
+    }
+
+    #[test]
+    fn the_header_links_the_first_categories_and_names_the_other_language() {
+        let categories: Vec<Category> = ["a", "b", "c", "d", "e"].iter().map(|slug| category(slug, slug)).collect();
+        let html = brand_navigation_and_search(Lang::Es, &categories);
+        assert!(html.contains(r#"<a href="/categories/d">d</a>"#), "{html}");
+        assert!(!html.contains("/categories/e"), "only {CATEGORIES_IN_HEADER} categories: {html}");
+        assert!(html.contains(r#"placeholder="Buscar productos""#), "{html}");
+        let switch = language_switch(Lang::Es);
+        assert!(
+            switch.contains(r#"<button type="submit" name="lang" value="en" lang="en">English</button>"#),
+            "{switch}"
+        );
+        assert!(!switch.contains("Español"), "{switch}");
+    }
+}
