@@ -59,6 +59,21 @@ where
         }
     }
 
+    /// Stores `new` for `key` if the value kept there is still the one `is_current` recognises
+    /// (weighing it again). A value read before the cache was cleared is not stored after it.
+    pub async fn replace(&self, key: K, is_current: impl FnOnce(&V) -> bool, new: V) {
+        if let Some(cache) = &self.inner {
+            use moka::ops::compute::Op;
+            let op = |kept: Option<moka::Entry<K, V>>| {
+                std::future::ready(match kept {
+                    Some(kept) if is_current(kept.value()) => Op::Put(new),
+                    _ => Op::Nop,
+                })
+            };
+            cache.entry(key).and_compute_with(op).await;
+        }
+    }
+
     /// The estimated bytes held, once pending evictions have run (for tests and metrics).
     pub async fn weighted_size(&self) -> u64 {
         match &self.inner {
@@ -126,6 +141,25 @@ mod tests {
         let held = cache.weighted_size().await;
         assert!(held <= budget, "{held} bytes held, budget {budget}");
         assert!(held > budget / 2, "the cache is still used: {held} bytes");
+    }
+
+    #[tokio::test]
+    async fn a_value_replaced_is_weighed_again_but_never_comes_back_after_a_clear() {
+        let cache = TtlCache::new(Duration::from_secs(60), 1024 * 1024, bytes_weight);
+        cache.insert(1, vec![1u8; 1000]).await;
+        let kept = cache.get(&1).await.unwrap();
+        cache.replace(1, |now| *now == kept, vec![2u8; 3000]).await;
+        assert_eq!(cache.get(&1).await.unwrap(), vec![2u8; 3000], "still current: replaced");
+        let weighed = cache.weighted_size().await;
+        assert!(weighed >= 3000, "the new value's size counts: {weighed}");
+
+        cache.replace(1, |now| *now == kept, vec![3u8; 10]).await;
+        assert_eq!(cache.get(&1).await.unwrap(), vec![2u8; 3000], "not the value read: kept as is");
+
+        let read_before_the_clear = cache.get(&1).await.unwrap();
+        cache.invalidate_all();
+        cache.replace(1, |now| *now == read_before_the_clear, vec![4u8; 10]).await;
+        assert_eq!(cache.get(&1).await, None, "a value read before the clear is not stored after it");
     }
 
     #[test]

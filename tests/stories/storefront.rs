@@ -486,9 +486,10 @@ async fn the_page_cache_keeps_languages_apart(backend: Backend) {
     assert!(vary.contains("accept-language") && vary.contains("cookie"), "shared caches must keep them apart: {vary}");
 }
 
-/// Browsers ask for brotli: a cached page goes out as the copy compressed when it was kept (the
-/// response compression layer would compress it again on every hit), the same page once
-/// decompressed; a client that refuses brotli or names none gets it another way.
+/// Browsers ask for brotli: a cached page goes out as the copy compressed for the first of them
+/// (the response compression layer would compress it again on every hit), the same page once
+/// decompressed; a client that refuses brotli or names none gets it another way. The page here is
+/// kept by a client that asks for no compression, so no copy is made until a browser asks.
 async fn cached_pages_go_to_browsers_brotli_compressed_once(backend: Backend) {
     let base = shared(backend);
     let path = format!("/products?q=lamp&backend={backend:?}&brotli");
