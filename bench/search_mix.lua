@@ -14,7 +14,7 @@ local n = 0
 request = function()
   n = n + 1
   local q = words[(n % #words) + 1]
-  -- 50.00 and up, a cent apart: a million requests before one repeats.
+  -- 50.00 and up, a cent apart, rising with every request: no address comes twice.
   local ceiling = string.format("%d.%02d", 50 + math.floor(n / 100), n % 100)
   return wrk.format(nil, "/products?q=" .. q .. "&price_max=" .. ceiling)
 end

@@ -1,5 +1,6 @@
 //! HTML written straight into one string, for the parts of a server-rendered page that come many
-//! to a page and never change in the browser: a listing's product cards.
+//! to a page, or on every page, and never change in the browser: a listing's product cards, the
+//! add-to-cart form, the header and the footer.
 //!
 //! Built as a view, each element of a card went through Leptos's generic rendering: its attributes
 //! copied into an owned form, then written one by one with a string of their own for `class`. A

@@ -27,7 +27,7 @@ where
     pub fn new(ttl: Duration, max_bytes: u64, weigher: fn(&K, &V) -> u32) -> Self {
         let inner = (!ttl.is_zero()).then(|| {
             let builder: Builder<K, V> = moka::future::Cache::builder();
-            builder.time_to_live(ttl).max_capacity(max_bytes).weigher(weigher).build()
+            builder.expire_after(FromFirstStore(ttl)).max_capacity(max_bytes).weigher(weigher).build()
         });
         Self { inner }
     }
@@ -90,6 +90,19 @@ where
             cache.invalidate_all();
         }
     }
+}
+
+/// An entry lives `ttl` from when its key was stored, however often it is stored again while it
+/// lives ([`TtlCache::replace`], two misses for one key): the TTL is what bounds how stale a node
+/// can be after another process changed the database, and moka's `time_to_live` would start it
+/// over at every store.
+struct FromFirstStore(Duration);
+
+impl<K, V> moka::Expiry<K, V> for FromFirstStore {
+    fn expire_after_create(&self, _: &K, _: &V, _: std::time::Instant) -> Option<Duration> {
+        Some(self.0)
+    }
+    // `expire_after_update` keeps the time left (moka's default).
 }
 
 /// What moka and the map spend on an entry besides its key and value (nodes, hashes, timers).
@@ -160,6 +173,21 @@ mod tests {
         cache.invalidate_all();
         cache.replace(1, |now| *now == read_before_the_clear, vec![4u8; 10]).await;
         assert_eq!(cache.get(&1).await, None, "a value read before the clear is not stored after it");
+    }
+
+    /// The page cache stores a page again when it makes its brotli copy at a later hit: that must
+    /// not give the page a new TTL. (Should the replacement come late, after the TTL, it stores
+    /// nothing, and the page is gone all the same.)
+    #[tokio::test]
+    async fn a_replaced_value_expires_when_the_first_would_have() {
+        let ttl = Duration::from_millis(400);
+        let cache = TtlCache::new(ttl, 1024 * 1024, bytes_weight);
+        cache.insert(1, vec![1u8; 10]).await;
+        tokio::time::sleep(ttl * 5 / 8).await;
+        let kept = cache.get(&1).await;
+        cache.replace(1, |now| Some(now) == kept.as_ref(), vec![2u8; 10]).await;
+        tokio::time::sleep(ttl * 5 / 8).await;
+        assert_eq!(cache.get(&1).await, None, "gone a TTL after it was first stored");
     }
 
     #[test]

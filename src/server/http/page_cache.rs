@@ -14,9 +14,10 @@
 //! A page is also kept brotli-compressed, made once, for the first visitor who asks for brotli:
 //! compressing it again on every hit (the response compression layer does that for whatever
 //! arrives uncompressed) cost more than serving it, and every browser asks for brotli. The copy is
-//! made when that visitor's request stores the page, or at the first hit that asks for it (the
-//! page is then stored again, so the cache weighs the copy too); never for a client that did not
-//! ask. A client that sends a new address each time (a crawler of search pages, an attack) made a
+//! made when an anonymous visitor who accepts brotli stores the page, or else at the first hit
+//! that asks for it (the page is then stored again, so the cache weighs the copy too, with the
+//! time it had left); never for a client that did not ask, nor for a guest (their count is written
+//! into the plain page). A client that sends a new address each time (a crawler of search pages, an attack) made a
 //! copy nobody would read on every request, which cost more than rendering the page: the demo's
 //! searches no cache can answer went from 2,159 a second with the caches off to 1,292 with them
 //! on. A page that is not kept (the cache off, the page too large) is compressed only for a client
