@@ -17,10 +17,10 @@
 //! made when an anonymous visitor who accepts brotli stores the page, or else at the first hit
 //! that asks for it (the page is then stored again, so the cache weighs the copy too, with the
 //! time it had left); never for a client that did not ask, nor for a guest (their count is written
-//! into the plain page). A client that sends a new address each time (a crawler of search pages, an attack) made a
-//! copy nobody would read on every request, which cost more than rendering the page: the demo's
-//! searches no cache can answer went from 2,159 a second with the caches off to 1,292 with them
-//! on. A page that is not kept (the cache off, the page too large) is compressed only for a client
+//! into the plain page). Made for every page kept, whoever asked, a client that sends a new
+//! address each time (a crawler of search pages, an attack) had a copy nobody would read made on
+//! every request, which cost more than rendering the page: the demo's searches no cache can
+//! answer went from 2,159 a second with the caches off to 1,292 with them on. A page that is not kept (the cache off, the page too large) is compressed only for a client
 //! that asks for brotli, once, on its way out.
 
 use crate::i18n::{Lang, LANG_COOKIE};

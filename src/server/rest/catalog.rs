@@ -30,7 +30,7 @@ pub(super) fn products(state: &AppState, records: Vec<ProductRecordFull>) -> Vec
             let category = match written.iter().find(|(written_id, _)| *written_id == id) {
                 Some((_, category)) => category.clone(),
                 None => {
-                    let category = WrittenCategory::new(&Category::new(std::mem::take(&mut record.category), site));
+                    let category = WrittenCategory::new(std::mem::take(&mut record.category), site);
                     written.push((id, category.clone()));
                     category
                 }

@@ -47,9 +47,10 @@ pub struct Product {
 pub struct WrittenCategory(Arc<RawValue>);
 
 impl WrittenCategory {
-    pub fn new(category: &Category) -> Self {
-        let json =
-            serde_json::value::to_raw_value(category).expect("a category (numbers and strings) always serialises");
+    /// The record as the API shows it ([`Category::new`]), written.
+    pub fn new(record: CategoryRecord, site_url: &str) -> Self {
+        let json = serde_json::value::to_raw_value(&Category::new(record, site_url))
+            .expect("a category (numbers and strings) always serialises");
         Self(Arc::from(json))
     }
 }
@@ -153,7 +154,7 @@ impl Serialize for Price {
 
 impl Product {
     pub fn new(mut record: ProductRecordFull, site_url: &str) -> Self {
-        let category = WrittenCategory::new(&Category::new(std::mem::take(&mut record.category), site_url));
+        let category = WrittenCategory::new(std::mem::take(&mut record.category), site_url);
         Self::in_category(record, category, site_url)
     }
 
