@@ -12,6 +12,7 @@ use tienda::server::{demo, services};
 
 on_both_backends!(
     search_ranks_titles_first_matches_prefixes_and_ignores_accents,
+    a_prefix_finds_the_words_the_catalog_holds_now,
     hostile_searches_get_an_answer_not_an_error,
     pages_by_cursor_cover_the_catalog_once_in_every_order,
     a_next_link_survives_its_product_being_repriced_renamed_or_deleted,
@@ -84,6 +85,59 @@ async fn search_ranks_titles_first_matches_prefixes_and_ignores_accents(backend:
     let mut expected = zebrawood.clone();
     expected.sort();
     assert_eq!(sorted, expected);
+}
+
+/// PostgreSQL reads a search word as the whole words of the catalog it begins (a list a trigger
+/// keeps); SQLite reads its term list. Either way a word written by another process is found at
+/// once by its prefix, a word written away finds nothing, and a prefix that begins more words than
+/// PostgreSQL spells out (50) still finds every product.
+async fn a_prefix_finds_the_words_the_catalog_holds_now(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    add_zebrawood(&app).await;
+    execute(&app, "UPDATE products SET search_text = search_text || ' quokkawood' WHERE slug = 'maple-shelf'").await;
+    assert_eq!(found(&app, "quokka").await, ["Maple Shelf"]);
+    assert_eq!(found(&app, "quokka zeb").await, ["Maple Shelf"]);
+    execute(&app, "UPDATE products SET search_text = 'edged in thin strips' WHERE slug = 'maple-shelf'").await;
+    assert!(found(&app, "quokka").await.is_empty());
+    assert!(found(&app, "quokkawood").await.is_empty());
+    // A new word that a prefix of the demo catalog's words begins ("leather" began "leather").
+    execute(&app, "UPDATE products SET search_text = 'edged in leatherette strips' WHERE slug = 'maple-shelf'").await;
+    assert_eq!(found(&app, "leather strips").await, ["Maple Shelf"]);
+    if backend == Backend::Postgres {
+        // The list holds the words of every insert and edit, so the index is read by whole words.
+        let listed = "SELECT COUNT(*) FROM search_words WHERE word IN ('leatherette', 'quokkawood', 'zebrawood')";
+        let listed: i64 =
+            with_reader!(app.db.reader(), pool => sqlx::query_scalar(listed).fetch_one(pool).await).unwrap();
+        assert_eq!(listed, 3);
+    }
+
+    // 60 products, each with a word of its own that begins "xylo": "xyloaa" to "xylocd".
+    let words: Vec<String> =
+        (0..60u8).map(|n| format!("xylo{}{}", (b'a' + n / 26) as char, (b'a' + n % 26) as char)).collect();
+    let slugs: Vec<String> = words.iter().map(|word| format!("{word}-stool")).collect();
+    let at = chrono::Utc::now();
+    let products: Vec<NewProduct> = words
+        .iter()
+        .zip(&slugs)
+        .map(|(word, slug)| NewProduct {
+            title: word,
+            slug,
+            description: "A stool.",
+            price: Money(1_000),
+            stock: 1,
+            category_slug: "furniture",
+            images: vec![],
+            at,
+        })
+        .collect();
+    let (_, added) = catalog::insert_catalog(&app.db, &[], &products).await.unwrap();
+    assert_eq!(added, 60);
+    app.state.catalog_changed();
+    for (q, expected) in [("xylo", 60), ("xyl stool", 60), ("xyloa", 26), ("xylob stool", 26), ("xyloca", 1)] {
+        let page = get(&app.base, &format!("/products?q={}", q.replace(' ', "+"))).await.html();
+        let count = html::text(&page, ".result-count");
+        assert!(count.starts_with(&format!("{expected} product")), "{q}: {count}");
+    }
 }
 
 async fn hostile_searches_get_an_answer_not_an_error(backend: Backend) {
