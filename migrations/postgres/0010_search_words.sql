@@ -28,16 +28,22 @@ CREATE TRIGGER search_words_follow AFTER INSERT OR UPDATE OF search_title, searc
 -- each as the whole words it begins, or as a prefix when it begins none (the query then finds what
 -- it always found) or more than 50 (a broad prefix is read as fast either way). The same products
 -- match as with `to_tsquery('simple', 'w1:* & w2:*')`.
-CREATE FUNCTION search_words_query(searched TEXT) RETURNS tsquery LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT string_agg(
-        CASE WHEN begun.count BETWEEN 1 AND 50 THEN '(' || begun.alternatives || ')'
-             ELSE NULLIF(to_tsquery('simple', prefix.text || ':*')::text, '') END,
-        ' & ')::tsquery
-    FROM unnest(string_to_array(searched, ' ')) AS prefix (text)
-    CROSS JOIN LATERAL (
-        SELECT count(*) AS count, string_agg(quote_literal(begins.word), ' | ') AS alternatives
-        FROM (SELECT sw.word FROM search_words sw
-              WHERE sw.word >= prefix.text AND sw.word < prefix.text || chr(1114111)
-              ORDER BY sw.word LIMIT 51) begins
-    ) begun
+CREATE FUNCTION search_words_query(searched TEXT) RETURNS tsquery LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    -- PL/pgSQL keeps this statement's plan for the session; an SQL function would be parsed and
+    -- planned again on every search.
+    RETURN (
+        SELECT string_agg(
+            CASE WHEN begun.count BETWEEN 1 AND 50 THEN '(' || begun.alternatives || ')'
+                 ELSE NULLIF(to_tsquery('simple', prefix.text || ':*')::text, '') END,
+            ' & ')::tsquery
+        FROM unnest(string_to_array(searched, ' ')) AS prefix (text)
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS count, string_agg(quote_literal(begins.word), ' | ') AS alternatives
+            FROM (SELECT sw.word FROM search_words sw
+                  WHERE sw.word >= prefix.text AND sw.word < prefix.text || chr(1114111)
+                  ORDER BY sw.word LIMIT 51) begins
+        ) begun
+    );
+END
 $$;
