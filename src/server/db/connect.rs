@@ -5,6 +5,7 @@ use crate::server::config::{redact_url, DatabaseConfig, SqliteSynchronousSetting
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    Connection,
 };
 use std::{str::FromStr, time::Duration};
 
@@ -21,6 +22,9 @@ pub enum ConnectError {
     #[error("cannot reach PostgreSQL at {target}: {reason}")]
     Postgres { target: String, reason: String },
 }
+
+/// A PostgreSQL connection idle this long is checked before it is used.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
 
 /// How long SQLite waits for another process's write lock before it gives up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -94,6 +98,19 @@ async fn connect_postgres(url: &str, config: &DatabaseConfig) -> Result<Db, Conn
     let pool = PgPoolOptions::new()
         .max_connections(config.max_connections.max(1))
         .acquire_timeout(timeout)
+        // sqlx pings every connection as it is handed out, a round trip before each statement
+        // (and another as it comes back, which cannot be turned off). Only a connection that has
+        // sat idle may have been cut meanwhile; a busy one that breaks fails its statement, and the
+        // ping on its return closes it.
+        .test_before_acquire(false)
+        .before_acquire(|connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| ConnectError::Postgres { target, reason: e.to_string() })?;
