@@ -8,18 +8,30 @@
 //! weighed when it is stored, and the least useful entries are evicted past the budget.
 
 use crate::error::AppError;
-use std::{future::Future, hash::Hash, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    hash::Hash,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 type Builder<K, V> = moka::future::CacheBuilder<K, V, moka::future::Cache<K, V>>;
 
 pub struct TtlCache<K, V> {
     /// `None` when the cache is turned off (a TTL of zero): every read goes to the database.
     inner: Option<moka::future::Cache<K, V>>,
+    /// How many times the cache has been cleared. A value loaded while a write cleared the cache
+    /// may hold what was there before the write; one stored after the clear would be served until
+    /// its TTL, so a store that straddles a clear is undone.
+    clears: AtomicU64,
 }
 
 impl<K, V> TtlCache<K, V>
 where
-    K: Hash + Eq + Send + Sync + 'static,
+    K: Hash + Eq + Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
     /// A cache whose entries, as `weigher` estimates them in bytes, add up to at most `max_bytes`.
@@ -29,7 +41,7 @@ where
             let builder: Builder<K, V> = moka::future::Cache::builder();
             builder.expire_after(FromFirstStore(ttl)).max_capacity(max_bytes).weigher(weigher).build()
         });
-        Self { inner }
+        Self { inner, clears: AtomicU64::new(0) }
     }
 
     /// Returns the cached value or loads it; concurrent misses for one key share a single load.
@@ -40,7 +52,38 @@ where
     {
         match &self.inner {
             None => load.await,
-            Some(cache) => cache.try_get_with(key, load).await.map_err(|e: Arc<AppError>| (*e).clone()),
+            Some(cache) => {
+                let clears = self.clears();
+                let value = cache.try_get_with(key.clone(), load).await.map_err(|e: Arc<AppError>| (*e).clone())?;
+                self.undo_if_cleared_since(clears, &key).await;
+                Ok(value)
+            }
+        }
+    }
+
+    /// The count of clears so far, to pass to [`Self::insert_unless_cleared`] when the value to
+    /// store has been loaded.
+    pub fn clears(&self) -> u64 {
+        self.clears.load(Ordering::SeqCst)
+    }
+
+    /// Stores `value`, loaded since the cache had been cleared `clears` times ([`Self::clears`]),
+    /// unless the cache has been cleared again since: the value may then be older than the write
+    /// that cleared it.
+    pub async fn insert_unless_cleared(&self, clears: u64, key: K, value: V) {
+        if let Some(cache) = &self.inner {
+            cache.insert(key.clone(), value).await;
+            self.undo_if_cleared_since(clears, &key).await;
+        }
+    }
+
+    /// Checked after the store, not before: a clear that comes after this check began after the
+    /// store, and removes it itself.
+    async fn undo_if_cleared_since(&self, clears: u64, key: &K) {
+        if let Some(cache) = &self.inner {
+            if self.clears() != clears {
+                cache.invalidate(key).await;
+            }
         }
     }
 
@@ -87,6 +130,8 @@ where
 
     pub fn invalidate_all(&self) {
         if let Some(cache) = &self.inner {
+            // Counted first, so that a store that misses this count is one the clear removes.
+            self.clears.fetch_add(1, Ordering::SeqCst);
             cache.invalidate_all();
         }
     }
@@ -173,6 +218,33 @@ mod tests {
         cache.invalidate_all();
         cache.replace(1, |now| *now == read_before_the_clear, vec![4u8; 10]).await;
         assert_eq!(cache.get(&1).await, None, "a value read before the clear is not stored after it");
+    }
+
+    /// A write clears the cache while a read of the old data is under way: what that read stores
+    /// afterwards must not outlive the clear (it would be served, stale, until its TTL).
+    #[tokio::test]
+    async fn a_value_loaded_across_a_clear_is_not_kept() {
+        let cache = TtlCache::new(Duration::from_secs(60), 1024 * 1024, bytes_weight);
+        let loaded = cache
+            .get_or_load(1, async {
+                cache.invalidate_all();
+                Ok(vec![1u8; 10])
+            })
+            .await
+            .unwrap();
+        assert_eq!(loaded, vec![1u8; 10], "the caller still gets what it loaded");
+        assert_eq!(cache.get(&1).await, None);
+
+        let clears = cache.clears();
+        cache.invalidate_all();
+        cache.insert_unless_cleared(clears, 2, vec![2u8; 10]).await;
+        assert_eq!(cache.get(&2).await, None, "rendered before the clear, stored after it");
+
+        let clears = cache.clears();
+        cache.insert_unless_cleared(clears, 3, vec![3u8; 10]).await;
+        assert_eq!(cache.get(&3).await, Some(vec![3u8; 10]), "no clear in between: kept");
+        let kept = cache.get_or_load(4, async { Ok(vec![4u8; 10]) }).await.unwrap();
+        assert_eq!(cache.get(&4).await, Some(kept));
     }
 
     /// The page cache stores a page again when it makes its brotli copy at a later hit: that must

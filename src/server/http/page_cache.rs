@@ -192,6 +192,7 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
             None => page.respond(if_none_match.as_ref(), accepts_brotli, true),
         };
     }
+    let clears = cache.clears();
     let response = next.run(request).await;
     if !is_cacheable_response(&response) {
         return response;
@@ -208,7 +209,7 @@ pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, 
     let keep = cache.is_enabled() && body.len() <= MAX_PAGE_BYTES;
     let page = Arc::new(CachedPage::new(parts, body, lang, keep && accepts_brotli && cart_count.is_none()));
     if keep {
-        cache.insert(key, page.clone()).await;
+        cache.insert_unless_cleared(clears, key, page.clone()).await;
     }
     match cart_count {
         Some(count) => page.respond_with_cart_count(count, false),
