@@ -193,7 +193,9 @@ pub fn is_unreachable(error: &sqlx::Error) -> bool {
 }
 
 /// The database is there but busy past its timeout: SQLite's write lock held by another process
-/// (SQLITE_BUSY, SQLITE_LOCKED and their extended codes). A moment later it may well answer.
+/// (SQLITE_BUSY, SQLITE_LOCKED and their extended codes), or its WAL locks contended past the
+/// retries SQLite makes (SQLITE_PROTOCOL, seen while another process held the lock for seconds).
+/// A moment later it may well answer.
 pub fn is_busy(error: &sqlx::Error) -> bool {
     let Some(db_error) = error.as_database_error() else {
         return false;
@@ -202,7 +204,7 @@ pub fn is_busy(error: &sqlx::Error) -> bool {
         return false;
     }
     let primary = db_error.code().and_then(|code| code.parse::<u32>().ok()).map(|code| code & 0xff);
-    matches!(primary, Some(5 | 6))
+    matches!(primary, Some(5 | 6 | 15))
 }
 
 /// A text value the database cannot store: PostgreSQL refuses a NUL character (SQLSTATE 22021,
