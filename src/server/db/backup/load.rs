@@ -39,10 +39,15 @@ pub async fn load(db: &Db, source: &Source) -> Result<Loaded, LoadError> {
         }
         Db::Postgres(pool) => {
             let mut tx = pool.begin().await?;
-            sqlx::query("ALTER TABLE products DISABLE TRIGGER product_counts_follow").execute(&mut *tx).await?;
+            for trigger in ["product_counts_follow", "search_words_follow"] {
+                sqlx::query(&format!("ALTER TABLE products DISABLE TRIGGER {trigger}")).execute(&mut *tx).await?;
+            }
             let (loaded, next_ids) = load_tables(Conn::Postgres(&mut tx), source).await?;
             count_products_once(&mut tx).await?;
-            sqlx::query("ALTER TABLE products ENABLE TRIGGER product_counts_follow").execute(&mut *tx).await?;
+            list_search_words_once(&mut tx).await?;
+            for trigger in ["product_counts_follow", "search_words_follow"] {
+                sqlx::query(&format!("ALTER TABLE products ENABLE TRIGGER {trigger}")).execute(&mut *tx).await?;
+            }
             continue_postgres_ids(&mut tx, &next_ids).await?;
             tx.commit().await?;
             Ok(loaded)
@@ -262,6 +267,19 @@ async fn count_products_once(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> 
     sqlx::query(
         "INSERT INTO product_counts (category_id, products) \
          SELECT category_id, COUNT(*) FROM products GROUP BY category_id",
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Lists the loaded products' words for PostgreSQL's search (migration 0010) in one statement, as
+/// [`count_products_once`] counts them: the row trigger that lists them is off for the load, since
+/// it would cost seconds per 100,000 products. Words already listed stay.
+async fn list_search_words_once(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO search_words (word) SELECT DISTINCT unnest(tsvector_to_array(search_vector)) FROM products \
+         ON CONFLICT (word) DO NOTHING",
     )
     .execute(&mut *conn)
     .await?;
