@@ -18,15 +18,23 @@ use std::{
     time::Duration,
 };
 
-type Builder<K, V> = moka::future::CacheBuilder<K, V, moka::future::Cache<K, V>>;
+type Builder<K, V> = moka::future::CacheBuilder<K, Stamped<V>, moka::future::Cache<K, Stamped<V>>>;
 
 pub struct TtlCache<K, V> {
     /// `None` when the cache is turned off (a TTL of zero): every read goes to the database.
-    inner: Option<moka::future::Cache<K, V>>,
-    /// How many times the cache has been cleared. A value loaded while a write cleared the cache
-    /// may hold what was there before the write; one stored after the clear would be served until
-    /// its TTL, so a store that straddles a clear is undone.
+    inner: Option<moka::future::Cache<K, Stamped<V>>>,
+    /// How many times the cache has been cleared. Every value is kept with the count at which its
+    /// load began, and is served only while the count is the same: a value loaded while a write
+    /// cleared the cache may hold what was there before the write, and stored after the clear it
+    /// would otherwise be served (and rendered into pages) until its TTL.
     clears: AtomicU64,
+}
+
+/// A kept value and the count of clears when its load began.
+#[derive(Clone)]
+pub struct Stamped<V> {
+    clears: u64,
+    value: V,
 }
 
 impl<K, V> TtlCache<K, V>
@@ -39,26 +47,38 @@ where
     pub fn new(ttl: Duration, max_bytes: u64, weigher: fn(&K, &V) -> u32) -> Self {
         let inner = (!ttl.is_zero()).then(|| {
             let builder: Builder<K, V> = moka::future::Cache::builder();
-            builder.expire_after(FromFirstStore(ttl)).max_capacity(max_bytes).weigher(weigher).build()
+            builder
+                .expire_after(FromFirstStore(ttl))
+                .max_capacity(max_bytes)
+                .weigher(move |key, kept: &Stamped<V>| weigher(key, &kept.value))
+                .build()
         });
         Self { inner, clears: AtomicU64::new(0) }
     }
 
     /// Returns the cached value or loads it; concurrent misses for one key share a single load.
-    /// Errors are not cached.
-    pub async fn get_or_load<F>(&self, key: K, load: F) -> Result<V, AppError>
+    /// Errors are not cached. A value whose load began before the latest clear is loaded again,
+    /// whether it was kept or another request's load was under way: `load` makes a new load.
+    pub async fn get_or_load<F, L>(&self, key: K, load: F) -> Result<V, AppError>
     where
-        F: Future<Output = Result<V, AppError>>,
+        F: Fn() -> L,
+        L: Future<Output = Result<V, AppError>>,
     {
-        match &self.inner {
-            None => load.await,
-            Some(cache) => {
-                let clears = self.clears();
-                let value = cache.try_get_with(key.clone(), load).await.map_err(|e: Arc<AppError>| (*e).clone())?;
-                self.undo_if_cleared_since(clears, &key).await;
-                Ok(value)
+        let Some(cache) = &self.inner else {
+            return load().await;
+        };
+        // Clears come with writes; twice in a row a load may begin before one. Then the value is
+        // loaded for this request alone.
+        for _ in 0..2 {
+            let clears = self.clears();
+            let stamped = async { Ok(Stamped { clears, value: load().await? }) };
+            let kept = cache.try_get_with(key.clone(), stamped).await.map_err(|e: Arc<AppError>| (*e).clone())?;
+            if kept.clears == self.clears() {
+                return Ok(kept.value);
             }
+            cache.invalidate(&key).await;
         }
+        load().await
     }
 
     /// The count of clears so far, to pass to [`Self::insert_unless_cleared`] when the value to
@@ -67,23 +87,12 @@ where
         self.clears.load(Ordering::SeqCst)
     }
 
-    /// Stores `value`, loaded since the cache had been cleared `clears` times ([`Self::clears`]),
-    /// unless the cache has been cleared again since: the value may then be older than the write
-    /// that cleared it.
+    /// Stores `value`, whose load began when the cache had been cleared `clears` times
+    /// ([`Self::clears`]). If it has been cleared since, the value is never served: it may be older
+    /// than the write that cleared it.
     pub async fn insert_unless_cleared(&self, clears: u64, key: K, value: V) {
         if let Some(cache) = &self.inner {
-            cache.insert(key.clone(), value).await;
-            self.undo_if_cleared_since(clears, &key).await;
-        }
-    }
-
-    /// Checked after the store, not before: a clear that comes after this check began after the
-    /// store, and removes it itself.
-    async fn undo_if_cleared_since(&self, clears: u64, key: &K) {
-        if let Some(cache) = &self.inner {
-            if self.clears() != clears {
-                cache.invalidate(key).await;
-            }
+            cache.insert(key, Stamped { clears, value }).await;
         }
     }
 
@@ -92,24 +101,28 @@ where
         self.inner.is_some()
     }
 
+    /// The kept value, unless its load began before the latest clear.
     pub async fn get(&self, key: &K) -> Option<V> {
-        self.inner.as_ref()?.get(key).await
+        let kept = self.inner.as_ref()?.get(key).await?;
+        (kept.clears == self.clears()).then_some(kept.value)
     }
 
+    /// Stores a value loaded now.
     pub async fn insert(&self, key: K, value: V) {
-        if let Some(cache) = &self.inner {
-            cache.insert(key, value).await;
-        }
+        self.insert_unless_cleared(self.clears(), key, value).await;
     }
 
     /// Stores `new` for `key` if the value kept there is still the one `is_current` recognises
-    /// (weighing it again). A value read before the cache was cleared is not stored after it.
+    /// (weighing it again), with that value's stamp. A value read before the cache was cleared is
+    /// not stored after it.
     pub async fn replace(&self, key: K, is_current: impl FnOnce(&V) -> bool, new: V) {
         if let Some(cache) = &self.inner {
             use moka::ops::compute::Op;
-            let op = |kept: Option<moka::Entry<K, V>>| {
+            let op = |kept: Option<moka::Entry<K, Stamped<V>>>| {
                 std::future::ready(match kept {
-                    Some(kept) if is_current(kept.value()) => Op::Put(new),
+                    Some(kept) if is_current(&kept.value().value) => {
+                        Op::Put(Stamped { clears: kept.value().clears, value: new })
+                    }
                     _ => Op::Nop,
                 })
             };
@@ -130,7 +143,8 @@ where
 
     pub fn invalidate_all(&self) {
         if let Some(cache) = &self.inner {
-            // Counted first, so that a store that misses this count is one the clear removes.
+            // Counted first: a value whose load began before this count is never served again,
+            // whenever it is stored.
             self.clears.fetch_add(1, Ordering::SeqCst);
             cache.invalidate_all();
         }
@@ -225,15 +239,20 @@ mod tests {
     #[tokio::test]
     async fn a_value_loaded_across_a_clear_is_not_kept() {
         let cache = TtlCache::new(Duration::from_secs(60), 1024 * 1024, bytes_weight);
+        // The first load is overtaken by a clear; the one made again is not.
+        let loads = AtomicU64::new(0);
         let loaded = cache
-            .get_or_load(1, async {
-                cache.invalidate_all();
-                Ok(vec![1u8; 10])
+            .get_or_load(1, || async {
+                if loads.fetch_add(1, Ordering::SeqCst) == 0 {
+                    cache.invalidate_all();
+                    return Ok(vec![1u8; 10]);
+                }
+                Ok(vec![2u8; 10])
             })
             .await
             .unwrap();
-        assert_eq!(loaded, vec![1u8; 10], "the caller still gets what it loaded");
-        assert_eq!(cache.get(&1).await, None);
+        assert_eq!(loaded, vec![2u8; 10], "loaded again after the clear");
+        assert_eq!(cache.get(&1).await, Some(vec![2u8; 10]));
 
         let clears = cache.clears();
         cache.invalidate_all();
@@ -243,8 +262,41 @@ mod tests {
         let clears = cache.clears();
         cache.insert_unless_cleared(clears, 3, vec![3u8; 10]).await;
         assert_eq!(cache.get(&3).await, Some(vec![3u8; 10]), "no clear in between: kept");
-        let kept = cache.get_or_load(4, async { Ok(vec![4u8; 10]) }).await.unwrap();
+        let kept = cache.get_or_load(4, || async { Ok(vec![4u8; 10]) }).await.unwrap();
         assert_eq!(cache.get(&4).await, Some(kept));
+
+        // Kept before a clear that the cache was told of after the value was stored: not served.
+        let clears = cache.clears();
+        cache.insert_unless_cleared(clears, 5, vec![5u8; 10]).await;
+        cache.clears.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(cache.get(&5).await, None, "a kept value older than the latest clear");
+    }
+
+    /// A request that arrives after a write and waits for a load that began before it (moka
+    /// shares one load among concurrent misses) must not be handed the old value.
+    #[tokio::test]
+    async fn a_request_that_joins_a_load_overtaken_by_a_clear_gets_a_new_value() {
+        let cache = TtlCache::new(Duration::from_secs(60), 1024 * 1024, bytes_weight);
+        let (started, release) = (tokio::sync::Notify::new(), tokio::sync::Notify::new());
+        let loads = AtomicU64::new(0);
+        let before_the_write = cache.get_or_load(1, || async {
+            if loads.fetch_add(1, Ordering::SeqCst) == 0 {
+                started.notify_one();
+                release.notified().await;
+                return Ok(vec![1u8; 10]);
+            }
+            Ok(vec![2u8; 10])
+        });
+        let after_the_write = async {
+            started.notified().await;
+            cache.invalidate_all();
+            let joined = cache.get_or_load(1, || async { Ok(vec![3u8; 10]) });
+            release.notify_one();
+            joined.await
+        };
+        let (_, after) = tokio::join!(before_the_write, after_the_write);
+        assert_ne!(after.unwrap(), vec![1u8; 10], "the value read before the write");
+        assert_ne!(cache.get(&1).await, Some(vec![1u8; 10]));
     }
 
     /// The page cache stores a page again when it makes its brotli copy at a later hit: that must

@@ -65,8 +65,9 @@ impl SharedState {
     /// Forgets every cached catalog read, rendered page and page anchor: every service that changes
     /// the catalog calls it.
     pub fn catalog_changed(&self) {
-        self.stock_changed();
+        // Anchors first: a page rendered between the two clears must not be kept from them.
         self.page_anchors.forget_all();
+        self.stock_changed();
     }
 
     /// Forgets every cached catalog read and rendered page after a change of stock alone (a

@@ -58,7 +58,8 @@ const URLSET_CLOSE: &str = "</urlset>\n";
 /// products, each with its newest change. Built once and kept in the catalog cache, which every
 /// catalog change clears.
 pub async fn sitemap_index(State(state): State<AppState>) -> Response {
-    let index = state.catalog_cache.sitemap.get_or_load(SitemapFile::Index, build_index(&state, URLS_PER_FILE)).await;
+    let index =
+        state.catalog_cache.sitemap.get_or_load(SitemapFile::Index, || build_index(&state, URLS_PER_FILE)).await;
     xml_or_error(index)
 }
 
@@ -79,7 +80,7 @@ async fn sitemap_file_answer(State(state): State<AppState>, uri: Uri) -> Respons
     // The path as sent, not percent-decoded: every file has exactly one address.
     let path = uri.path();
     if path == paths::SITEMAP_PAGES {
-        let pages = state.catalog_cache.sitemap.get_or_load(SitemapFile::Pages, build_pages(&state)).await;
+        let pages = state.catalog_cache.sitemap.get_or_load(SitemapFile::Pages, || build_pages(&state)).await;
         return xml_or_error(pages);
     }
     let Some(number) = path.strip_prefix("/sitemaps/").and_then(paths::sitemap_products_number) else {

@@ -70,7 +70,7 @@ pub(super) fn id(raw: &str) -> Result<i64, ApiError> {
 )]
 pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let filter = product_filter(query.as_deref()).map_err(ApiError::Validation)?;
-    let load = async { json_bytes(&products(&state, service::list_products(&state, &filter).await?)) };
+    let load = || async { json_bytes(&products(&state, service::list_products(&state, &filter).await?)) };
     let body = state.catalog_cache.api_product_lists.get_or_load(filter.clone(), load).await?;
     Ok(json_answer(body))
 }
@@ -112,7 +112,7 @@ pub async fn get_product_by_slug(State(state): State<AppState>, Segment(slug): S
 /// One product's answer, kept in the catalog cache as sent, as the lists are.
 async fn one_product(state: &AppState, cached_as: ApiProductKey, key: Key<'_>) -> Result<Response, ApiError> {
     let load =
-        async { json_bytes(&Product::new(service::find_product(state, key).await?, &state.config.server.site_url)) };
+        || async { json_bytes(&Product::new(service::find_product(state, key).await?, &state.config.server.site_url)) };
     let body = state.catalog_cache.api_products.get_or_load(cached_as, load).await?;
     Ok(json_answer(body))
 }

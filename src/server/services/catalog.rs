@@ -25,7 +25,7 @@ pub async fn list_categories(state: &AppState) -> Result<Arc<Vec<Category>>, App
     state
         .catalog_cache
         .categories
-        .get_or_load((), async { Ok(Arc::new(db::select_categories(&state.db).await?)) })
+        .get_or_load((), || async { Ok(Arc::new(db::select_categories(&state.db).await?)) })
         .await
 }
 
@@ -33,7 +33,7 @@ pub async fn home(state: &AppState) -> Result<Arc<HomeData>, AppError> {
     state
         .catalog_cache
         .home
-        .get_or_load((), async {
+        .get_or_load((), || async {
             let categories = Arc::unwrap_or_clone(list_categories(state).await?);
             let newest = with_card_thumbnails(db::select_newest(&state.db, NEWEST_ON_HOME).await?);
             Ok(Arc::new(HomeData { categories, newest }))
@@ -45,7 +45,7 @@ pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Ar
     state
         .catalog_cache
         .listings
-        .get_or_load(query.clone(), async {
+        .get_or_load(query.clone(), || async {
             let listed = db::listing::select_listing(&state.db, &state.page_anchors, &query, PAGE_SIZE).await?;
             let mut page = ProductPage {
                 items: with_card_thumbnails(listed.items),
@@ -95,7 +95,7 @@ pub async fn product_detail(state: &AppState, slug: &str) -> Result<Arc<ProductD
     state
         .catalog_cache
         .products
-        .get_or_load(slug.to_owned(), async {
+        .get_or_load(slug.to_owned(), || async {
             let product = db::select_product_by_slug(&state.db, slug)
                 .await?
                 .ok_or_else(|| AppError::missing_slug(Entity::Product, slug))?;
