@@ -11,10 +11,7 @@ use crate::error::AppError;
 use std::{
     future::Future,
     hash::Hash,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc,
-    },
+    sync::atomic::{AtomicU64, Ordering},
     time::Duration,
 };
 
@@ -57,8 +54,10 @@ where
     }
 
     /// Returns the cached value or loads it; concurrent misses for one key share a single load.
-    /// Errors are not cached. A value whose load began before the latest clear is loaded again,
-    /// whether it was kept or another request's load was under way: `load` makes a new load.
+    /// Errors are not cached. What this returns comes from a load that began after every clear
+    /// counted before this call: a kept value, or another request's load this one waited for
+    /// (its value or its error, a "not found" say), that began before one is loaded again. `load`
+    /// makes a new load each time it is called.
     pub async fn get_or_load<F, L>(&self, key: K, load: F) -> Result<V, AppError>
     where
         F: Fn() -> L,
@@ -67,18 +66,39 @@ where
         let Some(cache) = &self.inner else {
             return load().await;
         };
-        // Clears come with writes; twice in a row a load may begin before one. Then the value is
-        // loaded for this request alone.
+        let start = self.clears();
+        // A retried load begins after `start`, so it passes unless another request's older load
+        // is still under way. Should that happen twice, this request loads for itself.
         for _ in 0..2 {
             let clears = self.clears();
-            let stamped = async { Ok(Stamped { clears, value: load().await? }) };
-            let kept = cache.try_get_with(key.clone(), stamped).await.map_err(|e: Arc<AppError>| (*e).clone())?;
-            if kept.clears == self.clears() {
-                return Ok(kept.value);
+            let stamped = async {
+                match load().await {
+                    Ok(value) => Ok(Stamped { clears, value }),
+                    Err(error) => Err(Stamped { clears, value: error }),
+                }
+            };
+            match cache.try_get_with(key.clone(), stamped).await {
+                Ok(kept) if kept.clears >= start => return Ok(kept.value),
+                Err(failed) if failed.clears >= start => return Err(failed.value.clone()),
+                _ => self.forget_older_than(start, &key).await,
             }
-            cache.invalidate(&key).await;
         }
         load().await
+    }
+
+    /// Removes `key`'s value if its load began before the cache had been cleared `clears` times
+    /// (and not one that another request has just stored in its place).
+    async fn forget_older_than(&self, clears: u64, key: &K) {
+        if let Some(cache) = &self.inner {
+            use moka::ops::compute::Op;
+            let op = |kept: Option<moka::Entry<K, Stamped<V>>>| {
+                std::future::ready(match kept {
+                    Some(kept) if kept.value().clears < clears => Op::Remove,
+                    _ => Op::Nop,
+                })
+            };
+            cache.entry(key.clone()).and_compute_with(op).await;
+        }
     }
 
     /// The count of clears so far, to pass to [`Self::insert_unless_cleared`] when the value to
@@ -88,10 +108,10 @@ where
     }
 
     /// Stores `value`, whose load began when the cache had been cleared `clears` times
-    /// ([`Self::clears`]). If it has been cleared since, the value is never served: it may be older
-    /// than the write that cleared it.
+    /// ([`Self::clears`]), unless it has been cleared since: the value may be older than the write
+    /// that cleared it. (A store that slips past this check is kept, but never served.)
     pub async fn insert_unless_cleared(&self, clears: u64, key: K, value: V) {
-        if let Some(cache) = &self.inner {
+        if let Some(cache) = self.inner.as_ref().filter(|_| self.clears() == clears) {
             cache.insert(key, Stamped { clears, value }).await;
         }
     }
@@ -239,20 +259,17 @@ mod tests {
     #[tokio::test]
     async fn a_value_loaded_across_a_clear_is_not_kept() {
         let cache = TtlCache::new(Duration::from_secs(60), 1024 * 1024, bytes_weight);
-        // The first load is overtaken by a clear; the one made again is not.
-        let loads = AtomicU64::new(0);
+        // The request began before the clear, so what it loaded is its answer; but kept, it would
+        // be served after the clear.
         let loaded = cache
             .get_or_load(1, || async {
-                if loads.fetch_add(1, Ordering::SeqCst) == 0 {
-                    cache.invalidate_all();
-                    return Ok(vec![1u8; 10]);
-                }
-                Ok(vec![2u8; 10])
+                cache.invalidate_all();
+                Ok(vec![1u8; 10])
             })
             .await
             .unwrap();
-        assert_eq!(loaded, vec![2u8; 10], "loaded again after the clear");
-        assert_eq!(cache.get(&1).await, Some(vec![2u8; 10]));
+        assert_eq!(loaded, vec![1u8; 10]);
+        assert_eq!(cache.get(&1).await, None);
 
         let clears = cache.clears();
         cache.invalidate_all();
@@ -297,6 +314,29 @@ mod tests {
         let (_, after) = tokio::join!(before_the_write, after_the_write);
         assert_ne!(after.unwrap(), vec![1u8; 10], "the value read before the write");
         assert_ne!(cache.get(&1).await, Some(vec![1u8; 10]));
+    }
+
+    /// The same for an error: a product created by the write must not be "not found" for a
+    /// request that came after it, because it waited for a lookup made before.
+    #[tokio::test]
+    async fn a_request_that_joins_a_failed_load_overtaken_by_a_clear_loads_again() {
+        let cache = TtlCache::new(Duration::from_secs(60), 1024 * 1024, bytes_weight);
+        let (started, release) = (tokio::sync::Notify::new(), tokio::sync::Notify::new());
+        let before_the_write = cache.get_or_load(1, || async {
+            started.notify_one();
+            release.notified().await;
+            Err(AppError::NotFound { entity: crate::error::Entity::Product, by: None })
+        });
+        let after_the_write = async {
+            started.notified().await;
+            cache.invalidate_all();
+            let joined = cache.get_or_load(1, || async { Ok(vec![3u8; 10]) });
+            release.notify_one();
+            joined.await
+        };
+        let (before, after) = tokio::join!(before_the_write, after_the_write);
+        assert!(before.is_err(), "the request made before the write gets its own answer");
+        assert_eq!(after.unwrap(), vec![3u8; 10]);
     }
 
     /// The page cache stores a page again when it makes its brotli copy at a later hit: that must
