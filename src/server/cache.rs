@@ -295,23 +295,12 @@ mod tests {
     async fn a_request_that_joins_a_load_overtaken_by_a_clear_gets_a_new_value() {
         let cache = TtlCache::new(Duration::from_secs(60), 1024 * 1024, bytes_weight);
         let (started, release) = (tokio::sync::Notify::new(), tokio::sync::Notify::new());
-        let loads = AtomicU64::new(0);
         let before_the_write = cache.get_or_load(1, || async {
-            if loads.fetch_add(1, Ordering::SeqCst) == 0 {
-                started.notify_one();
-                release.notified().await;
-                return Ok(vec![1u8; 10]);
-            }
-            Ok(vec![2u8; 10])
+            started.notify_one();
+            release.notified().await;
+            Ok(vec![1u8; 10])
         });
-        let after_the_write = async {
-            started.notified().await;
-            cache.invalidate_all();
-            let joined = cache.get_or_load(1, || async { Ok(vec![3u8; 10]) });
-            release.notify_one();
-            joined.await
-        };
-        let (_, after) = tokio::join!(before_the_write, after_the_write);
+        let (_, after) = tokio::join!(before_the_write, load_after_a_clear(&cache, &started, &release));
         assert_ne!(after.unwrap(), vec![1u8; 10], "the value read before the write");
         assert_ne!(cache.get(&1).await, Some(vec![1u8; 10]));
     }
@@ -327,16 +316,23 @@ mod tests {
             release.notified().await;
             Err(AppError::NotFound { entity: crate::error::Entity::Product, by: None })
         });
-        let after_the_write = async {
-            started.notified().await;
-            cache.invalidate_all();
-            let joined = cache.get_or_load(1, || async { Ok(vec![3u8; 10]) });
-            release.notify_one();
-            joined.await
-        };
-        let (before, after) = tokio::join!(before_the_write, after_the_write);
+        let (before, after) = tokio::join!(before_the_write, load_after_a_clear(&cache, &started, &release));
         assert!(before.is_err(), "the request made before the write gets its own answer");
         assert_eq!(after.unwrap(), vec![3u8; 10]);
+    }
+
+    /// A request made after a write (which clears the cache) while the load of key 1 that
+    /// `started` announces is held back by `release`: it joins that load, then lets it finish.
+    async fn load_after_a_clear(
+        cache: &TtlCache<u64, Vec<u8>>,
+        started: &tokio::sync::Notify,
+        release: &tokio::sync::Notify,
+    ) -> Result<Vec<u8>, AppError> {
+        started.notified().await;
+        cache.invalidate_all();
+        let joined = cache.get_or_load(1, || async { Ok(vec![3u8; 10]) });
+        release.notify_one();
+        joined.await
     }
 
     /// The page cache stores a page again when it makes its brotli copy at a later hit: that must
