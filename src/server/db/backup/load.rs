@@ -27,6 +27,10 @@ pub enum Source {
 /// What a load wrote: rows per table.
 pub type Loaded = Vec<(&'static str, u64)>;
 
+/// PostgreSQL's row triggers that derive tables from products, off while a restore loads them:
+/// [`count_products_once`] and [`list_search_words_once`] make their tables in one statement each.
+const DERIVING_TRIGGERS: [&str; 2] = ["product_counts_follow", "search_words_follow"];
+
 /// Loads every backed-up table from `source` into `db`, which must hold none of their rows.
 pub async fn load(db: &Db, source: &Source) -> Result<Loaded, LoadError> {
     match db {
@@ -39,13 +43,13 @@ pub async fn load(db: &Db, source: &Source) -> Result<Loaded, LoadError> {
         }
         Db::Postgres(pool) => {
             let mut tx = pool.begin().await?;
-            for trigger in ["product_counts_follow", "search_words_follow"] {
+            for trigger in DERIVING_TRIGGERS {
                 sqlx::query(&format!("ALTER TABLE products DISABLE TRIGGER {trigger}")).execute(&mut *tx).await?;
             }
             let (loaded, next_ids) = load_tables(Conn::Postgres(&mut tx), source).await?;
             count_products_once(&mut tx).await?;
             list_search_words_once(&mut tx).await?;
-            for trigger in ["product_counts_follow", "search_words_follow"] {
+            for trigger in DERIVING_TRIGGERS {
                 sqlx::query(&format!("ALTER TABLE products ENABLE TRIGGER {trigger}")).execute(&mut *tx).await?;
             }
             continue_postgres_ids(&mut tx, &next_ids).await?;
