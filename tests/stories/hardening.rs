@@ -18,6 +18,7 @@ on_both_backends!(
     sign_ups_per_client_are_limited,
     pictures_are_decoded_whole_under_the_pixel_cap,
     sqlite_durability_is_a_setting_defaulting_to_full,
+    clients_leaving_mid_render_give_the_database_connections_back,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,6 +363,44 @@ async fn pictures_are_decoded_whole_under_the_pixel_cap(backend: Backend) {
     assert_eq!(upload(truncated).await.unwrap().status(), 415, "starts like a PNG but does not decode");
     assert_eq!(upload(png_claiming(9_000, 7_000)).await.unwrap().status(), 415, "63 megapixels is over the cap");
     assert_eq!(upload(real).await.unwrap().status(), 200, "a real picture is taken");
+}
+
+/// Clients that close their connections while their page renders (a crawler that gives up, a
+/// load generator that stops) must leave the database connections free. Each such request used to
+/// strand a future queued for a read connection, and the connection it was handed stayed taken:
+/// a SQLite server lost all eight within seconds and answered every read with a 503 until
+/// restarted. One connection and no cache here make the first lost one fatal.
+async fn clients_leaving_mid_render_give_the_database_connections_back(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    let mut config = test_config(backend).await;
+    config.database.max_connections = 1;
+    config.database.connect_timeout_secs = 2;
+    config.cache.ttl_secs = 0;
+    let app = spawn_with(config, true).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut clients = Vec::new();
+    for client in 0..32u64 {
+        let address = address.clone();
+        clients.push(tokio::spawn(async move {
+            for round in 0..20u64 {
+                let Ok(mut socket) = tokio::net::TcpStream::connect(&address).await else { continue };
+                let path = if round % 2 == 0 { "/products" } else { "/products/solid-oak-coffee-table" };
+                let head = format!("GET {path} HTTP/1.1\r\nHost: tienda.test\r\n\r\n");
+                let _ = socket.write_all(head.as_bytes()).await;
+                // Gone at varied points: before the render starts, while it waits for the
+                // database, as its answer is written.
+                tokio::time::sleep(Duration::from_micros((client * 7 + round * 13) % 20 * 500)).await;
+            }
+        }));
+    }
+    for client in clients {
+        client.await.unwrap();
+    }
+    let read = tokio::time::timeout(Duration::from_secs(30), get(&app.base, "/api/v1/products/7")).await;
+    assert_eq!(read.expect("the API answers").status, 200, "a read after the abandoned renders is served");
+    let page = get(&app.base, "/products").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(html::card_titles(&page.html()).len(), 24, "the catalog's first page lists its products");
 }
 
 async fn sqlite_durability_is_a_setting_defaulting_to_full(backend: Backend) {

@@ -10,11 +10,23 @@
 //! went out as a 303 without `Location` (issue 16). Two fixes, each sufficient for that path:
 //! every request is polled under an empty root owner of its own ([`isolate`]), and static files are
 //! served without touching Leptos at all ([`files_or_not_found`]).
+//!
+//! A render's root owner must also be cleaned up when its request is abandoned. Leptos cleans it
+//! up when the page's body has been streamed to the end, and otherwise counts on the owner being
+//! dropped; but a `Suspense` keeps its children in an effect that the owner holds, and its
+//! children (a `Suspend`) hold the owner in turn. A request whose client went away mid-render
+//! left that cycle behind for good, with every future in it: the header's, polled once to look
+//! for resources, had queued for a read connection, and a queued waiter that is never polled
+//! again keeps the permit it is handed. Sixty-four clients closing their connections mid-request
+//! took all eight of SQLite's read connections within seconds, and every later read failed with
+//! a 503 until restart. [`isolate`] therefore learns the render's owner ([`remember_render_owner`],
+//! called by Leptos as the render begins) and cleans it up when the request, or its body, is
+//! dropped; cleaning up twice does nothing the second time.
 
 use crate::app::shell;
 use crate::server::{app::state::AppState, http::static_files};
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::{Request, State},
     http::{Method, StatusCode},
     middleware::Next,
@@ -24,16 +36,85 @@ use leptos::{
     prelude::provide_context,
     reactive::{computed::ScopedFuture, owner::Owner},
 };
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use tower::ServiceExt;
+
+tokio::task_local! {
+    /// Where the request being polled keeps its render's root owner (see [`isolate`]).
+    static RENDER_OWNER: RenderOwner;
+}
+
+/// The root owner of the request's page render, once Leptos has made it.
+type RenderOwner = Arc<Mutex<Option<Owner>>>;
 
 /// Middleware: polls the rest of the request with a fresh, empty root owner as the current one,
 /// and restores the thread's previous owner after every poll. Nothing another request left on
 /// this thread is visible here, and nothing this request sets outlives its own polls.
+///
+/// The root owner of a page render below is cleaned up when this request is dropped unanswered,
+/// or else when its answer's body is dropped (sent to the end or not).
 pub async fn isolate(request: Request, next: Next) -> Response {
     // `new_root` also makes the new root current on this thread; it holds no contexts, and the
     // thread's owner is only a weak reference, so it is gone once this request is.
     let owner = Owner::new_root(None);
-    ScopedFuture { owner, observer: None, fut: next.run(request) }.await
+    let render = CleanUpOnDrop::default();
+    let response =
+        RENDER_OWNER.scope(Arc::clone(&render.0), ScopedFuture { owner, observer: None, fut: next.run(request) });
+    let response = response.await;
+    if render.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).is_none() {
+        return response;
+    }
+    response.map(|body| Body::new(BodyThenCleanUp { body, _render: render }))
+}
+
+/// Leptos's additional context for every page render: notes the render's root owner (the current
+/// one while Leptos calls this) for [`isolate`] to clean up.
+pub fn remember_render_owner() {
+    // Outside a request (Leptos lists the routes at start-up the same way) there is nothing to note.
+    let _ = RENDER_OWNER.try_with(|render| {
+        *render.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Owner::current();
+    });
+}
+
+/// Cleans up the render's owner, if one was noted, when dropped.
+#[derive(Default)]
+struct CleanUpOnDrop(RenderOwner);
+
+impl Drop for CleanUpOnDrop {
+    fn drop(&mut self) {
+        let owner = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        if let Some(owner) = owner {
+            owner.cleanup();
+        }
+    }
+}
+
+/// A page's body, and the render to clean up once it is dropped.
+struct BodyThenCleanUp {
+    body: Body,
+    _render: CleanUpOnDrop,
+}
+
+impl http_body::Body for BodyThenCleanUp {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// The router's fallback: a file at the top of the site root (the icon, from `public/`; one listed
@@ -58,7 +139,10 @@ pub async fn files_or_not_found(State(state): State<AppState>, request: Request)
     }
     let front_end = state.front_end.clone();
     let render = leptos_axum::render_app_async_with_context(
-        move || provide_context(state.clone()),
+        move || {
+            remember_render_owner();
+            provide_context(state.clone());
+        },
         move || shell(front_end.clone()),
     );
     let mut response = render(request).await;
