@@ -20,8 +20,10 @@
 //! again keeps the permit it is handed. Sixty-four clients closing their connections mid-request
 //! took all eight of SQLite's read connections within seconds, and every later read failed with
 //! a 503 until restart. [`isolate`] therefore learns the render's owner ([`remember_render_owner`],
-//! called by Leptos as the render begins) and cleans it up when the request, or its body, is
-//! dropped; cleaning up twice does nothing the second time.
+//! which Leptos calls as a render begins, and also as a server function called over HTTP begins,
+//! whose owner is then cleaned up the same way) and cleans it up when the request, or its body,
+//! is dropped; cleaning up twice does nothing the second time. (The header's own reads also run
+//! on tasks of their own: `server_fns::detached`.)
 
 use crate::app::shell;
 use crate::server::{app::state::AppState, http::static_files};
@@ -69,8 +71,9 @@ pub async fn isolate(request: Request, next: Next) -> Response {
     response.map(|body| Body::new(BodyThenCleanUp { body, _render: render }))
 }
 
-/// Leptos's additional context for every page render: notes the render's root owner (the current
-/// one while Leptos calls this) for [`isolate`] to clean up.
+/// Leptos's additional context for every page render and server function: notes the owner
+/// current while Leptos calls this (a render's root, or a server function's own) for [`isolate`]
+/// to clean up.
 pub fn remember_render_owner() {
     // Outside a request (Leptos lists the routes at start-up the same way) there is nothing to note.
     let _ = RENDER_OWNER.try_with(|render| {
