@@ -369,7 +369,8 @@ async fn pictures_are_decoded_whole_under_the_pixel_cap(backend: Backend) {
 /// load generator that stops) must leave the database connections free. Each such request used to
 /// strand a future queued for a read connection, and the connection it was handed stayed taken:
 /// a SQLite server lost all eight within seconds and answered every read with a 503 until
-/// restarted. One connection and no cache here make the first lost one fatal.
+/// restarted, and the renders themselves stayed in memory. One connection and no cache here make
+/// the first lost one fatal; the count of live renders shows any render left behind.
 async fn clients_leaving_mid_render_give_the_database_connections_back(backend: Backend) {
     use tokio::io::AsyncWriteExt;
     let mut config = test_config(backend).await;
@@ -396,6 +397,17 @@ async fn clients_leaving_mid_render_give_the_database_connections_back(backend: 
     for client in clients {
         client.await.unwrap();
     }
+    // Every render is cleaned up once its client has gone: none is kept alive (with whatever it
+    // holds) by its own reactive graph.
+    let mut live = app.state.live_renders.count();
+    for _ in 0..200 {
+        if live == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        live = app.state.live_renders.count();
+    }
+    assert_eq!(live, 0, "renders left behind by clients that went away");
     let read = tokio::time::timeout(Duration::from_secs(30), get(&app.base, "/api/v1/products/7")).await;
     assert_eq!(read.expect("the API answers").status, 200, "a read after the abandoned renders is served");
     let page = get(&app.base, "/products").await;

@@ -136,6 +136,7 @@ impl Server {
             top_level_files,
             tokens,
             sitemap_streams: Arc::new(tokio::sync::Semaphore::new(endpoints::PRODUCT_FILE_STREAMS)),
+            live_renders: Default::default(),
         });
         Ok(Self { state, sessions, mailer, listener })
     }

@@ -59,6 +59,8 @@ pub struct SharedState {
     /// Product sitemap files being written right now: each is megabytes read from the database and
     /// written out, so only a few at a time (see `http::endpoints::PRODUCT_FILE_STREAMS`).
     pub sitemap_streams: Arc<tokio::sync::Semaphore>,
+    /// Page renders and server functions begun and not yet cleaned up.
+    pub live_renders: crate::server::http::request_scope::LiveRenders,
 }
 
 impl SharedState {

@@ -35,10 +35,11 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use leptos::{
-    prelude::provide_context,
+    prelude::{provide_context, use_context},
     reactive::{computed::ScopedFuture, owner::Owner},
 };
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tower::ServiceExt;
@@ -76,9 +77,32 @@ pub async fn isolate(request: Request, next: Next) -> Response {
 /// to clean up.
 pub fn remember_render_owner() {
     // Outside a request (Leptos lists the routes at start-up the same way) there is nothing to note.
-    let _ = RENDER_OWNER.try_with(|render| {
+    let noted = RENDER_OWNER.try_with(|render| {
         *render.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Owner::current();
     });
+    if let (Ok(()), Some(state)) = (noted, use_context::<AppState>()) {
+        state.live_renders.begun();
+    }
+}
+
+/// How many page renders (and server functions) have begun and not yet been cleaned up: those
+/// under way, plus any whose owner leaked, which would be a bug. Counted per server.
+#[derive(Clone, Default)]
+pub struct LiveRenders(Arc<AtomicUsize>);
+
+impl LiveRenders {
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Counts the current owner until it is cleaned up (each owner's cleanups run once).
+    fn begun(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        let count = Arc::clone(&self.0);
+        Owner::on_cleanup(move || {
+            count.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
 }
 
 /// Cleans up the render's owner, if one was noted, when dropped.
@@ -143,8 +167,8 @@ pub async fn files_or_not_found(State(state): State<AppState>, request: Request)
     let front_end = state.front_end.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || {
-            remember_render_owner();
             provide_context(state.clone());
+            remember_render_owner();
         },
         move || shell(front_end.clone()),
     );
