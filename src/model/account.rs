@@ -137,8 +137,8 @@ pub fn check_name(raw: &str, errors: &mut Vec<FieldError>) -> String {
         errors.push(FieldError::new("name", FieldIssue::Required));
     } else if name.chars().count() > NAME_MAX {
         errors.push(FieldError::new("name", FieldIssue::TooLong { max: NAME_MAX }));
-    } else if name.chars().any(char::is_control) {
-        errors.push(FieldError::new("name", FieldIssue::Required));
+    } else if name.chars().any(|c| c.is_control() || super::reorders_text(c)) {
+        errors.push(FieldError::new("name", FieldIssue::InvalidCharacters));
     }
     name.to_owned()
 }
@@ -234,6 +234,18 @@ mod tests {
         for good in ["user@sub.example.co", "user@my-shop.es", "user@correo.españa.es", "user@example.xn--p1ai"] {
             assert!(normalize_email(good).is_some(), "{good}");
         }
+    }
+
+    #[test]
+    fn names_with_control_or_reordering_characters_are_refused() {
+        for bad in ["Ana\u{7}", "\u{202E}nimda", "Ana \u{2066}Ruiz"] {
+            let mut errors = Vec::new();
+            check_name(bad, &mut errors);
+            assert_eq!(errors, [FieldError::new("name", FieldIssue::InvalidCharacters)], "{bad:?}");
+        }
+        let mut errors = Vec::new();
+        assert_eq!(check_name(" عائشة ", &mut errors), "عائشة");
+        assert!(errors.is_empty());
     }
 
     #[test]

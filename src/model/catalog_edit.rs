@@ -180,14 +180,15 @@ pub fn image_url_issue(url: &str) -> Option<FieldIssue> {
 }
 
 /// Trimmed text that must be present, at most `max` characters, without control characters
-/// (line breaks and tabs are allowed: descriptions have paragraphs, and pasted text has tabs).
+/// (line breaks and tabs are allowed: descriptions have paragraphs, and pasted text has tabs) or
+/// characters that reorder the text ([`super::reorders_text`]).
 fn check_text(field: &str, raw: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let text = raw.trim();
     if text.is_empty() {
         errors.push(FieldError::new(field, FieldIssue::Required));
     } else if text.chars().count() > max {
         errors.push(FieldError::new(field, FieldIssue::TooLong { max }));
-    } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    } else if text.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || super::reorders_text(c)) {
         errors.push(FieldError::new(field, FieldIssue::InvalidCharacters));
     }
     text.to_owned()
@@ -218,6 +219,25 @@ mod tests {
             Err(AppError::Validation(errors)) => errors.into_iter().map(|e| (e.field, e.issue)).collect(),
             other => panic!("expected field errors, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn text_that_reorders_itself_is_refused_but_right_to_left_text_is_not() {
+        for posing in ["\u{202E}gpj.exe", "Oak \u{2067}chair", "Chair\u{202A}"] {
+            let bad = ProductInput { title: posing, description: posing, ..input() };
+            assert_eq!(
+                issues(check_product(&bad)),
+                [
+                    ("title".into(), FieldIssue::InvalidCharacters),
+                    ("description".into(), FieldIssue::InvalidCharacters)
+                ],
+                "{posing:?}"
+            );
+        }
+        let hebrew = ProductInput {
+            title: "כיסא \u{200F}אלון", description: "כיסא\nעץ אלון מלא.", ..input()
+        };
+        assert_eq!(check_product(&hebrew).unwrap().title, "כיסא \u{200F}אלון");
     }
 
     #[test]

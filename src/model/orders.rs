@@ -209,7 +209,7 @@ fn text_field(errors: &mut Vec<FieldError>, name: &str, value: &str, max: usize,
         errors.push(FieldError::new(name, FieldIssue::Required));
     } else if value.chars().count() > max {
         errors.push(FieldError::new(name, FieldIssue::TooLong { max }));
-    } else if value.chars().any(char::is_control) {
+    } else if value.chars().any(|c| c.is_control() || super::reorders_text(c)) {
         errors.push(FieldError::new(name, FieldIssue::InvalidCharacters));
     }
     value.to_owned()
