@@ -301,9 +301,10 @@ fn parse_cursor(
     Some(cursor)
 }
 
-/// Keeps printable characters only (no NULs or other controls) and at most [`MAX_SEARCH_CHARS`].
+/// Keeps printable characters only (no NULs or other controls, nothing that reorders the text
+/// around it: the search is shown back on its page) and at most [`MAX_SEARCH_CHARS`].
 fn clean_search(raw: &str, notices: &mut Vec<QueryNotice>) -> String {
-    let printable: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let printable: String = raw.chars().filter(|&c| !c.is_control() && !super::reorders_text(c)).collect();
     let mut words = printable.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some((cut, _)) = words.char_indices().nth(MAX_SEARCH_CHARS) {
         words.truncate(cut);
@@ -389,8 +390,8 @@ mod tests {
         let (query, notices) = parse(&[("q", &"é".repeat(10_000))]);
         assert_eq!(query.q.chars().count(), MAX_SEARCH_CHARS);
         assert_eq!(notices, vec![QueryNotice::SearchShortened]);
-        let (query, _) = parse(&[("q", "a\0b\u{7}c")]);
-        assert_eq!(query.q, "abc");
+        let (query, _) = parse(&[("q", "a\0b\u{7}c\u{202E}d")]);
+        assert_eq!(query.q, "abcd");
     }
 
     #[test]
