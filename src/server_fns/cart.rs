@@ -95,13 +95,13 @@ pub async fn get_cart() -> Result<Cart, AppError> {
     Ok(cart)
 }
 
-/// Units in the visitor's cart, for the header (its reads on a task of their own: `detached`). A
-/// visitor without a session has none, and no query is made for them.
+/// Units in the visitor's cart, for the header. A visitor without a session has none, and no
+/// query is made for them.
 #[server(prefix = "/rpc", endpoint = "cart/count", input = GetUrl)]
 pub async fn cart_count() -> Result<i64, AppError> {
     let state = super::app_state()?;
     if let Some(user) = guard::current_user()? {
-        return super::detached(async move { cart::item_count(&state, Shopper::Account(user.id)).await }).await;
+        return cart::item_count(&state, Shopper::Account(user.id)).await;
     }
     // A page rendered for everyone (the page cache sets a guest's session aside) has no session.
     let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await else {
@@ -110,11 +110,7 @@ pub async fn cart_count() -> Result<i64, AppError> {
     if session.id().is_none() {
         return Ok(0);
     }
-    super::detached(async move {
-        let guest = session::guest_cart(&session).await?;
-        cart::item_count(&state, Shopper::Guest(guest)).await
-    })
-    .await
+    cart::item_count(&state, Shopper::Guest(session::guest_cart(&session).await?)).await
 }
 
 #[cfg(feature = "ssr")]

@@ -14,12 +14,10 @@ pub async fn get_home() -> Result<HomeData, AppError> {
     Ok(std::sync::Arc::unwrap_or_clone(catalog::home(&state).await?))
 }
 
-/// Every category; the header reads them on every page (on a task of its own: `detached`).
 #[server(prefix = "/rpc", endpoint = "categories", input = GetUrl)]
 pub async fn list_categories() -> Result<Vec<Category>, AppError> {
     let state = super::app_state()?;
-    let categories = super::detached(async move { catalog::list_categories(&state).await }).await?;
-    Ok(std::sync::Arc::unwrap_or_clone(categories))
+    Ok(std::sync::Arc::unwrap_or_clone(catalog::list_categories(&state).await?))
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog", input = GetUrl)]

@@ -15,25 +15,6 @@ pub mod page_context;
 pub mod preferences;
 pub mod stores;
 
-/// Runs `work`, a service call, on a task of its own and waits for its answer: for a server
-/// function a render awaits outside a resource (the header's). Such a future is first polled to
-/// look for resources, with a waker that does nothing, and then not again until its `Suspense`
-/// renders; a read connection it took or queued for in that first poll sat idle meanwhile (and
-/// was lost for good while an abandoned render's owner leaked: `http::request_scope`). On its own
-/// task the work runs at once and to its end, and gives its connection back whatever becomes of
-/// the caller. What the work needs from the request's context is read before, by the caller.
-#[cfg(feature = "ssr")]
-pub(crate) async fn detached<T, W>(work: W) -> Result<T, crate::error::AppError>
-where
-    T: Send + 'static,
-    W: std::future::Future<Output = Result<T, crate::error::AppError>> + Send + 'static,
-{
-    tokio::spawn(work).await.unwrap_or_else(|failed| {
-        tracing::error!(error = %failed, "a server function's task failed");
-        Err(crate::error::AppError::Internal)
-    })
-}
-
 /// The server state, which the router provides to every server function.
 #[cfg(feature = "ssr")]
 pub(crate) fn app_state() -> Result<crate::server::app::state::AppState, crate::error::AppError> {

@@ -22,8 +22,7 @@
 //! a 503 until restart. [`isolate`] therefore learns the render's owner ([`remember_render_owner`],
 //! which Leptos calls as a render begins, and also as a server function called over HTTP begins,
 //! whose owner is then cleaned up the same way) and cleans it up when the request, or its body,
-//! is dropped; cleaning up twice does nothing the second time. (The header's own reads also run
-//! on tasks of their own: `server_fns::detached`.)
+//! is dropped; cleaning up twice does nothing the second time.
 
 use crate::app::shell;
 use crate::server::{app::state::AppState, http::static_files};
