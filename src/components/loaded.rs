@@ -17,8 +17,27 @@ use std::sync::{Arc, OnceLock};
 /// move copies a pointer: callgrind counted 9 % fewer instructions per request on `/login` and 15 %
 /// on a product page and `/products` (the copies were `__memcpy` under
 /// `ArcAsyncDerived::new_with_manual_dependencies` and `Owner::with_cleanup`).
+#[cfg(not(feature = "ssr"))]
 pub fn boxed<F: Future>(future: F) -> Pin<Box<F>> {
     Box::pin(future)
+}
+
+/// On the server the load also stops when its render is abandoned (its client went away and
+/// `server::http::request_scope` cleaned the render up, this resource's owner with it). Leptos
+/// runs a resource's load on a task of its own, which would otherwise go on to its end: queueing
+/// for a database connection (up to the pool's timeout) for a page nobody will read, while the
+/// pages of clients still there waited behind it.
+#[cfg(feature = "ssr")]
+pub fn boxed<T, F>(future: F) -> Pin<Box<impl Future<Output = Result<T, AppError>>>>
+where
+    F: Future<Output = Result<T, AppError>>,
+{
+    let (future, abandon) = futures_util::future::abortable(future);
+    // The resource's own owner is current while its load is made; it is cleaned up with the
+    // page's (or dropped, which also runs its cleanups).
+    Owner::on_cleanup(move || abandon.abort());
+    // Nobody awaits the answer of an abandoned load.
+    Box::pin(async move { future.await.unwrap_or(Err(AppError::Unavailable { retry_after_secs: 1 })) })
 }
 
 /// A resource's data rendered by `render` once loaded, or the error page when it failed.
