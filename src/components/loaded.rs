@@ -89,3 +89,25 @@ where
         </Suspense>
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt;
+
+    #[test]
+    fn a_load_stops_when_its_owner_is_cleaned_up() {
+        let owner = Owner::new();
+        let load = owner.with(|| boxed(std::future::pending::<Result<(), AppError>>()));
+        owner.cleanup();
+        let answer = load.now_or_never();
+        assert!(matches!(answer, Some(Err(AppError::Unavailable { .. }))), "{answer:?}");
+    }
+
+    #[test]
+    fn a_load_whose_owner_lives_gives_its_answer() {
+        let owner = Owner::new();
+        let load = owner.with(|| boxed(async { Ok::<_, AppError>(42) }));
+        assert_eq!(load.now_or_never().map(Result::unwrap), Some(42));
+    }
+}
