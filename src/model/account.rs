@@ -137,7 +137,7 @@ pub fn check_name(raw: &str, errors: &mut Vec<FieldError>) -> String {
         errors.push(FieldError::new("name", FieldIssue::Required));
     } else if name.chars().count() > NAME_MAX {
         errors.push(FieldError::new("name", FieldIssue::TooLong { max: NAME_MAX }));
-    } else if name.chars().any(|c| c.is_control() || super::reorders_text(c)) {
+    } else if name.chars().any(super::is_refused_in_text) {
         errors.push(FieldError::new("name", FieldIssue::InvalidCharacters));
     }
     name.to_owned()

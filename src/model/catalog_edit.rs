@@ -181,14 +181,14 @@ pub fn image_url_issue(url: &str) -> Option<FieldIssue> {
 
 /// Trimmed text that must be present, at most `max` characters, without control characters
 /// (line breaks and tabs are allowed: descriptions have paragraphs, and pasted text has tabs) or
-/// characters that reorder the text ([`super::reorders_text`]).
+/// characters that reorder the text ([`super::is_refused_in_text`]).
 fn check_text(field: &str, raw: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
     let text = raw.trim();
     if text.is_empty() {
         errors.push(FieldError::new(field, FieldIssue::Required));
     } else if text.chars().count() > max {
         errors.push(FieldError::new(field, FieldIssue::TooLong { max }));
-    } else if text.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || super::reorders_text(c)) {
+    } else if text.chars().any(|c| super::is_refused_in_text(c) && !matches!(c, '\n' | '\r' | '\t')) {
         errors.push(FieldError::new(field, FieldIssue::InvalidCharacters));
     }
     text.to_owned()

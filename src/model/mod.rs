@@ -24,12 +24,13 @@ macro_rules! wire_enum {
     };
 }
 
-/// The bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible,
-/// they reorder how the text after them is shown (`\u{202E}gpj.exe` reads as `exe.jpg`), so a
-/// name or title holding one can pose as another. Refused wherever control characters are. The
+/// Characters refused in text people type for others to read (names, titles, addresses, searches):
+/// control characters, and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069). Those are invisible and reorder how the text after them is shown
+/// (`\u{202E}gpj.exe` reads as `exe.jpg`), so a name or title holding one can pose as another. The
 /// marks that only set a direction (U+200E, U+200F) stay allowed: right-to-left text may need them.
-pub fn reorders_text(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+pub fn is_refused_in_text(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 pub mod account;

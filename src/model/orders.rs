@@ -209,7 +209,7 @@ fn text_field(errors: &mut Vec<FieldError>, name: &str, value: &str, max: usize,
         errors.push(FieldError::new(name, FieldIssue::Required));
     } else if value.chars().count() > max {
         errors.push(FieldError::new(name, FieldIssue::TooLong { max }));
-    } else if value.chars().any(|c| c.is_control() || super::reorders_text(c)) {
+    } else if value.chars().any(super::is_refused_in_text) {
         errors.push(FieldError::new(name, FieldIssue::InvalidCharacters));
     }
     value.to_owned()

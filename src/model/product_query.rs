@@ -304,7 +304,7 @@ fn parse_cursor(
 /// Keeps printable characters only (no NULs or other controls, nothing that reorders the text
 /// around it: the search is shown back on its page) and at most [`MAX_SEARCH_CHARS`].
 fn clean_search(raw: &str, notices: &mut Vec<QueryNotice>) -> String {
-    let printable: String = raw.chars().filter(|&c| !c.is_control() && !super::reorders_text(c)).collect();
+    let printable: String = raw.chars().filter(|&c| !super::is_refused_in_text(c)).collect();
     let mut words = printable.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some((cut, _)) = words.char_indices().nth(MAX_SEARCH_CHARS) {
         words.truncate(cut);
