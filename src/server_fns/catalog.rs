@@ -8,28 +8,35 @@ use leptos::server_fn::codec::GetUrl;
 #[cfg(feature = "ssr")]
 use crate::server::services::catalog;
 
+/// The render's categories (see [`catalog::PageCategories`]); a server function called over HTTP
+/// has none from a render, and reads its own.
+#[cfg(feature = "ssr")]
+fn page_categories() -> catalog::PageCategories {
+    use_context().unwrap_or_default()
+}
+
 #[server(prefix = "/rpc", endpoint = "home", input = GetUrl)]
 pub async fn get_home() -> Result<HomeData, AppError> {
     let state = super::app_state()?;
-    Ok(std::sync::Arc::unwrap_or_clone(catalog::home(&state).await?))
+    Ok(std::sync::Arc::unwrap_or_clone(catalog::home(&state, &page_categories()).await?))
 }
 
 #[server(prefix = "/rpc", endpoint = "categories", input = GetUrl)]
 pub async fn list_categories() -> Result<Vec<Category>, AppError> {
     let state = super::app_state()?;
-    Ok(std::sync::Arc::unwrap_or_clone(catalog::list_categories(&state).await?))
+    Ok(std::sync::Arc::unwrap_or_clone(page_categories().get(&state).await?))
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog", input = GetUrl)]
 pub async fn list_catalog(query: ProductQuery) -> Result<CatalogData, AppError> {
     let state = super::app_state()?;
-    catalog::catalog(&state, query.normalized()).await
+    catalog::catalog(&state, &page_categories(), query.normalized()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "category", input = GetUrl)]
 pub async fn get_category(slug: String, query: ProductQuery) -> Result<(Category, CatalogData), AppError> {
     let state = super::app_state()?;
-    catalog::category_listing(&state, &slug, query.normalized()).await
+    catalog::category_listing(&state, &page_categories(), &slug, query.normalized()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "product", input = GetUrl)]

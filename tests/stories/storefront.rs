@@ -26,6 +26,7 @@ on_both_backends!(
     the_page_cache_keeps_languages_apart,
     cached_pages_go_to_browsers_brotli_compressed_once,
     with_the_cache_off_pages_are_compressed_only_for_those_who_ask,
+    with_the_cache_off_a_page_reads_its_categories_once_and_the_next_page_sees_a_new_one,
 );
 
 async fn home_shows_categories_and_newest_products(backend: Backend) {
@@ -602,4 +603,35 @@ fn card_prices(doc: &scraper::Html) -> Vec<i64> {
             (number.parse::<f64>().unwrap() * 100.0).round() as i64
         })
         .collect()
+}
+
+/// A page shows its categories twice (the header, and the catalog's filter or the home page's
+/// list) and reads them once: every part of one render gets the same list, even when the catalog
+/// changes between the parts' questions, while the next render (with every cache off) reads again
+/// and shows the change. Parts asking at the same time share one read.
+async fn with_the_cache_off_a_page_reads_its_categories_once_and_the_next_page_sees_a_new_one(backend: Backend) {
+    use std::sync::Arc;
+    use tienda::server::services::catalog::PageCategories;
+    let mut config = common::test_config(backend).await;
+    config.cache.ttl_secs = 0;
+    let app = common::spawn_with(config, true).await;
+    let page = PageCategories::default();
+    let (header, filter) = tokio::join!(page.get(&app.state), page.get(&app.state));
+    let (header, filter) = (header.unwrap(), filter.unwrap());
+    assert!(Arc::ptr_eq(&header, &filter), "parts asking at once share one read");
+    assert_eq!(header.len(), 5);
+
+    let admin = common::api::admin_token(&app).await;
+    let body = serde_json::json!({"name": "Garden Tools", "image": "https://example.com/garden.png"});
+    let created = common::api::call(&app, reqwest::Method::POST, "/categories", Some(&admin), Some(body)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+
+    let later_part = page.get(&app.state).await.unwrap();
+    assert!(Arc::ptr_eq(&header, &later_part), "one render, one list of categories");
+    let next_page = PageCategories::default().get(&app.state).await.unwrap();
+    assert_eq!(next_page.last().map(|c| c.slug.as_str()), Some("garden-tools"));
+    let listing = get(&app.base, "/products").await;
+    assert_eq!(listing.status, 200);
+    let options = html::texts(&listing.html(), "#filter-category option");
+    assert!(options.iter().any(|name| name == "Garden Tools"), "the next page's filter: {options:?}");
 }

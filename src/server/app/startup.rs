@@ -255,9 +255,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .nest("/media/avatars", uploads("avatars"))
         .nest("/media", media)
         .nest("/pkg", pkg)
-        .leptos_routes_with_context(&state, routes, request_scope::remember_render_owner, move || {
-            shell(front_end.clone())
-        })
+        .leptos_routes_with_context(&state, routes, request_scope::begin_render, move || shell(front_end.clone()))
         .fallback(request_scope::files_or_not_found)
         .with_state(state.clone());
     // The layers wrap the router once, outermost first. Given to `Router::layer`, each would wrap

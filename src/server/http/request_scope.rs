@@ -19,13 +19,13 @@
 //! for resources, had queued for a read connection, and a queued waiter that is never polled
 //! again keeps the permit it is handed. Sixty-four clients closing their connections mid-request
 //! took all eight of SQLite's read connections within seconds, and every later read failed with
-//! a 503 until restart. [`isolate`] therefore learns the render's owner ([`remember_render_owner`],
-//! which Leptos calls as a render begins, and also as a server function called over HTTP begins,
-//! whose owner is then cleaned up the same way) and cleans it up when the request, or its body,
-//! is dropped; cleaning up twice does nothing the second time.
+//! a 503 until restart. [`isolate`] therefore learns the render's owner ([`begin_render`], which
+//! Leptos calls as a render begins, and also as a server function called over HTTP begins, whose
+//! owner is then cleaned up the same way) and cleans it up when the request, or its body, is
+//! dropped; cleaning up twice does nothing the second time.
 
 use crate::app::shell;
-use crate::server::{app::state::AppState, http::static_files};
+use crate::server::{app::state::AppState, http::static_files, services::catalog::PageCategories};
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
@@ -71,10 +71,16 @@ pub async fn isolate(request: Request, next: Next) -> Response {
     response.map(|body| Body::new(BodyThenCleanUp { body, _render: render }))
 }
 
-/// Leptos's additional context for every page render and server function: notes the owner
-/// current while Leptos calls this (a render's root, or a server function's own) for [`isolate`]
-/// to clean up.
-pub fn remember_render_owner() {
+/// Leptos's additional context for every page render and server function: what a render shares
+/// among its parts (the page's categories, read once), and the owner to clean up.
+pub fn begin_render() {
+    provide_context(PageCategories::default());
+    remember_render_owner();
+}
+
+/// Notes the owner current while Leptos calls [`begin_render`] (a render's root, or a server
+/// function's own) for [`isolate`] to clean up.
+fn remember_render_owner() {
     // Outside a request (Leptos lists the routes at start-up the same way) there is nothing to note.
     let noted = RENDER_OWNER.try_with(|render| {
         *render.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Owner::current();
@@ -167,7 +173,7 @@ pub async fn files_or_not_found(State(state): State<AppState>, request: Request)
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(state.clone());
-            remember_render_owner();
+            begin_render();
         },
         move || shell(front_end.clone()),
     );

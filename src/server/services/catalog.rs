@@ -5,7 +5,8 @@ use crate::model::{
     CatalogData, Category, HomeData, ProductDetail, ProductPage, ProductQuery, ProductSummary, PAGE_SIZE,
 };
 use crate::server::{app::state::AppState, db::catalog as db, media::product_images};
-use std::sync::Arc;
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use std::sync::{Arc, OnceLock};
 
 /// Product cards show an uploaded image as its light thumbnail.
 fn with_card_thumbnails(mut cards: Vec<ProductSummary>) -> Vec<ProductSummary> {
@@ -29,12 +30,33 @@ pub async fn list_categories(state: &AppState) -> Result<Arc<Vec<Category>>, App
         .await
 }
 
-pub async fn home(state: &AppState) -> Result<Arc<HomeData>, AppError> {
+/// The categories for one page. A page shows them twice: the header links to them, and the
+/// catalog's filter (or the home page) lists them; with the cache off, each part read them from
+/// the database, a third of an uncached catalog page's queries. A render holds one of these
+/// (faces create it as the render begins), so the page reads them once. Whichever part asks
+/// first starts the read and every part that asks shares it: any of them may drive it to its end,
+/// so none waits on a part that is not being polled.
+#[derive(Clone, Default)]
+pub struct PageCategories(Arc<OnceLock<SharedRead>>);
+
+type SharedRead = Shared<BoxFuture<'static, Result<Arc<Vec<Category>>, AppError>>>;
+
+impl PageCategories {
+    pub async fn get(&self, state: &AppState) -> Result<Arc<Vec<Category>>, AppError> {
+        let read = self.0.get_or_init(|| {
+            let state = state.clone();
+            async move { list_categories(&state).await }.boxed().shared()
+        });
+        read.clone().await
+    }
+}
+
+pub async fn home(state: &AppState, page_categories: &PageCategories) -> Result<Arc<HomeData>, AppError> {
     state
         .catalog_cache
         .home
         .get_or_load((), || async {
-            let categories = Arc::unwrap_or_clone(list_categories(state).await?);
+            let categories = Arc::unwrap_or_clone(page_categories.get(state).await?);
             let newest = with_card_thumbnails(db::select_newest(&state.db, NEWEST_ON_HOME).await?);
             Ok(Arc::new(HomeData { categories, newest }))
         })
@@ -65,8 +87,12 @@ pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Ar
 }
 
 /// The catalog listing with the categories its filter form offers.
-pub async fn catalog(state: &AppState, query: ProductQuery) -> Result<CatalogData, AppError> {
-    let (categories, results) = tokio::try_join!(list_categories(state), search_products(state, query))?;
+pub async fn catalog(
+    state: &AppState,
+    page_categories: &PageCategories,
+    query: ProductQuery,
+) -> Result<CatalogData, AppError> {
+    let (categories, results) = tokio::try_join!(page_categories.get(state), search_products(state, query))?;
     // Moved out when nothing else holds them (the cache off, or the entry already evicted to stay
     // within the cache's byte budget); copied when the cache keeps the original.
     Ok(CatalogData { categories: Arc::unwrap_or_clone(categories), results: Arc::unwrap_or_clone(results) })
@@ -75,10 +101,11 @@ pub async fn catalog(state: &AppState, query: ProductQuery) -> Result<CatalogDat
 /// A category and one page of its products; `NotFound` for an unknown slug.
 pub async fn category_listing(
     state: &AppState,
+    page_categories: &PageCategories,
     slug: &str,
     mut query: ProductQuery,
 ) -> Result<(Category, CatalogData), AppError> {
-    let categories = list_categories(state).await?;
+    let categories = page_categories.get(state).await?;
     let category = categories
         .iter()
         .find(|c| c.slug == slug)
