@@ -216,8 +216,8 @@ pub async fn insert_catalog(
 /// search index merged into one segment: inserted in batches, it is left in many, and every search
 /// looks each word up in each of them (ranked searches at 100,000 products took about a quarter
 /// longer); FTS5 merges further only while rows are written, so a catalog that is mostly read would
-/// stay that way. PostgreSQL's autovacuum gets there by itself, later; a demo catalog should be fast
-/// from its first request. SQLite's plans here do not depend on statistics.
+/// stay that way; and fresh planner statistics (see [`refresh_planner_statistics`]). PostgreSQL's
+/// autovacuum gets there by itself, later; a demo catalog should be fast from its first request.
 pub async fn settle_after_bulk_insert(db: &Db) -> sqlx::Result<()> {
     match db {
         Db::Postgres(pool) => {
@@ -229,7 +229,46 @@ pub async fn settle_after_bulk_insert(db: &Db) -> sqlx::Result<()> {
         }
         Db::Sqlite { write, .. } => {
             sqlx::query("INSERT INTO products_fts (products_fts) VALUES ('optimize')").execute(write).await?;
+            sqlx::query("ANALYZE products").execute(write).await?;
         }
     }
     Ok(())
+}
+
+/// Keeps SQLite's planner statistics in step with the catalog; returns whether it took them.
+///
+/// Without statistics SQLite guesses that any price range matches a sliver of the products, so
+/// it reads a broad range through the price index and sorts all of it. On 100,000 products,
+/// `/products?price_min=1&price_max=100000` took 218 ms and the API's price filter 215 ms. With
+/// them (the bundled SQLite keeps STAT4 samples of each index) it walks the listing's own order
+/// and stops at the page: 5.8 and 0.7 ms. Stale statistics mislead as much as none, so they are
+/// taken again (about 90 ms at that size) once the catalog has grown or shrunk by more than a
+/// tenth since. Only the products' own: with every table's (`ANALYZE` alone), two-word searches on
+/// that catalog fell from about 800 to 625 req/s; with the products' alone they stayed. PostgreSQL's
+/// autovacuum keeps its own.
+pub async fn refresh_planner_statistics(db: &Db) -> sqlx::Result<bool> {
+    let Db::Sqlite { write, .. } = db else {
+        return Ok(false);
+    };
+    let analysed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+            .fetch_one(write)
+            .await?;
+    // Each index's row there starts with the table's row count when it was analysed.
+    let products_then: Option<i64> = match analysed {
+        0 => None,
+        _ => {
+            sqlx::query_scalar("SELECT MAX(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = 'products'")
+                .fetch_one(write)
+                .await?
+        }
+    };
+    let products_now: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(products), 0) FROM product_counts").fetch_one(write).await?;
+    let current = products_then.is_some_and(|then| (products_now - then).abs() * 10 <= then);
+    if current {
+        return Ok(false);
+    }
+    sqlx::query("ANALYZE products").execute(write).await?;
+    Ok(true)
 }
