@@ -103,12 +103,13 @@ pub fn email_key(raw: &str) -> Option<String> {
     (plausible && email.len() <= EMAIL_MAX).then_some(email)
 }
 
-/// Spaces, control characters and the invisible ones (zero-width spaces and joiners, direction
-/// marks, the byte-order mark), which would make two addresses that look the same differ.
+/// Spaces, what no typed text may hold ([`super::is_refused_in_text`]: control characters and the
+/// characters that reorder text), and the other invisible ones (zero-width spaces and joiners,
+/// direction marks, the byte-order mark), which would make two addresses that look the same differ.
 fn is_unseen(c: char) -> bool {
     c.is_whitespace()
-        || c.is_control()
-        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+        || super::is_refused_in_text(c)
+        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 /// A host name as mail can reach it, by the rules upstream's validator applies: at least two
@@ -228,6 +229,9 @@ mod tests {
             "user@example.c0m",
             "a\u{200b}@mail.com",
             "a@ma\u{feff}il.com",
+            "\u{202e}nhoj@mail.com",
+            "jo\u{2066}hn@mail.com",
+            "john\u{2069}@mail.com",
         ] {
             assert_eq!(normalize_email(bad), None, "{bad}");
         }
