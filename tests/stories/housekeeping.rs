@@ -9,7 +9,7 @@ use tienda::server::services::housekeeping;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
 
-on_both_backends!(expired_rows_are_swept, a_deleted_session_stays_deleted, planner_statistics_follow_the_catalogs_size);
+on_both_backends!(expired_rows_are_swept, a_deleted_session_stays_deleted);
 
 async fn expired_rows_are_swept(backend: Backend) {
     let app = spawn_seeded(backend).await;
@@ -76,47 +76,4 @@ async fn a_deleted_session_stays_deleted(backend: Backend) {
     // A request that loaded the session before sign-out now saves its renewal.
     app.sessions.save(&record).await.unwrap();
     assert!(app.sessions.load(&record.id).await.unwrap().is_none(), "signing out is final");
-}
-
-/// SQLite's planner statistics are taken when there are none, left alone while the catalog keeps
-/// its size, and taken again once it has grown by more than a tenth. PostgreSQL keeps its own
-/// (autovacuum), so nothing is done there.
-async fn planner_statistics_follow_the_catalogs_size(backend: Backend) {
-    use tienda::model::Money;
-    use tienda::server::db::catalog::{self, NewProduct};
-    let app = spawn_seeded(backend).await;
-    let db = &app.db;
-    let analysed = || async {
-        let sql = "SELECT MAX(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = 'products'";
-        with_reader!(db.reader(), pool => sqlx::query_scalar::<_, Option<i64>>(sql).fetch_one(pool).await).unwrap()
-    };
-    let refresh = || catalog::refresh_planner_statistics(db);
-    if backend == Backend::Postgres {
-        assert!(!refresh().await.unwrap(), "PostgreSQL's autovacuum keeps its statistics");
-        return;
-    }
-    assert!(refresh().await.unwrap(), "none yet: taken");
-    assert_eq!(analysed().await, Some(51));
-    assert!(!refresh().await.unwrap(), "the same catalog: left alone");
-    let titles: Vec<String> = (1..=6).map(|n| format!("Statistics Stool {n}")).collect();
-    let slugs: Vec<String> = (1..=6).map(|n| format!("statistics-stool-{n}")).collect();
-    let products: Vec<NewProduct> = titles
-        .iter()
-        .zip(&slugs)
-        .map(|(title, slug)| NewProduct {
-            title,
-            slug,
-            description: "A stool.",
-            price: Money(4_900),
-            stock: 1,
-            category_slug: "furniture",
-            images: vec![],
-            at: chrono::Utc::now(),
-        })
-        .collect();
-    catalog::insert_catalog(db, &[], &products[..5]).await.unwrap();
-    assert!(!refresh().await.unwrap(), "56 of 51 is within a tenth");
-    catalog::insert_catalog(db, &[], &products[5..]).await.unwrap();
-    assert!(refresh().await.unwrap(), "57 of 51 is not");
-    assert_eq!(analysed().await, Some(57));
 }

@@ -3,7 +3,7 @@
 
 use crate::server::{
     auth::{session::DbSessionStore, throttle},
-    db::{carts, catalog, jobs, login_failures, refresh_tokens, Db},
+    db::{carts, jobs, login_failures, refresh_tokens, Db},
     media::product_images,
 };
 use tower_sessions::session_store::ExpiredDeletion;
@@ -43,15 +43,4 @@ pub async fn sweep_files_and_jobs(db: &Db, config: &crate::server::config::Confi
     // is kept (and a while more), it guards nothing.
     jobs::delete_effects_before(db, (kept_since - FINISHED_JOBS_KEPT).timestamp_millis()).await?;
     Ok(())
-}
-
-/// Takes the database's planner statistics again if the catalog has changed size enough since
-/// (SQLite: see `db::catalog::refresh_planner_statistics`); a failure is logged and left for the
-/// next sweep.
-pub async fn refresh_planner_statistics(db: &Db) {
-    match catalog::refresh_planner_statistics(db).await {
-        Ok(true) => tracing::info!("planner statistics taken again"),
-        Ok(false) => {}
-        Err(error) => tracing::warn!(%error, "cannot take the planner statistics"),
-    }
 }

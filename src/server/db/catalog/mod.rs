@@ -216,8 +216,12 @@ pub async fn insert_catalog(
 /// search index merged into one segment: inserted in batches, it is left in many, and every search
 /// looks each word up in each of them (ranked searches at 100,000 products took about a quarter
 /// longer); FTS5 merges further only while rows are written, so a catalog that is mostly read would
-/// stay that way; and fresh planner statistics (see [`refresh_planner_statistics`]). PostgreSQL's
-/// autovacuum gets there by itself, later; a demo catalog should be fast from its first request.
+/// stay that way. PostgreSQL's autovacuum gets there by itself, later; a demo catalog should be fast
+/// from its first request. SQLite gets no statistics (`ANALYZE`), on purpose. With them it read
+/// broad price ranges well (a price filter over 100,000 products went from 243 to 6 ms), but on a
+/// small catalog it chose to read every row and sort rather than walk an index to the page (the
+/// uncached API list of the demo catalog lost a quarter), and with STAT4 samples (the bundled
+/// SQLite keeps them) it compiled again every statement whose bound value met an analysed index.
 pub async fn settle_after_bulk_insert(db: &Db) -> sqlx::Result<()> {
     match db {
         Db::Postgres(pool) => {
@@ -229,51 +233,7 @@ pub async fn settle_after_bulk_insert(db: &Db) -> sqlx::Result<()> {
         }
         Db::Sqlite { write, .. } => {
             sqlx::query("INSERT INTO products_fts (products_fts) VALUES ('optimize')").execute(write).await?;
-            sqlx::query("ANALYZE products_price").execute(write).await?;
         }
     }
     Ok(())
-}
-
-/// Keeps SQLite's statistics of the price index in step with the catalog; returns whether it
-/// took them.
-///
-/// Without them SQLite guesses that any price range matches a sliver of the products, so it reads
-/// a broad range through the price index and sorts all of it. On 100,000 products,
-/// `/products?price_min=1&price_max=100000` took 218 ms and the API's price filter 215 ms. With
-/// them (the bundled SQLite keeps STAT4 samples) it walks the listing's own order and stops at the
-/// page: 5.8 and 0.7 ms. Stale statistics mislead as much as none, so they are taken again once
-/// the catalog has grown or shrunk by more than a tenth since.
-///
-/// Only the price index's. With STAT4 samples of an index, SQLite compiles a statement again each
-/// time a value compared to that index's column is bound, since the value may change the plan.
-/// With samples of every index of the products, every query by slug or category compiled anew:
-/// an uncached product page fell by about a tenth to a fifth on the demo catalog (2,138 and 2,422
-/// req/s without, 1,891 and 1,866 with). Only statements that filter by price pay it now.
-/// PostgreSQL's autovacuum keeps its own statistics.
-pub async fn refresh_planner_statistics(db: &Db) -> sqlx::Result<bool> {
-    let Db::Sqlite { write, .. } = db else {
-        return Ok(false);
-    };
-    let analysed: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
-            .fetch_one(write)
-            .await?;
-    // Each index's row there starts with the table's row count when it was analysed.
-    let products_then: Option<i64> = match analysed {
-        0 => None,
-        _ => {
-            sqlx::query_scalar("SELECT MAX(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = 'products'")
-                .fetch_one(write)
-                .await?
-        }
-    };
-    let products_now: i64 =
-        sqlx::query_scalar("SELECT COALESCE(SUM(products), 0) FROM product_counts").fetch_one(write).await?;
-    let current = products_then.is_some_and(|then| (products_now - then).abs() * 10 <= then);
-    if current {
-        return Ok(false);
-    }
-    sqlx::query("ANALYZE products_price").execute(write).await?;
-    Ok(true)
 }

@@ -1,8 +1,7 @@
 //! Deletes what has expired: sessions, guest carts whose sessions are gone, forgotten sign-in
 //! failures, spent refresh tokens, uploaded images no product ever used, and finished jobs past
-//! their keeping time. Without it these tables (and the upload folder) would only grow. It also
-//! keeps SQLite's planner statistics in step with the catalog's size. It runs as scheduled work,
-//! so one node does it each time, not every node.
+//! their keeping time. Without it these tables (and the upload folder) would only grow. It runs
+//! as scheduled work, so one node does it each time, not every node.
 
 use crate::server::{
     jobs::handler::{Handler, JobContext, JobError, JobSpec},
@@ -31,7 +30,6 @@ impl Handler for Housekeeping {
         housekeeping::sweep(&env.db, &env.sessions, session_idle).await;
         job.progress(50, "sessions, carts, sign-in counts and tokens swept").await?;
         housekeeping::sweep_files_and_jobs(&env.db, &env.config).await?;
-        housekeeping::refresh_planner_statistics(&env.db).await;
         Ok(())
     }
 }
