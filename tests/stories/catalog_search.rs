@@ -8,6 +8,7 @@ use crate::orders::count_rows;
 use tienda::model::{Cursor, Money, ProductQuery, SortOrder};
 use tienda::server::db::catalog::{self, NewProduct};
 use tienda::server::db::{with_pool, with_reader};
+use tienda::server::services::catalog_api::ProductFilter;
 use tienda::server::{demo, services};
 
 on_both_backends!(
@@ -19,6 +20,7 @@ on_both_backends!(
     kept_counts_follow_every_change,
     products_older_than_search_titles_get_them_at_start,
     deep_pages_by_number_match_the_listing_as_it_changes,
+    a_price_range_lists_what_it_holds_however_much_that_is,
 );
 
 /// Products whose words appear nowhere in the demo catalog, so each search's answer is known.
@@ -537,4 +539,71 @@ async fn deep_pages_by_number_match_the_listing_as_it_changes(backend: Backend) 
     assert_eq!(expected[..3], [repriced, moved, sold_out]);
     pages_match(&app, &cheapest_query, 200, &expected).await;
     assert!(anchors.walks() > walks, "a new price means a new walk");
+}
+
+/// The ids of the products priced from `min` to `max` cents, of category `slug` if given, in `order`.
+async fn priced_ids(app: &TestApp, slug: Option<&str>, (min, max): (i64, i64), order: &str) -> Vec<i64> {
+    let category = slug
+        .map_or(String::new(), |slug| format!("AND p.category_id = (SELECT id FROM categories WHERE slug = '{slug}')"));
+    let sql =
+        format!("SELECT p.id FROM products p WHERE p.price_cents BETWEEN {min} AND {max} {category} ORDER BY {order}");
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(&sql).fetch_all(pool).await).unwrap()
+}
+
+/// On SQLite a price range in a listing ordered otherwise is read one of two ways, chosen from how
+/// much of the listing it holds (`price_range`): the order's index walked with each price checked,
+/// or the range read through the price index and sorted. Whichever is chosen, a range holding all
+/// of the catalog, half of it, ten products or none lists exactly those products, in the whole
+/// catalog and in a category: by page number, by the links' cursors, past the end, and through the
+/// API from any offset. The same expectations hold on PostgreSQL.
+async fn a_price_range_lists_what_it_holds_however_much_that_is(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    demo::seed_generated(&app.db, &app.config, 2_000).await.unwrap();
+    app.state.catalog_changed();
+    let sql = "SELECT price_cents FROM products ORDER BY price_cents";
+    let prices: Vec<i64> =
+        with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_all(pool).await).unwrap();
+    let n = prices.len();
+    let ranges = [(prices[0], prices[n - 1]), (prices[n / 4], prices[3 * n / 4]), (prices[n / 2], prices[n / 2 + 9])];
+    let empty = (prices[n - 1] + 1, prices[n - 1] + 100);
+    let furniture: i64 = with_reader!(app.db.reader(), pool =>
+        sqlx::query_scalar("SELECT id FROM categories WHERE slug = 'furniture'").fetch_one(pool).await)
+    .unwrap();
+    for range in ranges.into_iter().chain([empty]) {
+        for slug in [None, Some("furniture")] {
+            let expected = priced_ids(&app, slug, range, "p.created_at DESC, p.id DESC").await;
+            let query = ProductQuery {
+                category: slug.map(Into::into),
+                price_min: Some(Money(range.0)),
+                price_max: Some(Money(range.1)),
+                sort: SortOrder::Newest,
+                page: 1,
+                ..Default::default()
+            };
+            let (ids, total) = walk(&app, query.clone()).await;
+            assert_eq!((&ids, total as usize), (&expected, expected.len()), "{range:?} in {slug:?}, by cursor");
+            pages_match(&app, &query, 1, &expected).await;
+            let far = ProductQuery { page: 999_999, ..query.clone() };
+            assert_eq!(page_ids(&app, far).await, (vec![], expected.len() as u64), "{range:?} in {slug:?}");
+        }
+        for (slug, id) in [(None, None), (Some("furniture"), None), (None, Some(furniture))] {
+            let expected = priced_ids(&app, slug.or(id.map(|_| "furniture")), range, "p.id").await;
+            for offset in [0, 30, expected.len() as i64] {
+                let filter = ProductFilter {
+                    price_min: Some(range.0),
+                    price_max: Some(range.1),
+                    category_slug: slug.map(Into::into),
+                    category_id: id,
+                    limit: Some(50),
+                    offset,
+                    ..Default::default()
+                };
+                let listed = services::catalog_api::list_products(&app.state, &filter).await.unwrap();
+                let start = (offset as usize).min(expected.len());
+                let wanted = &expected[start..(start + 50).min(expected.len())];
+                let ids: Vec<i64> = listed.iter().map(|p| p.id).collect();
+                assert_eq!(ids, wanted, "API {range:?}, {slug:?} / {id:?}, offset {offset}");
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Catalog reads in the shape of the REST API (the Platzi Fake Store contract): whole products
 //! with their category, in id order, filtered the way that API filters.
 
-use super::decode_images;
+use super::{decode_images, price_range};
 use crate::bind_all;
 use crate::server::db::{with_reader, Db, SqlArgs};
 use chrono::{DateTime, Utc};
@@ -99,46 +99,107 @@ const PRODUCT_SELECT: &str = "SELECT p.id, p.title, p.slug, p.price_cents, p.des
      FROM products p JOIN categories c ON c.id = p.category_id";
 
 pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Vec<ProductRecordFull>> {
-    let mut args = SqlArgs::default();
-    let mut conditions = Vec::new();
-    if let Some(title) = &filter.title {
-        // As upstream: a substring match, any case; `%` and `_` typed by the caller act as wildcards.
-        // Both read a trigram index: FTS5's answers LIKE on its own table (and ignores case there).
-        let pattern = args.text(format!("%{}%", title.to_lowercase()));
-        conditions.push(match db {
-            Db::Sqlite { .. } => {
-                format!("p.id IN (SELECT rowid FROM products_title_trigrams WHERE title LIKE {pattern})")
-            }
-            Db::Postgres(_) => format!("LOWER(p.title) LIKE {pattern}"),
-        });
-    }
-    // An exact price applies only when no bound is given (upstream's rule).
-    match (filter.price, filter.price_min, filter.price_max) {
-        (Some(price), None, None) => conditions.push(format!("p.price_cents = {}", args.int(price))),
-        (_, min, max) => {
-            if let Some(min) = min {
-                conditions.push(format!("p.price_cents >= {}", args.int(min)));
-            }
-            if let Some(max) = max {
-                conditions.push(format!("p.price_cents <= {}", args.int(max)));
-            }
+    // A price range SQLite must be told how to read is counted first (see `price_range`).
+    let mut prices_on_the_walk = false;
+    if price_range_needs_a_plan(db, filter) {
+        let (matching, listing) = count_price_range(db, filter).await?;
+        let wanted = filter.offset.saturating_add(filter.limit.unwrap_or(i64::MAX));
+        if matching == 0 || filter.offset >= matching {
+            return Ok(Vec::new());
         }
+        prices_on_the_walk = price_range::walk_the_order(matching, listing, wanted);
     }
-    // A slug wins over an id when both are sent (upstream's rule).
-    match (&filter.category_slug, filter.category_id) {
-        (Some(slug), _) => conditions.push(format!("c.slug = {}", args.text(slug.clone()))),
-        (None, Some(id)) => conditions.push(format!("c.id = {}", args.int(id))),
-        (None, None) => {}
-    }
-    let filter_sql = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
+    let mut args = SqlArgs::default();
+    let conditions = Conditions::of(db, filter, prices_on_the_walk, &mut args).all();
     let page = match filter.limit {
         Some(limit) => format!(" LIMIT {} OFFSET {}", args.int(limit), args.int(filter.offset)),
         None => String::new(),
     };
-    let sql = format!("{PRODUCT_SELECT}{filter_sql} ORDER BY p.id{page}");
+    let sql = format!("{PRODUCT_SELECT}{} ORDER BY p.id{page}", where_clause(&conditions));
     let rows: Vec<ProductRecord> =
         with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(ProductRecordFull::from).collect())
+}
+
+/// The filter's conditions over `products p`, in three kinds: the title (a search of its index),
+/// the price range, and the category.
+struct Conditions {
+    title: Option<String>,
+    price: Vec<String>,
+    /// The category's id, as a placeholder or a subquery.
+    category: Option<String>,
+}
+
+impl Conditions {
+    /// `prices_on_the_walk`: the price range is checked on each product SQLite visits in id order,
+    /// not read through the price index (SQLite; see `price_range`).
+    fn of(db: &Db, filter: &ProductFilter, prices_on_the_walk: bool, args: &mut SqlArgs) -> Self {
+        // As upstream: a substring match, any case; `%` and `_` typed by the caller act as wildcards.
+        // Both read a trigram index: FTS5's answers LIKE on its own table (and ignores case there).
+        let title = filter.title.as_ref().map(|title| {
+            let pattern = args.text(format!("%{}%", title.to_lowercase()));
+            match db {
+                Db::Sqlite { .. } => {
+                    format!("p.id IN (SELECT rowid FROM products_title_trigrams WHERE title LIKE {pattern})")
+                }
+                Db::Postgres(_) => format!("LOWER(p.title) LIKE {pattern}"),
+            }
+        });
+        let price_column = if prices_on_the_walk { "+p.price_cents" } else { "p.price_cents" };
+        // An exact price applies only when no bound is given (upstream's rule).
+        let price = match (filter.price, filter.price_min, filter.price_max) {
+            (Some(price), None, None) => vec![format!("{price_column} = {}", args.int(price))],
+            (_, min, max) => {
+                let min = min.map(|min| format!("{price_column} >= {}", args.int(min)));
+                let max = max.map(|max| format!("{price_column} <= {}", args.int(max)));
+                min.into_iter().chain(max).collect()
+            }
+        };
+        // A slug wins over an id when both are sent (upstream's rule). Compared with the product's
+        // own column, so that counting needs no join.
+        let category = match (&filter.category_slug, filter.category_id) {
+            (Some(slug), _) => Some(format!("(SELECT id FROM categories WHERE slug = {})", args.text(slug.clone()))),
+            (None, Some(id)) => Some(args.int(id)),
+            (None, None) => None,
+        };
+        Self { title, price, category }
+    }
+
+    fn all(&self) -> Vec<String> {
+        let category = self.category.as_ref().map(|id| format!("p.category_id = {id}"));
+        self.title.iter().cloned().chain(self.price.iter().cloned()).chain(category).collect()
+    }
+}
+
+fn where_clause(conditions: &[String]) -> String {
+    match conditions.is_empty() {
+        true => String::new(),
+        false => format!(" WHERE {}", conditions.join(" AND ")),
+    }
+}
+
+/// Whether SQLite must be told how to read the filter's price range: whenever there is one and
+/// no title search narrows the products first (the list is always in id order).
+fn price_range_needs_a_plan(db: &Db, filter: &ProductFilter) -> bool {
+    let priced = filter.price.is_some() || filter.price_min.is_some() || filter.price_max.is_some();
+    matches!(db, Db::Sqlite { .. }) && priced && filter.title.is_none()
+}
+
+/// How many products the filter matches, and how many its category holds (or the catalog, with no
+/// category): the first count reads a price index alone, the second the kept counts.
+async fn count_price_range(db: &Db, filter: &ProductFilter) -> sqlx::Result<(i64, i64)> {
+    let mut args = SqlArgs::default();
+    let conditions = Conditions::of(db, filter, false, &mut args);
+    let kept = match &conditions.category {
+        Some(id) => format!(" WHERE category_id = {id}"),
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM products p{}), \
+         CAST((SELECT COALESCE(SUM(products), 0) FROM product_counts{kept}) AS BIGINT)",
+        where_clause(&conditions.all())
+    );
+    with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_one(pool).await)
 }
 
 pub async fn select_product(db: &Db, key: Key<'_>) -> sqlx::Result<Option<ProductRecordFull>> {

@@ -14,7 +14,7 @@ mod anchors;
 
 pub use anchors::PageAnchors;
 
-use super::{SummaryRow, SUMMARY_COLUMNS};
+use super::{price_range, SummaryRow, SUMMARY_COLUMNS};
 use crate::bind_all;
 use crate::model::{Cursor, CursorSide, Money, ProductQuery, ProductSummary, SortOrder, SortValue};
 use crate::server::db::{with_reader, Db, SqlArgs};
@@ -43,19 +43,34 @@ pub async fn select_listing(
 ) -> sqlx::Result<Listed> {
     // The filters' arguments; each way of finding the page appends its own to a copy.
     let mut filter_args = SqlArgs::default();
-    let ids = PageOfIds::new(db, query, &mut filter_args);
+    let mut ids = PageOfIds::new(db, query, &mut filter_args);
     if ids.rank.is_some() {
         return select_ranked(db, &ids, filter_args, query.page(), page_size).await;
     }
-    if let Some(cursor) = query.cursor.as_ref().filter(|_| query.pages_by_cursor()) {
-        let listed = select_by_cursor(db, query, &ids, filter_args.clone(), cursor, page_size).await?;
+    let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
+    let cursor = query.cursor.as_ref().filter(|_| query.pages_by_cursor());
+    // A price range that SQLite must be told how to read is counted first (see `price_range`).
+    let mut known_total = None;
+    if price_range_needs_a_plan(db, query) {
+        let (matching, listing) = count_price_range(db, query).await?;
+        if matching == 0 || (cursor.is_none() && offset >= matching) {
+            return Ok(Listed { items: Vec::new(), total: matching as u64, more_before: false, more_after: false });
+        }
+        let wanted = if cursor.is_some() { i64::from(page_size) + 1 } else { offset + i64::from(page_size) };
+        if price_range::walk_the_order(matching, listing, wanted) {
+            filter_args = SqlArgs::default();
+            ids = PageOfIds::checking_prices_on_the_walk(db, query, &mut filter_args);
+        }
+        known_total = Some(matching);
+    }
+    if let Some(cursor) = cursor {
+        let listed = select_by_cursor(db, query, &ids, filter_args.clone(), cursor, known_total, page_size).await?;
         // A cursor with no key naming a product deleted since, or one past the very end, finds
         // nothing; the page number it carried still finds a page.
         if !listed.items.is_empty() {
             return Ok(listed);
         }
     }
-    let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
     if offset > DEEP_OFFSET && count_is_kept(query) {
         if let Some(listed) = select_deep_page(db, anchors, query, &ids, filter_args.clone(), offset, page_size).await?
         {
@@ -64,9 +79,9 @@ pub async fn select_listing(
     }
     let mut args = filter_args;
     let page = ids.by_number(page_size, offset, &mut args);
-    let (items, total) = select_page(db, query, None, &page, &ids.display_order(), args).await?;
+    let (items, total) = select_page(db, query, known_total, &page, &ids.display_order(), args).await?;
     // Past the end no row carries the count, and a count answers alone.
-    let total = match total {
+    let total = match total.or(known_total) {
         Some(total) => total,
         None => count_matching(db, query).await?,
     };
@@ -166,18 +181,21 @@ struct CountedRow {
     matches: i64,
 }
 
+/// The page a Next or Previous link's `cursor` leads to; `known_total`: how many match, if the
+/// caller has just counted them.
 async fn select_by_cursor(
     db: &Db,
     query: &ProductQuery,
     ids: &PageOfIds,
     mut args: SqlArgs,
     cursor: &Cursor,
+    known_total: Option<i64>,
     page_size: u32,
 ) -> sqlx::Result<Listed> {
     // One row more than a page tells whether the listing goes on in the direction of travel.
     let page = ids.by_cursor(cursor, page_size + 1, &mut args);
     // An empty page is not shown (the caller falls back to the page number), so its count is not needed.
-    let (mut items, total) = select_page(db, query, None, &page, &ids.display_order(), args).await?;
+    let (mut items, total) = select_page(db, query, known_total, &page, &ids.display_order(), args).await?;
     let total = total.unwrap_or_default();
     let overflow = items.len() > page_size as usize;
     // The extra row sits at the far end of the direction of travel. The near side is taken to go
@@ -256,6 +274,24 @@ fn count_is_kept(query: &ProductQuery) -> bool {
     !query.is_search() && query.price_min.is_none() && query.price_max.is_none()
 }
 
+/// Whether SQLite must be told how to read the price range `query` filters by: when the listing is
+/// ordered by something else, and no search reads its own index first (see `price_range`).
+fn price_range_needs_a_plan(db: &Db, query: &ProductQuery) -> bool {
+    let by_price = matches!(query.sort, SortOrder::PriceAsc | SortOrder::PriceDesc);
+    let priced = query.price_min.is_some() || query.price_max.is_some();
+    matches!(db, Db::Sqlite { .. }) && priced && !by_price && !query.is_search()
+}
+
+/// How many products are in `query`'s price range, and how many in its listing without the range
+/// (a kept count): one statement, whose first count reads the price index alone.
+async fn count_price_range(db: &Db, query: &ProductQuery) -> sqlx::Result<(i64, i64)> {
+    let mut args = SqlArgs::default();
+    let unpriced = ProductQuery { price_min: None, price_max: None, ..query.clone() };
+    let sql =
+        format!("SELECT {}, {}", count_expression(db, query, &mut args), count_expression(db, &unpriced, &mut args));
+    with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_one(pool).await)
+}
+
 /// The ids of page `query.page()` as a query, with the order to show them in: for a listing that
 /// reads its own columns (the back office's table).
 pub(in crate::server::db) fn page_by_number(
@@ -284,6 +320,16 @@ struct PageOfIds {
 
 impl PageOfIds {
     fn new(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> Self {
+        Self::reading(db, query, false, args)
+    }
+
+    /// The same page with the price range checked on each product of the order's index that the
+    /// page's walk visits, rather than read through the price index (SQLite; see `price_range`).
+    fn checking_prices_on_the_walk(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> Self {
+        Self::reading(db, query, true, args)
+    }
+
+    fn reading(db: &Db, query: &ProductQuery, prices_on_the_walk: bool, args: &mut SqlArgs) -> Self {
         let mut ids = Self {
             full_text: false,
             filters_products: false,
@@ -301,10 +347,11 @@ impl PageOfIds {
         }
         // SQLite must read the search index first: given an index on the category or price, its
         // planner would walk that and run the full-text match again for every product there (a
-        // one-letter search in a category took seconds). A unary `+` keeps those indexes out.
+        // one-letter search in a category took seconds). A unary `+` keeps those indexes out, and
+        // keeps the price index out of a walk that checks each price.
         let searching = !words.is_empty();
         let column = |name: &str| match db {
-            Db::Sqlite { .. } if searching => format!("+p.{name}"),
+            Db::Sqlite { .. } if searching || (prices_on_the_walk && name == "price_cents") => format!("+p.{name}"),
             _ => format!("p.{name}"),
         };
         ids.filters_products = query.category.is_some() || query.price_min.is_some() || query.price_max.is_some();
