@@ -93,10 +93,16 @@ pub enum Key<'a> {
     Slug(&'a str),
 }
 
-const PRODUCT_SELECT: &str = "SELECT p.id, p.title, p.slug, p.price_cents, p.description, p.images, p.created_at, \
+/// A [`ProductRecord`]'s columns, over `products p` and `categories c`.
+const PRODUCT_COLUMNS: &str = "p.id, p.title, p.slug, p.price_cents, p.description, p.images, p.created_at, \
      p.updated_at, c.id AS category_id, c.name AS category_name, c.slug AS category_slug, \
-     c.image AS category_image, c.created_at AS category_created_at, c.updated_at AS category_updated_at \
-     FROM products p JOIN categories c ON c.id = p.category_id";
+     c.image AS category_image, c.created_at AS category_created_at, c.updated_at AS category_updated_at";
+
+const WITH_CATEGORY: &str = "JOIN categories c ON c.id = p.category_id";
+
+/// From this offset on, PostgreSQL finds a page's ids before it reads the rows. Nearer the front
+/// the extra step costs more than the skipping it saves.
+const DEEP_OFFSET: i64 = 1_000;
 
 pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Vec<ProductRecordFull>> {
     // A price range SQLite must be told how to read is counted first (see `price_range`).
@@ -115,7 +121,19 @@ pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Ve
         Some(limit) => format!(" LIMIT {} OFFSET {}", args.int(limit), args.int(filter.offset)),
         None => String::new(),
     };
-    let sql = format!("{PRODUCT_SELECT}{} ORDER BY p.id{page}", where_clause(&conditions));
+    let filters = where_clause(&conditions);
+    let sql = if filter.offset < DEEP_OFFSET || matches!(db, Db::Sqlite { .. }) {
+        format!("SELECT {PRODUCT_COLUMNS} FROM products p {WITH_CATEGORY}{filters} ORDER BY p.id{page}")
+    } else {
+        // A deep page on PostgreSQL is found as ids first, and only its rows are read and joined:
+        // each product skipped costs an index entry (an index-only scan). Of 100,000 products,
+        // `offset=90000` took 58 ms joined, 7 ms so. SQLite skips rows without reading them
+        // anyway, and given the ids alone to find it chose a smaller index and sorted it all
+        // (30 ms became 56).
+        // Every condition is on the product's own columns, so the ids need no category.
+        let ids = format!("SELECT p.id FROM products p{filters} ORDER BY p.id{page}");
+        format!("WITH page AS ({ids}) SELECT {PRODUCT_COLUMNS} FROM page JOIN products p ON p.id = page.id {WITH_CATEGORY} ORDER BY p.id")
+    };
     let rows: Vec<ProductRecord> =
         with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(ProductRecordFull::from).collect())
@@ -205,11 +223,11 @@ async fn count_price_range(db: &Db, filter: &ProductFilter) -> sqlx::Result<(i64
 pub async fn select_product(db: &Db, key: Key<'_>) -> sqlx::Result<Option<ProductRecordFull>> {
     let row: Option<ProductRecord> = match key {
         Key::Id(id) => {
-            let sql = format!("{PRODUCT_SELECT} WHERE p.id = $1");
+            let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products p {WITH_CATEGORY} WHERE p.id = $1");
             with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?
         }
         Key::Slug(slug) => {
-            let sql = format!("{PRODUCT_SELECT} WHERE p.slug = $1");
+            let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products p {WITH_CATEGORY} WHERE p.slug = $1");
             with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await)?
         }
     };
@@ -222,7 +240,7 @@ pub async fn select_related_to(db: &Db, key: Key<'_>, limit: i64) -> sqlx::Resul
     let Some(product) = select_product(db, key).await? else {
         return Ok(None);
     };
-    let sql = format!("{PRODUCT_SELECT} WHERE p.category_id = $1 AND p.id <> $2 ORDER BY p.id LIMIT $3");
+    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products p {WITH_CATEGORY} WHERE p.category_id = $1 AND p.id <> $2 ORDER BY p.id LIMIT $3");
     let rows: Vec<ProductRecord> = with_reader!(db.reader(), pool => sqlx::query_as(&sql)
         .bind(product.category.id).bind(product.id).bind(limit).fetch_all(pool).await)?;
     Ok(Some(rows.into_iter().map(ProductRecordFull::from).collect()))
