@@ -38,7 +38,7 @@ pub async fn list_admin_products(#[server(default)] query: ProductQuery) -> Resu
 pub async fn get_product_form(#[server(default)] id: Option<i64>) -> Result<ProductFormData, AppError> {
     let state = super::app_state()?;
     let admin = signed_in_admin()?;
-    back_office::product_form(&state, &admin, id).await
+    back_office::product_form(&state, &super::catalog::page_categories(), &admin, id).await
 }
 
 /// Creates a product, or with `id` and `version` replaces every field of one (a full edit).

@@ -11,7 +11,7 @@ use crate::server::services::catalog;
 /// The render's categories (see [`catalog::PageCategories`]); a server function called over HTTP
 /// has none from a render, and reads its own.
 #[cfg(feature = "ssr")]
-fn page_categories() -> catalog::PageCategories {
+pub(super) fn page_categories() -> catalog::PageCategories {
     use_context().unwrap_or_default()
 }
 

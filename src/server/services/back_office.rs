@@ -2,6 +2,7 @@
 //! the category rows. Admins only, checked here as well as in the server functions, so a new face
 //! (GraphQL, a CLI) cannot forget it.
 
+use super::catalog::PageCategories;
 use super::ensure_admin;
 use crate::error::{AppError, Entity};
 use crate::model::back_office::{CategoryRow, Dashboard, ProductFormData, ProductTable};
@@ -20,8 +21,14 @@ pub async fn product_table(state: &AppState, actor: &User, query: ProductQuery) 
     Ok(ProductTable { rows, total, query })
 }
 
-/// The product form's starting values: the product with `id`, or an empty form without one.
-pub async fn product_form(state: &AppState, actor: &User, id: Option<i64>) -> Result<ProductFormData, AppError> {
+/// The product form's starting values: the product with `id`, or an empty form without one. Its
+/// category select lists the render's categories, which the page's header reads too.
+pub async fn product_form(
+    state: &AppState,
+    page_categories: &PageCategories,
+    actor: &User,
+    id: Option<i64>,
+) -> Result<ProductFormData, AppError> {
     ensure_admin(actor)?;
     let product = match id {
         Some(id) => Some(
@@ -31,7 +38,7 @@ pub async fn product_form(state: &AppState, actor: &User, id: Option<i64>) -> Re
         ),
         None => None,
     };
-    let categories = super::catalog::list_categories(state).await?.as_ref().clone();
+    let categories = page_categories.get(state).await?.as_ref().clone();
     Ok(ProductFormData { product, categories })
 }
 

@@ -31,11 +31,11 @@ pub async fn list_categories(state: &AppState) -> Result<Arc<Vec<Category>>, App
 }
 
 /// The categories for one page. A page shows them twice: the header links to them, and the
-/// catalog's filter (or the home page) lists them; with the cache off, each part read them from
-/// the database, a third of an uncached catalog page's queries. A render holds one of these
-/// (faces create it as the render begins), so the page reads them once. Whichever part asks
-/// first starts the read and every part that asks shares it: any of them may drive it to its end,
-/// so none waits on a part that is not being polled.
+/// catalog's filter (or the home page, or the back office's product form) lists them; with the
+/// cache off, each part read them from the database, a third of an uncached catalog page's
+/// queries. A render holds one of these (faces create it as the render begins), so the page reads
+/// them once. Whichever part asks first starts the read and every part that asks shares it: any
+/// of them may drive it to its end, so none waits on a part that is not being polled.
 #[derive(Clone, Default)]
 pub struct PageCategories(Arc<OnceLock<SharedRead>>);
 
