@@ -316,6 +316,14 @@ struct PageOfIds {
     /// The search's rank (lower is better) when the listing is ordered by relevance.
     rank: Option<String>,
     keys: SortKeys,
+    /// Whether the page's statement may be written so that PostgreSQL keeps one plan for it. It
+    /// plans a prepared statement afresh on every run while a LIMIT or OFFSET is a parameter
+    /// (it cannot tell how much of the index a plan would read): on 100,000 products a deep page
+    /// took 0.65 ms to plan and 0.15 ms to run; with its LIMIT written out and no OFFSET, from the
+    /// sixth run on a connection, 0.01 ms to plan. Only where no value in the statement can make
+    /// another index better (no search, no price range): a kept plan for a price range would
+    /// serve a broad range the way it served a narrow one. SQLite plans each statement once.
+    plan_is_kept: bool,
 }
 
 impl PageOfIds {
@@ -336,6 +344,7 @@ impl PageOfIds {
             conditions: Vec::new(),
             rank: None,
             keys: SortKeys::of(query.sort, db),
+            plan_is_kept: matches!(db, Db::Postgres(_)) && count_is_kept(query),
         };
         let words: Vec<String> =
             search_key(&query.q).split_whitespace().take(MAX_SEARCH_WORDS).map(str::to_owned).collect();
@@ -435,11 +444,15 @@ impl PageOfIds {
 
     /// `fetch` ids after skipping `offset`: page numbers, and every page of a ranked search.
     fn by_number(&self, fetch: u32, offset: i64, args: &mut SqlArgs) -> String {
-        let (limit, offset) = (args.int(i64::from(fetch)), args.int(offset));
+        let window = match (self.plan_is_kept, offset) {
+            // The first page, with a plan PostgreSQL can keep (see `plan_is_kept`).
+            (true, 0) => format!("LIMIT {fetch}"),
+            _ => format!("LIMIT {} OFFSET {}", args.int(i64::from(fetch)), args.int(offset)),
+        };
         // Ordered by rank, the page needs nothing of the products but their ids.
         let ids_only = self.rank.is_some();
         format!(
-            "SELECT {} AS id, {} FROM {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            "SELECT {} AS id, {} FROM {} ORDER BY {} {window}",
             self.id_column(ids_only),
             self.sort_column(),
             self.tables_and_filters(None, ids_only),
@@ -482,17 +495,34 @@ impl PageOfIds {
         let anchor_key = anchor_key.unwrap_or_else(|| {
             format!("(SELECT {} FROM products a WHERE a.id = {anchor})", self.keys.key.replace("{t}", "a"))
         });
-        let limit = args.int(i64::from(fetch));
-        let offset = skip.map(|skip| format!(" OFFSET {}", args.int(skip))).unwrap_or_default();
         let (strict, loose) = self.keys.comparison(backwards);
         let key = self.keys.key.replace("{t}", "p");
         let position =
             format!("{key} {loose} {anchor_key} AND ({key} {strict} {anchor_key} OR p.id {strict} {anchor})");
-        format!(
-            "SELECT p.id, {key} AS sort_key FROM {} ORDER BY {} LIMIT {limit}{offset}",
-            self.tables_and_filters(Some(position), false),
-            self.keys.order(backwards)
-        )
+        let range = self.tables_and_filters(Some(position), false);
+        let order = self.keys.order(backwards);
+        if !self.plan_is_kept {
+            let limit = args.int(i64::from(fetch));
+            let offset = skip.map(|skip| format!(" OFFSET {}", args.int(skip))).unwrap_or_default();
+            return format!("SELECT p.id, {key} AS sort_key FROM {range} ORDER BY {order} LIMIT {limit}{offset}");
+        }
+        match skip.filter(|skip| *skip > 0) {
+            None => format!("SELECT p.id, {key} AS sort_key FROM {range} ORDER BY {order} LIMIT {fetch}"),
+            // The skip as a filter on row numbers within a fixed reach, not an OFFSET, so that the
+            // plan can be kept. Past the last anchor a page may lie further than that.
+            Some(skip) if skip < anchors::STEP => {
+                let reach = anchors::STEP + i64::from(fetch);
+                let skip = args.int(skip);
+                format!(
+                    "SELECT id, sort_key FROM (SELECT p.id, {key} AS sort_key, row_number() OVER (ORDER BY {order}) AS n \
+                     FROM {range} ORDER BY {order} LIMIT {reach}) ahead WHERE n > {skip} AND n <= {skip} + {fetch}"
+                )
+            }
+            Some(skip) => format!(
+                "SELECT p.id, {key} AS sort_key FROM {range} ORDER BY {order} LIMIT {fetch} OFFSET {}",
+                args.int(skip)
+            ),
+        }
     }
 
     /// What the page query returns beside the id, for the outer query to order by: the rank, or
