@@ -541,8 +541,12 @@ async fn deep_pages_by_number_match_the_listing_as_it_changes(backend: Backend) 
     assert!(anchors.walks() > walks, "a new price means a new walk");
 }
 
-/// The ids of the products priced from `min` to `max` cents, of category `slug` if given, in `order`.
-async fn priced_ids(app: &TestApp, slug: Option<&str>, (min, max): (i64, i64), order: &str) -> Vec<i64> {
+/// A price range in cents; either bound may be missing.
+type PriceRange = (Option<i64>, Option<i64>);
+
+/// The ids of the products in price `range`, of category `slug` if given, in `order`.
+async fn priced_ids(app: &TestApp, slug: Option<&str>, range: PriceRange, order: &str) -> Vec<i64> {
+    let (min, max) = (range.0.unwrap_or(0), range.1.unwrap_or(i64::MAX));
     let category = slug
         .map_or(String::new(), |slug| format!("AND p.category_id = (SELECT id FROM categories WHERE slug = '{slug}')"));
     let sql =
@@ -552,11 +556,13 @@ async fn priced_ids(app: &TestApp, slug: Option<&str>, (min, max): (i64, i64), o
 
 /// On SQLite a price range in a listing ordered otherwise is read one of two ways, chosen from how
 /// much of the listing it holds (`price_range`): the order's index walked with each price checked,
-/// or the range read through the price index and sorted. Whichever is chosen, a range holding all
-/// of the catalog, half of it, ten products or none lists exactly those products, in the whole
-/// catalog and in a category: by page number, by the links' cursors, past the end, and through the
-/// API from any offset (PostgreSQL finds a deep page's ids before reading its products). Both
-/// databases meet the same expectations.
+/// or the range read through a price index (named, so that SQLite cannot walk instead) and sorted.
+/// Whichever is chosen, a range holding all of the catalog, half of it, ten products or none, and
+/// one bound alone holding ten, lists exactly those products, newest first and by name, in the
+/// whole catalog and in a category: by page number, by the links' cursors, past the end, and
+/// through the API from any offset (PostgreSQL finds a deep page's ids before reading its
+/// products), where a category slug that names none lists nothing. Both databases meet the same
+/// expectations.
 async fn a_price_range_lists_what_it_holds_however_much_that_is(backend: Backend) {
     let app = spawn_seeded(backend).await;
     demo::seed_generated(&app.db, &app.config, 2_000).await.unwrap();
@@ -565,35 +571,57 @@ async fn a_price_range_lists_what_it_holds_however_much_that_is(backend: Backend
     let prices: Vec<i64> =
         with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_all(pool).await).unwrap();
     let n = prices.len();
-    let ranges = [(prices[0], prices[n - 1]), (prices[n / 4], prices[3 * n / 4]), (prices[n / 2], prices[n / 2 + 9])];
-    let empty = (prices[n - 1] + 1, prices[n - 1] + 100);
+    let ranges = [
+        (Some(prices[0]), Some(prices[n - 1])),
+        (Some(prices[n / 4]), Some(prices[3 * n / 4])),
+        (Some(prices[n / 2]), Some(prices[n / 2 + 9])),
+        // One bound, holding a handful: SQLite must still be made to read the price index.
+        (Some(prices[n - 10]), None),
+        (None, Some(prices[9])),
+        (Some(prices[n - 1] + 1), Some(prices[n - 1] + 100)),
+    ];
+    let by_name = match backend {
+        Backend::Sqlite => "lower(p.title), p.id",
+        Backend::Postgres => "lower(p.title) COLLATE \"C\", p.id",
+    };
     let furniture: i64 = with_reader!(app.db.reader(), pool =>
         sqlx::query_scalar("SELECT id FROM categories WHERE slug = 'furniture'").fetch_one(pool).await)
     .unwrap();
-    for range in ranges.into_iter().chain([empty]) {
-        for slug in [None, Some("furniture")] {
-            let expected = priced_ids(&app, slug, range, "p.created_at DESC, p.id DESC").await;
+    for range in ranges {
+        for (slug, (sort, order)) in [None, Some("furniture")].into_iter().flat_map(|slug| {
+            [(SortOrder::Newest, "p.created_at DESC, p.id DESC"), (SortOrder::Name, by_name)].map(|o| (slug, o))
+        }) {
+            let expected = priced_ids(&app, slug, range, order).await;
             let query = ProductQuery {
                 category: slug.map(Into::into),
-                price_min: Some(Money(range.0)),
-                price_max: Some(Money(range.1)),
-                sort: SortOrder::Newest,
+                price_min: range.0.map(Money),
+                price_max: range.1.map(Money),
+                sort,
                 page: 1,
                 ..Default::default()
             };
             let (ids, total) = walk(&app, query.clone()).await;
-            assert_eq!((&ids, total as usize), (&expected, expected.len()), "{range:?} in {slug:?}, by cursor");
+            assert_eq!(
+                (&ids, total as usize),
+                (&expected, expected.len()),
+                "{range:?} in {slug:?} {sort:?}, by cursor"
+            );
             pages_match(&app, &query, 1, &expected).await;
             let far = ProductQuery { page: 999_999, ..query.clone() };
-            assert_eq!(page_ids(&app, far).await, (vec![], expected.len() as u64), "{range:?} in {slug:?}");
+            assert_eq!(page_ids(&app, far).await, (vec![], expected.len() as u64), "{range:?} in {slug:?} {sort:?}");
         }
-        for (slug, id) in [(None, None), (Some("furniture"), None), (None, Some(furniture))] {
-            let expected = priced_ids(&app, slug.or(id.map(|_| "furniture")), range, "p.id").await;
+        let slugs =
+            [(None, None), (Some("furniture"), None), (None, Some(furniture)), (Some("no-such-category"), None)];
+        for (slug, id) in slugs {
+            let expected = match slug {
+                Some("no-such-category") => Vec::new(),
+                _ => priced_ids(&app, slug.or(id.map(|_| "furniture")), range, "p.id").await,
+            };
             // From 1,000 on, PostgreSQL finds a page's ids before it reads the products.
             for offset in [0, 30, 1_500, expected.len() as i64] {
                 let filter = ProductFilter {
-                    price_min: Some(range.0),
-                    price_max: Some(range.1),
+                    price_min: range.0,
+                    price_max: range.1,
                     category_slug: slug.map(Into::into),
                     category_id: id,
                     limit: Some(50),

@@ -57,10 +57,13 @@ pub async fn select_listing(
             return Ok(Listed { items: Vec::new(), total: matching as u64, more_before: false, more_after: false });
         }
         let wanted = if cursor.is_some() { i64::from(page_size) + 1 } else { offset + i64::from(page_size) };
-        if price_range::walk_the_order(matching, listing, wanted) {
-            filter_args = SqlArgs::default();
-            ids = PageOfIds::checking_prices_on_the_walk(db, query, &mut filter_args);
-        }
+        let walk = match query.sort {
+            SortOrder::Name => price_range::Walk::AcrossTheRows,
+            _ => price_range::Walk::AlongTheRows,
+        };
+        filter_args = SqlArgs::default();
+        ids =
+            PageOfIds::with_price_plan(db, query, price_range::plan(matching, listing, wanted, walk), &mut filter_args);
         known_total = Some(matching);
     }
     if let Some(cursor) = cursor {
@@ -324,20 +327,21 @@ struct PageOfIds {
     /// another index better (no search, no price range): a kept plan for a price range would
     /// serve a broad range the way it served a narrow one. SQLite plans each statement once.
     plan_is_kept: bool,
+    /// The products with the price index SQLite is told to read (`price_range::Plan::SortTheRange`).
+    price_index: Option<&'static str>,
 }
 
 impl PageOfIds {
     fn new(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> Self {
-        Self::reading(db, query, false, args)
+        Self::reading(db, query, None, args)
     }
 
-    /// The same page with the price range checked on each product of the order's index that the
-    /// page's walk visits, rather than read through the price index (SQLite; see `price_range`).
-    fn checking_prices_on_the_walk(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> Self {
-        Self::reading(db, query, true, args)
+    /// The same page with its price range read as `plan` says (SQLite; see `price_range`).
+    fn with_price_plan(db: &Db, query: &ProductQuery, plan: price_range::Plan, args: &mut SqlArgs) -> Self {
+        Self::reading(db, query, Some(plan), args)
     }
 
-    fn reading(db: &Db, query: &ProductQuery, prices_on_the_walk: bool, args: &mut SqlArgs) -> Self {
+    fn reading(db: &Db, query: &ProductQuery, price_plan: Option<price_range::Plan>, args: &mut SqlArgs) -> Self {
         let mut ids = Self {
             full_text: false,
             filters_products: false,
@@ -345,6 +349,7 @@ impl PageOfIds {
             rank: None,
             keys: SortKeys::of(query.sort, db),
             plan_is_kept: matches!(db, Db::Postgres(_)) && count_is_kept(query),
+            price_index: None,
         };
         let words: Vec<String> =
             search_key(&query.q).split_whitespace().take(MAX_SEARCH_WORDS).map(str::to_owned).collect();
@@ -359,10 +364,17 @@ impl PageOfIds {
         // one-letter search in a category took seconds). A unary `+` keeps those indexes out, and
         // keeps the price index out of a walk that checks each price.
         let searching = !words.is_empty();
+        let walking = price_plan == Some(price_range::Plan::Walk);
         let column = |name: &str| match db {
-            Db::Sqlite { .. } if searching || (prices_on_the_walk && name == "price_cents") => format!("+p.{name}"),
+            Db::Sqlite { .. } if searching || (walking && name == "price_cents") => format!("+p.{name}"),
             _ => format!("p.{name}"),
         };
+        if price_plan == Some(price_range::Plan::SortTheRange) && !searching {
+            ids.price_index = Some(match query.category {
+                Some(_) => "products p INDEXED BY products_category_price",
+                None => "products p INDEXED BY products_price",
+            });
+        }
         ids.filters_products = query.category.is_some() || query.price_min.is_some() || query.price_max.is_some();
         if let Some(slug) = &query.category {
             let slug = args.text(slug.clone());
@@ -426,7 +438,7 @@ impl PageOfIds {
         } else if self.full_text {
             "products_fts JOIN products p ON p.id = products_fts.rowid"
         } else {
-            "products p"
+            self.price_index.unwrap_or("products p")
         }
     }
 
