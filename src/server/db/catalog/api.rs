@@ -117,34 +117,38 @@ pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Ve
         price_plan = Some(price_range::plan(matching, listing, wanted, price_range::Walk::AlongTheRows));
     }
     let mut args = SqlArgs::default();
-    let walking = price_plan == Some(Plan::Walk);
-    let conditions = Conditions::of(db, filter, walking, &mut args);
+    let sql = page_of_products(db, filter, price_plan, &mut args);
+    let rows: Vec<ProductRecord> =
+        with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(ProductRecordFull::from).collect())
+}
+
+/// The statement that reads the filter's page, its price range read as `price_plan` says.
+fn page_of_products(db: &Db, filter: &ProductFilter, price_plan: Option<Plan>, args: &mut SqlArgs) -> String {
+    let conditions = Conditions::of(db, filter, price_plan == Some(Plan::Walk), args);
     let products = match (price_plan, &conditions.category) {
         (Some(Plan::SortTheRange), Some(_)) => "products p INDEXED BY products_category_price",
         (Some(Plan::SortTheRange), None) => "products p INDEXED BY products_price",
         _ => "products p",
     };
-    let conditions = conditions.all();
+    let filters = where_clause(&conditions.all());
     let page = match filter.limit {
         Some(limit) => format!(" LIMIT {} OFFSET {}", args.int(limit), args.int(filter.offset)),
         None => String::new(),
     };
-    let filters = where_clause(&conditions);
-    let sql = if filter.offset < DEEP_OFFSET || matches!(db, Db::Sqlite { .. }) {
-        format!("SELECT {PRODUCT_COLUMNS} FROM {products} {WITH_CATEGORY}{filters} ORDER BY p.id{page}")
-    } else {
-        // A deep page on PostgreSQL is found as ids first, and only its rows are read and joined:
-        // each product skipped costs an index entry (an index-only scan). Of 100,000 products,
-        // `offset=90000` took 58 ms joined, 7 ms so. SQLite skips rows without reading them
-        // anyway, and given the ids alone to find it chose a smaller index and sorted it all
-        // (30 ms became 56).
-        // Every condition is on the product's own columns, so the ids need no category.
-        let ids = format!("SELECT p.id FROM {products}{filters} ORDER BY p.id{page}");
-        format!("WITH page AS ({ids}) SELECT {PRODUCT_COLUMNS} FROM page JOIN products p ON p.id = page.id {WITH_CATEGORY} ORDER BY p.id")
-    };
-    let rows: Vec<ProductRecord> =
-        with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(ProductRecordFull::from).collect())
+    if filter.offset < DEEP_OFFSET || matches!(db, Db::Sqlite { .. }) {
+        return format!("SELECT {PRODUCT_COLUMNS} FROM {products} {WITH_CATEGORY}{filters} ORDER BY p.id{page}");
+    }
+    // A deep page on PostgreSQL is found as ids first, and only its rows are read and joined:
+    // each product skipped costs an index entry (an index-only scan). Of 100,000 products,
+    // `offset=90000` took 58 ms joined, 7 ms so. Every condition is on the product's own columns,
+    // so the ids need no category. SQLite skips rows without reading them anyway, and given the
+    // ids alone to find it chose a smaller index and sorted it all (30 ms became 56).
+    let ids = format!("SELECT p.id FROM {products}{filters} ORDER BY p.id{page}");
+    format!(
+        "WITH page AS ({ids}) SELECT {PRODUCT_COLUMNS} FROM page JOIN products p ON p.id = page.id \
+         {WITH_CATEGORY} ORDER BY p.id"
+    )
 }
 
 /// The filter's conditions over `products p`, in three kinds: the title (a search of its index),

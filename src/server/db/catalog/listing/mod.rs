@@ -49,22 +49,17 @@ pub async fn select_listing(
     }
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
     let cursor = query.cursor.as_ref().filter(|_| query.pages_by_cursor());
-    // A price range that SQLite must be told how to read is counted first (see `price_range`).
     let mut known_total = None;
     if price_range_needs_a_plan(db, query) {
-        let (matching, listing) = count_price_range(db, query).await?;
-        if matching == 0 || (cursor.is_none() && offset >= matching) {
-            return Ok(Listed { items: Vec::new(), total: matching as u64, more_before: false, more_after: false });
-        }
         let wanted = if cursor.is_some() { i64::from(page_size) + 1 } else { offset + i64::from(page_size) };
-        let walk = match query.sort {
-            SortOrder::Name => price_range::Walk::AcrossTheRows,
-            _ => price_range::Walk::AlongTheRows,
-        };
-        filter_args = SqlArgs::default();
-        ids =
-            PageOfIds::with_price_plan(db, query, price_range::plan(matching, listing, wanted, walk), &mut filter_args);
-        known_total = Some(matching);
+        match plan_price_range(db, query, wanted, cursor.is_none().then_some(offset)).await? {
+            PricedPage::Empty(total) => {
+                return Ok(Listed { items: Vec::new(), total: total as u64, more_before: false, more_after: false })
+            }
+            PricedPage::Planned { ids: planned, args, total } => {
+                (ids, filter_args, known_total) = (planned, args, Some(total));
+            }
+        }
     }
     if let Some(cursor) = cursor {
         let listed = select_by_cursor(db, query, &ids, filter_args.clone(), cursor, known_total, page_size).await?;
@@ -283,6 +278,31 @@ fn price_range_needs_a_plan(db: &Db, query: &ProductQuery) -> bool {
     let by_price = matches!(query.sort, SortOrder::PriceAsc | SortOrder::PriceDesc);
     let priced = query.price_min.is_some() || query.price_max.is_some();
     matches!(db, Db::Sqlite { .. }) && priced && !by_price && !query.is_search()
+}
+
+/// A listing's price range that SQLite must be told how to read, counted.
+enum PricedPage {
+    /// Nothing to read: the range holds no product, or the page lies past its end.
+    Empty(i64),
+    /// The page's ids, written to read the range as its count says is cheaper, with their
+    /// arguments and how many products the range holds.
+    Planned { ids: PageOfIds, args: SqlArgs, total: i64 },
+}
+
+/// Counts `query`'s price range and chooses how to read the page that ends `wanted` matches into
+/// the listing (see `price_range`). `offset`: where a page by number starts (none for a cursor's).
+async fn plan_price_range(db: &Db, query: &ProductQuery, wanted: i64, offset: Option<i64>) -> sqlx::Result<PricedPage> {
+    let (matching, listing) = count_price_range(db, query).await?;
+    if matching == 0 || offset.is_some_and(|offset| offset >= matching) {
+        return Ok(PricedPage::Empty(matching));
+    }
+    let walk = match query.sort {
+        SortOrder::Name => price_range::Walk::AcrossTheRows,
+        _ => price_range::Walk::AlongTheRows,
+    };
+    let mut args = SqlArgs::default();
+    let ids = PageOfIds::with_price_plan(db, query, price_range::plan(matching, listing, wanted, walk), &mut args);
+    Ok(PricedPage::Planned { ids, args, total: matching })
 }
 
 /// How many products are in `query`'s price range, and how many in its listing without the range
