@@ -125,12 +125,8 @@ pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Ve
 
 /// The statement that reads the filter's page, its price range read as `price_plan` says.
 fn page_of_products(db: &Db, filter: &ProductFilter, price_plan: Option<Plan>, args: &mut SqlArgs) -> String {
-    let conditions = Conditions::of(db, filter, price_plan == Some(Plan::Walk), args);
-    let products = match (price_plan, &conditions.category) {
-        (Some(Plan::SortTheRange), Some(_)) => "products p INDEXED BY products_category_price",
-        (Some(Plan::SortTheRange), None) => "products p INDEXED BY products_price",
-        _ => "products p",
-    };
+    let conditions = Conditions::of(db, filter, price_plan, args);
+    let products = price_plan.map_or("products p", |plan| plan.products(conditions.category.is_some()));
     let filters = where_clause(&conditions.all());
     let page = match filter.limit {
         Some(limit) => format!(" LIMIT {} OFFSET {}", args.int(limit), args.int(filter.offset)),
@@ -166,9 +162,8 @@ struct Conditions {
 }
 
 impl Conditions {
-    /// `prices_on_the_walk`: the price range is checked on each product SQLite visits in id order,
-    /// not read through the price index (SQLite; see `price_range`).
-    fn of(db: &Db, filter: &ProductFilter, prices_on_the_walk: bool, args: &mut SqlArgs) -> Self {
+    /// `price_plan`: how SQLite is to read the price range, if it is told (see `price_range`).
+    fn of(db: &Db, filter: &ProductFilter, price_plan: Option<Plan>, args: &mut SqlArgs) -> Self {
         // As upstream: a substring match, any case; `%` and `_` typed by the caller act as wildcards.
         // Both read a trigram index: FTS5's answers LIKE on its own table (and ignores case there).
         let title = filter.title.as_ref().map(|title| {
@@ -180,7 +175,7 @@ impl Conditions {
                 Db::Postgres(_) => format!("LOWER(p.title) LIKE {pattern}"),
             }
         });
-        let price_column = if prices_on_the_walk { "+p.price_cents" } else { "p.price_cents" };
+        let price_column = price_plan.map_or("p.price_cents", Plan::price_column);
         // An exact price applies only when no bound is given (upstream's rule).
         let price = match (filter.price, filter.price_min, filter.price_max) {
             (Some(price), None, None) => vec![format!("{price_column} = {}", args.int(price))],
@@ -229,7 +224,7 @@ fn price_range_needs_a_plan(db: &Db, filter: &ProductFilter) -> bool {
 /// category): the first count reads a price index alone, the second the kept counts.
 async fn count_price_range(db: &Db, filter: &ProductFilter) -> sqlx::Result<(i64, i64)> {
     let mut args = SqlArgs::default();
-    let conditions = Conditions::of(db, filter, false, &mut args);
+    let conditions = Conditions::of(db, filter, None, &mut args);
     let kept = match &conditions.category {
         Some(id) => format!(" WHERE category_id = {id}"),
         None => String::new(),

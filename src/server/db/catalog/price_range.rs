@@ -50,6 +50,25 @@ pub(super) enum Plan {
     SortTheRange,
 }
 
+impl Plan {
+    /// The products table (alias `p`) as the plan reads it, in a category or the whole catalog.
+    pub(super) fn products(self, in_category: bool) -> &'static str {
+        match (self, in_category) {
+            (Self::Walk, _) => "products p",
+            (Self::SortTheRange, true) => "products p INDEXED BY products_category_price",
+            (Self::SortTheRange, false) => "products p INDEXED BY products_price",
+        }
+    }
+
+    /// The price column as the plan's conditions compare it.
+    pub(super) fn price_column(self) -> &'static str {
+        match self {
+            Self::Walk => "+p.price_cents",
+            Self::SortTheRange => "p.price_cents",
+        }
+    }
+}
+
 /// How to read a range of `matching` products in a listing of `listing` (without the range),
 /// whose page ends `wanted` matches into the order. A walk visits about `wanted × listing ÷
 /// matching` products (the range's share of the listing, spread along it), and never more than

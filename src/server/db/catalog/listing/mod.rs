@@ -41,26 +41,29 @@ pub async fn select_listing(
     query: &ProductQuery,
     page_size: u32,
 ) -> sqlx::Result<Listed> {
-    // The filters' arguments; each way of finding the page appends its own to a copy.
-    let mut filter_args = SqlArgs::default();
-    let mut ids = PageOfIds::new(db, query, &mut filter_args);
-    if ids.rank.is_some() {
-        return select_ranked(db, &ids, filter_args, query.page(), page_size).await;
-    }
     let offset = (i64::from(query.page()) - 1) * i64::from(page_size);
     let cursor = query.cursor.as_ref().filter(|_| query.pages_by_cursor());
+    // The filters' arguments; each way of finding the page appends its own to a copy.
+    let mut filter_args = SqlArgs::default();
     let mut known_total = None;
-    if price_range_needs_a_plan(db, query) {
+    let ids = if price_range_needs_a_plan(db, query) {
         let wanted = if cursor.is_some() { i64::from(page_size) + 1 } else { offset + i64::from(page_size) };
         match plan_price_range(db, query, wanted, cursor.is_none().then_some(offset)).await? {
             PricedPage::Empty(total) => {
                 return Ok(Listed { items: Vec::new(), total: total as u64, more_before: false, more_after: false })
             }
-            PricedPage::Planned { ids: planned, args, total } => {
-                (ids, filter_args, known_total) = (planned, args, Some(total));
+            PricedPage::Planned { ids, args, total } => {
+                (filter_args, known_total) = (args, Some(total));
+                ids
             }
         }
-    }
+    } else {
+        let ids = PageOfIds::new(db, query, &mut filter_args);
+        if ids.rank.is_some() {
+            return select_ranked(db, &ids, filter_args, query.page(), page_size).await;
+        }
+        ids
+    };
     if let Some(cursor) = cursor {
         let listed = select_by_cursor(db, query, &ids, filter_args.clone(), cursor, known_total, page_size).await?;
         // A cursor with no key naming a product deleted since, or one past the very end, finds
@@ -347,8 +350,8 @@ struct PageOfIds {
     /// another index better (no search, no price range): a kept plan for a price range would
     /// serve a broad range the way it served a narrow one. SQLite plans each statement once.
     plan_is_kept: bool,
-    /// The products with the price index SQLite is told to read (`price_range::Plan::SortTheRange`).
-    price_index: Option<&'static str>,
+    /// The products table when no full-text index is read: as a price range's plan reads it.
+    products: &'static str,
 }
 
 impl PageOfIds {
@@ -369,7 +372,7 @@ impl PageOfIds {
             rank: None,
             keys: SortKeys::of(query.sort, db),
             plan_is_kept: matches!(db, Db::Postgres(_)) && count_is_kept(query),
-            price_index: None,
+            products: price_plan.map_or("products p", |plan| plan.products(query.category.is_some())),
         };
         let words: Vec<String> =
             search_key(&query.q).split_whitespace().take(MAX_SEARCH_WORDS).map(str::to_owned).collect();
@@ -384,17 +387,11 @@ impl PageOfIds {
         // one-letter search in a category took seconds). A unary `+` keeps those indexes out, and
         // keeps the price index out of a walk that checks each price.
         let searching = !words.is_empty();
-        let walking = price_plan == Some(price_range::Plan::Walk);
-        let column = |name: &str| match db {
-            Db::Sqlite { .. } if searching || (walking && name == "price_cents") => format!("+p.{name}"),
+        let column = |name: &str| match (db, price_plan) {
+            (Db::Sqlite { .. }, _) if searching => format!("+p.{name}"),
+            (_, Some(plan)) if name == "price_cents" => plan.price_column().to_owned(),
             _ => format!("p.{name}"),
         };
-        if price_plan == Some(price_range::Plan::SortTheRange) && !searching {
-            ids.price_index = Some(match query.category {
-                Some(_) => "products p INDEXED BY products_category_price",
-                None => "products p INDEXED BY products_price",
-            });
-        }
         ids.filters_products = query.category.is_some() || query.price_min.is_some() || query.price_max.is_some();
         if let Some(slug) = &query.category {
             let slug = args.text(slug.clone());
@@ -458,7 +455,7 @@ impl PageOfIds {
         } else if self.full_text {
             "products_fts JOIN products p ON p.id = products_fts.rowid"
         } else {
-            self.price_index.unwrap_or("products p")
+            self.products
         }
     }
 
