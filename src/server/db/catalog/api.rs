@@ -114,7 +114,7 @@ pub async fn select_products(db: &Db, filter: &ProductFilter) -> sqlx::Result<Ve
         if matching == 0 || filter.offset >= matching {
             return Ok(Vec::new());
         }
-        price_plan = Some(price_range::plan(matching, listing, wanted, price_range::Walk::AlongTheRows));
+        price_plan = Some(price_range::plan(matching, listing, wanted, price_range::Walk::TheTable));
     }
     let mut args = SqlArgs::default();
     let sql = page_of_products(db, filter, price_plan, &mut args);

@@ -299,12 +299,9 @@ async fn plan_price_range(db: &Db, query: &ProductQuery, wanted: i64, offset: Op
     if matching == 0 || offset.is_some_and(|offset| offset >= matching) {
         return Ok(PricedPage::Empty(matching));
     }
-    let walk = match query.sort {
-        SortOrder::Name => price_range::Walk::AcrossTheRows,
-        _ => price_range::Walk::AlongTheRows,
-    };
+    let plan = price_range::plan(matching, listing, wanted, price_range::Walk::TheOrdersIndex);
     let mut args = SqlArgs::default();
-    let ids = PageOfIds::with_price_plan(db, query, price_range::plan(matching, listing, wanted, walk), &mut args);
+    let ids = PageOfIds::with_price_plan(db, query, plan, &mut args);
     Ok(PricedPage::Planned { ids, args, total: matching })
 }
 
