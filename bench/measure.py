@@ -16,7 +16,8 @@ is seeded once into a temporary SQLite database; each group of figures gets its 
 - a large catalog: the demo plus BENCH_LARGE_PRODUCTS generated products (100,000 unless set; 0
   skips it) from `tienda seed --products`, in a database of its own, every cache off, 16
   connections: two-word searches over pages 1 to 5, a deep page by number and by the cursor the
-  site links to it with, and the sitemap index read as a crawler reads it (how many files, the
+  site links to it with, listings filtered by price (80 paths: broad, narrow and one-sided ranges,
+  newest first and by name, to deep pages), and the sitemap index read as a crawler reads it (how many files, the
   largest file's URLs, size and reading time); on SQLite, then again on a throwaway PostgreSQL
   cluster (when PostgreSQL is installed) pinned to the server's core.
 
@@ -376,6 +377,14 @@ def large_catalog_run(base_env, port, data, database_url, backend, database_pid=
         "  local q = searches[(n % #searches) + 1]\n"
         "  return wrk.format(nil, \"/products?q=\" .. q .. \"&page=\" .. (math.floor(n / #searches) % 5 + 1))\n"
         "end\n")
+    prices = data / "price_ranges.lua"
+    prices.write_text(
+        "local paths = {" + ", ".join(f'"{path}"' for path in price_range_paths()) + "}\n"
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        "  return wrk.format(nil, paths[(n % #paths) + 1])\n"
+        "end\n")
     proc, _ = start_server(env, port)
     try:
         first = fetch(port, "/products")
@@ -395,6 +404,7 @@ def large_catalog_run(base_env, port, data, database_url, backend, database_pid=
         search = load(["-s", str(script), f"http://127.0.0.1:{port}/products"])
         deep = load([f"http://127.0.0.1:{port}/products?page={deep_page}"])
         deep_cursor = load([f"http://127.0.0.1:{port}{cursor_path}"])
+        price_ranges = load(["-s", str(prices), f"http://127.0.0.1:{port}/products"])
         sitemap = sitemap_index(port)
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -402,7 +412,21 @@ def large_catalog_run(base_env, port, data, database_url, backend, database_pid=
     return {"backend": backend, "products": products, "seed_seconds": round(seed_s, 1),
             "connections": LARGE_CONNECTIONS,
             "two_word_search_pages_1_to_5": search, "deep_page": dict(deep, page=deep_page),
-            "deep_page_by_cursor": dict(deep_cursor, path=cursor_path), "sitemap_index": sitemap}
+            "deep_page_by_cursor": dict(deep_cursor, path=cursor_path),
+            "price_ranges": dict(price_ranges, paths=len(price_range_paths())), "sitemap_index": sitemap}
+
+
+def price_range_paths():
+    """Listings filtered by price as a visitor or a crawler reaches them: broad, narrow and one-sided
+    ranges, newest first and by name, in the catalog and a category, from the first page to deep
+    ones (and past the end, for the narrow ranges)."""
+    ranges = ["price_min=5&price_max=500", "price_min=1&price_max=100000", "price_min=300&price_max=310",
+              "price_min=1999", "price_max=20"]
+    return [f"{listing}?{prices}{order}{page}"
+            for listing in ("/products", "/categories/furniture")
+            for prices in ranges
+            for order in ("", "&sort=name")
+            for page in ("", "&page=3", "&page=300", "&page=1000")]
 
 
 def fetch(port, path):
@@ -607,7 +631,8 @@ def main():
         for label, figures, target in (
                 ("two-word search, pages 1-5", run["two_word_search_pages_1_to_5"], "≥ 1500 req/s, p99 ≤ 30 ms"),
                 (f"/products?page={run['deep_page']['page']}", run["deep_page"], "p99 ≤ 20 ms"),
-                ("the same page by cursor", run["deep_page_by_cursor"], "p99 ≤ 20 ms")):
+                ("the same page by cursor", run["deep_page_by_cursor"], "p99 ≤ 20 ms"),
+                (f"price ranges ({run['price_ranges']['paths']} paths)", run["price_ranges"], "none")):
             database = (f", PostgreSQL {figures['database_cpu_percent']:.0f} %"
                         if "database_cpu_percent" in figures else "")
             print(f"  {label:<28} {figures['requests_per_sec']:>8.0f} req/s  p99 {figures['p99_ms']:.2f} ms  "
@@ -627,7 +652,8 @@ def main():
             print(f"  server log ({run}): … {len(problems) - 5} more warnings or errors")
     every_run = [*cached, *rendered, cart_visitor["anonymous"], cart_visitor["guest_with_cart"], *writes, checkout]
     for run in large:
-        every_run += [run["two_word_search_pages_1_to_5"], run["deep_page"], run["deep_page_by_cursor"]]
+        every_run += [run["two_word_search_pages_1_to_5"], run["deep_page"], run["deep_page_by_cursor"],
+                      run["price_ranges"]]
     busiest = max(run["other_processes_cpu_percent"] for run in every_run)
     print(f"\nCPU used by other processes (not the server, not wrk) during a load run: at most {busiest:.0f} % of a core"
           + ("  (the machine was shared: figures may be low)" if busiest > 10 else ""))
