@@ -582,6 +582,48 @@ async fn a_stopped_database_gets_fast_503s_and_recovery_is_automatic() {
     assert_eq!(get(&app.base, "/products?q=walnut").await.status, 200);
 }
 
+/// PostgreSQL restarts between two requests (a failover, an upgrade): every connection the pool
+/// holds is cut, and new ones are let through at once. A read that meets a cut connection is run
+/// again on a sound one, and the pool checks the connections used before the cut before it lends
+/// them again, so no visitor sees the restart, however many connections were open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_restart_between_requests_costs_no_request() {
+    let mut config = test_config(Backend::Postgres).await;
+    config.cache.ttl_secs = 0; // every request reads the database
+    let relay = Relay::start(&config.database.url).await;
+    config.database.url = relay.url.clone();
+    let app = spawn_with(config, true).await;
+    let paths =
+        ["/products?q=oak", "/products", "/products?page=2", "/categories/furniture", "/api/v1/products?limit=5"];
+    for round in 0..3 {
+        // Several requests at once, so that the pool holds several connections, all just used.
+        let pages = all_at_once(&app.base, &paths).await;
+        assert!(pages.iter().all(|page| page.status == 200), "round {round}, before the restart");
+        relay.cut_open_connections();
+        let pages = all_at_once(&app.base, &paths).await;
+        for (path, page) in paths.iter().zip(&pages) {
+            assert_eq!(page.status, 200, "round {round}, {path} just after the restart: {}", page.body);
+        }
+    }
+    assert_eq!(get(&app.base, "/readyz").await.status, 200);
+}
+
+/// GETs of `paths`, all sent at once.
+async fn all_at_once(base: &str, paths: &[&'static str]) -> Vec<Page> {
+    let requests: Vec<_> = paths
+        .iter()
+        .map(|&path| {
+            let base = base.to_owned();
+            tokio::spawn(async move { get(&base, path).await })
+        })
+        .collect();
+    let mut pages = Vec::new();
+    for request in requests {
+        pages.push(request.await.unwrap());
+    }
+    pages
+}
+
 struct Relay {
     url: String,
     open: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -616,6 +658,12 @@ impl Relay {
 
     fn cut(&self) {
         self.open.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.cut_open_connections();
+    }
+
+    /// Drops the connections open through the relay and lets new ones through: the database
+    /// restarted.
+    fn cut_open_connections(&self) {
         for connection in self.connections.lock().unwrap().drain(..) {
             connection.abort();
         }

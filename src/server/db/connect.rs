@@ -7,7 +7,14 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     Connection,
 };
-use std::{str::FromStr, time::Duration};
+use std::{
+    str::FromStr,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        OnceLock,
+    },
+    time::{Duration, Instant},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -25,6 +32,48 @@ pub enum ConnectError {
 
 /// A PostgreSQL connection idle this long is checked before it is used.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
+
+/// When a statement last found its PostgreSQL connection cut ([`note_cut_connection`]), in
+/// nanoseconds since [`clock_start`]; 0 for never. One for the process: a cut seen on one pool
+/// makes another (a test's second server) check its connections once, which costs a ping each.
+static LAST_CUT: AtomicU64 = AtomicU64::new(0);
+
+fn clock_start() -> Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
+fn nanos_since_start(at: Instant) -> u64 {
+    u64::try_from(at.saturating_duration_since(clock_start()).as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Whether `error` says that the connection it came from was cut (PostgreSQL restarted or shut
+/// down, or the network between dropped it), rather than that the statement failed on its own.
+pub fn is_cut_connection(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) => true,
+        // 08: connection exceptions; 57P01-57P03: the server shutting down or starting up.
+        sqlx::Error::Database(error) => {
+            error.code().is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03"))
+        }
+        _ => false,
+    }
+}
+
+/// Records that a connection was found cut just now. A restart cuts every connection the pool
+/// holds, and one lent within a second of its last use is not checked first
+/// ([`PING_WHEN_IDLE_FOR`]): each would fail the next statement it ran, one failed request per
+/// open connection. From now on the pool checks every connection last used before this moment.
+pub fn note_cut_connection() {
+    LAST_CUT.store(nanos_since_start(Instant::now()).max(1), Ordering::Relaxed);
+}
+
+/// Whether a connection idle for `idle_for` was last used before the last cut seen.
+fn used_before_last_cut(idle_for: Duration) -> bool {
+    let cut = LAST_CUT.load(Ordering::Relaxed);
+    let idle_for = u64::try_from(idle_for.as_nanos()).unwrap_or(u64::MAX);
+    cut != 0 && nanos_since_start(Instant::now()).saturating_sub(idle_for) <= cut
+}
 
 /// How long SQLite waits for another process's write lock before it gives up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -100,12 +149,13 @@ async fn connect_postgres(url: &str, config: &DatabaseConfig) -> Result<Db, Conn
         .acquire_timeout(timeout)
         // sqlx pings every connection as it is handed out, a round trip before each statement
         // (and another as it comes back, which cannot be turned off). Only a connection that has
-        // sat idle may have been cut meanwhile; a busy one that breaks fails its statement, and the
-        // ping on its return closes it.
+        // sat idle may have been cut meanwhile, or one used before a cut another statement met
+        // (a restart cuts them all); a busy one that breaks fails its statement, and the ping on
+        // its return closes it. One that fails its ping is closed, and another is lent.
         .test_before_acquire(false)
         .before_acquire(|connection, meta| {
             Box::pin(async move {
-                if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                if meta.idle_for >= PING_WHEN_IDLE_FOR || used_before_last_cut(meta.idle_for) {
                     connection.ping().await?;
                 }
                 Ok(true)

@@ -27,7 +27,7 @@ pub mod sql_args;
 pub mod stores;
 pub mod wal;
 
-pub use connect::{connect, ConnectError};
+pub use connect::{connect, is_cut_connection, ConnectError};
 pub use readers::Readers;
 pub use sql_args::SqlArgs;
 
@@ -190,17 +190,44 @@ macro_rules! with_reader {
                 }
                 Err(error) => Err(error.into()),
             },
-            $crate::server::db::Reader::Postgres(pool) => match pool.acquire().await {
-                Ok(mut lent) => {
-                    let $conn = &mut *lent;
-                    $body
+            $crate::server::db::Reader::Postgres(pool) => {
+                let mut first_try = true;
+                loop {
+                    let answer = match pool.acquire().await {
+                        Ok(mut lent) => {
+                            let $conn = &mut *lent;
+                            $body
+                        }
+                        Err(error) => Err(error.into()),
+                    };
+                    // A read is run again, once, if its connection had been cut since it was last
+                    // used (see `met_a_cut_connection`).
+                    if first_try && $crate::server::db::met_a_cut_connection(&answer) {
+                        first_try = false;
+                        continue;
+                    }
+                    break answer;
                 }
-                Err(error) => Err(error.into()),
-            },
+            }
         }
     };
 }
 pub use with_reader;
+
+/// Whether a read's `answer` failed because its connection had been cut (PostgreSQL restarted,
+/// or the network dropped it): then the cut is noted, so that the pool checks each connection used
+/// before it, and the read may run again on a sound one. Only a read: a write that met a cut may
+/// or may not have been applied, and its caller must be told. An error of the read's own type
+/// that is not sqlx's is taken as the read's own answer.
+#[doc(hidden)]
+pub fn met_a_cut_connection<T, E: 'static>(answer: &Result<T, E>) -> bool {
+    let Err(error) = answer else { return false };
+    let cut = (error as &dyn std::any::Any).downcast_ref::<sqlx::Error>().is_some_and(is_cut_connection);
+    if cut {
+        connect::note_cut_connection();
+    }
+    cut
+}
 
 /// Runs `$body` with `$conn` bound to the connection of either backend, as [`with_pool!`] does
 /// for pools.
