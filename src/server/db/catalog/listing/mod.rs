@@ -612,6 +612,9 @@ struct SortKeys {
     collation: &'static str,
     /// For the orders whose key can change: the kind of value a cursor carries for them.
     cursor_key: Option<CursorKind>,
+    /// The key of such a value (`{v}`), computed as the key of a product's own value is, so the
+    /// two compare alike (case, collation).
+    value_key: &'static str,
 }
 
 /// What kind of value a cursor carries for an order.
@@ -621,44 +624,36 @@ enum CursorKind {
     Title,
 }
 
-impl CursorKind {
-    /// The column the value stands for in an order's key.
-    fn column(self) -> &'static str {
-        match self {
-            Self::Price => "{t}.price_cents",
-            Self::Title => "{t}.title",
-        }
-    }
-}
-
 impl SortKeys {
     fn of(sort: SortOrder, db: &Db) -> Self {
-        let (key, descending, collation, cursor_key) = match (sort, db) {
+        let (key, descending, collation, cursor_key, value_key) = match (sort, db) {
             // Relevance without a search (or when only ids are wanted) is the newest first. A
             // product's creation time never changes, so a cursor needs no key of its own.
-            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, "", None),
-            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, "", Some(CursorKind::Price)),
-            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, "", Some(CursorKind::Price)),
+            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, "", None, ""),
+            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, "", Some(CursorKind::Price), "{v}"),
+            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, "", Some(CursorKind::Price), "{v}"),
             // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise
-            // use the database's locale, which differs between servers.
-            (SortOrder::Name, Db::Sqlite { .. }) => ("lower({t}.title)", false, "", Some(CursorKind::Title)),
+            // use the database's locale, which differs between servers. PostgreSQL reads the
+            // lowercase title from a column it keeps (`title_key`, collation "C", migration 0011):
+            // an index on the expression cannot be read without the rows.
+            (SortOrder::Name, Db::Sqlite { .. }) => {
+                ("lower({t}.title)", false, "", Some(CursorKind::Title), "lower({v})")
+            }
             (SortOrder::Name, Db::Postgres(_)) => {
-                ("(lower({t}.title) COLLATE \"C\")", false, " COLLATE \"C\"", Some(CursorKind::Title))
+                ("{t}.title_key", false, " COLLATE \"C\"", Some(CursorKind::Title), "(lower({v}) COLLATE \"C\")")
             }
         };
-        Self { key, descending, collation, cursor_key }
+        Self { key, descending, collation, cursor_key, value_key }
     }
 
-    /// The key a cursor carries, if it is this order's kind: the order's own key expression with
-    /// the value in place of its column, so the two compare alike (case, collation).
+    /// The key a cursor carries, if it is this order's kind.
     fn key_from_cursor(self, at: &SortValue, args: &mut SqlArgs) -> Option<String> {
-        let kind = self.cursor_key?;
-        let value = match (kind, at) {
+        let value = match (self.cursor_key?, at) {
             (CursorKind::Price, SortValue::Price(price)) => args.int(price.0),
             (CursorKind::Title, SortValue::Title(title)) => args.text(title.as_str()),
             _ => return None,
         };
-        Some(self.key.replace(kind.column(), &value))
+        Some(self.value_key.replace("{v}", &value))
     }
 
     /// What a cursor carries for a product of this price and title: its key, if it can change.
