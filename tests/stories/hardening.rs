@@ -584,8 +584,9 @@ async fn a_stopped_database_gets_fast_503s_and_recovery_is_automatic() {
 
 /// PostgreSQL restarts between two requests (a failover, an upgrade): every connection the pool
 /// holds is cut, and new ones are let through at once. A read that meets a cut connection is run
-/// again on a sound one, and the pool checks the connections used before the cut before it lends
-/// them again, so no visitor sees the restart, however many connections were open.
+/// again on a sound one (a signed-in visitor's session too), and the pool checks the connections
+/// used before the cut before it lends them again, so no visitor sees the restart, however many
+/// connections were open.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_restart_between_requests_costs_no_request() {
     let mut config = test_config(Backend::Postgres).await;
@@ -593,6 +594,8 @@ async fn a_database_restart_between_requests_costs_no_request() {
     let relay = Relay::start(&config.database.url).await;
     config.database.url = relay.url.clone();
     let app = spawn_with(config, true).await;
+    let mut signed_in = common::visitor::Visitor::new(&app.base);
+    assert_eq!(signed_in.sign_in("admin@mail.com", "admin123").await.status, 200);
     let paths =
         ["/products?q=oak", "/products", "/products?page=2", "/categories/furniture", "/api/v1/products?limit=5"];
     for round in 0..3 {
@@ -600,6 +603,10 @@ async fn a_database_restart_between_requests_costs_no_request() {
         let pages = all_at_once(&app.base, &paths).await;
         assert!(pages.iter().all(|page| page.status == 200), "round {round}, before the restart");
         relay.cut_open_connections();
+        // The first read after the restart is the session's.
+        let account = signed_in.get("/account").await;
+        assert_eq!(account.status, 200, "round {round}: the signed-in visitor's page: {}", account.body);
+        assert!(account.body.contains("admin@mail.com"), "round {round}: still signed in");
         let pages = all_at_once(&app.base, &paths).await;
         for (path, page) in paths.iter().zip(&pages) {
             assert_eq!(page.status, 200, "round {round}, {path} just after the restart: {}", page.body);

@@ -35,8 +35,8 @@ pub struct SignedIn {
     renewed_at: i64,
 }
 
-/// The session store of the active database. On SQLite, loads use the read pool and writes the
-/// single writer, like every other query.
+/// The session store of the active database. Loads are reads like any other of a request
+/// (`sessions::load_session`); writes go to the writer.
 ///
 /// Saving an existing session only updates its row, never re-creates it: the sqlx store's save is
 /// an upsert, so a request that loaded a session before sign-out and renewed it afterwards would
@@ -49,7 +49,7 @@ pub struct DbSessionStore {
 
 #[derive(Debug, Clone)]
 enum Backend {
-    Sqlite { read: SqliteStore, write: SqliteStore },
+    Sqlite(SqliteStore),
     Postgres(PostgresStore),
 }
 
@@ -57,13 +57,11 @@ impl DbSessionStore {
     /// The store for `db`, with its table created if missing.
     pub async fn open(db: &Db) -> sqlx::Result<Self> {
         let backend = match db {
-            Db::Sqlite { read, write, .. } => {
-                Backend::Sqlite { read: SqliteStore::new(read.clone()), write: SqliteStore::new(write.clone()) }
-            }
+            Db::Sqlite { write, .. } => Backend::Sqlite(SqliteStore::new(write.clone())),
             Db::Postgres(pool) => Backend::Postgres(PostgresStore::new(pool.clone())),
         };
         match &backend {
-            Backend::Sqlite { write, .. } => write.migrate().await?,
+            Backend::Sqlite(sqlite) => sqlite.migrate().await?,
             Backend::Postgres(pg) => pg.migrate().await?,
         }
         Ok(Self { db: db.clone(), backend })
@@ -71,7 +69,7 @@ impl DbSessionStore {
 
     fn writer(&self) -> &dyn SessionStore {
         match &self.backend {
-            Backend::Sqlite { write, .. } => write,
+            Backend::Sqlite(sqlite) => sqlite,
             Backend::Postgres(pg) => pg,
         }
     }
@@ -92,10 +90,11 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match &self.backend {
-            Backend::Sqlite { read, .. } => read.load(id).await,
-            Backend::Postgres(pg) => pg.load(id).await,
-        }
+        let data = sessions::load_session(&self.db, &id.to_string())
+            .await
+            .map_err(|e| session_store::Error::Backend(e.to_string()))?;
+        data.map(|data| rmp_serde::from_slice(&data).map_err(|e| session_store::Error::Decode(e.to_string())))
+            .transpose()
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
@@ -107,7 +106,7 @@ impl SessionStore for DbSessionStore {
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         match &self.backend {
-            Backend::Sqlite { write, .. } => write.delete_expired().await,
+            Backend::Sqlite(sqlite) => sqlite.delete_expired().await,
             Backend::Postgres(pg) => pg.delete_expired().await,
         }
     }

@@ -128,7 +128,7 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
     let readers = super::Readers::open(options.clone(), config.max_connections as usize, acquire)
         .await
         .map_err(|e| fail(e.to_string()))?;
-    // sqlx's pool, for the session store and backups: opened when first used.
+    // sqlx's pool, for backups and the health probe's connect options: opened when first used.
     let read = SqlitePoolOptions::new()
         .max_connections(config.max_connections.max(1))
         .test_before_acquire(false)

@@ -42,7 +42,7 @@ pub enum Db {
     Sqlite {
         /// The request path's reads: [`Db::reader`].
         readers: Arc<Readers>,
-        /// Reads through sqlx's pool, for the parts that take one: the session store, backups.
+        /// Reads through sqlx's pool, for the parts that take one: backups, the health probe.
         read: SqlitePool,
         write: SqlitePool,
         /// Checkouts, written in batches on `write` (see `orders::group_commit`).

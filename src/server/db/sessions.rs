@@ -1,7 +1,22 @@
-//! The session rows tower-sessions' sqlx store keeps, for the one write it does not do the way
-//! Tienda needs: saving an existing session without re-creating a deleted one.
+//! The session rows tower-sessions' sqlx store keeps, for what it does not do the way Tienda
+//! needs: saving an existing session without re-creating a deleted one, and reading one as every
+//! other read of a request is read.
 
-use super::{with_pool, Db};
+use super::{with_pool, with_reader, Db};
+
+/// The data of session `id` if it has not expired. A read like any other of the request
+/// (`with_reader!`): on SQLite from the request path's connections, on PostgreSQL run again once
+/// if its connection had been cut (a restart), which the store's own read would turn into a
+/// failed request.
+pub async fn load_session(db: &Db, id: &str) -> sqlx::Result<Option<Vec<u8>>> {
+    let sql = match db {
+        Db::Sqlite { .. } => "SELECT data FROM tower_sessions WHERE id = $1 AND expiry_date > $2",
+        Db::Postgres(_) => r#"SELECT data FROM "tower_sessions"."session" WHERE id = $1 AND expiry_date > $2"#,
+    };
+    // The store writes the expiry as this type on both backends, and compares it the same way.
+    let now = tower_sessions::cookie::time::OffsetDateTime::now_utc();
+    with_reader!(db.reader(), conn => sqlx::query_scalar(sql).bind(id).bind(now).fetch_optional(conn).await)
+}
 
 /// Replaces an existing session's data and expiry; 0 rows when the session is gone (signed out
 /// or swept meanwhile), which must stay gone.
