@@ -194,7 +194,7 @@ impl ProductQuery {
             }
         });
         let mut query = Self { q, category, price_min, price_max, sort, page, cursor: None };
-        query.cursor = parse_cursor(&present, sort, &mut notices).filter(|_| query.pages_by_cursor());
+        query.cursor = parse_cursor(&present, get("at"), sort, &mut notices).filter(|_| query.pages_by_cursor());
         (query, notices)
     }
 
@@ -276,10 +276,14 @@ impl ProductQuery {
 }
 
 /// `after=ID` or `before=ID` (a product id, so a positive integer); anything else, or both at once,
-/// is ignored with the notice a bad page number gets. `at=` is the product's price or title for
-/// those orders; one that does not fit the order is left out (the product's current key is used).
+/// is ignored with the notice a bad page number gets. `at` (as sent, not trimmed) is the product's
+/// price or title for those orders; one that does not fit the order is left out (the product's
+/// current key is used). A title is taken as it is: one that begins or ends with a space (written
+/// before titles were trimmed, or restored from elsewhere) is where the page starts, and trimmed
+/// it would start the page elsewhere.
 fn parse_cursor(
     present: &impl Fn(&str) -> Option<String>,
+    at: Option<String>,
     sort: SortOrder,
     notices: &mut Vec<QueryNotice>,
 ) -> Option<Cursor> {
@@ -293,8 +297,8 @@ fn parse_cursor(
             return None;
         }
     };
-    cursor.at = present("at").and_then(|raw| match sort {
-        SortOrder::PriceAsc | SortOrder::PriceDesc => Money::parse_decimal(&raw).map(SortValue::Price),
+    cursor.at = at.filter(|raw| !raw.trim().is_empty()).and_then(|raw| match sort {
+        SortOrder::PriceAsc | SortOrder::PriceDesc => Money::parse_decimal(raw.trim()).map(SortValue::Price),
         SortOrder::Name => (raw.chars().count() <= TITLE_MAX).then_some(SortValue::Title(raw)),
         SortOrder::Relevance | SortOrder::Newest => None,
     });
@@ -437,6 +441,11 @@ mod tests {
         let cursor = query.cursor.clone().unwrap();
         assert_eq!(cursor.at, Some(SortValue::Title("Oak & Co. Table".into())));
         assert_eq!(query.to_query_string_at(2, Some(&cursor), true), "?sort=name&page=2&before=5&at=Oak+%26+Co.+Table");
+        // A title is kept as sent, spaces at either end included: it is where the page starts.
+        let (query, _) = parse(&[("sort", "name"), ("after", "5"), ("at", "  Leading space\u{a0}")]);
+        assert_eq!(query.cursor.unwrap().at, Some(SortValue::Title("  Leading space\u{a0}".into())));
+        let (query, _) = parse(&[("sort", "price_asc"), ("after", "5"), ("at", " 12.50 ")]);
+        assert_eq!(query.cursor.unwrap().at, Some(SortValue::Price(Money(1250))));
         // A key that does not fit the order is left out; the cursor still stands.
         for pairs in [
             &[("sort", "price_asc"), ("after", "9"), ("at", "cheap")][..],
