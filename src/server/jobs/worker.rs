@@ -107,12 +107,21 @@ enum Ending {
     LeaseLost,
 }
 
+/// What a worker found when it looked for a due job.
+enum Turn {
+    /// It ran one.
+    Ran,
+    /// None was due; the queue's next job falls due at this time (ms), if any. Read in the same
+    /// look, so an idle worker reads the queue once per poll.
+    Idle(Option<i64>),
+}
+
 impl Worker {
     async fn work(self, mut stopping: watch::Receiver<bool>) {
         while !*stopping.borrow() {
             let wait = match self.claim_and_run(&mut stopping).await {
-                Ok(Some(())) => continue,
-                Ok(None) => self.until_next_due().await,
+                Ok(Turn::Ran) => continue,
+                Ok(Turn::Idle(next_due)) => self.until(next_due),
                 Err(error) => {
                     tracing::warn!(%error, "the job queue cannot be read; trying again");
                     self.settings.poll
@@ -127,28 +136,29 @@ impl Worker {
     }
 
     /// How long to sleep: until the next job falls due, but at least a moment and at most a poll.
-    async fn until_next_due(&self) -> Duration {
+    fn until(&self, next_due: Option<i64>) -> Duration {
         let poll = self.settings.poll;
-        match bounded(queue::next_due_at(&self.env.db, &self.kinds)).await {
-            Ok(Some(at)) => {
+        match next_due {
+            Some(at) => {
                 let ms = u64::try_from(at - now_ms()).unwrap_or(0);
                 Duration::from_millis(ms).clamp(Duration::from_millis(10), poll)
             }
-            _ => poll,
+            None => poll,
         }
     }
 
-    /// Claims a due job and runs it; `None` when none was due.
-    async fn claim_and_run(&self, stopping: &mut watch::Receiver<bool>) -> Result<Option<()>, sqlx::Error> {
+    /// Claims a due job and runs it, or says when the next one falls due.
+    async fn claim_and_run(&self, stopping: &mut watch::Receiver<bool>) -> Result<Turn, sqlx::Error> {
         let due = bounded(queue::next_due_at(&self.env.db, &self.kinds)).await?;
         if due.is_none_or(|at| at > now_ms()) {
-            return Ok(None);
+            return Ok(Turn::Idle(due));
         }
         let token = random_hex();
         let now = now_ms();
         let lease_ends = now + millis(self.settings.lease);
         let Some(claimed) = bounded(queue::claim(&self.env.db, &self.kinds, &token, now, lease_ends)).await? else {
-            return Ok(None);
+            // Another worker took it first: look again in a moment.
+            return Ok(Turn::Idle(Some(now)));
         };
         let context = JobContext {
             env: self.env.clone(),
@@ -166,7 +176,7 @@ impl Worker {
         };
         let retry_left = claimed.attempts < claimed.max_attempts;
         self.record(claimed.id, &token, retry_left.then_some(claimed.attempts), ending).await;
-        Ok(Some(()))
+        Ok(Turn::Ran)
     }
 
     /// Runs the handler on its own task, renewing the lease every third of it, until the handler
