@@ -210,6 +210,11 @@ impl ProductQuery {
         self.q.chars().any(char::is_alphanumeric)
     }
 
+    /// Whether a price range (either bound, or both) filters the query.
+    pub fn is_price_range(&self) -> bool {
+        self.price_min.is_some() || self.price_max.is_some()
+    }
+
     /// The page number, never zero.
     pub fn page(&self) -> u32 {
         self.page.max(1)

@@ -265,8 +265,7 @@ pub async fn count_matching(db: &Db, query: &ProductQuery) -> sqlx::Result<i64> 
 /// words reach PostgreSQL's planner only inside subqueries, so no plan could use them; SQLite
 /// plans without the values anyway (`price_range` chooses for it).
 fn statement_is_kept(db: &Db, query: &ProductQuery) -> bool {
-    let priced = query.price_min.is_some() || query.price_max.is_some();
-    !(matches!(db, Db::Postgres(_)) && priced)
+    !(matches!(db, Db::Postgres(_)) && query.is_price_range())
 }
 
 /// How many products match `query`, as an SQL expression: the kept per-category counts when
@@ -292,15 +291,14 @@ fn count_expression(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String
 
 /// Whether the database keeps the count of what `query` matches: nothing but a category filters.
 fn count_is_kept(query: &ProductQuery) -> bool {
-    !query.is_search() && query.price_min.is_none() && query.price_max.is_none()
+    !query.is_search() && !query.is_price_range()
 }
 
 /// Whether SQLite must be told how to read the price range `query` filters by: when the listing is
 /// ordered by something else, and no search reads its own index first (see `price_range`).
 fn price_range_needs_a_plan(db: &Db, query: &ProductQuery) -> bool {
     let by_price = matches!(query.sort, SortOrder::PriceAsc | SortOrder::PriceDesc);
-    let priced = query.price_min.is_some() || query.price_max.is_some();
-    matches!(db, Db::Sqlite { .. }) && priced && !by_price && !query.is_search()
+    matches!(db, Db::Sqlite { .. }) && query.is_price_range() && !by_price && !query.is_search()
 }
 
 /// A listing's price range that SQLite must be told how to read, counted.
@@ -409,7 +407,7 @@ impl PageOfIds {
             (_, Some(plan)) if name == "price_cents" => plan.price_column().to_owned(),
             _ => format!("p.{name}"),
         };
-        ids.filters_products = query.category.is_some() || query.price_min.is_some() || query.price_max.is_some();
+        ids.filters_products = query.category.is_some() || query.is_price_range();
         if let Some(slug) = &query.category {
             let slug = args.text(slug.clone());
             ids.conditions.push(format!("{} = (SELECT id FROM categories WHERE slug = {slug})", column("category_id")));
