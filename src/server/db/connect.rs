@@ -49,7 +49,7 @@ fn nanos_since_start(at: Instant) -> u64 {
 
 /// Whether `error` says that the connection it came from was cut (PostgreSQL restarted or shut
 /// down, or the network between dropped it), rather than that the statement failed on its own.
-pub fn is_cut_connection(error: &sqlx::Error) -> bool {
+pub(super) fn is_cut_connection(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Io(_) => true,
         // 08: connection exceptions; 57P01-57P03: the server shutting down or starting up.
@@ -64,7 +64,7 @@ pub fn is_cut_connection(error: &sqlx::Error) -> bool {
 /// holds, and one lent within a second of its last use is not checked first
 /// ([`PING_WHEN_IDLE_FOR`]): each would fail the next statement it ran, one failed request per
 /// open connection. From now on the pool checks every connection last used before this moment.
-pub fn note_cut_connection() {
+pub(super) fn note_cut_connection() {
     LAST_CUT.store(nanos_since_start(Instant::now()).max(1), Ordering::Relaxed);
 }
 

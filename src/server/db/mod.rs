@@ -27,7 +27,7 @@ pub mod sql_args;
 pub mod stores;
 pub mod wal;
 
-pub use connect::{connect, is_cut_connection, ConnectError};
+pub use connect::{connect, ConnectError};
 pub use readers::Readers;
 pub use sql_args::SqlArgs;
 
@@ -222,7 +222,7 @@ pub use with_reader;
 #[doc(hidden)]
 pub fn met_a_cut_connection<T, E: 'static>(answer: &Result<T, E>) -> bool {
     let Err(error) = answer else { return false };
-    let cut = (error as &dyn std::any::Any).downcast_ref::<sqlx::Error>().is_some_and(is_cut_connection);
+    let cut = (error as &dyn std::any::Any).downcast_ref::<sqlx::Error>().is_some_and(connect::is_cut_connection);
     if cut {
         connect::note_cut_connection();
     }

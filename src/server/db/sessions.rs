@@ -9,13 +9,18 @@ use super::{with_pool, with_reader, Db};
 /// if its connection had been cut (a restart), which the store's own read would turn into a
 /// failed request.
 pub async fn load_session(db: &Db, id: &str) -> sqlx::Result<Option<Vec<u8>>> {
-    let sql = match db {
-        Db::Sqlite { .. } => "SELECT data FROM tower_sessions WHERE id = $1 AND expiry_date > $2",
-        Db::Postgres(_) => r#"SELECT data FROM "tower_sessions"."session" WHERE id = $1 AND expiry_date > $2"#,
-    };
+    let sql = format!("SELECT data FROM {} WHERE id = $1 AND expiry_date > $2", session_table(db));
     // The store writes the expiry as this type on both backends, and compares it the same way.
     let now = tower_sessions::cookie::time::OffsetDateTime::now_utc();
-    with_reader!(db.reader(), conn => sqlx::query_scalar(sql).bind(id).bind(now).fetch_optional(conn).await)
+    with_reader!(db.reader(), conn => sqlx::query_scalar(&sql).bind(id).bind(now).fetch_optional(conn).await)
+}
+
+/// The table tower-sessions' sqlx store keeps sessions in, on each backend.
+fn session_table(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite { .. } => "tower_sessions",
+        Db::Postgres(_) => r#""tower_sessions"."session""#,
+    }
 }
 
 /// Replaces an existing session's data and expiry; 0 rows when the session is gone (signed out
@@ -26,11 +31,8 @@ pub async fn update_session(
     data: Vec<u8>,
     expiry: tower_sessions::cookie::time::OffsetDateTime,
 ) -> sqlx::Result<u64> {
-    let sql = match db {
-        Db::Sqlite { .. } => "UPDATE tower_sessions SET data = $1, expiry_date = $2 WHERE id = $3",
-        Db::Postgres(_) => r#"UPDATE "tower_sessions"."session" SET data = $1, expiry_date = $2 WHERE id = $3"#,
-    };
-    with_pool!(db.writer(), pool => sqlx::query(sql)
+    let sql = format!("UPDATE {} SET data = $1, expiry_date = $2 WHERE id = $3", session_table(db));
+    with_pool!(db.writer(), pool => sqlx::query(&sql)
         .bind(data)
         .bind(expiry)
         .bind(id)
