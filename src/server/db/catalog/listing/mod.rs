@@ -610,55 +610,57 @@ struct SortKeys {
     collation: &'static str,
     /// For the orders whose key can change: the kind of value a cursor carries for them.
     cursor_key: Option<CursorKind>,
-    /// The key of such a value (`{v}`), computed as the key of a product's own value is, so the
-    /// two compare alike (case, collation).
-    value_key: &'static str,
 }
 
 /// What kind of value a cursor carries for an order.
 #[derive(Clone, Copy)]
 enum CursorKind {
+    /// A price, which is its own key.
     Price,
-    Title,
+    /// A title, whose key (`key_of` with the value for `{v}`) is computed as the order computes
+    /// a product's, so the two compare alike (case, collation).
+    Title { key_of: &'static str },
 }
 
 impl SortKeys {
     fn of(sort: SortOrder, db: &Db) -> Self {
-        let (key, descending, collation, cursor_key, value_key) = match (sort, db) {
+        let (key, descending, collation, cursor_key) = match (sort, db) {
             // Relevance without a search (or when only ids are wanted) is the newest first. A
             // product's creation time never changes, so a cursor needs no key of its own.
-            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, "", None, ""),
-            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, "", Some(CursorKind::Price), "{v}"),
-            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, "", Some(CursorKind::Price), "{v}"),
+            (SortOrder::Relevance | SortOrder::Newest, _) => ("{t}.created_at", true, "", None),
+            (SortOrder::PriceAsc, _) => ("{t}.price_cents", false, "", Some(CursorKind::Price)),
+            (SortOrder::PriceDesc, _) => ("{t}.price_cents", true, "", Some(CursorKind::Price)),
             // The same order on both backends: SQLite compares bytes; PostgreSQL would otherwise
             // use the database's locale, which differs between servers. PostgreSQL reads the
             // lowercase title from a column it keeps (`title_key`, collation "C", migration 0011):
             // an index on the expression cannot be read without the rows.
             (SortOrder::Name, Db::Sqlite { .. }) => {
-                ("lower({t}.title)", false, "", Some(CursorKind::Title), "lower({v})")
+                ("lower({t}.title)", false, "", Some(CursorKind::Title { key_of: "lower({v})" }))
             }
             (SortOrder::Name, Db::Postgres(_)) => {
-                ("{t}.title_key", false, " COLLATE \"C\"", Some(CursorKind::Title), "(lower({v}) COLLATE \"C\")")
+                let cursor_key = CursorKind::Title { key_of: "(lower({v}) COLLATE \"C\")" };
+                ("{t}.title_key", false, " COLLATE \"C\"", Some(cursor_key))
             }
         };
-        Self { key, descending, collation, cursor_key, value_key }
+        Self { key, descending, collation, cursor_key }
     }
 
     /// The key a cursor carries, if it is this order's kind.
     fn key_from_cursor(self, at: &SortValue, args: &mut SqlArgs) -> Option<String> {
-        let value = match (self.cursor_key?, at) {
-            (CursorKind::Price, SortValue::Price(price)) => args.int(price.0),
-            (CursorKind::Title, SortValue::Title(title)) => args.text(title.as_str()),
-            _ => return None,
-        };
-        Some(self.value_key.replace("{v}", &value))
+        match (self.cursor_key?, at) {
+            (CursorKind::Price, SortValue::Price(price)) => Some(args.int(price.0)),
+            (CursorKind::Title { key_of }, SortValue::Title(title)) => {
+                Some(key_of.replace("{v}", &args.text(title.as_str())))
+            }
+            _ => None,
+        }
     }
 
     /// What a cursor carries for a product of this price and title: its key, if it can change.
     fn cursor_value(self, price: Money, title: String) -> Option<SortValue> {
         match self.cursor_key? {
             CursorKind::Price => Some(SortValue::Price(price)),
-            CursorKind::Title => Some(SortValue::Title(title)),
+            CursorKind::Title { .. } => Some(SortValue::Title(title)),
         }
     }
 
