@@ -377,9 +377,9 @@ def large_catalog_run(base_env, port, data, database_url, backend, database_pid=
         "  local q = searches[(n % #searches) + 1]\n"
         "  return wrk.format(nil, \"/products?q=\" .. q .. \"&page=\" .. (math.floor(n / #searches) % 5 + 1))\n"
         "end\n")
-    prices = data / "price_ranges.lua"
+    prices, price_paths = data / "price_ranges.lua", price_range_paths()
     prices.write_text(
-        "local paths = {" + ", ".join(f'"{path}"' for path in price_range_paths()) + "}\n"
+        "local paths = {" + ", ".join(f'"{path}"' for path in price_paths) + "}\n"
         "local n = 0\n"
         "request = function()\n"
         "  n = n + 1\n"
@@ -413,7 +413,7 @@ def large_catalog_run(base_env, port, data, database_url, backend, database_pid=
             "connections": LARGE_CONNECTIONS,
             "two_word_search_pages_1_to_5": search, "deep_page": dict(deep, page=deep_page),
             "deep_page_by_cursor": dict(deep_cursor, path=cursor_path),
-            "price_ranges": dict(price_ranges, paths=len(price_range_paths())), "sitemap_index": sitemap}
+            "price_ranges": dict(price_ranges, paths=len(price_paths)), "sitemap_index": sitemap}
 
 
 def price_range_paths():
