@@ -18,6 +18,7 @@ on_both_backends!(
     pages_by_cursor_cover_the_catalog_once_in_every_order,
     a_next_link_survives_its_product_being_repriced_renamed_or_deleted,
     kept_counts_follow_every_change,
+    price_band_counts_follow_every_change,
     products_older_than_search_titles_get_them_at_start,
     deep_pages_by_number_match_the_listing_as_it_changes,
     a_price_range_lists_what_it_holds_however_much_that_is,
@@ -374,6 +375,81 @@ async fn kept_counts_follow_every_change(backend: Backend) {
     app.state.catalog_changed();
     assert_eq!(found(&app, "zebrawood desk").await, ["Zebrawood Writing Desk"]);
     assert!(found(&app, "cushion zebra").await.is_empty(), "a deleted product leaves the index");
+}
+
+/// A price range is counted from kept counts per price band (its first two significant digits in
+/// cents) and the products of the bands its ends cut. The database puts each price in the band the
+/// server's own arithmetic expects (the unit test of `price_bands` checks the same prices), and
+/// every way a product enters, leaves or moves between bands keeps the count of every range the
+/// real one: ranges whose ends fall on a band's edge, inside one, or both within a single band.
+async fn price_band_counts_follow_every_change(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    demo::seed_generated(&app.db, &app.config, 300).await.unwrap();
+    let bands = [(1, 1), (99, 99), (109, 100), (999, 990), (1_234, 1_200), (123_456, 120_000)];
+    let sql = "SELECT id FROM products ORDER BY id DESC LIMIT 6";
+    let ids: Vec<i64> = with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_all(pool).await).unwrap();
+    for (id, (cents, _)) in ids.iter().zip(bands) {
+        execute(&app, &format!("UPDATE products SET price_cents = {cents} WHERE id = {id}")).await;
+    }
+    let sql = "SELECT band FROM price_band_counts WHERE products > 0 ORDER BY band";
+    let kept: Vec<i64> = with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_all(pool).await).unwrap();
+    for (cents, band) in bands {
+        assert!(kept.contains(&band), "{cents} lies in band {band}: {kept:?}");
+    }
+
+    let ranges: [(Option<i64>, Option<i64>); 9] = [
+        (Some(500), Some(50_000)),
+        (Some(1_234), Some(5_678)),
+        (Some(1_201), Some(1_208)),
+        (Some(99), Some(109)),
+        (None, Some(2_000)),
+        (Some(19_999), None),
+        (Some(1), None),
+        (Some(120_000), Some(129_999)),
+        (Some(200_001), Some(200_002)),
+    ];
+    let counts_are_real = |when: &'static str| {
+        let app = &app;
+        async move {
+            for category in [None, Some("furniture"), Some("no-such-category")] {
+                for (min, max) in ranges {
+                    let query = ProductQuery {
+                        category: category.map(str::to_owned),
+                        price_min: min.map(Money),
+                        price_max: max.map(Money),
+                        page: 1,
+                        ..Default::default()
+                    };
+                    let counted = catalog::listing::count_matching(&app.db, &query).await.unwrap();
+                    let real = priced_ids(app, category, (min, max), "p.id").await.len() as i64;
+                    assert_eq!(counted, real, "{when}: {min:?}..={max:?} in {category:?}");
+                }
+            }
+        }
+    };
+    counts_are_real("after the bulk insert").await;
+
+    // A new product, then one repriced within its band, across bands, moved to another category,
+    // and deleted; then a product edited in the back office.
+    add_zebrawood(&app).await;
+    counts_are_real("after an insert").await;
+    let id: i64 =
+        crate::common::back_office::number(&app, "SELECT MIN(id) FROM products WHERE price_cents > $1", 1_300).await;
+    for change in [
+        format!("UPDATE products SET price_cents = price_cents - price_cents % 100 + 1 WHERE id = {id}"),
+        format!("UPDATE products SET price_cents = 1205 WHERE id = {id}"),
+        format!("UPDATE products SET category_id = (SELECT id FROM categories WHERE slug = 'furniture') WHERE id = {id}"),
+        format!("UPDATE products SET category_id = (SELECT id FROM categories WHERE slug = 'shoes'), price_cents = 50000 WHERE id = {id}"),
+        format!("DELETE FROM products WHERE id = {id}"),
+    ] {
+        execute(&app, &change).await;
+        counts_are_real("after a change").await;
+    }
+    let mut staff = crate::common::back_office::admin(&app).await;
+    let other: i64 =
+        crate::common::back_office::number(&app, "SELECT MIN(id) FROM products WHERE price_cents > $1", 5_000).await;
+    patch_in_back_office(&app, &mut staff, other, "price", "12.34").await;
+    counts_are_real("after a back-office edit").await;
 }
 
 async fn products_older_than_search_titles_get_them_at_start(backend: Backend) {

@@ -29,7 +29,7 @@ pub type Loaded = Vec<(&'static str, u64)>;
 
 /// PostgreSQL's row triggers that derive tables from products, off while a restore loads them:
 /// [`count_products_once`] and [`list_search_words_once`] make their tables in one statement each.
-const DERIVING_TRIGGERS: [&str; 2] = ["product_counts_follow", "search_words_follow"];
+const DERIVING_TRIGGERS: [&str; 3] = ["product_counts_follow", "price_band_counts_follow", "search_words_follow"];
 
 /// Loads every backed-up table from `source` into `db`, which must hold none of their rows.
 pub async fn load(db: &Db, source: &Source) -> Result<Loaded, LoadError> {
@@ -261,8 +261,8 @@ async fn fill_self_references(mut conn: Conn<'_>, plan: &Plan) -> sqlx::Result<(
     Ok(())
 }
 
-/// Fills `product_counts` from the loaded products in one statement. On PostgreSQL the row trigger
-/// that keeps it is off for the load: within one transaction every bump of a category's counter
+/// Fills `product_counts` and `price_band_counts` from the loaded products in one statement each.
+/// On PostgreSQL the row triggers that keep them are off for the load: within one transaction every bump of a category's counter
 /// leaves a row version the next bump must walk past, so 100,000 products in five categories took
 /// over a minute (quadratic); this takes milliseconds. Turning the trigger off is itself part of the
 /// transaction: other sessions never see it off, and wait for the table until the load commits.
@@ -271,6 +271,13 @@ async fn count_products_once(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> 
     sqlx::query(
         "INSERT INTO product_counts (category_id, products) \
          SELECT category_id, COUNT(*) FROM products GROUP BY category_id",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM price_band_counts").execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO price_band_counts (category_id, band, products) \
+         SELECT category_id, price_band(price_cents), COUNT(*) FROM products GROUP BY 1, 2",
     )
     .execute(&mut *conn)
     .await?;

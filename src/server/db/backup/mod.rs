@@ -43,6 +43,7 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("login_failures", "a ten-minute throttle"),
     ("generated_secrets", "a demo installation's own keys, made again on start"),
     ("product_counts", "derived from products by triggers as they load"),
+    ("price_band_counts", "derived from products by triggers as they load"),
     ("search_words", "PostgreSQL's list of the catalog's words, made again from the products as they load"),
     ("jobs", "the queue: a restore must not run old work again"),
     ("job_schedules", "registered again by the workers"),

@@ -2,6 +2,7 @@
 //! with their category, in id order, filtered the way that API filters.
 
 use super::decode_images;
+use super::price_bands;
 use super::price_range::{self, Plan};
 use crate::bind_all;
 use crate::server::db::{with_reader, Db, SqlArgs};
@@ -221,18 +222,32 @@ fn price_range_needs_a_plan(db: &Db, filter: &ProductFilter) -> bool {
 }
 
 /// How many products the filter matches, and how many its category holds (or the catalog, with no
-/// category): the first count reads a price index alone, the second the kept counts.
+/// category): the first count from the kept counts per price band and the products of the bands
+/// the range's ends cut (see `price_bands`), the second from the kept counts per category.
 async fn count_price_range(db: &Db, filter: &ProductFilter) -> sqlx::Result<(i64, i64)> {
     let mut args = SqlArgs::default();
-    let conditions = Conditions::of(db, filter, None, &mut args);
-    let kept = match &conditions.category {
+    let (min, max) = match (filter.price, filter.price_min, filter.price_max) {
+        (Some(price), None, None) => (Some(price), Some(price)),
+        (_, min, max) => (min, max),
+    };
+    let split = price_bands::split(min, max);
+    let category = Conditions::of(db, filter, None, &mut args).category;
+    let mut matching = Vec::new();
+    if let Some(bands) = split.whole_bands {
+        matching.push(price_bands::sum_of_bands(bands, category.as_deref(), &mut args));
+    }
+    for (price_min, price_max) in split.counted {
+        let part = ProductFilter { price: None, price_min, price_max, ..filter.clone() };
+        let conditions = Conditions::of(db, &part, None, &mut args);
+        matching.push(format!("(SELECT COUNT(*) FROM products p{})", where_clause(&conditions.all())));
+    }
+    let kept = match &category {
         Some(id) => format!(" WHERE category_id = {id}"),
         None => String::new(),
     };
     let sql = format!(
-        "SELECT (SELECT COUNT(*) FROM products p{}), \
-         CAST((SELECT COALESCE(SUM(products), 0) FROM product_counts{kept}) AS BIGINT)",
-        where_clause(&conditions.all())
+        "SELECT CAST(({}) AS BIGINT), CAST((SELECT COALESCE(SUM(products), 0) FROM product_counts{kept}) AS BIGINT)",
+        matching.join(" + ")
     );
     with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_one(pool).await)
 }

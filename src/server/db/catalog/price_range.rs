@@ -6,8 +6,8 @@
 //! to show a page (243 ms on 100,000 products, 4 requests a second under load). The other way is
 //! to walk the order's own index and check each product's price, which stops at the page; but for
 //! a narrow range it walks far past products that do not match. So the range is counted first
-//! (through the price index, whose entries in the range are all it reads: 4 ms for 100,000) and
-//! the cheaper way is chosen, then imposed: a unary `+` on the price column keeps SQLite off the
+//! (from the kept counts per price band, see `price_bands`; through the price index it cost 4 ms
+//! for 100,000) and the cheaper way is chosen, then imposed: a unary `+` on the price column keeps SQLite off the
 //! price index, `INDEXED BY` puts it on.
 //!
 //! The estimate takes the range's products to be spread along the order. Where they cluster at

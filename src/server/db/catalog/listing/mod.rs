@@ -14,7 +14,7 @@ mod anchors;
 
 pub use anchors::PageAnchors;
 
-use super::{price_range, SummaryRow, SUMMARY_COLUMNS};
+use super::{price_bands, price_range, SummaryRow, SUMMARY_COLUMNS};
 use crate::bind_all;
 use crate::model::{Cursor, CursorSide, Money, ProductQuery, ProductSummary, SortOrder, SortValue};
 use crate::server::db::{with_reader, Db, SqlArgs};
@@ -270,11 +270,13 @@ fn statement_is_kept(db: &Db, query: &ProductQuery) -> bool {
 
 /// How many products match `query`, as an SQL expression: the kept per-category counts when
 /// nothing but a category filters (the common case, and the one where an exact count would read
-/// the whole catalog), otherwise a count over the filter's index.
+/// the whole catalog), the kept counts per price band for a price range (see `price_bands`),
+/// otherwise a count over the filter's index.
 fn count_expression(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String {
-    let sql = if !count_is_kept(query) {
-        let ids = PageOfIds::new(db, query, args);
-        format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None, true))
+    let sql = if query.is_search() {
+        count_one_by_one(db, query, args)
+    } else if query.is_price_range() {
+        count_by_price_bands(db, query, args)
     } else {
         match &query.category {
             Some(slug) => format!(
@@ -287,6 +289,31 @@ fn count_expression(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String
     };
     // SUM is NUMERIC on PostgreSQL; the cast keeps one Rust type for both backends.
     format!("CAST(({sql}) AS BIGINT)")
+}
+
+/// A count of the products `query` matches, read from its filter's index.
+fn count_one_by_one(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String {
+    let ids = PageOfIds::new(db, query, args);
+    format!("SELECT COUNT(*) FROM {}", ids.tables_and_filters(None, true))
+}
+
+/// A count of the products in `query`'s price range (no search): the price bands it holds whole,
+/// from the kept counts, and the products of the bands its ends cut, one by one.
+fn count_by_price_bands(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String {
+    let split = price_bands::split(query.price_min.map(Money::cents), query.price_max.map(Money::cents));
+    let mut parts = Vec::new();
+    if let Some(bands) = split.whole_bands {
+        let category = query
+            .category
+            .as_ref()
+            .map(|slug| format!("(SELECT id FROM categories WHERE slug = {})", args.text(slug.clone())));
+        parts.push(price_bands::sum_of_bands(bands, category.as_deref(), args));
+    }
+    for (min, max) in split.counted {
+        let part = ProductQuery { price_min: min.map(Money), price_max: max.map(Money), ..query.clone() };
+        parts.push(format!("({})", count_one_by_one(db, &part, args)));
+    }
+    format!("SELECT {}", parts.join(" + "))
 }
 
 /// Whether the database keeps the count of what `query` matches: nothing but a category filters.
