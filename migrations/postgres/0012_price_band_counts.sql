@@ -23,21 +23,27 @@ CREATE INDEX price_band_counts_band ON price_band_counts (band) INCLUDE (product
 INSERT INTO price_band_counts (category_id, band, products)
 SELECT category_id, price_band(price_cents), COUNT(*) FROM products GROUP BY 1, 2;
 
+CREATE FUNCTION price_band_count_add(category BIGINT, cents BIGINT, change BIGINT) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO price_band_counts (category_id, band, products) VALUES (category, price_band(cents), change)
+    ON CONFLICT (category_id, band) DO UPDATE SET products = price_band_counts.products + change
+$$;
+
 CREATE FUNCTION price_band_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM price_band_count_add(NEW.category_id, NEW.price_cents, 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM price_band_count_add(OLD.category_id, OLD.price_cents, -1);
     -- A repricing within its band, or an edit that keeps both, changes no count.
-    IF TG_OP = 'UPDATE' AND OLD.category_id IS NOT DISTINCT FROM NEW.category_id
-       AND price_band(OLD.price_cents) IS NOT DISTINCT FROM price_band(NEW.price_cents) THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        UPDATE price_band_counts SET products = products - 1
-        WHERE category_id = OLD.category_id AND band = price_band(OLD.price_cents);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO price_band_counts (category_id, band, products)
-        VALUES (NEW.category_id, price_band(NEW.price_cents), 1)
-        ON CONFLICT (category_id, band) DO UPDATE SET products = price_band_counts.products + 1;
+    ELSIF (OLD.category_id, price_band(OLD.price_cents)) < (NEW.category_id, price_band(NEW.price_cents)) THEN
+        PERFORM price_band_count_add(OLD.category_id, OLD.price_cents, -1);
+        PERFORM price_band_count_add(NEW.category_id, NEW.price_cents, 1);
+    ELSIF (OLD.category_id, price_band(OLD.price_cents)) > (NEW.category_id, price_band(NEW.price_cents)) THEN
+        -- Rows are changed lower key first, whichever way a product moves: two products moving
+        -- between the same two bands in opposite directions at once would otherwise each hold one
+        -- row and wait for the other (a deadlock, and one of the two writes refused).
+        PERFORM price_band_count_add(NEW.category_id, NEW.price_cents, 1);
+        PERFORM price_band_count_add(OLD.category_id, OLD.price_cents, -1);
     END IF;
     RETURN NULL;
 END
