@@ -30,6 +30,9 @@ pub struct ListingTexts {
     pub category_description: fn(&str, u64) -> String,
     /// The line above the results, given the total, the page and the number of pages.
     pub results_count: fn(u64, u32, u32) -> String,
+    /// The same for a search that matched more products than it ranks and lists: given how many
+    /// it lists, the page and the number of pages.
+    pub results_count_of_more: fn(u64, u32, u32) -> String,
     /// The heading of a search: given the search text.
     pub results_for: fn(&str) -> String,
     /// The heading of a search in a category: given the category's name and the search text.
@@ -121,6 +124,15 @@ pub(super) static EN: CatalogTexts = CatalogTexts {
             n if page > pages => format!("{n} products"),
             n => format!("{n} products · page {page} of {pages}"),
         },
+        results_count_of_more: |listed, page, pages| {
+            match page > pages {
+            true => format!("More than {listed} products match; the {listed} newest are listed"),
+            false => format!(
+                "More than {listed} products match; the {listed} newest are listed by relevance · page {page} of {pages}. \
+                 More words narrow the search."
+            ),
+        }
+        },
         results_for: |q| format!("Results for “{q}”"),
         category_results_for: |name, q| format!("{name}: results for “{q}”"),
         paged_title: |heading, page| format!("{heading} (page {page})"),
@@ -199,6 +211,13 @@ pub(super) static ES: CatalogTexts = CatalogTexts {
             1 => "1 producto".to_owned(),
             n if page > pages => format!("{n} productos"),
             n => format!("{n} productos · página {page} de {pages}"),
+        },
+        results_count_of_more: |listed, page, pages| match page > pages {
+            true => format!("Coinciden más de {listed} productos; se muestran los {listed} más nuevos"),
+            false => format!(
+                "Coinciden más de {listed} productos; se muestran los {listed} más nuevos por relevancia · \
+                 página {page} de {pages}. Con más palabras, la búsqueda se acota."
+            ),
         },
         results_for: |q| format!("Resultados para “{q}”"),
         category_results_for: |name, q| format!("{name}: resultados para “{q}”"),

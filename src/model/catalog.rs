@@ -68,6 +68,9 @@ pub struct ProductPage {
     pub page: u32,
     pub has_previous: bool,
     pub has_next: bool,
+    /// Whether more products match than `total`: a search ranked by relevance lists only its
+    /// most recently added matches when it has very many (`RANKED_MATCHES_MAX` on the server).
+    pub more_match_than_listed: bool,
 }
 
 impl ProductPage {

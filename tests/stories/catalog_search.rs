@@ -19,6 +19,7 @@ on_both_backends!(
     a_next_link_survives_its_product_being_repriced_renamed_or_deleted,
     kept_counts_follow_every_change,
     price_band_counts_follow_every_change,
+    a_search_matching_too_much_ranks_its_newest_matches,
     products_older_than_search_titles_get_them_at_start,
     deep_pages_by_number_match_the_listing_as_it_changes,
     a_price_range_lists_what_it_holds_however_much_that_is,
@@ -450,6 +451,49 @@ async fn price_band_counts_follow_every_change(backend: Backend) {
         crate::common::back_office::number(&app, "SELECT MIN(id) FROM products WHERE price_cents > $1", 5_000).await;
     patch_in_back_office(&app, &mut staff, other, "price", "12.34").await;
     counts_are_real("after a back-office edit").await;
+}
+
+/// A search ranked by relevance ranks at most `RANKED_MATCHES_MAX` matches, those most recently
+/// added: a word found in most of a large catalog cost a microsecond a match to rank (a search for
+/// "a" took 100 ms at 100,000 products). Its pages by number list each of the newest matches once
+/// and nothing else, the page says that more match, and one past the last page finds nothing.
+async fn a_search_matching_too_much_ranks_its_newest_matches(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    demo::seed_generated(&app.db, &app.config, 2_600).await.unwrap();
+    app.state.catalog_changed();
+    let cap = catalog::listing::RANKED_MATCHES_MAX as usize;
+    let newest_first = ProductQuery { q: "for".into(), sort: SortOrder::Newest, page: 1, ..Default::default() };
+    let (mut matching, total) = walk(&app, newest_first).await;
+    assert!(total as usize > cap, "the word must match more than {cap} products: {total}");
+    matching.sort_unstable_by(|a, b| b.cmp(a));
+    let mut expected = matching[..cap].to_vec();
+    expected.sort_unstable();
+
+    let ranked = ProductQuery { q: "for".into(), page: 1, ..Default::default() };
+    let pages = cap.div_ceil(24) as u32;
+    let mut listed = Vec::new();
+    for page in 1..=pages {
+        let found =
+            services::catalog::search_products(&app.state, ProductQuery { page, ..ranked.clone() }).await.unwrap();
+        assert_eq!((found.total as usize, found.more_match_than_listed), (cap, true), "page {page}");
+        listed.extend(found.items.iter().map(|p| p.id));
+    }
+    listed.sort_unstable();
+    assert_eq!(listed, expected, "the {cap} newest matches, each once");
+    let past = services::catalog::search_products(&app.state, ProductQuery { page: pages + 1, ..ranked.clone() });
+    let past = past.await.unwrap();
+    assert_eq!((past.items.len(), past.total as usize, past.more_match_than_listed), (0, cap, true));
+
+    let page = get(&app.base, "/products?q=for").await;
+    let count = html::text(&page.html(), ".result-count");
+    assert!(count.starts_with(&format!("More than {cap} products match")), "{count}");
+    assert_eq!(html::card_titles(&page.html()).len(), 24);
+    // A search that matches fewer is counted and ranked whole, as before.
+    let narrow = services::catalog::search_products(
+        &app.state,
+        ProductQuery { q: "zebrawood".into(), page: 1, ..Default::default() },
+    );
+    assert!(!narrow.await.unwrap().more_match_than_listed);
 }
 
 async fn products_older_than_search_titles_get_them_at_start(backend: Backend) {

@@ -115,7 +115,10 @@ fn ListingBody(
     let on_category_page = category.is_some();
     let lang = use_lang();
     let texts = &lang.texts().catalog.listing;
-    let count_text = (texts.results_count)(results.total, page, page_count);
+    let count_text = match results.more_match_than_listed {
+        true => (texts.results_count_of_more)(results.total, page, page_count),
+        false => (texts.results_count)(results.total, page, page_count),
+    };
     let outcome = if results.is_past_the_end() && results.total > 0 {
         let last = listing_url(&query, category.as_ref(), page_count, None);
         view! {

@@ -75,6 +75,7 @@ pub async fn search_products(state: &AppState, query: ProductQuery) -> Result<Ar
                 page: query.page(),
                 has_previous: listed.more_before,
                 has_next: listed.more_after,
+                more_match_than_listed: listed.more_match_than_listed,
             };
             // A page found by cursor carries its number only as a label, which the catalog may
             // have outgrown (or a hand-edited address may have made up): keep it believable.
