@@ -36,6 +36,18 @@ pub struct Listed {
     pub more_match_than_listed: bool,
 }
 
+impl Listed {
+    /// A page of a listing that lists every product it matches, `total` of them.
+    fn of_all(items: Vec<ProductSummary>, total: i64, more_before: bool, more_after: bool) -> Self {
+        Self { items, total: total as u64, more_before, more_after, more_match_than_listed: false }
+    }
+
+    /// No page: the listing holds `total` products, none of them where the page would be.
+    fn empty(total: i64) -> Self {
+        Self::of_all(Vec::new(), total, false, false)
+    }
+}
+
 /// One page of products matching `query` (`page_size` of them), and how many match in all. Deep
 /// pages by number start from `anchors`, which this keeps.
 pub async fn select_listing(
@@ -52,15 +64,7 @@ pub async fn select_listing(
     let ids = if price_range_needs_a_plan(db, query) {
         let wanted = if cursor.is_some() { i64::from(page_size) + 1 } else { offset + i64::from(page_size) };
         match plan_price_range(db, query, wanted, cursor.is_none().then_some(offset)).await? {
-            PricedPage::Empty(total) => {
-                return Ok(Listed {
-                    items: Vec::new(),
-                    total: total as u64,
-                    more_before: false,
-                    more_after: false,
-                    more_match_than_listed: false,
-                })
-            }
+            PricedPage::Empty(total) => return Ok(Listed::empty(total)),
             PricedPage::Planned { ids, args, total } => {
                 (filter_args, known_total) = (args, Some(total));
                 ids
@@ -97,7 +101,7 @@ pub async fn select_listing(
     };
     let more_after = offset + (items.len() as i64) < total;
     let more_before = offset > 0 && !items.is_empty();
-    Ok(Listed { items, total: total as u64, more_before, more_after, more_match_than_listed: false })
+    Ok(Listed::of_all(items, total, more_before, more_after))
 }
 
 /// The most matches a search ranks by relevance: those most recently added, when it has more.
@@ -193,13 +197,7 @@ async fn select_deep_page(
     if offset >= total {
         // Past the end: nothing to read. From the front, an index would be walked to its end first
         // (all of it, for a made-up `?page=999999`).
-        return Ok(Some(Listed {
-            items: Vec::new(),
-            total: total as u64,
-            more_before: false,
-            more_after: false,
-            more_match_than_listed: false,
-        }));
+        return Ok(Some(Listed::empty(total)));
     }
     let Some(listing) = anchors.for_listing(db, query, ids, &args, total).await else {
         return Ok(None);
@@ -216,7 +214,7 @@ async fn select_deep_page(
         return Ok(None);
     }
     let more_after = offset + (items.len() as i64) < total;
-    Ok(Some(Listed { more_before: true, more_after, items, total: total as u64, more_match_than_listed: false }))
+    Ok(Some(Listed::of_all(items, total, true, more_after)))
 }
 
 /// A product card's row, with how many products the listing matches in all.
@@ -258,7 +256,7 @@ async fn select_by_cursor(
             (overflow, true)
         }
     };
-    Ok(Listed { items, total: total as u64, more_before, more_after, more_match_than_listed: false })
+    Ok(Listed::of_all(items, total, more_before, more_after))
 }
 
 /// The cards of the products whose ids `page` selects, in `order`, and how many products match
