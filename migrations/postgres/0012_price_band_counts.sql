@@ -50,3 +50,24 @@ END
 $$;
 CREATE TRIGGER price_band_counts_follow AFTER INSERT OR DELETE OR UPDATE OF category_id, price_cents ON products
     FOR EACH ROW EXECUTE FUNCTION price_band_counts_follow();
+
+-- The per-category counts (migration 0006) take the same care: a product moved to another
+-- category changes the lower category's row first, whichever way it moves.
+CREATE OR REPLACE FUNCTION product_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.category_id IS NOT DISTINCT FROM NEW.category_id THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.category_id < NEW.category_id) THEN
+        UPDATE product_counts SET products = products - 1 WHERE category_id = OLD.category_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO product_counts (category_id, products) VALUES (NEW.category_id, 1)
+        ON CONFLICT (category_id) DO UPDATE SET products = product_counts.products + 1;
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.category_id > NEW.category_id THEN
+        UPDATE product_counts SET products = products - 1 WHERE category_id = OLD.category_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
