@@ -3,7 +3,7 @@
 -- (`RANKED_MATCHES_MAX` in src/server/db/catalog/listing), but a prefix with no index of its own
 -- makes FTS5 merge the lists of every word it begins before handing out the first match: over
 -- 100,051 products, "a" (96,602 matches) took 19 ms before its first page, four one-letter words
--- 45 ms. With the index, 4 and 12 ms. It costs a quarter more index (26 MB to 33 MB for 100,051
+-- 45 ms. With the index, 5 and 13 ms (median of 15 requests). It costs a quarter more index (26 MB to 33 MB for 100,051
 -- products), and this migration rebuilds it: about a second per 100,000 products.
 --
 -- The triggers of migration 0006 name the table, not its definition, and keep writing to it.

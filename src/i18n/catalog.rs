@@ -125,13 +125,14 @@ pub(super) static EN: CatalogTexts = CatalogTexts {
             n => format!("{n} products · page {page} of {pages}"),
         },
         results_count_of_more: |listed, page, pages| {
-            match page > pages {
-            true => format!("More than {listed} products match; the {listed} newest are listed"),
-            false => format!(
-                "More than {listed} products match; the {listed} newest are listed by relevance · page {page} of {pages}. \
-                 More words narrow the search."
-            ),
-        }
+            if page > pages {
+                format!("More than {listed} products match; the {listed} most recently added are listed")
+            } else {
+                format!(
+                    "More than {listed} products match; the {listed} most recently added are listed by \
+                     relevance · page {page} of {pages}. More words narrow the search."
+                )
+            }
         },
         results_for: |q| format!("Results for “{q}”"),
         category_results_for: |name, q| format!("{name}: results for “{q}”"),
@@ -212,12 +213,15 @@ pub(super) static ES: CatalogTexts = CatalogTexts {
             n if page > pages => format!("{n} productos"),
             n => format!("{n} productos · página {page} de {pages}"),
         },
-        results_count_of_more: |listed, page, pages| match page > pages {
-            true => format!("Coinciden más de {listed} productos; se muestran los {listed} más nuevos"),
-            false => format!(
-                "Coinciden más de {listed} productos; se muestran los {listed} más nuevos por relevancia · \
-                 página {page} de {pages}. Con más palabras, la búsqueda se acota."
-            ),
+        results_count_of_more: |listed, page, pages| {
+            if page > pages {
+                format!("Coinciden más de {listed} productos; se muestran los {listed} añadidos más recientemente")
+            } else {
+                format!(
+                    "Coinciden más de {listed} productos; se muestran por relevancia los {listed} añadidos más \
+                     recientemente · página {page} de {pages}. Con más palabras, la búsqueda se acota."
+                )
+            }
         },
         results_for: |q| format!("Resultados para “{q}”"),
         category_results_for: |name, q| format!("{name}: resultados para “{q}”"),

@@ -262,9 +262,9 @@ async fn fill_self_references(mut conn: Conn<'_>, plan: &Plan) -> sqlx::Result<(
 }
 
 /// Fills `product_counts` and `price_band_counts` from the loaded products in one statement each.
-/// On PostgreSQL the row triggers that keep them are off for the load: within one transaction every bump of a category's counter
-/// leaves a row version the next bump must walk past, so 100,000 products in five categories took
-/// over a minute (quadratic); this takes milliseconds. Turning the trigger off is itself part of the
+/// On PostgreSQL the row triggers that keep them are off for the load: within one transaction
+/// every bump of a category's counter leaves a row version the next bump must walk past, so
+/// 100,000 products in five categories took over a minute (quadratic); this takes milliseconds. Turning the trigger off is itself part of the
 /// transaction: other sessions never see it off, and wait for the table until the load commits.
 async fn count_products_once(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM product_counts").execute(&mut *conn).await?;

@@ -230,8 +230,9 @@ pub async fn settle_after_bulk_insert(db: &Db) -> sqlx::Result<()> {
         Db::Postgres(pool) => {
             sqlx::query("VACUUM (ANALYZE) products").execute(pool).await?;
             // Each inserted product bumped its category's counter: 100,000 row versions of five
-            // rows (and as many of its price band's, spread wider). Vacuum frees them but cannot shrink the table past the live rows at its end,
-            // so every listing's count read 3.7 MB of empty pages (2.4 ms); rewritten, it reads one.
+            // rows (and as many of its price band's, spread wider). Vacuum frees them but cannot
+            // shrink the table past the live rows at its end, so every listing's count read 3.7 MB
+            // of empty pages (2.4 ms); rewritten, it reads one.
             sqlx::query("VACUUM FULL product_counts").execute(pool).await?;
             sqlx::query("VACUUM FULL price_band_counts").execute(pool).await?;
         }

@@ -4,7 +4,7 @@
 //! for each page shown: 9 to 12 ms on PostgreSQL, the floor of every price-filtered page there.
 //!
 //! A price's band is its first two significant digits in cents: 12.34 lies in the band of 12.00
-//! to 12.99, 1,234.56 in that of 1,200.00 to 1,209.99, and every price under 1.00 is a band of its
+//! to 12.99, 1,234.56 in that of 1,200.00 to 1,299.99, and every price under 1.00 is a band of its
 //! own. That makes about ninety bands per power of ten, whatever the catalog's size, so a sum over
 //! them reads a few hundred kept rows at most. A range is the bands it holds whole, summed, plus
 //! the products in the parts of the two bands its ends cut, counted through the price index (a
@@ -55,7 +55,9 @@ pub(super) fn split(min: Option<i64>, max: Option<i64>) -> RangeCount {
     RangeCount { whole_bands: Some((first, end)), counted }
 }
 
-/// The band `cents` lies in, named by its lowest price: its first two significant digits.
+/// The band `cents` lies in, named by its lowest price: its first two significant digits. Prices
+/// are above zero (a CHECK on `products`); a bound at or below zero is a band of its own, below
+/// every price.
 pub(super) fn band_of(cents: i64) -> i64 {
     cents - cents % band_width(cents)
 }

@@ -85,7 +85,7 @@ pub async fn select_listing(
             return Ok(listed);
         }
     }
-    if offset > DEEP_OFFSET && count_is_kept(query) {
+    if offset > DEEP_OFFSET && count_is_per_category(query) {
         if let Some(listed) = select_deep_page(db, anchors, query, &ids, filter_args.clone(), offset, page_size).await?
         {
             return Ok(listed);
@@ -117,7 +117,7 @@ pub const RANKED_MATCHES_MAX: i64 = 2_000;
 /// one past that bound, so a page is one statement. The matches are materialised first because
 /// SQLite's `bm25` cannot be called where a window or aggregate function is. On PostgreSQL the
 /// matches' ids come first and only those kept are ranked: ranking in the same step would rank
-/// every match before the newest were picked. Past the end no row carries the count, and a
+/// every match before the most recent were picked. Past the end no row carries the count, and a
 /// bounded count answers alone.
 async fn select_ranked(
     db: &Db,
@@ -133,7 +133,7 @@ async fn select_ranked(
     let counted_up_to = RANKED_MATCHES_MAX + 1;
     let tables = ids.tables_and_filters(None, true);
     let matched = match db {
-        // FTS5 hands out its matches newest first and stops at the LIMIT, so bm25 is only called
+        // FTS5 hands out its matches by id, highest first, and stops at the LIMIT, so bm25 is only called
         // for those it hands out.
         Db::Sqlite { .. } => format!(
             "matched AS MATERIALIZED (SELECT {} AS id, {} FROM {tables} ORDER BY products_fts.rowid DESC \
@@ -142,8 +142,8 @@ async fn select_ranked(
             ids.sort_column(),
         ),
         Db::Postgres(_) => format!(
-            "newest AS MATERIALIZED (SELECT p.id FROM {tables} ORDER BY p.id DESC LIMIT {counted_up_to}), \
-             matched AS MATERIALIZED (SELECT newest.id, {} FROM newest JOIN products p ON p.id = newest.id)",
+            "latest AS MATERIALIZED (SELECT p.id FROM {tables} ORDER BY p.id DESC LIMIT {counted_up_to}), \
+             matched AS MATERIALIZED (SELECT latest.id, {} FROM latest JOIN products p ON p.id = latest.id)",
             ids.sort_column(),
         ),
     };
@@ -182,7 +182,7 @@ const DEEP_OFFSET: i64 = 1_000;
 /// A deep page by number, read as a range of its index from the nearest anchor before it, or known
 /// to be empty when past the end: `None` when it must be walked to from the front instead (the
 /// anchors could not be found, or the one it starts from is gone). Only for listings whose count
-/// is kept ([`count_is_kept`]): the count says whether anchors found earlier still describe the
+/// is kept ([`count_is_per_category`]): the count says whether anchors found earlier still describe the
 /// listing, and costs one more statement of a few rows.
 async fn select_deep_page(
     db: &Db,
@@ -355,8 +355,9 @@ fn count_by_price_bands(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> St
     format!("SELECT {}", parts.join(" + "))
 }
 
-/// Whether the database keeps the count of what `query` matches: nothing but a category filters.
-fn count_is_kept(query: &ProductQuery) -> bool {
+/// Whether the count of what `query` matches is the kept count of its category (or the catalog):
+/// nothing but a category filters.
+fn count_is_per_category(query: &ProductQuery) -> bool {
     !query.is_search() && !query.is_price_range()
 }
 
@@ -390,7 +391,7 @@ async fn plan_price_range(db: &Db, query: &ProductQuery, wanted: i64, offset: Op
 }
 
 /// How many products are in `query`'s price range, and how many in its listing without the range
-/// (a kept count): one statement, whose first count reads the price index alone.
+/// (a kept count): one statement, whose first count reads the kept price bands (`price_bands`).
 async fn count_price_range(db: &Db, query: &ProductQuery) -> sqlx::Result<(i64, i64)> {
     let mut args = SqlArgs::default();
     let unpriced = ProductQuery { price_min: None, price_max: None, ..query.clone() };
@@ -452,7 +453,7 @@ impl PageOfIds {
             conditions: Vec::new(),
             rank: None,
             keys: SortKeys::of(query.sort, db),
-            plan_is_kept: matches!(db, Db::Postgres(_)) && count_is_kept(query),
+            plan_is_kept: matches!(db, Db::Postgres(_)) && count_is_per_category(query),
             products: price_plan.map_or("products p", |plan| plan.products(query.category.is_some())),
         };
         let words: Vec<String> =
