@@ -230,24 +230,19 @@ async fn count_price_range(db: &Db, filter: &ProductFilter) -> sqlx::Result<(i64
         (Some(price), None, None) => (Some(price), Some(price)),
         (_, min, max) => (min, max),
     };
-    let split = price_bands::split(min, max);
     let category = Conditions::of(db, filter, None, &mut args).category;
-    let mut matching = Vec::new();
-    if let Some(bands) = split.whole_bands {
-        matching.push(price_bands::sum_of_bands(bands, category.as_deref(), &mut args));
-    }
-    for (price_min, price_max) in split.counted {
-        let part = ProductFilter { price: None, price_min, price_max, ..filter.clone() };
-        let conditions = Conditions::of(db, &part, None, &mut args);
-        matching.push(format!("(SELECT COUNT(*) FROM products p{})", where_clause(&conditions.all())));
-    }
+    let matching =
+        price_bands::count_in_range((min, max), category.as_deref(), &mut args, |price_min, price_max, args| {
+            let part = ProductFilter { price: None, price_min, price_max, ..filter.clone() };
+            let conditions = Conditions::of(db, &part, None, args);
+            format!("SELECT COUNT(*) FROM products p{}", where_clause(&conditions.all()))
+        });
     let kept = match &category {
         Some(id) => format!(" WHERE category_id = {id}"),
         None => String::new(),
     };
     let sql = format!(
-        "SELECT CAST(({}) AS BIGINT), CAST((SELECT COALESCE(SUM(products), 0) FROM product_counts{kept}) AS BIGINT)",
-        matching.join(" + ")
+        "SELECT CAST(({matching}) AS BIGINT), CAST((SELECT COALESCE(SUM(products), 0) FROM product_counts{kept}) AS BIGINT)"
     );
     with_reader!(db.reader(), pool => bind_all!(sqlx::query_as(&sql), args).fetch_one(pool).await)
 }

@@ -15,19 +15,19 @@ use crate::server::db::SqlArgs;
 
 /// Where a price range's count comes from.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct RangeCount {
+struct RangeCount {
     /// The bands held whole: those whose start is at least `.0` (`i64::MIN` with no lower bound)
     /// and below `.1` (none: every band from `.0` on). None when the range holds no band whole.
-    pub whole_bands: Option<(i64, Option<i64>)>,
+    whole_bands: Option<(i64, Option<i64>)>,
     /// The price ranges (cents, both ends included, open where none) whose products are counted
     /// one by one: the parts of the bands the range's ends cut, or the whole range when it lies
     /// within a band or two.
-    pub counted: Vec<(Option<i64>, Option<i64>)>,
+    counted: Vec<(Option<i64>, Option<i64>)>,
 }
 
 /// Splits the range from `min` to `max` (cents, both included, open where none) into whole bands
 /// and the parts counted one by one.
-pub(super) fn split(min: Option<i64>, max: Option<i64>) -> RangeCount {
+fn split(min: Option<i64>, max: Option<i64>) -> RangeCount {
     let first_whole = match min {
         None => Some(i64::MIN),
         Some(min) if band_of(min) == min => Some(min),
@@ -58,7 +58,7 @@ pub(super) fn split(min: Option<i64>, max: Option<i64>) -> RangeCount {
 /// The band `cents` lies in, named by its lowest price: its first two significant digits. Prices
 /// are above zero (a CHECK on `products`); a bound at or below zero is a band of its own, below
 /// every price.
-pub(super) fn band_of(cents: i64) -> i64 {
+fn band_of(cents: i64) -> i64 {
     cents - cents % band_width(cents)
 }
 
@@ -75,9 +75,31 @@ fn band_width(cents: i64) -> i64 {
     }
 }
 
+/// How many products are priced from `min` to `max` (cents, both included, open where none), as an
+/// SQL expression: the bands the range holds whole, summed from the kept counts, plus
+/// `count_between` (a `SELECT` of a count over the products, written by the caller's own filter)
+/// for each part counted one by one. `category`: the id (an SQL expression) of the category the
+/// kept counts are summed in, or none for the whole catalog.
+pub(super) fn count_in_range(
+    (min, max): (Option<i64>, Option<i64>),
+    category: Option<&str>,
+    args: &mut SqlArgs,
+    mut count_between: impl FnMut(Option<i64>, Option<i64>, &mut SqlArgs) -> String,
+) -> String {
+    let split = split(min, max);
+    let mut parts = Vec::new();
+    if let Some(bands) = split.whole_bands {
+        parts.push(sum_of_bands(bands, category, args));
+    }
+    for (min, max) in split.counted {
+        parts.push(format!("({})", count_between(min, max, args)));
+    }
+    parts.join(" + ")
+}
+
 /// A count (as an SQL expression) of the products in `bands` of the kept counts, in the category
 /// whose id `category` is (an SQL expression) or the whole catalog.
-pub(super) fn sum_of_bands(bands: (i64, Option<i64>), category: Option<&str>, args: &mut SqlArgs) -> String {
+fn sum_of_bands(bands: (i64, Option<i64>), category: Option<&str>, args: &mut SqlArgs) -> String {
     let mut conditions = vec![format!("band >= {}", args.int(bands.0))];
     conditions.extend(bands.1.map(|end| format!("band < {}", args.int(end))));
     conditions.extend(category.map(|id| format!("category_id = {id}")));

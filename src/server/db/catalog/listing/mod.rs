@@ -339,20 +339,16 @@ fn count_one_by_one(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String
 /// A count of the products in `query`'s price range (no search): the price bands it holds whole,
 /// from the kept counts, and the products of the bands its ends cut, one by one.
 fn count_by_price_bands(db: &Db, query: &ProductQuery, args: &mut SqlArgs) -> String {
-    let split = price_bands::split(query.price_min.map(Money::cents), query.price_max.map(Money::cents));
-    let mut parts = Vec::new();
-    if let Some(bands) = split.whole_bands {
-        let category = query
-            .category
-            .as_ref()
-            .map(|slug| format!("(SELECT id FROM categories WHERE slug = {})", args.text(slug.clone())));
-        parts.push(price_bands::sum_of_bands(bands, category.as_deref(), args));
-    }
-    for (min, max) in split.counted {
-        let part = ProductQuery { price_min: min.map(Money), price_max: max.map(Money), ..query.clone() };
-        parts.push(format!("({})", count_one_by_one(db, &part, args)));
-    }
-    format!("SELECT {}", parts.join(" + "))
+    let category = query
+        .category
+        .as_ref()
+        .map(|slug| format!("(SELECT id FROM categories WHERE slug = {})", args.text(slug.clone())));
+    let range = (query.price_min.map(Money::cents), query.price_max.map(Money::cents));
+    let count = price_bands::count_in_range(range, category.as_deref(), args, |price_min, price_max, args| {
+        let part = ProductQuery { price_min: price_min.map(Money), price_max: price_max.map(Money), ..query.clone() };
+        count_one_by_one(db, &part, args)
+    });
+    format!("SELECT {count}")
 }
 
 /// Whether the count of what `query` matches is the kept count of its category (or the catalog):
