@@ -62,25 +62,38 @@ pub fn PageMeta(
 /// The element is written as one string: the JSON in it is made safe for a script element by
 /// [`safe_in_script`], which is all the escaping its content takes.
 pub fn json_ld(value: &impl serde::Serialize) -> Option<InertElement> {
+    const OPEN: &str = r#"<script type="application/ld+json">"#;
+    const CLOSE: &str = "</script>";
+    // Written straight after the opening tag, in one buffer sized for a typical block, so the
+    // JSON is neither copied into the element afterwards nor grown in many steps.
+    let mut html = Vec::with_capacity(1024);
+    html.extend_from_slice(OPEN.as_bytes());
     // Derived structs serialise without error; should one ever fail, the page goes without its
     // structured data rather than carry a block that is not JSON.
-    let json = serde_json::to_string(value).ok().map(safe_in_script)?;
-    Some(InertElement::new(format!(r#"<script type="application/ld+json">{json}</script>"#)))
+    serde_json::to_writer(&mut html, value).ok()?;
+    let mut html = safe_in_script(html, OPEN.len());
+    html.extend_from_slice(CLOSE.as_bytes());
+    // serde_json writes UTF-8, and the escapes are ASCII.
+    String::from_utf8(html).ok().map(InertElement::new)
 }
 
 /// Inside <script>, "</script" or "<!--" in the data would change how the HTML parses; JSON
 /// strings may spell these characters as \u escapes instead, which parse to the same value.
-fn safe_in_script(json: String) -> String {
-    if !json.contains(['<', '>', '&']) {
-        return json;
-    }
-    let mut safe = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            c => safe.push(c),
+/// Only the bytes from `from` on are JSON. A byte scan: most blocks hold none of the three, and
+/// they are ASCII, so no UTF-8 sequence can contain one.
+fn safe_in_script(html: Vec<u8>, from: usize) -> Vec<u8> {
+    let is_markup = |b: &u8| matches!(b, b'<' | b'>' | b'&');
+    let Some(first) = html[from..].iter().position(is_markup).map(|at| from + at) else {
+        return html;
+    };
+    let mut safe = Vec::with_capacity(html.len() + 32);
+    safe.extend_from_slice(&html[..first]);
+    for &b in &html[first..] {
+        match b {
+            b'<' => safe.extend_from_slice(br"\u003c"),
+            b'>' => safe.extend_from_slice(br"\u003e"),
+            b'&' => safe.extend_from_slice(br"\u0026"),
+            b => safe.push(b),
         }
     }
     safe
@@ -88,14 +101,25 @@ fn safe_in_script(json: String) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_in_script;
+    use super::json_ld;
+    use leptos::prelude::RenderHtml;
+
+    const OPEN: &str = r#"<script type="application/ld+json">"#;
+
+    fn block(value: &impl serde::Serialize) -> String {
+        json_ld(value).expect("serialisable").to_html()
+    }
 
     #[test]
     fn markup_in_json_is_spelled_as_escapes_and_means_the_same() {
-        let json = serde_json::to_string(&["</script><!-- a & b"]).unwrap();
-        let safe = safe_in_script(json);
-        assert_eq!(safe, r#"["\u003c/script\u003e\u003c!-- a \u0026 b"]"#);
-        assert_eq!(serde_json::from_str::<Vec<String>>(&safe).unwrap(), ["</script><!-- a & b"]);
-        assert_eq!(safe_in_script("{}".into()), "{}");
+        let html = block(&["</script><!-- a & b", "é > ü"]);
+        let json = html.strip_prefix(OPEN).and_then(|rest| rest.strip_suffix("</script>")).unwrap();
+        assert_eq!(json, r#"["\u003c/script\u003e\u003c!-- a \u0026 b","é \u003e ü"]"#);
+        assert_eq!(serde_json::from_str::<Vec<String>>(json).unwrap(), ["</script><!-- a & b", "é > ü"]);
+    }
+
+    #[test]
+    fn json_without_markup_is_written_as_it_is() {
+        assert_eq!(block(&serde_json::json!({"name": "Café"})), format!(r#"{OPEN}{{"name":"Café"}}</script>"#));
     }
 }
