@@ -1,6 +1,6 @@
 //! Reads for the admin back office: its tables, edit forms and dashboard.
 
-use super::catalog::{decode_images, listing};
+use super::catalog::{decode_images, first_image, listing};
 use super::{rfc3339, with_reader, Db, SqlArgs};
 use crate::bind_all;
 use crate::model::back_office::{
@@ -47,7 +47,7 @@ pub async fn select_product_table(db: &Db, query: &ProductQuery) -> sqlx::Result
             price: Money(r.price_cents),
             stock: r.stock,
             category_name: r.category_name,
-            image: decode_images(&r.images).into_iter().next().unwrap_or_default(),
+            image: first_image(&r.images).unwrap_or_default(),
             version: r.version,
             updated_at: rfc3339(r.updated_at),
         })

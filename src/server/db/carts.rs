@@ -1,7 +1,7 @@
 //! Carts and their lines. A cart belongs to an account (`user_id`) or to a visitor's session
 //! (the session keeps the cart's id); lines keep the price and title they were added with.
 
-use super::catalog::decode_images;
+use super::catalog::first_image;
 use super::{with_pool, with_reader, Db};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -23,7 +23,7 @@ pub struct CartLineRecord {
 impl CartLineRecord {
     /// The product's first image as stored, if it still exists and has one.
     pub fn first_image(&self) -> Option<String> {
-        decode_images(self.images.as_deref()?).into_iter().next()
+        first_image(self.images.as_deref()?)
     }
 }
 
