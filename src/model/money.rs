@@ -88,13 +88,7 @@ impl Currency {
 
     /// "$12.50", "€12.50", "S/ 12.50": an amount as shoppers see it.
     pub fn format(self, amount: Money) -> String {
-        let mut text = String::with_capacity(24);
-        if amount.0 < 0 {
-            text.push('-');
-        }
-        text.push_str(self.symbol());
-        push_units_and_cents(amount.0.unsigned_abs(), &mut text);
-        text
+        amount.written_after(self.symbol())
     }
 }
 
@@ -153,10 +147,17 @@ impl Money {
 
     /// "12.50": the decimal form used in structured data and form fields.
     pub fn decimal(self) -> String {
+        self.written_after("")
+    }
+
+    /// The sign, then `symbol`, then the amount: "-$12.50" ([`Currency::format`]), "-12.50"
+    /// ([`Self::decimal`]).
+    fn written_after(self, symbol: &str) -> String {
         let mut text = String::with_capacity(24);
         if self.0 < 0 {
             text.push('-');
         }
+        text.push_str(symbol);
         push_units_and_cents(self.0.unsigned_abs(), &mut text);
         text
     }

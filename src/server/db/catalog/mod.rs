@@ -95,9 +95,13 @@ impl From<ProductRow> for Product {
 /// Image lists are stored as a JSON array of URLs; a damaged value shows no images rather than failing the page.
 pub(in crate::server::db) fn decode_images(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "product images column is not a JSON array of strings");
+        warn_unreadable_images(&e);
         Vec::new()
     })
+}
+
+fn warn_unreadable_images(error: &serde_json::Error) {
+    tracing::warn!(%error, "product images column is not a JSON array of strings");
 }
 
 /// The first of a product's stored images, read without building the others: cards, cart lines
@@ -121,7 +125,7 @@ pub(in crate::server::db) fn first_image(json: &str) -> Option<String> {
     let mut reader = serde_json::Deserializer::from_str(json);
     let first = serde::Deserializer::deserialize_seq(&mut reader, First).and_then(|first| reader.end().map(|()| first));
     first.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "product images column is not a JSON array of strings");
+        warn_unreadable_images(&e);
         None
     })
 }
