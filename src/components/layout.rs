@@ -3,7 +3,7 @@
 //! Both are on every page and neither changes in the browser (no island lives in them), so they
 //! are written as HTML straight into a string ([`Markup`]) instead of as views: a page's shell
 //! went through Leptos's generic rendering element by element, and the header read its categories
-//! and its cart count through a resource and a `Suspense` each. Now one `Suspense` waits for both
+//! and its cart count through a resource and a `Suspense` each. Now one `Suspend` waits for both
 //! reads and the header is a few strings. Only the cart's badge (exact HTML from the model, which
 //! the page cache rewrites) and the account menu (the app's, passed in) stay views.
 
@@ -49,7 +49,7 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="container header-row">
-                <Suspense fallback=|| ()>{header}</Suspense>
+                {header}
             </div>
         </header>
     }

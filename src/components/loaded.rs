@@ -1,94 +1,75 @@
-//! Waiting for a resource: its view once loaded, the error page if it failed.
+//! Waiting for a page's data: its view once loaded, the error page if it failed.
 
 use super::ErrorView;
 use crate::error::AppError;
-use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
 use leptos::tachys::view::Position;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
 
-/// A resource's loader, its future moved behind a pointer: `Resource::new(|| (), |_| boxed(load()))`.
+/// A page's load, its future moved behind a pointer: `<Loaded load=boxed(get_home()) … />`.
 ///
 /// A server function's future holds everything it awaits inline (the service, sqlx's query, the
-/// pool's checkout): kilobytes. Leptos moves a resource's future by value several times as it sets
-/// the resource up (into its async derived value, its sandbox, its owner's cleanup). Boxed, each
-/// move copies a pointer: callgrind counted 9 % fewer instructions per request on `/login` and 15 %
-/// on a product page and `/products` (the copies were `__memcpy` under
-/// `ArcAsyncDerived::new_with_manual_dependencies` and `Owner::with_cleanup`).
+/// pool's checkout): kilobytes. On its way to being awaited it is moved by value several times
+/// (into the component's props, the component, the `Suspend`); boxed, each move copies a pointer.
+/// When loads were resources, callgrind counted 9 % fewer instructions per request on `/login`
+/// and 15 % on a product page and `/products` once they were boxed.
 #[cfg(not(feature = "ssr"))]
 pub fn boxed<F: Future>(future: F) -> Pin<Box<F>> {
     Box::pin(future)
 }
 
 /// On the server the load also stops when its render is abandoned (its client went away and
-/// `server::http::request_scope` cleaned the render up, this resource's owner with it). Leptos
-/// runs a resource's load on a task of its own, which would otherwise go on to its end: queueing
-/// for a database connection (up to the pool's timeout) for a page nobody will read, while the
-/// pages of clients still there waited behind it.
+/// `server::http::request_scope` cleaned the render up, the page's owner with it). leptos_axum
+/// renders a page on a task of its own, which would otherwise go on to its end: queueing for a
+/// database connection (up to the pool's timeout) for a page nobody will read, while the pages
+/// of clients still there waited behind it.
 #[cfg(feature = "ssr")]
 pub fn boxed<T, F>(future: F) -> Pin<Box<impl Future<Output = Result<T, AppError>>>>
 where
     F: Future<Output = Result<T, AppError>>,
 {
     let (future, abandon) = futures_util::future::abortable(future);
-    // The resource's own owner is current while its load is made; it is cleaned up with the
+    // The owner of the component that made the load is current; it is cleaned up with the
     // page's (or dropped, which also runs its cleanups).
     Owner::on_cleanup(move || abandon.abort());
     // Nobody awaits the answer of an abandoned load.
     Box::pin(async move { future.await.unwrap_or(Err(AppError::Unavailable { retry_after_secs: 1 })) })
 }
 
-/// A resource's data rendered by `render` once loaded, or the error page when it failed.
+/// A page's data rendered by `render` once `load` has it, or the error page when it failed.
+///
+/// The page waits for its data in one [`Suspend`], awaited where it stands in the page, with no
+/// resource and no `Suspense` around it. These pages render on the server only (islands mode:
+/// the browser hydrates the islands alone), so nothing ever re-runs the load, serialises the data
+/// for the browser or shows a fallback. A resource did all three, and a `Suspense` ran its
+/// children more than once to find the resources they read: on a product page that machinery was
+/// a fifth of the request's instructions, more than the page's own content (callgrind, below).
+/// The page's loads start when the page reaches them, so a page with two waits for them in
+/// turn; only the back office's dashboard has two.
 ///
 /// The view is turned into HTML once, in one string ([`InertElement`]), so what `render` returns
 /// must not wait on anything itself (no resource or `Suspense` inside; islands are fine). Handed
 /// back as a view instead, Leptos would first copy every attribute of it into an owned form
 /// (`into_any`), then write it on its asynchronous path, which allocates two strings per element:
 /// about a third of the allocations of a listing's whole request, when its 24 cards were still
-/// views (they are markup now: `components::markup`). These pages
-/// render on the server only, so the browser never builds this element.
-///
-/// `Suspense` calls its children's closure more than once on the server (to find the resources
-/// they read, to check again once those have loaded, and to render); the HTML is made the first
-/// time the data is there and reused after. Made again, the page's head tags (`PageMeta`), which
-/// register themselves as they are written, would appear in the head once per call. Once made,
-/// the resource is not awaited again: awaiting it copies its whole value (a listing's cards). Not
-/// awaiting means later passes no longer track the resource, which is right only because nothing
-/// renders these pages again after the server (islands: the browser hydrates the islands alone).
+/// views (they are markup now: `components::markup`).
 #[component]
-pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, render: F) -> impl IntoView
+pub fn Loaded<T, L, F, V>(load: L, render: F) -> impl IntoView
 where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    L: Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Send + 'static,
+    F: FnOnce(T) -> V + Send + 'static,
     V: IntoView + 'static,
 {
-    let loading = use_texts().common.loading;
-    let html = Arc::new(OnceLock::<String>::new());
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{loading}</p> }>
-            {move || {
-                let (render, html) = (render.clone(), Arc::clone(&html));
-                let made = html.get().cloned();
-                Suspend::new(async move {
-                    let made = match made {
-                        Some(made) => made,
-                        None => {
-                            let loaded = resource.await;
-                            html.get_or_init(|| match loaded {
-                                Ok(data) => html_of(render(data).into_view()),
-                                Err(error) => html_of(view! { <ErrorView error /> }),
-                            })
-                            .clone()
-                        }
-                    };
-                    InertElement::new(made)
-                })
-            }}
-        </Suspense>
-    }
+    Suspend::new(async move {
+        let html = match load.await {
+            Ok(data) => html_of(render(data).into_view()),
+            Err(error) => html_of(view! { <ErrorView error /> }),
+        };
+        InertElement::new(html)
+    })
 }
 
 /// Room for a page's content in one allocation (a listing of 24 cards is about 22 KB, a product page 7):

@@ -15,8 +15,7 @@ use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let cart = Resource::new(|| (), |_| boxed(get_cart()));
-    view! { <Loaded resource=cart render=|cart| view! { <CartView cart /> } /> }
+    view! { <Loaded load=boxed(get_cart()) render=|cart| view! { <CartView cart /> } /> }
 }
 
 #[component]

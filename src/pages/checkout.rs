@@ -18,8 +18,7 @@ use leptos::prelude::*;
 pub fn CheckoutPage() -> impl IntoView {
     match super::viewer() {
         Ok(Some(_)) => {
-            let data = Resource::new(|| (), |_| boxed(load_checkout()));
-            view! { <Loaded resource=data render=|data| view! { <CheckoutView data /> } /> }.into_any()
+            view! { <Loaded load=boxed(load_checkout()) render=|data| view! { <CheckoutView data /> } /> }.into_any()
         }
         Ok(None) => {
             super::redirect_to_login();

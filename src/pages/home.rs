@@ -8,8 +8,7 @@ use leptos::prelude::*;
 /// `/`: the categories and the newest products.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| boxed(get_home()));
-    view! { <Loaded resource=home render=|data| view! { <HomeView data /> } /> }
+    view! { <Loaded load=boxed(get_home()) render=|data| view! { <HomeView data /> } /> }
 }
 
 #[component]

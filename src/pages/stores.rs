@@ -11,8 +11,7 @@ use serde_json::json;
 
 #[component]
 pub fn StoresPage() -> impl IntoView {
-    let stores = Resource::new(|| (), |_| boxed(list_stores()));
-    view! { <Loaded resource=stores render=|stores| view! { <StoresView stores /> } /> }
+    view! { <Loaded load=boxed(list_stores()) render=|stores| view! { <StoresView stores /> } /> }
 }
 
 #[component]

@@ -12,8 +12,7 @@ use leptos::prelude::*;
 pub fn InboxPage() -> impl IntoView {
     match super::viewer() {
         Ok(Some(_)) => {
-            let entries = Resource::new(|| (), |_| boxed(my_inbox()));
-            view! { <Loaded resource=entries render=|entries| view! { <InboxView entries /> } /> }.into_any()
+            view! { <Loaded load=boxed(my_inbox()) render=|entries| view! { <InboxView entries /> } /> }.into_any()
         }
         Ok(None) => {
             crate::pages::redirect_to_login();

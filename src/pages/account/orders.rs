@@ -17,8 +17,7 @@ pub fn MyOrdersPage() -> impl IntoView {
     match super::viewer() {
         Ok(Some(_)) => {
             let page = leptos_router::hooks::use_query_map().get_untracked().get("page").and_then(|p| p.parse().ok());
-            let orders = Resource::new(move || page, |key| boxed(my_orders(key)));
-            view! { <Loaded resource=orders render=|page| view! { <MyOrdersView page /> } /> }.into_any()
+            view! { <Loaded load=boxed(my_orders(page)) render=|page| view! { <MyOrdersView page /> } /> }.into_any()
         }
         Ok(None) => {
             crate::pages::redirect_to_login();
@@ -79,8 +78,7 @@ fn MyOrdersView(page: OrderPage) -> impl IntoView {
 pub fn MyOrderPage() -> impl IntoView {
     match (super::viewer(), crate::pages::id_from_path()) {
         (Ok(Some(_)), Some(Ok(id))) => {
-            let order = Resource::new(move || id, |key| boxed(get_order(key)));
-            view! { <Loaded resource=order render=|(order, actions)| view! { <MyOrderView order actions /> } /> }
+            view! { <Loaded load=boxed(get_order(id)) render=|(order, actions)| view! { <MyOrderView order actions /> } /> }
                 .into_any()
         }
         (Ok(Some(_)), _) => view! { <ErrorView error=AppError::not_found(Entity::Order) /> }.into_any(),

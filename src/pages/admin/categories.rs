@@ -14,8 +14,7 @@ pub fn AdminCategoriesPage() -> impl IntoView {
     view! {
         <AdminGate>
             {
-                let rows = Resource::new(|| (), |_| boxed(list_admin_categories()));
-                view! { <Loaded resource=rows render=|rows| view! { <CategoryTable rows /> } /> }
+                view! { <Loaded load=boxed(list_admin_categories()) render=|rows| view! { <CategoryTable rows /> } /> }
             }
         </AdminGate>
     }

@@ -21,8 +21,7 @@ pub fn CategoryFormPage() -> impl IntoView {
                 match id_from_path() {
                     None => view! { <CategoryFormView row=None /> }.into_any(),
                     Some(Ok(id)) => {
-                        let row = Resource::new(move || id, |key| boxed(get_admin_category(key)));
-                        view! { <Loaded resource=row render=|row| view! { <CategoryFormView row=Some(row) /> } /> }.into_any()
+                        view! { <Loaded load=boxed(get_admin_category(id)) render=|row| view! { <CategoryFormView row=Some(row) /> } /> }.into_any()
                     }
                     Some(Err(_)) => view! { <ErrorView error=AppError::not_found(Entity::Category) /> }.into_any(),
                 }

@@ -24,11 +24,9 @@ pub fn AdminDashboardPage() -> impl IntoView {
     view! {
         <AdminGate>
             {
-                let dashboard = Resource::new(|| (), |_| boxed(get_dashboard()));
-                let sales = Resource::new(|| (), |_| boxed(load_sales()));
                 view! {
-                    <Loaded resource=dashboard render=|data| view! { <DashboardView data /> } />
-                    <Loaded resource=sales render=|sales| view! { <SalesView sales /> } />
+                    <Loaded load=boxed(get_dashboard()) render=|data| view! { <DashboardView data /> } />
+                    <Loaded load=boxed(load_sales()) render=|sales| view! { <SalesView sales /> } />
                     <ExportsSection />
                 }
             }

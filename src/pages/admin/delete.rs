@@ -19,8 +19,7 @@ pub fn DeleteProductPage() -> impl IntoView {
         <AdminGate>
             {match id_from_path().and_then(Result::ok) {
                 Some(id) => {
-                    let data = Resource::new(move || Some(id), |key| boxed(get_product_form(key)));
-                    view! { <Loaded resource=data render=move |data| {
+                    view! { <Loaded load=boxed(get_product_form(Some(id))) render=move |data| {
                         let title = data.product.map(|p| p.title).unwrap_or_default();
                         let t = use_texts().admin;
                         let error = error_from_url::<DeleteProduct>();
@@ -43,8 +42,7 @@ pub fn DeleteCategoryPage() -> impl IntoView {
         <AdminGate>
             {match id_from_path().and_then(Result::ok) {
                 Some(id) => {
-                    let row = Resource::new(move || id, |key| boxed(get_admin_category(key)));
-                    view! { <Loaded resource=row render=move |row| {
+                    view! { <Loaded load=boxed(get_admin_category(id)) render=move |row| {
                         let t = use_texts().admin;
                         // Say so before the click when the category is in use (the server refuses anyway).
                         let error = error_from_url::<DeleteCategory>()

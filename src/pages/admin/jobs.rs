@@ -22,8 +22,7 @@ pub fn AdminJobsPage() -> impl IntoView {
         <AdminGate>
             {
                 let (state, before) = filter_from_url();
-                let jobs = Resource::new(move || (state.clone(), before), |(state, before)| boxed(admin_jobs(state, before)));
-                view! { <Loaded resource=jobs render=move |page| view! { <JobsView page before /> } /> }
+                view! { <Loaded load=boxed(admin_jobs(state, before)) render=move |page| view! { <JobsView page before /> } /> }
             }
         </AdminGate>
     }

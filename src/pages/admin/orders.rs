@@ -20,8 +20,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
         <AdminGate>
             {
                 let filter = filter_from_url();
-                let orders = Resource::new(move || filter.clone(), |key| boxed(admin_orders(key)));
-                view! { <Loaded resource=orders render=|page| view! { <OrdersView page filter=filter_from_url() /> } /> }
+                view! { <Loaded load=boxed(admin_orders(filter.clone())) render=|page| view! { <OrdersView page filter=filter_from_url() /> } /> }
             }
         </AdminGate>
     }
@@ -131,8 +130,7 @@ pub fn AdminOrderPage() -> impl IntoView {
         <AdminGate>
             {match crate::pages::id_from_path() {
                 Some(Ok(id)) => {
-                    let order = Resource::new(move || id, |key| boxed(get_order(key)));
-                    view! { <Loaded resource=order render=|(order, actions)| view! { <AdminOrderView order actions /> } /> }
+                    view! { <Loaded load=boxed(get_order(id)) render=|(order, actions)| view! { <AdminOrderView order actions /> } /> }
                         .into_any()
                 }
                 _ => view! { <ErrorView error=AppError::not_found(Entity::Order) /> }.into_any(),

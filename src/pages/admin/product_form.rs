@@ -35,8 +35,7 @@ pub fn ProductFormPage() -> impl IntoView {
 }
 
 fn form_for(id: Option<i64>) -> impl IntoView {
-    let data = Resource::new(move || id, |key| boxed(get_product_form(key)));
-    view! { <Loaded resource=data render=|data| view! { <ProductFormView data /> } /> }
+    view! { <Loaded load=boxed(get_product_form(id)) render=|data| view! { <ProductFormView data /> } /> }
 }
 
 #[component]

@@ -20,8 +20,7 @@ pub fn AdminProductsPage() -> impl IntoView {
             {
                 let query = leptos_router::hooks::use_query_map().get_untracked();
                 let (query, _) = ProductQuery::parse(|key| query.get(key));
-                let table = Resource::new(move || query.clone(), |key| boxed(list_admin_products(key)));
-                view! { <Loaded resource=table render=|table| view! { <ProductTableView table /> } /> }
+                view! { <Loaded load=boxed(list_admin_products(query.clone())) render=|table| view! { <ProductTableView table /> } /> }
             }
         </AdminGate>
     }

@@ -21,8 +21,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                 let query = leptos_router::hooks::use_query_map().get_untracked();
                 let q = query.get("q");
                 let page = query.get("page").and_then(|p| p.parse().ok());
-                let table = Resource::new(move || (q.clone(), page), |(q, page)| boxed(list_users(q, page)));
-                view! { <Loaded resource=table render=|table| view! { <UserTableView table /> } /> }
+                view! { <Loaded load=boxed(list_users(q, page)) render=|table| view! { <UserTableView table /> } /> }
             }
         </AdminGate>
     }

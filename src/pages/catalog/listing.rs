@@ -24,38 +24,23 @@ pub type Listing = (ProductQuery, Vec<QueryNotice>, Option<Category>, CatalogDat
 
 #[component]
 pub fn CatalogPage() -> impl IntoView {
-    let params = use_query_map();
-    let listing = Resource::new(
-        move || params.with(|p| ProductQuery::parse(|key| p.get(key))),
-        |(query, notices)| {
-            boxed(async move {
-                let data = list_catalog(query.clone()).await?;
-                Ok::<Listing, AppError>((query, notices, None, data))
-            })
-        },
-    );
-    view! { <ListingLoader listing /> }
+    let (query, notices) = use_query_map().with_untracked(|p| ProductQuery::parse(|key| p.get(key)));
+    let listing = boxed(async move {
+        let data = list_catalog(query.clone()).await?;
+        Ok::<Listing, AppError>((query, notices, None, data))
+    });
+    view! { <Loaded load=listing render=|listing| view! { <ListingView listing /> } /> }
 }
 
 #[component]
 pub fn CategoryPage() -> impl IntoView {
-    let path = use_params_map();
-    let params = use_query_map();
-    let listing = Resource::new(
-        move || (path.read().get("slug").unwrap_or_default(), params.with(|p| ProductQuery::parse(|key| p.get(key)))),
-        |(slug, (query, notices))| {
-            boxed(async move {
-                let (category, data) = get_category(slug, query.clone()).await?;
-                Ok::<Listing, AppError>((query, notices, Some(category), data))
-            })
-        },
-    );
-    view! { <ListingLoader listing /> }
-}
-
-#[component]
-fn ListingLoader(listing: Resource<Result<Listing, AppError>>) -> impl IntoView {
-    view! { <Loaded resource=listing render=|listing| view! { <ListingView listing /> } /> }
+    let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
+    let (query, notices) = use_query_map().with_untracked(|p| ProductQuery::parse(|key| p.get(key)));
+    let listing = boxed(async move {
+        let (category, data) = get_category(slug, query.clone()).await?;
+        Ok::<Listing, AppError>((query, notices, Some(category), data))
+    });
+    view! { <Loaded load=listing render=|listing| view! { <ListingView listing /> } /> }
 }
 
 /// The whole page: head tags, breadcrumbs and, in `.catalog`, the part the island swaps.

@@ -14,9 +14,8 @@ use serde::Serialize;
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
-    let params = use_params_map();
-    let detail = Resource::new(move || params.read().get("slug").unwrap_or_default(), |slug| boxed(get_product(slug)));
-    view! { <Loaded resource=detail render=|detail| view! { <ProductView detail /> } /> }
+    let slug = use_params_map().read_untracked().get("slug").unwrap_or_default();
+    view! { <Loaded load=boxed(get_product(slug)) render=|detail| view! { <ProductView detail /> } /> }
 }
 
 #[component]
