@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod back_office;
 pub mod backup;
+pub mod by_position;
 pub mod carts;
 pub mod catalog;
 mod connect;

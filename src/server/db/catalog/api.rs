@@ -5,6 +5,7 @@ use super::decode_images;
 use super::price_bands;
 use super::price_range::{self, Plan};
 use crate::bind_all;
+use crate::rows_by_position;
 use crate::server::db::{with_reader, Db, SqlArgs};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -20,22 +21,25 @@ pub struct CategoryRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(FromRow)]
-struct ProductRecord {
-    id: i64,
-    title: String,
-    slug: String,
-    price_cents: i64,
-    description: String,
-    images: String,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    category_id: i64,
-    category_name: String,
-    category_slug: String,
-    category_image: String,
-    category_created_at: DateTime<Utc>,
-    category_updated_at: DateTime<Utc>,
+rows_by_position! {
+    /// A product with its category, over `products p` and `categories c`.
+    struct ProductRecord {
+        id: i64 = "p.id",
+        title: String = "p.title",
+        slug: String = "p.slug",
+        price_cents: i64 = "p.price_cents",
+        description: String = "p.description",
+        images: String = "p.images",
+        created_at: DateTime<Utc> = "p.created_at",
+        updated_at: DateTime<Utc> = "p.updated_at",
+        category_id: i64 = "c.id",
+        category_name: String = "c.name",
+        category_slug: String = "c.slug",
+        category_image: String = "c.image",
+        category_created_at: DateTime<Utc> = "c.created_at",
+        category_updated_at: DateTime<Utc> = "c.updated_at",
+    }
+    const PRODUCT_COLUMNS;
 }
 
 /// A product with its category, as the API serialises it.
@@ -94,11 +98,6 @@ pub enum Key<'a> {
     Id(i64),
     Slug(&'a str),
 }
-
-/// A [`ProductRecord`]'s columns, over `products p` and `categories c`.
-const PRODUCT_COLUMNS: &str = "p.id, p.title, p.slug, p.price_cents, p.description, p.images, p.created_at, \
-     p.updated_at, c.id AS category_id, c.name AS category_name, c.slug AS category_slug, \
-     c.image AS category_image, c.created_at AS category_created_at, c.updated_at AS category_updated_at";
 
 const WITH_CATEGORY: &str = "JOIN categories c ON c.id = p.category_id";
 

@@ -12,16 +12,18 @@ pub mod writes;
 
 use super::{with_pool, with_reader, Db};
 use crate::model::{Category, Money, Product, ProductSummary};
+use crate::rows_by_position;
 use crate::server::text::search_key;
 use chrono::{DateTime, Utc};
-use sqlx::FromRow;
 
-#[derive(FromRow)]
-struct CategoryRow {
-    id: i64,
-    name: String,
-    slug: String,
-    image: String,
+rows_by_position! {
+    struct CategoryRow {
+        id: i64 = "id",
+        name: String = "name",
+        slug: String = "slug",
+        image: String = "image",
+    }
+    const CATEGORY_COLUMNS;
 }
 
 impl From<CategoryRow> for Category {
@@ -30,15 +32,18 @@ impl From<CategoryRow> for Category {
     }
 }
 
-#[derive(FromRow)]
-struct SummaryRow {
-    id: i64,
-    title: String,
-    slug: String,
-    price_cents: i64,
-    images: String,
-    stock: i64,
-    category_name: String,
+rows_by_position! {
+    /// A product card's row, over `products p` and `categories c`.
+    struct SummaryRow {
+        id: i64 = "p.id",
+        title: String = "p.title",
+        slug: String = "p.slug",
+        price_cents: i64 = "p.price_cents",
+        images: String = "p.images",
+        stock: i64 = "p.stock",
+        category_name: String = "c.name",
+    }
+    const SUMMARY_COLUMNS;
 }
 
 impl From<SummaryRow> for ProductSummary {
@@ -55,20 +60,23 @@ impl From<SummaryRow> for ProductSummary {
     }
 }
 
-#[derive(FromRow)]
-struct ProductRow {
-    id: i64,
-    title: String,
-    slug: String,
-    description: String,
-    price_cents: i64,
-    images: String,
-    stock: i64,
-    updated_at: DateTime<Utc>,
-    category_id: i64,
-    category_name: String,
-    category_slug: String,
-    category_image: String,
+rows_by_position! {
+    /// A product page's row, over `products p` and `categories c`.
+    struct ProductRow {
+        id: i64 = "p.id",
+        title: String = "p.title",
+        slug: String = "p.slug",
+        description: String = "p.description",
+        price_cents: i64 = "p.price_cents",
+        images: String = "p.images",
+        stock: i64 = "p.stock",
+        updated_at: DateTime<Utc> = "p.updated_at",
+        category_id: i64 = "c.id",
+        category_name: String = "c.name",
+        category_slug: String = "c.slug",
+        category_image: String = "c.image",
+    }
+    const PRODUCT_COLUMNS;
 }
 
 impl From<ProductRow> for Product {
@@ -140,13 +148,9 @@ pub fn encode_images(urls: &[String]) -> String {
     serde_json::to_string(urls).expect("a list of strings always serialises")
 }
 
-const SUMMARY_COLUMNS: &str = "p.id, p.title, p.slug, p.price_cents, p.images, p.stock, c.name AS category_name";
-const PRODUCT_COLUMNS: &str = "p.id, p.title, p.slug, p.description, p.price_cents, p.images, p.stock, \
-     p.updated_at, c.id AS category_id, c.name AS category_name, c.slug AS category_slug, c.image AS category_image";
-
 pub async fn select_categories(db: &Db) -> sqlx::Result<Vec<Category>> {
-    let sql = "SELECT id, name, slug, image FROM categories ORDER BY id";
-    let rows: Vec<CategoryRow> = with_reader!(db.reader(), pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+    let sql = format!("SELECT {CATEGORY_COLUMNS} FROM categories ORDER BY id");
+    let rows: Vec<CategoryRow> = with_reader!(db.reader(), pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Category::from).collect())
 }
 
