@@ -13,7 +13,7 @@ use crate::server_fns::page_context::request_language;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{FlatRoutes, Route, Router},
     path, SsrMode,
 };
 
@@ -42,6 +42,9 @@ pub fn App() -> impl IntoView {
     // Pages render on the server only (islands mode): every route's data is in the first HTML
     // (SsrMode::Async), so crawlers and shoppers without JavaScript see the full page and
     // <title>/<meta> can depend on that data. Only the #[island] components run in the browser.
+    // FlatRoutes, not Routes: no route nests another, and the flat router matches and renders one
+    // route without the nested router's per-level owners and signals (callgrind: 2-4 % fewer
+    // instructions on a page; the page's fixed cost is most of a small page's).
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="theme-color" content="#0f5c4d" />
@@ -51,7 +54,7 @@ pub fn App() -> impl IntoView {
                 <AccountMenu />
             </SiteHeader>
             <main id="main">
-                <Routes fallback=NotFoundPage>
+                <FlatRoutes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/products") view=CatalogPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
@@ -78,7 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orders/:id") view=AdminOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/jobs") view=AdminJobsPage ssr=SsrMode::Async />
-                </Routes>
+                </FlatRoutes>
             </main>
             <SiteFooter />
         </Router>
