@@ -10,7 +10,6 @@ pub struct ErrorText {
 
 pub struct CommonTexts {
     pub skip_to_content: &'static str,
-    pub loading: &'static str,
     pub main_nav: &'static str,
     pub search_products: &'static str,
     pub search_button: &'static str,
@@ -117,7 +116,6 @@ impl CommonTexts {
 
 pub(super) static EN: CommonTexts = CommonTexts {
     skip_to_content: "Skip to content",
-    loading: "Loading…",
     main_nav: "Main",
     search_products: "Search products",
     search_button: "Search",
@@ -229,7 +227,6 @@ pub(super) static EN: CommonTexts = CommonTexts {
 
 pub(super) static ES: CommonTexts = CommonTexts {
     skip_to_content: "Saltar al contenido",
-    loading: "Cargando…",
     main_nav: "Principal",
     search_products: "Buscar productos",
     search_button: "Buscar",

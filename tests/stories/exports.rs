@@ -8,7 +8,7 @@ use crate::common;
 use crate::jobs::{env_with, fast, wait_for_state};
 use common::back_office::{admin, count, customer, signed_in};
 use common::visitor::Visitor;
-use common::{spawn_seeded, Backend, TestApp};
+use common::{html, spawn_seeded, Backend, TestApp};
 use std::time::Duration;
 use tienda::model::jobs::JobState;
 use tienda::server::{db::jobs as queue, db::with_pool, jobs};
@@ -117,6 +117,12 @@ async fn a_customer_exports_their_data_as_a_zip_delivered_by_an_email_link(backe
     assert!(mail.contains(&format!("http://tienda.test/account/downloads/{download}")), "{mail}");
     assert!(mail.contains("john@mail.com"));
     assert!(john.get("/account").await.body.contains("is ready in your inbox"));
+    // Every page's header counts the new file beside the inbox link, until it is seen.
+    let home = john.get("/").await.html();
+    assert_eq!(html::text(&home, ".site-header .inbox-link .badge"), "1");
+    assert_eq!(html::text(&home, ".site-header .inbox-link .visually-hidden"), ", 1 new");
+    john.get("/account/inbox").await;
+    assert!(html::texts(&john.get("/").await.html(), ".site-header .inbox-link .badge").is_empty());
 
     let file = john.get(&format!("/account/downloads/{download}")).await;
     assert_eq!((file.status, file.headers["content-type"].to_str().unwrap()), (200, "application/zip"));

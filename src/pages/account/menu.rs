@@ -54,16 +54,21 @@ fn query_suffix(search: &str) -> String {
 #[component]
 fn InboxLink() -> impl IntoView {
     let t = use_texts().jobs;
-    let unseen = Resource::new(|| (), |_| boxed(unseen_in_inbox()));
+    // Awaited in place, as a page's data is (`components::Loaded`): nothing renders the header
+    // again in the browser. A count that cannot be read shows no badge.
+    let load = boxed(unseen_in_inbox());
+    let badge = Suspend::new(async move {
+        load.await.ok().filter(|n| *n > 0).map(|n| {
+            view! {
+                " "<span class="badge" aria-hidden="true">{n}</span>
+                <span class="visually-hidden">{(t.inbox_new)(n)}</span>
+            }
+        })
+    });
     view! {
         <a href=paths::INBOX class="inbox-link">
             {t.inbox}
-            <Suspense fallback=|| ()>
-                {move || unseen.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! {
-                    " "<span class="badge" aria-hidden="true">{n}</span>
-                    <span class="visually-hidden">{(t.inbox_new)(n)}</span>
-                })}
-            </Suspense>
+            {badge}
         </a>
     }
 }

@@ -79,21 +79,21 @@ fn AccountView(user: User) -> impl IntoView {
 #[component]
 fn MyDataSection() -> impl IntoView {
     let t = crate::i18n::use_texts().jobs;
-    let status = Resource::new(|| (), |_| boxed(my_export_status()));
+    let load = boxed(my_export_status());
     view! {
         <section aria-labelledby="my-data-heading" class="my-data">
             <h2 id="my-data-heading">{t.my_data_heading}</h2>
             <p>{t.my_data_note}</p>
-            <Suspense fallback=|| ()>
-                {move || status.get().and_then(Result::ok).flatten().map(|status| view! {
+            {Suspend::new(async move {
+                load.await.ok().flatten().map(|status| view! {
                     <p class="form-notice" role="status">
                         {(t.my_data_status)(status.state, &crate::components::order_view::short_time(&status.requested_at))}
                         {(status.state == crate::model::jobs::JobState::Done).then(|| view! {
                             " "<a href=crate::model::paths::INBOX>{t.inbox}</a>
                         })}
                     </p>
-                })}
-            </Suspense>
+                })
+            })}
             <form method="post" action=ExportMyData::url()>
                 <button type="submit" class="button button-secondary">{t.export_my_data}</button>
             </form>
