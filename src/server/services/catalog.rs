@@ -124,11 +124,10 @@ pub async fn product_detail(state: &AppState, slug: &str) -> Result<Arc<ProductD
         .catalog_cache
         .products
         .get_or_load(slug.to_owned(), || async {
-            let product = db::select_product_by_slug(&state.db, slug)
+            let (product, related) = db::select_product_page(&state.db, slug, RELATED_ON_PRODUCT)
                 .await?
                 .ok_or_else(|| AppError::missing_slug(Entity::Product, slug))?;
-            let related = with_card_thumbnails(db::select_related(&state.db, &product, RELATED_ON_PRODUCT).await?);
-            Ok(Arc::new(ProductDetail { product, related }))
+            Ok(Arc::new(ProductDetail { product, related: with_card_thumbnails(related) }))
         })
         .await
 }
