@@ -29,7 +29,11 @@ const CART_ICON: &str = r#"<svg class="cart-icon" aria-hidden="true" viewBox="0 
 pub fn SiteHeader(children: Children) -> impl IntoView {
     let lang = use_lang();
     let account = children();
-    let header = Suspend::new(async move {
+    // Leptos lists the app's routes at start-up by rendering it once, outside any request. A
+    // `Suspend` with no `Suspense` around it is polled even then, and its reads would fail for
+    // want of the server's state (and log that they did). Nobody reads that render.
+    let listing_routes = leptos_router::RouteList::is_generating();
+    let header = (!listing_routes).then(|| Suspend::new(async move {
         // A header without category links is still a working header, and one whose count cannot
         // be read still links to the cart.
         let categories = list_categories().await.unwrap_or_default();
@@ -45,7 +49,7 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
                 {account}
             </div>
         }
-    });
+    }));
     view! {
         <header class="site-header">
             <div class="container header-row">

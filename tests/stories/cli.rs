@@ -134,7 +134,7 @@ fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
         .env("TIENDA_PORT", port.to_string())
         .env("TIENDA_LOG", "warn")
         .env("TIENDA_MODE", "demo")
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -158,6 +158,10 @@ fn serve_answers_probes_and_stops_cleanly_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "a clean exit after SIGTERM: {status:?}");
+    // The log is on standard output (tracing's default), and short at `warn`: the pipe cannot fill.
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut log).unwrap();
+    assert!(!log.contains("ERROR"), "a start, a page and a stop log no error:\n{log}");
 }
 
 /// A minimal HTTP/1.1 GET, so this test needs no async runtime.
