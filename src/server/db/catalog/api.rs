@@ -92,6 +92,17 @@ pub struct ProductFilter {
     pub offset: i64,
 }
 
+impl ProductFilter {
+    /// The prices asked for, least and most, in cents: an exact price is a range of that one
+    /// price, and applies only when no bound is given (upstream's rule).
+    fn price_bounds(&self) -> (Option<i64>, Option<i64>) {
+        match (self.price, self.price_min, self.price_max) {
+            (Some(price), None, None) => (Some(price), Some(price)),
+            (_, min, max) => (min, max),
+        }
+    }
+}
+
 /// How one product is named in a lookup.
 #[derive(Debug, Clone, Copy)]
 pub enum Key<'a> {
@@ -176,10 +187,9 @@ impl Conditions {
             }
         });
         let price_column = price_plan.map_or("p.price_cents", Plan::price_column);
-        // An exact price applies only when no bound is given (upstream's rule).
-        let price = match (filter.price, filter.price_min, filter.price_max) {
-            (Some(price), None, None) => vec![format!("{price_column} = {}", args.int(price))],
-            (_, min, max) => {
+        let price = match filter.price_bounds() {
+            (Some(min), Some(max)) if min == max => vec![format!("{price_column} = {}", args.int(min))],
+            (min, max) => {
                 let min = min.map(|min| format!("{price_column} >= {}", args.int(min)));
                 let max = max.map(|max| format!("{price_column} <= {}", args.int(max)));
                 min.into_iter().chain(max).collect()
@@ -225,10 +235,7 @@ fn price_range_needs_a_plan(db: &Db, filter: &ProductFilter) -> bool {
 /// the range's ends cut (see `price_bands`), the second from the kept counts per category.
 async fn count_price_range(db: &Db, filter: &ProductFilter) -> sqlx::Result<(i64, i64)> {
     let mut args = SqlArgs::default();
-    let (min, max) = match (filter.price, filter.price_min, filter.price_max) {
-        (Some(price), None, None) => (Some(price), Some(price)),
-        (_, min, max) => (min, max),
-    };
+    let (min, max) = filter.price_bounds();
     let category = Conditions::of(db, filter, None, &mut args).category;
     let matching =
         price_bands::count_in_range((min, max), category.as_deref(), &mut args, |price_min, price_max, args| {
