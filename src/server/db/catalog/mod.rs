@@ -101,17 +101,11 @@ impl From<ProductRow> for Product {
     }
 }
 
+/// A related product's card, from the product page's row it came in (see [`select_product_page`]).
 impl From<ProductRow> for ProductSummary {
     fn from(row: ProductRow) -> Self {
-        ProductSummary {
-            id: row.id,
-            title: row.title,
-            slug: row.slug,
-            price: Money(row.price_cents),
-            image: card_image(&row.images),
-            category_name: row.category_name,
-            in_stock: row.stock > 0,
-        }
+        let ProductRow { id, title, slug, price_cents, images, stock, category_name, .. } = row;
+        ProductSummary::from(SummaryRow { id, title, slug, price_cents, images, stock, category_name })
     }
 }
 
