@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
 use leptos::tachys::view::Position;
 use std::future::Future;
-use std::pin::Pin;
 
 /// A page's load, its future moved behind a pointer: `<Loaded load=boxed(get_home()) … />`.
 ///
@@ -16,7 +15,7 @@ use std::pin::Pin;
 /// When loads were resources, callgrind counted 9 % fewer instructions per request on `/login`
 /// and 15 % on a product page and `/products` once they were boxed.
 #[cfg(not(feature = "ssr"))]
-pub fn boxed<F: Future>(future: F) -> Pin<Box<F>> {
+pub fn boxed<F: Future>(future: F) -> std::pin::Pin<Box<F>> {
     Box::pin(future)
 }
 
@@ -26,16 +25,17 @@ pub fn boxed<F: Future>(future: F) -> Pin<Box<F>> {
 /// database connection (up to the pool's timeout) for a page nobody will read, while the pages
 /// of clients still there waited behind it.
 #[cfg(feature = "ssr")]
-pub fn boxed<T, F>(future: F) -> Pin<Box<impl Future<Output = Result<T, AppError>>>>
+pub fn boxed<T, F>(future: F) -> impl Future<Output = Result<T, AppError>>
 where
     F: Future<Output = Result<T, AppError>>,
 {
-    let (future, abandon) = futures_util::future::abortable(future);
+    // Boxed before anything else takes it, so wrapping it moves a pointer, not the future.
+    let (future, abandon) = futures_util::future::abortable(Box::pin(future));
     // The owner of the component that made the load is current; it is cleaned up with the
     // page's (or dropped, which also runs its cleanups).
     Owner::on_cleanup(move || abandon.abort());
     // Nobody awaits the answer of an abandoned load.
-    Box::pin(async move { future.await.unwrap_or(Err(AppError::Unavailable { retry_after_secs: 1 })) })
+    async move { future.await.unwrap_or(Err(AppError::Unavailable { retry_after_secs: 1 })) }
 }
 
 /// A page's data rendered by `render` once `load` has it, or the error page when it failed.

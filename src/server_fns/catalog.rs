@@ -15,14 +15,10 @@ pub(super) fn page_categories() -> catalog::PageCategories {
     use_context().unwrap_or_default()
 }
 
-// The pages' reads await their service behind a pointer (`Box::pin`): a future holds what it awaits
-// inline, and Leptos moves a resource's future several times as it sets the resource up (see
-// `components::boxed`), so each move would copy the service's whole state (sqlx's query, the
-// cache's load) instead of a few words.
 #[server(prefix = "/rpc", endpoint = "home", input = GetUrl)]
 pub async fn get_home() -> Result<HomeData, AppError> {
     let state = super::app_state()?;
-    Ok(std::sync::Arc::unwrap_or_clone(Box::pin(catalog::home(&state, &page_categories())).await?))
+    Ok(std::sync::Arc::unwrap_or_clone(catalog::home(&state, &page_categories()).await?))
 }
 
 #[server(prefix = "/rpc", endpoint = "categories", input = GetUrl)]
@@ -34,17 +30,17 @@ pub async fn list_categories() -> Result<Vec<Category>, AppError> {
 #[server(prefix = "/rpc", endpoint = "catalog", input = GetUrl)]
 pub async fn list_catalog(query: ProductQuery) -> Result<CatalogData, AppError> {
     let state = super::app_state()?;
-    Box::pin(catalog::catalog(&state, &page_categories(), query.normalized())).await
+    catalog::catalog(&state, &page_categories(), query.normalized()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "category", input = GetUrl)]
 pub async fn get_category(slug: String, query: ProductQuery) -> Result<(Category, CatalogData), AppError> {
     let state = super::app_state()?;
-    Box::pin(catalog::category_listing(&state, &page_categories(), &slug, query.normalized())).await
+    catalog::category_listing(&state, &page_categories(), &slug, query.normalized()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "product", input = GetUrl)]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     let state = super::app_state()?;
-    Ok(std::sync::Arc::unwrap_or_clone(Box::pin(catalog::product_detail(&state, &slug)).await?))
+    Ok(std::sync::Arc::unwrap_or_clone(catalog::product_detail(&state, &slug).await?))
 }
