@@ -1,6 +1,7 @@
 //! The HTML shell and the one route table.
 
 use crate::components::front_end::{FrontEndHead, FrontEndTags};
+use crate::components::site_name;
 use crate::components::{SiteFooter, SiteHeader};
 use crate::i18n::{use_lang, use_texts};
 use crate::pages::{
@@ -20,11 +21,13 @@ use leptos_router::{
 
 /// Head tags that are the same on every page, written here as fixed markup rather than registered
 /// with leptos_meta as a page's own tags are (each of those costs a context lookup, a string and
-/// a message to the head's collector). The site's name is `page_meta::SITE_NAME`'s.
+/// a message to the head's collector).
 const SAME_ON_EVERY_PAGE: &str = concat!(
     r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#,
     r##"<meta name="theme-color" content="#0f5c4d">"##,
-    r#"<meta property="og:site_name" content="Tienda">"#,
+    r#"<meta property="og:site_name" content=""#,
+    site_name!(),
+    r#"">"#,
 );
 
 /// The document around the app, rendered on the server only.

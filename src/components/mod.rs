@@ -28,6 +28,7 @@ pub use filter_form::FilterForm;
 pub use gallery::Gallery;
 pub use layout::{SiteFooter, SiteHeader};
 pub use loaded::{boxed, Loaded};
+pub(crate) use page_meta::site_name;
 pub use page_meta::{absolute_url, json_ld, PageMeta};
 pub use pager::{page_count, Pager};
 pub use pagination::Pagination;

@@ -4,7 +4,16 @@ use leptos::prelude::*;
 use leptos::tachys::html::InertElement;
 use leptos_meta::{Link, Meta, Title};
 
-const SITE_NAME: &str = "Tienda";
+/// The site's name, as a literal so that fixed markup can spell it too (`concat!`: the shell's
+/// `og:site_name`).
+macro_rules! site_name {
+    () => {
+        "Tienda"
+    };
+}
+pub(crate) use site_name;
+
+const SITE_NAME: &str = site_name!();
 
 pub use crate::server_fns::page_context::site_origin;
 
