@@ -5,7 +5,7 @@ use crate::components::site_name;
 use crate::components::{SiteFooter, SiteHeader};
 use crate::i18n::{use_lang, use_texts};
 use crate::pages::{
-    AccountMenu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminJobsPage, AdminOrderPage, AdminOrdersPage,
+    account_menu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminJobsPage, AdminOrderPage, AdminOrdersPage,
     AdminProductsPage, AdminUsersPage, CartPage, CatalogPage, CategoryFormPage, CategoryPage, CheckoutPage,
     DeleteCategoryPage, DeleteProductPage, HomePage, InboxPage, LoginPage, MyOrderPage, MyOrdersPage, NotFoundPage,
     ProductFormPage, ProductPage, RegisterPage, StoresPage,
@@ -62,9 +62,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <a class="skip-link" href="#main">{use_texts().common.skip_to_content}</a>
-            <SiteHeader>
-                <AccountMenu />
-            </SiteHeader>
+            <SiteHeader account=Box::pin(account_menu()) />
             <main id="main">
                 <FlatRoutes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />

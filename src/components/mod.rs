@@ -26,8 +26,9 @@ pub use cart_form::{describe_cart_refusal, AddToCartForm, CartAddsInPlace, CartN
 pub use error_view::ErrorView;
 pub use filter_form::FilterForm;
 pub use gallery::Gallery;
-pub use layout::{SiteFooter, SiteHeader};
+pub use layout::{AccountMenuHtml, SiteFooter, SiteHeader};
 pub use loaded::{boxed, Loaded};
+pub use markup::Markup;
 pub(crate) use page_meta::site_name;
 pub use page_meta::{absolute_url, json_ld, PageMeta};
 pub use pager::{page_count, Pager};

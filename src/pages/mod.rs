@@ -10,7 +10,7 @@ mod home;
 mod not_found;
 mod stores;
 
-pub use account::{AccountMenu, AccountPage, InboxPage, LoginPage, MyOrderPage, MyOrdersPage, RegisterPage};
+pub use account::{account_menu, AccountPage, InboxPage, LoginPage, MyOrderPage, MyOrdersPage, RegisterPage};
 pub use admin::{
     AdminCategoriesPage, AdminDashboardPage, AdminJobsPage, AdminOrderPage, AdminOrdersPage, AdminProductsPage,
     AdminUsersPage, CategoryFormPage, DeleteCategoryPage, DeleteProductPage, ProductFormPage,

@@ -1,45 +1,71 @@
 //! The header's account menu: rendered on the server for the person asking, so the page never
 //! shows "Sign in" to someone signed in, not even for a moment.
+//!
+//! It is markup ([`Markup`]), finished inside the header's one wait: nothing in it changes in the
+//! browser, and a wait of its own nested in the header's would not be awaited (a `Suspend` inside
+//! a `Suspense` only waits for its own future, not for one its view holds).
 
-use crate::components::boxed;
-use crate::i18n::use_texts;
-use crate::model::paths;
+use crate::components::{boxed, Markup};
+use crate::i18n::{use_texts, Texts};
+use crate::model::{paths, User};
 use crate::server_fns::accounts::Logout;
 use crate::server_fns::exports::unseen_in_inbox;
-use leptos::prelude::*;
+use leptos::prelude::GetUntracked;
 use leptos::server_fn::ServerFn;
+use std::future::Future;
 
-#[component]
-pub fn AccountMenu() -> impl IntoView {
-    let t = use_texts().account;
+/// The menu's HTML once it is known: at once for a visitor, after the inbox's count for someone
+/// signed in. Called while the page's components are made (it reads who is asking and where they
+/// are from the page's context); the future is awaited in the header's wait.
+pub fn account_menu() -> impl Future<Output = String> + Send + 'static {
+    let texts = use_texts();
     let location = leptos_router::hooks::use_location();
-    let here = format!("{}{}", location.pathname.get_untracked(), query_suffix(&location.search.get_untracked()));
-    let sign_in_href = match here.as_str() {
+    let here = location.pathname.get_untracked() + &query_suffix(&location.search.get_untracked());
+    // If the session cannot be read, the visitor can still sign in.
+    let user = crate::server_fns::page_context::viewer().ok().flatten();
+    // Only someone signed in has an inbox to count.
+    let unseen = user.is_some().then(|| boxed(unseen_in_inbox()));
+    async move {
+        match (user, unseen) {
+            (Some(user), Some(unseen)) => {
+                // A count that cannot be read shows no badge.
+                let unseen = unseen.await.unwrap_or(0);
+                signed_in_menu(texts, &user, unseen)
+            }
+            _ => visitor_menu(texts, &here),
+        }
+    }
+}
+
+fn visitor_menu(texts: &Texts, here: &str) -> String {
+    let sign_in_href = match here {
         "/" | "/login" | "/register" => "/login".to_owned(),
         path => paths::login(path),
     };
-    // If the session cannot be read, the visitor can still sign in.
-    match super::viewer().ok().flatten() {
-        Some(user) => view! {
-            <div class="account-menu">
-                {user.is_admin().then(|| view! { <a href="/admin" class="account-link">{use_texts().admin.back_office}</a> })}
-                <InboxLink />
-                <a href="/account" class="account-link" title=(t.signed_in_as)(&user.name)>
-                    {user.name.clone()}
-                </a>
-                <form method="post" action=Logout::url()>
-                    <button type="submit" class="link-button">{t.sign_out}</button>
-                </form>
-            </div>
-        }
-        .into_any(),
-        None => view! {
-            <div class="account-menu">
-                <a href=sign_in_href class="account-link">{t.sign_in}</a>
-            </div>
-        }
-        .into_any(),
+    let mut html = Markup::with_capacity(128);
+    html.raw(r#"<div class="account-menu"><a class="account-link""#).attr("href", &sign_in_href).raw(">");
+    html.text(texts.account.sign_in).raw("</a></div>");
+    html.into_string()
+}
+
+fn signed_in_menu(texts: &Texts, user: &User, unseen: i64) -> String {
+    let mut html = Markup::with_capacity(640);
+    html.raw(r#"<div class="account-menu">"#);
+    if user.is_admin() {
+        html.raw(r#"<a href="/admin" class="account-link">"#).text(texts.admin.back_office).raw("</a>");
     }
+    html.raw(r#"<a class="inbox-link""#).attr("href", paths::INBOX).raw(">").text(texts.jobs.inbox);
+    if unseen > 0 {
+        html.raw(r#" <span class="badge" aria-hidden="true">"#).text(&unseen.to_string()).raw("</span>");
+        html.raw(r#"<span class="visually-hidden">"#).text(&(texts.jobs.inbox_new)(unseen)).raw("</span>");
+    }
+    html.raw("</a>");
+    html.raw(r#"<a href="/account" class="account-link""#).attr("title", &(texts.account.signed_in_as)(&user.name));
+    html.raw(">").text(&user.name).raw("</a>");
+    html.raw(r#"<form method="post""#).attr("action", Logout::url()).raw(">");
+    html.raw(r#"<button type="submit" class="link-button">"#).text(texts.account.sign_out).raw("</button></form>");
+    html.raw("</div>");
+    html.into_string()
 }
 
 fn query_suffix(search: &str) -> String {
@@ -50,25 +76,45 @@ fn query_suffix(search: &str) -> String {
     }
 }
 
-/// The inbox, with how many files are new.
-#[component]
-fn InboxLink() -> impl IntoView {
-    let t = use_texts().jobs;
-    // Awaited in place, as a page's data is (`components::Loaded`): nothing renders the header
-    // again in the browser. A count that cannot be read shows no badge.
-    let load = boxed(unseen_in_inbox());
-    let badge = Suspend::new(async move {
-        load.await.ok().filter(|n| *n > 0).map(|n| {
-            view! {
-                " "<span class="badge" aria-hidden="true">{n}</span>
-                <span class="visually-hidden">{(t.inbox_new)(n)}</span>
-            }
-        })
-    });
-    view! {
-        <a href=paths::INBOX class="inbox-link">
-            {t.inbox}
-            {badge}
-        </a>
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use crate::model::Role;
+
+    fn user(name: &str, role: Role) -> User {
+        User { id: 7, email: "a@b.c".into(), name: name.into(), role, avatar: String::new() }
+    }
+
+    #[test]
+    fn a_name_cannot_leave_its_link_or_title() {
+        let hostile = r#""><img src=x onerror=alert(1)>"#;
+        let html = signed_in_menu(Lang::En.texts(), &user(hostile, Role::Customer), 0);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains(r#"title="Signed in as &quot;&gt;&lt;img src=x onerror=alert(1)&gt;""#), "{html}");
+        assert!(html.contains("&gt;&lt;img src=x onerror=alert(1)&gt;</a>"), "{html}");
+        assert!(!html.contains("badge"), "no badge without new files: {html}");
+        assert!(!html.contains("/admin"), "a customer has no back-office link: {html}");
+    }
+
+    #[test]
+    fn the_inbox_badge_says_how_many_are_new_and_the_admin_gets_the_back_office() {
+        let html = signed_in_menu(Lang::Es.texts(), &user("Ana", Role::Admin), 2);
+        assert!(html.contains(r#"<a href="/admin" class="account-link">"#), "{html}");
+        assert!(
+            html.contains(r#"Bandeja <span class="badge" aria-hidden="true">2</span><span class="visually-hidden">, 2 nuevos</span></a>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_visitor_signs_in_and_comes_back_where_they_were() {
+        let html = visitor_menu(Lang::En.texts(), "/products?q=a&b");
+        assert!(html.contains(r#"href="/login?next="#), "{html}");
+        assert!(!html.contains("&b\""), "the query is escaped: {html}");
+        assert_eq!(
+            visitor_menu(Lang::En.texts(), "/login"),
+            r#"<div class="account-menu"><a class="account-link" href="/login">Sign in</a></div>"#
+        );
     }
 }

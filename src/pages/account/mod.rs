@@ -15,7 +15,7 @@ mod register;
 
 pub use inbox::InboxPage;
 pub use login::LoginPage;
-pub use menu::AccountMenu;
+pub use menu::account_menu;
 pub use orders::{MyOrderPage, MyOrdersPage};
 pub use overview::AccountPage;
 pub use register::RegisterPage;
