@@ -5,8 +5,8 @@ use super::errors::ApiError;
 use super::filters::product_filter;
 use super::json::{Category, Product, WrittenCategory};
 use super::path::Segment;
+use super::product_json::{product_json, products_json};
 use super::schema::ErrorBody;
-use crate::error::AppError;
 use crate::server::app::state::{ApiProductKey, AppState};
 use crate::server::services::catalog_api::{self as service, Key, ProductFilter, ProductRecordFull};
 use axum::{
@@ -70,7 +70,7 @@ pub(super) fn id(raw: &str) -> Result<i64, ApiError> {
 )]
 pub async fn list_products(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     let filter = product_filter(query.as_deref()).map_err(ApiError::Validation)?;
-    let load = || async { json_bytes(&products(&state, service::list_products(&state, &filter).await?)) };
+    let load = || async { Ok(products_json(&products(&state, service::list_products(&state, &filter).await?))) };
     let body = state.catalog_cache.api_product_lists.get_or_load(filter.clone(), load).await?;
     Ok(json_answer(body))
 }
@@ -111,18 +111,11 @@ pub async fn get_product_by_slug(State(state): State<AppState>, Segment(slug): S
 
 /// One product's answer, kept in the catalog cache as sent, as the lists are.
 async fn one_product(state: &AppState, cached_as: ApiProductKey, key: Key<'_>) -> Result<Response, ApiError> {
-    let load =
-        || async { json_bytes(&Product::new(service::find_product(state, key).await?, &state.config.server.site_url)) };
+    let load = || async {
+        Ok(product_json(&Product::new(service::find_product(state, key).await?, &state.config.server.site_url)))
+    };
     let body = state.catalog_cache.api_products.get_or_load(cached_as, load).await?;
     Ok(json_answer(body))
-}
-
-/// An answer as the bytes the catalog cache keeps.
-fn json_bytes(answer: &impl serde::Serialize) -> Result<Bytes, AppError> {
-    serde_json::to_vec(answer).map(Bytes::from).map_err(|error| {
-        tracing::error!(%error, "cannot serialise an answer");
-        AppError::Internal
-    })
 }
 
 /// A JSON answer from the bytes the catalog cache keeps.
@@ -143,10 +136,10 @@ fn json_answer(body: Bytes) -> Response {
     ),
     security(()),
 )]
-pub async fn related_by_id(State(state): State<AppState>, Segment(raw): Segment) -> Answer<Vec<Product>> {
+pub async fn related_by_id(State(state): State<AppState>, Segment(raw): Segment) -> Result<Response, ApiError> {
     let key = Key::Id(id(&raw)?);
     let related = service::related_products(&state, key).await?;
-    Ok(Json(products(&state, related)))
+    Ok(json_answer(products_json(&products(&state, related))))
 }
 
 #[utoipa::path(
@@ -161,10 +154,10 @@ pub async fn related_by_id(State(state): State<AppState>, Segment(raw): Segment)
     ),
     security(()),
 )]
-pub async fn related_by_slug(State(state): State<AppState>, Segment(slug): Segment) -> Answer<Vec<Product>> {
+pub async fn related_by_slug(State(state): State<AppState>, Segment(slug): Segment) -> Result<Response, ApiError> {
     let key = Key::Slug(&slug);
     let related = service::related_products(&state, key).await?;
-    Ok(Json(products(&state, related)))
+    Ok(json_answer(products_json(&products(&state, related))))
 }
 
 #[utoipa::path(
@@ -241,7 +234,7 @@ pub async fn category_products(
     State(state): State<AppState>,
     Segment(raw): Segment,
     RawQuery(query): RawQuery,
-) -> Answer<Vec<Product>> {
+) -> Result<Response, ApiError> {
     let category_id = id(&raw)?;
     let paging = product_filter(query.as_deref()).map_err(ApiError::Validation)?;
     let filter = ProductFilter {
@@ -250,5 +243,5 @@ pub async fn category_products(
         offset: paging.offset,
         ..Default::default()
     };
-    Ok(Json(products(&state, service::list_products(&state, &filter).await?)))
+    Ok(json_answer(products_json(&products(&state, service::list_products(&state, &filter).await?))))
 }

@@ -53,6 +53,11 @@ impl WrittenCategory {
             .expect("a category (numbers and strings) always serialises");
         Self(Arc::from(json))
     }
+
+    /// The category's JSON, as written.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
 }
 
 impl Serialize for WrittenCategory {

@@ -18,6 +18,7 @@ mod messages;
 mod openapi;
 mod orders;
 mod path;
+mod product_json;
 mod rate_limit;
 mod schema;
 mod users;
