@@ -10,10 +10,13 @@
 //!
 //! What keeps it safe: every value goes through [`Markup::attr`] or [`Markup::text`], which escape
 //! it with `html_escape`, the crate Leptos itself escapes with, in the same way (text: `&`, `<`,
-//! `>`; double-quoted attributes: those and `"`); and [`Markup::raw`] is for fixed markup only,
-//! written in the source: tags, attribute names, fixed attributes. Its `&'static str` keeps a
+//! `>`; double-quoted attributes: those and `"`; a value holding none of the four is copied
+//! whole, `crate::scan` having checked it eight bytes at a time); and [`Markup::raw`] is for
+//! fixed markup only, written in the source: tags, attribute names, fixed attributes. Its `&'static str` keeps a
 //! request's or the database's strings out, but not this crate's own texts (`i18n` is
 //! `&'static str` too): those are values, and go through `text` like any other.
+
+use crate::scan::has_html_special;
 
 /// An HTML fragment being written.
 #[derive(Default)]
@@ -38,7 +41,11 @@ impl Markup {
         self.html.push(' ');
         self.html.push_str(name);
         self.html.push_str("=\"");
-        html_escape::encode_double_quoted_attribute_to_string(value, &mut self.html);
+        if has_html_special(value) {
+            html_escape::encode_double_quoted_attribute_to_string(value, &mut self.html);
+        } else {
+            self.html.push_str(value);
+        }
         self.html.push('"');
         self
     }
@@ -53,7 +60,11 @@ impl Markup {
 
     /// Text content, escaped.
     pub fn text(&mut self, text: &str) -> &mut Self {
-        html_escape::encode_text_to_string(text, &mut self.html);
+        if has_html_special(text) {
+            html_escape::encode_text_to_string(text, &mut self.html);
+        } else {
+            self.html.push_str(text);
+        }
         self
     }
 
@@ -76,5 +87,24 @@ mod tests {
         // In text a quote is harmless, and stays.
         let text = "\"&gt;&lt;img src=x onerror=alert('x')&gt;&amp;amp;";
         assert_eq!(markup.into_string(), format!("<p title=\"{attribute}\" id=\"a&quot;b\">{text}</p>"));
+    }
+
+    #[test]
+    fn a_special_byte_is_escaped_wherever_it_stands_and_plain_text_is_kept() {
+        for (byte, entity) in [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;"), ('"', "&quot;")] {
+            for at in 0..40 {
+                let mut value: Vec<char> = "é".repeat(40).chars().collect();
+                value[at] = byte;
+                let value: String = value.into_iter().collect();
+                let mut markup = Markup::default();
+                markup.attr("a", &value);
+                let expected = format!(" a=\"{}\"", value.replace(byte, entity));
+                assert_eq!(markup.into_string(), expected, "{byte} at {at}");
+            }
+        }
+        let plain = "Bamboo bookshelf, 漢字 and 'quotes' that need no escape in a double-quoted attribute";
+        let mut markup = Markup::default();
+        markup.attr("title", plain).text(plain);
+        assert_eq!(markup.into_string(), format!(" title=\"{plain}\"{plain}"));
     }
 }
