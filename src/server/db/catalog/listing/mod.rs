@@ -434,9 +434,10 @@ struct PageOfIds {
     /// and 0.14 to run with its OFFSET a parameter, so a page by number writes its OFFSET out too:
     /// a statement for each page number, which the connection's statement cache bounds (a page it
     /// has let go is prepared and planned again, as every page was before). Only where no value
-    /// in the statement can make another index better (no search, no price range): a kept plan
-    /// for a price range would serve a broad range the way it served a narrow one. SQLite plans
-    /// each statement once.
+    /// in the statement can make another index better (no price range): a kept plan
+    /// for a price range would serve a broad range the way it served a narrow one. A search's
+    /// words and a category's slug reach the planner only inside subqueries, so they never could.
+    /// SQLite plans each statement once.
     plan_is_kept: bool,
     /// The products table when no full-text index is read: as a price range's plan reads it.
     products: &'static str,
@@ -459,7 +460,7 @@ impl PageOfIds {
             conditions: Vec::new(),
             rank: None,
             keys: SortKeys::of(query.sort, db),
-            plan_is_kept: matches!(db, Db::Postgres(_)) && count_is_per_category(query),
+            plan_is_kept: matches!(db, Db::Postgres(_)) && !query.is_price_range(),
             products: price_plan.map_or("products p", |plan| plan.products(query.category.is_some())),
         };
         let words: Vec<String> =
