@@ -12,9 +12,9 @@
 //! it with `html_escape`, the crate Leptos itself escapes with, in the same way (text: `&`, `<`,
 //! `>`; double-quoted attributes: those and `"`; a value holding none of the four is copied
 //! whole, `crate::scan` having checked it eight bytes at a time); and [`Markup::raw`] is for
-//! fixed markup only, written in the source: tags, attribute names, fixed attributes. Its `&'static str` keeps a
-//! request's or the database's strings out, but not this crate's own texts (`i18n` is
-//! `&'static str` too): those are values, and go through `text` like any other.
+//! fixed markup only, written in the source: tags, attribute names, fixed attributes. Its
+//! `&'static str` keeps a request's or the database's strings out, but not this crate's own
+//! texts (`i18n` is `&'static str` too): those are values, and go through `text` like any other.
 
 use crate::scan::has_html_special;
 

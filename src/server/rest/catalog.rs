@@ -118,6 +118,11 @@ async fn one_product(state: &AppState, cached_as: ApiProductKey, key: Key<'_>) -
     Ok(json_answer(body))
 }
 
+/// Products as a JSON answer, for the reads the catalog cache does not keep.
+fn products_answer(state: &AppState, records: Vec<ProductRecordFull>) -> Response {
+    json_answer(products_json(&products(state, records)))
+}
+
 /// A JSON answer from the bytes the catalog cache keeps.
 fn json_answer(body: Bytes) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
@@ -139,7 +144,7 @@ fn json_answer(body: Bytes) -> Response {
 pub async fn related_by_id(State(state): State<AppState>, Segment(raw): Segment) -> Result<Response, ApiError> {
     let key = Key::Id(id(&raw)?);
     let related = service::related_products(&state, key).await?;
-    Ok(json_answer(products_json(&products(&state, related))))
+    Ok(products_answer(&state, related))
 }
 
 #[utoipa::path(
@@ -157,7 +162,7 @@ pub async fn related_by_id(State(state): State<AppState>, Segment(raw): Segment)
 pub async fn related_by_slug(State(state): State<AppState>, Segment(slug): Segment) -> Result<Response, ApiError> {
     let key = Key::Slug(&slug);
     let related = service::related_products(&state, key).await?;
-    Ok(json_answer(products_json(&products(&state, related))))
+    Ok(products_answer(&state, related))
 }
 
 #[utoipa::path(
@@ -243,5 +248,5 @@ pub async fn category_products(
         offset: paging.offset,
         ..Default::default()
     };
-    Ok(json_answer(products_json(&products(&state, service::list_products(&state, &filter).await?))))
+    Ok(products_answer(&state, service::list_products(&state, &filter).await?))
 }
