@@ -13,6 +13,7 @@ use tienda::server::{demo, services};
 
 on_both_backends!(
     search_ranks_titles_first_matches_prefixes_and_ignores_accents,
+    relevance_counts_the_words_in_a_title_then_prefers_the_shorter,
     a_prefix_finds_the_words_the_catalog_holds_now,
     hostile_searches_get_an_answer_not_an_error,
     pages_by_cursor_cover_the_catalog_once_in_every_order,
@@ -89,6 +90,62 @@ async fn search_ranks_titles_first_matches_prefixes_and_ignores_accents(backend:
     let mut expected = zebrawood.clone();
     expected.sort();
     assert_eq!(sorted, expected);
+}
+
+/// Relevance is one rule, the same on both databases, so both list a search in the same order:
+/// the fewer of its words a title lacks the better, and of titles that hold as many, the shorter;
+/// equal so far, the product added first. A word matches as the start of a word, in the title as
+/// in the index.
+async fn relevance_counts_the_words_in_a_title_then_prefers_the_shorter(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let at = chrono::Utc::now();
+    let product = |title: &'static str, slug: &'static str, description: &'static str| NewProduct {
+        title,
+        slug,
+        description,
+        price: Money(4_500),
+        stock: 2,
+        category_slug: "furniture",
+        images: vec![],
+        at,
+    };
+    let products = [
+        product("Desk", "desk-with-a-story", "A quokka lamp stands on it."),
+        product("Quokka Desk Lamp With Long Arm", "quokka-desk-lamp-long-arm", "Bright and adjustable."),
+        product("Quokka Shade", "quokka-shade", "Fits any lamp with a standard ring."),
+        product("Quokka Reading Lamp", "quokka-reading-lamp", "Warm light."),
+        product("Quokka Lamp", "quokka-lamp", "Small and round."),
+        product("Lamp Quokka", "lamp-quokka", "The same words the other way round."),
+        product("Quokkas, Lamps & More", "quokkas-lamps-and-more", "A shop sign."),
+        product("Quokkawoodlamp", "quokkawoodlamp", "One word that begins with the first."),
+    ];
+    let (_, added) = catalog::insert_catalog(&app.db, &[], &products).await.unwrap();
+    assert_eq!(added, products.len() as u64);
+    app.state.catalog_changed();
+
+    let expected = [
+        // Both words in the title, shortest title first; two of the same length in the order added.
+        "Quokka Lamp",
+        "Lamp Quokka",
+        "Quokkas, Lamps & More",
+        "Quokka Reading Lamp",
+        "Quokka Desk Lamp With Long Arm",
+        // One word in the title.
+        "Quokka Shade",
+        // Neither: both only in the description.
+        "Desk",
+    ];
+    assert_eq!(found(&app, "quokka lamp").await, expected);
+    assert_eq!(found(&app, "LAMP quokka").await, expected, "the words' order does not matter");
+    assert_eq!(found(&app, "quo lam").await, expected, "prefixes rank as the words they begin");
+    // "Quokkawoodlamp" holds "lamp" only inside a word: not a match, in the title or the index.
+    assert_eq!(found(&app, "quokkawood").await, ["Quokkawoodlamp"]);
+    // A search that matches nothing, with one word and then with more: the count that answers
+    // alone takes no argument of the ranking (PostgreSQL refuses a statement it prepared with
+    // fewer arguments than it is later given).
+    for q in ["qqqzzz", "qqqzzz xxxyyy", "qqqzzz xxxyyy vvvwww"] {
+        assert!(found(&app, q).await.is_empty(), "{q}");
+    }
 }
 
 /// PostgreSQL reads a search word as the whole words of the catalog it begins (a list a trigger

@@ -105,20 +105,20 @@ pub async fn select_listing(
 }
 
 /// The most matches a search ranks by relevance: those most recently added, when it has more.
-/// Ranking costs a microsecond or so a match (bm25 on SQLite, ts_rank on PostgreSQL), so on 100,051
+/// Ranking costs a microsecond or so a match (it reads the product's row), so on 100,051
 /// products a search for "a" (96,602 matches) took 103 ms on SQLite and 116 on PostgreSQL, "with"
-/// 63 and 71, against 2 to 3 ms for two words that name a product; and a catalog ten times the
-/// size would take ten times as long. Past this many, the words say too little for their order to
-/// mean much, and the page says that more match than it ranks.
+/// 63 and 71, against 2 to 3 ms for two words that name a product (measured with the ranking of
+/// the time, `bm25` and `ts_rank`); and a catalog ten times the size would take ten times as
+/// long. Past this many, the words say too little for their order to mean much, and the page
+/// says that more match than it ranks.
 pub const RANKED_MATCHES_MAX: i64 = 2_000;
 
 /// A page of a search ranked by relevance, by number: of its matches, or of the
 /// [`RANKED_MATCHES_MAX`] most recently added when it has more. The same query counts them, up to
-/// one past that bound, so a page is one statement. The matches are materialised first because
-/// SQLite's `bm25` cannot be called where a window or aggregate function is. On PostgreSQL the
-/// matches' ids come first and only those kept are ranked: ranking in the same step would rank
-/// every match before the most recent were picked. Past the end no row carries the count, and a
-/// bounded count answers alone.
+/// one past that bound, so a page is one statement: the matches are materialised once, for the
+/// count and the page. On PostgreSQL the matches' ids come first and only those kept are ranked:
+/// ranking in the same step would rank every match before the most recent were picked. Past the
+/// end no row carries the count, and a bounded count answers alone. The order is [`relevance`].
 async fn select_ranked(
     db: &Db,
     query: &ProductQuery,
@@ -134,20 +134,19 @@ async fn select_ranked(
     // 100,000 products). The offset stays a parameter: pages of a ranked search share one plan.
     let offset_arg = args.int(offset);
     let counted_up_to = RANKED_MATCHES_MAX + 1;
-    let tables = ids.tables_and_filters(None, true);
+    let tables = ids.tables_and_filters(None, false);
     let matched = match db {
-        // FTS5 hands out its matches by id, highest first, and stops at the LIMIT, so bm25 is only called
-        // for those it hands out.
+        // FTS5 hands out its matches by id, highest first, and stops at the LIMIT, so only the
+        // products it hands out are read.
         Db::Sqlite { .. } => format!(
-            "matched AS MATERIALIZED (SELECT {} AS id, {} FROM {tables} ORDER BY products_fts.rowid DESC \
+            "matched AS MATERIALIZED (SELECT p.id, {} FROM {tables} ORDER BY products_fts.rowid DESC \
              LIMIT {counted_up_to})",
-            ids.id_column(true),
-            ids.sort_column(),
+            ids.sort_column(&mut args),
         ),
         Db::Postgres(_) => format!(
             "latest AS MATERIALIZED (SELECT p.id FROM {tables} ORDER BY p.id DESC LIMIT {counted_up_to}), \
              matched AS MATERIALIZED (SELECT latest.id, {} FROM latest JOIN products p ON p.id = latest.id)",
-            ids.sort_column(),
+            ids.sort_column(&mut args),
         ),
     };
     let sql = format!(
@@ -164,6 +163,7 @@ async fn select_ranked(
     let matches = match rows.first() {
         Some(row) => row.matches,
         None => {
+            let tables = ids.tables_and_filters(None, true);
             let count = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {tables} LIMIT {counted_up_to}) AS matched");
             with_reader!(db.reader(), pool => {
                 bind_all!(sqlx::query_scalar(&count), filter_args).persistent(kept).fetch_one(pool).await
@@ -420,8 +420,8 @@ struct PageOfIds {
     /// Whether a condition reads the products' own columns (a category or a price).
     filters_products: bool,
     conditions: Vec<String>,
-    /// The search's rank (lower is better) when the listing is ordered by relevance.
-    rank: Option<String>,
+    /// The search's order when the listing is ordered by relevance.
+    rank: Option<Relevance>,
     keys: SortKeys,
     /// Whether the page's statement may be written so that PostgreSQL keeps one plan for it. It
     /// plans a prepared statement afresh on every run while a LIMIT or OFFSET is a parameter
@@ -500,22 +500,16 @@ impl PageOfIds {
                 let terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
                 self.full_text = true;
                 self.conditions.push(format!("products_fts MATCH {}", args.text(terms.join(" "))));
-                // bm25: a word in the title weighs ten times one in the rest of the text.
-                self.rank = Some("bm25(products_fts, 10.0, 1.0)".to_owned());
             }
             Db::Postgres(_) => {
-                // The index is read with each word as the whole words it begins (migration 0010:
-                // a prefix there costs three times as much); the rank reads each product's own
-                // words, and takes the prefixes. Both are subqueries, so each is built once per
-                // statement, whatever plan the statement keeps.
+                // The index is read with each word as the whole words of the catalog it begins
+                // (migration 0010: a prefix there costs three times as much), in a subquery, so it
+                // is built once per statement, whatever plan the statement keeps.
                 let matched = format!("(SELECT search_words_query({}))", args.text(words.join(" ")));
                 self.conditions.push(format!("p.search_vector @@ {matched}"));
-                let terms: Vec<String> = words.iter().map(|w| format!("{w}:*")).collect();
-                let prefixes = format!("(SELECT to_tsquery('simple', {}))", args.text(terms.join(" & ")));
-                // The title is weight A, the rest B; negated so that lower is better, as bm25.
-                self.rank = Some(format!("-ts_rank(p.search_vector, {prefixes})"));
             }
         }
+        self.rank = Some(Relevance { words: words.to_vec(), postgres: matches!(db, Db::Postgres(_)) });
     }
 
     /// `FROM ... WHERE ...` with the filters and, if given, one condition more (over `p`).
@@ -545,14 +539,6 @@ impl PageOfIds {
         }
     }
 
-    /// The id's column in [`Self::tables`].
-    fn id_column(&self, ids_only: bool) -> &'static str {
-        match self.reads_index_alone(ids_only) {
-            true => "products_fts.rowid",
-            false => "p.id",
-        }
-    }
-
     fn reads_index_alone(&self, ids_only: bool) -> bool {
         self.full_text && ids_only && !self.filters_products
     }
@@ -566,13 +552,10 @@ impl PageOfIds {
             (true, offset) => format!("LIMIT {fetch} OFFSET {offset}"),
             (false, _) => format!("LIMIT {} OFFSET {}", args.int(i64::from(fetch)), args.int(offset)),
         };
-        // Ordered by rank, the page needs nothing of the products but their ids.
-        let ids_only = self.rank.is_some();
         format!(
-            "SELECT {} AS id, {} FROM {} ORDER BY {} {window}",
-            self.id_column(ids_only),
-            self.sort_column(),
-            self.tables_and_filters(None, ids_only),
+            "SELECT p.id AS id, {} FROM {} ORDER BY {} {window}",
+            self.sort_column(args),
+            self.tables_and_filters(None, false),
             self.order()
         )
     }
@@ -645,9 +628,9 @@ impl PageOfIds {
     /// What the page query returns beside the id, for the outer query to order by: the rank, or
     /// the sort key. Ordering by the page's own column (rather than the product's) keeps SQLite
     /// from answering by walking the whole catalog in index order to meet 24 ids.
-    fn sort_column(&self) -> String {
+    fn sort_column(&self, args: &mut SqlArgs) -> String {
         match &self.rank {
-            Some(rank) => format!("{rank} AS sort_key"),
+            Some(relevance) => format!("{} AS sort_key", relevance.sql(args)),
             None => format!("{} AS sort_key", self.keys.key.replace("{t}", "p")),
         }
     }
@@ -655,7 +638,7 @@ impl PageOfIds {
     /// The page query's own order.
     fn order(&self) -> String {
         match self.rank {
-            Some(_) => format!("sort_key, {}", self.id_column(true)),
+            Some(_) => "sort_key, p.id".to_owned(),
             None => self.keys.order(false),
         }
     }
@@ -670,6 +653,43 @@ impl PageOfIds {
                 format!("page.sort_key{} {direction}, page.id {direction}", self.keys.collation)
             }
         }
+    }
+}
+
+/// A search's order by relevance, lower first, written the same for both databases so that
+/// both list a search's products in the same order: first how many of the `words` the title
+/// lacks (a word in the title outweighs any number of them in the rest of the text), then the
+/// title's length (of two titles that hold the words, the shorter is about little else).
+///
+/// It reads only the product's folded title (`search_title`, words of letters and digits
+/// between single spaces), so a word is in the title when a space and the word begin somewhere
+/// in `' ' || search_title`: a word, or the start of one, as the index matched it. SQLite's
+/// `bm25` ranked before: on 100,051 products it doubled the cost of a two-word search, counting
+/// every match of each word in the catalog to weigh the rarer one and looking up each match's
+/// length in the index, to order some hundred products.
+struct Relevance {
+    words: Vec<String>,
+    postgres: bool,
+}
+
+impl Relevance {
+    /// The rank over `p`, its words added to `args`: only to the arguments of a statement that
+    /// ranks. (A statement that left them unread would be prepared, on PostgreSQL, for as many
+    /// arguments as the first search that ran it had words, and refuse a search with more.)
+    fn sql(&self, args: &mut SqlArgs) -> String {
+        // The same function by each database's name for it: `instr(text, part)`, `strpos(text, part)`.
+        let (find, least) = if self.postgres { ("strpos", "LEAST") } else { ("instr", "MIN") };
+        let title = "COALESCE(p.search_title, '')";
+        let lacking: Vec<String> = self
+            .words
+            .iter()
+            .map(|word| {
+                format!("CASE WHEN {find}(' ' || {title}, {}) > 0 THEN 0 ELSE 1 END", args.text(format!(" {word}")))
+            })
+            .collect();
+        // Titles are at most `TITLE_MAX` (120) characters; the bound keeps a length below one
+        // word lacking whatever a row holds.
+        format!("({}) * 1000 + {least}(length({title}), 999)", lacking.join(" + "))
     }
 }
 
