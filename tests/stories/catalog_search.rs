@@ -28,25 +28,37 @@ on_both_backends!(
 
 /// Products whose words appear nowhere in the demo catalog, so each search's answer is known.
 async fn add_zebrawood(app: &TestApp) {
+    add_furniture(
+        app,
+        &[
+            ("Zebrawood Writing Desk", "zebrawood-writing-desk", "A desk with two drawers."),
+            ("Maple Shelf", "maple-shelf", "Edged in thin zebrawood strips."),
+            ("Silla Café Zebrawood", "silla-cafe-zebrawood", "Una silla para la terraza."),
+            ("Zebra Print Cushion", "zebra-print-cushion", "Soft and square."),
+        ],
+    )
+    .await;
+}
+
+/// Adds furniture, each piece a title, a slug and a description, in that order (so in the order
+/// of their ids), and tells the caches.
+async fn add_furniture(app: &TestApp, pieces: &[(&'static str, &'static str, &'static str)]) {
     let at = chrono::Utc::now();
-    let product = |title: &'static str, slug: &'static str, description: &'static str| NewProduct {
-        title,
-        slug,
-        description,
-        price: Money(9_900),
-        stock: 3,
-        category_slug: "furniture",
-        images: vec![],
-        at,
-    };
-    let products = [
-        product("Zebrawood Writing Desk", "zebrawood-writing-desk", "A desk with two drawers."),
-        product("Maple Shelf", "maple-shelf", "Edged in thin zebrawood strips."),
-        product("Silla Café Zebrawood", "silla-cafe-zebrawood", "Una silla para la terraza."),
-        product("Zebra Print Cushion", "zebra-print-cushion", "Soft and square."),
-    ];
+    let products: Vec<NewProduct> = pieces
+        .iter()
+        .map(|&(title, slug, description)| NewProduct {
+            title,
+            slug,
+            description,
+            price: Money(9_900),
+            stock: 3,
+            category_slug: "furniture",
+            images: vec![],
+            at,
+        })
+        .collect();
     let (_, added) = catalog::insert_catalog(&app.db, &[], &products).await.unwrap();
-    assert_eq!(added, 4);
+    assert_eq!(added, pieces.len() as u64);
     app.state.catalog_changed();
 }
 
@@ -98,30 +110,20 @@ async fn search_ranks_titles_first_matches_prefixes_and_ignores_accents(backend:
 /// in the index.
 async fn relevance_counts_the_words_in_a_title_then_prefers_the_shorter(backend: Backend) {
     let app = spawn_seeded(backend).await;
-    let at = chrono::Utc::now();
-    let product = |title: &'static str, slug: &'static str, description: &'static str| NewProduct {
-        title,
-        slug,
-        description,
-        price: Money(4_500),
-        stock: 2,
-        category_slug: "furniture",
-        images: vec![],
-        at,
-    };
-    let products = [
-        product("Desk", "desk-with-a-story", "A quokka lamp stands on it."),
-        product("Quokka Desk Lamp With Long Arm", "quokka-desk-lamp-long-arm", "Bright and adjustable."),
-        product("Quokka Shade", "quokka-shade", "Fits any lamp with a standard ring."),
-        product("Quokka Reading Lamp", "quokka-reading-lamp", "Warm light."),
-        product("Quokka Lamp", "quokka-lamp", "Small and round."),
-        product("Lamp Quokka", "lamp-quokka", "The same words the other way round."),
-        product("Quokkas, Lamps & More", "quokkas-lamps-and-more", "A shop sign."),
-        product("Quokkawoodlamp", "quokkawoodlamp", "One word that begins with the first."),
-    ];
-    let (_, added) = catalog::insert_catalog(&app.db, &[], &products).await.unwrap();
-    assert_eq!(added, products.len() as u64);
-    app.state.catalog_changed();
+    add_furniture(
+        &app,
+        &[
+            ("Desk", "desk-with-a-story", "A quokka lamp stands on it."),
+            ("Quokka Desk Lamp With Long Arm", "quokka-desk-lamp-long-arm", "Bright and adjustable."),
+            ("Quokka Shade", "quokka-shade", "Fits any lamp with a standard ring."),
+            ("Quokka Reading Lamp", "quokka-reading-lamp", "Warm light."),
+            ("Quokka Lamp", "quokka-lamp", "Small and round."),
+            ("Lamp Quokka", "lamp-quokka", "The same words the other way round."),
+            ("Quokkas, Lamps & More", "quokkas-lamps-and-more", "A shop sign."),
+            ("Quokkawoodlamp", "quokkawoodlamp", "One word that begins with the first."),
+        ],
+    )
+    .await;
 
     let expected = [
         // Both words in the title, shortest title first; two of the same length in the order added.

@@ -118,7 +118,7 @@ pub const RANKED_MATCHES_MAX: i64 = 2_000;
 /// one past that bound, so a page is one statement: the matches are materialised once, for the
 /// count and the page. On PostgreSQL the matches' ids come first and only those kept are ranked:
 /// ranking in the same step would rank every match before the most recent were picked. Past the
-/// end no row carries the count, and a bounded count answers alone. The order is [`relevance`].
+/// end no row carries the count, and a bounded count answers alone. The order is [`Relevance`].
 async fn select_ranked(
     db: &Db,
     query: &ProductQuery,
