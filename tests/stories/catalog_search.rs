@@ -142,6 +142,11 @@ async fn relevance_counts_the_words_in_a_title_then_prefers_the_shorter(backend:
     assert_eq!(found(&app, "quo lam").await, expected, "prefixes rank as the words they begin");
     // "Quokkawoodlamp" holds "lamp" only inside a word: not a match, in the title or the index.
     assert_eq!(found(&app, "quokkawood").await, ["Quokkawoodlamp"]);
+    // The back office's table ranks a search by the same rule (its own statement, over every match).
+    let mut staff = crate::common::back_office::admin(&app).await;
+    let table = staff.get("/admin/products?q=quokka+lamp").await;
+    assert_eq!(table.status, 200);
+    assert_eq!(html::texts(&table.html(), ".admin-table tbody th a"), expected, "the back office");
     // A search that matches nothing, with one word and then with more: the count that answers
     // alone takes no argument of the ranking (PostgreSQL refuses a statement it prepared with
     // fewer arguments than it is later given).
