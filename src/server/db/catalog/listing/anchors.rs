@@ -163,6 +163,15 @@ impl PageAnchors {
         self.describe(&anchors, total).then_some(ListingAnchors(anchors))
     }
 
+    /// The anchors kept for `query`'s listing, if this node has not changed the catalog since they
+    /// were found, and the count they were found for: a page read from them stands only if the
+    /// listing still has that many products.
+    pub(super) async fn kept_for(&self, query: &ProductQuery) -> Option<(ListingAnchors, i64)> {
+        let anchors = self.kept.get(&AnchorKey::of(query)).await?;
+        let total = anchors.total;
+        self.describe(&anchors, total).then_some((ListingAnchors(anchors), total))
+    }
+
     /// Whether `anchors` describe the listing as it is: found since this node last changed the
     /// catalog, for the count it has now.
     fn describe(&self, anchors: &Anchors, total: i64) -> bool {

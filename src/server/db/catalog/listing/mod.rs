@@ -185,17 +185,25 @@ const DEEP_OFFSET: i64 = 1_000;
 /// A deep page by number, read as a range of its index from the nearest anchor before it, or known
 /// to be empty when past the end: `None` when it must be walked to from the front instead (the
 /// anchors could not be found, or the one it starts from is gone). Only for listings whose count
-/// is kept ([`count_is_per_category`]): the count says whether anchors found earlier still describe the
-/// listing, and costs one more statement of a few rows.
+/// is kept ([`count_is_per_category`]): the count says whether anchors found earlier still describe
+/// the listing. When this node keeps anchors for the listing, the page is read from them with the
+/// count in the same statement ([`select_page_from_kept_anchors`]); otherwise, or when that count
+/// says they are out of date, the count is read first, in a statement of its own.
 async fn select_deep_page(
     db: &Db,
     anchors: &PageAnchors,
     query: &ProductQuery,
     ids: &PageOfIds,
-    mut args: SqlArgs,
+    args: SqlArgs,
     offset: i64,
     page_size: u32,
 ) -> sqlx::Result<Option<Listed>> {
+    if let Some(listed) =
+        select_page_from_kept_anchors(db, anchors, query, ids, args.clone(), offset, page_size).await?
+    {
+        return Ok(Some(listed));
+    }
+    let mut args = args;
     let total = count_matching(db, query).await?;
     if offset >= total {
         // Past the end: nothing to read. From the front, an index would be walked to its end first
@@ -214,6 +222,35 @@ async fn select_deep_page(
         // Newest first, an anchor is found by its id alone: another process deleted its product
         // (and added as many, or the count would have told).
         anchors.forget(query).await;
+        return Ok(None);
+    }
+    let more_after = offset + (items.len() as i64) < total;
+    Ok(Some(Listed::of_all(items, total, true, more_after)))
+}
+
+/// A deep page read from the anchors this node keeps for its listing, with the listing's count in
+/// the same statement: one round trip to the database instead of two (a count, then the page). The
+/// page stands when that count is the one the anchors were found for, as [`select_deep_page`]
+/// would have checked first; `None` (the page is read as there) when there are no such anchors,
+/// the page lies past their count, or the count has moved or the page came back empty.
+async fn select_page_from_kept_anchors(
+    db: &Db,
+    anchors: &PageAnchors,
+    query: &ProductQuery,
+    ids: &PageOfIds,
+    mut args: SqlArgs,
+    offset: i64,
+    page_size: u32,
+) -> sqlx::Result<Option<Listed>> {
+    let Some((listing, total)) = anchors.kept_for(query).await else {
+        return Ok(None);
+    };
+    let Some(start) = listing.page_start(offset).filter(|_| offset < total) else {
+        return Ok(None);
+    };
+    let page = ids.after_anchor(&start, page_size, &mut args);
+    let (items, counted) = select_page(db, query, None, &page, &ids.display_order(), args).await?;
+    if counted != Some(total) {
         return Ok(None);
     }
     let more_after = offset + (items.len() as i64) < total;
