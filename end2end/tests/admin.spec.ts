@@ -92,14 +92,20 @@ test('an admin creates a category and a product, edits its price inline and dele
   const listed = await Promise.all(files.map(async (file) => (await request.get(file)).text()));
   expect(listed.some((xml) => xml.includes(`${productPath}</loc>`))).toBe(true);
 
-  // Its price, changed from the table.
+  // Its price, changed from the table: a fetch from the row's island with JavaScript (once it has
+  // hydrated), a form post without. A saved edit goes back to the table either way (the server
+  // redirects, and the island follows), so the test waits for that page: a navigation of its own
+  // started meanwhile was cut short by it.
   await page.goto(`/admin/products?q=${encodeURIComponent(title)}`);
+  if (hasJs(testInfo)) await expect(page.locator('body[data-hydrated]')).toHaveCount(1);
   const row = page.getByRole('row', { name: new RegExp(title) });
   await row.getByLabel(`Price of ${title}`).fill('19.99');
-  // The save is a fetch with JavaScript and a form post without; either way, wait for its answer.
   const patched = page.waitForResponse((response) => response.url().endsWith('/rpc/admin/products/patch'));
+  const tableAgain = page.waitForEvent('framenavigated');
   await row.getByRole('button', { name: 'Save' }).first().click();
   expect((await patched).status()).toBeLessThan(400);
+  await tableAgain;
+  await page.waitForLoadState('load');
   await expect(page.getByLabel(`Price of ${title}`)).toHaveValue('19.99');
   await page.goto(productPath);
   await expect(page.getByText('$19.99').first()).toBeVisible();
