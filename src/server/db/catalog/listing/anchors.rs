@@ -169,13 +169,18 @@ impl PageAnchors {
     pub(super) async fn kept_for(&self, query: &ProductQuery) -> Option<(ListingAnchors, i64)> {
         let anchors = self.kept.get(&AnchorKey::of(query)).await?;
         let total = anchors.total;
-        self.describe(&anchors, total).then_some((ListingAnchors(anchors), total))
+        self.found_since_last_change(&anchors).then_some((ListingAnchors(anchors), total))
     }
 
     /// Whether `anchors` describe the listing as it is: found since this node last changed the
     /// catalog, for the count it has now.
     fn describe(&self, anchors: &Anchors, total: i64) -> bool {
-        anchors.generation == self.generation.load(Ordering::SeqCst) && anchors.total == total
+        self.found_since_last_change(anchors) && anchors.total == total
+    }
+
+    /// Whether `anchors` were found since this node last changed the catalog ([`Self::forget_all`]).
+    fn found_since_last_change(&self, anchors: &Anchors) -> bool {
+        anchors.generation == self.generation.load(Ordering::SeqCst)
     }
 
     /// Forgets `query`'s anchors: one of them no longer leads anywhere.

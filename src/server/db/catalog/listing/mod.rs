@@ -194,16 +194,13 @@ async fn select_deep_page(
     anchors: &PageAnchors,
     query: &ProductQuery,
     ids: &PageOfIds,
-    args: SqlArgs,
+    mut args: SqlArgs,
     offset: i64,
     page_size: u32,
 ) -> sqlx::Result<Option<Listed>> {
-    if let Some(listed) =
-        select_page_from_kept_anchors(db, anchors, query, ids, args.clone(), offset, page_size).await?
-    {
+    if let Some(listed) = select_page_from_kept_anchors(db, anchors, query, ids, &args, offset, page_size).await? {
         return Ok(Some(listed));
     }
-    let mut args = args;
     let total = count_matching(db, query).await?;
     if offset >= total {
         // Past the end: nothing to read. From the front, an index would be walked to its end first
@@ -238,7 +235,7 @@ async fn select_page_from_kept_anchors(
     anchors: &PageAnchors,
     query: &ProductQuery,
     ids: &PageOfIds,
-    mut args: SqlArgs,
+    filter_args: &SqlArgs,
     offset: i64,
     page_size: u32,
 ) -> sqlx::Result<Option<Listed>> {
@@ -248,6 +245,7 @@ async fn select_page_from_kept_anchors(
     let Some(start) = listing.page_start(offset).filter(|_| offset < total) else {
         return Ok(None);
     };
+    let mut args = filter_args.clone();
     let page = ids.after_anchor(&start, page_size, &mut args);
     let (items, counted) = select_page(db, query, None, &page, &ids.display_order(), args).await?;
     if counted != Some(total) {
