@@ -18,6 +18,7 @@ on_both_backends!(
     sign_ups_per_client_are_limited,
     pictures_are_decoded_whole_under_the_pixel_cap,
     sqlite_durability_is_a_setting_defaulting_to_full,
+    sqlite_reads_through_a_memory_map_unless_told_not_to,
     clients_leaving_mid_render_give_the_database_connections_back,
 );
 
@@ -429,6 +430,24 @@ async fn sqlite_durability_is_a_setting_defaulting_to_full(backend: Backend) {
     let mut config = test_config(backend).await;
     config.database.sqlite_synchronous = tienda::server::config::SqliteSynchronousSetting::Normal;
     assert_eq!(synchronous(spawn_with(config, false).await).await, 1, "NORMAL when asked for");
+}
+
+async fn sqlite_reads_through_a_memory_map_unless_told_not_to(backend: Backend) {
+    if backend == Backend::Postgres {
+        return; // PostgreSQL reads through its own shared buffers.
+    }
+    // Asked of a connection the pages read from, after a page has been read with it.
+    let mapped = |app: TestApp| async move {
+        assert_eq!(get(&app.base, "/products").await.status, 200);
+        let value: i64 = tienda::server::db::with_reader!(app.db.reader(), conn =>
+            sqlx::query_scalar("PRAGMA mmap_size").fetch_one(conn).await)
+        .unwrap();
+        value
+    };
+    assert_eq!(mapped(spawn_seeded(backend).await).await, 256 * 1024 * 1024, "256 MB by default");
+    let mut config = test_config(backend).await;
+    config.database.sqlite_mmap_mb = 0;
+    assert_eq!(mapped(spawn_with(config, false).await).await, 0, "off when set to 0");
 }
 
 /// The start of a PNG whose header claims `width` x `height` RGBA pixels.

@@ -63,6 +63,10 @@ pub struct DatabaseConfig {
     /// through a power loss; `normal` is faster but may lose the last writes if the machine
     /// (not just the process) goes down.
     pub sqlite_synchronous: SqliteSynchronousSetting,
+    /// How much of a SQLite database file each connection reads through a memory map (SQLite's
+    /// `mmap_size`), in MB; 0 reads every page with a system call into the connection's own
+    /// page cache. See `db::connect` for why it is on.
+    pub sqlite_mmap_mb: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -242,6 +246,7 @@ impl Default for DatabaseConfig {
             max_connections: 8,
             connect_timeout_secs: 5,
             sqlite_synchronous: SqliteSynchronousSetting::Full,
+            sqlite_mmap_mb: 256,
         }
     }
 }
@@ -254,6 +259,7 @@ impl fmt::Debug for DatabaseConfig {
             .field("max_connections", &self.max_connections)
             .field("connect_timeout_secs", &self.connect_timeout_secs)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .field("sqlite_mmap_mb", &self.sqlite_mmap_mb)
             .finish()
     }
 }
@@ -272,6 +278,10 @@ pub fn redact_url(raw: &str) -> String {
 
 /// Uploads are held in memory while they are checked; larger ones belong in object storage.
 const MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
+
+/// SQLite maps at most this much of a file (its build's `SQLITE_MAX_MMAP_SIZE`, 0x7fff0000 bytes)
+/// and would quietly map less than a larger setting asks for.
+const MAX_SQLITE_MMAP_MB: u64 = 2_047;
 
 /// Longer-lived caches would hide catalog changes made by another node for too long.
 const MAX_CACHE_TTL_SECS: u64 = 86_400;
@@ -306,6 +316,7 @@ pub const ENV_SETTINGS: &[EnvSetting] = &[
         let options = [("full", SqliteSynchronousSetting::Full), ("normal", SqliteSynchronousSetting::Normal)];
         set(&mut c.database.sqlite_synchronous, choice(v, &options)?)
     }),
+    setting("TIENDA_SQLITE_MMAP_MB", "database.sqlite_mmap_mb", |c, v| set(&mut c.database.sqlite_mmap_mb, parse(v)?)),
     setting("TIENDA_CACHE_TTL_SECS", "cache.ttl_secs", |c, v| set(&mut c.cache.ttl_secs, parse(v)?)),
     setting("TIENDA_CACHE_MAX_BYTES", "cache.max_bytes", |c, v| set(&mut c.cache.max_bytes, parse(v)?)),
     setting("TIENDA_PAGE_CACHE_MAX_BYTES", "cache.page_max_bytes", |c, v| set(&mut c.cache.page_max_bytes, parse(v)?)),
@@ -429,6 +440,9 @@ impl Config {
         }
         if self.database.max_connections == 0 {
             return Err("database.max_connections must be at least 1.".into());
+        }
+        if self.database.sqlite_mmap_mb > MAX_SQLITE_MMAP_MB {
+            return Err(format!("database.sqlite_mmap_mb must be at most {MAX_SQLITE_MMAP_MB} (SQLite maps no more)."));
         }
         if self.cache.ttl_secs > MAX_CACHE_TTL_SECS {
             return Err(format!("cache.ttl_secs must be at most {MAX_CACHE_TTL_SECS} (one day)."));

@@ -38,6 +38,7 @@ fn values_their_type_allows_but_the_store_cannot_use_are_refused() {
         ("TIENDA_SITE_URL", "shop.example", "must be an http:// or https:// URL"),
         ("TIENDA_DB_MAX_CONNECTIONS", "0", "at least 1"),
         ("TIENDA_CACHE_TTL_SECS", "99999999999", "at most 86400"),
+        ("TIENDA_SQLITE_MMAP_MB", "4096", "at most 2047"),
         ("TIENDA_LOG", "info,[[[", "not a valid filter"),
     ] {
         let err = load("", &[(var, value)]).unwrap_err();
@@ -92,9 +93,14 @@ fn every_environment_setting_is_documented_once() {
 
 #[test]
 fn every_environment_setting_applies_a_value_of_its_kind() {
-    let config = load("", &[("TIENDA_LOG_FORMAT", "json"), ("TIENDA_SQLITE_SYNCHRONOUS", "normal")]).unwrap();
+    let config = load(
+        "",
+        &[("TIENDA_LOG_FORMAT", "json"), ("TIENDA_SQLITE_SYNCHRONOUS", "normal"), ("TIENDA_SQLITE_MMAP_MB", "0")],
+    )
+    .unwrap();
     assert_eq!(config.log.format, LogFormat::Json);
     assert_eq!(config.database.sqlite_synchronous, SqliteSynchronousSetting::Normal);
+    assert_eq!(config.database.sqlite_mmap_mb, 0);
     assert!(load("", &[("TIENDA_LOG_FORMAT", "xml")]).unwrap_err().contains("expected pretty or json"));
 }
 
