@@ -88,13 +88,28 @@ def rss_kib(pid):
     pages of files it maps (RssFile: mostly the binary's code). RssFile moves with how the kernel
     holds the binary in its page cache, not with anything the server does: the same build measured
     21 MB of it when its file had sat in the cache a while and 25 MB just after being copied.
-    Compare builds on RssAnon, or on binaries written at the same time."""
+    Compare builds on RssAnon, or on binaries written at the same time. RssFile also counts the
+    pages of the SQLite file its connections map (`database.sqlite_mmap_mb`), once per connection
+    that touched them: "database" is that part, read from /proc/PID/smaps."""
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         name, _, value = line.partition(":")
         if name in ("VmRSS", "RssAnon", "RssFile"):
             fields[name] = int(value.split()[0])
-    return {"total": fields.get("VmRSS", 0), "anon": fields.get("RssAnon", 0), "file": fields.get("RssFile", 0)}
+    return {"total": fields.get("VmRSS", 0), "anon": fields.get("RssAnon", 0), "file": fields.get("RssFile", 0),
+            "database": mapped_database_kib(pid)}
+
+
+def mapped_database_kib(pid):
+    """Resident KiB of the process's mappings of SQLite files (paths ending in .db)."""
+    total, in_database = 0, False
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if fields and "-" in fields[0] and not fields[0].endswith(":"):
+            in_database = len(fields) >= 6 and fields[5].endswith(".db")
+        elif in_database and fields[:1] == ["Rss:"]:
+            total += int(fields[1])
+    return total
 
 
 def start_server(env, port, log=None):
@@ -596,6 +611,7 @@ def main():
         "idle_rss_anon_mb_after_start": round(idle_rss_start["anon"] / 1024, 1),
         "idle_rss_anon_mb_after_load": round(idle_rss_after["anon"] / 1024, 1),
         "idle_rss_file_mb_after_load": round(idle_rss_after["file"] / 1024, 1),
+        "idle_rss_database_mb_after_load": round(idle_rss_after["database"] / 1024, 1),
         **sizes(),
     }
     (ROOT / "bench/results/latest.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -674,8 +690,9 @@ def main():
     print(f"resident memory idle: {result['idle_rss_mb_after_start']} MB after start, "
           f"{result['idle_rss_mb_after_load']} MB after load  (target ≤ 30 MB); of which the server's own "
           f"(anonymous) {result['idle_rss_anon_mb_after_start']} MB after start, "
-          f"{result['idle_rss_anon_mb_after_load']} MB after load, and pages of the binary "
-          f"{result['idle_rss_file_mb_after_load']} MB (they vary with the kernel's page cache: see rss_kib); "
+          f"{result['idle_rss_anon_mb_after_load']} MB after load, and pages of files "
+          f"{result['idle_rss_file_mb_after_load']} MB (the binary's, and the database's that SQLite maps: "
+          f"{result['idle_rss_database_mb_after_load']} MB; they vary with the kernel's page cache: see rss_kib); "
           f"{result['rss_mb_after_search_mix']} MB once the search mix filled the caches (page cache "
           f"32 MB, catalog cache 64 MB by default)")
     print(f"exec to a 200 from /readyz: {result['ready_ms_best_of_3']} ms, best of 3  (target ≤ 200 ms)")
