@@ -42,6 +42,15 @@ impl Listed {
         Self { items, total: total as u64, more_before, more_after, more_match_than_listed: false }
     }
 
+    /// The page of a listing of `total` products that starts `offset` products in: others come
+    /// before it when it starts past the first and holds any, after it when it ends short of the
+    /// last.
+    fn at_offset(items: Vec<ProductSummary>, total: i64, offset: i64) -> Self {
+        let more_after = offset + (items.len() as i64) < total;
+        let more_before = offset > 0 && !items.is_empty();
+        Self::of_all(items, total, more_before, more_after)
+    }
+
     /// No page: the listing holds `total` products, none of them where the page would be.
     fn empty(total: i64) -> Self {
         Self::of_all(Vec::new(), total, false, false)
@@ -99,9 +108,7 @@ pub async fn select_listing(
         Some(total) => total,
         None => count_matching(db, query).await?,
     };
-    let more_after = offset + (items.len() as i64) < total;
-    let more_before = offset > 0 && !items.is_empty();
-    Ok(Listed::of_all(items, total, more_before, more_after))
+    Ok(Listed::at_offset(items, total, offset))
 }
 
 /// The most matches a search ranks by relevance: those most recently added, when it has more.
@@ -172,9 +179,7 @@ async fn select_ranked(
     };
     let total = matches.min(RANKED_MATCHES_MAX);
     let items: Vec<ProductSummary> = rows.into_iter().map(|row| ProductSummary::from(row.summary)).collect();
-    let more_after = offset + (items.len() as i64) < total;
-    let more_before = offset > 0 && !items.is_empty();
-    Ok(Listed { items, total: total as u64, more_before, more_after, more_match_than_listed: matches > total })
+    Ok(Listed { more_match_than_listed: matches > total, ..Listed::at_offset(items, total, offset) })
 }
 
 /// A page that starts further into its listing than this many products starts from an anchor
@@ -221,8 +226,7 @@ async fn select_deep_page(
         anchors.forget(query).await;
         return Ok(None);
     }
-    let more_after = offset + (items.len() as i64) < total;
-    Ok(Some(Listed::of_all(items, total, true, more_after)))
+    Ok(Some(Listed::at_offset(items, total, offset)))
 }
 
 /// A deep page read from the anchors this node keeps for its listing, with the listing's count in
@@ -251,8 +255,7 @@ async fn select_page_from_kept_anchors(
     if counted != Some(total) {
         return Ok(None);
     }
-    let more_after = offset + (items.len() as i64) < total;
-    Ok(Some(Listed::of_all(items, total, true, more_after)))
+    Ok(Some(Listed::at_offset(items, total, offset)))
 }
 
 /// A product card's row, with how many products the listing matches in all.
