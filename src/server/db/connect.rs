@@ -104,12 +104,11 @@ async fn connect_sqlite(url: &str, config: &DatabaseConfig) -> Result<Db, Connec
         .pragma("wal_autocheckpoint", super::wal::AUTOCHECKPOINT_PAGES.to_string())
         // Other processes (a second server, `tienda seed`) may hold the write lock for a moment.
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
-        // Pages read through the map come from the operating system's cache as they are; read
-        // without it, each page a connection's 2 MB cache lacks is copied in by a system call,
-        // and a catalog's search index and rows outgrow that cache (with 100,051 products, a
-        // two-word search took about 80 µs less CPU a request with the map: `docs/testing.md`).
-        // What is mapped is the kernel's page cache of the file, shared by every connection,
-        // not memory of the process's own.
+        // Pages read through the map come from the operating system's cache as they are. Without
+        // it, each connection looks pages up in, and copies them into, a 2 MB cache of its own,
+        // which a catalog's search index and rows outgrow (with 100,051 products, a two-word
+        // search took about 80 µs less CPU a request with the map: `docs/testing.md`). What is
+        // mapped is the kernel's page cache of the file, not memory of the process's own.
         .pragma("mmap_size", (config.sqlite_mmap_mb * 1024 * 1024).to_string());
     // sqlx gives each in-memory connection a database of its own; the readers would see no tables.
     if url.contains(":memory:") || url.contains("mode=memory") {
