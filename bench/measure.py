@@ -9,6 +9,8 @@ is seeded once into a temporary SQLite database; each group of figures gets its 
   the caches on and with every request rendered (64 connections);
 - a guest with a cart on /products: a session and a count cookie from POST /rpc/cart/add, then
   /products anonymously and with those cookies, back to back on one server (64 connections);
+- Lighthouse's mobile audit (bench/lighthouse.py) of the home page, the catalog and a product page,
+  default configuration;
 - writes: PUT /api/v1/products/{1..51} in turn, SQLite synchronous=full and =normal (8 connections);
 - checkout: POST /api/v1/orders, three lines each, a new Idempotency-Key per request
   (bench/orders.lua), as john@mail.com, 16 connections, with the products' stock raised first
@@ -44,6 +46,8 @@ import urllib.request
 import uuid
 from contextlib import closing
 from pathlib import Path
+
+import lighthouse
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target/release/tienda"
@@ -231,6 +235,17 @@ def load_runs(base_env, port, cache_ttl):
         proc.send_signal(signal.SIGTERM)
         proc.wait()
     return runs, idle_start, idle_after, filled
+
+
+def lighthouse_run(base_env, port):
+    """Lighthouse's mobile audit of the home page, the catalog and a product page, on a server with
+    the default caches (each page's first load renders it)."""
+    proc, _ = start_server(base_env, port)
+    try:
+        return lighthouse.audit_pages(port, ("/", "/products", PRODUCT))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait()
 
 
 def admin_token(port):
@@ -584,6 +599,7 @@ def main():
     try:
         cached, idle_rss_start, idle_rss_after, rss_caches_filled = load_runs(env, port, cache_ttl=30)
         rendered, _, _, _ = load_runs(env, port, cache_ttl=0)
+        audits = lighthouse_run(env, port)
         cart_visitor = cart_visitor_runs(env, port, data / "cart-visitor.log")
         writes = [write_run(env, port, "full"), write_run(env, port, "normal")]
         # Last: it adds orders and stock to the database the other runs read.
@@ -599,6 +615,7 @@ def main():
                     "seconds_per_run": SECONDS},
         "load_default_caches": cached,
         "load_every_request_rendered": rendered,
+        "lighthouse_mobile": audits,
         "products_guest_with_cart": cart_visitor,
         "sqlite_writes": writes,
         "checkout": checkout,
@@ -618,6 +635,9 @@ def main():
 
     print_runs("Default configuration (page and catalog caches on, 30 s TTL):", cached)
     print_runs("Every request rendered from the database (TIENDA_CACHE_TTL_SECS=0):", rendered)
+    print("\nLighthouse, mobile (performance / accessibility / best practices / SEO; target 100 / 100 / 100 "
+          "for performance on each page), default configuration:")
+    lighthouse.print_audits(audits)
     print("\nWrites (PUT /api/v1/products/{1..51} in turn, 8 connections): what durability costs on SQLite")
     for run in writes:
         print(f"  synchronous={run['sqlite_synchronous']:<7} {run['writes_per_sec']:>8.0f} writes/s  "
