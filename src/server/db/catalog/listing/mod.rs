@@ -710,11 +710,12 @@ impl PageOfIds {
 /// title's length (of two titles that hold the words, the shorter is about little else).
 ///
 /// It reads only the product's folded title (`search_title`, words of letters and digits
-/// between single spaces; `select_ranked` carries no other column to it on PostgreSQL), so a word is in the title when a space and the word begin somewhere
-/// in `' ' || search_title`: a word, or the start of one, as the index matched it. SQLite's
-/// `bm25` ranked before: on 100,051 products it doubled the cost of a two-word search, counting
-/// every match of each word in the catalog to weigh the rarer one and looking up each match's
-/// length in the index, to order some hundred products.
+/// between single spaces; on PostgreSQL `select_ranked` carries it no other column), so a word
+/// is in the title when a space and the word begin somewhere in `' ' || search_title`: a word,
+/// or the start of one, as the index matched it. SQLite's `bm25` ranked before: on 100,051
+/// products it doubled the cost of a two-word search, counting every match of each word in the
+/// catalog to weigh the rarer one and looking up each match's length in the index, to order some
+/// hundred products.
 struct Relevance {
     words: Vec<String>,
     postgres: bool,
