@@ -19,14 +19,13 @@ test suite.
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from measure import BIN, ROOT, free_port, latency_ms, start_server
+from measure import BIN, ROOT, free_port, latency_ms, serving
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 WARM = int(os.environ.get("BENCH_WARM", "2"))
@@ -64,16 +63,12 @@ def wrk(url, seconds):
 
 
 def measure(env, port, path):
-    proc, _ = start_server(env, port)
-    try:
+    with serving(env, port) as proc:
         url = f"http://127.0.0.1:{port}{path}"
         wrk(url, WARM)
         before = thread_counters(proc.pid)
         requests, rps, p99, non_2xx = wrk(url, SECONDS)
         after = thread_counters(proc.pid)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
     tick_ns = 1e9 / os.sysconf("SC_CLK_TCK")
     print(f"\n{path}: {rps:,.0f} req/s, p99 {p99:.2f} ms, {requests:,} requests"
           + (f", {non_2xx:,} not 2xx or 3xx" if non_2xx else ""))

@@ -44,7 +44,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import lighthouse
@@ -130,6 +130,22 @@ def start_server(env, port, log=None):
             sys.exit("the server exited during start-up")
         time.sleep(0.001)
     return proc, (time.perf_counter() - started) * 1000
+
+
+def stop_server(proc):
+    proc.send_signal(signal.SIGTERM)
+    proc.wait()
+
+
+@contextmanager
+def serving(env, port, log=None):
+    """The server, started as `start_server` starts it, for the length of a `with` block: stopped
+    when the block ends, however it ends."""
+    proc, _ = start_server(env, port, log)
+    try:
+        yield proc
+    finally:
+        stop_server(proc)
 
 
 def latency_ms(out, percentile):
@@ -220,8 +236,7 @@ def sizes():
 def load_runs(base_env, port, cache_ttl):
     """Load runs (pages, /healthz, the API) against a server with the given cache TTL; returns (runs, rss at start, rss after)."""
     env = dict(base_env, TIENDA_CACHE_TTL_SECS=str(cache_ttl))
-    proc, _ = start_server(env, port)
-    try:
+    with serving(env, port) as proc:
         time.sleep(1)
         idle_start = rss_kib(proc.pid)
         runs = [wrk(port, path, proc.pid) for path in ("/products", PRODUCT, "/healthz", API_LIST, API_ONE)]
@@ -231,21 +246,14 @@ def load_runs(base_env, port, cache_ttl):
         runs.append(wrk(port, SEARCH_MIX, proc.pid, script=SEARCH_MIX_SCRIPT))
         time.sleep(2)
         filled = rss_kib(proc.pid)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
     return runs, idle_start, idle_after, filled
 
 
 def lighthouse_run(base_env, port):
     """Lighthouse's mobile audit of the home page, the catalog and a product page, on a server with
     the default caches (each page's first load renders it)."""
-    proc, _ = start_server(base_env, port)
-    try:
+    with serving(base_env, port):
         return lighthouse.audit_pages(port, ("/", "/products", PRODUCT))
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
 
 
 def admin_token(port):
@@ -264,9 +272,8 @@ def write_run(base_env, port, synchronous):
     """Product price changes through the API (one write transaction each, the products in turn) with SQLite's
     `synchronous` at `full` (the default: acknowledged writes survive a power loss) or `normal`."""
     env = dict(base_env, TIENDA_SQLITE_SYNCHRONOUS=synchronous, TIENDA_API_WRITES_PER_MINUTE="1000000000")
-    proc, _ = start_server(env, port)
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    try:
+    with serving(env, port) as proc, tempfile.TemporaryDirectory(prefix="tienda-bench-writes-") as scratch:
+        script = Path(scratch) / "writes.lua"
         token = admin_token(port)
         script.write_text(
             'wrk.method = "PUT"\n'
@@ -282,10 +289,6 @@ def write_run(base_env, port, synchronous):
             'end\n')
         out, cpu = run_wrk(["-t1", "-c8", f"-d{SECONDS}s", "--latency", "-s", str(script),
                             f"http://127.0.0.1:{port}{API_ONE}"], proc.pid)
-    finally:
-        script.unlink()
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -335,16 +338,12 @@ def cart_visitor_runs(base_env, port, log):
     """/products for an anonymous visitor and for a guest with a cart, back to back on one server
     with the default caches; and a curl of each to see what the page cache answered them."""
     env = dict(base_env, TIENDA_CACHE_TTL_SECS="30")
-    proc, _ = start_server(env, port, log)
-    try:
+    with serving(env, port, log) as proc:
         cookie, count = guest_cart_cookies(port, quantity=3)
         anonymous = wrk(port, "/products", proc.pid)
         anonymous_check = page_check(port, None)
         cart_check = page_check(port, cookie)
         with_cart = wrk(port, "/products", proc.pid, headers=[f"Cookie: {cookie}"])
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
     return {"anonymous": anonymous, "guest_with_cart": dict(with_cart, cart_count=count),
             "ratio_percent": round(100 * with_cart["requests_per_sec"] / anonymous["requests_per_sec"], 1),
             "curl_anonymous": {"x_page_cache": anonymous_check[0], "data_cart_count": anonymous_check[1]},
@@ -422,8 +421,7 @@ def large_catalog_run(base_env, port, data, database_url, backend, database_pid=
         "  n = n + 1\n"
         "  return wrk.format(nil, paths[(n % #paths) + 1])\n"
         "end\n")
-    proc, _ = start_server(env, port)
-    try:
+    with serving(env, port) as proc:
         first = fetch(port, "/products")
         products = int(re.search(r"([\d,]+) products", first).group(1).replace(",", ""))
         deep_page = max(1, products // 24 * 3 // 5)  # three fifths of the way through, at 24 a page
@@ -443,9 +441,6 @@ def large_catalog_run(base_env, port, data, database_url, backend, database_pid=
         deep_cursor = load([f"http://127.0.0.1:{port}{cursor_path}"])
         price_ranges = load(["-s", str(prices), f"http://127.0.0.1:{port}/products"])
         sitemap = sitemap_index(port)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
     return {"backend": backend, "products": products, "seed_seconds": round(seed_s, 1),
             "connections": LARGE_CONNECTIONS,
             "two_word_search_pages_1_to_5": search, "deep_page": dict(deep, page=deep_page),
@@ -537,14 +532,10 @@ def checkout_run(base_env, port, db, log):
     orders_before = sqlite_one(db, "SELECT count(*) FROM orders")[0]
     disk = fsync_ms(db.parent)
     env = dict(base_env, TIENDA_API_WRITES_PER_MINUTE="1000000000")
-    proc, _ = start_server(env, port, log)
-    try:
+    with serving(env, port, log) as proc:
         token = login(port, "john@mail.com", "changeme")
         out, cpu = run_wrk(["-t1", f"-c{ORDER_CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", str(ORDER_SCRIPT),
                             f"http://127.0.0.1:{port}/api/v1/orders", "--", token, uuid.uuid4().hex[:8]], proc.pid)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
     seen = json.loads(re.search(r"^orders\.lua (\{.*\})$", out, re.M).group(1))
     orders = sqlite_one(db, "SELECT count(*) FROM orders")[0] - orders_before
     lines, units = sqlite_one(db, "SELECT count(*), coalesce(sum(quantity), 0) FROM order_lines")
@@ -594,8 +585,7 @@ def main():
     for _ in range(3):
         proc, ms = start_server(env, port)
         ready_ms.append(ms)
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
+        stop_server(proc)
     try:
         cached, idle_rss_start, idle_rss_after, rss_caches_filled = load_runs(env, port, cache_ttl=30)
         rendered, _, _, _ = load_runs(env, port, cache_ttl=0)
