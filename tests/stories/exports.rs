@@ -1,6 +1,7 @@
 //! Exports made by the job queue and delivered by another channel: an admin's catalog and orders
 //! CSVs, a person's "export my data" ZIP; each announced by e-mail and in the inbox, downloadable
-//! by its owner or an admin only, until it expires; a range of days that cannot be exported is
+//! by its owner or an admin only, until it expires (a store's file by an admin only while they are
+//! one); a range of days that cannot be exported is
 //! refused; a folder that cannot be written leaves no file behind.
 
 use crate::common;
@@ -16,6 +17,7 @@ use tienda::server::{db::jobs as queue, db::with_pool, jobs};
 on_both_backends!(
     an_admin_exports_the_catalog_and_the_orders_and_only_they_can_download_them,
     a_customer_exports_their_data_as_a_zip_delivered_by_an_email_link,
+    an_admin_demoted_loses_the_stores_files_but_keeps_their_own,
     a_range_of_days_that_cannot_be_exported_is_refused,
     a_download_link_expires_and_its_file_is_deleted,
     a_folder_that_cannot_be_written_leaves_no_file_and_no_link,
@@ -144,6 +146,31 @@ async fn a_customer_exports_their_data_as_a_zip_delivered_by_an_email_link(backe
     assert_eq!(staff.get(&format!("/account/downloads/{download}")).await.status, 200, "an admin may");
     let mut maria = signed_in(&app, "maria@mail.com", "12345").await;
     assert_eq!(maria.get(&format!("/account/downloads/{download}")).await.status, 404, "another customer may not");
+}
+
+async fn an_admin_demoted_loses_the_stores_files_but_keeps_their_own(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let mut staff = admin(&app).await;
+    let john_id = count(&app, "SELECT id FROM users WHERE email = 'john@mail.com'").await.to_string();
+    let promoted = staff.post("/rpc/admin/users/role", &[("user_id", john_id.as_str()), ("role", "admin")]).await;
+    assert_eq!(promoted.status, 200, "{}", promoted.body);
+    let mut john = customer(&app).await;
+    assert_eq!(john.post("/rpc/admin/exports/catalog", &[]).await.status, 200);
+    assert_eq!(john.post("/rpc/account/export", &[]).await.status, 200);
+    let workers = start_workers(&app);
+    let catalog = download_of(&app, finished(&app, "catalog_export").await.id).await;
+    let own = download_of(&app, finished(&app, "account_export").await.id).await;
+    workers.stop().await;
+    assert_eq!(john.get(&format!("/account/downloads/{catalog}")).await.status, 200, "an admin's, while one");
+
+    let demoted = staff.post("/rpc/admin/users/role", &[("user_id", john_id.as_str()), ("role", "customer")]).await;
+    assert_eq!(demoted.status, 200, "{}", demoted.body);
+    assert_eq!(john.get(&format!("/account/downloads/{catalog}")).await.status, 404, "no longer theirs");
+    let inbox = john.get("/account/inbox").await;
+    assert!(!inbox.body.contains(&format!("/account/downloads/{catalog}\"")), "{}", inbox.body);
+    assert!(inbox.body.contains(&format!("/account/downloads/{own}\"")), "their own data stays: {}", inbox.body);
+    assert_eq!(john.get(&format!("/account/downloads/{own}")).await.status, 200);
+    assert_eq!(staff.get(&format!("/account/downloads/{catalog}")).await.status, 200, "the store keeps it");
 }
 
 async fn a_range_of_days_that_cannot_be_exported_is_refused(backend: Backend) {

@@ -50,17 +50,27 @@ pub async fn find_live(db: &Db, id: i64, now: i64) -> sqlx::Result<Option<Result
     with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).bind(now).fetch_optional(pool).await)
 }
 
-/// The owner's results that have not expired at `now`, newest first, at most `limit`.
-pub async fn list_live(db: &Db, owner_id: i64, now: i64, limit: i64) -> sqlx::Result<Vec<ResultRow>> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM job_results WHERE owner_id = $1 AND expires_at > $2 ORDER BY id DESC LIMIT $3");
-    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(owner_id).bind(now).bind(limit).fetch_all(pool).await)
+/// The owner's results that have not expired at `now`, newest first, at most `limit`; of one
+/// `kind` only, when given.
+pub async fn list_live(
+    db: &Db,
+    owner_id: i64,
+    kind: Option<&str>,
+    now: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<ResultRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM job_results WHERE owner_id = $1 AND expires_at > $2 AND ($4 IS NULL OR kind = $4) \
+         ORDER BY id DESC LIMIT $3"
+    );
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(owner_id).bind(now).bind(limit).bind(kind).fetch_all(pool).await)
 }
 
-/// How many of the owner's live results they have not seen yet.
-pub async fn count_unseen(db: &Db, owner_id: i64, now: i64) -> sqlx::Result<i64> {
-    let sql = "SELECT COUNT(*) FROM job_results WHERE owner_id = $1 AND expires_at > $2 AND seen_at IS NULL";
-    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(owner_id).bind(now).fetch_one(pool).await)
+/// How many of the owner's live results (of one `kind` only, when given) they have not seen yet.
+pub async fn count_unseen(db: &Db, owner_id: i64, kind: Option<&str>, now: i64) -> sqlx::Result<i64> {
+    let sql = "SELECT COUNT(*) FROM job_results WHERE owner_id = $1 AND expires_at > $2 AND seen_at IS NULL \
+               AND ($3 IS NULL OR kind = $3)";
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(owner_id).bind(now).bind(kind).fetch_one(pool).await)
 }
 
 /// Marks every result of the owner seen.

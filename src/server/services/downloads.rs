@@ -1,10 +1,13 @@
 //! The files jobs make for someone: their inbox, the mail that announces each, and the download
-//! that only their owner (or an admin) may make. Anyone else, and everyone once the file has
-//! expired, is told it does not exist.
+//! that only their owner (or an admin) may make. A store's file (a backup, an export of the catalog
+//! or the orders, a sales report) is an admin's to have only while they are one: someone demoted
+//! since asking for it no longer sees it. Anyone else, and everyone once the file has expired, is
+//! told it does not exist.
 
 use crate::error::{AppError, Entity};
 use crate::i18n::Lang;
 use crate::model::{jobs::InboxEntry, paths, User};
+use crate::server::services::exports::ACCOUNT_EXPORT;
 use crate::server::text::{escape_xml, now_ms, rfc3339_ms};
 use crate::server::{config::Config, db, db::Db, mail::Email};
 use std::path::PathBuf;
@@ -20,11 +23,26 @@ pub struct Download {
     pub content_type: String,
 }
 
-/// The file behind download `id`, for its owner or an admin; for anyone else, not found.
+/// The one kind of result that is its owner's own data, not the store's: theirs whatever their role.
+const PERSONAL_KIND: &str = ACCOUNT_EXPORT.kind;
+
+/// Whether `viewer` may have a result of `kind` made for `owner_id`: any admin may; anyone else
+/// only their own personal data. (A backup holds every account's password hash, an orders export
+/// every customer's address: an admin demoted since asking for one must lose it with the role.)
+fn may_have(viewer: &User, owner_id: i64, kind: &str) -> bool {
+    viewer.is_admin() || (owner_id == viewer.id && kind == PERSONAL_KIND)
+}
+
+/// The only kind of result `viewer`'s inbox may list, when it is not every kind.
+fn listed_kind(viewer: &User) -> Option<&'static str> {
+    (!viewer.is_admin()).then_some(PERSONAL_KIND)
+}
+
+/// The file behind download `id`, for whoever [may have it](may_have); for anyone else, not found.
 pub async fn open(db: &Db, config: &Config, viewer: &User, id: i64) -> Result<Download, AppError> {
     let result = db::job_results::find_live(db, id, now_ms()).await?;
     match result {
-        Some(result) if result.owner_id == viewer.id || viewer.is_admin() => Ok(Download {
+        Some(result) if may_have(viewer, result.owner_id, &result.kind) => Ok(Download {
             path: config.media.private_dir.join(&result.stored_name),
             file_name: result.file_name,
             content_type: result.content_type,
@@ -36,7 +54,7 @@ pub async fn open(db: &Db, config: &Config, viewer: &User, id: i64) -> Result<Do
 /// The viewer's files, newest first, which are seen from now on.
 pub async fn inbox(db: &Db, viewer: &User) -> Result<Vec<InboxEntry>, AppError> {
     let now = now_ms();
-    let rows = db::job_results::list_live(db, viewer.id, now, INBOX_LIMIT).await?;
+    let rows = db::job_results::list_live(db, viewer.id, listed_kind(viewer), now, INBOX_LIMIT).await?;
     db::job_results::mark_seen(db, viewer.id, now).await?;
     Ok(rows
         .into_iter()
@@ -54,11 +72,12 @@ pub async fn inbox(db: &Db, viewer: &User) -> Result<Vec<InboxEntry>, AppError> 
 
 /// How many of the viewer's files they have not seen in their inbox yet.
 pub async fn unseen(db: &Db, viewer: &User) -> Result<i64, AppError> {
-    Ok(db::job_results::count_unseen(db, viewer.id, now_ms()).await?)
+    Ok(db::job_results::count_unseen(db, viewer.id, listed_kind(viewer), now_ms()).await?)
 }
 
 /// The mail that tells the owner the file job `job_id` made is ready, with its link; `None` when
-/// the owner's account or the result is gone.
+/// the owner's account or the result is gone, or the owner may no longer have it (an admin
+/// demoted or deactivated while the job ran).
 pub async fn ready_mail(
     db: &Db,
     config: &Config,
@@ -71,6 +90,9 @@ pub async fn ready_mail(
     else {
         return Ok(None);
     };
+    if !owner.active || !may_have(&owner.to_user(), result.owner_id, &result.kind) {
+        return Ok(None);
+    }
     let texts = lang.texts().mail;
     let link = format!("{}{}", config.server.site_url.trim_end_matches('/'), paths::download(result.id));
     let days = crate::server::jobs::results::KEPT_FOR.num_days();
