@@ -11,6 +11,7 @@ on_both_backends!(
     an_admin_promotes_a_customer_who_can_then_use_the_back_office,
     deactivating_ends_every_session_at_once_and_blocks_sign_in,
     an_admin_cannot_demote_or_deactivate_themselves,
+    admins_turning_on_each_other_at_once_leave_one_admin,
     customers_cannot_change_accounts,
     users_can_be_searched_by_name_or_email,
 );
@@ -101,6 +102,46 @@ async fn an_admin_cannot_demote_or_deactivate_themselves(backend: Backend) {
     let location = back.headers["location"].to_str().unwrap().trim_start_matches(&app.base).to_owned();
     let page = staff.get(&location).await;
     assert!(page.body.contains("You cannot remove your own administrator role or deactivate yourself"));
+}
+
+/// Three admins, each demoting or deactivating the other two at the same moment: whatever the
+/// order, an admin acts only while still one, so the store keeps someone able to run it.
+async fn admins_turning_on_each_other_at_once_leave_one_admin(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let mut staff = admin(&app).await;
+    let (a, j, m) = (
+        id_of_user(&app, "admin@mail.com").await,
+        id_of_user(&app, "john@mail.com").await,
+        id_of_user(&app, "maria@mail.com").await,
+    );
+    for id in [&j, &m] {
+        let promoted = staff.post("/rpc/admin/users/role", &[("user_id", id.as_str()), ("role", "admin")]).await;
+        assert_eq!(promoted.status, 200, "{}", promoted.body);
+    }
+    let (mut a1, mut a2) = (admin(&app).await, admin(&app).await);
+    let (mut j1, mut j2) = (customer(&app).await, customer(&app).await);
+    let (mut m1, mut m2) =
+        (signed_in(&app, "maria@mail.com", "12345").await, signed_in(&app, "maria@mail.com", "12345").await);
+    // Each form's fields, owned, then borrowed as the posts take them.
+    let deactivate = |id: &str| [("user_id", id.to_owned()), ("active", "false".to_owned())];
+    let demote = |id: &str| [("user_id", id.to_owned()), ("role", "customer".to_owned())];
+    let owned = [deactivate(&j), demote(&m), deactivate(&a), demote(&m), deactivate(&a), demote(&j)];
+    let [a_j, a_m, j_a, j_m, m_a, m_j] =
+        owned.each_ref().map(|fields| fields.each_ref().map(|(k, v)| (*k, v.as_str())));
+    let answers = tokio::join!(
+        a1.post("/rpc/admin/users/active", &a_j),
+        a2.post("/rpc/admin/users/role", &a_m),
+        j1.post("/rpc/admin/users/active", &j_a),
+        j2.post("/rpc/admin/users/role", &j_m),
+        m1.post("/rpc/admin/users/active", &m_a),
+        m2.post("/rpc/admin/users/role", &m_j),
+    );
+    let statuses =
+        [answers.0.status, answers.1.status, answers.2.status, answers.3.status, answers.4.status, answers.5.status];
+    assert!(statuses.iter().all(|status| [200, 401, 403].contains(status)), "{statuses:?}");
+    assert!(statuses.contains(&200), "someone acted first: {statuses:?}");
+    let admins = count(&app, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = TRUE").await;
+    assert!(admins >= 1, "an active admin is left: {statuses:?}");
 }
 
 async fn customers_cannot_change_accounts(backend: Backend) {

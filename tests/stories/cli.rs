@@ -203,18 +203,26 @@ fn create_admin_makes_a_real_admin_with_a_checked_password() {
     let created = tienda(&strong, &["create-admin", "--email", "Boss@Shop.example", "--name", "Boss"]);
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     assert_eq!(String::from_utf8_lossy(&created.stdout).trim(), "created admin boss@shop.example");
-    let again = tienda(&strong, &["create-admin", "--email", "boss@shop.example"]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("is now an admin with the new password"));
-
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (role, hash): (String, String) = runtime.block_on(async {
+    let sql = |statement: &'static str| {
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        })
+    };
+    // The way back for a store whose last admin was deactivated (or demoted): the command restores both.
+    sql("UPDATE users SET active = FALSE, role = 'customer' WHERE email = 'boss@shop.example'");
+    let again = tienda(&strong, &["create-admin", "--email", "boss@shop.example"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("is now an active admin with the new password"));
+
+    let (role, active, hash): (String, bool, String) = runtime.block_on(async {
         let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
-        sqlx::query_as("SELECT role, password_hash FROM users WHERE email = 'boss@shop.example'")
+        sqlx::query_as("SELECT role, active, password_hash FROM users WHERE email = 'boss@shop.example'")
             .fetch_one(&pool)
             .await
             .unwrap()
     });
-    assert_eq!(role, "admin");
+    assert_eq!((role.as_str(), active), ("admin", true));
     assert!(hash.starts_with("$argon2id$"));
 }
 

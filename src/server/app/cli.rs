@@ -46,7 +46,7 @@ enum Command {
     /// Load the backup FILE (from SQLite or PostgreSQL) into this configuration's database, which
     /// must be new or hold no catalog, accounts or orders, and its media files into media.dir.
     Restore { file: PathBuf },
-    /// Create an admin account, or make an existing account admin with a new password.
+    /// Create an admin account, or make an existing account an active admin with a new password.
     /// The password is read from TIENDA_ADMIN_PASSWORD, else from the first line of standard input.
     CreateAdmin {
         #[arg(long)]
@@ -193,7 +193,9 @@ async fn create_admin(config: Config, email: &str, name: &str) -> Result<(), Str
     let email = crate::model::account::normalize_email(email).unwrap_or_else(|| email.to_owned());
     match outcome {
         Ok(true) => println!("created admin {email}"),
-        Ok(false) => println!("{email} is now an admin with the new password; their sessions and tokens were ended"),
+        Ok(false) => {
+            println!("{email} is now an active admin with the new password; their sessions and tokens were ended")
+        }
         Err(AppError::Validation(errors)) => {
             let problems: Vec<String> = errors.iter().map(|e| format!("{}: {:?}", e.field, e.issue)).collect();
             return Err(format!("cannot create the admin ({})", problems.join(", ")));

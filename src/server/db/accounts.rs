@@ -1,6 +1,6 @@
 //! User accounts.
 
-use super::{with_pool, with_reader, Db};
+use super::{with_pool, with_reader, Conn, Db};
 use crate::model::{Role, User};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -107,13 +107,14 @@ pub async fn update_user_password(db: &Db, id: i64, password_hash: &str, at: Dat
     with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(id).bind(password_hash).bind(at).fetch_one(pool).await)
 }
 
-/// Makes `email` an admin with this password (creating the account if needed); true when created.
+/// Makes `email` an admin with this password (creating the account if needed), active again if
+/// an admin had deactivated it; true when created.
 pub async fn upsert_admin(db: &Db, user: &NewUser<'_>) -> sqlx::Result<bool> {
     match insert_user(db, user).await {
         Ok(_) => Ok(true),
         Err(InsertUserError::EmailTaken) => {
-            let sql = "UPDATE users SET role = 'admin', password_hash = $2, auth_version = auth_version + 1, \
-                       updated_at = $3 WHERE email = $1";
+            let sql = "UPDATE users SET role = 'admin', active = TRUE, password_hash = $2, \
+                       auth_version = auth_version + 1, updated_at = $3 WHERE email = $1";
             with_pool!(db.writer(), pool => sqlx::query(sql)
                 .bind(user.email).bind(user.password_hash).bind(user.at).execute(pool).await.map(|done| done.rows_affected()))?;
             Ok(false)
@@ -128,21 +129,70 @@ pub async fn update_user_avatar(db: &Db, id: i64, avatar: &str, at: DateTime<Utc
     Ok(())
 }
 
-/// Gives a user another role, recording which admin did it.
-pub async fn update_user_role(db: &Db, id: i64, role: Role, by: i64, at: DateTime<Utc>) -> sqlx::Result<u64> {
-    let sql = "UPDATE users SET role = $2, updated_by = $3, updated_at = $4 WHERE id = $1";
-    with_pool!(db.writer(), pool => sqlx::query(sql)
-        .bind(id).bind(role.as_str()).bind(by).bind(at).execute(pool).await.map(|done| done.rows_affected()))
+/// What an admin's change to another account did: the rows it changed, or nothing because the
+/// admin no longer is one (another admin demoted, deactivated or deleted them meanwhile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminWrite {
+    Changed(u64),
+    NoLongerAdmin,
 }
 
-/// Deactivates or reactivates a user. Either way the auth version moves on, so every session
-/// and access token issued before stops working at once. A user already in that state is left
-/// alone (0 rows): a repeated click must not sign an active person out everywhere.
-pub async fn update_user_active(db: &Db, id: i64, active: bool, by: i64, at: DateTime<Utc>) -> sqlx::Result<u64> {
+/// Locks accounts `admin` and `target` for the rest of the write transaction on `conn`, then
+/// tells whether `admin` is still an active admin. Two admins demoting, deactivating or deleting
+/// each other at the same moment would otherwise both succeed, each judged by the other's row
+/// as it was before, and leave the store with no admin. PostgreSQL locks both rows, in id order
+/// so that two such changes wait for each other instead of deadlocking; on SQLite the write
+/// transaction already excludes every other writer.
+async fn lock_while_admin(conn: Conn<'_>, admin: i64, target: i64) -> sqlx::Result<bool> {
+    let check = "SELECT COUNT(*) FROM users WHERE id = $1 AND role = 'admin' AND active";
+    let found: i64 = match conn {
+        Conn::Sqlite(c) => sqlx::query_scalar(check).bind(admin).fetch_one(&mut *c).await?,
+        Conn::Postgres(c) => {
+            let lock = "SELECT id FROM users WHERE id IN ($1, $2) ORDER BY id FOR UPDATE";
+            sqlx::query(lock).bind(admin).bind(target).execute(&mut *c).await?;
+            sqlx::query_scalar(check).bind(admin).fetch_one(&mut *c).await?
+        }
+    };
+    Ok(found > 0)
+}
+
+/// Runs `$write` (an `execute` over `$c`, the transaction's connection) in a write transaction on
+/// `$db` once [`lock_while_admin`] found `$admin` still an admin: its rows as an [`AdminWrite`].
+macro_rules! while_admin {
+    ($db:expr, $admin:expr, $target:expr, $c:ident => $write:expr) => {
+        with_pool!($db.writer(), pool => {
+            let mut tx = pool.begin_with($db.begin_write()).await?;
+            if lock_while_admin((&mut *tx).into(), $admin, $target).await? {
+                let $c = &mut *tx;
+                let changed = $write.await?.rows_affected();
+                tx.commit().await?;
+                Ok(AdminWrite::Changed(changed))
+            } else {
+                Ok(AdminWrite::NoLongerAdmin)
+            }
+        })
+    };
+}
+
+/// Admin `by` gives another user a role.
+pub async fn update_user_role(db: &Db, id: i64, role: Role, by: i64, at: DateTime<Utc>) -> sqlx::Result<AdminWrite> {
+    let sql = "UPDATE users SET role = $2, updated_by = $3, updated_at = $4 WHERE id = $1";
+    while_admin!(db, by, id, c => sqlx::query(sql).bind(id).bind(role.as_str()).bind(by).bind(at).execute(c))
+}
+
+/// Admin `by` deactivates or reactivates another user. Either way the auth version moves on, so
+/// every session and access token issued before stops working at once. A user already in that
+/// state is left alone (0 rows): a repeated click must not sign an active person out everywhere.
+pub async fn update_user_active(
+    db: &Db,
+    id: i64,
+    active: bool,
+    by: i64,
+    at: DateTime<Utc>,
+) -> sqlx::Result<AdminWrite> {
     let sql = "UPDATE users SET active = $2, auth_version = auth_version + 1, updated_by = $3, updated_at = $4 \
                WHERE id = $1 AND active <> $2";
-    with_pool!(db.writer(), pool => sqlx::query(sql)
-        .bind(id).bind(active).bind(by).bind(at).execute(pool).await.map(|done| done.rows_affected()))
+    while_admin!(db, by, id, c => sqlx::query(sql).bind(id).bind(active).bind(by).bind(at).execute(c))
 }
 
 /// Every user in id order, or the first `limit`.
@@ -166,32 +216,40 @@ pub struct AccountUpdate<'a> {
 }
 
 /// Applies `update` to user `id`: 1 row when it exists, 0 when not; a taken email is reported
-/// as such.
-pub async fn update_account(db: &Db, id: i64, update: &AccountUpdate<'_>) -> Result<u64, InsertUserError> {
+/// as such. A change to someone else's account is an admin's (`update.by`), made only while they
+/// still are one.
+pub async fn update_account(db: &Db, id: i64, update: &AccountUpdate<'_>) -> Result<AdminWrite, InsertUserError> {
     let sql = "UPDATE users SET email = $2, name = $3, avatar = $4, role = $5, \
                password_hash = COALESCE($6, password_hash), \
                auth_version = auth_version + CASE WHEN $6 IS NULL THEN 0 ELSE 1 END, \
                updated_by = $7, updated_at = $8 WHERE id = $1";
-    let updated = with_pool!(db.writer(), pool => sqlx::query(sql)
-        .bind(id)
-        .bind(update.email)
-        .bind(update.name)
-        .bind(update.avatar)
-        .bind(update.role.as_str())
-        .bind(update.password_hash)
-        .bind(update.by)
-        .bind(update.at)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()));
+    // The statement with its arguments, written out for each backend's connection.
+    macro_rules! bound {
+        () => {
+            sqlx::query(sql)
+                .bind(id)
+                .bind(update.email)
+                .bind(update.name)
+                .bind(update.avatar)
+                .bind(update.role.as_str())
+                .bind(update.password_hash)
+                .bind(update.by)
+                .bind(update.at)
+        };
+    }
+    let updated: sqlx::Result<AdminWrite> = if update.by == id {
+        with_pool!(db.writer(), pool => bound!().execute(pool).await.map(|done| AdminWrite::Changed(done.rows_affected())))
+    } else {
+        (async { while_admin!(db, update.by, id, c => bound!().execute(c)) }).await
+    };
     updated.map_err(|error| match error.as_database_error() {
         Some(db_error) if db_error.is_unique_violation() => InsertUserError::EmailTaken,
         _ => InsertUserError::Database(error),
     })
 }
 
-/// Deletes a user (their sessions' refresh tokens go with them); 0 rows when there was none.
-pub async fn delete_user(db: &Db, id: i64) -> sqlx::Result<u64> {
-    with_pool!(db.writer(), pool => sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(id).execute(pool).await.map(|done| done.rows_affected()))
+/// Admin `by` deletes another user (their sessions' refresh tokens go with them); 0 rows when
+/// there was none.
+pub async fn delete_user(db: &Db, id: i64, by: i64) -> sqlx::Result<AdminWrite> {
+    while_admin!(db, by, id, c => sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(c))
 }

@@ -74,6 +74,18 @@ pub enum Conn<'a> {
     Postgres(&'a mut sqlx::PgConnection),
 }
 
+impl<'a> From<&'a mut sqlx::SqliteConnection> for Conn<'a> {
+    fn from(conn: &'a mut sqlx::SqliteConnection) -> Self {
+        Conn::Sqlite(conn)
+    }
+}
+
+impl<'a> From<&'a mut sqlx::PgConnection> for Conn<'a> {
+    fn from(conn: &'a mut sqlx::PgConnection) -> Self {
+        Conn::Postgres(conn)
+    }
+}
+
 impl Conn<'_> {
     /// The same connection, lent for one call.
     pub fn reborrow(&mut self) -> Conn<'_> {

@@ -9,7 +9,7 @@ use crate::model::back_office::UserTable;
 use crate::model::{Role, User};
 use crate::server::app::state::AppState;
 use crate::server::auth::jwt::TokenService;
-use crate::server::db::{accounts as db, accounts::UserRecord, back_office};
+use crate::server::db::{accounts as db, accounts::AdminWrite, accounts::UserRecord, back_office};
 
 /// The longest search a user table accepts; longer input is cut, not refused.
 const SEARCH_MAX: usize = 100;
@@ -27,9 +27,10 @@ pub async fn change_role(state: &AppState, actor: &User, user_id: i64, role: Rol
     if user_id == actor.id && role != Role::Admin {
         return Err(AppError::OwnAccount);
     }
-    let changed = db::update_user_role(&state.db, user_id, role, actor.id, chrono::Utc::now()).await?;
-    if changed == 0 {
-        return Err(AppError::missing_id(Entity::User, user_id));
+    match db::update_user_role(&state.db, user_id, role, actor.id, chrono::Utc::now()).await? {
+        AdminWrite::NoLongerAdmin => return Err(AppError::Forbidden),
+        AdminWrite::Changed(0) => return Err(AppError::missing_id(Entity::User, user_id)),
+        AdminWrite::Changed(_) => {}
     }
     tracing::info!(user_id, by = actor.id, role = role.as_str(), "role changed");
     Ok(())
@@ -42,13 +43,16 @@ pub async fn set_active(state: &AppState, actor: &User, user_id: i64, active: bo
     if user_id == actor.id {
         return Err(AppError::OwnAccount);
     }
-    let changed = db::update_user_active(&state.db, user_id, active, actor.id, chrono::Utc::now()).await?;
-    if changed == 0 {
+    match db::update_user_active(&state.db, user_id, active, actor.id, chrono::Utc::now()).await? {
+        AdminWrite::NoLongerAdmin => return Err(AppError::Forbidden),
         // Already in that state (a repeated click) is fine; an unknown id is not.
-        return match db::select_user_by_id(&state.db, user_id).await? {
-            Some(_) => Ok(()),
-            None => Err(AppError::missing_id(Entity::User, user_id)),
-        };
+        AdminWrite::Changed(0) => {
+            return match db::select_user_by_id(&state.db, user_id).await? {
+                Some(_) => Ok(()),
+                None => Err(AppError::missing_id(Entity::User, user_id)),
+            };
+        }
+        AdminWrite::Changed(_) => {}
     }
     TokenService::revoke_all(&state.db, user_id).await?;
     tracing::info!(user_id, by = actor.id, active, "account activity changed");
@@ -169,8 +173,9 @@ pub async fn update_account(
         at: chrono::Utc::now(),
     };
     match db::update_account(&state.db, user_id, &update).await {
-        Ok(0) => return Err(AppError::missing_id(Entity::User, user_id)),
-        Ok(_) => {}
+        Ok(AdminWrite::NoLongerAdmin) => return Err(AppError::Forbidden),
+        Ok(AdminWrite::Changed(0)) => return Err(AppError::missing_id(Entity::User, user_id)),
+        Ok(AdminWrite::Changed(_)) => {}
         Err(db::InsertUserError::EmailTaken) => {
             return Err(AppError::Validation(vec![FieldError::new("email", FieldIssue::EmailTaken)]))
         }
@@ -197,13 +202,16 @@ pub async fn delete_account(state: &AppState, actor: &User, user_id: i64) -> Res
     if crate::server::db::orders::count_for_user(&state.db, user_id).await? > 0 {
         return Err(AppError::HasOrders);
     }
-    if db::delete_user(&state.db, user_id).await.map_err(|error| match error.as_database_error() {
-        // An order placed in between: the foreign key refuses the delete.
-        Some(db_error) if db_error.is_foreign_key_violation() => AppError::HasOrders,
-        _ => error.into(),
-    })? == 0
-    {
-        return Err(AppError::missing_id(Entity::User, user_id));
+    let deleted =
+        db::delete_user(&state.db, user_id, actor.id).await.map_err(|error| match error.as_database_error() {
+            // An order placed in between: the foreign key refuses the delete.
+            Some(db_error) if db_error.is_foreign_key_violation() => AppError::HasOrders,
+            _ => error.into(),
+        })?;
+    match deleted {
+        AdminWrite::NoLongerAdmin => return Err(AppError::Forbidden),
+        AdminWrite::Changed(0) => return Err(AppError::missing_id(Entity::User, user_id)),
+        AdminWrite::Changed(_) => {}
     }
     crate::server::media::uploads::remove_image(&state.config.media.dir, accounts::PICTURES, &current.avatar).await;
     tracing::info!(user_id, by = actor.id, "account deleted");
