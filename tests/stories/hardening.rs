@@ -761,3 +761,60 @@ async fn requests_without_a_path_get_400_and_oversized_heads_431() {
     assert!(answer.starts_with("HTTP/1.1 431"), "a 380 KB head (the size the attack run sent; hyper checks the limit between reads, so a head just over 64 KB may still fit): {}", answer.lines().next().unwrap_or_default());
     assert_eq!(get(&app.base, "/healthz").await.status, 200);
 }
+
+/// The head of the answer to `request` (a whole request, body included) sent on `socket`.
+async fn answer_head(socket: &mut tokio::net::TcpStream, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    socket.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        let read = tokio::time::timeout(Duration::from_secs(30), socket.read(&mut buffer)).await;
+        match read {
+            Ok(Ok(n)) if n > 0 => answer.extend_from_slice(&buffer[..n]),
+            other => panic!("the answer's head ended early ({other:?}): {}", String::from_utf8_lossy(&answer)),
+        }
+    }
+    String::from_utf8_lossy(&answer).to_lowercase()
+}
+
+/// A refusal given before the body is read (the API's 403 for a customer's catalog write, a
+/// form from another site) leaves the rest of the body where the next request would start: the
+/// server closes the connection, and says so, so that a client's pool does not send its next
+/// request down it. An answer to a body read whole keeps the connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_given_before_the_body_is_read_says_it_closes_the_connection() {
+    let app = spawn_seeded(Backend::Sqlite).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let token = common::api::customer_token(&app).await;
+    let body = format!("{{\"title\":\"{}\"}}", "x".repeat(60_000));
+    let refused = format!(
+        "POST /api/v1/products HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = answer_head(&mut socket, refused.as_bytes()).await;
+    assert!(head.starts_with("http/1.1 403"), "{head}");
+    assert!(head.contains("\r\nconnection: close\r\n"), "{head}");
+
+    let form = "product_id=1&quantity=1";
+    let foreign = format!(
+        "POST /rpc/cart/add HTTP/1.1\r\nHost: {address}\r\nOrigin: https://evil.example\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
+    );
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = answer_head(&mut socket, foreign.as_bytes()).await;
+    assert!(head.starts_with("http/1.1 403") && head.contains("\r\nconnection: close\r\n"), "{head}");
+
+    let json = r#"{"email":"someone.new@mail.com"}"#;
+    let read = format!(
+        "POST /api/v1/users/is-available HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{json}",
+        json.len()
+    );
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = answer_head(&mut socket, read.as_bytes()).await;
+    assert!(head.starts_with("http/1.1 201") && !head.contains("connection: close"), "{head}");
+}

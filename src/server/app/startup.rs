@@ -290,9 +290,11 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        // Before every layer that may answer without reading the body: it marks such answers
+        // `Connection: close`.
+        .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
         .layer(axum::middleware::from_fn_with_state(stylesheet.clone(), malformed::refuse_malformed))
         .layer(axum::middleware::from_fn_with_state(site_url, csrf::same_origin_only))
-        .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
         .layer(session::layer(sessions, &state.config))
         .layer(axum::middleware::from_fn(language::choose_language))
         .layer(axum::middleware::from_fn_with_state((state.db_health.clone(), stylesheet), unavailable::fail_fast))

@@ -4,6 +4,12 @@
 //! could make the server hold gigabytes. Forms are small; only upload endpoints accept more, a
 //! little over the configured upload limit (the rest is form overhead). A declared length over the
 //! cap is refused at once with 413; a body that grows past it without declaring is cut off.
+//!
+//! An answer given before its request's body was read to the end (a refusal: not signed in, a
+//! rate limit, a foreign origin) ends its connection and says so with `Connection: close`. The
+//! unread rest of the body would otherwise stand where the next request should begin, so the
+//! server closes the connection after answering; without the header a client that kept it for
+//! its next request (every HTTP library's pool does) would find it gone mid-request.
 
 use crate::error::AppError;
 use crate::model::catalog_edit::FILES_PER_PRODUCT_SAVE;
@@ -14,8 +20,13 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use http_body::{Frame, SizeHint};
 use http_body_util::{BodyExt, Limited};
 use leptos::server_fn::error::ServerFnUrlError;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// Enough for any form of ours.
 const FORM_BYTES: u64 = 64 * 1024;
@@ -29,9 +40,12 @@ const UPLOAD_PATHS: &[(&str, u64)] =
 
 /// `max_upload_bytes` is the configured upload limit: each middleware's state is what it reads.
 pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, next: Next) -> Response {
-    // Reads carry no body worth reading; leave them untouched (and unboxed).
+    let carries_body = carries_body(&request);
+    // Reads carry no body worth reading; leave them untouched (and unboxed). No handler reads one
+    // that came anyway.
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(request).await;
+        let response = next.run(request).await;
+        return if carries_body { closing(response) } else { response };
     }
     let files = UPLOAD_PATHS.iter().find(|(path, _)| *path == request.uri().path()).map(|(_, files)| *files);
     let limit = match files {
@@ -45,13 +59,62 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
         // answer; so a body of plausible size is read and thrown away first.
         if length <= DRAINED_BYTES {
             let drain = request.into_body().collect();
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), drain).await;
+            if let Ok(Ok(_)) = tokio::time::timeout(std::time::Duration::from_secs(10), drain).await {
+                return response;
+            }
         }
-        return response;
+        return closing(response);
     }
     let (parts, body) = request.into_parts();
-    let limited = Body::new(Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX)));
-    next.run(Request::from_parts(parts, limited)).await
+    let finished = Arc::new(AtomicBool::new(false));
+    let limited = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
+    let tracked = Body::new(ReadToTheEnd { inner: limited, finished: finished.clone() });
+    let response = next.run(Request::from_parts(parts, tracked)).await;
+    if carries_body && !finished.load(Ordering::Relaxed) {
+        closing(response)
+    } else {
+        response
+    }
+}
+
+/// Whether the request says a body follows its headers.
+fn carries_body(request: &Request) -> bool {
+    let headers = request.headers();
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers.get(header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0")
+}
+
+/// `response`, saying that the server closes the connection after it.
+fn closing(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    response
+}
+
+/// A request body that notes when it has been read to its end.
+struct ReadToTheEnd<B> {
+    inner: B,
+    finished: Arc<AtomicBool>,
+}
+
+impl<B: http_body::Body + Unpin> http_body::Body for ReadToTheEnd<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || self.inner.is_end_stream() {
+            self.finished.store(true, Ordering::Relaxed);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 /// 413 for programs (in the REST API's shape under its prefix); a browser posting a form without JavaScript is sent back to its page with
