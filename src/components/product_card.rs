@@ -31,14 +31,19 @@ pub fn ProductGrid(
     /// so the grid renders no [`CartAddsInPlace`] of its own: one island less to hydrate.
     #[prop(optional)]
     adds_handled_by_page: bool,
+    /// Where a card's add to cart comes back to without JavaScript: a listing's own canonical
+    /// address (same filters, same page); by default the page's path. Never the address as
+    /// typed: each card repeats it, so a long query would make the page 24 times as long, and
+    /// the one-time notes in it (`added`, `__err`) would outlive the add that brought them.
+    #[prop(optional)]
+    back: Option<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let look = CardLook {
         lang,
         currency: store_currency(),
         heading: if heading_level == 3 { Heading::H3 } else { Heading::H2 },
-        // A card's add to cart comes back to this very page (same filters, same page) without JavaScript.
-        back: current_address(),
+        back: back.unwrap_or_else(|| leptos_router::hooks::use_location().pathname.get_untracked()),
     };
     let adds_here = !adds_handled_by_page && products.iter().any(|product| product.in_stock);
     let mut markup = Markup::with_capacity(products.len() * CARD_BYTES + 32);
@@ -102,17 +107,6 @@ fn write_card(markup: &mut Markup, product: &ProductSummary, image: ImageLoading
         write_add_to_cart_form(markup, &form, look.lang);
     }
     markup.raw("</div>");
-}
-
-/// The page's path and query (grids are rendered on the server only).
-fn current_address() -> String {
-    let location = leptos_router::hooks::use_location();
-    let search = location.search.get_untracked();
-    if search.is_empty() {
-        location.pathname.get_untracked()
-    } else {
-        format!("{}?{search}", location.pathname.get_untracked())
-    }
 }
 
 #[cfg(test)]

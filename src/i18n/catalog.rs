@@ -74,6 +74,7 @@ pub struct SortTexts {
 pub struct NoticeTexts {
     pub search_shortened: &'static str,
     pub bad_category: &'static str,
+    pub unknown_category: &'static str,
     pub bad_price_min: &'static str,
     pub bad_price_max: &'static str,
     pub prices_swapped: &'static str,
@@ -164,8 +165,9 @@ pub(super) static EN: CatalogTexts = CatalogTexts {
     notices: NoticeTexts {
         search_shortened: "Your search was too long, so only its beginning was used.",
         bad_category: "That category name is not valid, so all categories are shown.",
-        bad_price_min: "The minimum price was not a number, so it was ignored.",
-        bad_price_max: "The maximum price was not a number, so it was ignored.",
+        unknown_category: "No category has that name, so all categories are shown.",
+        bad_price_min: "The minimum price was not an amount the store can use, so it was ignored.",
+        bad_price_max: "The maximum price was not an amount the store can use, so it was ignored.",
         prices_swapped: "The minimum price was above the maximum, so they were swapped.",
         bad_sort: "That sort order is unknown, so the newest products come first.",
         bad_page: "That page number is not valid, so the first page is shown.",
@@ -254,8 +256,9 @@ pub(super) static ES: CatalogTexts = CatalogTexts {
     notices: NoticeTexts {
         search_shortened: "Tu búsqueda era demasiado larga, así que solo usamos el comienzo.",
         bad_category: "Ese nombre de categoría no es válido, así que mostramos todas las categorías.",
-        bad_price_min: "El precio mínimo no era un número, así que lo ignoramos.",
-        bad_price_max: "El precio máximo no era un número, así que lo ignoramos.",
+        unknown_category: "Ninguna categoría tiene ese nombre, así que mostramos todas las categorías.",
+        bad_price_min: "El precio mínimo no era un importe que la tienda pueda usar, así que lo ignoramos.",
+        bad_price_max: "El precio máximo no era un importe que la tienda pueda usar, así que lo ignoramos.",
         prices_swapped: "El precio mínimo era mayor que el máximo, así que los intercambiamos.",
         bad_sort: "No conocemos ese orden, así que mostramos primero los productos más recientes.",
         bad_page: "Ese número de página no es válido, así que mostramos la primera página.",

@@ -110,16 +110,27 @@ pub fn admin_order(id: i64) -> String {
     format!("/admin/orders/{id}")
 }
 
+/// Query parameters that carry a one-time note about what the last form did: the page they bring
+/// the browser to says it once, and no address made from that page keeps them.
+const NOTE_PARAMETERS: &[&str] = &["added", "saved", "deleted", "__err", "__path"];
+
 /// `path` (a same-site page) with `?added=<product>` set, the note a page shows after an add to
-/// the cart without JavaScript. An `added` the path already had is replaced.
+/// the cart without JavaScript. Notes the path already had (an earlier add's, an error's) go.
 pub fn with_added(path: &str, product_id: i64) -> String {
-    let (base, query) = path.split_once('?').unwrap_or((path, ""));
-    let kept: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !pair.starts_with("added=")).collect();
-    let mut joined = kept.join("&");
-    if !joined.is_empty() {
-        joined.push('&');
+    let kept = without_notes(path);
+    let separator = if kept.contains('?') { '&' } else { '?' };
+    format!("{kept}{separator}added={product_id}")
+}
+
+/// `path` (a same-site path and query) without the [one-time notes](NOTE_PARAMETERS) in its query.
+pub fn without_notes(path: &str) -> String {
+    let Some((base, query)) = path.split_once('?') else { return path.to_owned() };
+    let is_note = |pair: &str| NOTE_PARAMETERS.contains(&pair.split_once('=').map_or(pair, |(key, _)| key));
+    let kept: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !is_note(pair)).collect();
+    match kept.is_empty() {
+        true => base.to_owned(),
+        false => format!("{base}?{}", kept.join("&")),
     }
-    format!("{base}?{joined}added={product_id}")
 }
 
 #[cfg(test)]
@@ -130,6 +141,16 @@ mod tests {
         assert_eq!(super::admin_category_delete(4), "/admin/categories/4/delete");
         assert_eq!(super::login("/products?q=a b"), "/login?next=%2Fproducts%3Fq%3Da+b");
         assert_eq!(super::login(""), "/login");
+    }
+
+    #[test]
+    fn addresses_made_from_a_page_drop_its_one_time_notes() {
+        assert_eq!(super::without_notes("/products?q=oak&added=3&page=2"), "/products?q=oak&page=2");
+        assert_eq!(super::without_notes("/products?__path=%2Frpc%2Fcart%2Fadd&__err=x&added=4"), "/products");
+        assert_eq!(super::without_notes("/account?saved=profile"), "/account");
+        assert_eq!(super::without_notes("/products?addedx=1&q=saved"), "/products?addedx=1&q=saved");
+        assert_eq!(super::with_added("/products?q=oak&__err=x&added=3", 9), "/products?q=oak&added=9");
+        assert_eq!(super::with_added("/", 9), "/?added=9");
     }
 
     #[test]

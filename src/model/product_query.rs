@@ -4,7 +4,7 @@
 //! page. Each value that had to be ignored or corrected yields a [`QueryNotice`] the page shows.
 
 use super::catalog_edit::TITLE_MAX;
-use super::{Money, ProductSummary};
+use super::{Category, Money, ProductSummary};
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -125,6 +125,7 @@ impl Cursor {
 pub enum QueryNotice {
     SearchShortened,
     BadCategory,
+    UnknownCategory,
     BadPriceMin,
     BadPriceMax,
     PricesSwapped,
@@ -139,6 +140,7 @@ impl QueryNotice {
         match self {
             Self::SearchShortened => texts.search_shortened,
             Self::BadCategory => texts.bad_category,
+            Self::UnknownCategory => texts.unknown_category,
             Self::BadPriceMin => texts.bad_price_min,
             Self::BadPriceMax => texts.bad_price_max,
             Self::PricesSwapped => texts.prices_swapped,
@@ -149,6 +151,22 @@ impl QueryNotice {
 }
 
 impl ProductQuery {
+    /// Whether the query filters by a category none of `categories` is (a stale link, a typo).
+    /// Like any value that makes no sense, such a filter is ignored: the listing shows every
+    /// category's products ([`Self::forget_unknown_category`] says so on the page).
+    pub fn names_unknown_category(&self, categories: &[Category]) -> bool {
+        self.category.as_ref().is_some_and(|slug| !categories.iter().any(|category| &category.slug == slug))
+    }
+
+    /// Drops a category filter that [names no category](Self::names_unknown_category), with the
+    /// notice that says so.
+    pub fn forget_unknown_category(&mut self, categories: &[Category], notices: &mut Vec<QueryNotice>) {
+        if self.names_unknown_category(categories) {
+            self.category = None;
+            notices.push(QueryNotice::UnknownCategory);
+        }
+    }
+
     /// Reads the query from URL parameters; `get` returns a parameter's raw (decoded) value.
     pub fn parse(get: impl Fn(&str) -> Option<String>) -> (Self, Vec<QueryNotice>) {
         let mut notices = Vec::new();

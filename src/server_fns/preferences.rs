@@ -15,7 +15,12 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
     let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::Internal)?;
     expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, cookie);
-    let back = referring_path().await.filter(|path| crate::model::account::is_same_site_path(path));
+    // Back where it was, but without the notes of the form before (an add, an error): they would
+    // say it again.
+    let back = referring_path()
+        .await
+        .filter(|path| crate::model::account::is_same_site_path(path))
+        .map(|path| crate::model::paths::without_notes(&path));
     leptos_axum::redirect(back.as_deref().unwrap_or("/"));
     Ok(())
 }

@@ -228,12 +228,14 @@ async fn garbage_in_the_url_renders_a_sensible_page(backend: Backend) {
     let base = shared(backend);
     let long_query = format!("/products?q={}", "a".repeat(10_000));
     // (URL, what the page must say)
-    let cases: [(&str, &str); 8] = [
+    let cases: [(&str, &str); 10] = [
         ("/products?page=-1", "page number is not valid"),
         ("/products?page=abc", "page number is not valid"),
         ("/products?page=99999", "There is no page 99999"),
-        ("/products?price_min=abc", "minimum price was not a number"),
-        ("/products?price_max=1e99", "maximum price was not a number"),
+        ("/products?price_min=abc", "minimum price was not an amount the store can use"),
+        ("/products?price_min=-1", "minimum price was not an amount the store can use"),
+        ("/products?price_max=1e99", "maximum price was not an amount the store can use"),
+        ("/products?category=no-such-thing", "No category has that name, so all categories are shown"),
         ("/products?sort=drop%20table", "sort order is unknown"),
         (&long_query, "only its beginning was used"),
         ("/products?category=%F0%9F%98%80", "category name is not valid"),
@@ -257,6 +259,19 @@ async fn garbage_in_the_url_renders_a_sensible_page(backend: Backend) {
     let swapped = get(base, "/products?price_min=50&price_max=10").await;
     assert!(swapped.body.contains("were swapped"));
     assert!(card_prices(&swapped.html()).iter().all(|p| (1000..=5000).contains(p)));
+    // A category no one has filters nothing (a stale link): every product, and no hidden filter
+    // in the page's links.
+    let unknown = get(base, "/products?category=no-such-thing&sort=name").await;
+    assert!(html::text(&unknown.html(), ".result-count").starts_with("51 products"));
+    let canonical = html::attr(&unknown.html(), r#"link[rel="canonical"]"#, "href");
+    assert!(canonical.ends_with("/products?sort=name"), "the canonical address forgets it: {canonical}");
+    // Whatever the address holds besides the listing's own parameters, a card's way back holds
+    // only those: the page does not grow 24 times what junk the URL holds (the sign-in link's
+    // way back is the one place the address is kept whole).
+    let junk = get(base, &format!("/products?sort=name&utm={}", "x".repeat(20_000))).await;
+    assert_eq!(junk.body.matches(&"x".repeat(20_000)).count(), 1, "{} bytes", junk.body.len());
+    let backs = html::attrs(&junk.html(), ".product-card input[name=back]", "value");
+    assert!(!backs.is_empty() && backs.iter().all(|back| back == "/products?sort=name"), "{backs:?}");
     // Search ignores punctuation, so LIKE's wildcards never reach the database as wildcards.
     let like_wildcards = get(base, "/products?q=%25_%5C").await.html();
     assert!(html::text(&like_wildcards, ".result-count").starts_with("51 products"));
@@ -449,6 +464,9 @@ async fn a_chosen_language_beats_the_browser_and_is_remembered(backend: Backend)
     assert_eq!(answer.status(), 302);
     assert_eq!(answer.headers()["location"], "/products?sort=name", "the same page, never another site");
     assert!(answer.headers()["set-cookie"].to_str().unwrap().starts_with("lang=en;"));
+    let noted = [("accept", "text/html".to_owned()), ("referer", format!("{base}/products?sort=name&added=3&__err=x"))];
+    let answer = choose("es", &noted).await.unwrap();
+    assert_eq!(answer.headers()["location"], "/products?sort=name", "without the last form's notes, said once");
 
     let cross_site = reqwest::Client::new()
         .post(format!("{base}/rpc/language"))

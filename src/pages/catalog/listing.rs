@@ -24,9 +24,11 @@ pub type Listing = (ProductQuery, Vec<QueryNotice>, Option<Category>, CatalogDat
 
 #[component]
 pub fn CatalogPage() -> impl IntoView {
-    let (query, notices) = use_query_map().with_untracked(|p| ProductQuery::parse(|key| p.get(key)));
+    let (mut query, mut notices) = use_query_map().with_untracked(|p| ProductQuery::parse(|key| p.get(key)));
     let listing = boxed(async move {
         let data = list_catalog(query.clone()).await?;
+        // The listing came without it too (`services::catalog::catalog`).
+        query.forget_unknown_category(&data.categories, &mut notices);
         Ok::<Listing, AppError>((query, notices, None, data))
     });
     view! { <Loaded load=listing render=|listing| view! { <ListingView listing /> } /> }
@@ -124,7 +126,8 @@ fn ListingBody(
         .into_any()
     } else {
         // `CatalogInPlace` makes the cards' adds in place, those of listings swapped in later included.
-        view! { <ProductGrid products=results.items leads_the_page=true adds_handled_by_page=true /> }.into_any()
+        let back = listing_url(&query, category.as_ref(), page, query.cursor.as_ref());
+        view! { <ProductGrid products=results.items leads_the_page=true adds_handled_by_page=true back /> }.into_any()
     };
     let categories = if on_category_page { Vec::new() } else { data.categories };
     view! {

@@ -93,7 +93,13 @@ pub async fn catalog(
     page_categories: &PageCategories,
     query: ProductQuery,
 ) -> Result<CatalogData, AppError> {
-    let (categories, results) = tokio::try_join!(page_categories.get(state), search_products(state, query))?;
+    // Kept for a query that names a category: one that names none lists nothing, and is listed
+    // again without it.
+    let asked = query.category.is_some().then(|| query.clone());
+    let (categories, mut results) = tokio::try_join!(page_categories.get(state), search_products(state, query))?;
+    if let Some(asked) = asked.filter(|asked| results.items.is_empty() && asked.names_unknown_category(&categories)) {
+        results = search_products(state, ProductQuery { category: None, ..asked }).await?;
+    }
     // Moved out when nothing else holds them (the cache off, or the entry already evicted to stay
     // within the cache's byte budget); copied when the cache keeps the original.
     Ok(CatalogData { categories: Arc::unwrap_or_clone(categories), results: Arc::unwrap_or_clone(results) })
