@@ -222,6 +222,20 @@ async fn unknown_pages_are_real_404s(backend: Backend) {
         assert_eq!(html::text(&doc, "h1"), "Page not found", "{path}");
         assert_eq!(html::attr(&doc, r#"meta[name="robots"]"#, "content"), "noindex, follow", "{path}");
     }
+    // A page's address with a slash added is sent to the page's one address, query kept.
+    for (path, to) in [
+        ("/products/", "/products"),
+        ("/products/solid-oak-coffee-table/?image=2", "/products/solid-oak-coffee-table?image=2"),
+        ("/categories/furniture/", "/categories/furniture"),
+        ("/stores/", "/stores"),
+    ] {
+        let page = get(base, path).await;
+        assert_eq!((page.status, page.headers["location"].to_str().unwrap()), (308, to), "{path}");
+    }
+    for path in ["//evil.example/", "/products//"] {
+        assert_eq!(get(base, path).await.status, 404, "{path}: never sent elsewhere");
+    }
+    assert_eq!(get(base, "/api/docs/").await.status, 200, "the API's docs keep their slash");
 }
 
 async fn garbage_in_the_url_renders_a_sensible_page(backend: Backend) {

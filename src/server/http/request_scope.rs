@@ -29,7 +29,7 @@ use crate::server::{app::state::AppState, http::static_files, services::catalog:
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
-    http::{Method, StatusCode},
+    http::{header, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -156,7 +156,11 @@ impl http_body::Body for BodyThenCleanUp {
 /// judged decoded).
 pub async fn files_or_not_found(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
-    if state.top_level_files.lists(path) && matches!(*request.method(), Method::GET | Method::HEAD) {
+    let reading = matches!(*request.method(), Method::GET | Method::HEAD);
+    if let Some(without) = without_trailing_slash(request.uri()).filter(|_| reading) {
+        return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, without)]).into_response();
+    }
+    if state.top_level_files.lists(path) && reading {
         let mut file_request = Request::new(Body::empty());
         *file_request.method_mut() = request.method().clone();
         *file_request.uri_mut() = request.uri().clone();
@@ -182,4 +186,20 @@ pub async fn files_or_not_found(State(state): State<AppState>, request: Request)
         *response.status_mut() = StatusCode::NOT_FOUND;
     }
     response
+}
+
+/// `/products/` → `/products` (the query kept): a page's one address. No route has a trailing
+/// slash, but the app's own router (which renders the not-found page) ignores one, so
+/// `/products/lamp/` rendered the lamp's page with a 404 status. A path with more than one
+/// trailing slash, or one that would become protocol-relative (`//evil.example/`), is left to
+/// be the 404 it is.
+fn without_trailing_slash(uri: &axum::http::Uri) -> Option<String> {
+    let trimmed = uri.path().strip_suffix('/').filter(|trimmed| !trimmed.is_empty() && !trimmed.ends_with('/'))?;
+    if trimmed.starts_with("//") || trimmed.contains('\\') {
+        return None;
+    }
+    Some(match uri.query() {
+        Some(query) => format!("{trimmed}?{query}"),
+        None => trimmed.to_owned(),
+    })
 }
