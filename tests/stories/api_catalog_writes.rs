@@ -17,6 +17,7 @@ on_both_backends!(
     catalog_writes_need_an_admin_token_and_never_a_cookie,
     the_playground_opens_catalog_writes_to_anyone,
     oversized_or_malformed_bodies_get_4xx_json,
+    clients_written_for_upstream_send_forms_floats_and_any_case_bearer,
 );
 
 fn lamp() -> Value {
@@ -284,4 +285,45 @@ async fn oversized_or_malformed_bodies_get_4xx_json(backend: Backend) {
     assert_eq!((patch.status, patch.body["message"].as_str()), (405, Some("Cannot PATCH /api/v1/products/1")));
     assert_eq!(patch.headers["allow"], "GET,HEAD,PUT,DELETE", "the methods that path takes");
     assert_eq!(count(&app, PRODUCTS).await, 51);
+}
+
+/// What clients written for upstream send, found by the outside attack run: a form with a list
+/// of images, whole numbers as floats (Python's and Java's JSON), `bearer` in lower case, and a
+/// filter form's empty `categoryId=`.
+async fn clients_written_for_upstream_send_forms_floats_and_any_case_bearer(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    for (n, images) in [
+        "images[]=https://example.com/a.png&images[]=https://example.com/b.png",
+        "images=https://example.com/a.png&images=https://example.com/b.png",
+        "images[0]=https://example.com/a.png&images[1]=https://example.com/b.png",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let form = format!("title=Form+Lamp+{n}&price=10&description=d&categoryId=1&{images}");
+        let request = client()
+            .post(url(&app, "/products"))
+            .header("authorization", format!("bearer {admin}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form);
+        let created = send(request).await;
+        assert_eq!(created.status, 201, "{images}: {}", created.body);
+        assert_eq!(created.body["images"].as_array().map(Vec::len), Some(2), "{images}");
+    }
+    let floats = json!({"title": "Float Lamp", "price": 10.0, "description": "d", "categoryId": 1.0, "stock": 5e0,
+        "images": ["https://example.com/a.png"]});
+    let created = call(&app, Method::POST, "/products", Some(&admin), Some(floats)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["category"]["id"], 1);
+    let id = created.body["id"].as_i64().unwrap();
+    assert_eq!(number(&app, "SELECT stock FROM products WHERE id = $1", id).await, 5);
+
+    let every = send(client().get(url(&app, "/products?categoryId=&limit=&offset="))).await;
+    assert_eq!((every.status, every.body.as_array().map(Vec::len)), (200, Some(55)), "{}", every.body);
+    let whole = send(client().get(url(&app, "/products?categoryId=1.0&limit=99999999999999999999"))).await;
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    assert!(whole.body.as_array().unwrap().iter().all(|p| p["category"]["id"] == 1));
+    let fraction = send(client().get(url(&app, "/products?limit=1.5"))).await;
+    assert_eq!(fraction.status, 400, "{}", fraction.body);
 }

@@ -16,6 +16,9 @@ use serde_json::{Map, Value};
 /// description is a few kilobytes; uploads have their own, larger limit.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
+/// Below this, every whole `f64` is exactly a whole `i64` (2^53).
+const WHOLE_AS_DIGITS: f64 = 9_007_199_254_740_992.0;
+
 /// A request body's fields. An empty body is an object without fields (so a create reports
 /// every missing field); JSON that is not an object is refused.
 pub struct Fields(pub Map<String, Value>);
@@ -39,8 +42,7 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
 fn parse(headers: &HeaderMap, bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        let pairs = url::form_urlencoded::parse(bytes).into_owned();
-        return Ok(pairs.map(|(key, value)| (key, Value::String(value))).collect());
+        return Ok(form_fields(bytes));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
@@ -50,6 +52,27 @@ fn parse(headers: &HeaderMap, bytes: &[u8]) -> Result<Map<String, Value>, ApiErr
         Ok(_) => Err(ApiError::Malformed("The body must be a JSON object.".into())),
         Err(error) => Err(ApiError::Malformed(error.to_string())),
     }
+}
+
+/// URL-encoded fields as upstream's body parser reads them: a field named once is text; a field
+/// named more than once (`images=a&images=b`), or with brackets (`images[]=a`, `images[0]=a`), is
+/// a list of its values in order.
+fn form_fields(bytes: &[u8]) -> Map<String, Value> {
+    let mut fields = Map::new();
+    for (key, value) in url::form_urlencoded::parse(bytes).into_owned() {
+        let (name, listed) = match key.strip_suffix(']').and_then(|k| k.split_once('[')) {
+            Some((name, index)) if index.bytes().all(|b| b.is_ascii_digit()) => (name.to_owned(), true),
+            _ => (key, false),
+        };
+        let value = Value::String(value);
+        match fields.get_mut(&name) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(single) => *single = Value::Array(vec![single.take(), value]),
+            None if listed => drop(fields.insert(name, Value::Array(vec![value]))),
+            None => drop(fields.insert(name, value)),
+        }
+    }
+    fields
 }
 
 /// One field's value, read the way upstream's validator reads it ("implicit conversion": `"10"`
@@ -79,15 +102,24 @@ impl Fields {
         }
     }
 
-    /// A number field, kept as its text so the model's rules read it. Text that is not a number
-    /// gets `type_message`.
+    /// A number field, kept as its text so the model's rules read it; a whole number written
+    /// with a fraction or an exponent (`1.0`, `1e0`: what Python's and Java's JSON make of a
+    /// float) as the digits of that whole number, which the rules for ids and stock read. Text
+    /// that is not a number gets `type_message`.
     pub fn number(&self, name: &str, required: bool, type_message: &str, messages: &mut Vec<String>) -> Option<String> {
         let value = self.text(name, required, type_message, messages)?;
-        if value.trim().parse::<f64>().is_ok_and(f64::is_finite) {
-            Some(value.trim().to_owned())
-        } else {
-            messages.push(type_message.to_owned());
-            None
+        let value = value.trim();
+        match value.parse::<f64>() {
+            Ok(n)
+                if n.is_finite() && n.fract() == 0.0 && n.abs() < WHOLE_AS_DIGITS && value.parse::<i64>().is_err() =>
+            {
+                Some((n as i64).to_string())
+            }
+            Ok(n) if n.is_finite() => Some(value.to_owned()),
+            _ => {
+                messages.push(type_message.to_owned());
+                None
+            }
         }
     }
 
@@ -136,6 +168,30 @@ pub fn check(messages: Vec<String>) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_fields_named_twice_or_with_brackets_are_lists() {
+        let list = |body: &str| form_fields(body.as_bytes()).get("images").cloned();
+        let two = Some(serde_json::json!(["a", "b"]));
+        assert_eq!(list("images=a&images=b"), two);
+        assert_eq!(list("images[]=a&images[]=b"), two);
+        assert_eq!(list("images[0]=a&images[1]=b"), two);
+        assert_eq!(list("images=a"), Some(serde_json::json!("a")), "once is text, as upstream");
+        assert_eq!(list("images[x]=a"), None, "not a list's brackets: a field of its own name");
+    }
+
+    #[test]
+    fn a_whole_number_written_as_a_float_is_its_digits() {
+        let body = fields(r#"{"categoryId": 1.0, "stock": "5e0", "price": 10.5, "big": 1e300, "id": 3}"#);
+        let mut messages = Vec::new();
+        let mut number = |name: &str| body.number(name, true, "type", &mut messages);
+        assert_eq!(number("categoryId").as_deref(), Some("1"));
+        assert_eq!(number("stock").as_deref(), Some("5"));
+        assert_eq!(number("price").as_deref(), Some("10.5"));
+        assert_eq!(number("big").as_deref(), Some("1e+300"), "left for the rules to refuse");
+        assert_eq!(number("id").as_deref(), Some("3"));
+        assert!(messages.is_empty(), "{messages:?}");
+    }
 
     fn fields(json: &str) -> Fields {
         let headers = HeaderMap::from_iter([(header::CONTENT_TYPE, "application/json".parse().unwrap())]);

@@ -24,18 +24,21 @@ impl FromRequestParts<AppState> for Caller {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Ok(Self(None));
         };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
+        let token = value.to_str().ok().and_then(bearer_token).ok_or(ApiError::Unauthorized)?;
         // The one path from a token to a user: it re-reads the user, so a deactivation or a
         // password change stops old tokens at once.
         let user = accounts::bearer_user(state, token).await?;
         Ok(Self(Some(user)))
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` value. The scheme's name is compared without
+/// case (RFC 9110 §11.1: `bearer` and `BEARER` are `Bearer`), and any run of spaces may follow
+/// it, as upstream's token library reads it.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 impl Caller {
@@ -96,5 +99,18 @@ pub fn editor(user: &Option<User>) -> Editor<'_> {
     match user {
         Some(user) => Editor::Person(user),
         None => Editor::Anonymous,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bearer_scheme_is_read_without_case_and_with_any_spaces() {
+        for value in ["Bearer abc", "bearer abc", "BEARER  abc", "Bearer\tabc ", " Bearer abc"] {
+            assert_eq!(super::bearer_token(value), Some("abc"), "{value:?}");
+        }
+        for value in ["Bearer", "Bearer ", "Basic abc", "Bearerabc", "abc"] {
+            assert_eq!(super::bearer_token(value), None, "{value:?}");
+        }
     }
 }

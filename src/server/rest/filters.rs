@@ -56,10 +56,21 @@ fn price_bound(raw: Option<String>, name: &str, errors: &mut Vec<String>) -> Opt
     }
 }
 
+/// A whole number as upstream converts a query value: empty is no value (a form that sent
+/// `categoryId=` with nothing chosen), `1.0` and `1e3` are whole numbers, and one too large for
+/// 64 bits is the largest there is (a limit is capped anyway; an id or offset that large finds
+/// nothing). Text, and a number with a fraction, get upstream's message.
 fn whole_number(raw: &str, name: &str, errors: &mut Vec<String>) -> Option<i64> {
-    match raw.parse::<i64>() {
-        Ok(n) => Some(n),
-        Err(_) => {
+    if raw.is_empty() {
+        return None;
+    }
+    if let Ok(n) = raw.parse::<i64>() {
+        return Some(n);
+    }
+    match raw.parse::<f64>() {
+        // `as` saturates: 1e20 is i64::MAX.
+        Ok(n) if n.is_finite() && n.fract() == 0.0 => Some(n as i64),
+        _ => {
             errors.push(format!("{name} must be a number conforming to the specified constraints"));
             None
         }
@@ -98,11 +109,15 @@ mod tests {
         assert_eq!(product_filter(None).unwrap().limit, Some(MAX_LIMIT));
         assert_eq!(product_filter(Some("limit=100000")).unwrap().limit, Some(MAX_LIMIT));
         assert_eq!(product_filter(Some("limit=0&offset=3")).unwrap().limit, Some(MAX_LIMIT));
+        let blank = product_filter(Some("categoryId=&limit=&offset=")).unwrap();
+        assert_eq!((blank.category_id, blank.limit, blank.offset), (None, Some(MAX_LIMIT), 0), "empty is no value");
+        let whole = product_filter(Some("categoryId=2.0&limit=1e1&offset=99999999999999999999")).unwrap();
+        assert_eq!((whole.category_id, whole.limit, whole.offset), (Some(2), Some(10), i64::MAX));
     }
 
     #[test]
     fn bad_values_get_upstreams_messages() {
-        let errors = product_filter(Some("price_min=-1&categoryId=abc&limit=x&offset=-2")).unwrap_err();
+        let errors = product_filter(Some("price_min=-1&categoryId=abc&limit=1.5&offset=-2")).unwrap_err();
         assert_eq!(
             errors,
             [
