@@ -152,6 +152,13 @@ async fn cancelling_gives_the_stock_back_once(backend: Backend) {
     let again = orders::change(&app.state, &john, order.summary.id, OrderAction::Cancel).await.unwrap_err();
     assert_eq!(again.status_code(), 409);
     assert_eq!(stock_of(&app, 3).await, 5);
+
+    // Stock raised to the most a product may hold while an order waited: cancelling it does not
+    // go past that (the product form would refuse to save the product unchanged).
+    let order = orders::place_from_lines(&app.state, &john, &delivery(), &lines, "k2", Lang::En).await.unwrap().order;
+    set_stock(&app, 3, tienda::model::catalog_edit::STOCK_MAX).await;
+    orders::change(&app.state, &john, order.summary.id, OrderAction::Cancel).await.unwrap();
+    assert_eq!(stock_of(&app, 3).await, tienda::model::catalog_edit::STOCK_MAX);
 }
 
 async fn never_oversells_the_last_units(backend: Backend) {

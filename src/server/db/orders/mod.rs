@@ -323,9 +323,14 @@ pub async fn change_state(db: &Db, change: StateChange) -> sqlx::Result<Option<V
             let lines: Vec<(i64, i64)> = sqlx::query_as("SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id")
                 .bind(order_id).fetch_all(&mut *tx).await?;
             for (product_id, quantity) in lines {
-                // A product deleted since is not brought back; its units are simply gone.
-                let stock: Option<i64> = sqlx::query_scalar("UPDATE products SET stock = stock + $1 WHERE id = $2 RETURNING stock")
-                    .bind(quantity).bind(product_id).fetch_optional(&mut *tx).await?;
+                // A product deleted since is not brought back; its units are simply gone. Nor does
+                // a product go past the most stock any product may hold (an admin may have raised
+                // it to that meanwhile): the product form would refuse to save it unchanged.
+                let sql = "UPDATE products SET stock = CASE WHEN stock + $1 > $3 THEN $3 ELSE stock + $1 END \
+                           WHERE id = $2 RETURNING stock";
+                let stock: Option<i64> = sqlx::query_scalar(sql)
+                    .bind(quantity).bind(product_id).bind(crate::model::catalog_edit::STOCK_MAX)
+                    .fetch_optional(&mut *tx).await?;
                 if stock == Some(quantity) {
                     back_in_stock.push(product_id);
                 }
