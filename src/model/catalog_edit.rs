@@ -174,7 +174,8 @@ pub fn image_url_issue(url: &str) -> Option<FieldIssue> {
     let well_formed = match url.split_once("://") {
         Some(("http" | "https", rest)) => !host_of(rest).is_empty(),
         Some(_) => false,
-        None => url.starts_with("/media/") && !url.contains(".."),
+        // An escaped dot (`%2e%2e`) is a dot to a browser resolving the address.
+        None => url.starts_with("/media/") && !super::account::has_dot_segment(url) && !url.contains(".."),
     };
     (!well_formed || url.chars().any(unsafe_char)).then_some(FieldIssue::InvalidUrl)
 }
@@ -283,8 +284,15 @@ mod tests {
         for good in ["https://example.com/a.png", "http://cdn.example/x?y=1", "/media/products/ab.png"] {
             assert_eq!(image_url_issue(good), None, "{good}");
         }
-        for bad in ["example.com/a.png", "javascript:alert(1)", "https://", "/etc/passwd", "/media/../x", "https://a b"]
-        {
+        for bad in [
+            "example.com/a.png",
+            "javascript:alert(1)",
+            "https://",
+            "/etc/passwd",
+            "/media/../x",
+            "https://a b",
+            "/media/%2e%2e/%2E%2E/etc/passwd",
+        ] {
             assert_eq!(image_url_issue(bad), Some(FieldIssue::InvalidUrl), "{bad}");
         }
         let many = ProductInput { images: vec!["https://e.com/a.png".into(); IMAGES_MAX + 1], ..input() };

@@ -15,6 +15,7 @@ on_both_backends!(
     bad_uploads_get_4xx_json_and_leave_no_file,
     uploads_need_the_right_to_edit_the_catalog,
     uploads_no_product_uses_are_swept_after_a_day,
+    an_upload_used_as_an_avatar_outlives_the_product_that_showed_it,
 );
 
 fn form(field: &str, name: &str, bytes: Vec<u8>) -> Form {
@@ -137,4 +138,33 @@ async fn uploads_no_product_uses_are_swept_after_a_day(backend: Backend) {
     assert_eq!(status(used.clone()).await, 200, "the one a product shows stays");
     assert_eq!(product_files(&app).len(), 2, "with its thumbnail: {:?}", product_files(&app));
     assert!(media.join("demo").read_dir().unwrap().count() > 50, "demo images are not uploads");
+}
+
+/// Upstream's way to a sign-up picture: upload it, then sign up with the address the upload
+/// answered. Deleting a product that showed the same upload leaves the person's picture.
+async fn an_upload_used_as_an_avatar_outlives_the_product_that_showed_it(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let uploaded = upload(&app, Some(&admin), form("file", "me.png", png(20, 20))).await;
+    let (name, location) = (
+        uploaded.body["filename"].as_str().unwrap().to_owned(),
+        uploaded.body["location"].as_str().unwrap().to_owned(),
+    );
+    let product =
+        json!({"title": "Shared Picture", "price": 5, "description": "d", "categoryId": 1, "images": [location]});
+    let created = call(&app, Method::POST, "/products", Some(&admin), Some(product)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let person = json!({"name": "Ana", "email": "ana@mail.com", "password": "a long password", "avatar": location});
+    let signed_up = call(&app, Method::POST, "/users", None, Some(person)).await;
+    assert_eq!(signed_up.status, 201, "{}", signed_up.body);
+
+    let id = created.body["id"].as_i64().unwrap();
+    let deleted = call(&app, Method::DELETE, &format!("/products/{id}"), Some(&admin), None).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    assert_eq!(send(client().get(url(&app, &format!("/files/{name}")))).await.status, 200, "the avatar's file stays");
+    let swept =
+        tienda::server::media::product_images::sweep_unused(&app.db, &app.config.media.dir, std::time::Duration::ZERO)
+            .await;
+    assert_eq!(swept, 0, "and the sweep of unused uploads keeps it");
+    assert_eq!(send(client().get(url(&app, &format!("/files/{name}")))).await.status, 200);
 }
