@@ -45,13 +45,13 @@ pub async fn get_product_form(#[server(default)] id: Option<i64>) -> Result<Prod
 /// Multipart: the fields, `images` (one URL per line, in display order) and `new_images` files.
 #[server(prefix = "/rpc", endpoint = "admin/products/save", input = MultipartFormData)]
 pub async fn save_product(data: MultipartData) -> Result<(), AppError> {
-    use crate::model::catalog_edit::{image_lines, ProductInput};
+    use crate::model::catalog_edit::{image_lines, ProductInput, FILES_PER_PRODUCT_SAVE};
     let state = super::app_state()?;
     let admin = signed_in_admin()?;
     let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
+    let (max_files, max_file_bytes) = (FILES_PER_PRODUCT_SAVE as usize, state.config.media.max_upload_bytes);
     let mut form =
-        crate::server::media::uploads::read_form(&mut multipart, "new_images", state.config.media.max_upload_bytes)
-            .await?;
+        crate::server::media::uploads::read_form(&mut multipart, "new_images", max_files, max_file_bytes).await?;
     let uploads = std::mem::take(&mut form.files);
     let target = match (form.text("id"), form.text("version")) {
         ("", _) => None,

@@ -255,6 +255,10 @@ async fn uploads_are_judged_by_content_and_size(backend: Backend) {
     );
     let oversize = save_product(&app, &staff, &fields, vec![("big.png", vec![0x89; 65 * 1024])]).await;
     assert_eq!(oversize.status, 413, "{}", oversize.body);
+    let five = (0..5).map(|_| ("small.png", png(10, 10))).collect();
+    let too_many = save_product(&app, &staff, &fields, five).await;
+    assert_eq!(too_many.status, 422, "four uploads a save, as the form says: {}", too_many.body);
+    assert!(too_many.body.contains("new_images") && too_many.body.contains("TooMany"), "{}", too_many.body);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM products").await, before);
     assert!(product_files(&app).is_empty());
 }

@@ -230,6 +230,28 @@ async fn an_admin_backs_up_now_and_nightly_backups_keep_the_newest(backend: Back
     nightly.sort();
     assert_eq!(nightly.len(), 2, "the newest two of three are kept: {nightly:?}");
     assert!(nightly.iter().all(|name| name.starts_with("tienda-backup-") && name.ends_with(".zip")));
+
+    // Backups on demand: the newest three stay, each readable by the store alone.
+    let workers = jobs::worker::start(env_with(&app, app.config.clone()), jobs::kinds::registry(), Vec::new(), fast(1));
+    for _ in 0..3 {
+        assert_eq!(staff.post("/rpc/admin/backup", &[]).await.body, "true", "the last one is made: another");
+        let jobs = queue::list(&app.db, None, None, 100).await.unwrap();
+        let newest = jobs.iter().filter(|job| job.kind == "backup").map(|job| job.id).max().unwrap();
+        wait_for_state(&app, newest, JobState::Done).await;
+    }
+    workers.stop().await;
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM job_results WHERE kind = 'backup'").await, 3);
+    let on_demand: Vec<std::fs::DirEntry> = std::fs::read_dir(&app.config.media.private_dir)
+        .unwrap()
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("backup-"))
+        .collect();
+    assert_eq!(on_demand.len(), 3, "the oldest file went with its link");
+    for entry in on_demand {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(entry.metadata().unwrap().permissions().mode() & 0o777, 0o600, "{:?}", entry.file_name());
+    }
+    assert_eq!(staff.get(&link).await.status, 404, "the first one is gone");
 }
 
 /// A private folder on a 256 KiB file system, and a picture bigger than that: the backup cannot be

@@ -98,7 +98,7 @@ fn ProductForm(
             </div>
             <SelectField name="category_id" label=t.field_category options=categories selected
                 placeholder=t.choose_category issue=issue("category_id") />
-            <ImageFields images=p.images.clone() upload_limit issue=issue("images") />
+            <ImageFields images=p.images.clone() upload_limit issue=issue("images") upload_issue=issue("new_images") />
             <button type="submit" class="button" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
                 {t.save_product}
             </button>
@@ -131,8 +131,14 @@ fn send_in_place(ev: leptos::ev::SubmitEvent, error: RwSignal<Option<AppError>>,
 /// The image list (links, one per line, reordered or removed by editing the lines) with
 /// previews, and the file input whose uploads are added after them.
 #[component]
-fn ImageFields(images: Vec<String>, upload_limit: u64, issue: Signal<Option<FieldIssue>>) -> impl IntoView {
+fn ImageFields(
+    images: Vec<String>,
+    upload_limit: u64,
+    issue: Signal<Option<FieldIssue>>,
+    upload_issue: Signal<Option<FieldIssue>>,
+) -> impl IntoView {
     let t = use_texts().admin;
+    let issue_text = use_texts().account.issue;
     view! {
         <fieldset class="image-fields">
             <legend>{t.current_images}</legend>
@@ -142,11 +148,15 @@ fn ImageFields(images: Vec<String>, upload_limit: u64, issue: Signal<Option<Fiel
                 </ol>
             })}
             <TextAreaField name="images" label=t.field_images hint=t.images_hint value=images.join("\n") rows=4 issue />
-            <div class="field">
+            <div class="field" class:field-invalid=move || upload_issue.get().is_some()>
                 <label for="field-new_images">{t.field_new_images}</label>
-                <input id="field-new_images" type="file" name="new_images" multiple
-                    accept=ACCEPTED_IMAGES aria-describedby="field-new_images-hint" />
+                <input id="field-new_images" type="file" name="new_images" multiple accept=ACCEPTED_IMAGES
+                    aria-invalid=move || upload_issue.get().map(|_| "true")
+                    aria-describedby="field-new_images-hint field-new_images-error" />
                 <p class="field-hint" id="field-new_images-hint">{(t.new_images_hint)(upload_limit, FILES_PER_PRODUCT_SAVE)}</p>
+                {move || upload_issue.get().map(|issue| view! {
+                    <p class="field-error" id="field-new_images-error">{issue_text(issue)}</p>
+                })}
             </div>
         </fieldset>
     }

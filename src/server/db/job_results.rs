@@ -87,6 +87,15 @@ pub async fn delete_expired(db: &Db, now: i64) -> sqlx::Result<Vec<String>> {
     with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(now).fetch_all(pool).await)
 }
 
+/// Deletes every result of `kind` but the newest `keep`, returning their stored names (whose files
+/// go next).
+pub async fn delete_all_but_newest(db: &Db, kind: &str, keep: i64) -> sqlx::Result<Vec<String>> {
+    let sql = "DELETE FROM job_results WHERE kind = $1 \
+               AND id NOT IN (SELECT id FROM job_results WHERE kind = $1 ORDER BY id DESC LIMIT $2) \
+               RETURNING stored_name";
+    with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(kind).bind(keep).fetch_all(pool).await)
+}
+
 /// Every stored name still recorded (to find files no row knows).
 pub async fn stored_names(db: &Db) -> sqlx::Result<Vec<String>> {
     with_reader!(db.reader(), pool => sqlx::query_scalar("SELECT stored_name FROM job_results").fetch_all(pool).await)

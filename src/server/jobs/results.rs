@@ -92,7 +92,12 @@ where
     tokio::fs::create_dir_all(dir).await?;
     let partial = dir.join(format!(".{stored_name}.partial"));
     let outcome = async {
-        let file = tokio::fs::File::create(&partial).await?;
+        // Readable by the store alone: a result is someone's data or the whole store's.
+        let mut options = tokio::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let file = options.open(&partial).await?;
         let mut written = produce(ResultFile { file: tokio::io::BufWriter::new(file) }).await?;
         written.file.flush().await?;
         let file = written.file.into_inner();

@@ -100,11 +100,13 @@ impl FormParts {
 /// Longest text field a multipart form may send (a product description is at most 5 000 characters).
 const TEXT_FIELD_BYTES: usize = 32 * 1024;
 
-/// Reads a whole multipart form: text fields, and the files of `file_field`, each refused once it
-/// passes `max_file_bytes`. File inputs left empty (browsers still send a part) are skipped.
+/// Reads a whole multipart form: text fields, and at most `max_files` files of `file_field`, each
+/// refused once it passes `max_file_bytes` (one more file is a field error). File inputs left
+/// empty (browsers still send a part) are skipped.
 pub async fn read_form(
     multipart: &mut multer::Multipart<'static>,
     file_field: &str,
+    max_files: usize,
     max_file_bytes: u64,
 ) -> Result<FormParts, AppError> {
     let mut form = FormParts::default();
@@ -117,6 +119,10 @@ pub async fn read_form(
             other => other,
         })?;
         match (is_file, name == file_field) {
+            (true, true) if !bytes.is_empty() && form.files.len() == max_files => {
+                let too_many = crate::error::FieldIssue::TooMany { max: max_files };
+                return Err(AppError::Validation(vec![crate::error::FieldError::new(file_field, too_many)]));
+            }
             (true, true) if !bytes.is_empty() => form.files.push(bytes),
             (true, _) => {}
             (false, _) => {

@@ -121,6 +121,17 @@ pub async fn ready_mail(
     }))
 }
 
+/// Deletes every result of `kind` but the newest `keep`, with their files: what bounds the disk
+/// a kind of file that anyone may ask for again and again (an admin's "Back up now") can take.
+pub async fn keep_newest(db: &Db, config: &Config, kind: &str, keep: i64) -> sqlx::Result<()> {
+    for stored_name in db::job_results::delete_all_but_newest(db, kind, keep).await? {
+        if let Err(error) = tokio::fs::remove_file(config.media.private_dir.join(&stored_name)).await {
+            tracing::warn!(%error, "cannot delete a superseded download");
+        }
+    }
+    Ok(())
+}
+
 /// Deletes expired results and their files, and files in the folder that no result names (left by
 /// a worker that died while writing) once they are a day old.
 pub async fn sweep(db: &Db, config: &Config) -> sqlx::Result<()> {

@@ -1,11 +1,13 @@
 //! A backup of the whole store (`services::backup`): nightly into `backup.dir`, keeping the
-//! newest `backup.keep`; or for the admin who asked, delivered to their inbox by an e-mail link.
+//! newest `backup.keep`; or for the admin who asked, delivered to their inbox by an e-mail link,
+//! keeping the newest [`ON_DEMAND_KEPT`] of those.
 
 use crate::i18n::Lang;
 use crate::server::{
     jobs::handler::{Handler, JobContext, JobError, JobSpec},
     jobs::results::{self, Made, ResultFile},
     services::backup::{self, BackupInput},
+    services::downloads,
 };
 use async_trait::async_trait;
 
@@ -43,6 +45,12 @@ impl Handler for Backup {
             let (out, _) = backup::write_into(&env.db, &env.config, out).await.map_err(JobError::Transient)?;
             Ok(ResultFile::from_std(out))
         })
-        .await
+        .await?;
+        downloads::keep_newest(&env.db, &env.config, backup::BACKUP.kind, ON_DEMAND_KEPT).await?;
+        Ok(())
     }
 }
+
+/// Backups made on demand that stay downloadable, newest first. Each is a whole copy of the store,
+/// and an admin may ask again as soon as the last is made: the oldest goes when a new one comes.
+pub const ON_DEMAND_KEPT: i64 = 3;

@@ -157,11 +157,12 @@ pub async fn write_file(db: &Db, config: &Config, file: &Path) -> Result<Made, S
     let scratch = Scratch(dir.join(format!(".{name}.{}.partial", random_hex())));
     let partial = &scratch.0;
     let outcome = async {
-        let out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(partial)
-            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        // Readable by the store alone: a backup holds every account's password hash.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let out = options.open(partial).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
         let (out, made) = write_into(db, config, out).await?;
         out.sync_all().map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
         tokio::fs::hard_link(&partial, file).await.map_err(|e| match e.kind() {
