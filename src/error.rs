@@ -41,6 +41,8 @@ pub enum FieldIssue {
     NotVisibleAscii,
     /// Not a number at all (a price of "abc").
     InvalidNumber,
+    /// Not a whole number where one is expected (a quantity or a stock of "two" or 1.5).
+    NotWholeNumber,
     /// A number that must be above zero (a price).
     NotPositive,
     /// An amount with more decimals than money has (a price of 1.999).

@@ -126,7 +126,7 @@ pub fn parse_stock(raw: &str) -> Result<i64, FieldIssue> {
     if raw.is_empty() {
         return Err(FieldIssue::Required);
     }
-    let stock: i64 = raw.parse().map_err(|_| FieldIssue::InvalidNumber)?;
+    let stock: i64 = raw.parse().map_err(|_| FieldIssue::NotWholeNumber)?;
     if (0..=STOCK_MAX).contains(&stock) {
         Ok(stock)
     } else {

@@ -243,7 +243,7 @@ pub fn parse_quantity(text: &str) -> Result<i64, FieldIssue> {
         if looks_numeric && !text.trim().is_empty() {
             FieldIssue::OutOfRange { min: 1, max: MAX_LINE_QUANTITY }
         } else {
-            FieldIssue::InvalidNumber
+            FieldIssue::NotWholeNumber
         }
     })?;
     check_quantity(quantity)
@@ -534,7 +534,7 @@ mod tests {
         assert_eq!(parse_quantity("0"), Err(FieldIssue::OutOfRange { min: 1, max: 99 }));
         assert_eq!(parse_quantity("-2"), Err(FieldIssue::OutOfRange { min: 1, max: 99 }));
         assert_eq!(parse_quantity("99999999999999999999"), Err(FieldIssue::OutOfRange { min: 1, max: 99 }));
-        assert_eq!(parse_quantity("two"), Err(FieldIssue::InvalidNumber));
+        assert_eq!(parse_quantity("two"), Err(FieldIssue::NotWholeNumber));
         let merged = merge_lines(&[
             LineRequest { product_id: 9, quantity: 1 },
             LineRequest { product_id: 2, quantity: 2 },

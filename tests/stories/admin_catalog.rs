@@ -293,7 +293,7 @@ async fn inline_edits_change_one_field_and_stale_ones_are_refused(backend: Backe
     );
     assert_eq!(
         field_issues(&staff.post("/rpc/admin/products/patch", &refs(&patch("2", "stock", "lots"))).await)[0].1,
-        "InvalidNumber"
+        "NotWholeNumber"
     );
     assert_eq!(staff.post("/rpc/admin/products/patch", &refs(&patch("2", "stock", "0"))).await.status, 200);
     assert_eq!(number(&app, "SELECT stock FROM products WHERE id = $1", id).await, 0);

@@ -170,7 +170,8 @@ async fn forms_refuse_bad_input(backend: Backend) {
     for (quantity, says) in [
         ("0", "from 1 to 99"),
         ("-3", "from 1 to 99"),
-        ("abc", "Enter a number"),
+        ("abc", "Enter a whole number, like 12."),
+        ("1.5", "Enter a whole number, like 12."),
         ("99999999999999999999999", "from 1 to 99"),
         ("3", "Only 2 left"),
     ] {

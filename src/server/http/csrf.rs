@@ -5,7 +5,9 @@
 //! request (anything but GET, HEAD, OPTIONS) that a browser says comes from elsewhere:
 //! `Sec-Fetch-Site` other than `same-origin` (or `none`, a person typing), or else an `Origin` that
 //! is neither the configured site nor the host the request was sent to. Requests with neither
-//! header come from programs, not browsers, and carry no one else's cookies.
+//! header come from programs, or from browsers too old to send them: a `Referer` from another
+//! site is refused there too; with none of the three, the request is a program's, which carries
+//! no one else's cookies.
 
 use axum::{
     extract::{Request, State},
@@ -37,7 +39,8 @@ fn is_same_origin(headers: &HeaderMap, site_url: &str) -> bool {
     if let Some(site) = text("sec-fetch-site") {
         return matches!(site, "same-origin" | "none");
     }
-    match text(header::ORIGIN.as_str()) {
+    let origin = text(header::ORIGIN.as_str()).or_else(|| text(header::REFERER.as_str()).map(origin_of));
+    match origin {
         None => true,
         // Or the origin this request was actually sent to (a node reached by its own address):
         // this server speaks plain HTTP (TLS ends at a proxy, whose origin is `site_url`), so
@@ -48,6 +51,13 @@ fn is_same_origin(headers: &HeaderMap, site_url: &str) -> bool {
                 || origin.strip_prefix("http://").is_some_and(|host| Some(host) == text(header::HOST.as_str()))
         }
     }
+}
+
+/// The origin (`scheme://host:port`) of an absolute address: all before the path.
+fn origin_of(address: &str) -> &str {
+    let after_scheme = address.find("://").map_or(0, |at| at + 3);
+    let end = address[after_scheme..].find(['/', '?', '#']).map_or(address.len(), |at| after_scheme + at);
+    &address[..end]
 }
 
 #[cfg(test)]
@@ -75,5 +85,9 @@ mod tests {
         assert!(!is_same_origin(&headers(&[("origin", "https://evil.example"), ("host", "shop.example")]), site));
         assert!(!is_same_origin(&headers(&[("origin", "null")]), site));
         assert!(is_same_origin(&headers(&[]), site), "programs send neither header");
+        assert!(is_same_origin(&headers(&[("referer", "https://shop.example/products?q=a")]), site));
+        assert!(!is_same_origin(&headers(&[("referer", "https://evil.example/x")]), site), "an old browser");
+        assert!(!is_same_origin(&headers(&[("referer", "https://shop.example.evil.example/")]), site));
+        assert!(!is_same_origin(&headers(&[("referer", "x")]), site), "not an address of ours");
     }
 }

@@ -60,13 +60,13 @@ fn message(field: &str, issue: FieldIssue) -> String {
         // non-number the same way.
         FieldIssue::InvalidNumber | FieldIssue::NotPositive if f == "price" => "price must be a positive number".into(),
         FieldIssue::TooManyDecimals => format!("{f} must be a positive number with at most two decimals"),
-        FieldIssue::InvalidNumber | FieldIssue::NotPositive => {
+        FieldIssue::InvalidNumber | FieldIssue::NotWholeNumber | FieldIssue::NotPositive => {
             format!("{f} must be a number conforming to the specified constraints")
         }
         FieldIssue::OutOfRange { min, max } => format!("{f} must be a whole number from {min} to {max}"),
         FieldIssue::TooMany { max } => format!("{f} must contain no more than {max} elements"),
         FieldIssue::UnknownCategory => "categoryId must be the id of an existing category".into(),
-        FieldIssue::NeedsLetters => format!("{f} must contain a letter or a digit"),
+        FieldIssue::NeedsLetters => format!("{f} must contain a Latin letter or a digit"),
         FieldIssue::NameTaken | FieldIssue::EmailTaken => format!("{f} is already taken"),
         FieldIssue::WrongPassword => format!("{f} is not correct"),
         FieldIssue::PasswordUnchanged => format!("{f} must differ from the current one"),

@@ -159,7 +159,8 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
 /// An avatar may stay what it is, or become a link; never someone else's uploaded picture
 /// (replacing or deleting the account later would delete their file).
 pub(super) fn check_avatar_change(current: &str, avatar: &str, errors: &mut Vec<FieldError>) {
-    if avatar != current && avatar.starts_with(&format!("/media/{PICTURES}/")) {
+    let judged = errors.iter().any(|error| error.field == "avatar");
+    if !judged && avatar != current && avatar.starts_with(&format!("/media/{PICTURES}/")) {
         errors.push(FieldError::new("avatar", FieldIssue::InvalidUrl));
     }
 }
