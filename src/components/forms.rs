@@ -44,6 +44,22 @@ pub fn error_from_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
     })
 }
 
+/// What a refused plain-form post to server function `S` held, handed back to its page so the
+/// form comes back filled in (passwords never are): see `server::http::form_echo`.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub struct EchoedForm(Vec<(String, String)>);
+
+impl EchoedForm {
+    pub fn of<S: ServerFn>() -> Self {
+        Self(crate::server_fns::page_context::echoed_form(S::PATH))
+    }
+
+    /// The value posted for `name`, or nothing.
+    pub fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(field, _)| field == name).map(|(_, value)| value.clone()).unwrap_or_default()
+    }
+}
+
 /// A same-site path from the `next` query parameter, if any.
 pub fn next_from_url() -> Option<String> {
     leptos_router::hooks::use_query_map().get_untracked().get("next")

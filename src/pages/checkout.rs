@@ -2,7 +2,9 @@
 //! pay (in cash, when the goods change hands), and a review of exactly what will be ordered.
 //! Signed-out shoppers are sent to sign in and come back here with their cart.
 
-use crate::components::forms::{error_from_url, issue_of, latest_error, FormAlert, FormField, SubmitButton};
+use crate::components::forms::{
+    error_from_url, issue_of, latest_error, EchoedForm, FormAlert, FormField, SubmitButton,
+};
 use crate::components::{boxed, ErrorView, Loaded, PageMeta};
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang};
@@ -33,6 +35,7 @@ fn CheckoutView(data: CheckoutData) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts().orders;
     let initial_error = error_from_url::<PlaceOrder>();
+    let typed = EchoedForm::of::<PlaceOrder>();
     let CheckoutData { cart, stores, idempotency_key } = data;
     let body = if cart.lines.is_empty() {
         view! {
@@ -58,7 +61,7 @@ fn CheckoutView(data: CheckoutData) -> impl IntoView {
     } else {
         view! {
             <div class="checkout-grid">
-                <CheckoutForm lang stores idempotency_key reviewed=cart.review_key() initial_error />
+                <CheckoutForm lang stores idempotency_key reviewed=cart.review_key() initial_error typed />
                 <Review cart />
             </div>
         }
@@ -121,6 +124,8 @@ fn CheckoutForm(
     /// The review's lines and prices (`Cart::review_key`): the order is placed only as reviewed.
     reviewed: String,
     initial_error: Option<AppError>,
+    /// What a refused post without JavaScript held, to fill the form in again.
+    typed: EchoedForm,
 ) -> impl IntoView {
     provide_context(lang);
     let t = lang.texts().orders;
@@ -139,6 +144,8 @@ fn CheckoutForm(
     let fulfilment_issue = issue_of(error, "fulfilment");
     let issue_text = lang.texts().account.issue;
     let (stores, set_stores) = signal(stores);
+    let pickup = typed.get("fulfilment") == "pickup";
+    let chosen_store = typed.get("store_id").parse::<i64>().ok();
     view! {
         <ActionForm action attr:class="stack-form checkout-form" attr:novalidate=true>
             <FormAlert error />
@@ -155,25 +162,27 @@ fn CheckoutForm(
             <fieldset class="choice-group" aria-describedby="fulfilment-error">
                 <legend>{t.how_to_receive}</legend>
                 <label class="choice">
-                    <input type="radio" id="fulfilment-delivery" name="fulfilment" value="delivery" checked=true />
+                    <input type="radio" id="fulfilment-delivery" name="fulfilment" value="delivery" checked=!pickup />
                     {t.delivery_option}
                 </label>
                 <label class="choice">
-                    <input type="radio" id="fulfilment-pickup" name="fulfilment" value="pickup" />
+                    <input type="radio" id="fulfilment-pickup" name="fulfilment" value="pickup" checked=pickup />
                     {t.pickup_option}
                 </label>
                 <p class="field-error" id="fulfilment-error">{move || fulfilment_issue.get().map(issue_text)}</p>
             </fieldset>
-            <FormField name="recipient" label=t.recipient autocomplete="name" maxlength=RECIPIENT_MAX issue=issue_of(error, "recipient") />
-            <FormField name="phone" label=t.phone kind="tel" autocomplete="tel" maxlength=PHONE_MAX issue=issue_of(error, "phone") />
+            <FormField name="recipient" label=t.recipient autocomplete="name" maxlength=RECIPIENT_MAX
+                value=typed.get("recipient") issue=issue_of(error, "recipient") />
+            <FormField name="phone" label=t.phone kind="tel" autocomplete="tel" maxlength=PHONE_MAX
+                value=typed.get("phone") issue=issue_of(error, "phone") />
             <fieldset class="delivery-fields">
                 <legend>{t.delivery_address}</legend>
                 <FormField name="address_line" label=t.address_line autocomplete="street-address" required=false
-                    maxlength=ADDRESS_MAX issue=issue_of(error, "address_line") />
+                    maxlength=ADDRESS_MAX value=typed.get("address_line") issue=issue_of(error, "address_line") />
                 <FormField name="city" label=t.city autocomplete="address-level2" required=false maxlength=CITY_MAX
-                    issue=issue_of(error, "city") />
+                    value=typed.get("city") issue=issue_of(error, "city") />
                 <FormField name="postal_code" label=t.postal_code autocomplete="postal-code" required=false
-                    maxlength=POSTAL_CODE_MAX issue=issue_of(error, "postal_code") />
+                    maxlength=POSTAL_CODE_MAX value=typed.get("postal_code") issue=issue_of(error, "postal_code") />
             </fieldset>
             <fieldset class="pickup-fields">
                 <legend>{t.pickup_where}</legend>
@@ -184,7 +193,7 @@ fn CheckoutForm(
                         aria-invalid=move || store_issue.get().map(|_| "true")>
                         {move || stores.get().into_iter().map(|store| {
                             let label = format!("{} · {} ({})", store.city, store.name, store.address);
-                            view! { <option value=store.id>{label}</option> }
+                            view! { <option value=store.id selected=chosen_store == Some(store.id)>{label}</option> }
                         }).collect_view()}
                     </select>
                     <p class="field-hint" id="store-hint">{t.pickup_hint}</p>

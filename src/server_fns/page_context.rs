@@ -74,6 +74,45 @@ pub fn request_language() -> Lang {
     Lang::default()
 }
 
+/// The fields a refused plain-form post to the server function at `server_fn_path` handed back to
+/// the page it came from (`server::http::form_echo`), read once: the answer deletes them. None in
+/// the browser, or when the post was to another form.
+pub fn echoed_form(server_fn_path: &str) -> Vec<(String, String)> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::server::http::form_echo::COOKIE;
+        use axum::http::{header, HeaderValue};
+        let found = leptos::prelude::with_context(|parts: &axum::http::request::Parts| {
+            let value = parts
+                .headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(';'))
+                .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_owned))?;
+            Some((parts.uri.path().to_owned(), value))
+        })
+        .flatten();
+        let Some((page, value)) = found else { return Vec::new() };
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            let deleted = format!("{COOKIE}=; Path={page}; Max-Age=0; HttpOnly; SameSite=Lax");
+            if let Ok(deleted) = HeaderValue::from_str(&deleted) {
+                response.append_header(header::SET_COOKIE, deleted);
+            }
+        }
+        let fields: Vec<(String, String)> = url::form_urlencoded::parse(value.as_bytes()).into_owned().collect();
+        match fields.iter().any(|(name, value)| name == "__path" && value == server_fn_path) {
+            true => fields.into_iter().filter(|(name, _)| name != "__path").collect(),
+            false => Vec::new(),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = server_fn_path;
+        Vec::new()
+    }
+}
+
 /// Answers the page being rendered with `error`'s HTTP status (and `Retry-After` when the error
 /// says when to try again).
 pub fn answer_with_error_status(error: &AppError) {

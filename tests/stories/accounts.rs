@@ -4,7 +4,7 @@
 use crate::common;
 
 use common::visitor::{session_cookie, Visitor};
-use common::{spawn_seeded, Backend};
+use common::{html, spawn_seeded, Backend};
 use serde_json::Value;
 use tienda::server::db::with_reader;
 
@@ -20,6 +20,7 @@ on_both_backends!(
     changing_the_password_ends_other_sessions,
     passwords_never_leave_the_server,
     forms_without_javascript_come_back_with_their_errors,
+    a_refused_form_without_javascript_comes_back_filled_in_but_never_with_a_password,
     session_cookies_are_secure_over_https,
     a_signed_in_page_never_reaches_the_shared_cache,
 );
@@ -287,4 +288,46 @@ async fn name_of(app: &common::TestApp, email: &str) -> String {
     with_reader!(app.db.reader(), pool => sqlx::query_scalar("SELECT name FROM users WHERE email = $1")
         .bind(email).fetch_one(pool).await)
     .unwrap()
+}
+
+/// A refused sign-up without JavaScript: the page says what is wrong and has what was typed, once;
+/// the password is never handed back, and the sign-in form does not get the sign-up's fields.
+async fn a_refused_form_without_javascript_comes_back_filled_in_but_never_with_a_password(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let mut ana = Visitor::new(&app.base);
+    let fields =
+        [("name", "Ana Pérez"), ("email", "ana@example.com"), ("password", "short"), ("avatar", ""), ("next", "")];
+    let refused = ana.submit_form("/rpc/register", "/register", &fields).await;
+    let location = refused.headers["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let cookie = refused
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("tienda_form="));
+    let cookie = cookie.expect("the typed fields come back in a cookie");
+    assert!(
+        cookie.contains("Path=/register") && cookie.contains("HttpOnly") && cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("short"), "never the password: {cookie}");
+    let path = location.trim_start_matches(&app.base).to_owned();
+    let page = ana.get(&path).await;
+    let doc = page.html();
+    assert_eq!(html::attr(&doc, "#field-name", "value"), "Ana Pérez");
+    assert_eq!(html::attr(&doc, "#field-email", "value"), "ana@example.com");
+    assert!(html::text(&doc, "#field-password-error").contains("8"), "the password's message is shown");
+    assert_eq!(ana.form_cookie, None, "read once: the page deletes it");
+    let again = ana.get(&path).await.html();
+    assert_eq!(html::attr(&again, "#field-name", "value"), "", "a reload starts afresh");
+
+    // A wrong password on the sign-in form keeps the email, not the password.
+    let refused = ana
+        .submit_form("/rpc/login", "/login", &[("email", "john@mail.com"), ("password", "wrong"), ("next", "")])
+        .await;
+    let path = refused.headers["location"].to_str().unwrap().trim_start_matches(&app.base).to_owned();
+    let page = ana.get(&path).await;
+    assert_eq!(html::attr(&page.html(), "#field-email", "value"), "john@mail.com");
+    assert!(!page.body.contains("wrong"), "never the password");
 }

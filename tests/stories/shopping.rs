@@ -84,6 +84,25 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
     let key = html::attr(&doc, "input[name=idempotency_key]", "value");
     let store = html::attrs(&doc, "select[name=store_id] option", "value")[0].clone();
 
+    // A phone too short: without JavaScript the form comes back with the message, and with what
+    // was chosen and typed.
+    let last_store = html::attrs(&doc, "select[name=store_id] option", "value").last().unwrap().clone();
+    let short_phone = [
+        ("fulfilment", "pickup"),
+        ("recipient", "Maria Pérez"),
+        ("phone", "12"),
+        ("store_id", last_store.as_str()),
+        ("idempotency_key", key.as_str()),
+    ];
+    let refused = guest.submit_form("/rpc/checkout/place", "/checkout", &short_phone).await;
+    let again = guest.get(&same_site(&location(&refused))).await.html();
+    assert!(!html::text(&again, "#field-phone-error").is_empty(), "the phone's message");
+    assert_eq!(html::attr(&again, "#field-recipient", "value"), "Maria Pérez");
+    assert_eq!(html::attr(&again, "#field-phone", "value"), "12");
+    assert_eq!(html::attrs(&again, "#fulfilment-pickup[checked]", "value"), ["pickup"], "pickup stays chosen");
+    assert_eq!(html::attrs(&again, "select[name=store_id] option[selected]", "value"), [last_store.as_str()]);
+    assert_eq!(count_rows(&app, "orders").await, 0);
+
     let fields = [
         ("fulfilment", "pickup"),
         ("payment_method", "pay_at_pickup"),

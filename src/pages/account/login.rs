@@ -1,7 +1,7 @@
 //! `/login`.
 
 use crate::components::forms::{
-    error_from_url, issue_of, latest_error, next_from_url, FormAlert, FormField, SubmitButton,
+    error_from_url, issue_of, latest_error, next_from_url, EchoedForm, FormAlert, FormField, SubmitButton,
 };
 use crate::components::PageMeta;
 use crate::error::AppError;
@@ -16,19 +16,26 @@ pub fn LoginPage() -> impl IntoView {
     let t = lang.texts().account;
     let next = next_from_url().unwrap_or_default();
     let initial_error = error_from_url::<Login>();
+    let email = EchoedForm::of::<Login>().get("email");
     let register_href = paths::register(&next);
     view! {
         <PageMeta title=t.sign_in_title description=t.sign_in_description canonical_path="/login" noindex=true />
         <section class="container narrow account-page">
             <h1>{t.sign_in_title}</h1>
-            <LoginForm lang next initial_error />
+            <LoginForm lang next initial_error email />
             <p class="form-switch">{t.no_account}" "<a href=register_href>{t.register}</a></p>
         </section>
     }
 }
 
 #[island(lazy)]
-fn LoginForm(lang: Lang, next: String, initial_error: Option<AppError>) -> impl IntoView {
+fn LoginForm(
+    lang: Lang,
+    next: String,
+    initial_error: Option<AppError>,
+    /// What a refused post without JavaScript held.
+    email: String,
+) -> impl IntoView {
     provide_context(lang);
     let t = lang.texts().account;
     let action = ServerAction::<Login>::new();
@@ -36,7 +43,8 @@ fn LoginForm(lang: Lang, next: String, initial_error: Option<AppError>) -> impl 
     view! {
         <ActionForm action attr:class="stack-form" attr:novalidate=true>
             <FormAlert error />
-            <FormField name="email" label=t.email kind="email" autocomplete="username" issue=issue_of(error, "email") />
+            <FormField name="email" label=t.email kind="email" autocomplete="username" value=email
+                issue=issue_of(error, "email") />
             <FormField
                 name="password"
                 label=t.password

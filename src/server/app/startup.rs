@@ -15,8 +15,8 @@ use crate::server::{
     config::Config,
     db::{self, health::DbHealth, Db},
     http::{
-        body_limit, csp, csrf, downloads, endpoints, guard, language, malformed, page_cache, pkg_files, request_scope,
-        rpc_errors, static_files, unavailable,
+        body_limit, csp, csrf, downloads, endpoints, form_echo, guard, language, malformed, page_cache, pkg_files,
+        request_scope, rpc_errors, static_files, unavailable,
     },
     jobs,
     mail::Mailer,
@@ -303,6 +303,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.page_cache.clone(), page_cache::serve_cached))
         .layer(axum::middleware::from_fn_with_state(state.db.clone(), guard::resolve_signed_in_user))
         .layer(axum::middleware::from_fn(rpc_errors::set_error_status))
+        .layer(axum::middleware::from_fn_with_state(state.config.secure_cookies(), form_echo::echo_refused_forms))
         .layer(axum::middleware::from_fn(request_scope::isolate))
         .map_request(head_as_get)
         .service(app);

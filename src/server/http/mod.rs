@@ -7,6 +7,7 @@ pub mod csp;
 pub mod csrf;
 pub mod downloads;
 pub mod endpoints;
+pub mod form_echo;
 pub mod guard;
 pub mod language;
 pub mod malformed;

@@ -6,6 +6,7 @@ use reqwest::header::{self, HeaderMap};
 
 pub const SESSION: &str = "tienda_session";
 pub const CART: &str = "tienda_cart";
+pub const FORM: &str = "tienda_form";
 
 #[derive(Clone)]
 pub struct Visitor {
@@ -14,16 +15,18 @@ pub struct Visitor {
     pub session: Option<String>,
     /// The guest's cart count cookie (`tienda_cart`), if the server set one.
     pub cart_cookie: Option<String>,
+    /// What a refused plain-form post handed back to its page (`tienda_form`), if the server set it.
+    pub form_cookie: Option<String>,
 }
 
 impl Visitor {
     pub fn new(base: &str) -> Self {
-        Self { base: base.to_owned(), session: None, cart_cookie: None }
+        Self { base: base.to_owned(), session: None, cart_cookie: None, form_cookie: None }
     }
 
     /// Another visitor holding a copy of this one's cookie (a stolen or second-tab cookie).
     pub fn with_cookie(base: &str, session: &str) -> Self {
-        Self { base: base.to_owned(), session: Some(session.to_owned()), cart_cookie: None }
+        Self { base: base.to_owned(), session: Some(session.to_owned()), cart_cookie: None, form_cookie: None }
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
@@ -90,6 +93,9 @@ impl Visitor {
         if let Some(count) = &self.cart_cookie {
             cookies.push(format!("{CART}={count}"));
         }
+        if let Some(form) = &self.form_cookie {
+            cookies.push(format!("{FORM}={form}"));
+        }
         if !cookies.is_empty() {
             request = request.header(header::COOKIE, cookies.join("; "));
         }
@@ -101,6 +107,9 @@ impl Visitor {
         }
         if let Some(cookie) = named_cookie(&headers, CART) {
             self.cart_cookie = (!cookie.removed).then_some(cookie.value);
+        }
+        if let Some(cookie) = named_cookie(&headers, FORM) {
+            self.form_cookie = (!cookie.removed).then_some(cookie.value);
         }
         Page { status, headers, body: response.text().await.unwrap() }
     }
