@@ -6,10 +6,12 @@
 //! cap is refused at once with 413; a body that grows past it without declaring is cut off.
 //!
 //! An answer given before its request's body was read to the end (a refusal: not signed in, a
-//! rate limit, a foreign origin) ends its connection and says so with `Connection: close`. The
-//! unread rest of the body would otherwise stand where the next request should begin, so the
-//! server closes the connection after answering; without the header a client that kept it for
-//! its next request (every HTTP library's pool does) would find it gone mid-request.
+//! rate limit, a foreign origin) waits until the rest of the body (within the cap) has been read
+//! and thrown away, for up to [`DRAIN_SECS`]. The unread rest would otherwise stand where the next
+//! request should begin, so the server would close the connection: a client still sending (an
+//! upload of megabytes) would see the connection reset instead of the answer, and one that kept
+//! the connection for its next request (every HTTP library's pool does) would find it gone. A
+//! body that cannot be read in time gets its answer with `Connection: close`.
 
 use crate::error::AppError;
 use crate::model::catalog_edit::FILES_PER_PRODUCT_SAVE;
@@ -24,8 +26,7 @@ use http_body::{Frame, SizeHint};
 use http_body_util::{BodyExt, Limited};
 use leptos::server_fn::error::ServerFnUrlError;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 /// Enough for any form of ours.
@@ -34,6 +35,8 @@ const FORM_BYTES: u64 = 64 * 1024;
 const UPLOAD_OVERHEAD_BYTES: u64 = 64 * 1024;
 /// Over-long bodies up to this size are read (and discarded) before the 413 goes out.
 const DRAINED_BYTES: u64 = 32 * 1024 * 1024;
+/// How long the rest of a body an answer did not need may take to arrive and be thrown away.
+const DRAIN_SECS: u64 = 10;
 /// Endpoints that take files, and how many files of the upload limit one request may carry.
 const UPLOAD_PATHS: &[(&str, u64)] =
     &[("/rpc/account/avatar", 1), ("/rpc/admin/products/save", FILES_PER_PRODUCT_SAVE), ("/api/v1/files/upload", 1)];
@@ -57,24 +60,34 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
         let response = too_large(&request, if files.is_some() { max_upload_bytes } else { FORM_BYTES });
         // A client still sending when the answer comes would see a reset connection, not the
         // answer; so a body of plausible size is read and thrown away first.
-        if length <= DRAINED_BYTES {
-            let drain = request.into_body().collect();
-            if let Ok(Ok(_)) = tokio::time::timeout(std::time::Duration::from_secs(10), drain).await {
-                return response;
-            }
+        if length <= DRAINED_BYTES && drained(request.into_body()).await {
+            return response;
         }
         return closing(response);
     }
     let (parts, body) = request.into_parts();
-    let finished = Arc::new(AtomicBool::new(false));
+    let unread = Arc::new(Mutex::new(Unread::Held));
     let limited = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
-    let tracked = Body::new(ReadToTheEnd { inner: limited, finished: finished.clone() });
+    let tracked = Body::new(ReadToTheEnd { inner: Some(limited), unread: unread.clone() });
     let response = next.run(Request::from_parts(parts, tracked)).await;
-    if carries_body && !finished.load(Ordering::Relaxed) {
-        closing(response)
-    } else {
+    let left = std::mem::replace(&mut *unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), Unread::Held);
+    let all_read = match left {
+        Unread::None => true,
+        Unread::Dropped(rest) => drained(rest).await,
+        Unread::Held => !carries_body,
+    };
+    // Otherwise cut off at the cap, too slow, or still held by whatever answered.
+    if all_read {
         response
+    } else {
+        closing(response)
     }
+}
+
+/// Reads `body` to its end, throwing it away; false when it fails or takes over [`DRAIN_SECS`].
+async fn drained<B: http_body::Body + Unpin>(body: B) -> bool {
+    let drain = body.collect();
+    matches!(tokio::time::timeout(std::time::Duration::from_secs(DRAIN_SECS), drain).await, Ok(Ok(_)))
 }
 
 /// Whether the request says a body follows its headers.
@@ -90,10 +103,26 @@ fn closing(mut response: Response) -> Response {
     response
 }
 
-/// A request body that notes when it has been read to its end.
+/// What is left of a request body once its answer is ready.
+enum Unread<B> {
+    /// Nothing: it was read to its end.
+    None,
+    /// Its rest, put down unread by whoever answered.
+    Dropped(B),
+    /// Still held by whoever answered (or not yet put down).
+    Held,
+}
+
+/// A request body that, put down before its end, hands its rest back for draining.
 struct ReadToTheEnd<B> {
-    inner: B,
-    finished: Arc<AtomicBool>,
+    inner: Option<B>,
+    unread: Arc<Mutex<Unread<B>>>,
+}
+
+impl<B> ReadToTheEnd<B> {
+    fn set(&self, state: Unread<B>) {
+        *self.unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = state;
+    }
 }
 
 impl<B: http_body::Body + Unpin> http_body::Body for ReadToTheEnd<B> {
@@ -101,19 +130,29 @@ impl<B: http_body::Body + Unpin> http_body::Body for ReadToTheEnd<B> {
     type Error = B::Error;
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<B::Data>, B::Error>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        if matches!(polled, Poll::Ready(None)) || self.inner.is_end_stream() {
-            self.finished.store(true, Ordering::Relaxed);
+        let Some(inner) = self.inner.as_mut() else { return Poll::Ready(None) };
+        let polled = Pin::new(&mut *inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || inner.is_end_stream() {
+            self.inner = None;
+            ReadToTheEnd::set(&self, Unread::None);
         }
         polled
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.inner.as_ref().is_none_or(|inner| inner.is_end_stream())
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        self.inner.as_ref().map_or_else(|| SizeHint::with_exact(0), |inner| inner.size_hint())
+    }
+}
+
+impl<B> Drop for ReadToTheEnd<B> {
+    fn drop(&mut self) {
+        if let Some(rest) = self.inner.take() {
+            self.set(Unread::Dropped(rest));
+        }
     }
 }
 
