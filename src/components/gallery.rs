@@ -12,6 +12,7 @@ use leptos::prelude::*;
 pub fn Gallery(images: Vec<String>, title: String, initial: usize, lang: Lang) -> impl IntoView {
     provide_context(lang);
     let texts = &lang.texts().catalog.product;
+    let images: Vec<String> = images.iter().map(|image| crate::model::paths::picture_src(image)).collect();
     let count = images.len();
     let (selected, set_selected) = signal(initial.clamp(1, count.max(1)));
     let main_images = images.clone();

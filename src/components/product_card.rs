@@ -85,7 +85,7 @@ struct ImageLoading {
 fn write_card(markup: &mut Markup, product: &ProductSummary, image: ImageLoading, look: &CardLook) {
     let texts = look.lang.texts();
     markup.raw(r#"<div class="product-card"><a class="card-link""#).attr("href", &paths::product(&product.slug));
-    markup.raw("><img").attr("src", &product.image).attr("alt", &product.title);
+    markup.raw("><img").attr("src", &paths::picture_src(&product.image)).attr("alt", &product.title);
     markup.raw(r#" width="400" height="400""#);
     markup.raw(if image.eager { r#" loading="eager""# } else { r#" loading="lazy""# });
     markup.raw(if image.urgent { r#" fetchpriority="high""# } else { r#" fetchpriority="auto""# });

@@ -174,9 +174,8 @@ pub fn check_avatar(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     if avatar.is_empty() {
         return None;
     }
-    let has_host = |rest: &str| rest.split(['/', '?', '#']).next().is_some_and(|host| !host.is_empty());
     let looks_like_url = match avatar.strip_prefix("https://").or_else(|| avatar.strip_prefix("http://")) {
-        Some(rest) => has_host(rest),
+        Some(rest) => super::catalog_edit::names_a_host(rest),
         None => avatar.starts_with("/media/") && !has_dot_segment(avatar),
     } && !avatar.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<');
     if avatar.len() > AVATAR_MAX {
@@ -185,16 +184,6 @@ pub fn check_avatar(raw: &str, errors: &mut Vec<FieldError>) -> Option<String> {
         errors.push(FieldError::new("avatar", FieldIssue::InvalidUrl));
     }
     Some(avatar.to_owned())
-}
-
-/// The address a page shows an avatar from: an `http://` link as `https://`. The pages' policy
-/// loads pictures from this site and over HTTPS only (a plain-HTTP picture on an HTTPS page is
-/// mixed content), and the API accepts `http://` links as upstream does.
-pub fn avatar_src(avatar: &str) -> String {
-    match avatar.strip_prefix("http://") {
-        Some(rest) => format!("https://{rest}"),
-        None => avatar.to_owned(),
-    }
 }
 
 /// True when a path has a `.` or `..` segment (or an escaped dot, which a server may decode into
@@ -279,13 +268,19 @@ mod tests {
         for good in ["https://example.com/a.png", "http://example.com/a.png", "/media/avatars/a.png"] {
             assert!(accepted(good), "{good}");
         }
-        for bad in
-            ["https://", "https:///a.png", "http://?x", "/media/%2e%2e/etc/passwd", "javascript:alert(1)", "/x.png"]
-        {
+        for bad in [
+            "https://",
+            "https:///a.png",
+            "http://?x",
+            "/media/%2e%2e/etc/passwd",
+            "javascript:alert(1)",
+            "/x.png",
+            "https://@/",
+            "https://:443/",
+            "https://user@/a.png",
+        ] {
             assert!(!accepted(bad), "{bad}");
         }
-        assert_eq!(avatar_src("http://example.com/a.png"), "https://example.com/a.png", "shown over HTTPS");
-        assert_eq!(avatar_src("/media/avatars/a.png"), "/media/avatars/a.png");
     }
 
     #[test]

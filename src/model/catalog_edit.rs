@@ -165,14 +165,29 @@ fn check_images(images: &[String], errors: &mut Vec<FieldError>) -> Vec<String> 
 
 /// What is wrong with an image address, if anything: it must be an http(s) link with a host, or
 /// a path to an image this store serves.
+/// Whether `rest`, an address after its `scheme://`, begins with a host: a name or an `[IPv6]`
+/// address, and at most a port after it. Never user information (`user@`, `@`): it hides which
+/// host the address names from whoever reads it, and `https://@/` names none.
+pub fn names_a_host(rest: &str) -> bool {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once(']').unwrap_or((bracketed, "")),
+        None => authority.split_once(':').map_or((authority, ""), |(host, port)| (host, port)),
+    };
+    let port = port.strip_prefix(':').unwrap_or(port);
+    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+}
+
 pub fn image_url_issue(url: &str) -> Option<FieldIssue> {
     if url.len() > IMAGE_URL_MAX {
         return Some(FieldIssue::TooLong { max: IMAGE_URL_MAX });
     }
     let unsafe_char = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\');
-    let host_of = |rest: &str| rest.split(['/', '?', '#']).next().unwrap_or_default().to_owned();
     let well_formed = match url.split_once("://") {
-        Some(("http" | "https", rest)) => !host_of(rest).is_empty(),
+        Some(("http" | "https", rest)) => names_a_host(rest),
         Some(_) => false,
         // An escaped dot (`%2e%2e`) is a dot to a browser resolving the address.
         None => url.starts_with("/media/") && !super::account::has_dot_segment(url) && !url.contains(".."),
@@ -281,7 +296,13 @@ mod tests {
 
     #[test]
     fn image_addresses_are_links_or_our_own_files() {
-        for good in ["https://example.com/a.png", "http://cdn.example/x?y=1", "/media/products/ab.png"] {
+        for good in [
+            "https://example.com/a.png",
+            "http://cdn.example/x?y=1",
+            "/media/products/ab.png",
+            "https://shop.example:8443/a.png",
+            "http://[::1]:3000/a.png",
+        ] {
             assert_eq!(image_url_issue(good), None, "{good}");
         }
         for bad in [
@@ -292,6 +313,10 @@ mod tests {
             "/media/../x",
             "https://a b",
             "/media/%2e%2e/%2E%2E/etc/passwd",
+            "https://@/a.png",
+            "https://:443/a.png",
+            "https://u:p@/a.png",
+            "https://user@evil.example/a.png",
         ] {
             assert_eq!(image_url_issue(bad), Some(FieldIssue::InvalidUrl), "{bad}");
         }

@@ -110,6 +110,43 @@ pub fn admin_order(id: i64) -> String {
     format!("/admin/orders/{id}")
 }
 
+/// A query string's name or value as the page reads it: `+` is a space and `%XX` the byte XX
+/// (an escape that is not one stays as written).
+fn decoded(encoded: &str) -> String {
+    let bytes = encoded.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b'+', ..) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, ..) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The address a page loads a picture (a product's, a category's, an avatar) from: an `http://`
+/// link as `https://`. The pages' policy loads pictures from this site and over HTTPS only (a
+/// plain-HTTP picture on an HTTPS page is mixed content), while the API accepts `http://` links,
+/// as upstream does, and keeps them as sent.
+pub fn picture_src(address: &str) -> String {
+    match address.strip_prefix("http://") {
+        Some(rest) => format!("https://{rest}"),
+        None => address.to_owned(),
+    }
+}
+
 /// Query parameters that carry a one-time note about what the last form did: the page they bring
 /// the browser to says it once, and no address made from that page keeps them.
 const NOTE_PARAMETERS: &[&str] = &["added", "saved", "deleted", "__err", "__path"];
@@ -125,7 +162,11 @@ pub fn with_added(path: &str, product_id: i64) -> String {
 /// `path` (a same-site path and query) without the [one-time notes](NOTE_PARAMETERS) in its query.
 pub fn without_notes(path: &str) -> String {
     let Some((base, query)) = path.split_once('?') else { return path.to_owned() };
-    let is_note = |pair: &str| NOTE_PARAMETERS.contains(&pair.split_once('=').map_or(pair, |(key, _)| key));
+    // By the name a page reads, decoded: `%5F%5Ferr` is `__err` to it.
+    let is_note = |pair: &str| {
+        let key = decoded(pair.split_once('=').map_or(pair, |(key, _)| key));
+        NOTE_PARAMETERS.contains(&key.as_str())
+    };
     let kept: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !is_note(pair)).collect();
     match kept.is_empty() {
         true => base.to_owned(),
@@ -144,10 +185,18 @@ mod tests {
     }
 
     #[test]
+    fn pictures_load_over_https() {
+        assert_eq!(super::picture_src("http://example.com/a.png"), "https://example.com/a.png");
+        assert_eq!(super::picture_src("https://example.com/a.png"), "https://example.com/a.png");
+        assert_eq!(super::picture_src("/media/avatars/a.png"), "/media/avatars/a.png");
+    }
+
+    #[test]
     fn addresses_made_from_a_page_drop_its_one_time_notes() {
         assert_eq!(super::without_notes("/products?q=oak&added=3&page=2"), "/products?q=oak&page=2");
         assert_eq!(super::without_notes("/products?__path=%2Frpc%2Fcart%2Fadd&__err=x&added=4"), "/products");
         assert_eq!(super::without_notes("/account?saved=profile"), "/account");
+        assert_eq!(super::without_notes("/products?%5F%5Ferr=x&%61dded=3&q=a"), "/products?q=a", "escaped names too");
         assert_eq!(super::without_notes("/products?addedx=1&q=saved"), "/products?addedx=1&q=saved");
         assert_eq!(super::with_added("/products?q=oak&__err=x&added=3", 9), "/products?q=oak&added=9");
         assert_eq!(super::with_added("/", 9), "/?added=9");

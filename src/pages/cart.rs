@@ -75,7 +75,7 @@ fn CartLineView(line: CartLine) -> impl IntoView {
         None => view! { <span>{line.title.clone()}</span> }.into_any(),
     };
     let image = (!line.image.is_empty()).then(|| {
-        view! { <img src=line.image.clone() alt=line.title.clone() width="96" height="96" loading="lazy" /> }
+        view! { <img src=crate::model::paths::picture_src(&line.image) alt=line.title.clone() width="96" height="96" loading="lazy" /> }
     });
     let max = line.stock.clamp(1, MAX_LINE_QUANTITY);
     let still_sold = line.slug.is_some();

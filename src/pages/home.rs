@@ -49,7 +49,7 @@ fn CategoryTile(category: Category, position: usize) -> impl IntoView {
     view! {
         <a class="category-tile" href=paths::category(&category.slug)>
             <img
-                src=category.image
+                src=paths::picture_src(&category.image)
                 alt=""
                 width="400"
                 height="400"

@@ -37,8 +37,18 @@ pub fn account_menu() -> impl Future<Output = String> + Send + 'static {
     }
 }
 
+/// The longest address the sign-in link brings a visitor back to; past it (junk in the query),
+/// the link brings them back to the page's path.
+const RETURN_MAX: usize = 512;
+
 fn visitor_menu(texts: &Texts, here: &str) -> String {
-    let sign_in_href = match here {
+    // Not the one-time notes of the last form (they would be said again after signing in).
+    let back = paths::without_notes(here);
+    let back = match back.len() > RETURN_MAX {
+        true => back.split('?').next().unwrap_or("/").to_owned(),
+        false => back,
+    };
+    let sign_in_href = match back.as_str() {
         "/" | "/login" | "/register" => "/login".to_owned(),
         path => paths::login(path),
     };

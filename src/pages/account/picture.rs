@@ -17,7 +17,7 @@ pub fn PictureSection(avatar: String) -> impl IntoView {
     view! {
         <h2>{t.picture_heading}</h2>
         {(!avatar.is_empty()).then(|| view! {
-            <img class="avatar" src=crate::model::account::avatar_src(&avatar) alt=t.picture_alt width="96" height="96" referrerpolicy="no-referrer" />
+            <img class="avatar" src=crate::model::paths::picture_src(&avatar) alt=t.picture_alt width="96" height="96" referrerpolicy="no-referrer" />
         })}
         <form method="post" action=UploadAvatar::url() enctype="multipart/form-data" class="stack-form">
             {error.map(|text| view! { <p class="form-alert" role="alert">{text}</p> })}

@@ -144,7 +144,7 @@ fn ImageFields(
             <legend>{t.current_images}</legend>
             {(!images.is_empty()).then(|| view! {
                 <ol class="image-previews">
-                    {images.iter().map(|url| view! { <li><img src=url.clone() alt="" width="96" height="96" loading="lazy" /></li> }).collect_view()}
+                    {images.iter().map(|url| view! { <li><img src=crate::model::paths::picture_src(url) alt="" width="96" height="96" loading="lazy" /></li> }).collect_view()}
                 </ol>
             })}
             <TextAreaField name="images" label=t.field_images hint=t.images_hint value=images.join("\n") rows=4 issue />

@@ -29,6 +29,7 @@ pub async fn same_origin_only(State(site_url): State<Arc<str>>, request: Request
     tracing::warn!(
         origin = ?request.headers().get(header::ORIGIN),
         fetch_site = ?request.headers().get("sec-fetch-site"),
+        referer_origin = ?request.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).map(origin_of),
         "cross-site request refused"
     );
     (StatusCode::FORBIDDEN, axum::Json(crate::error::AppError::Forbidden)).into_response()

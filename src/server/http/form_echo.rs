@@ -96,7 +96,9 @@ fn page_path(referer: &str) -> Option<String> {
     let path_at = referer[after_scheme..].find('/')? + after_scheme;
     let path = referer[path_at..].split(['?', '#']).next()?;
     let plain = path.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_'));
-    (plain && !path.starts_with("//")).then(|| path.to_owned())
+    // No form lives at `/`, and a cookie for `/` would go with every page and outlive the one
+    // read that deletes it (its page's own path).
+    (plain && !path.starts_with("//") && path != "/").then(|| path.to_owned())
 }
 
 #[cfg(test)]
@@ -118,6 +120,7 @@ mod tests {
         assert_eq!(page_path("https://shop.example:8443/checkout").as_deref(), Some("/checkout"));
         assert_eq!(page_path("http://shop.example/a;b"), None);
         assert_eq!(page_path("http://shop.example//evil"), None);
+        assert_eq!(page_path("http://shop.example/"), None, "no form lives there");
         assert_eq!(page_path("not an address"), None);
     }
 }

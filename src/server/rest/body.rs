@@ -54,23 +54,52 @@ fn parse(headers: &HeaderMap, bytes: &[u8]) -> Result<Map<String, Value>, ApiErr
     }
 }
 
+/// One name of a URL-encoded body: whether it is a list, and its values with their indexes.
+struct FormField {
+    name: String,
+    listed: bool,
+    values: Vec<(Option<u64>, String)>,
+}
+
 /// URL-encoded fields as upstream's body parser reads them: a field named once is text; a field
 /// named more than once (`images=a&images=b`), or with brackets (`images[]=a`, `images[0]=a`), is
-/// a list of its values in order.
+/// a list of its values, in the order of their indexes (`images[1]=b&images[0]=a` is `[a, b]`),
+/// then in the order sent.
 fn form_fields(bytes: &[u8]) -> Map<String, Value> {
-    let mut fields = Map::new();
+    // Fields in the order they first came, found by name through a map (a 64 KiB body holds
+    // thousands of names).
+    let mut named: Vec<FormField> = Vec::new();
+    let mut position = std::collections::HashMap::new();
     for (key, value) in url::form_urlencoded::parse(bytes).into_owned() {
-        let (name, listed) = match key.strip_suffix(']').and_then(|k| k.split_once('[')) {
-            Some((name, index)) if index.bytes().all(|b| b.is_ascii_digit()) => (name.to_owned(), true),
-            _ => (key, false),
+        let (name, listed, index) = match key.strip_suffix(']').and_then(|k| k.split_once('[')) {
+            Some((name, index)) if index.bytes().all(|b| b.is_ascii_digit()) => {
+                // An index too long for 64 bits still sorts after every other.
+                (name.to_owned(), true, (!index.is_empty()).then(|| index.parse().unwrap_or(u64::MAX)))
+            }
+            _ => (key, false, None),
         };
-        let value = Value::String(value);
-        match fields.get_mut(&name) {
-            Some(Value::Array(items)) => items.push(value),
-            Some(single) => *single = Value::Array(vec![single.take(), value]),
-            None if listed => drop(fields.insert(name, Value::Array(vec![value]))),
-            None => drop(fields.insert(name, value)),
+        match position.get(&name) {
+            Some(&at) => {
+                let field: &mut FormField = &mut named[at];
+                field.listed = true;
+                field.values.push((index, value));
+            }
+            None => {
+                position.insert(name.clone(), named.len());
+                named.push(FormField { name, listed, values: vec![(index, value)] });
+            }
         }
+    }
+    let mut fields = Map::new();
+    for FormField { name, listed, mut values } in named {
+        let value = if listed {
+            // Stable: values without an index keep the order they came in, after the indexed ones.
+            values.sort_by_key(|(index, _)| index.unwrap_or(u64::MAX));
+            Value::Array(values.into_iter().map(|(_, value)| Value::String(value)).collect())
+        } else {
+            Value::String(values.pop().map(|(_, value)| value).unwrap_or_default())
+        };
+        fields.insert(name, value);
     }
     fields
 }
@@ -176,6 +205,7 @@ mod tests {
         assert_eq!(list("images=a&images=b"), two);
         assert_eq!(list("images[]=a&images[]=b"), two);
         assert_eq!(list("images[0]=a&images[1]=b"), two);
+        assert_eq!(list("images[1]=b&images[0]=a"), two, "by index");
         assert_eq!(list("images=a"), Some(serde_json::json!("a")), "once is text, as upstream");
         assert_eq!(list("images[x]=a"), None, "not a list's brackets: a field of its own name");
     }

@@ -82,7 +82,7 @@ fn whole_number(raw: &str, name: &str, errors: &mut Vec<String>) -> Option<i64> 
 pub fn positive_limit(query: Option<&str>) -> Option<i64> {
     url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .find(|(key, _)| key == "limit")
-        .and_then(|(_, value)| value.trim().parse::<i64>().ok())
+        .and_then(|(_, value)| whole_number(value.trim(), "limit", &mut Vec::new()))
         .filter(|limit| *limit > 0)
         .map(|limit| limit.min(MAX_LIMIT))
 }
@@ -109,6 +109,8 @@ mod tests {
         assert_eq!(product_filter(None).unwrap().limit, Some(MAX_LIMIT));
         assert_eq!(product_filter(Some("limit=100000")).unwrap().limit, Some(MAX_LIMIT));
         assert_eq!(product_filter(Some("limit=0&offset=3")).unwrap().limit, Some(MAX_LIMIT));
+        assert_eq!(positive_limit(Some("limit=1e1")), Some(10), "the plain lists read a limit alike");
+        assert_eq!(positive_limit(Some("limit=x")), None);
         let blank = product_filter(Some("categoryId=&limit=&offset=")).unwrap();
         assert_eq!((blank.category_id, blank.limit, blank.offset), (None, Some(MAX_LIMIT), 0), "empty is no value");
         let whole = product_filter(Some("categoryId=2.0&limit=1e1&offset=99999999999999999999")).unwrap();

@@ -160,8 +160,9 @@ pub async fn count_uses_of_image(db: &Db, url: &str) -> sqlx::Result<i64> {
     let pattern = format!("%{}%", serde_json::to_string(url).expect("a string serialises"));
     // An avatar names an upload by any of its addresses: its path, the whole URL, or the API's
     // `/api/v1/files/{name}` that `POST /files/upload` answers with (upstream's way to a sign-up
-    // picture). Uploads have random names, so the name alone is what they share.
-    let file_name = format!("%/{}", url.rsplit('/').next().unwrap_or(url));
+    // picture), with a query or fragment after it. Uploads have random names, so the name alone is
+    // what they share.
+    let file_name = format!("%/{}%", url.rsplit('/').next().unwrap_or(url));
     let sql = "SELECT (SELECT COUNT(*) FROM products WHERE images LIKE $1) \
                + (SELECT COUNT(*) FROM categories WHERE image = $2) \
                + (SELECT COUNT(*) FROM users WHERE avatar LIKE $3)";
