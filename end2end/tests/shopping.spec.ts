@@ -68,7 +68,7 @@ test('a guest fills a cart, signs in at checkout, picks up at a store, and the b
     await expect(card.locator('.add-status')).toHaveText(`Added to your cart: ${pick.cardTitle}. View cart`);
   } else {
     await expect(page).toHaveURL(new RegExp(`/products\\?q=${pick.search}&added=\\d+$`));
-    await expect(page.locator('.form-notice')).toHaveText('Added to your cart. View cart');
+    await expect(page.locator('.form-notice')).toHaveText(`Added to your cart: ${pick.cardTitle}. View cart`);
   }
   await expect(cartCount(page)).toHaveAttribute('data-cart-count', '3');
   await expectNoReload(page, testInfo);
@@ -199,7 +199,8 @@ test('asking for more than is left says how many are left', async ({ page }, tes
   if (js) {
     await expect(form.locator('.add-status')).toHaveText(message);
   } else {
-    await expect(page.locator('.product-info').getByRole('alert')).toHaveText(message);
+    // Without JavaScript the page names the product the refusal is about.
+    await expect(page.locator('.product-info').getByRole('alert')).toHaveText(`${title}: ${message}`);
   }
   await expect(cartCount(page)).toHaveAttribute('data-cart-count', '2');
   await expectNoReload(page, testInfo);

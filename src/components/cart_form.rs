@@ -2,7 +2,7 @@
 //! in place, and the note a page shows after a form post without JavaScript.
 
 use super::markup::Markup;
-use crate::components::forms::error_from_url;
+use crate::components::forms::{error_from_url, EchoedForm};
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::orders::MAX_LINE_QUANTITY;
@@ -219,21 +219,33 @@ pub fn describe_cart_refusal(lang: Lang, error: &AppError) -> String {
     }
 }
 
-/// After an add by a plain form post: what was added (`?added=<id>`; a product page names its
-/// product when that is the one added), or why it was refused (the error the post left in the URL).
+/// After an add by a plain form post: what was added (`?added=<id>`), or why it was refused (the
+/// error the post left in the URL), each naming the product when it is one the page shows. The
+/// refused product's id comes from what the post handed back (`EchoedForm`), its title from the
+/// page's own products: nothing an address could make up.
 #[component]
 pub fn CartNote(
-    /// The page's own product, by id and title.
+    /// The products the page shows, by id and title.
     #[prop(optional)]
-    product: Option<(i64, String)>,
+    products: Vec<(i64, String)>,
 ) -> impl IntoView {
     let texts = use_texts();
     let t = texts.orders;
     let added_id = leptos_router::hooks::use_query_map().get_untracked().get("added");
     let added = added_id.is_some();
-    let title = product.filter(|(id, _)| added_id.as_deref() == Some(id.to_string().as_str())).map(|(_, title)| title);
+    let title_of = |id: Option<&str>| {
+        let id = id.and_then(|id| id.parse::<i64>().ok())?;
+        products.iter().find(|(shown, _)| *shown == id).map(|(_, title)| title.clone())
+    };
+    let title = title_of(added_id.as_deref());
     if let Some(error) = error_from_url::<AddToCart>() {
-        return view! { <p class="form-alert" role="alert">{describe_cart_refusal(use_lang(), &error)}</p> }.into_any();
+        let refused = title_of(Some(EchoedForm::of::<AddToCart>().get("product_id").as_str()));
+        let why = describe_cart_refusal(use_lang(), &error);
+        let text = match refused {
+            Some(title) => format!("{title}: {why}"),
+            None => why,
+        };
+        return view! { <p class="form-alert" role="alert">{text}</p> }.into_any();
     }
     added
         .then(|| {

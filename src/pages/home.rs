@@ -36,7 +36,7 @@ fn HomeView(data: HomeData) -> impl IntoView {
         </section>
         <section class="container section" aria-labelledby="newest-heading">
             <h2 id="newest-heading">{texts.new_arrivals}</h2>
-            <CartNote />
+            <CartNote products=data.newest.iter().map(|p| (p.id, p.title.clone())).collect() />
             <ProductGrid products=data.newest heading_level=3 />
         </section>
     }

@@ -200,6 +200,16 @@ async fn forms_refuse_bad_input(backend: Backend) {
         let alert = html::text(&shown.html(), "main .form-alert");
         assert!(alert.contains(says), "{quantity}: {alert}");
     }
+    // The refusal names the product it is about, when the page shows it.
+    let page = format!("/products/{}", slug_of(&app, 4).await);
+    let fields = [("product_id", "4"), ("quantity", "3"), ("back", page.as_str())];
+    let refused = guest.submit_form("/rpc/cart/add", &page, &fields).await;
+    let shown = guest.get(&same_site(&location(&refused))).await;
+    let title: String = tienda::server::db::with_reader!(app.db.reader(), pool =>
+        sqlx::query_scalar("SELECT title FROM products WHERE id = 4").fetch_one(pool).await)
+    .unwrap();
+    let alert = html::text(&shown.html(), "main .form-alert");
+    assert!(alert.starts_with(&format!("{title}: ")) && alert.contains("Only 2 left"), "{alert}");
     let fields = [("product_id", "999999"), ("quantity", "1"), ("back", "/products")];
     let refused = guest.submit_form("/rpc/cart/add", "/products", &fields).await;
     assert!(location(&refused).contains("__err"));

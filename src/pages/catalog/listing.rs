@@ -74,7 +74,7 @@ fn ListingView(listing: Listing) -> impl IntoView {
             <Breadcrumbs crumbs />
             // Outside `.catalog`: the note about the add that brought the visitor here is not
             // repeated by a listing swapped in later.
-            <CartNote />
+            <CartNote products=results.items.iter().map(|p| (p.id, p.title.clone())).collect() />
             <div class="catalog" aria-busy="false">
                 <ListingBody query notices category data />
             </div>

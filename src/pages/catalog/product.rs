@@ -31,6 +31,9 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
         Crumb::new(product.title.clone(), path.clone()),
     ];
     let availability = if product.stock > 0 { texts.product.in_stock } else { texts.product.sold_out };
+    let shown: Vec<(i64, String)> = std::iter::once((product.id, product.title.clone()))
+        .chain(related.iter().map(|p| (p.id, p.title.clone())))
+        .collect();
     view! {
         <PageMeta
             title=product.title.clone()
@@ -53,7 +56,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                     <p class={if product.stock > 0 { "stock in-stock" } else { "stock sold-out" }}>
                         {availability}
                     </p>
-                    <CartNote product=(product.id, product.title.clone()) />
+                    <CartNote products=shown />
                     {(product.stock > 0).then(|| view! {
                         <AddToCartForm product_id=product.id title=product.title.clone() stock=product.stock
                             back=path.clone() />

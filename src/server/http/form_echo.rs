@@ -3,7 +3,8 @@
 //! Without JavaScript a refused form post is sent back to its page with the error in the address
 //! (server_fn's `__err`), and the page says at each field what is wrong; but the page is rendered
 //! afresh, so everything typed was gone. For the forms where that costs most (signing in, signing
-//! up, checkout), this middleware hands the refused post's fields back in a short-lived cookie
+//! up, checkout; which product an add to the cart was refused for), this middleware hands the
+//! refused post's fields back in a short-lived cookie
 //! scoped to the form's page: the page fills its fields from it once and deletes it
 //! ([`crate::components::forms::echoed_form`]). A cookie, not the address: addresses end up in
 //! logs and browser histories, and these fields are names, e-mail addresses and home addresses.
@@ -27,6 +28,7 @@ const ECHOED: &[(&str, &[&str])] = &[
     ("/rpc/login", &["email"]),
     ("/rpc/register", &["name", "email", "avatar"]),
     ("/rpc/checkout/place", &["fulfilment", "store_id", "recipient", "phone", "address_line", "city", "postal_code"]),
+    ("/rpc/cart/add", &["product_id"]),
 ];
 
 /// Past this, the fields are not handed back (browsers drop cookies over 4 KB; the form's limits
