@@ -20,6 +20,7 @@ on_both_backends!(
     sqlite_durability_is_a_setting_defaulting_to_full,
     sqlite_reads_through_a_memory_map_unless_told_not_to,
     clients_leaving_mid_render_give_the_database_connections_back,
+    a_write_for_an_account_deleted_meanwhile_is_a_conflict_not_a_500,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -847,4 +848,27 @@ async fn an_answer_given_before_the_body_is_read_keeps_the_connection_usable() {
     let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
     let head = answer_head(&mut socket, short.as_bytes()).await;
     assert!(head.starts_with("http/1.1 403") && head.contains("\r\nconnection: close\r\n"), "{head}");
+}
+
+/// An admin deletes an account at the moment it signs in, orders or edits the catalog (the outside
+/// run's race): the write names a row that is gone, and the answer is the 409 of a change that
+/// lost a race, never a 500. The race itself is replayed here by writing for an id no row has.
+async fn a_write_for_an_account_deleted_meanwhile_is_a_conflict_not_a_500(backend: Backend) {
+    use tienda::error::AppError;
+    use tienda::server::db::{catalog::writes, refresh_tokens};
+    let app = spawn_seeded(backend).await;
+    let gone = 999_999;
+    let token = refresh_tokens::NewRefreshToken {
+        token_hash: "hash",
+        family: "family",
+        user_id: gone,
+        expires_at: i64::MAX / 2,
+        created_at: 0,
+    };
+    let error = AppError::from(refresh_tokens::insert_refresh_token(&app.db, &token).await.unwrap_err());
+    assert_eq!((error.status_code(), &error), (409, &AppError::StaleEdit));
+    let draft = tienda::model::catalog_edit::CategoryDraft { name: "Shoes".into(), image: String::new() };
+    let change = writes::Change { by: Some(gone), at: chrono::Utc::now() };
+    let refused = writes::insert_category(&app.db, &draft, "shoes-2", change).await;
+    assert!(matches!(refused, Err(writes::WriteError::Stale)), "not 'unknown category'");
 }

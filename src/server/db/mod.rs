@@ -258,7 +258,9 @@ pub use with_conn;
 pub use crate::server::text::rfc3339;
 
 /// A database failure: unreachable or busy (503, try again soon), a text the database cannot store
-/// (the client's NUL byte: 400), or anything else (500). The cause is logged, never sent.
+/// (the client's NUL byte: 400), a row written for one deleted meanwhile (409, as a change that
+/// lost a race: an order, a sign-in or a cart of an account an admin deleted at that moment), or
+/// anything else (500). The cause is logged, never sent.
 impl From<sqlx::Error> for crate::error::AppError {
     fn from(error: sqlx::Error) -> Self {
         use crate::error::AppError;
@@ -270,6 +272,9 @@ impl From<sqlx::Error> for crate::error::AppError {
             AppError::Unavailable { retry_after_secs: health::RETRY_AFTER_SECS }
         } else if health::is_unstorable_text(&error) {
             AppError::BadRequest("the text holds a character that cannot be stored".into())
+        } else if error.as_database_error().is_some_and(|e| e.is_foreign_key_violation()) {
+            tracing::info!(%error, "a write named a row deleted meanwhile");
+            AppError::StaleEdit
         } else {
             tracing::error!(%error, "database error");
             AppError::Internal

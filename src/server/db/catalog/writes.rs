@@ -35,7 +35,10 @@ impl From<sqlx::Error> for WriteError {
     fn from(error: sqlx::Error) -> Self {
         match error.as_database_error() {
             Some(db_error) if db_error.is_unique_violation() => Self::SlugTaken,
-            Some(db_error) if db_error.is_foreign_key_violation() => Self::UnknownCategory,
+            // A row it names went meanwhile: the category (checked before each write, so this is a
+            // race) or the admin making the change (deleted at that moment). Either way the edit
+            // lost a race; asked again, it gets the answer that fits now.
+            Some(db_error) if db_error.is_foreign_key_violation() => Self::Stale,
             _ => Self::Database(error),
         }
     }
