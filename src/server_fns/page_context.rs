@@ -83,13 +83,7 @@ pub fn echoed_form(server_fn_path: &str) -> Vec<(String, String)> {
         use crate::server::http::form_echo::COOKIE;
         use axum::http::{header, HeaderValue};
         let found = leptos::prelude::with_context(|parts: &axum::http::request::Parts| {
-            let value = parts
-                .headers
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('=').map(str::to_owned))?;
+            let value = crate::server::http::cookie_value(&parts.headers, COOKIE)?.to_owned();
             Some((parts.uri.path().to_owned(), value))
         })
         .flatten();

@@ -101,12 +101,7 @@ fn keep_response_private() {
 
 /// Whether the request carries a guest's cart count cookie.
 fn sends_guest_cart_count(headers: &axum::http::HeaderMap) -> bool {
-    let prefix = format!("{}=", crate::model::cart::CART_COOKIE);
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .any(|cookies| cookies.split(';').any(|pair| pair.trim_start().starts_with(&prefix)))
+    super::cookie_value(headers, crate::model::cart::CART_COOKIE).is_some()
 }
 
 /// A guest's cart count cookie still sent by someone signed in (an add that finished after the

@@ -18,17 +18,7 @@ pub async fn choose_language(mut request: Request, next: Next) -> Response {
 
 /// The language for a request: the `lang` cookie, else `Accept-Language`, else English.
 pub fn request_language(headers: &HeaderMap) -> Lang {
-    let cookie = cookie_value(headers, LANG_COOKIE);
+    let cookie = super::cookie_value(headers, LANG_COOKIE);
     let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     Lang::negotiate(cookie, accept)
-}
-
-/// The value of the named cookie, if the request carries it.
-fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|list| list.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
 }

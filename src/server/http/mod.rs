@@ -18,3 +18,13 @@ pub mod request_scope;
 pub mod rpc_errors;
 pub mod static_files;
 pub mod unavailable;
+
+/// The value of the named cookie, if the request carries it.
+pub fn cookie_value<'h>(headers: &'h axum::http::HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|list| list.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
+}
