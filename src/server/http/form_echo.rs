@@ -94,9 +94,8 @@ fn is_refusal_sent_back(response: &Response) -> bool {
 /// The path of the page a form was posted from, when it is one a cookie's `Path` can name
 /// plainly (letters, digits, `/`, `-`, `_`).
 fn page_path(referer: &str) -> Option<String> {
-    let after_scheme = referer.find("://")? + 3;
-    let path_at = referer[after_scheme..].find('/')? + after_scheme;
-    let path = referer[path_at..].split(['?', '#']).next()?;
+    let url = url::Url::parse(referer).ok()?;
+    let path = url.path();
     let plain = path.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_'));
     // No form lives at `/`, and a cookie for `/` would go with every page and outlive the one
     // read that deletes it (its page's own path).
