@@ -219,13 +219,24 @@ pub fn describe_cart_refusal(lang: Lang, error: &AppError) -> String {
     }
 }
 
+/// The products a [`CartNote`] may name, by id and title, from those `shown` on the page: none
+/// when the address carries no note (`added`, or a refused add's `__err`), which is nearly every
+/// render of a listing, so the titles are copied only when one may be named.
+pub fn cart_note_products<'a>(shown: impl Iterator<Item = (i64, &'a str)>) -> Vec<(i64, String)> {
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    if query.get_str("added").is_none() && query.get_str("__err").is_none() {
+        return Vec::new();
+    }
+    shown.map(|(id, title)| (id, title.to_owned())).collect()
+}
+
 /// After an add by a plain form post: what was added (`?added=<id>`), or why it was refused (the
 /// error the post left in the URL), each naming the product when it is one the page shows. The
 /// refused product's id comes from what the post handed back (`EchoedForm`), its title from the
 /// page's own products: nothing an address could make up.
 #[component]
 pub fn CartNote(
-    /// The products the page shows, by id and title.
+    /// The products the page shows, by id and title ([`cart_note_products`]).
     #[prop(optional)]
     products: Vec<(i64, String)>,
 ) -> impl IntoView {

@@ -22,7 +22,7 @@ mod raw_text;
 pub use breadcrumbs::{Breadcrumbs, Crumb};
 #[cfg(feature = "hydrate")]
 pub use cart_form::listen_for_cart_adds;
-pub use cart_form::{describe_cart_refusal, AddToCartForm, CartAddsInPlace, CartNote};
+pub use cart_form::{cart_note_products, describe_cart_refusal, AddToCartForm, CartAddsInPlace, CartNote};
 pub use error_view::ErrorView;
 pub use filter_form::FilterForm;
 pub use gallery::Gallery;

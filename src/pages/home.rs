@@ -1,4 +1,4 @@
-use crate::components::{boxed, CartNote, Loaded, PageMeta, ProductGrid};
+use crate::components::{boxed, cart_note_products, CartNote, Loaded, PageMeta, ProductGrid};
 use crate::i18n::use_texts;
 use crate::model::paths;
 use crate::model::{Category, HomeData};
@@ -36,7 +36,7 @@ fn HomeView(data: HomeData) -> impl IntoView {
         </section>
         <section class="container section" aria-labelledby="newest-heading">
             <h2 id="newest-heading">{texts.new_arrivals}</h2>
-            <CartNote products=data.newest.iter().map(|p| (p.id, p.title.clone())).collect() />
+            <CartNote products=cart_note_products(data.newest.iter().map(|p| (p.id, p.title.as_str()))) />
             <ProductGrid products=data.newest heading_level=3 />
         </section>
     }

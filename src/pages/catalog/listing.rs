@@ -8,7 +8,8 @@
 
 use super::in_place::{CatalogInPlace, LISTING_STATUS_ID};
 use crate::components::{
-    absolute_url, boxed, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination, ProductGrid,
+    absolute_url, boxed, cart_note_products, Breadcrumbs, CartNote, Crumb, FilterForm, Loaded, PageMeta, Pagination,
+    ProductGrid,
 };
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
@@ -74,7 +75,7 @@ fn ListingView(listing: Listing) -> impl IntoView {
             <Breadcrumbs crumbs />
             // Outside `.catalog`: the note about the add that brought the visitor here is not
             // repeated by a listing swapped in later.
-            <CartNote products=results.items.iter().map(|p| (p.id, p.title.clone())).collect() />
+            <CartNote products=cart_note_products(results.items.iter().map(|p| (p.id, p.title.as_str()))) />
             <div class="catalog" aria-busy="false">
                 <ListingBody query notices category data />
             </div>

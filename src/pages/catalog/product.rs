@@ -1,8 +1,8 @@
 //! `/products/{slug}`: one product, its gallery and related products.
 
 use crate::components::{
-    absolute_url, boxed, json_ld, AddToCartForm, Breadcrumbs, CartAddsInPlace, CartNote, Crumb, Gallery, Loaded,
-    PageMeta, ProductGrid,
+    absolute_url, boxed, cart_note_products, json_ld, AddToCartForm, Breadcrumbs, CartAddsInPlace, CartNote, Crumb,
+    Gallery, Loaded, PageMeta, ProductGrid,
 };
 use crate::i18n::use_lang;
 use crate::model::paths;
@@ -31,9 +31,9 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
         Crumb::new(product.title.clone(), path.clone()),
     ];
     let availability = if product.stock > 0 { texts.product.in_stock } else { texts.product.sold_out };
-    let shown: Vec<(i64, String)> = std::iter::once((product.id, product.title.clone()))
-        .chain(related.iter().map(|p| (p.id, p.title.clone())))
-        .collect();
+    let shown = cart_note_products(
+        std::iter::once((product.id, product.title.as_str())).chain(related.iter().map(|p| (p.id, p.title.as_str()))),
+    );
     view! {
         <PageMeta
             title=product.title.clone()
