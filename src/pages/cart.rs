@@ -2,7 +2,7 @@
 //! removals are plain forms, so the page works the same with and without JavaScript.
 
 use crate::components::describe_cart_refusal;
-use crate::components::forms::error_from_url;
+use crate::components::forms::{error_from_url, EchoedForm};
 use crate::components::{boxed, Loaded, PageMeta};
 use crate::i18n::{use_lang, use_texts};
 use crate::model::cart::{Cart, CartLine};
@@ -23,9 +23,20 @@ fn CartView(cart: Cart) -> impl IntoView {
     let texts = use_texts();
     let t = texts.orders;
     let updated = leptos_router::hooks::use_query_map().get_untracked().get("updated").is_some();
-    let error = error_from_url::<UpdateCartLine>().or_else(error_from_url::<RemoveCartLine>);
+    let update_refused = error_from_url::<UpdateCartLine>();
+    // A refused quantity is told at its own line ("Only 2 left." alone would not say which), when
+    // the post handed back a product the cart holds; anything else at the top of the page.
+    let refused_line = update_refused
+        .as_ref()
+        .and_then(|_| EchoedForm::of::<UpdateCartLine>().get("product_id").parse::<i64>().ok())
+        .filter(|id| cart.lines.iter().any(|line| line.product_id == *id));
+    let error = update_refused.or_else(error_from_url::<RemoveCartLine>);
     let refused = error.is_some();
     let error_message = error.map(|error| describe_cart_refusal(use_lang(), &error));
+    let (line_message, error_message) = match refused_line {
+        Some(_) => (error_message, None),
+        None => (None, error_message),
+    };
     let body = if cart.lines.is_empty() {
         view! {
             <div class="empty-cart">
@@ -39,7 +50,14 @@ fn CartView(cart: Cart) -> impl IntoView {
         let total = cart.total();
         view! {
             <ul class="cart-lines">
-                {cart.lines.into_iter().map(|line| view! { <CartLineView line /> }).collect_view()}
+                {cart
+                    .lines
+                    .into_iter()
+                    .map(|line| {
+                        let refusal = line_message.clone().filter(|_| refused_line == Some(line.product_id));
+                        view! { <CartLineView line refusal /> }
+                    })
+                    .collect_view()}
             </ul>
             <div class="cart-summary">
                 <p class="cart-total"><span>{t.total}</span>" "<strong>{store_currency().format(total)}</strong></p>
@@ -65,11 +83,20 @@ fn CartView(cart: Cart) -> impl IntoView {
 }
 
 #[component]
-fn CartLineView(line: CartLine) -> impl IntoView {
+fn CartLineView(
+    line: CartLine,
+    /// Why the line's last change was refused, shown under it and tied to its quantity field.
+    refusal: Option<String>,
+) -> impl IntoView {
     let texts = use_texts();
     let t = texts.orders;
     let id = line.product_id;
     let quantity_id = format!("cart-quantity-{id}");
+    let refusal_id = format!("cart-line-{id}-error");
+    let (invalid, described_by) = match refusal {
+        Some(_) => (Some("true"), Some(refusal_id.clone())),
+        None => (None, None),
+    };
     let title = match &line.slug {
         Some(slug) => view! { <a href=paths::product(slug)>{line.title.clone()}</a> }.into_any(),
         None => view! { <span>{line.title.clone()}</span> }.into_any(),
@@ -90,6 +117,7 @@ fn CartLineView(line: CartLine) -> impl IntoView {
                         {line.notices.iter().map(|notice| view! { <li>{(t.notice)(*notice, store_currency())}</li> }).collect_view()}
                     </ul>
                 })}
+                {refusal.map(|text| view! { <p class="field-error" id=refusal_id role="alert">{text}</p> })}
             </div>
             <div class="cart-line-actions">
                 {still_sold.then(|| view! {
@@ -97,7 +125,8 @@ fn CartLineView(line: CartLine) -> impl IntoView {
                         <input type="hidden" name="product_id" value=id />
                         <label class="visually-hidden" for=quantity_id.clone()>{(t.quantity_of)(&line.title)}</label>
                         <input id=quantity_id type="number" name="quantity" value=line.quantity min="1" max=max
-                            inputmode="numeric" required=true class="quantity-input" />
+                            inputmode="numeric" required=true class="quantity-input"
+                            aria-invalid=invalid aria-describedby=described_by />
                         <button type="submit" class="button button-small button-secondary">{t.update}</button>
                     </form>
                 })}

@@ -11,6 +11,7 @@ on_both_backends!(
     a_guest_buys_with_plain_forms,
     a_guests_cart_count_rides_on_cached_pages,
     forms_refuse_bad_input,
+    a_refused_quantity_is_told_at_its_line,
     a_client_that_keeps_no_cookies_cannot_fill_the_database,
 );
 
@@ -180,6 +181,38 @@ async fn a_guests_cart_count_rides_on_cached_pages(backend: Backend) {
     assert_eq!(badge(&stranger), "0");
     // The cart page itself is never the cached one.
     assert_eq!(html::texts(&guest.get("/cart").await.html(), ".cart-line-title").len(), 1);
+}
+
+/// A quantity the stock cannot meet, set in the cart without JavaScript, is refused at its own
+/// line and tied to that line's field: with two lines, "Only 2 left." at the top of the page would
+/// not say which. Nothing changes in the cart.
+async fn a_refused_quantity_is_told_at_its_line(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    set_stock(&app, 4, 2).await;
+    set_stock(&app, 5, 10).await;
+    let mut guest = Visitor::new(&app.base);
+    add(&mut guest, "/products", 4, "1").await;
+    add(&mut guest, "/products", 5, "1").await;
+    let refused = guest.submit_form("/rpc/cart/quantity", "/cart", &[("product_id", "4"), ("quantity", "3")]).await;
+    assert_eq!(refused.status, 302, "a plain form post is sent back: {}", refused.body);
+    let back = same_site(&location(&refused));
+    let shown = guest.get(&back).await.html();
+    assert_eq!(html::text(&shown, "#cart-line-4-error"), "Only 2 left.");
+    assert_eq!(html::attr(&shown, "#cart-quantity-4", "aria-describedby"), "cart-line-4-error");
+    assert_eq!(html::attr(&shown, "#cart-quantity-4", "aria-invalid"), "true");
+    assert_eq!(html::attr(&shown, "#cart-quantity-4", "value"), "1", "the cart's own quantity");
+    assert_eq!(html::texts(&shown, "li.cart-line .field-error").len(), 1, "the other line says nothing");
+    assert!(html::attrs(&shown, "#cart-quantity-5", "aria-invalid").is_empty());
+    assert!(html::texts(&shown, "main .form-alert").is_empty(), "told once, at the line");
+    // The product the refusal names is read once: loaded again, the address alone tells no line,
+    // and the message is at the top.
+    let again = guest.get(&back).await.html();
+    assert!(html::texts(&again, "li.cart-line .field-error").is_empty());
+    assert!(html::text(&again, "main .form-alert").contains("Only 2 left."));
+    let quantities = "SELECT quantity FROM cart_lines ORDER BY product_id";
+    let held: Vec<i64> =
+        with_reader!(app.db.reader(), pool => sqlx::query_scalar(quantities).fetch_all(pool).await).unwrap();
+    assert_eq!(held, [1, 1]);
 }
 
 async fn forms_refuse_bad_input(backend: Backend) {

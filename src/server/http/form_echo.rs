@@ -3,9 +3,9 @@
 //! Without JavaScript a refused form post is sent back to its page with the error in the address
 //! (server_fn's `__err`), and the page says at each field what is wrong; but the page is rendered
 //! afresh, so everything typed was gone. For the forms where that costs most (signing in, signing
-//! up, checkout; which product an add to the cart was refused for), this middleware hands the
-//! refused post's fields back in a short-lived cookie
-//! scoped to the form's page: the page fills its fields from it once and deletes it
+//! up, checkout; which product an add to the cart, or a quantity in it, was refused for), this
+//! middleware hands the refused post's fields back in a short-lived cookie scoped to the form's
+//! page: the page fills its fields from it once and deletes it
 //! ([`crate::components::forms::echoed_form`]). A cookie, not the address: addresses end up in
 //! logs and browser histories, and these fields are names, e-mail addresses and home addresses.
 //! It lives in the shopper's own browser, like everything they typed, and needs no state on the
@@ -29,6 +29,7 @@ const ECHOED: &[(&str, &[&str])] = &[
     ("/rpc/register", &["name", "email", "avatar"]),
     ("/rpc/checkout/place", &["fulfilment", "store_id", "recipient", "phone", "address_line", "city", "postal_code"]),
     ("/rpc/cart/add", &["product_id"]),
+    ("/rpc/cart/quantity", &["product_id"]),
 ];
 
 /// Past this, the fields are not handed back (browsers drop cookies over 4 KB; the form's limits
