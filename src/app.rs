@@ -7,8 +7,8 @@ use crate::i18n::{use_lang, use_texts};
 use crate::pages::{
     account_menu, AccountPage, AdminCategoriesPage, AdminDashboardPage, AdminJobsPage, AdminOrderPage, AdminOrdersPage,
     AdminProductsPage, AdminUsersPage, CartPage, CatalogPage, CategoryFormPage, CategoryPage, CheckoutPage,
-    DeleteCategoryPage, DeleteProductPage, HomePage, InboxPage, LoginPage, MyOrderPage, MyOrdersPage, NotFoundPage,
-    ProductFormPage, ProductPage, RegisterPage, StoresPage,
+    DeleteCategoryPage, DeleteProductPage, ForgotPasswordPage, HomePage, InboxPage, LoginPage, MyOrderPage,
+    MyOrdersPage, NotFoundPage, ProductFormPage, ProductPage, RegisterPage, ResetPasswordPage, StoresPage,
 };
 use crate::server_fns::page_context::request_language;
 use leptos::prelude::*;
@@ -71,6 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories/:slug") view=CategoryPage ssr=SsrMode::Async />
                     <Route path=path!("/stores") view=StoresPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/reset") view=ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />

@@ -34,6 +34,8 @@ pub enum FieldIssue {
     WrongPassword,
     /// A new password equal to the current one.
     PasswordUnchanged,
+    /// A password reset link that no longer works: used, expired, replaced, or never sent.
+    LinkExpired,
     /// Invisible control characters (other than line breaks and tabs).
     InvalidCharacters,
     /// Not only visible ASCII (letters, digits, punctuation): a space, a control character or

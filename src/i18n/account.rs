@@ -43,6 +43,19 @@ pub struct AccountTexts {
     pub picture_hint: fn(u64) -> String,
     pub upload_picture: &'static str,
     pub picture_saved: &'static str,
+    /// The sign-in page's link to [`Self::forgot_title`]'s page.
+    pub forgot_link: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_description: &'static str,
+    pub forgot_intro: &'static str,
+    pub send_link: &'static str,
+    pub link_sent: &'static str,
+    pub reset_title: &'static str,
+    pub reset_description: &'static str,
+    pub save_new_password: &'static str,
+    pub ask_new_link: &'static str,
+    /// On the sign-in page, after a new password was set through a link.
+    pub password_was_reset: &'static str,
     pub issue: fn(FieldIssue) -> String,
 }
 
@@ -84,6 +97,18 @@ pub(super) static EN: AccountTexts = AccountTexts {
     picture_hint: |max| format!("PNG, JPEG, WebP or GIF, up to {}.", super::common::megabytes(max)),
     upload_picture: "Upload picture",
     picture_saved: "Your picture was updated.",
+    forgot_link: "Forgot your password?",
+    forgot_title: "Forgot your password?",
+    forgot_description: "Ask Tienda for a link to choose a new password.",
+    forgot_intro: "Enter the email of your account, and we will send you a link to choose a new password.",
+    send_link: "Send the link",
+    link_sent: "If an account uses that email, a link to choose a new password is on its way. It works for an hour. \
+                If it does not arrive in a few minutes, look in your spam folder.",
+    reset_title: "Choose a new password",
+    reset_description: "Choose a new password for your Tienda account.",
+    save_new_password: "Save the new password",
+    ask_new_link: "Ask for a new link",
+    password_was_reset: "Your password was changed, and every device signed out. Sign in with the new one.",
     issue: |issue| match issue {
         FieldIssue::Required => "This field is required.".into(),
         FieldIssue::TooShort { min } => format!("Use at least {min} characters."),
@@ -93,6 +118,9 @@ pub(super) static EN: AccountTexts = AccountTexts {
         FieldIssue::InvalidUrl => "Enter a link starting with https://.".into(),
         FieldIssue::WrongPassword => "That is not your current password.".into(),
         FieldIssue::PasswordUnchanged => "Choose a password different from the current one.".into(),
+        FieldIssue::LinkExpired => {
+            "This link no longer works: it was used, or it is over an hour old. Ask for a new one.".into()
+        }
         FieldIssue::InvalidCharacters => "Remove the invisible control characters from this text.".into(),
         FieldIssue::NotVisibleAscii => "Use only letters, digits and punctuation, without spaces or accents.".into(),
         FieldIssue::InvalidNumber => "Enter a number, like 12 or 12.50.".into(),
@@ -159,6 +187,19 @@ pub(super) static ES: AccountTexts = AccountTexts {
     picture_hint: |max| format!("PNG, JPEG, WebP o GIF, hasta {}.", super::common::megabytes(max)),
     upload_picture: "Subir foto",
     picture_saved: "Tu foto se actualizó.",
+    forgot_link: "¿Olvidaste tu contraseña?",
+    forgot_title: "¿Olvidaste tu contraseña?",
+    forgot_description: "Pide a Tienda un enlace para elegir una contraseña nueva.",
+    forgot_intro: "Escribe el correo de tu cuenta y te enviaremos un enlace para elegir una contraseña nueva.",
+    send_link: "Enviar el enlace",
+    link_sent: "Si una cuenta usa ese correo, le estamos enviando un enlace para elegir una contraseña nueva. \
+                Funciona durante una hora. Si no llega en unos minutos, mira en la carpeta de spam.",
+    reset_title: "Elige una contraseña nueva",
+    reset_description: "Elige una contraseña nueva para tu cuenta de Tienda.",
+    save_new_password: "Guardar la contraseña nueva",
+    ask_new_link: "Pedir un enlace nuevo",
+    password_was_reset:
+        "Tu contraseña cambió y se cerró la sesión en todos los dispositivos. Inicia sesión con la nueva.",
     issue: |issue| match issue {
         FieldIssue::Required => "Este campo es obligatorio.".into(),
         FieldIssue::TooShort { min } => format!("Usa al menos {min} caracteres."),
@@ -168,6 +209,7 @@ pub(super) static ES: AccountTexts = AccountTexts {
         FieldIssue::InvalidUrl => "Escribe un enlace que empiece con https://.".into(),
         FieldIssue::WrongPassword => "Esa no es tu contraseña actual.".into(),
         FieldIssue::PasswordUnchanged => "Elige una contraseña distinta de la actual.".into(),
+        FieldIssue::LinkExpired => "Este enlace ya no funciona: se usó o tiene más de una hora. Pide uno nuevo.".into(),
         FieldIssue::InvalidCharacters => "Quita los caracteres de control invisibles de este texto.".into(),
         FieldIssue::NotVisibleAscii => "Usa solo letras, dígitos y signos, sin espacios ni tildes.".into(),
         FieldIssue::InvalidNumber => "Escribe un número, como 12 o 12.50.".into(),

@@ -25,6 +25,12 @@ pub struct MailTexts {
     /// Given the number of days the link works.
     pub ready_expires: fn(i64) -> String,
     pub download: &'static str,
+    pub reset_subject: &'static str,
+    pub reset_body: &'static str,
+    pub reset_action: &'static str,
+    /// Given the minutes the link works.
+    pub reset_expires: fn(i64) -> String,
+    pub reset_not_you: &'static str,
 }
 
 pub static EN: MailTexts = MailTexts {
@@ -46,6 +52,11 @@ pub static EN: MailTexts = MailTexts {
     ready_body: "The file you asked for is ready. Sign in and download it here:",
     ready_expires: |days| format!("The link works for {days} days; after that the file is deleted."),
     download: "Download",
+    reset_subject: "Set a new password for your Tienda account",
+    reset_body: "Someone, probably you, asked to set a new password for your account. Open this link to choose one:",
+    reset_action: "Choose a new password",
+    reset_expires: |minutes| format!("The link works once, for {minutes} minutes."),
+    reset_not_you: "If you did not ask, ignore this e-mail: your password stays as it is.",
 };
 
 pub static ES: MailTexts = MailTexts {
@@ -67,4 +78,9 @@ pub static ES: MailTexts = MailTexts {
     ready_body: "El archivo que pediste está listo. Inicia sesión y descárgalo aquí:",
     ready_expires: |days| format!("El enlace funciona durante {days} días; después, el archivo se borra."),
     download: "Descargar",
+    reset_subject: "Elige una contraseña nueva para tu cuenta de Tienda",
+    reset_body: "Alguien, seguramente tú, pidió una contraseña nueva para tu cuenta. Abre este enlace para elegirla:",
+    reset_action: "Elegir una contraseña nueva",
+    reset_expires: |minutes| format!("El enlace funciona una sola vez, durante {minutes} minutos."),
+    reset_not_you: "Si no lo pediste, ignora este correo: tu contraseña sigue igual.",
 };

@@ -84,6 +84,16 @@ pub fn register(next: &str) -> String {
     format!("/register{}", next_query(next))
 }
 
+/// Where someone who forgot their password asks for a link to set a new one.
+pub const FORGOT_PASSWORD: &str = "/login/forgot";
+/// Where a password reset link leads; [`password_reset`] adds the token.
+pub const RESET_PASSWORD: &str = "/login/reset";
+
+/// The page a password reset link opens, for `token` (hex digits, which need no escaping).
+pub fn password_reset(token: &str) -> String {
+    format!("{RESET_PASSWORD}?token={token}")
+}
+
 pub const CART: &str = "/cart";
 pub const CHECKOUT: &str = "/checkout";
 pub const ACCOUNT: &str = "/account";

@@ -10,7 +10,10 @@ mod home;
 mod not_found;
 mod stores;
 
-pub use account::{account_menu, AccountPage, InboxPage, LoginPage, MyOrderPage, MyOrdersPage, RegisterPage};
+pub use account::{
+    account_menu, AccountPage, ForgotPasswordPage, InboxPage, LoginPage, MyOrderPage, MyOrdersPage, RegisterPage,
+    ResetPasswordPage,
+};
 pub use admin::{
     AdminCategoriesPage, AdminDashboardPage, AdminJobsPage, AdminOrderPage, AdminOrdersPage, AdminProductsPage,
     AdminUsersPage, CategoryFormPage, DeleteCategoryPage, DeleteProductPage, ProductFormPage,

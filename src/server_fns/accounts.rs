@@ -11,7 +11,12 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 
 #[cfg(feature = "ssr")]
-use crate::server::{auth::session, http::guard, media::uploads, services::accounts};
+use crate::server::{
+    auth::session,
+    http::guard,
+    media::uploads,
+    services::{accounts, password_reset},
+};
 
 #[server(prefix = "/rpc", endpoint = "login")]
 pub async fn login(email: String, password: Password, next: Option<String>) -> Result<User, AppError> {
@@ -91,4 +96,31 @@ pub async fn change_password(current_password: Password, new_password: Password)
     session::sign_in(&guard::request_session().await?, user.id, version).await?;
     leptos_axum::redirect("/account?saved=password");
     Ok(())
+}
+
+/// Asks for a link to set a new password, mailed to `email`; goes back to the page with `sent`,
+/// which says the same whether or not the address has an account.
+#[server(prefix = "/rpc", endpoint = "password/forgot")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    let client = guard::client_address(&state).await;
+    password_reset::request(&state, &email, super::page_context::request_language(), &client).await?;
+    leptos_axum::redirect(&format!("{}?sent=1", crate::model::paths::FORGOT_PASSWORD));
+    Ok(())
+}
+
+/// Sets a new password through the link's `token`; goes to the sign-in page, signed out everywhere.
+#[server(prefix = "/rpc", endpoint = "password/reset")]
+pub async fn reset_password(token: String, password: Password) -> Result<(), AppError> {
+    let state = super::app_state()?;
+    password_reset::reset(&state.db, &token, password.into_inner()).await?;
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}
+
+/// Whether a password reset link still works, for its page to say so before anything is typed.
+#[server(prefix = "/rpc", endpoint = "password/link", input = GetUrl)]
+pub async fn reset_link_works(token: String) -> Result<bool, AppError> {
+    let state = super::app_state()?;
+    password_reset::link_works(&state.db, &token).await
 }

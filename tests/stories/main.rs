@@ -37,6 +37,7 @@ mod jobs;
 mod layers;
 mod mail;
 mod orders;
+mod password_reset;
 mod pictures;
 mod sales_report;
 mod shopping;

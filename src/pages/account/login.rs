@@ -18,11 +18,15 @@ pub fn LoginPage() -> impl IntoView {
     let initial_error = error_from_url::<Login>();
     let email = EchoedForm::of::<Login>().get("email");
     let register_href = paths::register(&next);
+    // After a new password was set through a reset link (`/login/reset`).
+    let reset = leptos_router::hooks::use_query_map().get_untracked().get("reset").is_some();
     view! {
         <PageMeta title=t.sign_in_title description=t.sign_in_description canonical_path="/login" noindex=true />
         <section class="container narrow account-page">
             <h1>{t.sign_in_title}</h1>
+            {reset.then(|| view! { <p class="form-notice" role="status">{t.password_was_reset}</p> })}
             <LoginForm lang next initial_error email />
+            <p class="form-switch"><a href=paths::FORGOT_PASSWORD>{t.forgot_link}</a></p>
             <p class="form-switch">{t.no_account}" "<a href=register_href>{t.register}</a></p>
         </section>
     }

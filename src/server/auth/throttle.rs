@@ -99,7 +99,18 @@ pub const SIGN_UP_WINDOW_MS: i64 = 60 * 60 * 1000;
 /// Counts a sign-up from `client` and refuses it (429) when the client has made more than
 /// `per_hour` within the hour. Counted in the database, so every node sees the same count.
 pub async fn sign_up(db: &Db, client: &str, per_hour: u32) -> Result<(), AppError> {
-    let key = format!("signup:{client}");
+    hourly(db, format!("signup:{client}"), per_hour, "sign-ups").await
+}
+
+/// Counts a request for a password reset link from `client`, as [`sign_up`] counts sign-ups: each
+/// one can send an e-mail, to anyone's address.
+pub async fn password_reset_request(db: &Db, client: &str, per_hour: u32) -> Result<(), AppError> {
+    hourly(db, format!("reset:{client}"), per_hour, "password reset requests").await
+}
+
+/// Counts one attempt under `key` (whose count lapses after [`SIGN_UP_WINDOW_MS`]) and refuses
+/// it once more than `per_hour` were made; `what` names them in the log.
+async fn hourly(db: &Db, key: String, per_hour: u32, what: &str) -> Result<(), AppError> {
     let now = now();
     let Some(attempts) = login_failures::count_attempt(db, &key, now, now - SIGN_UP_WINDOW_MS).await? else {
         let until = login_failures::locked_until(db, [&key, &key], now).await?.unwrap_or(now);
@@ -108,7 +119,7 @@ pub async fn sign_up(db: &Db, client: &str, per_hour: u32) -> Result<(), AppErro
     if attempts > i64::from(per_hour) {
         // Locked for the whole window: by then the count has lapsed, and the client starts afresh.
         login_failures::claim_lock(db, &key, now + SIGN_UP_WINDOW_MS, now).await?;
-        tracing::warn!(attempts, "sign-ups refused for a client over its hourly limit");
+        tracing::warn!(attempts, "{what} refused for a client over its hourly limit");
         return Err(refused(SIGN_UP_WINDOW_MS));
     }
     Ok(())

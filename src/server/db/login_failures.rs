@@ -58,7 +58,7 @@ pub async fn delete_failures(db: &Db, key: &str) -> sqlx::Result<()> {
 /// Forgets keys whose last attempt is older than `stale_before` and that are not locked at `now`.
 pub async fn delete_stale(db: &Db, stale: Staleness, now: i64) -> sqlx::Result<u64> {
     let sql = "DELETE FROM login_failures WHERE COALESCE(locked_until, 0) <= $3 AND \
-               CASE WHEN key LIKE 'signup:%' THEN last_failed_at < $2 ELSE last_failed_at < $1 END";
+               CASE WHEN key LIKE 'signup:%' OR key LIKE 'reset:%' THEN last_failed_at < $2 ELSE last_failed_at < $1 END";
     with_pool!(db.writer(), pool => sqlx::query(sql)
         .bind(stale.sign_in_before)
         .bind(stale.sign_up_before)
@@ -68,8 +68,9 @@ pub async fn delete_stale(db: &Db, stale: Staleness, now: i64) -> sqlx::Result<u
         .map(|d| d.rows_affected()))
 }
 
-/// When a count stops mattering: sign-in failures and sign-ups have windows of their own, and a
-/// sign-up count deleted early would hand its client a fresh hour.
+/// When a count stops mattering: sign-in failures and the hourly counts (sign-ups, requests for a
+/// password reset link) have windows of their own, and an hourly count deleted early would hand
+/// its client a fresh hour.
 #[derive(Clone, Copy, Debug)]
 pub struct Staleness {
     pub sign_in_before: i64,

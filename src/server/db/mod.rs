@@ -20,6 +20,7 @@ pub mod job_results;
 pub mod jobs;
 pub mod login_failures;
 pub mod orders;
+pub mod password_resets;
 mod readers;
 pub mod refresh_tokens;
 pub mod secrets;

@@ -26,6 +26,7 @@ pub const COOKIE: &str = "tienda_form";
 /// token.
 const ECHOED: &[(&str, &[&str])] = &[
     ("/rpc/login", &["email"]),
+    ("/rpc/password/forgot", &["email"]),
     ("/rpc/register", &["name", "email", "avatar"]),
     ("/rpc/checkout/place", &["fulfilment", "store_id", "recipient", "phone", "address_line", "city", "postal_code"]),
     ("/rpc/cart/add", &["product_id"]),

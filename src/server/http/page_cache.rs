@@ -41,9 +41,10 @@ use std::{
 
 /// Larger pages are served but not kept.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
-/// Paths that are not pages, or must always be read fresh.
+/// Paths that are not pages, or must always be read fresh: among the pages, a password reset
+/// link's, which says whether the link still works (and each link's address is its own).
 const NEVER_CACHED: &[&str] =
-    &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/sitemaps/", "/robots.txt"];
+    &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/sitemaps/", "/robots.txt", "/login/reset"];
 /// Pages a guest's session changes (their cart, their checkout, signing in): never rendered
 /// without their cookies.
 const GUEST_PERSONAL: &[&str] = &["/cart", "/checkout", "/account", "/admin", "/login", "/register"];

@@ -70,6 +70,7 @@ fn message(field: &str, issue: FieldIssue) -> String {
         FieldIssue::NameTaken | FieldIssue::EmailTaken => format!("{f} is already taken"),
         FieldIssue::WrongPassword => format!("{f} is not correct"),
         FieldIssue::PasswordUnchanged => format!("{f} must differ from the current one"),
+        FieldIssue::LinkExpired => format!("{f} is not a link that works"),
         FieldIssue::PaymentDoesNotFit => {
             "paymentMethod must be pay_at_pickup for a pickup and cash_on_delivery for a delivery".into()
         }

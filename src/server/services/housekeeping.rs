@@ -3,7 +3,7 @@
 
 use crate::server::{
     auth::{session::DbSessionStore, throttle},
-    db::{carts, jobs, login_failures, refresh_tokens, Db},
+    db::{carts, jobs, login_failures, password_resets, refresh_tokens, Db},
     media::product_images,
 };
 use tower_sessions::session_store::ExpiredDeletion;
@@ -29,6 +29,9 @@ pub async fn sweep(db: &Db, sessions: &DbSessionStore, session_idle: chrono::Dur
     }
     if let Err(error) = refresh_tokens::delete_expired(db, now_ms / 1000).await {
         tracing::warn!(%error, "cannot delete expired refresh tokens");
+    }
+    if let Err(error) = password_resets::delete_expired(db, now_ms).await {
+        tracing::warn!(%error, "cannot delete expired password reset links");
     }
 }
 

@@ -13,6 +13,7 @@ pub mod housekeeping;
 pub mod jobs;
 pub mod order_mail;
 pub mod orders;
+pub mod password_reset;
 pub mod reports;
 pub mod sitemap;
 pub mod stores;

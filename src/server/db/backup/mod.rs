@@ -41,6 +41,7 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("tower_sessions", "sign-ins: a restored store signs everyone in again"),
     ("refresh_tokens", "API sign-ins: a restored store signs everyone in again"),
     ("login_failures", "a ten-minute throttle"),
+    ("password_resets", "links to set a new password, which work for an hour"),
     ("generated_secrets", "a demo installation's own keys, made again on start"),
     ("product_counts", "derived from the products as they load (triggers, or one statement on PostgreSQL)"),
     ("price_band_counts", "derived from the products as they load (triggers, or one statement on PostgreSQL)"),

@@ -1,6 +1,6 @@
 //! Deletes what has expired: sessions, guest carts whose sessions are gone, forgotten sign-in
-//! failures, spent refresh tokens, uploaded images no product ever used, and finished jobs past
-//! their keeping time. Without it these tables (and the upload folder) would only grow. It runs
+//! failures, spent refresh tokens, expired password reset links, uploaded images no product ever
+//! used, and finished jobs past their keeping time. Without it these tables (and the upload folder) would only grow. It runs
 //! as scheduled work, so one node does it each time, not every node.
 
 use crate::server::{

@@ -6,6 +6,7 @@ pub mod catalog_export;
 pub mod housekeeping;
 pub mod order_email;
 pub mod orders_export;
+pub mod password_reset_email;
 pub mod sales_report;
 
 use super::handler::{JobError, Registry};
@@ -15,6 +16,7 @@ pub fn registry() -> Registry {
     Registry::default()
         .with(housekeeping::Housekeeping)
         .with(order_email::OrderEmail)
+        .with(password_reset_email::PasswordResetEmail)
         .with(catalog_export::CatalogExport)
         .with(orders_export::OrdersExport)
         .with(account_export::AccountExport)

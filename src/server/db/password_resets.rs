@@ -1,0 +1,96 @@
+//! Links to set a new password (`services::password_reset`), stored by the SHA-256 of their
+//! token. Times are Unix milliseconds.
+
+use super::{with_pool, with_reader, Db};
+
+pub struct NewReset<'a> {
+    pub user_id: i64,
+    pub lang: &'a str,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// Records that a link was asked for; its token comes later, from the job that mails it.
+pub async fn insert_reset(db: &Db, reset: &NewReset<'_>) -> sqlx::Result<i64> {
+    let sql =
+        "INSERT INTO password_resets (user_id, lang, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id";
+    with_pool!(db.writer(), pool => sqlx::query_scalar(sql)
+        .bind(reset.user_id)
+        .bind(reset.lang)
+        .bind(reset.created_at)
+        .bind(reset.expires_at)
+        .fetch_one(pool)
+        .await)
+}
+
+/// When the account's latest link was asked for, if ever (and not yet swept).
+pub async fn latest_request_at(db: &Db, user_id: i64) -> sqlx::Result<Option<i64>> {
+    let sql = "SELECT MAX(created_at) FROM password_resets WHERE user_id = $1";
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(user_id).fetch_one(pool).await)
+}
+
+/// What the mail of a link needs.
+#[derive(sqlx::FromRow)]
+pub struct ResetToMail {
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+    pub expires_at: i64,
+}
+
+/// The link `id` when it is still worth mailing at `now`: unused, unexpired, for an active account.
+pub async fn select_to_mail(db: &Db, id: i64, now: i64) -> sqlx::Result<Option<ResetToMail>> {
+    let sql = "SELECT u.email, u.name, r.lang, r.expires_at FROM password_resets r JOIN users u ON u.id = r.user_id \
+               WHERE r.id = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.active";
+    with_reader!(db.reader(), pool => sqlx::query_as(sql).bind(id).bind(now).fetch_optional(pool).await)
+}
+
+/// Gives link `id` its token (by hash), replacing any an earlier attempt to mail it made; false
+/// when the link is used or gone.
+pub async fn set_token_hash(db: &Db, id: i64, token_hash: &str) -> sqlx::Result<bool> {
+    let sql = "UPDATE password_resets SET token_hash = $2 WHERE id = $1 AND used_at IS NULL";
+    let updated = with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(token_hash)
+        .execute(pool).await.map(|done| done.rows_affected()))?;
+    Ok(updated > 0)
+}
+
+/// The account a token's link would reset at `now`, if the link still works.
+pub async fn select_live(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<i64>> {
+    let sql = "SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id \
+               WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.active";
+    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(token_hash).bind(now).fetch_optional(pool).await)
+}
+
+/// Uses a token's link, all in one transaction: the link is claimed (of two uses at once exactly
+/// one gets it), the account gets `password_hash` and a new auth version (which ends its sessions
+/// and access tokens), its refresh tokens and its other links are deleted. The account's id, or
+/// `None` when the link no longer works.
+pub async fn reset_password(db: &Db, token_hash: &str, password_hash: &str, now: i64) -> sqlx::Result<Option<i64>> {
+    let claim =
+        "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+                 AND user_id IN (SELECT id FROM users WHERE active) RETURNING user_id";
+    let password =
+        "UPDATE users SET password_hash = $2, auth_version = auth_version + 1, updated_at = $3 WHERE id = $1";
+    let others = "DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL";
+    let tokens = "DELETE FROM refresh_tokens WHERE user_id = $1";
+    let at = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default();
+    with_pool!(db.writer(), pool => {
+        let mut tx = pool.begin().await?;
+        let claimed: Option<i64> =
+            sqlx::query_scalar(claim).bind(token_hash).bind(now).fetch_optional(&mut *tx).await?;
+        let Some(user_id) = claimed else {
+            return Ok(None);
+        };
+        sqlx::query(password).bind(user_id).bind(password_hash).bind(at).execute(&mut *tx).await?;
+        sqlx::query(others).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query(tokens).bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(user_id))
+    })
+}
+
+/// Deletes the links that stopped working before `now`.
+pub async fn delete_expired(db: &Db, now: i64) -> sqlx::Result<u64> {
+    let sql = "DELETE FROM password_resets WHERE expires_at <= $1";
+    with_pool!(db.writer(), pool => sqlx::query(sql).bind(now).execute(pool).await.map(|d| d.rows_affected()))
+}
