@@ -111,3 +111,22 @@ for (const size of [{ width: 390, height: 844 }, { width: 1024, height: 768 }]) 
     });
   }
 }
+
+// A signed-in admin's header holds the most (the back office, the inbox, the name, Sign out), in
+// Spanish its longest words: it once made the page up to 300px wider than the screen, with Sign
+// out off-screen on phones and on a 1280px desktop. The tools now wrap below the one-row header,
+// and the nav gives way within it.
+for (const width of [320, 390, 1200, 1280]) {
+  for (const lang of ['en', 'es']) {
+    asAdmin(`a signed-in admin's header fits a ${width}px screen (${lang})`, async ({ page }, testInfo) => {
+      test.skip(!hasJs(testInfo), 'the layout is the same without JavaScript');
+      await page.context().addCookies([{ name: 'lang', value: lang, url: testInfo.project.use.baseURL! }]);
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto('/products');
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(sideways, 'how much wider than the screen the page is').toBe(0);
+      const signOut = page.getByRole('banner').getByRole('button', { name: lang === 'en' ? 'Sign out' : 'Cerrar sesión' });
+      await expect(signOut).toBeInViewport({ ratio: 1 });
+    });
+  }
+}
