@@ -1,7 +1,8 @@
 //! "Forgot your password?": a link by e-mail (through the job queue, into the outbox), used once to
 //! set a new password, which signs the account out everywhere; asking tells a stranger nothing
 //! and mails at most one link per account every few minutes; a link expires; made-up, mangled and
-//! racing tokens get a clear answer, never a 500.
+//! racing tokens get a clear answer, never a 500; a link dies when its account's password, address
+//! or standing changes.
 
 use crate::common::{
     api::{self, Answer},
@@ -18,6 +19,8 @@ on_both_backends!(
     a_forgotten_password_is_reset_through_a_mailed_link,
     asking_for_a_link_tells_nothing_and_mails_at_most_one,
     a_link_expires_and_bad_or_racing_tokens_get_a_clear_answer,
+    a_link_dies_when_its_account_changes,
+    requests_at_the_same_moment_mail_one_link,
 );
 
 const FORGOT: &str = "/login/forgot";
@@ -85,6 +88,24 @@ async fn link_for(app: &TestApp, email: &str) -> String {
     token_in(&messages[0])
 }
 
+/// As [`link_for`], once the account's cooldown is over (as if minutes had passed) and the outbox
+/// is emptied of earlier links. (The link's id is a new one, so its mail is sent.)
+async fn next_link_for(app: &TestApp, email: &str) -> String {
+    with_pool!(app.db.writer(), pool => sqlx::query("UPDATE users SET password_reset_asked_at = NULL")
+        .execute(pool).await.map(|_| ()))
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&app.config.mail.outbox_dir);
+    link_for(app, email).await
+}
+
+/// Whether the page of `token`'s link offers to set a password.
+async fn link_works(app: &TestApp, token: &str) -> bool {
+    let page = Visitor::new(&app.base).get(&format!("/login/reset?token={token}")).await.html();
+    let offered = !html::attrs(&page, "input[name=password]", "name").is_empty();
+    assert_eq!(offered, !html::texts(&page, "main .form-alert").concat().contains("no longer works"));
+    offered
+}
+
 /// Sets `password` through the link of `token`, by the page's plain form.
 async fn set_password(visitor: &mut Visitor, token: &str, password: &str) -> Page {
     let page = format!("/login/reset?token={token}");
@@ -126,7 +147,13 @@ async fn a_forgotten_password_is_reset_through_a_mailed_link(backend: Backend) {
 
     let page = guest.get(&format!("/login/reset?token={token}")).await;
     assert_eq!(page.status, 200);
+    // The address holds the token: no cache may keep the page, no Referer may carry it off, and
+    // the header's sign-in link does not copy it into its own.
+    assert_eq!(page.headers["cache-control"], "no-store");
+    assert_eq!(page.headers["referrer-policy"], "strict-origin");
+    assert!(!page.body.contains("next=%2Flogin%2Freset"), "{}", page.body);
     let form = page.html();
+    assert_eq!(html::attr(&form, "header .account-link", "href"), "/login");
     assert_eq!(html::attr(&form, "form input[name=token]", "value"), token);
     assert_eq!(html::attr(&form, "input[name=password]", "autocomplete"), "new-password");
 
@@ -218,13 +245,8 @@ async fn a_link_expires_and_bad_or_racing_tokens_get_a_clear_answer(backend: Bac
         assert!(matches!(posted.status, 400 | 422), "{bad:.40}: {} {}", posted.status, posted.body);
     }
 
-    // Two uses of one link at the same moment: one sets its password, the other is refused. (The
-    // links asked for so far are swept, as housekeeping does, so the new one is not held back; its
-    // id is a new one, so its mail is sent.)
-    with_pool!(app.db.writer(), pool => sqlx::query("DELETE FROM password_resets").execute(pool).await.map(|_| ()))
-        .unwrap();
-    std::fs::remove_dir_all(&app.config.mail.outbox_dir).unwrap();
-    let token = link_for(&app, "john@mail.com").await;
+    // Two uses of one link at the same moment: one sets its password, the other is refused.
+    let token = next_link_for(&app, "john@mail.com").await;
     let (mut first, mut second) = (Visitor::new(&app.base), Visitor::new(&app.base));
     let first_form = [("token", token.as_str()), ("password", "the first secret")];
     let second_form = [("token", token.as_str()), ("password", "the second secret")];
@@ -236,4 +258,69 @@ async fn a_link_expires_and_bad_or_racing_tokens_get_a_clear_answer(backend: Bac
     assert!(statuses[0] < 400, "{} / {}", a.body, b.body);
     let winner = if a.status < 400 { "the first secret" } else { "the second secret" };
     assert_eq!(Visitor::new(&app.base).sign_in("john@mail.com", winner).await.status, 200);
+}
+
+async fn a_link_dies_when_its_account_changes(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let mut staff = Visitor::new(&app.base);
+    assert_eq!(staff.sign_in("admin@mail.com", "admin123").await.status, 200);
+    let john_id = count(&app, "SELECT id FROM users WHERE email = 'john@mail.com'").await.to_string();
+
+    // John remembers his password and changes it on his account page: the link he asked for
+    // earlier is no longer a way in.
+    let token = link_for(&app, "john@mail.com").await;
+    assert!(link_works(&app, &token).await);
+    let mut john = Visitor::new(&app.base);
+    assert_eq!(john.sign_in("john@mail.com", "changeme").await.status, 200);
+    let fields = [("current_password", "changeme"), ("new_password", "a brand new secret")];
+    assert_eq!(john.post("/rpc/account/password", &fields).await.status, 200);
+    assert!(!link_works(&app, &token).await, "a new password voids the link");
+    let refused = set_password(&mut Visitor::new(&app.base), &token, "the attacker's secret").await;
+    assert!(location(&refused).contains("__err="), "{}", location(&refused));
+    assert_eq!(Visitor::new(&app.base).sign_in("john@mail.com", "a brand new secret").await.status, 200);
+
+    // An admin deactivates the account and, a while later, reactivates it.
+    let token = next_link_for(&app, "john@mail.com").await;
+    for active in ["false", "true"] {
+        let answer = staff.post("/rpc/admin/users/active", &[("user_id", john_id.as_str()), ("active", active)]).await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    assert!(!link_works(&app, &token).await, "a link from before a deactivation stays dead");
+
+    // An admin moves the account to another address: the link mailed to the old one dies.
+    let token = next_link_for(&app, "john@mail.com").await;
+    let admin_token = api::admin_token(&app).await;
+    let moved = serde_json::json!({ "email": "john.new@mail.com" });
+    let answer =
+        api::call(&app, reqwest::Method::PUT, &format!("/users/{john_id}"), Some(&admin_token), Some(moved)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(!link_works(&app, &token).await, "a link mailed to the old address dies");
+
+    // A link stays good through what does not touch the account's way in.
+    let token = next_link_for(&app, "john.new@mail.com").await;
+    let renamed = serde_json::json!({ "name": "Johnny" });
+    let answer =
+        api::call(&app, reqwest::Method::PUT, &format!("/users/{john_id}"), Some(&admin_token), Some(renamed)).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(link_works(&app, &token).await, "a new name leaves the link working");
+}
+
+async fn requests_at_the_same_moment_mail_one_link(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    // Eight requests for one account at once (the client may ask ten times an hour): the
+    // account's cooldown is claimed by one of them, and one link is mailed.
+    let asks = (0..8).map(|_| {
+        let base = app.base.clone();
+        async move {
+            let mut visitor = Visitor::new(&base);
+            visitor.submit_form("/rpc/password/forgot", FORGOT, &[("email", "john@mail.com")]).await.status
+        }
+    });
+    let statuses = crate::common::all_at_once(asks).await;
+    assert!(statuses.iter().all(|&status| status == 302), "{statuses:?}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM password_resets").await, 1);
+    let workers = start_workers(&app);
+    let messages = mailed(&app).await;
+    workers.stop().await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
 }

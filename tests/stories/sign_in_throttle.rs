@@ -81,7 +81,7 @@ async fn a_burst_of_parallel_guesses_gets_no_more_checks(backend: Backend) {
         let mut visitor = Visitor::new(&app.base);
         async move { visitor.sign_in("john@mail.com", &format!("guess {n}")).await.status }
     });
-    let statuses = futures_join_all(guesses).await;
+    let statuses = common::all_at_once(guesses).await;
     let checked = statuses.iter().filter(|s| **s == 401).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!(checked + refused, 20, "{statuses:?}");
@@ -129,16 +129,4 @@ async fn the_current_password_cannot_be_guessed_at_full_speed(backend: Backend) 
         statuses.push(thief.post("/rpc/account/password", &fields).await.status);
     }
     assert_eq!(statuses, [422, 422, 422, 429], "the same lock as signing in");
-}
-
-/// Runs the futures concurrently and collects their outputs in order.
-async fn futures_join_all<F: std::future::Future<Output = u16> + Send + 'static>(
-    futures: impl Iterator<Item = F>,
-) -> Vec<u16> {
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut out = Vec::new();
-    for handle in handles {
-        out.push(handle.await.unwrap());
-    }
-    out
 }

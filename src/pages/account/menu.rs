@@ -48,9 +48,13 @@ fn visitor_menu(texts: &Texts, here: &str) -> String {
         true => back.split('?').next().unwrap_or("/").to_owned(),
         false => back,
     };
-    let sign_in_href = match back.as_str() {
+    // Not back to the sign-in pages themselves: and a reset link's page holds its token in its
+    // address, which must not be copied into another.
+    let path = back.split('?').next().unwrap_or_default();
+    let sign_in_href = match path {
         "/" | "/login" | "/register" => "/login".to_owned(),
-        path => paths::login(path),
+        _ if path.starts_with("/login/") => "/login".to_owned(),
+        _ => paths::login(&back),
     };
     let mut html = Markup::with_capacity(128);
     html.raw(r#"<div class="account-menu"><a class="account-link""#).attr("href", &sign_in_href).raw(">");

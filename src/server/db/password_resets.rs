@@ -10,24 +10,49 @@ pub struct NewReset<'a> {
     pub expires_at: i64,
 }
 
-/// Records that a link was asked for; its token comes later, from the job that mails it.
-pub async fn insert_reset(db: &Db, reset: &NewReset<'_>) -> sqlx::Result<i64> {
-    let sql =
-        "INSERT INTO password_resets (user_id, lang, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id";
-    with_pool!(db.writer(), pool => sqlx::query_scalar(sql)
-        .bind(reset.user_id)
-        .bind(reset.lang)
-        .bind(reset.created_at)
-        .bind(reset.expires_at)
-        .fetch_one(pool)
-        .await)
+/// Makes a link for the active account `reset.user_id`, unless the account was given one after
+/// `cooldown_since`: its id, or `None`. The token comes later, from the job that mails it.
+///
+/// The account's cooldown is claimed by one conditional update of its row, in the transaction
+/// that makes the link: the database applies such updates to a row one at a time (PostgreSQL
+/// re-reads the row once the first commits, SQLite has one writer), so of two requests at once
+/// only one finds the cooldown over. The link records the account's auth version and address,
+/// and works only while they stay the same.
+pub async fn insert_reset(db: &Db, reset: &NewReset<'_>, cooldown_since: i64) -> sqlx::Result<Option<i64>> {
+    let claim = "UPDATE users SET password_reset_asked_at = $2 WHERE id = $1 AND active \
+                 AND (password_reset_asked_at IS NULL OR password_reset_asked_at <= $3) \
+                 RETURNING auth_version, email";
+    let insert = "INSERT INTO password_resets (user_id, lang, created_at, expires_at, auth_version, email) \
+                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    with_pool!(db.writer(), pool => {
+        let mut tx = pool.begin().await?;
+        let claimed: Option<(i64, String)> = sqlx::query_as(claim)
+            .bind(reset.user_id)
+            .bind(reset.created_at)
+            .bind(cooldown_since)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((auth_version, email)) = claimed else {
+            return Ok(None);
+        };
+        let id: i64 = sqlx::query_scalar(insert)
+            .bind(reset.user_id)
+            .bind(reset.lang)
+            .bind(reset.created_at)
+            .bind(reset.expires_at)
+            .bind(auth_version)
+            .bind(email)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    })
 }
 
-/// When the account's latest link was asked for, if ever (and not yet swept).
-pub async fn latest_request_at(db: &Db, user_id: i64) -> sqlx::Result<Option<i64>> {
-    let sql = "SELECT MAX(created_at) FROM password_resets WHERE user_id = $1";
-    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(user_id).fetch_one(pool).await)
-}
+/// The condition under which a link `r` of account `u` works at `$2`: not used, not expired, and
+/// the account still active and as it was when the link was made.
+const LIVE: &str = "r.used_at IS NULL AND r.expires_at > $2 AND u.active \
+                    AND u.auth_version = r.auth_version AND u.email = r.email";
 
 /// What the mail of a link needs.
 #[derive(sqlx::FromRow)]
@@ -40,9 +65,11 @@ pub struct ResetToMail {
 
 /// The link `id` when it is still worth mailing at `now`: unused, unexpired, for an active account.
 pub async fn select_to_mail(db: &Db, id: i64, now: i64) -> sqlx::Result<Option<ResetToMail>> {
-    let sql = "SELECT u.email, u.name, r.lang, r.expires_at FROM password_resets r JOIN users u ON u.id = r.user_id \
-               WHERE r.id = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.active";
-    with_reader!(db.reader(), pool => sqlx::query_as(sql).bind(id).bind(now).fetch_optional(pool).await)
+    let sql = format!(
+        "SELECT u.email, u.name, r.lang, r.expires_at FROM password_resets r JOIN users u ON u.id = r.user_id \
+         WHERE r.id = $1 AND {LIVE}"
+    );
+    with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).bind(now).fetch_optional(pool).await)
 }
 
 /// Gives link `id` its token (by hash), replacing any an earlier attempt to mail it made; false
@@ -56,9 +83,10 @@ pub async fn set_token_hash(db: &Db, id: i64, token_hash: &str) -> sqlx::Result<
 
 /// The account a token's link would reset at `now`, if the link still works.
 pub async fn select_live(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<i64>> {
-    let sql = "SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id \
-               WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.active";
-    with_reader!(db.reader(), pool => sqlx::query_scalar(sql).bind(token_hash).bind(now).fetch_optional(pool).await)
+    let sql = format!(
+        "SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id WHERE r.token_hash = $1 AND {LIVE}"
+    );
+    with_reader!(db.reader(), pool => sqlx::query_scalar(&sql).bind(token_hash).bind(now).fetch_optional(pool).await)
 }
 
 /// Uses a token's link, all in one transaction: the link is claimed (of two uses at once exactly
@@ -66,9 +94,14 @@ pub async fn select_live(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Op
 /// and access tokens), its refresh tokens and its other links are deleted. The account's id, or
 /// `None` when the link no longer works.
 pub async fn reset_password(db: &Db, token_hash: &str, password_hash: &str, now: i64) -> sqlx::Result<Option<i64>> {
-    let claim =
-        "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
-                 AND user_id IN (SELECT id FROM users WHERE active) RETURNING user_id";
+    // The link's own conditions are on the row being updated, which PostgreSQL checks again
+    // after waiting for a concurrent claim to commit (a subquery would see the row as it was
+    // when the statement began, and let both claims through).
+    let claim = "UPDATE password_resets SET used_at = $2 \
+                 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND EXISTS (SELECT 1 FROM users u \
+                   WHERE u.id = password_resets.user_id AND u.active \
+                   AND u.auth_version = password_resets.auth_version AND u.email = password_resets.email) \
+                 RETURNING user_id";
     let password =
         "UPDATE users SET password_hash = $2, auth_version = auth_version + 1, updated_at = $3 WHERE id = $1";
     let others = "DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL";

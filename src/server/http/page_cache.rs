@@ -41,10 +41,12 @@ use std::{
 
 /// Larger pages are served but not kept.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
-/// Paths that are not pages, or must always be read fresh: among the pages, a password reset
-/// link's, which says whether the link still works (and each link's address is its own).
+/// Paths that are not pages, or must always be read fresh.
 const NEVER_CACHED: &[&str] =
-    &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/sitemaps/", "/robots.txt", "/login/reset"];
+    &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/sitemaps/", "/robots.txt"];
+/// Pages whose address holds a secret: a password reset link's token. No cache, ours or any on
+/// the way, may keep them, and nothing they load may carry their address away in a `Referer`.
+const SECRET_IN_ADDRESS: &[&str] = &["/login/reset"];
 /// Pages a guest's session changes (their cart, their checkout, signing in): never rendered
 /// without their cookies.
 const GUEST_PERSONAL: &[&str] = &["/cart", "/checkout", "/account", "/admin", "/login", "/register"];
@@ -165,6 +167,9 @@ impl CachedPage {
 
 /// Middleware: answers from the cache, or renders and keeps the result.
 pub async fn serve_cached(State(cache): State<PageCache>, mut request: Request, next: Next) -> Response {
+    if SECRET_IN_ADDRESS.iter().any(|prefix| request.uri().path().starts_with(prefix)) {
+        return kept_nowhere(next.run(request).await);
+    }
     let cart_count = match visitor_of(request.headers()) {
         Visitor::Anonymous => None,
         Visitor::GuestWithCart(count) if !is_guest_personal(request.uri().path()) => Some(count),
@@ -296,6 +301,16 @@ fn private(mut response: Response) -> Response {
     if headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html")) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     }
+    response
+}
+
+/// A page whose address is a secret: stored by no cache, and named in no `Referer` beyond its
+/// origin. (Not `no-referrer`: under it a browser sends `Origin: null` with the page's own form,
+/// which the same-origin check must refuse.)
+fn kept_nowhere(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin"));
     response
 }
 

@@ -3,9 +3,11 @@
 //! Asking makes a row (`password_resets`) and queues the [`JOB`] that mails the link. The job
 //! makes the link's token, 256 random bits, and keeps only its SHA-256: the token is nowhere but in
 //! the e-mail (not in the job's input, a log or a backup), and a database read by someone else
-//! yields no link that works. A link works once, for [`LINK_LIFETIME`], and only for an active
-//! account. Using it sets the password, ends every session and API token of the account, and voids
-//! its other links.
+//! yields no link that works. A link works once, for [`LINK_LIFETIME`], and only while the account
+//! is active and as it was when the link was asked for: setting its password, deactivating it or
+//! changing its address (each of which an admin or the owner may do meanwhile) voids the link.
+//! Using it sets the password, ends every session and API token of the account, and voids its
+//! other links.
 //!
 //! Asking answers the same whether an address has an account or not; only its form is checked.
 //! (Signing up does tell that an address is taken, as it must, so this hides little, but it gives
@@ -58,17 +60,16 @@ pub async fn request(state: &AppState, email: &str, lang: Lang, client: &str) ->
         return Ok(());
     };
     let now = now_ms();
-    let latest = password_resets::latest_request_at(&state.db, user.id).await?;
-    if latest.is_some_and(|at| at > now - ACCOUNT_COOLDOWN.num_milliseconds()) {
-        return Ok(());
-    }
     let reset = password_resets::NewReset {
         user_id: user.id,
         lang: lang.code(),
         created_at: now,
         expires_at: now + LINK_LIFETIME.num_milliseconds(),
     };
-    let reset_id = password_resets::insert_reset(&state.db, &reset).await?;
+    let cooldown_since = now - ACCOUNT_COOLDOWN.num_milliseconds();
+    let Some(reset_id) = password_resets::insert_reset(&state.db, &reset, cooldown_since).await? else {
+        return Ok(()); // A link went out within the cooldown (or the account was just deactivated).
+    };
     let dedupe = format!("password_reset:{reset_id}");
     jobs::enqueue(&state.db, JOB, &MailInput { reset_id }, Some(&dedupe), None).await?;
     tracing::info!(user_id = user.id, reset_id, "password reset link asked for");

@@ -210,3 +210,16 @@ pub async fn stored_sessions(app: &TestApp) -> i64 {
     };
     tienda::server::db::with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
 }
+
+/// Runs the futures at once, each on its own task (so on the runtime's threads in parallel), and
+/// collects their outputs in order.
+pub async fn all_at_once<F: std::future::Future<Output = u16> + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<u16> {
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
