@@ -39,6 +39,10 @@ test('a shopper registers, signs out, signs in and changes the password', async 
   const passwordField = page.getByLabel('Password', { exact: true });
   await expect(page.getByText('Use at least 8 characters.')).toBeVisible();
   await expect(passwordField).toHaveAttribute('aria-invalid', 'true');
+  // The form says that a field was refused, and the keyboard goes on from that field (the submit
+  // button was disabled while the call ran, which would leave focus nowhere).
+  await expect(page.getByRole('main').getByRole('alert')).toHaveText(/Some fields are not valid/);
+  if (hasJs(testInfo)) await expect(passwordField).toBeFocused();
   await expectNoReload(page, testInfo);
 
   await page.getByLabel('Name').fill('Ana Pérez');
@@ -76,6 +80,8 @@ test('a shopper registers, signs out, signs in and changes the password', async 
   await page.goto('/login');
   await signIn(page, email, 'correct horse battery');
   await expect(page.getByRole('alert')).toHaveText(/The email or password is not correct/);
+  // No one field is to blame: focus goes to the alert, and the next Tab reaches the form again.
+  if (hasJs(testInfo)) await expect(page.getByRole('alert')).toBeFocused();
   await signIn(page, email, 'a brand new secret');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
   noErrors();

@@ -55,7 +55,7 @@ test('an admin creates a category and a product, edits its price inline and dele
   await page.getByLabel('Image link').fill(categoryImage);
   await page.getByRole('button', { name: 'Save category' }).click();
   await expect(page).toHaveURL(/\/admin\/categories\?saved=1$/);
-  await expect(page.getByRole('link', { name: categoryName })).toBeVisible();
+  await expect(page.getByRole('link', { name: categoryName, exact: true })).toBeVisible();
 
   // A product with an uploaded image; a price of zero is refused first.
   await nav.getByRole('link', { name: 'Products' }).click();

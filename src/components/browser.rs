@@ -44,3 +44,18 @@ pub fn with_position(then: impl FnOnce(crate::model::stores::GeoPoint) + 'static
     });
     let _ = geolocation.get_current_position(found.unchecked_ref());
 }
+
+/// Puts focus on the first field of `alert`'s form that says it is invalid, or on `alert` itself
+/// when none does, so that a keyboard user goes on from the problem.
+pub fn focus_first_problem(alert: &web_sys::Element) {
+    use leptos::wasm_bindgen::JsCast;
+    let form = alert.closest("form").ok().flatten();
+    let field = form.and_then(|form| form.query_selector(r#"[aria-invalid="true"]"#).ok().flatten());
+    let target = field.unwrap_or_else(|| {
+        let _ = alert.set_attribute("tabindex", "-1");
+        alert.clone()
+    });
+    if let Ok(target) = target.dyn_into::<web_sys::HtmlElement>() {
+        let _ = target.focus();
+    }
+}

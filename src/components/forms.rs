@@ -98,6 +98,9 @@ pub fn FormField(
     #[prop(optional, into)] value: String,
     #[prop(default = true)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
+    /// The keyboard a phone shows, where `kind` does not imply it ("decimal" for a price).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
     issue: Signal<Option<FieldIssue>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -125,6 +128,7 @@ pub fn FormField(
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 required=required
                 maxlength=maxlength
+                inputmode=inputmode
                 aria-invalid=move || issue.get().map(|_| "true")
                 aria-describedby=describedby
             />
@@ -162,15 +166,28 @@ pub fn AvatarField(#[prop(optional, into)] value: String, issue: Signal<Option<F
     }
 }
 
-/// What went wrong with the form as a whole (wrong credentials, too many attempts, ...). Field
-/// problems are shown at their fields instead.
+/// What went wrong with the form as a whole (wrong credentials, too many attempts, ...), or, when
+/// fields were refused, that some were: each field shows its own problem, and this line is what a
+/// screen reader says at once.
+///
+/// A refused submit would otherwise leave the keyboard nowhere (the submit button was disabled
+/// while the call ran, so focus fell to the page), so once the island runs, focus moves to the
+/// first refused field of the form, or to this alert when no field is to blame.
 #[component]
 pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
     let common = use_texts().common;
-    let message =
-        move || error.get().filter(|e| !matches!(e, AppError::Validation(_))).map(|e| common.error_message(&e));
+    let message = move || error.get().map(|e| common.error_message(&e));
+    let slot = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if error.with(Option::is_some) {
+            if let Some(slot) = slot.get() {
+                // After this turn's updates, so that the fields already carry their new state.
+                request_animation_frame(move || crate::components::browser::focus_first_problem(&slot));
+            }
+        }
+    });
     view! {
-        <div class="form-alert-slot" role="alert">
+        <div class="form-alert-slot" role="alert" node_ref=slot>
             {move || message().map(|text| view! { <p class="form-alert">{text}</p> })}
         </div>
     }

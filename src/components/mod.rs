@@ -18,6 +18,7 @@ mod pager;
 mod pagination;
 mod product_card;
 mod raw_text;
+mod scroll_frame;
 
 pub use breadcrumbs::{Breadcrumbs, Crumb};
 #[cfg(feature = "hydrate")]
@@ -34,3 +35,4 @@ pub use page_meta::{absolute_url, json_ld, PageMeta};
 pub use pager::{page_count, Pager};
 pub use pagination::Pagination;
 pub use product_card::ProductGrid;
+pub use scroll_frame::TableFrame;

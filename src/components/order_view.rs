@@ -1,6 +1,7 @@
 //! An order as its customer and the back office both see it: where it is, what it holds, how it
 //! is received and paid, and its history; plus the buttons for the changes the viewer may make.
 
+use crate::components::TableFrame;
 use crate::i18n::use_texts;
 use crate::model::orders::{Fulfilment, Order, OrderAction, OrderStatus, PaymentStatus};
 use crate::server_fns::orders::ChangeOrder;
@@ -46,6 +47,21 @@ pub fn OrderDetails(order: Order) -> impl IntoView {
             (t.pickup_at, vec![order.store_name.clone(), order.recipient.clone(), order.phone.clone()])
         }
     };
+    let line_rows = order
+        .lines
+        .iter()
+        .map(|line| {
+            view! {
+                <tr>
+                    <th scope="row">{line.title.clone()}<br /><small class="muted">{line.sku.clone()}</small></th>
+                    <td class="numeric">{summary.show(line.unit_price)}</td>
+                    <td class="numeric">{line.quantity}</td>
+                    <td class="numeric">{summary.show(line.total())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let total_shown = summary.show(total);
     view! {
         <dl class="order-facts">
             <div><dt>{t.date}</dt><dd><time datetime=summary.created_at.clone()>{short_time(&summary.created_at)}</time></dd></div>
@@ -53,34 +69,25 @@ pub fn OrderDetails(order: Order) -> impl IntoView {
             <div><dt>{t.payment_status_label}</dt><dd><PaymentBadge status=summary.payment_status />" · "{(t.payment_method_name)(order.payment_method)}</dd></div>
             <div><dt>{receive_label}</dt><dd>{receive_lines.into_iter().filter(|l| !l.trim().is_empty()).map(|l| view! { {l}<br /> }).collect_view()}</dd></div>
         </dl>
-        <div class="table-scroll order-lines">
-        <table class="review-table">
-            <thead>
-                <tr>
-                    <th scope="col">{t.product}</th>
-                    <th scope="col" class="numeric">{t.unit_price}</th>
-                    <th scope="col" class="numeric">{t.quantity}</th>
-                    <th scope="col" class="numeric">{t.line_total}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {order.lines.iter().map(|line| view! {
+        <TableFrame label=t.items class="order-lines">
+            <table class="review-table">
+                <thead>
                     <tr>
-                        <th scope="row">{line.title.clone()}<br /><small class="muted">{line.sku.clone()}</small></th>
-                        <td class="numeric">{summary.show(line.unit_price)}</td>
-                        <td class="numeric">{line.quantity}</td>
-                        <td class="numeric">{summary.show(line.total())}</td>
+                        <th scope="col">{t.product}</th>
+                        <th scope="col" class="numeric">{t.unit_price}</th>
+                        <th scope="col" class="numeric">{t.quantity}</th>
+                        <th scope="col" class="numeric">{t.line_total}</th>
                     </tr>
-                }).collect_view()}
-            </tbody>
-            <tfoot>
-                <tr>
-                    <th scope="row" colspan="3">{t.total}</th>
-                    <td class="numeric"><strong>{summary.show(total)}</strong></td>
-                </tr>
-            </tfoot>
-        </table>
-        </div>
+                </thead>
+                <tbody>{line_rows}</tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row" colspan="3">{t.total}</th>
+                        <td class="numeric"><strong>{total_shown}</strong></td>
+                    </tr>
+                </tfoot>
+            </table>
+        </TableFrame>
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">{t.history}</h2>
             <ol class="order-history">

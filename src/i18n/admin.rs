@@ -46,6 +46,8 @@ pub struct AdminTexts {
     pub saved: &'static str,
     pub deleted: &'static str,
     pub edit_title: fn(&str) -> String,
+    /// The name a row's Delete link has for a screen reader, which hears it out of its row.
+    pub delete_named: fn(&str) -> String,
     pub field_title: &'static str,
     pub field_description: &'static str,
     /// Labelled with the store currency's code.
@@ -145,6 +147,7 @@ pub(super) static EN: AdminTexts = AdminTexts {
     saved: "Saved.",
     deleted: "Deleted.",
     edit_title: |name| format!("Edit {name}"),
+    delete_named: |name| format!("Delete {name}"),
     field_title: "Title",
     field_description: "Description",
     field_price: |code| format!("Price ({code})"),
@@ -251,6 +254,7 @@ pub(super) static ES: AdminTexts = AdminTexts {
     saved: "Guardado.",
     deleted: "Eliminado.",
     edit_title: |name| format!("Editar {name}"),
+    delete_named: |name| format!("Eliminar {name}"),
     field_title: "Título",
     field_description: "Descripción",
     field_price: |code| format!("Precio ({code})"),

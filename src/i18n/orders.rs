@@ -27,6 +27,8 @@ pub struct OrdersTexts {
     pub unit_price: &'static str,
     pub line_total: &'static str,
     pub update: &'static str,
+    /// The Update button's name for a screen reader: which line it changes.
+    pub update_named: fn(&str) -> String,
     pub remove: &'static str,
     /// Names the remove button of a line for screen readers: given the product's title.
     pub remove_named: fn(&str) -> String,
@@ -131,6 +133,7 @@ pub(super) static EN: OrdersTexts = OrdersTexts {
     unit_price: "Unit price",
     line_total: "Total",
     update: "Update",
+    update_named: |title| format!("Update {title}"),
     remove: "Remove",
     remove_named: |title| format!("Remove {title}"),
     quantity_of: |title| format!("Quantity of {title}"),
@@ -281,6 +284,7 @@ pub(super) static ES: OrdersTexts = OrdersTexts {
     unit_price: "Precio unitario",
     line_total: "Total",
     update: "Actualizar",
+    update_named: |title| format!("Actualizar {title}"),
     remove: "Quitar",
     remove_named: |title| format!("Quitar {title}"),
     quantity_of: |title| format!("Cantidad de {title}"),

@@ -127,7 +127,9 @@ fn CartLineView(
                         <input id=quantity_id type="number" name="quantity" value=line.quantity min="1" max=max
                             inputmode="numeric" required=true class="quantity-input"
                             aria-invalid=invalid aria-describedby=described_by />
-                        <button type="submit" class="button button-small button-secondary">{t.update}</button>
+                        <button type="submit" class="button button-small button-secondary" aria-label=(t.update_named)(&line.title)>
+                            {t.update}
+                        </button>
                     </form>
                 })}
                 <form method="post" action=RemoveCartLine::url()>

@@ -149,13 +149,6 @@ fn CheckoutForm(
     view! {
         <ActionForm action attr:class="stack-form checkout-form" attr:novalidate=true>
             <FormAlert error />
-            // Field problems are shown at their fields; this says that there are some, where a
-            // screen reader hears it at once.
-            <p class="validation-alert" role="alert">
-                {move || matches!(error.get(), Some(AppError::Validation(_))).then(|| view! {
-                    <span class="form-alert">{lang.texts().common.validation.message}</span>
-                })}
-            </p>
             <ul class="shortfalls">{shortfalls}</ul>
             <input type="hidden" name="idempotency_key" value=idempotency_key />
             <input type="hidden" name="reviewed" value=reviewed />
@@ -177,11 +170,13 @@ fn CheckoutForm(
                 value=typed.get("phone") issue=issue_of(error, "phone") />
             <fieldset class="delivery-fields">
                 <legend>{t.delivery_address}</legend>
-                <FormField name="address_line" label=t.address_line autocomplete="street-address" required=false
+                // Required whenever they are shown (CSS hides them for a pickup); the form does
+                // not let the browser block on them, the server decides.
+                <FormField name="address_line" label=t.address_line autocomplete="street-address"
                     maxlength=ADDRESS_MAX value=typed.get("address_line") issue=issue_of(error, "address_line") />
-                <FormField name="city" label=t.city autocomplete="address-level2" required=false maxlength=CITY_MAX
+                <FormField name="city" label=t.city autocomplete="address-level2" maxlength=CITY_MAX
                     value=typed.get("city") issue=issue_of(error, "city") />
-                <FormField name="postal_code" label=t.postal_code autocomplete="postal-code" required=false
+                <FormField name="postal_code" label=t.postal_code autocomplete="postal-code"
                     maxlength=POSTAL_CODE_MAX value=typed.get("postal_code") issue=issue_of(error, "postal_code") />
             </fieldset>
             <fieldset class="pickup-fields">

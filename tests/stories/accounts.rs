@@ -318,6 +318,11 @@ async fn a_refused_form_without_javascript_comes_back_filled_in_but_never_with_a
     assert_eq!(html::attr(&doc, "#field-name", "value"), "Ana Pérez");
     assert_eq!(html::attr(&doc, "#field-email", "value"), "ana@example.com");
     assert!(html::text(&doc, "#field-password-error").contains("8"), "the password's message is shown");
+    assert_eq!(
+        html::text(&doc, "main [role=alert] .form-alert"),
+        "Some fields are not valid. Please correct them and try again.",
+        "the form says that fields were refused, where a screen reader hears it"
+    );
     assert_eq!(ana.form_cookie, None, "read once: the page deletes it");
     let again = ana.get(&path).await.html();
     assert_eq!(html::attr(&again, "#field-name", "value"), "", "a reload starts afresh");

@@ -358,13 +358,28 @@ async fn the_back_office_pages_render_for_admins(backend: Backend) {
     assert_eq!(table.status, 200);
     let titles = common::html::texts(&table.html(), ".admin-table tbody th a");
     assert!(titles.contains(&"Classic Oxford Shirt".to_owned()) && titles.len() < 5, "{titles:?}");
+    let table = table.html();
+    // The table scrolls sideways on a phone, by keyboard too: its frame takes focus, and has a name.
+    let frame = ".table-scroll[role=region][tabindex='0']";
+    assert_eq!(common::html::attrs(&table, frame, "aria-label"), ["Products"]);
+    let row_links = common::html::attrs(&table, ".row-actions a", "aria-label");
+    assert!(
+        row_links.contains(&"Edit Classic Oxford Shirt".to_owned())
+            && row_links.contains(&"Delete Classic Oxford Shirt".to_owned()),
+        "each row's links name their product: {row_links:?}"
+    );
     let id = id_of(&app, "products", "classic-oxford-shirt").await;
-    let form = staff.get(&format!("/admin/products/{id}")).await;
-    assert_eq!(common::html::attr(&form.html(), "#field-title", "value"), "Classic Oxford Shirt");
+    let form = staff.get(&format!("/admin/products/{id}")).await.html();
+    assert_eq!(common::html::attr(&form, "#field-title", "value"), "Classic Oxford Shirt");
+    assert_eq!(common::html::attr(&form, "#field-price", "inputmode"), "decimal", "a phone offers the decimal point");
     assert_eq!(staff.get("/admin/products/99999").await.status, 404);
     assert_eq!(staff.get("/admin/products/abc").await.status, 404);
-    assert!(staff.get("/admin/categories").await.body.contains("/categories/shoes"));
-    assert!(staff.get("/admin/users?q=john").await.body.contains("john@mail.com"));
+    let categories = staff.get("/admin/categories").await;
+    assert!(categories.body.contains("/categories/shoes"));
+    assert_eq!(common::html::attrs(&categories.html(), frame, "aria-label"), ["Categories"]);
+    let users = staff.get("/admin/users?q=john").await;
+    assert!(users.body.contains("john@mail.com"));
+    assert_eq!(common::html::attrs(&users.html(), frame, "aria-label"), ["Users"]);
 }
 
 async fn forms_without_javascript_come_back_with_their_errors(backend: Backend) {

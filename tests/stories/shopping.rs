@@ -61,8 +61,14 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
     assert!(guest.session.is_some(), "the first add gives the guest a session");
     add(&mut guest, "/products", 2, "1").await;
     let cart = guest.get("/cart").await;
-    assert_eq!(html::texts(&cart.html(), ".cart-line-title").len(), 2);
+    let cart_doc = cart.html();
+    assert_eq!(html::texts(&cart_doc, ".cart-line-title").len(), 2);
     assert_eq!(badge(&cart), "3");
+    // Each line's Update button says which line it updates (a screen reader hears it alone).
+    let updates = html::attrs(&cart_doc, ".quantity-form button", "aria-label");
+    let expected: Vec<String> =
+        html::texts(&cart_doc, ".cart-line-title").iter().map(|title| format!("Update {title}")).collect();
+    assert_eq!(updates, expected);
 
     // Checkout asks a guest to sign in, and the cart follows them into their account.
     let checkout = guest.get("/checkout").await;
@@ -83,6 +89,9 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
     let doc = checkout.html();
     assert_eq!(html::texts(&doc, ".review-table tbody th").len(), 2, "the review shows the merged cart");
     let key = html::attr(&doc, "input[name=idempotency_key]", "value");
+    for field in ["recipient", "phone", "address_line", "city", "postal_code"] {
+        assert_eq!(html::attrs(&doc, &format!("#field-{field}[required]"), "name"), [field], "said to be required");
+    }
     let store = html::attrs(&doc, "select[name=store_id] option", "value")[0].clone();
 
     // A phone too short: without JavaScript the form comes back with the message, and with what
@@ -98,6 +107,11 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
     let refused = guest.submit_form("/rpc/checkout/place", "/checkout", &short_phone).await;
     let again = guest.get(&same_site(&location(&refused))).await.html();
     assert!(!html::text(&again, "#field-phone-error").is_empty(), "the phone's message");
+    assert_eq!(
+        html::text(&again, "main [role=alert] .form-alert"),
+        "Some fields are not valid. Please correct them and try again.",
+        "said once, where a screen reader hears it at once"
+    );
     assert_eq!(html::attr(&again, "#field-recipient", "value"), "Maria Pérez");
     assert_eq!(html::attr(&again, "#field-phone", "value"), "12");
     assert_eq!(html::attrs(&again, "#fulfilment-pickup[checked]", "value"), ["pickup"], "pickup stays chosen");

@@ -4,7 +4,7 @@
 use crate::components::forms::error_from_url;
 use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
 use crate::components::{boxed, page_count, Pager};
-use crate::components::{ErrorView, Loaded, PageMeta};
+use crate::components::{ErrorView, Loaded, PageMeta, TableFrame};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
 use crate::model::orders::{Order, OrderAction, OrderPage};
@@ -34,7 +34,7 @@ fn MyOrdersView(page: OrderPage) -> impl IntoView {
         view! { <p>{t.no_orders}" "<a href="/products">{t.continue_shopping}</a></p> }.into_any()
     } else {
         view! {
-            <div class="table-scroll">
+            <TableFrame label=t.my_orders>
                 <table class="admin-table orders-table">
                     <thead>
                         <tr>
@@ -59,7 +59,7 @@ fn MyOrdersView(page: OrderPage) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableFrame>
         }
         .into_any()
     };

@@ -2,7 +2,7 @@
 
 use super::widgets::{short_time, ChangeNotice, Loaded};
 use super::AdminGate;
-use crate::components::{boxed, PageMeta};
+use crate::components::{boxed, PageMeta, TableFrame};
 use crate::i18n::use_texts;
 use crate::model::back_office::CategoryRow;
 use crate::model::paths;
@@ -30,7 +30,7 @@ fn CategoryTable(rows: Vec<CategoryRow>) -> impl IntoView {
             <a class="button" href=paths::ADMIN_NEW_CATEGORY>{t.new_category}</a>
         </div>
         <ChangeNotice />
-        <div class="table-scroll">
+        <TableFrame label=t.nav_categories>
             <table class="admin-table">
                 <thead>
                     <tr>
@@ -54,14 +54,16 @@ fn CategoryTable(rows: Vec<CategoryRow>) -> impl IntoView {
                                     " "{(t.changed_by)(row.updated_by.as_deref())}
                                 </td>
                                 <td class="row-actions">
-                                    <a href=paths::admin_category(id)>{t.edit}</a>
-                                    <a href=paths::admin_category_delete(id)>{t.delete}</a>
+                                    <a href=paths::admin_category(id) aria-label=(t.edit_title)(&row.category.name)>{t.edit}</a>
+                                    <a href=paths::admin_category_delete(id) aria-label=(t.delete_named)(&row.category.name)>
+                                        {t.delete}
+                                    </a>
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
     }
 }

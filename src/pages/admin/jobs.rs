@@ -5,7 +5,7 @@
 
 use super::widgets::{short_time, ChangeNotice, Loaded};
 use super::AdminGate;
-use crate::components::{boxed, PageMeta};
+use crate::components::{boxed, PageMeta, TableFrame};
 use crate::i18n::{use_lang, Lang};
 use crate::model::jobs::{JobState, JobView, JobsPage};
 use crate::model::paths;
@@ -108,8 +108,7 @@ fn JobsBoard(
     });
     view! {
         <p class="muted">{move || if live.get() { t.live_note } else { t.reload_note }}</p>
-        // Focusable and named: on a phone the table scrolls sideways, by keyboard too.
-        <div class="table-scroll" tabindex="0" role="region" aria-label=t.title>
+        <TableFrame label=t.title>
             <table class="admin-table jobs-table">
                 <thead>
                     <tr>
@@ -129,7 +128,7 @@ fn JobsBoard(
                     />
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
         {move || rows.with(Vec::is_empty).then(|| view! { <p>{t.no_jobs}</p> })}
     }
 }

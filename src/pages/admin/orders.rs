@@ -5,7 +5,7 @@ use super::widgets::{page_count, Loaded, Pager};
 use super::AdminGate;
 use crate::components::forms::error_from_url;
 use crate::components::order_view::{short_time, OrderActions, OrderDetails, PaymentBadge, StatusBadge};
-use crate::components::{boxed, ErrorView, PageMeta};
+use crate::components::{boxed, ErrorView, PageMeta, TableFrame};
 use crate::error::{AppError, Entity};
 use crate::i18n::use_texts;
 use crate::model::orders::{parse_day, Order, OrderAction, OrderFilter, OrderPage, OrderStatus, ORDERS_PER_PAGE};
@@ -94,7 +94,7 @@ fn OrdersView(page: OrderPage, filter: OrderFilter) -> impl IntoView {
             <button type="submit" class="button">{t.filter}</button>
         </form>
         <p class="result-count" role="status">{(t.orders_found)(page.total)}</p>
-        <div class="table-scroll">
+        <TableFrame label=t.admin_orders>
             <table class="admin-table orders-table">
                 <thead>
                     <tr>
@@ -119,7 +119,7 @@ fn OrdersView(page: OrderPage, filter: OrderFilter) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
         <Pager page=page.page page_count=page_count(page.total, ORDERS_PER_PAGE) href=move |n| orders_href(&filter, n) />
     }
 }

@@ -91,7 +91,7 @@ fn ProductForm(
             <TextAreaField name="description" label=t.field_description value=p.description.clone()
                 maxlength=DESCRIPTION_MAX issue=issue("description") />
             <div class="field-row">
-                <FormField name="price" label=(t.field_price)(currency.code()) hint=t.price_hint
+                <FormField name="price" label=(t.field_price)(currency.code()) hint=t.price_hint inputmode="decimal"
                     value=product.as_ref().map(|p| p.price.decimal()).unwrap_or_default() issue=issue("price") />
                 <FormField name="stock" label=t.field_stock kind="number"
                     value=product.as_ref().map(|p| p.stock.to_string()).unwrap_or_else(|| "0".into()) issue=issue("stock") />

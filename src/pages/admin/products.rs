@@ -4,7 +4,7 @@
 use super::widgets::{page_count, short_time, ChangeNotice, Loaded, Pager};
 use super::AdminGate;
 use crate::components::forms::{error_from_url, latest_error};
-use crate::components::{boxed, PageMeta};
+use crate::components::{boxed, PageMeta, TableFrame};
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang, Texts};
 use crate::model::back_office::{ProductRow, ProductTable, ADMIN_PAGE_SIZE};
@@ -43,7 +43,7 @@ fn ProductTableView(table: ProductTable) -> impl IntoView {
         <PatchErrorFromUrl />
         <SearchForm query=table.query.clone() />
         <p class="result-count" role="status">{(t.count_products)(table.total)}</p>
-        <div class="table-scroll">
+        <TableFrame label=t.nav_products>
             <table class="admin-table">
                 <thead>
                     <tr>
@@ -59,7 +59,7 @@ fn ProductTableView(table: ProductTable) -> impl IntoView {
                     {table.rows.into_iter().map(|row| view! { <ProductTableRow row lang return_to=here.clone() /> }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
         {(table.total == 0).then(|| view! { <p>{t.no_matches}</p> })}
         <Pager page=query.page() page_count=pages href=move |page| format!("/admin/products{}", query.to_query_string(page, true)) />
     }
@@ -84,8 +84,8 @@ fn ProductTableRow(row: ProductRow, lang: Lang, return_to: String) -> impl IntoV
             </td>
             <td><time datetime=row.updated_at.clone()>{short_time(&row.updated_at)}</time></td>
             <td class="row-actions">
-                <a href=paths::admin_product(row.id)>{t.edit}</a>
-                <a href=paths::admin_product_delete(row.id)>{t.delete}</a>
+                <a href=paths::admin_product(row.id) aria-label=(t.edit_title)(&row.title)>{t.edit}</a>
+                <a href=paths::admin_product_delete(row.id) aria-label=(t.delete_named)(&row.title)>{t.delete}</a>
             </td>
         </tr>
     }

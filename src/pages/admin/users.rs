@@ -4,7 +4,7 @@
 use super::widgets::{page_count, short_time, ChangeNotice, Loaded, Pager};
 use super::AdminGate;
 use crate::components::forms::error_from_url;
-use crate::components::{boxed, PageMeta};
+use crate::components::{boxed, PageMeta, TableFrame};
 use crate::i18n::use_texts;
 use crate::model::back_office::{UserRow, UserTable, ADMIN_PAGE_SIZE};
 use crate::model::product_query::percent_encode;
@@ -55,7 +55,7 @@ fn UserTableView(table: UserTable) -> impl IntoView {
             <button type="submit" class="button">{t.search_button}</button>
         </form>
         <p class="result-count" role="status">{(t.count_users)(table.total)}</p>
-        <div class="table-scroll">
+        <TableFrame label=t.nav_users>
             <table class="admin-table">
                 <thead>
                     <tr>
@@ -69,7 +69,7 @@ fn UserTableView(table: UserTable) -> impl IntoView {
                     {table.rows.into_iter().map(|row| view! { <UserTableRow is_me=row.user.id == me row return_to=here.clone() /> }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
         <Pager page=table.page page_count=page_count(table.total, ADMIN_PAGE_SIZE) href=move |page| users_href(&q, page) />
     }
 }
