@@ -130,3 +130,29 @@ for (const width of [320, 390, 1200, 1280]) {
     });
   }
 }
+
+// The dashboard's charts scale their text with their drawing: two side by side in a 960px back
+// office once drew their labels at 6px. They now sit side by side only where each is wide enough,
+// and on a phone a chart keeps its least width and scrolls sideways in a frame the keyboard reaches.
+for (const width of [375, 960, 1280, 1600]) {
+  asAdmin(`the dashboard's chart text is at least 12px on a ${width}px screen`, async ({ page }, testInfo) => {
+    test.skip(!hasJs(testInfo), 'the layout is the same without JavaScript');
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/admin');
+    const charts = page.locator('.chart svg');
+    expect(await charts.count()).toBe(4);
+    const sizes = await charts.evaluateAll((svgs) =>
+      svgs.map((svg) => {
+        const drawing = svg as SVGSVGElement;
+        const scale = drawing.getBoundingClientRect().width / drawing.viewBox.baseVal.width;
+        return scale * Number(drawing.getAttribute('font-size'));
+      }),
+    );
+    for (const size of sizes) expect(size, 'the text size in CSS pixels').toBeGreaterThanOrEqual(12);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(sideways, 'how much wider than the screen the page is').toBe(0);
+    const frame = page.getByRole('region', { name: 'Products per category' });
+    await frame.focus();
+    await expect(frame).toBeFocused();
+  });
+}

@@ -152,8 +152,11 @@ fn chart_frame(title: String, description: String, height: f64, marks: impl Into
         .collect_view();
     // `xMinYMin meet` scales without distorting the text and, should CSS make the box taller than
     // the drawing, keeps the chart at the top rather than floating in the middle.
+    // The frame scrolls sideways where the screen is narrower than the drawing's least width
+    // (see the stylesheet), so the keyboard can reach it, and it is named for what it shows.
+    let frame_name = title.clone();
     view! {
-        <div class="chart">
+        <div class="chart" tabindex="0" role="region" aria-label=frame_name>
             <svg
                 viewBox={format!("0 0 {WIDTH} {height}")}
                 width="100%"
