@@ -380,6 +380,12 @@ async fn the_back_office_pages_render_for_admins(backend: Backend) {
     let users = staff.get("/admin/users?q=john").await;
     assert!(users.body.contains("john@mail.com"));
     assert_eq!(common::html::attrs(&users.html(), frame, "aria-label"), ["Users"]);
+
+    let product_form = format!("/admin/products/{id}");
+    for path in ["/admin", "/admin/products", "/admin/products/new", &product_form, "/admin/categories/new"] {
+        let page = staff.get(path).await.html();
+        assert_eq!(common::html::broken_id_references(&page), Vec::<String>::new(), "{path}");
+    }
 }
 
 async fn forms_without_javascript_come_back_with_their_errors(backend: Backend) {

@@ -27,7 +27,30 @@ on_both_backends!(
     cached_pages_go_to_browsers_brotli_compressed_once,
     with_the_cache_off_pages_are_compressed_only_for_those_who_ask,
     with_the_cache_off_a_page_reads_its_categories_once_and_the_next_page_sees_a_new_one,
+    every_id_a_page_refers_to_is_on_it,
 );
+
+/// Labels and descriptions tied by id reach a screen reader only if the id is on the page, once.
+async fn every_id_a_page_refers_to_is_on_it(backend: Backend) {
+    let pages = [
+        "/",
+        "/products",
+        "/products?q=oak&price_min=abc",
+        "/categories/furniture",
+        "/products/solid-oak-coffee-table",
+        "/stores",
+        "/cart",
+        "/login",
+        "/register",
+        "/login/forgot",
+        "/login/reset?token=abc",
+    ];
+    for path in pages {
+        let page = get(shared(backend), path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(html::broken_id_references(&page.html()), Vec::<String>::new(), "{path}");
+    }
+}
 
 async fn home_shows_categories_and_newest_products(backend: Backend) {
     let page = get(shared(backend), "/").await;

@@ -152,7 +152,10 @@ fn ImageFields(
                 <label for="field-new_images">{t.field_new_images}</label>
                 <input id="field-new_images" type="file" name="new_images" multiple accept=ACCEPTED_IMAGES
                     aria-invalid=move || upload_issue.get().map(|_| "true")
-                    aria-describedby="field-new_images-hint field-new_images-error" />
+                    aria-describedby=move || match upload_issue.get() {
+                        Some(_) => "field-new_images-hint field-new_images-error",
+                        None => "field-new_images-hint",
+                    } />
                 <p class="field-hint" id="field-new_images-hint">{(t.new_images_hint)(upload_limit, FILES_PER_PRODUCT_SAVE)}</p>
                 {move || upload_issue.get().map(|issue| view! {
                     <p class="field-error" id="field-new_images-error">{issue_text(issue)}</p>

@@ -32,6 +32,28 @@ pub fn attr(html: &Html, css: &str, attr_name: &str) -> String {
     all.into_iter().next().unwrap()
 }
 
+/// What is wrong with the page's references by id: a `for`, `aria-describedby`,
+/// `aria-labelledby` or `aria-controls` that names no element of the page (a screen reader then
+/// reads nothing, or the wrong thing), and any id used twice.
+pub fn broken_id_references(html: &Html) -> Vec<String> {
+    let ids: Vec<&str> = select(html, "[id]").into_iter().filter_map(|e| e.value().attr("id")).collect();
+    let mut broken: Vec<String> = ids
+        .iter()
+        .enumerate()
+        .filter(|(at, id)| ids[..*at].contains(id))
+        .map(|(_, id)| format!("id {id} is used twice"))
+        .collect();
+    for attr in ["for", "aria-describedby", "aria-labelledby", "aria-controls"] {
+        for element in select(html, &format!("[{attr}]")) {
+            let names = element.value().attr(attr).unwrap_or_default();
+            for name in names.split_whitespace().filter(|name| !ids.contains(name)) {
+                broken.push(format!("<{} {attr}=\"{names}\">: no #{name}", element.value().name()));
+            }
+        }
+    }
+    broken
+}
+
 /// The product cards' titles, in page order.
 pub fn card_titles(html: &Html) -> Vec<String> {
     texts(html, ".product-grid .card-title")
