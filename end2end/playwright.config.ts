@@ -1,9 +1,14 @@
 import { defineConfig } from '@playwright/test';
+import os from 'node:os';
+import path from 'node:path';
 
 // Every story runs twice: with JavaScript (the hydrated app) and without (plain HTML, links and
 // GET forms). The browser is Debian's Chromium: Playwright's own download is not reachable here.
 const port = Number(process.env.TIENDA_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// Where the server writes the mail it sends (serve.sh), for the stories that follow a mailed
+// link; set here so that the server and every worker agree on it.
+process.env.TIENDA_E2E_OUTBOX ??= path.join(os.tmpdir(), `tienda-e2e-outbox-${port}`);
 
 export default defineConfig({
   testDir: './tests',

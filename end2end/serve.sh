@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 port="${1:-3100}"
 bin="${TIENDA_BIN:-target/release/tienda}"
 data="$(mktemp -d -t tienda-e2e-XXXXXX)"
+# The mail the store sends, as files: where the config says (a test reads a password reset link
+# there), emptied of any earlier run's.
+outbox="${TIENDA_E2E_OUTBOX:-$data/outbox}"
+rm -rf "$outbox"
 export DATABASE_URL="${TIENDA_E2E_DATABASE_URL:-sqlite://$data/tienda.db}" TIENDA_MEDIA_DIR="$data/media" TIENDA_PORT="$port" \
-       TIENDA_SITE_URL="http://127.0.0.1:$port" TIENDA_LOG="warn" TIENDA_MAIL_OUTBOX="$data/outbox" TIENDA_PRIVATE_DIR="$data/private" TIENDA_BACKUP_DIR="$data/backups"
+       TIENDA_SITE_URL="http://127.0.0.1:$port" TIENDA_LOG="warn" TIENDA_MAIL_OUTBOX="$outbox" TIENDA_PRIVATE_DIR="$data/private" TIENDA_BACKUP_DIR="$data/backups"
 "$bin" seed >/dev/null
 exec "$bin" serve

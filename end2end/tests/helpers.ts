@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 
 export const hasJs = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
@@ -74,4 +76,25 @@ export async function createCustomer(request: APIRequestContext, baseURL: string
  */
 export async function newVisitor(browser: Browser, baseURL: string, testInfo: TestInfo): Promise<BrowserContext> {
   return browser.newContext({ baseURL, javaScriptEnabled: hasJs(testInfo) });
+}
+
+/**
+ * The password reset link last mailed to `email`, read from the server's outbox (serve.sh), once
+ * its job has sent it: the mail's text part is quoted-printable (soft line breaks, `=3D`).
+ */
+export async function mailedResetLink(email: string): Promise<string> {
+  const outbox = process.env.TIENDA_E2E_OUTBOX!;
+  let link = '';
+  await expect
+    .poll(() => {
+      const files = fs.existsSync(outbox) ? fs.readdirSync(outbox) : [];
+      for (const file of files) {
+        const text = fs.readFileSync(path.join(outbox, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+        const found = text.includes(email) && text.match(/https?:\/\/[^\s"<>]*\/login\/reset\?token=[0-9a-f]{64}/);
+        if (found) link = found[0];
+      }
+      return link;
+    }, { message: `a reset link mailed to ${email}` })
+    .not.toBe('');
+  return link;
 }

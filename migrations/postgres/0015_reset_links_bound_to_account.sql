@@ -15,4 +15,5 @@ UPDATE password_resets SET
 -- both find the cooldown over.
 ALTER TABLE users ADD COLUMN password_reset_asked_at BIGINT;
 UPDATE users SET password_reset_asked_at =
-    (SELECT MAX(r.created_at) FROM password_resets r WHERE r.user_id = users.id);
+    (SELECT MAX(r.created_at) FROM password_resets r WHERE r.user_id = users.id)
+WHERE id IN (SELECT user_id FROM password_resets);

@@ -101,20 +101,28 @@ pub async fn reset_password(db: &Db, token_hash: &str, password_hash: &str, now:
                  WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND EXISTS (SELECT 1 FROM users u \
                    WHERE u.id = password_resets.user_id AND u.active \
                    AND u.auth_version = password_resets.auth_version AND u.email = password_resets.email) \
-                 RETURNING user_id";
-    let password =
-        "UPDATE users SET password_hash = $2, auth_version = auth_version + 1, updated_at = $3 WHERE id = $1";
+                 RETURNING user_id, auth_version, email";
+    // The account must still be as the link saw it: on PostgreSQL the claim's subquery read it as
+    // of the statement's start, and a new password or address committed since would otherwise be
+    // overwritten by this one.
+    let password = "UPDATE users SET password_hash = $2, auth_version = auth_version + 1, updated_at = $3 \
+                    WHERE id = $1 AND active AND auth_version = $4 AND email = $5";
     let others = "DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL";
     let tokens = "DELETE FROM refresh_tokens WHERE user_id = $1";
     let at = chrono::DateTime::from_timestamp_millis(now).unwrap_or_default();
     with_pool!(db.writer(), pool => {
         let mut tx = pool.begin().await?;
-        let claimed: Option<i64> =
-            sqlx::query_scalar(claim).bind(token_hash).bind(now).fetch_optional(&mut *tx).await?;
-        let Some(user_id) = claimed else {
+        let claimed: Option<(i64, i64, String)> =
+            sqlx::query_as(claim).bind(token_hash).bind(now).fetch_optional(&mut *tx).await?;
+        let Some((user_id, auth_version, email)) = claimed else {
             return Ok(None);
         };
-        sqlx::query(password).bind(user_id).bind(password_hash).bind(at).execute(&mut *tx).await?;
+        let set = sqlx::query(password)
+            .bind(user_id).bind(password_hash).bind(at).bind(auth_version).bind(email)
+            .execute(&mut *tx).await?;
+        if set.rows_affected() == 0 {
+            return Ok(None); // The account changed meanwhile; dropping `tx` undoes the claim.
+        }
         sqlx::query(others).bind(user_id).execute(&mut *tx).await?;
         sqlx::query(tokens).bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;

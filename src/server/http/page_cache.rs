@@ -45,7 +45,8 @@ const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 const NEVER_CACHED: &[&str] =
     &["/rpc/", "/pkg/", "/media/", "/healthz", "/readyz", "/sitemap.xml", "/sitemaps/", "/robots.txt"];
 /// Pages whose address holds a secret: a password reset link's token. No cache, ours or any on
-/// the way, may keep them, and nothing they load may carry their address away in a `Referer`.
+/// the way, may keep them, and no link or request they make to another site may carry their
+/// address away in a `Referer`.
 const SECRET_IN_ADDRESS: &[&str] = &["/login/reset"];
 /// Pages a guest's session changes (their cart, their checkout, signing in): never rendered
 /// without their cookies.
@@ -304,13 +305,14 @@ fn private(mut response: Response) -> Response {
     response
 }
 
-/// A page whose address is a secret: stored by no cache, and named in no `Referer` beyond its
-/// origin. (Not `no-referrer`: under it a browser sends `Origin: null` with the page's own form,
-/// which the same-origin check must refuse.)
+/// A page whose address is a secret: stored by no cache, and named in no `Referer` to another
+/// site. (Not `no-referrer`, nor `strict-origin`: a refused plain-form post is sent back to its
+/// `Referer`, which must hold the token; and under `no-referrer` a browser sends `Origin: null`
+/// with the page's own form, which the same-origin check must refuse.)
 fn kept_nowhere(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
 }
 
