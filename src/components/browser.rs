@@ -45,17 +45,23 @@ pub fn with_position(then: impl FnOnce(crate::model::stores::GeoPoint) + 'static
     let _ = geolocation.get_current_position(found.unchecked_ref());
 }
 
-/// Puts focus on the first field of `alert`'s form that says it is invalid, or on `alert` itself
-/// when none does, so that a keyboard user goes on from the problem.
+/// Puts focus on the first field of `alert`'s form that says it is invalid, or on the form's
+/// submit button when none does (or the field cannot take focus, being hidden), so that a
+/// keyboard user goes on from the problem. The alert itself is a live region: it is heard
+/// without focus, and focusing it would have it read twice.
 pub fn focus_first_problem(alert: &web_sys::Element) {
     use leptos::wasm_bindgen::JsCast;
-    let form = alert.closest("form").ok().flatten();
-    let field = form.and_then(|form| form.query_selector(r#"[aria-invalid="true"]"#).ok().flatten());
-    let target = field.unwrap_or_else(|| {
-        let _ = alert.set_attribute("tabindex", "-1");
-        alert.clone()
-    });
-    if let Ok(target) = target.dyn_into::<web_sys::HtmlElement>() {
-        let _ = target.focus();
+    let Some(form) = alert.closest("form").ok().flatten() else {
+        return;
+    };
+    for selector in [r#"[aria-invalid="true"]"#, r#"[type="submit"]"#] {
+        let target =
+            form.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(target) = target {
+            let _ = target.focus();
+            if leptos::prelude::document().active_element().as_ref() == Some(target.as_ref()) {
+                return;
+            }
+        }
     }
 }

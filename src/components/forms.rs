@@ -171,21 +171,25 @@ pub fn AvatarField(#[prop(optional, into)] value: String, issue: Signal<Option<F
 /// screen reader says at once.
 ///
 /// A refused submit would otherwise leave the keyboard nowhere (the submit button was disabled
-/// while the call ran, so focus fell to the page), so once the island runs, focus moves to the
-/// first refused field of the form, or to this alert when no field is to blame.
+/// while the call ran, so focus fell to the page), so in an island, after each refused call,
+/// focus moves to the first refused field of the form, or back to its submit button when no
+/// field is to blame. Not for an error the page was loaded with: the island hydrates a while
+/// after the page shows, and focus must not jump under someone already typing.
 #[component]
 pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
     let common = use_texts().common;
     let message = move || error.get().map(|e| common.error_message(&e));
     let slot = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if error.with(Option::is_some) {
-            if let Some(slot) = slot.get() {
+    Effect::watch(
+        move || error.with(Option::is_some),
+        move |refused, _, _| {
+            if let (true, Some(slot)) = (*refused, slot.get_untracked()) {
                 // After this turn's updates, so that the fields already carry their new state.
                 request_animation_frame(move || crate::components::browser::focus_first_problem(&slot));
             }
-        }
-    });
+        },
+        false,
+    );
     view! {
         <div class="form-alert-slot" role="alert" node_ref=slot>
             {move || message().map(|text| view! { <p class="form-alert">{text}</p> })}

@@ -258,7 +258,7 @@ pub(super) static ES: AdminTexts = AdminTexts {
     field_title: "Título",
     field_description: "Descripción",
     field_price: |code| format!("Precio ({code})"),
-    price_hint: "Por ejemplo 12.50.",
+    price_hint: "Por ejemplo 12.50 (o 12,50).",
     field_stock: "Unidades en existencia",
     field_category: "Categoría",
     choose_category: "Elige una categoría",

@@ -85,12 +85,17 @@ pub fn check_product(input: &ProductInput<'_>) -> Result<ProductDraft, AppError>
     })
 }
 
-/// A price as typed: "12", "12.5", "12.50"; above zero.
+/// A price as typed: "12", "12.5", "12.50", or with a decimal comma, "12,50" (a Spanish phone's
+/// decimal keypad offers only the comma); above zero.
 pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(FieldIssue::Required);
     }
+    // One comma and no point is a decimal comma. "1,234" thus reads as 1.234 and is refused for
+    // its decimals, never taken as a thousand.
+    let decimal_point = (!raw.contains('.') && raw.matches(',').count() == 1).then(|| raw.replacen(',', ".", 1));
+    let raw = decimal_point.as_deref().unwrap_or(raw);
     if let Some(positive) = raw.strip_prefix('-') {
         return Err(if Money::parse_decimal(positive).is_some() {
             FieldIssue::NotPositive
@@ -289,6 +294,11 @@ mod tests {
         assert_eq!(parse_price(" 0.001 "), Err(FieldIssue::TooManyDecimals));
         assert_eq!(parse_price("0.000"), Err(FieldIssue::NotPositive));
         assert_eq!(parse_price("12.340"), Ok(Money(1234)));
+        assert_eq!(parse_price("12,5"), Ok(Money(1250)), "a decimal comma");
+        assert_eq!(parse_price(" 0,99 "), Ok(Money(99)));
+        assert_eq!(parse_price("1,234"), Err(FieldIssue::TooManyDecimals), "never a thousands separator");
+        assert_eq!(parse_price("1,234.50"), Err(FieldIssue::InvalidNumber));
+        assert_eq!(parse_price("1,2,3"), Err(FieldIssue::InvalidNumber));
         assert_eq!(parse_price("19.000"), Ok(Money(1900)));
         assert_eq!(parse_price("1.2.3"), Err(FieldIssue::InvalidNumber));
         assert_eq!(parse_price(""), Err(FieldIssue::Required));
