@@ -8,10 +8,31 @@ pub struct NewReset<'a> {
     pub lang: &'a str,
     pub created_at: i64,
     pub expires_at: i64,
+    pub mail: ResetMail,
 }
 
-/// Makes a link for the active account `reset.user_id`, unless the account was given one after
-/// `cooldown_since`: its id, or `None`. The token comes later, from the job that mails it.
+/// The job that mails a new link, queued in the transaction that makes the link: no link is
+/// made, and no account's cooldown used up, without its mail on the way.
+#[derive(Debug, Clone, Copy)]
+pub struct ResetMail {
+    pub kind: &'static str,
+    pub max_attempts: i64,
+}
+
+impl ResetMail {
+    /// The job's input, `{"reset_id": …}`: which link to mail, never a token (the job makes it).
+    pub fn payload(self, reset_id: i64) -> String {
+        serde_json::json!({ "reset_id": reset_id }).to_string()
+    }
+
+    fn dedupe_key(self, reset_id: i64) -> String {
+        format!("password_reset:{reset_id}")
+    }
+}
+
+/// Makes a link for the active account `reset.user_id` and queues its mail, unless the account
+/// was given one after `cooldown_since`: the link's id, or `None`. The token comes later, from the
+/// job that mails it.
 ///
 /// The account's cooldown is claimed by one conditional update of its row, in the transaction
 /// that makes the link: the database applies such updates to a row one at a time (PostgreSQL
@@ -44,6 +65,11 @@ pub async fn insert_reset(db: &Db, reset: &NewReset<'_>, cooldown_since: i64) ->
             .bind(email)
             .fetch_one(&mut *tx)
             .await?;
+        let mail = reset.mail;
+        sqlx::query(super::jobs::INSERT_SQL)
+            .bind(mail.kind).bind(mail.payload(id)).bind(mail.dedupe_key(id)).bind(mail.max_attempts)
+            .bind(reset.created_at).bind(None::<i64>).bind(reset.created_at)
+            .execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(Some(id))
     })

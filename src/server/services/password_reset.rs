@@ -1,17 +1,17 @@
 //! "Forgot your password?": a link by e-mail to set a new one.
 //!
-//! Asking makes a row (`password_resets`) and queues the [`JOB`] that mails the link. The job
-//! makes the link's token, 256 random bits, and keeps only its SHA-256: the token is nowhere but in
-//! the e-mail (not in the job's input, a log or a backup), and a database read by someone else
-//! yields no link that works. A link works once, for [`LINK_LIFETIME`], and only while the account
+//! Asking makes a row (`password_resets`) and, in the same transaction, queues the [`JOB`] that
+//! mails the link. The job makes the link's token, 256 random bits, and keeps only its SHA-256:
+//! the token is nowhere but in the e-mail (not in the job's input, a log or a backup), and a
+//! database read by someone else yields no link that works. A link works once, for [`LINK_LIFETIME`], and only while the account
 //! is active and as it was when the link was asked for: setting its password, deactivating it or
 //! changing its address (each of which an admin or the owner may do meanwhile) voids the link.
 //! Using it sets the password, ends every session and API token of the account, and voids its
 //! other links.
 //!
-//! Asking answers the same whether an address has an account or not; only its form is checked.
-//! (Signing up does tell that an address is taken, as it must, so this hides little, but it gives
-//! nothing more away.) An account gets at most one link per [`ACCOUNT_COOLDOWN`], so a stranger
+//! Asking answers the same page whether an address has an account or not; only its form is
+//! checked. (Not in the same time: for an account it writes. Signing up does tell that an address
+//! is taken, as it must, so this hides little.) An account gets at most one link per [`ACCOUNT_COOLDOWN`], so a stranger
 //! cannot fill someone's inbox, and each client may ask [`REQUESTS_PER_CLIENT_PER_HOUR`] times an
 //! hour, so it cannot mail the whole customer list either.
 
@@ -22,7 +22,7 @@ use crate::server::{
     app::state::AppState,
     auth::{password, throttle},
     db::{self, password_resets, Db},
-    jobs::{self, JobSpec},
+    jobs::JobSpec,
     mail::Email,
     text::{escape_xml, hex, now_ms, random_hex},
 };
@@ -31,6 +31,9 @@ use std::time::Duration;
 
 /// The job that mails a link. A link is no use after an hour, so its mail is not retried for long.
 pub const JOB: JobSpec = JobSpec { kind: "password_reset_email", max_attempts: 5, time_limit: Duration::from_secs(60) };
+
+/// [`JOB`], as the link's transaction queues it.
+const MAIL: password_resets::ResetMail = password_resets::ResetMail { kind: JOB.kind, max_attempts: JOB.max_attempts };
 
 /// How long a link works.
 pub const LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(1);
@@ -44,7 +47,8 @@ pub const REQUESTS_PER_CLIENT_PER_HOUR: u32 = 10;
 /// A token is 64 hex digits; anything longer is no token, and is not hashed.
 const TOKEN_MAX_CHARS: usize = 64;
 
-/// The job's input: which link to mail (never its token, which the job makes).
+/// The job's input: which link to mail (never its token, which the job makes); written by
+/// [`password_resets::ResetMail::payload`].
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct MailInput {
     pub reset_id: i64,
@@ -65,13 +69,12 @@ pub async fn request(state: &AppState, email: &str, lang: Lang, client: &str) ->
         lang: lang.code(),
         created_at: now,
         expires_at: now + LINK_LIFETIME.num_milliseconds(),
+        mail: MAIL,
     };
     let cooldown_since = now - ACCOUNT_COOLDOWN.num_milliseconds();
     let Some(reset_id) = password_resets::insert_reset(&state.db, &reset, cooldown_since).await? else {
         return Ok(()); // A link went out within the cooldown (or the account was just deactivated).
     };
-    let dedupe = format!("password_reset:{reset_id}");
-    jobs::enqueue(&state.db, JOB, &MailInput { reset_id }, Some(&dedupe), None).await?;
     tracing::info!(user_id = user.id, reset_id, "password reset link asked for");
     Ok(())
 }
@@ -166,7 +169,13 @@ pub fn mail_key(reset_id: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::token_hash;
+    use super::{token_hash, MailInput, MAIL};
+
+    #[test]
+    fn the_queued_input_is_what_the_job_reads() {
+        let input: MailInput = serde_json::from_str(&MAIL.payload(42)).unwrap();
+        assert_eq!(input.reset_id, 42);
+    }
 
     #[test]
     fn only_what_could_be_a_token_is_hashed() {
