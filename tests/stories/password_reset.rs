@@ -29,24 +29,12 @@ fn start_workers(app: &TestApp) -> Workers {
     jobs::worker::start(env(app), jobs::kinds::registry(), Vec::new(), fast(1))
 }
 
-fn location(page: &Page) -> String {
-    page.headers.get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
-}
-
-/// A redirect's target as a path of the site.
-fn same_site(location: &str) -> String {
-    match location.find("://") {
-        Some(at) => location[at + 3..].find('/').map_or("/".to_owned(), |slash| location[at + 3 + slash..].to_owned()),
-        None => location.to_owned(),
-    }
-}
-
 /// Asks for a link for `email` with the page's plain form, as a browser without JavaScript does;
 /// the page the post leads back to.
 async fn ask(visitor: &mut Visitor, email: &str) -> Page {
     let posted = visitor.submit_form("/rpc/password/forgot", FORGOT, &[("email", email)]).await;
     assert_eq!(posted.status, 302, "a plain form post is sent back: {}", posted.body);
-    visitor.get(&same_site(&location(&posted))).await
+    visitor.get(&posted.redirect_path()).await
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -160,12 +148,12 @@ async fn a_forgotten_password_is_reset_through_a_mailed_link(backend: Backend) {
     // Too short: the page says so at the field, and the link still works.
     let refused = set_password(&mut guest, &token, "abc").await;
     assert_eq!(refused.status, 302);
-    let back = guest.get(&same_site(&location(&refused))).await.html();
+    let back = guest.get(&refused.redirect_path()).await.html();
     assert!(html::text(&back, "#field-password-error").contains("at least"), "the field's own message");
     assert_eq!(html::attrs(&back, "form input[name=token]", "value"), std::slice::from_ref(&token));
 
     let done = set_password(&mut guest, &token, "a brand new secret").await;
-    assert_eq!(location(&done), "/login?reset=1");
+    assert_eq!(done.location(), "/login?reset=1");
     let signed_out = guest.get("/login?reset=1").await.html();
     assert!(html::text(&signed_out, "main .form-notice").contains("Your password was changed"));
     assert_eq!(laptop.get("/account").await.status, 303, "every session ends");
@@ -178,7 +166,7 @@ async fn a_forgotten_password_is_reset_through_a_mailed_link(backend: Backend) {
     assert!(html::text(&again, "main .form-alert").contains("no longer works"));
     assert!(html::attrs(&again, "input[name=password]", "name").is_empty(), "no form for a spent link");
     let replay = set_password(&mut guest, &token, "yet another secret").await;
-    let shown = guest.get(&same_site(&location(&replay))).await.html();
+    let shown = guest.get(&replay.redirect_path()).await.html();
     assert!(html::text(&shown, "main .form-alert").contains("no longer works"));
     assert_eq!(Visitor::new(&app.base).sign_in("john@mail.com", "a brand new secret").await.status, 200);
 }
@@ -276,7 +264,7 @@ async fn a_link_dies_when_its_account_changes(backend: Backend) {
     assert_eq!(john.post("/rpc/account/password", &fields).await.status, 200);
     assert!(!link_works(&app, &token).await, "a new password voids the link");
     let refused = set_password(&mut Visitor::new(&app.base), &token, "the attacker's secret").await;
-    assert!(location(&refused).contains("__err="), "{}", location(&refused));
+    assert!(refused.location().contains("__err="), "{}", refused.location());
     assert_eq!(Visitor::new(&app.base).sign_in("john@mail.com", "a brand new secret").await.status, 200);
 
     // An admin deactivates the account and, a while later, reactivates it.

@@ -20,18 +20,6 @@ async fn slug_of(app: &TestApp, product_id: i64) -> String {
     with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
 }
 
-fn location(page: &Page) -> String {
-    page.headers.get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
-}
-
-/// A redirect's target as a path of the site (an error redirect names the whole referring URL).
-fn same_site(location: &str) -> String {
-    match location.find("://") {
-        Some(at) => location[at + 3..].find('/').map_or("/".to_owned(), |slash| location[at + 3 + slash..].to_owned()),
-        None => location.to_owned(),
-    }
-}
-
 fn badge(page: &Page) -> String {
     html::attr(&page.html(), ".site-header [data-cart-count]", "data-cart-count")
 }
@@ -42,7 +30,7 @@ async fn add(visitor: &mut Visitor, from: &str, product_id: i64, quantity: &str)
     let fields = [("product_id", id.as_str()), ("quantity", quantity), ("back", from)];
     let posted = visitor.submit_form("/rpc/cart/add", from, &fields).await;
     assert_eq!(posted.status, 302, "a plain form post is sent back: {}", posted.body);
-    visitor.get(&same_site(&location(&posted))).await
+    visitor.get(&posted.redirect_path()).await
 }
 
 async fn a_guest_buys_with_plain_forms(backend: Backend) {
@@ -72,7 +60,7 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
 
     // Checkout asks a guest to sign in, and the cart follows them into their account.
     let checkout = guest.get("/checkout").await;
-    assert_eq!((checkout.status, location(&checkout).as_str()), (303, "/login?next=%2Fcheckout"));
+    assert_eq!((checkout.status, checkout.location().as_str()), (303, "/login?next=%2Fcheckout"));
     let guest_session = guest.session.clone();
     let signed_in = guest
         .submit_form(
@@ -81,7 +69,7 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
             &[("email", "john@mail.com"), ("password", "changeme"), ("next", "/checkout")],
         )
         .await;
-    assert_eq!((signed_in.status, location(&signed_in).as_str()), (302, "/checkout"));
+    assert_eq!((signed_in.status, signed_in.location().as_str()), (302, "/checkout"));
     assert_ne!(guest.session, guest_session, "the session id is cycled at sign-in");
     assert_eq!(guest.cart_cookie, None, "a signed-in shopper's count is not a cookie");
     let checkout = guest.get("/checkout").await;
@@ -105,7 +93,7 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
         ("idempotency_key", key.as_str()),
     ];
     let refused = guest.submit_form("/rpc/checkout/place", "/checkout", &short_phone).await;
-    let again = guest.get(&same_site(&location(&refused))).await.html();
+    let again = guest.get(&refused.redirect_path()).await.html();
     assert!(!html::text(&again, "#field-phone-error").is_empty(), "the phone's message");
     assert_eq!(
         html::text(&again, "main [role=alert] .form-alert"),
@@ -131,11 +119,11 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
     ];
     let placed = guest.submit_form("/rpc/checkout/place", "/checkout", &fields).await;
     assert_eq!(placed.status, 302, "{}", placed.body);
-    let order_path = location(&placed);
+    let order_path = placed.location();
     assert!(order_path.starts_with("/account/orders/") && order_path.ends_with("?placed=1"), "{order_path}");
     // The same form again (a double click, a reload): the same order, nothing taken twice.
     let again = guest.submit_form("/rpc/checkout/place", "/checkout", &fields).await;
-    assert_eq!(location(&again), order_path);
+    assert_eq!(again.location(), order_path);
     assert_eq!(count_rows(&app, "orders").await, 1);
     assert_eq!((stock_of(&app, 1).await, stock_of(&app, 2).await), (8, 9));
 
@@ -166,11 +154,11 @@ async fn a_guest_buys_with_plain_forms(backend: Backend) {
     assert_eq!(buttons, ["confirm", "cancel"]);
     for action in ["confirm", "ready_for_pickup"] {
         let done = admin.submit_form("/rpc/orders/change", "/admin/orders", &[("id", &id), ("action", action)]).await;
-        assert_eq!(location(&done), format!("/admin/orders/{id}?saved=1"));
+        assert_eq!(done.location(), format!("/admin/orders/{id}?saved=1"));
     }
     let refused = guest.submit_form("/rpc/orders/change", &order_path, &[("id", &id), ("action", "cancel")]).await;
-    let shown = guest.get(&same_site(&location(&refused))).await;
-    assert!(html::text(&shown.html(), ".form-alert").contains("cannot be changed"), "{}", location(&refused));
+    let shown = guest.get(&refused.redirect_path()).await;
+    assert!(html::text(&shown.html(), ".form-alert").contains("cannot be changed"), "{}", refused.location());
     assert_eq!(stock_of(&app, 1).await, 8);
     let status = admin.get(&format!("/admin/orders/{id}")).await;
     assert!(html::texts(&status.html(), ".status-badge").contains(&"Ready for pickup".to_owned()));
@@ -209,7 +197,7 @@ async fn a_refused_quantity_is_told_at_its_line(backend: Backend) {
     add(&mut guest, "/products", 5, "1").await;
     let refused = guest.submit_form("/rpc/cart/quantity", "/cart", &[("product_id", "4"), ("quantity", "3")]).await;
     assert_eq!(refused.status, 302, "a plain form post is sent back: {}", refused.body);
-    let back = same_site(&location(&refused));
+    let back = refused.redirect_path();
     let shown = guest.get(&back).await.html();
     assert_eq!(html::text(&shown, "#cart-line-4-error"), "Only 2 left.");
     assert_eq!(html::attr(&shown, "#cart-quantity-4", "aria-describedby"), "cart-line-4-error");
@@ -243,7 +231,7 @@ async fn forms_refuse_bad_input(backend: Backend) {
     ] {
         let fields = [("product_id", "4"), ("quantity", quantity), ("back", "/products")];
         let refused = guest.submit_form("/rpc/cart/add", "/products", &fields).await;
-        let shown = guest.get(&same_site(&location(&refused))).await;
+        let shown = guest.get(&refused.redirect_path()).await;
         let alert = html::text(&shown.html(), "main .form-alert");
         assert!(alert.contains(says), "{quantity}: {alert}");
     }
@@ -251,7 +239,7 @@ async fn forms_refuse_bad_input(backend: Backend) {
     let page = format!("/products/{}", slug_of(&app, 4).await);
     let fields = [("product_id", "4"), ("quantity", "3"), ("back", page.as_str())];
     let refused = guest.submit_form("/rpc/cart/add", &page, &fields).await;
-    let shown = guest.get(&same_site(&location(&refused))).await;
+    let shown = guest.get(&refused.redirect_path()).await;
     let title: String = tienda::server::db::with_reader!(app.db.reader(), pool =>
         sqlx::query_scalar("SELECT title FROM products WHERE id = 4").fetch_one(pool).await)
     .unwrap();
@@ -259,7 +247,7 @@ async fn forms_refuse_bad_input(backend: Backend) {
     assert!(alert.starts_with(&format!("{title}: ")) && alert.contains("Only 2 left"), "{alert}");
     let fields = [("product_id", "999999"), ("quantity", "1"), ("back", "/products")];
     let refused = guest.submit_form("/rpc/cart/add", "/products", &fields).await;
-    assert!(location(&refused).contains("__err"));
+    assert!(refused.location().contains("__err"));
     assert_eq!(count_rows(&app, "cart_lines").await, 0, "nothing was added");
 
     // Checkout with an empty cart, and a checkout post with a 10 KB address, change nothing.

@@ -173,6 +173,23 @@ impl Page {
     pub fn html(&self) -> scraper::Html {
         scraper::Html::parse_document(&self.body)
     }
+
+    /// The `Location` a redirect names, or nothing.
+    pub fn location(&self) -> String {
+        self.headers.get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
+    }
+
+    /// Where a redirect leads, as a path of the site (a refused plain form's redirect names the
+    /// whole referring URL).
+    pub fn redirect_path(&self) -> String {
+        let location = self.location();
+        match location.find("://") {
+            Some(at) => {
+                location[at + 3..].find('/').map_or("/".to_owned(), |slash| location[at + 3 + slash..].to_owned())
+            }
+            None => location,
+        }
+    }
 }
 
 /// GETs `path` from `base` without following redirects.
