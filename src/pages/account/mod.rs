@@ -1,5 +1,5 @@
-//! Accounts: `/login` (and its pages for a forgotten password), `/register`, `/account`, a customer's orders, their inbox of exported files,
-//! and the header's account menu.
+//! Accounts: `/login` (and its pages for a forgotten password), `/register`, `/account`, a
+//! customer's orders, their inbox of exported files, and the header's account menu.
 //!
 //! Each form is an island around an `ActionForm`: with JavaScript it calls its server function
 //! and shows errors in place; without, the browser posts it and the page, redirected back, shows

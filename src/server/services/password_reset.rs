@@ -3,17 +3,18 @@
 //! Asking makes a row (`password_resets`) and, in the same transaction, queues the [`JOB`] that
 //! mails the link. The job makes the link's token, 256 random bits, and keeps only its SHA-256:
 //! the token is nowhere but in the e-mail (not in the job's input, a log or a backup), and a
-//! database read by someone else yields no link that works. A link works once, for [`LINK_LIFETIME`], and only while the account
-//! is active and as it was when the link was asked for: setting its password, deactivating it or
-//! changing its address (each of which an admin or the owner may do meanwhile) voids the link.
-//! Using it sets the password, ends every session and API token of the account, and voids its
-//! other links.
+//! database read by someone else yields no link that works. A link works once, for
+//! [`LINK_LIFETIME`], and only while the account is active and as it was when the link was asked
+//! for: setting its password, deactivating it or changing its address (each of which an admin or
+//! the owner may do meanwhile) voids the link. Using it sets the password, ends every session and
+//! API token of the account, and voids its other links.
 //!
 //! Asking answers the same page whether an address has an account or not; only its form is
 //! checked. (Not in the same time: for an account it writes. Signing up does tell that an address
-//! is taken, as it must, so this hides little.) An account gets at most one link per [`ACCOUNT_COOLDOWN`], so a stranger
-//! cannot fill someone's inbox, and each client may ask [`REQUESTS_PER_CLIENT_PER_HOUR`] times an
-//! hour, so it cannot mail the whole customer list either.
+//! is taken, as it must, so this hides little.) An account gets at most one link per
+//! [`ACCOUNT_COOLDOWN`], so a stranger cannot fill someone's inbox, and each client may ask
+//! [`REQUESTS_PER_CLIENT_PER_HOUR`] times an hour, so it cannot mail the whole customer list
+//! either.
 
 use crate::error::{AppError, FieldError, FieldIssue};
 use crate::i18n::Lang;
@@ -49,7 +50,7 @@ const TOKEN_MAX_CHARS: usize = 64;
 
 /// The job's input: which link to mail (never its token, which the job makes); written by
 /// [`password_resets::ResetMail::payload`].
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 pub struct MailInput {
     pub reset_id: i64,
 }
