@@ -422,3 +422,25 @@ async fn an_upload_still_shown_elsewhere_is_kept(backend: Backend) {
     assert_eq!(product_files(&app).len(), 2, "the image the category shows, and its thumbnail, stay");
     assert_eq!(common::get(&app.base, &images[0]).await.status, 200);
 }
+
+/// Another process (`tienda worker`, a second node) holds SQLite's write lock for a moment while an
+/// admin deletes an empty category: the delete waits its turn and succeeds. (A transaction that
+/// reads first and then asks for the lock is refused at once instead of waiting.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_category_is_deleted_while_another_process_writes() {
+    let app = spawn_seeded(Backend::Sqlite).await;
+    let mut staff = admin(&app).await;
+    let saved = staff.post("/rpc/admin/categories/save", &[("name", "Garden Tools"), ("image", IMAGE)]).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let id = id_of(&app, "categories", "garden-tools").await.to_string();
+    let path = app.config.database.url.trim_start_matches("sqlite://").to_owned();
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+    let mut other_process = sqlx::ConnectOptions::connect(&options).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut other_process).await.unwrap();
+    let delete = tokio::spawn(async move { staff.post("/rpc/admin/categories/delete", &[("id", id.as_str())]).await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query("COMMIT").execute(&mut other_process).await.unwrap();
+    let answer = delete.await.unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(common::get(&app.base, "/categories/garden-tools").await.status, 404);
+}

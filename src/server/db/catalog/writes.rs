@@ -71,9 +71,11 @@ pub async fn update_category(
 
 /// Deletes a category that holds no products. The count and the delete share a transaction, so
 /// a product added in between cannot be orphaned (and the foreign key would refuse it anyway).
+/// It reads before it writes, so on SQLite it takes the write lock first (`begin_write`): asked
+/// for after the count, while another process writes, the lock would be refused at once.
 pub async fn delete_category(db: &Db, id: i64) -> Result<(), WriteError> {
     with_pool!(db.writer(), pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_with(db.begin_write()).await?;
         let products: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE category_id = $1")
             .bind(id).fetch_one(&mut *tx).await?;
         if products > 0 {
