@@ -69,23 +69,32 @@ impl JobRow {
 const JOB_COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at, progress_percent, \
                            progress_message, last_error, requested_by, created_at, started_at, finished_at";
 
-/// The statement that queues a job (`$1`–`$7`: kind, payload, dedupe key, attempts, run at,
-/// requested by, now), unless an unfinished job holds its dedupe key.
-pub(super) const INSERT_SQL: &str =
-    "INSERT INTO jobs (kind, payload, state, dedupe_key, max_attempts, run_at, requested_by, created_at) \
-     VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) \
-     ON CONFLICT (dedupe_key) WHERE state IN ('queued', 'running') DO NOTHING";
+/// The statement that queues `job` at `now`, unless an unfinished job holds its dedupe key, with
+/// its values added to `args`. Every insert of a job goes through here: [`enqueue`], a schedule
+/// firing, and the transactions that queue a job with what it is about (an order, a reset link).
+pub(super) fn insert_statement(args: &mut SqlArgs, job: &NewJob<'_>, now: i64) -> String {
+    let kind = args.text(job.kind);
+    let payload = args.text(job.payload);
+    let dedupe_key = job.dedupe_key.map_or_else(|| "NULL".to_owned(), |key| args.text(key));
+    let max_attempts = args.int(job.max_attempts);
+    let run_at = args.int(job.run_at);
+    let requested_by = job.requested_by.map_or_else(|| "NULL".to_owned(), |id| args.int(id));
+    let created_at = args.int(now);
+    format!(
+        "INSERT INTO jobs (kind, payload, state, dedupe_key, max_attempts, run_at, requested_by, created_at) \
+         VALUES ({kind}, {payload}, 'queued', {dedupe_key}, {max_attempts}, {run_at}, {requested_by}, {created_at}) \
+         ON CONFLICT (dedupe_key) WHERE state IN ('queued', 'running') DO NOTHING"
+    )
+}
 
 /// Queues a job, or finds the unfinished one with the same dedupe key.
 pub async fn enqueue(db: &Db, job: &NewJob<'_>, now: i64) -> sqlx::Result<Enqueued> {
-    let insert = format!("{INSERT_SQL} RETURNING id");
+    let mut args = SqlArgs::default();
+    let insert = format!("{} RETURNING id", insert_statement(&mut args, job, now));
     let existing = "SELECT id FROM jobs WHERE dedupe_key = $1 AND state IN ('queued', 'running')";
     let latest = "SELECT MAX(id) FROM jobs WHERE dedupe_key = $1";
     with_pool!(db.writer(), pool => {
-        let inserted: Option<i64> = sqlx::query_scalar(&insert)
-            .bind(job.kind).bind(job.payload).bind(job.dedupe_key).bind(job.max_attempts)
-            .bind(job.run_at).bind(job.requested_by).bind(now)
-            .fetch_optional(pool).await?;
+        let inserted: Option<i64> = bind_all!(sqlx::query_scalar(&insert), args).fetch_optional(pool).await?;
         if let Some(id) = inserted {
             return Ok(Enqueued { id, created: true });
         }
@@ -271,10 +280,9 @@ pub async fn fire_schedule(db: &Db, name: &str, job: &NewJob<'_>, now: i64) -> s
         if due.is_none() {
             return Ok(false);
         }
-        sqlx::query(INSERT_SQL)
-            .bind(job.kind).bind(job.payload).bind(job.dedupe_key).bind(job.max_attempts)
-            .bind(job.run_at).bind(job.requested_by).bind(now)
-            .execute(&mut *tx).await?;
+        let mut args = SqlArgs::default();
+        let insert = insert_statement(&mut args, job, now);
+        bind_all!(sqlx::query(&insert), args).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)
     })

@@ -1,7 +1,9 @@
 //! Links to set a new password (`services::password_reset`), stored by the SHA-256 of their
 //! token. Times are Unix milliseconds.
 
-use super::{with_pool, with_reader, Db};
+use super::jobs::{self, NewJob};
+use super::{with_pool, with_reader, Db, SqlArgs};
+use crate::bind_all;
 
 pub struct NewReset<'a> {
     pub user_id: i64,
@@ -65,11 +67,18 @@ pub async fn insert_reset(db: &Db, reset: &NewReset<'_>, cooldown_since: i64) ->
             .bind(email)
             .fetch_one(&mut *tx)
             .await?;
-        let mail = reset.mail;
-        sqlx::query(super::jobs::INSERT_SQL)
-            .bind(mail.kind).bind(mail.payload(id)).bind(mail.dedupe_key(id)).bind(mail.max_attempts)
-            .bind(reset.created_at).bind(None::<i64>).bind(reset.created_at)
-            .execute(&mut *tx).await?;
+        let (payload, dedupe_key) = (reset.mail.payload(id), reset.mail.dedupe_key(id));
+        let job = NewJob {
+            kind: reset.mail.kind,
+            payload: &payload,
+            dedupe_key: Some(&dedupe_key),
+            max_attempts: reset.mail.max_attempts,
+            run_at: reset.created_at,
+            requested_by: None,
+        };
+        let mut args = SqlArgs::default();
+        let insert = jobs::insert_statement(&mut args, &job, reset.created_at);
+        bind_all!(sqlx::query(&insert), args).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(Some(id))
     })

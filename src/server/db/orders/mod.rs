@@ -67,6 +67,21 @@ impl OrderFollowUp {
     fn dedupe_key(self, order_id: i64) -> String {
         format!("order:{order_id}:{}", self.event)
     }
+
+    /// The statement that queues this job about order `order_id` at `now`, on behalf of
+    /// `actor_id`; its values go to `args`.
+    fn insert_statement(self, args: &mut SqlArgs, order_id: i64, actor_id: i64, now: i64) -> String {
+        let (payload, dedupe_key) = (self.payload(order_id), self.dedupe_key(order_id));
+        let job = super::jobs::NewJob {
+            kind: self.kind,
+            payload: &payload,
+            dedupe_key: Some(&dedupe_key),
+            max_attempts: self.max_attempts,
+            run_at: now,
+            requested_by: Some(actor_id),
+        };
+        super::jobs::insert_statement(args, &job, now)
+    }
 }
 
 #[derive(Debug)]
@@ -339,11 +354,9 @@ pub async fn change_state(db: &Db, change: StateChange) -> sqlx::Result<Option<V
         sqlx::query("INSERT INTO order_events (order_id, action, actor_id, at) VALUES ($1, $2, $3, $4)")
             .bind(order_id).bind(action.as_str()).bind(actor_id).bind(at).execute(&mut *tx).await?;
         if let Some(job) = follow_up {
-            let now = at.timestamp_millis();
-            sqlx::query(super::jobs::INSERT_SQL)
-                .bind(job.kind).bind(job.payload(order_id)).bind(job.dedupe_key(order_id)).bind(job.max_attempts)
-                .bind(now).bind(actor_id).bind(now)
-                .execute(&mut *tx).await?;
+            let mut args = SqlArgs::default();
+            let insert = job.insert_statement(&mut args, order_id, actor_id, at.timestamp_millis());
+            bind_all!(sqlx::query(&insert), args).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(Some(back_in_stock))

@@ -258,19 +258,8 @@ fn finish_sql(
         args.int(user_id),
         args.time(at)
     );
-    let queued = new_order.follow_up.map(|job| {
-        let now = args.int(at.timestamp_millis());
-        format!(
-            "INSERT INTO jobs (kind, payload, state, dedupe_key, max_attempts, run_at, requested_by, created_at) \
-             VALUES ({}, {}, 'queued', {}, {}, {now}, {}, {now}) \
-             ON CONFLICT (dedupe_key) WHERE state IN ('queued', 'running') DO NOTHING",
-            args.text(job.kind.to_owned()),
-            args.text(job.payload(order_id)),
-            args.text(job.dedupe_key(order_id)),
-            args.int(job.max_attempts),
-            args.int(user_id),
-        )
-    });
+    let queued =
+        new_order.follow_up.map(|job| job.insert_statement(&mut args, order_id, user_id, at.timestamp_millis()));
     let sql = if postgres {
         let mut clauses = vec![format!("lines AS ({lines})")];
         clauses.extend(emptied.map(|delete| format!("emptied AS ({delete})")));
