@@ -11,6 +11,7 @@ use tienda::server::db::catalog::{self, NewCategory, NewProduct};
 on_both_backends!(
     a_search_query_cannot_close_the_title,
     catalog_names_cannot_inject_markup_into_any_page,
+    markup_in_a_title_or_an_address_stays_text_from_cart_to_back_office,
     a_guesser_cannot_lock_the_owner_out,
     nul_bytes_get_a_clean_400_everywhere,
     malformed_server_function_bodies_get_400,
@@ -119,6 +120,59 @@ async fn catalog_names_cannot_inject_markup_into_any_page(backend: Backend) {
         assert_eq!(page.status, 200, "{path}");
         assert!(html::attrs(&page.html(), "img[src=x]", "src").is_empty(), "{path}: no injected image");
     }
+}
+
+/// A shopper buys the product whose title is markup and gives markup as their name and address:
+/// the cart, the checkout, their order and the back office's orders show all of it as text.
+async fn markup_in_a_title_or_an_address_stays_text_from_cart_to_back_office(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let (product_id, _) = add_hostile_catalog(&app).await;
+    let mut john = back_office::customer(&app).await;
+    let id = product_id.to_string();
+    let added = john.post("/rpc/cart/add", &[("product_id", id.as_str()), ("quantity", "1")]).await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let cart = john.get("/cart").await;
+    assert_no_injected_markup(&cart, "/cart");
+    let updates = html::attrs(&cart.html(), ".quantity-form button", "aria-label");
+    assert_eq!(updates, [format!("Update {IMG_BREAKER}")], "the button's label holds the title as text");
+
+    let checkout = john.get("/checkout").await;
+    assert_no_injected_markup(&checkout, "/checkout");
+    let key = html::attr(&checkout.html(), "input[name=idempotency_key]", "value");
+    let fields = [
+        ("fulfilment", "delivery"),
+        ("payment_method", "cash_on_delivery"),
+        ("recipient", "<b>Jhon</b>"),
+        ("phone", "3001234567"),
+        ("address_line", IMG_BREAKER),
+        ("city", "<i>Bogotá</i>"),
+        ("postal_code", "110111"),
+        ("idempotency_key", key.as_str()),
+    ];
+    let placed = john.submit_form("/rpc/checkout/place", "/checkout", &fields).await;
+    assert_eq!(placed.status, 302, "{}", placed.body);
+    let order_path = placed.redirect_path();
+    let order = john.get(&order_path).await;
+    assert_no_injected_markup(&order, &order_path);
+    let text = html::text(&order.html(), "main");
+    for typed in [IMG_BREAKER, "<b>Jhon</b>", "<i>Bogotá</i>"] {
+        assert!(text.contains(typed), "{order_path} shows {typed:?} as typed: {text}");
+    }
+    assert_no_injected_markup(&john.get("/account/orders").await, "/account/orders");
+
+    let mut admin = back_office::admin(&app).await;
+    let order_id = order_path.trim_start_matches("/account/orders/").split('?').next().unwrap().to_owned();
+    for path in ["/admin/orders".to_owned(), format!("/admin/orders/{order_id}")] {
+        assert_no_injected_markup(&admin.get(&path).await, &path);
+    }
+}
+
+/// The page answered 200 and holds no element that the markup used in these stories would add.
+fn assert_no_injected_markup(page: &Page, path: &str) {
+    assert_eq!(page.status, 200, "{path}: {}", page.body);
+    let doc = page.html();
+    assert!(html::attrs(&doc, "img[src=x]", "src").is_empty(), "{path}: no injected <img>");
+    assert!(html::texts(&doc, "main b, main i").is_empty(), "{path}: no injected <b> or <i>");
 }
 
 /// A category and a product whose names are markup; returns their ids.
