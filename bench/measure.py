@@ -571,6 +571,11 @@ def print_runs(label, runs):
     print(f"search mix no cache can answer vs /healthz: {100 * runs[5]['requests_per_sec'] / health:.1f} %  (target ≥ 15 %)")
 
 
+# Issue 13 states its targets as ratios to /healthz of the same run: its 1,500 searches a second
+# were asked of the machine on which /healthz answered 62,000 requests a second.
+SEARCH_TARGET_RATIO = 1500 / 62000
+
+
 def main():
     data = Path(tempfile.mkdtemp(prefix="tienda-bench-"))
     port = free_port()
@@ -665,7 +670,8 @@ def main():
         print(f"\nLarge catalog on {run['backend']} ({run['products']:,} products, demo and `tienda seed --products "
               f"{LARGE_PRODUCTS}` in {run['seed_seconds']} s{size}), every cache off, {run['connections']} connections:")
         for label, figures, target in (
-                ("two-word search, pages 1-5", run["two_word_search_pages_1_to_5"], "≥ 1500 req/s, p99 ≤ 30 ms"),
+                ("two-word search, pages 1-5", run["two_word_search_pages_1_to_5"],
+                 f"≥ 1500 req/s on the issue's machine, ÷ /healthz ≥ {SEARCH_TARGET_RATIO:.4f}; p99 ≤ 30 ms"),
                 (f"/products?page={run['deep_page']['page']}", run["deep_page"], "p99 ≤ 20 ms"),
                 ("the same page by cursor", run["deep_page_by_cursor"], "p99 ≤ 20 ms"),
                 (f"price ranges ({run['price_ranges']['paths']} paths)", run["price_ranges"], "none")):
