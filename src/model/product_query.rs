@@ -228,6 +228,20 @@ impl ProductQuery {
         self.q.chars().any(char::is_alphanumeric)
     }
 
+    /// Whether a search engine should index the listing this query shows: a whole catalog or
+    /// category in its own order, by page number, as the site's menus and numbered page links name
+    /// it. A search, a price range, another order, a cursor's page or `/products?category=…` shows
+    /// what those pages show, cut or ordered otherwise, at addresses without end (such pages say
+    /// `noindex, follow`: their products stay reachable through their links).
+    /// `on_category_page`: the path names the category, so the query's own does not count.
+    pub fn is_indexable_listing(&self, on_category_page: bool) -> bool {
+        self.q.is_empty()
+            && !self.is_price_range()
+            && self.sort == SortOrder::Relevance
+            && self.cursor.is_none()
+            && (on_category_page || self.category.is_none())
+    }
+
     /// Whether a price range (either bound, or both) filters the query.
     pub fn is_price_range(&self) -> bool {
         self.price_min.is_some() || self.price_max.is_some()

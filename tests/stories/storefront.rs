@@ -13,6 +13,7 @@ on_both_backends!(
     catalog_filters_by_category_price_and_text,
     catalog_sorts_by_price_and_name,
     category_page_lists_its_products,
+    only_the_listings_the_site_links_to_by_name_are_indexed,
     product_page_has_content_and_structured_data,
     unknown_pages_are_real_404s,
     garbage_in_the_url_renders_a_sensible_page,
@@ -192,6 +193,36 @@ async fn category_page_lists_its_products(backend: Backend) {
     let cheap = get(base, "/categories/furniture?sort=price_asc&price_max=40").await.html();
     let prices = card_prices(&cheap);
     assert!(prices.windows(2).all(|w| w[0] <= w[1]) && prices.iter().all(|p| *p <= 4000), "{prices:?}");
+}
+
+/// A search engine indexes the catalog and each category by page number; a search, a price
+/// range, another order, a cursor's page and `/products?category=` show the same products cut or
+/// ordered otherwise, at addresses without end: those say `noindex, follow`.
+async fn only_the_listings_the_site_links_to_by_name_are_indexed(backend: Backend) {
+    let base = shared(backend);
+    let robots = |page: &Page| html::attrs(&page.html(), r#"meta[name="robots"]"#, "content");
+    for path in ["/products", "/products?page=2", "/categories/furniture", "/categories/clothes?page=1"] {
+        let page = get(base, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(robots(&page).is_empty(), "{path} is indexed: {:?}", robots(&page));
+    }
+    let next = html::attr(&get(base, "/products").await.html(), r#".pagination a[rel="next"]"#, "href");
+    for path in [
+        "/products?q=chair",
+        "/products?q=%21",
+        "/products?price_min=0.01",
+        "/products?sort=newest",
+        "/products?sort=price_asc",
+        "/products?category=clothes",
+        "/categories/furniture?sort=name",
+        "/categories/furniture?price_max=900",
+        next.as_str(),
+    ] {
+        let page = get(base, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!html::card_titles(&page.html()).is_empty(), "{path} lists products");
+        assert_eq!(robots(&page), ["noindex, follow"], "{path}");
+    }
 }
 
 async fn product_page_has_content_and_structured_data(backend: Backend) {

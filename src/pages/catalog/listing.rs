@@ -65,7 +65,7 @@ fn ListingView(listing: Listing) -> impl IntoView {
     let canonical_path = address(results.page, query.cursor.as_ref());
     let beside = |to: Option<PageAddress>| to.map(|to| absolute_url(&address(to.page, to.cursor.as_ref())));
     let (previous, next) = (beside(results.previous(&query)), beside(results.next(&query)));
-    let noindex = results.items.is_empty();
+    let noindex = results.items.is_empty() || !query.is_indexable_listing(category.is_some());
     let title = page_title(lang, &query, category.as_ref());
     view! {
         <PageMeta title description canonical_path noindex />
