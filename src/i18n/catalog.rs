@@ -80,6 +80,7 @@ pub struct NoticeTexts {
     pub prices_swapped: &'static str,
     pub bad_sort: &'static str,
     pub bad_page: &'static str,
+    pub bad_page_link: &'static str,
 }
 
 pub struct PaginationTexts {
@@ -171,6 +172,7 @@ pub(super) static EN: CatalogTexts = CatalogTexts {
         prices_swapped: "The minimum price was above the maximum, so they were swapped.",
         bad_sort: "That sort order is unknown, so the newest products come first.",
         bad_page: "That page number is not valid, so the first page is shown.",
+        bad_page_link: "That page link is not valid, so the page is shown by its number instead.",
     },
     pagination: PaginationTexts {
         label: "Pages",
@@ -262,6 +264,7 @@ pub(super) static ES: CatalogTexts = CatalogTexts {
         prices_swapped: "El precio mínimo era mayor que el máximo, así que los intercambiamos.",
         bad_sort: "No conocemos ese orden, así que mostramos primero los productos más recientes.",
         bad_page: "Ese número de página no es válido, así que mostramos la primera página.",
+        bad_page_link: "Ese enlace de página no es válido, así que mostramos la página por su número.",
     },
     pagination: PaginationTexts {
         label: "Páginas",

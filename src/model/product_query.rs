@@ -131,6 +131,9 @@ pub enum QueryNotice {
     PricesSwapped,
     BadSort,
     BadPage,
+    /// A Next or Previous link's product (`after`, `before`) that names none: the page is found
+    /// by its number.
+    BadPageLink,
 }
 
 impl QueryNotice {
@@ -146,6 +149,7 @@ impl QueryNotice {
             Self::PricesSwapped => texts.prices_swapped,
             Self::BadSort => texts.bad_sort,
             Self::BadPage => texts.bad_page,
+            Self::BadPageLink => texts.bad_page_link,
         }
     }
 }
@@ -330,7 +334,7 @@ fn parse_cursor(
         (Some(Some(id)), None) => Cursor::after(id),
         (None, Some(Some(id))) => Cursor::before(id),
         _ => {
-            notices.push(QueryNotice::BadPage);
+            notices.push(QueryNotice::BadPageLink);
             return None;
         }
     };
@@ -343,9 +347,15 @@ fn parse_cursor(
 }
 
 /// Keeps printable characters only (no NULs or other controls, nothing that reorders the text
-/// around it: the search is shown back on its page) and at most [`MAX_SEARCH_CHARS`].
+/// around it: the search is shown back on its page) and at most [`MAX_SEARCH_CHARS`]. A tab or a
+/// line break (pasted text) separates words as a space does, rather than being dropped between
+/// them.
 fn clean_search(raw: &str, notices: &mut Vec<QueryNotice>) -> String {
-    let printable: String = raw.chars().filter(|&c| !super::is_refused_in_text(c)).collect();
+    let printable: String = raw
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|&c| !super::is_refused_in_text(c))
+        .collect();
     let mut words = printable.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some((cut, _)) = words.char_indices().nth(MAX_SEARCH_CHARS) {
         words.truncate(cut);
@@ -433,6 +443,8 @@ mod tests {
         assert_eq!(notices, vec![QueryNotice::SearchShortened]);
         let (query, _) = parse(&[("q", "a\0b\u{7}c\u{202E}d")]);
         assert_eq!(query.q, "abcd");
+        let (query, _) = parse(&[("q", "walnut\tchair\r\nlamp\u{2028}desk")]);
+        assert_eq!(query.q, "walnut chair lamp desk", "whitespace of any kind separates words");
     }
 
     #[test]
@@ -504,7 +516,7 @@ mod tests {
             &[("after", "5"), ("before", "6")],
         ] {
             let (query, notices) = parse(pairs);
-            assert_eq!((query.cursor, notices), (None, vec![QueryNotice::BadPage]), "{pairs:?}");
+            assert_eq!((query.cursor, notices), (None, vec![QueryNotice::BadPageLink]), "{pairs:?}");
         }
     }
 
@@ -523,7 +535,8 @@ mod tests {
 
     #[test]
     fn notices_and_sort_orders_are_worded_in_each_language() {
-        let notices = [QueryNotice::SearchShortened, QueryNotice::BadPage, QueryNotice::PricesSwapped];
+        let notices =
+            [QueryNotice::SearchShortened, QueryNotice::BadPage, QueryNotice::BadPageLink, QueryNotice::PricesSwapped];
         for notice in notices {
             assert_ne!(notice.message(Lang::En), notice.message(Lang::Es), "{notice:?}");
         }
