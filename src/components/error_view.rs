@@ -12,7 +12,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     let title = texts.error_title(&error);
     let text = texts.error_message(&error);
     view! {
-        <PageMeta title description=text.clone() canonical_path="/" noindex=true />
+        <PageMeta title description=text.clone() noindex=true />
         <section class="container error-page">
             <h1>{title}</h1>
             <p>{text}</p>

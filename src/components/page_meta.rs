@@ -32,26 +32,27 @@ pub fn absolute_url(path: &str) -> String {
 pub fn PageMeta(
     #[prop(into)] title: String,
     #[prop(into)] description: String,
-    /// The canonical path with its query string, e.g. `/products?page=2`.
-    #[prop(into)]
-    canonical_path: String,
+    /// The canonical path with its query string, e.g. `/products?page=2`. None on an error page,
+    /// which is no address's page (a canonical there would name another page as this one).
+    #[prop(optional, into)]
+    canonical_path: Option<String>,
     #[prop(optional, into)] image: Option<String>,
     #[prop(default = "website")] og_type: &'static str,
     /// For pages that should not appear in search results (errors, empty pages).
     #[prop(optional)]
     noindex: bool,
 ) -> impl IntoView {
-    let url = absolute_url(&canonical_path);
+    let url = canonical_path.map(|path| absolute_url(&path));
     let full_title = format!("{title} · {SITE_NAME}");
     let image = image.map(|path| absolute_url(&path));
     view! {
         <Title text=super::raw_text::escaped_on_server(&full_title) />
         <Meta name="description" content=description.clone() />
-        <Link rel="canonical" href=url.clone() />
+        {url.clone().map(|href| view! { <Link rel="canonical" href /> })}
         <Meta property="og:type" content=og_type />
         <Meta property="og:title" content=full_title />
         <Meta property="og:description" content=description />
-        <Meta property="og:url" content=url />
+        {url.map(|content| view! { <Meta property="og:url" content /> })}
         // X reads the card's title, description and image from the OpenGraph tags when its own
         // are absent, so only the card's kind is its own tag: each tag registered here costs
         // about 5,000 instructions a page (callgrind), and three more would say the same again.

@@ -792,27 +792,18 @@ fn raw_text_elements_appear_only_where_their_text_is_escaped() {
 }
 
 /// Answers to hand-written request heads: what no HTTP client library would send.
-async fn raw_answer(address: &str, head: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
-    socket.write_all(head.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(30), socket.read_to_end(&mut answer)).await;
-    String::from_utf8_lossy(&answer).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_without_a_path_get_400_and_oversized_heads_431() {
     let app = spawn_seeded(Backend::Sqlite).await;
     let address = app.base.trim_start_matches("http://").to_owned();
     for method in ["CONNECT", "GET"] {
         let head = format!("{method} {address} HTTP/1.1\r\nHost: tienda.test\r\nConnection: close\r\n\r\n");
-        let answer = raw_answer(&address, &head).await;
+        let answer = common::raw_answer(&address, &head).await;
         assert!(answer.starts_with("HTTP/1.1 400"), "{method} host:port: {answer}");
     }
     let huge =
         format!("GET / HTTP/1.1\r\nHost: tienda.test\r\nX-Big: {}\r\nConnection: close\r\n\r\n", "a".repeat(380_000));
-    let answer = raw_answer(&address, &huge).await;
+    let answer = common::raw_answer(&address, &huge).await;
     assert!(answer.starts_with("HTTP/1.1 431"), "a 380 KB head (the size the attack run sent; hyper checks the limit between reads, so a head just over 64 KB may still fit): {}", answer.lines().next().unwrap_or_default());
     assert_eq!(get(&app.base, "/healthz").await.status, 200);
 }

@@ -275,6 +275,7 @@ async fn unknown_pages_are_real_404s(backend: Backend) {
         let doc = page.html();
         assert_eq!(html::text(&doc, "h1"), "Page not found", "{path}");
         assert_eq!(html::attr(&doc, r#"meta[name="robots"]"#, "content"), "noindex, follow", "{path}");
+        assert!(html::attrs(&doc, r#"link[rel="canonical"]"#, "href").is_empty(), "{path}: no page's address");
     }
     // A page's address with a slash added is sent to the page's one address, query kept.
     for (path, to) in [
@@ -286,8 +287,25 @@ async fn unknown_pages_are_real_404s(backend: Backend) {
         let page = get(base, path).await;
         assert_eq!((page.status, page.headers["location"].to_str().unwrap()), (308, to), "{path}");
     }
+    // Dot segments (which browsers resolve before they ask, so only a hand-written request
+    // carries them) are resolved to the page's one address the same way.
+    for (path, to) in [
+        ("/./products", "/products"),
+        ("/products/../stores?x=1", "/stores?x=1"),
+        ("/stores/..", "/"),
+        ("/categories/./furniture/.", "/categories/furniture/"),
+        ("/../products", "/products"),
+        ("/..", "/"),
+    ] {
+        assert_eq!(common::get_as_written(base, path).await, (308, Some(to.to_owned())), "{path}");
+    }
     for path in ["//evil.example/", "/products//"] {
         assert_eq!(get(base, path).await.status, 404, "{path}: never sent elsewhere");
+    }
+    for path in ["/.//evil.example", "/x/..//evil.example", "/./\\evil.example"] {
+        let (status, location) = common::get_as_written(base, path).await;
+        assert!(location.is_none(), "{path}: never sent elsewhere ({location:?})");
+        assert!(status == 404 || status == 400, "{path}: {status}");
     }
     assert_eq!(get(base, "/api/docs/").await.status, 200, "the API's docs keep their slash");
 }

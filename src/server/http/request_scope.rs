@@ -157,6 +157,9 @@ impl http_body::Body for BodyThenCleanUp {
 pub async fn files_or_not_found(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
     let reading = matches!(*request.method(), Method::GET | Method::HEAD);
+    if let Some(resolved) = without_dot_segments(request.uri()).filter(|_| reading) {
+        return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, resolved)]).into_response();
+    }
     if let Some(without) = without_trailing_slash(request.uri()).filter(|_| reading) {
         return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, without)]).into_response();
     }
@@ -186,6 +189,42 @@ pub async fn files_or_not_found(State(state): State<AppState>, request: Request)
         *response.status_mut() = StatusCode::NOT_FOUND;
     }
     response
+}
+
+/// `/products/../stores/.` → `/stores/` (the query kept), as RFC 3986 resolves `.` and `..`
+/// segments: `None` when the path has none. Browsers resolve them before they ask, so only a
+/// hand-written request carries them, and the app's router resolved them too: such an address
+/// rendered the page it names with a 404 status. A result that would be protocol-relative
+/// (`/.//evil.example`) or hold a backslash is left to be the 404 it is.
+fn without_dot_segments(uri: &axum::http::Uri) -> Option<String> {
+    let segments: Vec<&str> = uri.path().strip_prefix('/')?.split('/').collect();
+    if !segments.iter().any(|segment| matches!(*segment, "." | "..")) {
+        return None;
+    }
+    let mut kept: Vec<&str> = Vec::with_capacity(segments.len());
+    for (index, segment) in segments.iter().enumerate() {
+        let last = index + 1 == segments.len();
+        match *segment {
+            "." | ".." => {
+                if *segment == ".." {
+                    kept.pop();
+                }
+                // A final `.` or `..` names a folder: the path keeps its closing slash.
+                if last {
+                    kept.push("");
+                }
+            }
+            other => kept.push(other),
+        }
+    }
+    let resolved = format!("/{}", kept.join("/"));
+    if resolved.starts_with("//") || resolved.contains('\\') {
+        return None;
+    }
+    Some(match uri.query() {
+        Some(query) => format!("{resolved}?{query}"),
+        None => resolved,
+    })
 }
 
 /// `/products/` → `/products` (the query kept): a page's one address. No route has a trailing

@@ -203,6 +203,32 @@ pub async fn get(base: &str, path: &str) -> Page {
     Page { status, headers, body }
 }
 
+/// What the server at `address` (`host:port`) answers to `head`, written to the socket as it is
+/// (no client library to normalise the path or fix the head), read until the server closes.
+pub async fn raw_answer(address: &str, head: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), socket.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The status and `Location` of a GET of `path` sent exactly as written (a client library would
+/// resolve its `.` and `..` segments first, as browsers do).
+pub async fn get_as_written(base: &str, path: &str) -> (u16, Option<String>) {
+    let address = base.trim_start_matches("http://");
+    let answer =
+        raw_answer(address, &format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")).await;
+    let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let location = answer
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .find_map(|line| line.strip_prefix("location: ").or_else(|| line.strip_prefix("Location: ")))
+        .map(str::to_owned);
+    (status, location)
+}
+
 /// Declares each story once and runs it on both backends: `mod sqlite { fn story() }` and
 /// `mod postgres { fn story() }`, each calling `story(Backend::...)`.
 #[macro_export]
