@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
             {reset.then(|| view! { <p class="form-notice" role="status">{t.password_was_reset}</p> })}
             <LoginForm lang next initial_error email />
             <p class="form-switch"><a href=paths::FORGOT_PASSWORD>{t.forgot_link}</a></p>
-            <p class="form-switch">{t.no_account}" "<a href=register_href>{t.register}</a></p>
+            <p class="form-switch">{t.no_account}" "<a href=register_href rel="nofollow">{t.register}</a></p>
         </section>
     }
 }

@@ -57,7 +57,11 @@ fn visitor_menu(texts: &Texts, here: &str) -> String {
         _ => paths::login(&back),
     };
     let mut html = Markup::with_capacity(128);
-    html.raw(r#"<div class="account-menu"><a class="account-link""#).attr("href", &sign_in_href).raw(">");
+    // `nofollow`: a crawler would otherwise fetch a sign-in page (noindex) for every page it reads,
+    // each with its own `next`.
+    html.raw(r#"<div class="account-menu"><a class="account-link" rel="nofollow""#)
+        .attr("href", &sign_in_href)
+        .raw(">");
     html.text(texts.account.sign_in).raw("</a></div>");
     html.into_string()
 }
@@ -128,7 +132,7 @@ mod tests {
         assert!(!html.contains("&b\""), "the query is escaped: {html}");
         assert_eq!(
             visitor_menu(Lang::En.texts(), "/login"),
-            r#"<div class="account-menu"><a class="account-link" href="/login">Sign in</a></div>"#
+            r#"<div class="account-menu"><a class="account-link" rel="nofollow" href="/login">Sign in</a></div>"#
         );
     }
 }

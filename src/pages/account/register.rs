@@ -26,7 +26,7 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="container narrow account-page">
             <h1>{t.register_title}</h1>
             <RegisterForm lang next initial_error name email avatar />
-            <p class="form-switch">{t.have_account}" "<a href=login_href>{t.sign_in}</a></p>
+            <p class="form-switch">{t.have_account}" "<a href=login_href rel="nofollow">{t.sign_in}</a></p>
         </section>
     }
 }
