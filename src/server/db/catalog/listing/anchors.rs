@@ -20,7 +20,7 @@
 //! sort order and an existing category with more than [`super::DEEP_OFFSET`] products), their
 //! bytes by [`MAX_BYTES`].
 
-use super::{PageOfIds, SortKeys};
+use super::page_ids::{PageOfIds, SortKeys};
 use crate::bind_all;
 use crate::model::{Money, ProductQuery, SortOrder, SortValue};
 use crate::server::db::{with_reader, Db, SqlArgs};
@@ -268,12 +268,13 @@ async fn number_in_one_statement(
 /// Only an order whose key can change keeps the anchor's key, read from its product's row; newest
 /// first, the products are not read at all.
 fn anchor_rows(keys: SortKeys, ids: &str, alias: &str) -> String {
-    match keys.cursor_key {
-        Some(_) => format!(
+    if keys.key_can_change() {
+        format!(
             "SELECT found.id, found.price_cents, found.title FROM ({ids}) AS {alias} \
              JOIN products found ON found.id = {alias}.id"
-        ),
-        None => format!("SELECT {alias}.id, CAST(0 AS BIGINT), '' FROM ({ids}) AS {alias}"),
+        )
+    } else {
+        format!("SELECT {alias}.id, CAST(0 AS BIGINT), '' FROM ({ids}) AS {alias}")
     }
 }
 
