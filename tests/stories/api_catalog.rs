@@ -9,6 +9,7 @@ use serde_json::Value;
 on_both_backends!(
     products_come_in_upstreams_shape_in_id_order,
     filters_and_pagination_follow_the_contract,
+    the_title_filter_ignores_the_case_of_every_letter,
     bad_queries_and_unknown_ids_get_json_errors,
     related_products_share_the_category,
     categories_and_their_products,
@@ -112,6 +113,52 @@ async fn filters_and_pagination_follow_the_contract(backend: Backend) {
         everything.iter().filter(|t| { t.find('s').is_some_and(|at| t[at..].contains("rt")) }).count(),
         "`%` for any run of characters"
     );
+}
+
+/// Upper and lower case of letters past ASCII are the same to the title filter (neither database's
+/// own LIKE folds them), including titles stored before the column that makes it so.
+async fn the_title_filter_ignores_the_case_of_every_letter(backend: Backend) {
+    use tienda::model::Money;
+    use tienda::server::db::catalog::{self, search_titles, NewProduct};
+    let app = spawn_seeded(backend).await;
+    let at = chrono::Utc::now();
+    let product = |title, slug| NewProduct {
+        title,
+        slug,
+        description: "Hand made.",
+        price: Money(1_000),
+        stock: 3,
+        category_slug: "furniture",
+        images: vec![],
+        at,
+    };
+    let products = [
+        product("Accent Check Ñandú", "accent-check-nandu"),
+        product("ÉTÉ Lamp", "ete-lamp"),
+        product("Lámpara Été", "lampara-ete"),
+    ];
+    catalog::insert_catalog(&app.db, &[], &products).await.unwrap();
+    // A product stored before the column existed gets it when the server starts.
+    crate::orders::execute(&app, "UPDATE products SET title_lower = NULL WHERE slug = 'lampara-ete'").await;
+    assert_eq!(search_titles::fill_missing(&app.db).await.unwrap(), 1);
+    app.state.catalog_changed();
+    let titles = |query: &'static str| {
+        let app = &app;
+        async move {
+            let (status, list, _) = get_json(app, &format!("/api/v1/products?limit=200&title={query}")).await;
+            assert_eq!(status, 200, "{query}");
+            let mut titles: Vec<String> =
+                list.as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_owned()).collect();
+            titles.sort();
+            titles
+        }
+    };
+    assert_eq!(titles("Accent%20Check%20%C3%91and%C3%BA").await, ["Accent Check Ñandú"], "the exact title");
+    assert_eq!(titles("%C3%B1AND%C3%BA").await, ["Accent Check Ñandú"], "ñANDÚ");
+    assert_eq!(titles("%C3%A9t%C3%A9").await, ["Lámpara Été", "ÉTÉ Lamp"], "été");
+    assert_eq!(titles("%C3%89T%C3%89%20l").await, ["ÉTÉ Lamp"], "ÉTÉ L");
+    assert_eq!(titles("T%C3%A9").await, ["Lámpara Été", "ÉTÉ Lamp"], "two letters, one past ASCII");
+    assert_eq!(titles("L%C3%81MP").await, ["Lámpara Été"], "LÁMP");
 }
 
 async fn bad_queries_and_unknown_ids_get_json_errors(backend: Backend) {

@@ -176,14 +176,16 @@ impl Conditions {
     /// `price_plan`: how SQLite is to read the price range, if it is told (see `price_range`).
     fn of(db: &Db, filter: &ProductFilter, price_plan: Option<Plan>, args: &mut SqlArgs) -> Self {
         // As upstream: a substring match, any case; `%` and `_` typed by the caller act as wildcards.
-        // Both read a trigram index: FTS5's answers LIKE on its own table (and ignores case there).
+        // The pattern in lower case against the title in lower case (`title_lower`, lowered as
+        // this is, for every letter: neither database's own LIKE or `lower()` can be relied on
+        // past ASCII). Both read a trigram index of it: FTS5's answers LIKE on its own table.
         let title = filter.title.as_ref().map(|title| {
             let pattern = args.text(format!("%{}%", title.to_lowercase()));
             match db {
                 Db::Sqlite { .. } => {
-                    format!("p.id IN (SELECT rowid FROM products_title_trigrams WHERE title LIKE {pattern})")
+                    format!("p.id IN (SELECT rowid FROM products_title_trigrams WHERE title_lower LIKE {pattern})")
                 }
-                Db::Postgres(_) => format!("LOWER(p.title) LIKE {pattern}"),
+                Db::Postgres(_) => format!("p.title_lower LIKE {pattern}"),
             }
         });
         let price_column = price_plan.map_or("p.price_cents", Plan::price_column);

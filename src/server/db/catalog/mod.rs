@@ -246,8 +246,9 @@ pub async fn insert_catalog(
     const INSERT_CATEGORY: &str = "INSERT INTO categories (name, slug, image, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (slug) DO NOTHING";
     const INSERT_PRODUCT: &str = "INSERT INTO products \
-        (title, slug, description, price_cents, stock, category_id, images, search_title, search_text, created_at, updated_at) \
-        SELECT $1, $2, $3, $4, $5, id, $6, $7, $8, $9, $9 FROM categories WHERE slug = $10 \
+        (title, slug, description, price_cents, stock, category_id, images, search_title, search_text, created_at, \
+         updated_at, title_lower) \
+        SELECT $1, $2, $3, $4, $5, id, $6, $7, $8, $9, $9, $11 FROM categories WHERE slug = $10 \
         ON CONFLICT (slug) DO NOTHING";
     with_pool!(db.writer(), pool => {
         let mut tx = pool.begin().await?;
@@ -266,6 +267,7 @@ pub async fn insert_catalog(
                 .bind(search_key(&format!("{} {}", p.title, p.description)))
                 .bind(p.at)
                 .bind(p.category_slug)
+                .bind(p.title.to_lowercase())
                 .execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;

@@ -90,12 +90,12 @@ pub async fn delete_category(db: &Db, id: i64) -> Result<(), WriteError> {
 pub async fn insert_product(db: &Db, draft: &ProductDraft, slug: &str, change: Change) -> Result<i64, WriteError> {
     // Selecting the category inserts nothing when it does not exist: no row, no id.
     let sql = "INSERT INTO products (title, slug, description, price_cents, stock, category_id, images, \
-               search_text, created_at, updated_at, updated_by, search_title) \
-               SELECT $1, $2, $3, $4, $5, id, $6, $7, $8, $8, $9, $11 FROM categories WHERE id = $10 RETURNING id";
+               search_text, created_at, updated_at, updated_by, search_title, title_lower) \
+               SELECT $1, $2, $3, $4, $5, id, $6, $7, $8, $8, $9, $11, $12 FROM categories WHERE id = $10 RETURNING id";
     let id: Option<i64> = with_pool!(db.writer(), pool => sqlx::query_scalar(sql)
         .bind(&draft.title).bind(slug).bind(&draft.description).bind(draft.price.cents()).bind(draft.stock)
         .bind(encode_images(&draft.images)).bind(search_text(draft)).bind(change.at).bind(change.by)
-        .bind(draft.category_id).bind(search_key(&draft.title))
+        .bind(draft.category_id).bind(search_key(&draft.title)).bind(draft.title.to_lowercase())
         .fetch_optional(pool).await)?;
     id.ok_or(WriteError::UnknownCategory)
 }
@@ -111,12 +111,13 @@ pub async fn update_product(
 ) -> Result<(), WriteError> {
     let sql = "UPDATE products SET title = $1, slug = $2, description = $3, price_cents = $4, stock = $5, \
                category_id = $6, images = $7, search_text = $8, updated_at = $9, updated_by = $10, \
-               version = version + 1, search_title = $13 WHERE id = $11 AND version = $12 \
+               version = version + 1, search_title = $13, title_lower = $14 WHERE id = $11 AND version = $12 \
                AND EXISTS (SELECT 1 FROM categories WHERE id = $6)";
     let updated = with_pool!(db.writer(), pool => sqlx::query(sql)
         .bind(&draft.title).bind(slug).bind(&draft.description).bind(draft.price.cents()).bind(draft.stock)
         .bind(draft.category_id).bind(encode_images(&draft.images)).bind(search_text(draft))
         .bind(change.at).bind(change.by).bind(id).bind(version).bind(search_key(&draft.title))
+        .bind(draft.title.to_lowercase())
         .execute(pool).await.map(|done| done.rows_affected()))?;
     if updated == 1 {
         return Ok(());
