@@ -134,4 +134,22 @@ async fn other_sites_may_call_but_no_cookie_is_involved(backend: Backend) {
     assert_eq!(answer.headers["access-control-allow-origin"], "*");
     assert!(answer.headers.get("set-cookie").is_none(), "no session is made");
     assert_eq!(common::stored_sessions(&app).await, 0);
+
+    // A browser on the store's own site sends its session cookie along (the API's docs page does):
+    // the API neither reads it (no user from it, no database read) nor answers it, whether it
+    // names a live session or none at all.
+    let mut signed_in = common::back_office::customer(&app).await;
+    let live = signed_in.session.clone().expect("a signed-in visitor has a session");
+    for cookie in [live.as_str(), "AAAAAAAAAAAAAAAAAAAAAA", "not a session id"] {
+        let cookie = format!("{}={cookie}", tienda::server::auth::session::SESSION_COOKIE);
+        for path in ["/api/v1/products/1", "/api/v1/auth/profile"] {
+            let answer = send(client().get(format!("{}{path}", app.base)).header("cookie", &cookie)).await;
+            assert!(answer.headers.get("set-cookie").is_none(), "{path} with {cookie}: {:?}", answer.headers);
+            if path.ends_with("profile") {
+                assert_eq!(answer.status, 401, "a session is no API sign-in: {}", answer.body);
+            }
+        }
+    }
+    assert_eq!(common::stored_sessions(&app).await, 1, "the web session is still there");
+    assert_eq!(signed_in.get("/account").await.status, 200, "and still signed in");
 }

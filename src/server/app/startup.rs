@@ -295,6 +295,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.config.media.max_upload_bytes, body_limit::limit_body))
         .layer(axum::middleware::from_fn_with_state(stylesheet.clone(), malformed::refuse_malformed))
         .layer(axum::middleware::from_fn_with_state(site_url, csrf::same_origin_only))
+        .map_request(crate::server::rest::without_cookies)
         .layer(session::layer(sessions, &state.config))
         .layer(axum::middleware::from_fn(language::choose_language))
         .layer(axum::middleware::from_fn_with_state((state.db_health.clone(), stylesheet), unavailable::fail_fast))

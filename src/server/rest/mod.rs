@@ -120,6 +120,22 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
         ))
 }
 
+/// Whether `path` is the API's (`/api/v1` or below it).
+fn is_under_the_api(path: &str) -> bool {
+    path.strip_prefix(PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// An API request goes on without its cookies: callers sign in with tokens. A browser on the
+/// store's own site sends its session cookie along (the docs page's "try it out" does), which the
+/// session layer would read (a database read for nothing) and, naming no session, answer with a
+/// `Set-Cookie` that clears it. Runs before the session layer (`app::startup::router`).
+pub fn without_cookies<B>(mut request: axum::http::Request<B>) -> axum::http::Request<B> {
+    if is_under_the_api(request.uri().path()) {
+        request.headers_mut().remove(axum::http::header::COOKIE);
+    }
+    request
+}
+
 /// Upstream answers every API path with or without one trailing slash (`/products/1/`,
 /// `/auth/login/`). A router matches a path before any of its layers sees the request, so this
 /// runs in a service wrapped around the whole router (`app::startup::router`).
@@ -128,8 +144,7 @@ pub fn without_trailing_slash<B>(mut request: axum::http::Request<B>) -> axum::h
     let Some(trimmed) = path.strip_suffix('/') else {
         return request;
     };
-    let under_the_api = trimmed.strip_prefix(PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    if !under_the_api || trimmed.ends_with('/') {
+    if !is_under_the_api(trimmed) || trimmed.ends_with('/') {
         return request;
     }
     let path_and_query = match request.uri().query() {
