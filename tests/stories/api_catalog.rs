@@ -264,6 +264,21 @@ async fn any_origin_may_read_and_preflights_get_204(backend: Backend) {
     let methods = preflight.headers()["access-control-allow-methods"].to_str().unwrap().to_owned();
     assert!(methods.contains("POST") && methods.contains("DELETE"), "{methods}");
     assert!(preflight.headers().get("access-control-allow-credentials").is_none(), "cookies are never honoured");
+    // Answers of the layers around the API's own router may be read from any origin too.
+    let too_large = client
+        .post(format!("{}/api/v1/users/is-available", app.base))
+        .header("origin", "https://app.example")
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"email": "{}"}}"#, "a".repeat(70 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_large.status(), 413);
+    assert_eq!(too_large.headers()["access-control-allow-origin"], "*");
+    let nul = common::get(&app.base, "/api/v1/products/%00").await;
+    assert_eq!(nul.status, 400);
+    assert_eq!(nul.headers["access-control-allow-origin"], "*");
+    assert!(common::get(&app.base, "/products").await.headers.get("access-control-allow-origin").is_none(), "pages");
 }
 
 async fn a_back_office_change_shows_in_the_api_at_once(backend: Backend) {

@@ -41,7 +41,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// How long one API request may take, body included (a slow sender is cut off here), before a
 /// JSON 503. Below the server-wide limit, so API clients always get the API's shape.
-const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Where the API is mounted.
 pub const PREFIX: &str = "/api/v1";
@@ -118,6 +118,20 @@ pub fn router(config: &crate::server::config::Config) -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
+}
+
+/// Every answer under the API may be read from any origin, those of the layers around the API's
+/// router too (a body over the cap, a malformed request, the database down, the server-wide
+/// timeout): a browser client would otherwise get a network error instead of the answer that says
+/// why. Runs around every layer (`app::startup::router`).
+pub async fn readable_from_any_origin(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let under_the_api = is_under_the_api(request.uri().path());
+    let mut response = next.run(request).await;
+    if under_the_api {
+        let any = HeaderValue::from_static("*");
+        response.headers_mut().entry(header::ACCESS_CONTROL_ALLOW_ORIGIN).or_insert(any);
+    }
+    response
 }
 
 /// Whether `path` is the API's (`/api/v1` or below it).
