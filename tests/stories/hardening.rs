@@ -527,6 +527,27 @@ fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
+/// An API request whose body never comes gets the API's JSON 503 at its deadline (20 s), which
+/// any origin may read: the wait for the rest of the body no longer held it back until the
+/// server-wide timeout (30 s) replaced it with an empty 503.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_body_that_never_comes_gets_the_apis_503_at_its_deadline() {
+    let app = spawn_seeded(Backend::Sqlite).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let head = format!(
+        "POST /api/v1/users/is-available HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: 23\r\n\r\n"
+    );
+    let started = std::time::Instant::now();
+    let answer = common::raw_answer(&address, &head).await;
+    let waited = started.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("access-control-allow-origin: *"), "{answer}");
+    assert!(answer.contains(r#""statusCode":503"#), "the API's JSON: {answer}");
+    let deadline = tienda::server::rest::REQUEST_DEADLINE;
+    assert!(waited >= deadline && waited < deadline + Duration::from_secs(5), "answered after {waited:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_sent_requests_are_closed_and_do_not_keep_a_real_request_out() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -7,8 +7,9 @@
 //!
 //! An answer given before its request's body was read to the end (a refusal: not signed in, a
 //! rate limit, a foreign origin) waits until the rest of the body (within the cap) has been read
-//! and thrown away, for up to [`DRAIN_SECS`]. The unread rest would otherwise stand where the next
-//! request should begin, so the server would close the connection: a client still sending (an
+//! and thrown away, for up to [`DRAIN_SECS`] and never past [`BODY_DEADLINE`]. The unread rest
+//! would otherwise stand where the next request should begin, so the server would close the
+//! connection: a client still sending (an
 //! upload of megabytes) would see the connection reset instead of the answer, and one that kept
 //! the connection for its next request (every HTTP library's pool does) would find it gone. A
 //! body that cannot be read in time gets its answer with `Connection: close`.
@@ -37,12 +38,18 @@ const UPLOAD_OVERHEAD_BYTES: u64 = 64 * 1024;
 const DRAINED_BYTES: u64 = 32 * 1024 * 1024;
 /// How long the rest of a body an answer did not need may take to arrive and be thrown away.
 const DRAIN_SECS: u64 = 10;
+/// A body has until the REST API's deadline, counted from its request's arrival, to arrive whole:
+/// no answer waits for one past it. A body that never comes thus holds back no answer: the API's
+/// JSON 503 at its deadline goes out then, not ten seconds later, when the server-wide timeout
+/// would have replaced it with an empty one.
+const BODY_DEADLINE: std::time::Duration = crate::server::rest::REQUEST_DEADLINE;
 /// Endpoints that take files, and how many files of the upload limit one request may carry.
 const UPLOAD_PATHS: &[(&str, u64)] =
     &[("/rpc/account/avatar", 1), ("/rpc/admin/products/save", FILES_PER_PRODUCT_SAVE), ("/api/v1/files/upload", 1)];
 
 /// `max_upload_bytes` is the configured upload limit: each middleware's state is what it reads.
 pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, next: Next) -> Response {
+    let body_due = tokio::time::Instant::now() + BODY_DEADLINE;
     let carries_body = carries_body(&request);
     // Reads carry no body worth reading; leave them untouched (and unboxed). No handler reads one
     // that came anyway.
@@ -60,7 +67,7 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
         let response = too_large(&request, if files.is_some() { max_upload_bytes } else { FORM_BYTES });
         // A client still sending when the answer comes would see a reset connection, not the
         // answer; so a body of plausible size is read and thrown away first.
-        if length <= DRAINED_BYTES && drained(request.into_body()).await {
+        if length <= DRAINED_BYTES && drained(request.into_body(), body_due).await {
             return response;
         }
         return closing(response);
@@ -73,7 +80,7 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
     let left = std::mem::replace(&mut *unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), Unread::Held);
     let all_read = match left {
         Unread::None => true,
-        Unread::Dropped(rest) => drained(rest).await,
+        Unread::Dropped(rest) => drained(rest, body_due).await,
         Unread::Held => !carries_body,
     };
     // Otherwise cut off at the cap, too slow, or still held by whatever answered.
@@ -84,10 +91,11 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
     }
 }
 
-/// Reads `body` to its end, throwing it away; false when it fails or takes over [`DRAIN_SECS`].
-async fn drained<B: http_body::Body + Unpin>(body: B) -> bool {
-    let drain = body.collect();
-    matches!(tokio::time::timeout(std::time::Duration::from_secs(DRAIN_SECS), drain).await, Ok(Ok(_)))
+/// Reads `body` to its end, throwing it away; false when it fails, takes over [`DRAIN_SECS`] or
+/// is not done by `due`.
+async fn drained<B: http_body::Body + Unpin>(body: B, due: tokio::time::Instant) -> bool {
+    let until = due.min(tokio::time::Instant::now() + std::time::Duration::from_secs(DRAIN_SECS));
+    matches!(tokio::time::timeout_at(until, body.collect()).await, Ok(Ok(_)))
 }
 
 /// Whether the request says a body follows its headers.
