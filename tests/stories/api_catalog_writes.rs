@@ -280,6 +280,19 @@ async fn oversized_or_malformed_bodies_get_4xx_json(backend: Backend) {
     );
     let binary = post(vec![0xff, 0xfe, 0x00]).await;
     assert_eq!(binary.status, 400);
+    // A form whose bytes, or whose escapes, are not UTF-8 is refused too, not stored with U+FFFD.
+    for title in [&b"Raw\xff\xfeBytes"[..], b"Raw%FF%FEBytes"] {
+        let mut form = b"title=".to_vec();
+        form.extend_from_slice(title);
+        form.extend_from_slice(b"&price=10&description=d&categoryId=1&images=https%3A%2F%2Fexample.com%2Fa.png");
+        let request = client()
+            .post(url(&app, "/products"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form);
+        let refused = send(request).await;
+        assert_eq!((refused.status, refused.body["statusCode"].as_i64()), (400, Some(400)), "{}", refused.body);
+    }
     let not_utf8 = send(client().get(url(&app, "/products/%FF"))).await;
     assert_eq!((not_utf8.status, not_utf8.body["statusCode"].as_i64()), (400, Some(400)), "a JSON 400 too");
     let patch = send(client().patch(url(&app, "/products/1")).bearer_auth(&admin).json(&json!({"price": 1}))).await;

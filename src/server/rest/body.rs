@@ -42,6 +42,11 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
 fn parse(headers: &HeaderMap, bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type.starts_with("application/x-www-form-urlencoded") {
+        // The form parser would put U+FFFD where a byte or an escape (`%FF`) is not UTF-8, and
+        // that would be stored; a JSON body that is not UTF-8 is refused by its parser.
+        if percent_encoding::percent_decode(bytes).decode_utf8().is_err() {
+            return Err(ApiError::Malformed("The body is not valid UTF-8.".into()));
+        }
         return Ok(form_fields(bytes));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -247,6 +252,16 @@ mod tests {
         assert!(messages.is_empty());
         body.text("name", true, "name must be a string", &mut messages);
         assert_eq!(messages, ["name should not be empty", "name must be a string"]);
+    }
+
+    #[test]
+    fn a_form_body_that_is_not_utf8_is_refused() {
+        let form = HeaderMap::from_iter([(header::CONTENT_TYPE, "application/x-www-form-urlencoded".parse().unwrap())]);
+        for body in [&b"title=Raw\xff\xfeBytes"[..], b"title=Raw%FF%FEBytes", b"title=%C3&x=%A9"] {
+            assert!(matches!(parse(&form, body), Err(ApiError::Malformed(_))), "{body:?}");
+        }
+        let fields = parse(&form, b"title=Caf%C3%A9+%EF%BF%BD&images=a").unwrap();
+        assert_eq!(fields["title"], "Café \u{fffd}", "a replacement character sent as such is kept");
     }
 
     #[test]
