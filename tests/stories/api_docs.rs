@@ -87,6 +87,16 @@ async fn the_document_lists_every_endpoint_with_its_answers(backend: Backend) {
     }
     let user = &document["components"]["schemas"]["ApiUser"]["properties"];
     assert!(user.get("password").is_none(), "no password in the user schema");
+    // What the server sends: a delete's `true` is JSON, and order pages count from 1.
+    for (path, item) in paths {
+        if let Some(delete) = item.get("delete") {
+            let content = delete["responses"]["200"]["content"].as_object().unwrap();
+            assert_eq!(content.keys().collect::<Vec<_>>(), ["application/json"], "DELETE {path}");
+        }
+    }
+    let orders = &paths["/api/v1/orders"]["get"]["parameters"];
+    let page = orders.as_array().unwrap().iter().find(|p| p["name"] == "page").unwrap();
+    assert_eq!(page["schema"]["minimum"], 1, "{page}");
 }
 
 async fn the_docs_page_needs_nothing_from_elsewhere(backend: Backend) {

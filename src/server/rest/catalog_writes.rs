@@ -139,7 +139,7 @@ pub async fn update_product(
     summary = "Delete a product",
     params(("id" = i64, Path, description = "The product's id")),
     responses(
-        (status = 200, description = "Deleted", body = bool),
+        (status = 200, description = "Deleted", body = bool, content_type = "application/json"),
         CatalogEditorRefused,
         (status = 400, description = "The id is not a whole number", body = ErrorBody),
         (status = 404, description = "No such product", body = ErrorBody),
@@ -236,7 +236,7 @@ pub async fn update_category(
     summary = "Delete an empty category",
     params(("id" = i64, Path, description = "The category's id")),
     responses(
-        (status = 200, description = "Deleted", body = bool),
+        (status = 200, description = "Deleted", body = bool, content_type = "application/json"),
         CatalogEditorRefused,
         (status = 400, description = "The id is not a whole number", body = ErrorBody),
         (status = 404, description = "No such category", body = ErrorBody),

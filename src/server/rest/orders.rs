@@ -236,7 +236,7 @@ fn page_json(page: OrderPage) -> ApiOrderPage {
         ("from" = Option<String>, Query, description = "Placed on or after this day (YYYY-MM-DD)"),
         ("to" = Option<String>, Query, description = "Placed on or before this day (YYYY-MM-DD)"),
         ("customer" = Option<String>, Query, description = "Admins: part of the customer's name or email"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1"),
+        ("page" = Option<u32>, Query, minimum = 1, description = "Page number, from 1"),
     ),
     responses(
         (status = 200, description = "A page of orders", body = ApiOrderPage),

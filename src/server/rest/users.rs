@@ -190,7 +190,7 @@ pub async fn update_user(
     summary = "Delete an account (admins, not their own)",
     params(("id" = i64, Path, description = "The user's id")),
     responses(
-        (status = 200, description = "Deleted", body = bool),
+        (status = 200, description = "Deleted", body = bool, content_type = "application/json"),
         AccountRefused,
         (status = 400, description = "The id is not a whole number", body = ErrorBody),
         (status = 404, description = "No such account", body = ErrorBody),
