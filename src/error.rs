@@ -49,6 +49,9 @@ pub enum FieldIssue {
     NotPositive,
     /// An amount with more decimals than money has (a price of 1.999).
     TooManyDecimals,
+    /// An amount above the highest price the store takes
+    /// ([`crate::model::catalog_edit::PRICE_MAX`]).
+    PriceTooHigh,
     /// A whole number outside its bounds (a stock of -1).
     OutOfRange {
         min: i64,

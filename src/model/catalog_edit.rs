@@ -11,6 +11,9 @@ pub const CATEGORY_NAME_MAX: usize = 60;
 pub const IMAGE_URL_MAX: usize = 500;
 pub const IMAGES_MAX: usize = 10;
 pub const STOCK_MAX: i64 = 1_000_000;
+/// The highest price: nine digits of currency units and two of cents, as
+/// [`Money::parse_decimal`] reads them.
+pub const PRICE_MAX: Money = Money(99_999_999_999);
 /// New images one product save may carry, each up to the upload limit.
 pub const FILES_PER_PRODUCT_SAVE: u64 = 4;
 
@@ -115,6 +118,7 @@ pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
         Some(price) if price.cents() > 0 => Ok(price),
         Some(_) => Err(FieldIssue::NotPositive),
         None if has_more_decimals_than_money(raw) => Err(FieldIssue::TooManyDecimals),
+        None if has_more_digits_than_money(raw) => Err(FieldIssue::PriceTooHigh),
         None => Err(FieldIssue::InvalidNumber),
     }
 }
@@ -123,6 +127,14 @@ pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
 fn has_more_decimals_than_money(raw: &str) -> bool {
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     raw.split_once('.').is_some_and(|(whole, fraction)| all_digits(whole) && all_digits(fraction) && fraction.len() > 2)
+}
+
+/// A plain decimal number (`1000000000`) that only fails for having more whole digits than a
+/// price may (leading zeros aside).
+fn has_more_digits_than_money(raw: &str) -> bool {
+    let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction) && fraction.len() <= 2 && whole.trim_start_matches('0').len() > 9
 }
 
 /// Units in stock: a whole number from 0 to `STOCK_MAX`.
@@ -298,6 +310,10 @@ mod tests {
         assert_eq!(parse_price(" 0,99 "), Ok(Money(99)));
         assert_eq!(parse_price("1,234"), Err(FieldIssue::TooManyDecimals), "never a thousands separator");
         assert_eq!(parse_price("1,234.50"), Err(FieldIssue::InvalidNumber));
+        assert_eq!(parse_price("999999999.99"), Ok(PRICE_MAX));
+        assert_eq!(parse_price("1000000000"), Err(FieldIssue::PriceTooHigh));
+        assert_eq!(parse_price("12345678901.5"), Err(FieldIssue::PriceTooHigh));
+        assert_eq!(parse_price("1e21"), Err(FieldIssue::InvalidNumber));
         assert_eq!(parse_price("1,2,3"), Err(FieldIssue::InvalidNumber));
         assert_eq!(parse_price("19.000"), Ok(Money(1900)));
         assert_eq!(parse_price("1.2.3"), Err(FieldIssue::InvalidNumber));

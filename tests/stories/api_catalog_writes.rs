@@ -117,6 +117,7 @@ async fn product_bodies_get_upstreams_messages_and_nothing_is_written(backend: B
         (with("price", json!(1.999)), "price must be a positive number with at most two decimals"),
         (with("price", json!("1.999")), "price must be a positive number with at most two decimals"),
         (with("price", json!("cheap")), "price must be a positive number"),
+        (with("price", json!(1_000_000_000)), "price must not be greater than 999999999.99"),
         (with("title", json!("  ")), "title should not be empty"),
         (with("title", json!(["a"])), "title must be a string"),
         (with("title", json!("!!!")), "title must contain a Latin letter or a digit"),

@@ -4,6 +4,7 @@
 
 use super::errors::ApiError;
 use crate::error::{FieldError, FieldIssue};
+use crate::model::catalog_edit::PRICE_MAX;
 
 /// Field errors as the API answers them: a taken name or email is a conflict (409, docs/api.md §10), the
 /// rest one 400 listing every broken rule.
@@ -60,6 +61,7 @@ fn message(field: &str, issue: FieldIssue) -> String {
         // non-number the same way.
         FieldIssue::InvalidNumber | FieldIssue::NotPositive if f == "price" => "price must be a positive number".into(),
         FieldIssue::TooManyDecimals => format!("{f} must be a positive number with at most two decimals"),
+        FieldIssue::PriceTooHigh => format!("{f} must not be greater than {}", PRICE_MAX.decimal()),
         FieldIssue::InvalidNumber | FieldIssue::NotWholeNumber | FieldIssue::NotPositive => {
             format!("{f} must be a number conforming to the specified constraints")
         }
