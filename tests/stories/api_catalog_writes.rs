@@ -140,6 +140,15 @@ async fn product_bodies_get_upstreams_messages_and_nothing_is_written(backend: B
         unknown_category.body["message"],
         "Could not find any entity of type \"Category\" matching: {\"id\":999}"
     );
+    // With another field wrong too, the unknown category is one message among the others.
+    let mut both = with("categoryId", json!(999));
+    both["price"] = json!(0);
+    let answer = post(both).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(
+        messages(&answer),
+        sorted(&["categoryId must be the id of an existing category", "price must be a positive number"])
+    );
     let taken = post(with("title", json!("Classic Oxford Shirt"))).await;
     assert_eq!(taken.status, 409, "{}", taken.body);
     assert_eq!((taken.body["error"].as_str(), taken.body["statusCode"].as_i64()), (Some("Conflict"), Some(409)));

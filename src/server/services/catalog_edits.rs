@@ -68,6 +68,24 @@ pub async fn save_product(
     save(state, editor, target, None, input, uploads).await
 }
 
+/// `error`, the refusal of a product's fields, with a category id that names no category added to
+/// it: every broken rule is said at once. (When the fields pass, the write itself finds out.)
+async fn with_unknown_category(state: &AppState, input: &ProductInput<'_>, error: AppError) -> AppError {
+    let AppError::Validation(mut errors) = error else {
+        return error;
+    };
+    let named =
+        input.category_id.trim().parse::<i64>().ok().filter(|_| !errors.iter().any(|e| e.field == "category_id"));
+    if let Some(id) = named {
+        match db::category_exists(&state.db, id).await {
+            Ok(true) => {}
+            Ok(false) => errors.push(FieldError::new("category_id", FieldIssue::UnknownCategory)),
+            Err(error) => return AppError::from(error),
+        }
+    }
+    AppError::Validation(errors)
+}
+
 /// [`save_product`], given the edited product's current images when the caller has read them
 /// already (`known_images`; otherwise they are read here, after the checks).
 async fn save(
@@ -82,7 +100,10 @@ async fn save(
     let links = input.images.len();
     // A stand-in address per upload, so the image rules (at least one, at most ten) see them.
     input.images.extend(uploads.iter().map(|_| crate::server::media::url(product_images::FOLDER, "upload")));
-    let mut draft = check_product(&input)?;
+    let mut draft = match check_product(&input) {
+        Ok(draft) => draft,
+        Err(error) => return Err(with_unknown_category(state, &input, error).await),
+    };
     let slug = slug_of("title", &draft.title)?;
     let mut prepared = Vec::with_capacity(uploads.len());
     for bytes in uploads {

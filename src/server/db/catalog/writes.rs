@@ -175,7 +175,8 @@ pub async fn count_uses_of_image(db: &Db, url: &str) -> sqlx::Result<i64> {
     with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(pattern).bind(url).bind(file_name).fetch_one(pool).await)
 }
 
-async fn category_exists(db: &Db, id: i64) -> sqlx::Result<bool> {
+/// Whether category `id` exists (read on the writer, as the write it comes before would be).
+pub async fn category_exists(db: &Db, id: i64) -> sqlx::Result<bool> {
     let sql = "SELECT COUNT(*) FROM categories WHERE id = $1";
     let count: i64 = with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await)?;
     Ok(count > 0)
