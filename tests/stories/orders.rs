@@ -17,6 +17,7 @@ on_both_backends!(
     one_key_places_one_order,
     bad_input_changes_nothing,
     an_order_the_database_fails_fails_alone,
+    a_cart_holds_at_most_fifty_products_however_it_is_filled,
 );
 
 pub async fn user(app: &TestApp, email: &str, password: &str) -> User {
@@ -359,4 +360,57 @@ async fn bad_input_changes_nothing(backend: Backend) {
     let error = orders::place_from_cart(&app.state, &john, &pickup(), "k-deleted", None, Lang::En).await.unwrap_err();
     assert!(matches!(error, AppError::OutOfStock(_)), "{error:?}");
     assert_eq!(count_rows(&app, "orders").await, 0, "nothing was ordered");
+}
+
+/// A cart holds at most the 50 products an order may: adds at once for its last places get one
+/// place each and the rest a clear refusal, and a guest's cart joining an account's at sign-in
+/// fills the account's cart up to 50, its own lines first (both were ways past the cap: 54 lines
+/// from parallel adds, 60 from a sign-in, ordered as they were).
+async fn a_cart_holds_at_most_fifty_products_however_it_is_filled(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    tienda::server::demo::seed_generated(&app.db, &app.config, 100).await.unwrap();
+    execute(&app, "UPDATE products SET stock = 10").await;
+    app.state.catalog_changed();
+    let ids: Vec<i64> = with_reader!(app.db.reader(), pool => sqlx::query_scalar("SELECT id FROM products ORDER BY id")
+        .fetch_all(pool).await)
+    .unwrap();
+    let line_count = |cart_id: i64| {
+        let app = &app;
+        async move {
+            let sql = "SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1";
+            with_reader!(app.db.reader(), pool => sqlx::query_scalar::<_, i64>(sql).bind(cart_id).fetch_one(pool).await)
+                .unwrap()
+        }
+    };
+
+    let guest = cart::add(&app.state, Shopper::Guest(None), ids[0], 1).await.unwrap().cart_id;
+    for id in &ids[1..45] {
+        cart::add(&app.state, Shopper::Guest(Some(guest)), *id, 1).await.unwrap();
+    }
+    let racing = ids[45..60].iter().map(|id| {
+        let (state, id) = (app.state.clone(), *id);
+        tokio::spawn(async move { cart::add(&state, Shopper::Guest(Some(guest)), id, 1).await })
+    });
+    let (mut added, mut full) = (0, 0);
+    for outcome in futures_util::future::join_all(racing).await {
+        match outcome.unwrap() {
+            Ok(_) => added += 1,
+            Err(AppError::Validation(errors)) if errors[0].issue == (FieldIssue::CartFull { max: 50 }) => full += 1,
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((added, full), (5, 10), "five places were left");
+    assert_eq!(line_count(guest).await, 50);
+    // A product already in the cart can still change.
+    cart::add(&app.state, Shopper::Guest(Some(guest)), ids[0], 2).await.unwrap();
+
+    let john = user(&app, "john@mail.com", "changeme").await;
+    for id in &ids[60..90] {
+        cart::add(&app.state, Shopper::Account(john.id), *id, 1).await.unwrap();
+    }
+    cart::merge_into_account(&app.state, guest, john.id).await.unwrap();
+    let own = cart::view(&app.state, Shopper::Account(john.id)).await.unwrap();
+    assert_eq!(own.lines.len(), 50, "30 of the account's and 20 of the guest's");
+    let kept: Vec<i64> = own.lines.iter().map(|line| line.product_id).collect();
+    assert!(ids[60..90].iter().all(|id| kept.contains(id)), "every line of the account's own is kept");
 }

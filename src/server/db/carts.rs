@@ -74,7 +74,10 @@ pub async fn select_line_quantity(db: &Db, cart_id: i64, product_id: i64) -> sql
     Ok(quantity.unwrap_or(0))
 }
 
-/// Sets a line to `quantity` units at the price and title the shopper just saw, adding it if new.
+/// Sets a line to `quantity` units at the price and title the shopper just saw, adding it if new
+/// and the cart holds fewer than `max_lines` lines; false when the cart was full. The count is
+/// read once the cart's row is locked (on SQLite, once the write lock is held): two adds at once
+/// cannot both find the last place free.
 pub async fn upsert_line(
     db: &Db,
     cart_id: i64,
@@ -82,18 +85,23 @@ pub async fn upsert_line(
     quantity: i64,
     seen: &ProductForCart,
     at: DateTime<Utc>,
-) -> sqlx::Result<()> {
+    max_lines: i64,
+) -> sqlx::Result<bool> {
     let sql = "INSERT INTO cart_lines (cart_id, product_id, quantity, price_cents_seen, title_seen, added_at) \
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cart_id, product_id) DO UPDATE SET \
+               SELECT $1, $2, $3, $4, $5, $6 \
+               WHERE EXISTS (SELECT 1 FROM cart_lines WHERE cart_id = $1 AND product_id = $2) \
+                  OR (SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1) < $7 \
+               ON CONFLICT (cart_id, product_id) DO UPDATE SET \
                quantity = excluded.quantity, price_cents_seen = excluded.price_cents_seen, \
                title_seen = excluded.title_seen";
     with_pool!(db.writer(), pool => {
         let mut tx = pool.begin().await?;
         // The cart row first, as a checkout locks it: the two never wait on each other in a circle.
         sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(at).bind(cart_id).execute(&mut *tx).await?;
-        sqlx::query(sql).bind(cart_id).bind(product_id).bind(quantity).bind(seen.price_cents).bind(&seen.title)
-            .bind(at).execute(&mut *tx).await?;
-        tx.commit().await
+        let written = sqlx::query(sql).bind(cart_id).bind(product_id).bind(quantity).bind(seen.price_cents)
+            .bind(&seen.title).bind(at).bind(max_lines).execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(written == 1)
     })
 }
 
@@ -131,12 +139,13 @@ pub async fn count_items(db: &Db, cart_id: i64) -> sqlx::Result<i64> {
 
 /// Moves a guest cart's lines into an account's cart and deletes the guest cart, in one
 /// transaction. A product in both adds up, capped at what is left and at `max_quantity`; a
-/// product no longer sold or sold out is dropped.
+/// product no longer sold or sold out is dropped, and so are the guest's products past
+/// `max_lines` lines in all (the account's own lines come first, then the guest's by product).
 pub async fn merge_carts(
     db: &Db,
     guest_cart: i64,
     user_cart: i64,
-    max_quantity: i64,
+    (max_quantity, max_lines): (i64, i64),
     at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let guest_sql = "SELECT l.product_id, l.quantity, l.price_cents_seen, l.title_seen, p.stock \
@@ -152,11 +161,20 @@ pub async fn merge_carts(
         sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(at).bind(user_cart).execute(&mut *tx).await?;
         let guest_lines: Vec<(i64, i64, i64, String, i64)> =
             sqlx::query_as(guest_sql).bind(guest_cart).fetch_all(&mut *tx).await?;
+        let mut lines: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1").bind(user_cart).fetch_one(&mut *tx).await?;
         for (product_id, quantity, price_seen, title_seen, stock) in guest_lines {
-            let existing: i64 = sqlx::query_scalar::<_, i64>(
+            let existing: Option<i64> = sqlx::query_scalar::<_, i64>(
                 "SELECT quantity FROM cart_lines WHERE cart_id = $1 AND product_id = $2",
             )
-            .bind(user_cart).bind(product_id).fetch_optional(&mut *tx).await?.unwrap_or(0);
+            .bind(user_cart).bind(product_id).fetch_optional(&mut *tx).await?;
+            if existing.is_none() {
+                if lines >= max_lines {
+                    continue;
+                }
+                lines += 1;
+            }
+            let existing = existing.unwrap_or(0);
             let merged = (existing + quantity).min(stock).min(max_quantity);
             if merged > existing {
                 sqlx::query(upsert_sql).bind(user_cart).bind(product_id).bind(merged).bind(price_seen)

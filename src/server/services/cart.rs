@@ -67,7 +67,10 @@ pub async fn add(state: &AppState, shopper: Shopper, product_id: i64, quantity: 
         (None, Shopper::Account(user_id)) => db::upsert_user_cart(&state.db, user_id, now).await?,
         (None, Shopper::Guest(_)) => db::insert_guest_cart(&state.db, now).await?,
     };
-    db::upsert_line(&state.db, cart_id, product_id, wanted, &product, now).await?;
+    // Checked above already; checked again where it cannot race (two adds at once for the last place).
+    if !db::upsert_line(&state.db, cart_id, product_id, wanted, &product, now, MAX_ORDER_LINES as i64).await? {
+        return Err(field("quantity", FieldIssue::CartFull { max: MAX_ORDER_LINES }));
+    }
     Ok(CartChange { cart_id, item_count: db::count_items(&state.db, cart_id).await? })
 }
 
@@ -89,7 +92,10 @@ pub async fn set_quantity(
     if quantity > product.stock {
         return Err(field("quantity", FieldIssue::NotEnoughStock { available: product.stock }));
     }
-    db::upsert_line(&state.db, cart_id, product_id, quantity, &product, Utc::now()).await?;
+    // A line removed meanwhile is added again, if the cart has room for it.
+    if !db::upsert_line(&state.db, cart_id, product_id, quantity, &product, Utc::now(), MAX_ORDER_LINES as i64).await? {
+        return Err(field("quantity", FieldIssue::CartFull { max: MAX_ORDER_LINES }));
+    }
     Ok(CartChange { cart_id, item_count: db::count_items(&state.db, cart_id).await? })
 }
 
@@ -139,14 +145,14 @@ pub async fn item_count(state: &AppState, shopper: Shopper) -> Result<i64, AppEr
 }
 
 /// At sign-in: the guest's lines join the account's cart (a product in both adds up, capped at
-/// the units left) and the guest cart is gone.
+/// the units left; no more products than a cart holds) and the guest cart is gone.
 pub async fn merge_into_account(state: &AppState, guest_cart: i64, user_id: i64) -> Result<(), AppError> {
     if !db::guest_cart_exists(&state.db, guest_cart).await? {
         return Ok(());
     }
     let now = Utc::now();
     let user_cart = db::upsert_user_cart(&state.db, user_id, now).await?;
-    db::merge_carts(&state.db, guest_cart, user_cart, MAX_LINE_QUANTITY, now).await?;
+    db::merge_carts(&state.db, guest_cart, user_cart, (MAX_LINE_QUANTITY, MAX_ORDER_LINES as i64), now).await?;
     Ok(())
 }
 
