@@ -33,15 +33,20 @@ fn png(size: usize) -> Vec<u8> {
 }
 
 async fn upload(app: &TestApp, visitor: &Visitor, file_name: &str, bytes: Vec<u8>) -> (u16, String) {
+    let response = upload_request(&app.base, visitor, file_name, bytes).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// A same-origin post of `bytes` as `visitor`'s picture, ready to send.
+fn upload_request(base: &str, visitor: &Visitor, file_name: &str, bytes: Vec<u8>) -> reqwest::RequestBuilder {
     let form =
         Form::new().part("avatar", Part::bytes(bytes).file_name(file_name.to_owned()).mime_str("image/png").unwrap());
-    let mut request = reqwest::Client::new().post(format!("{}/rpc/account/avatar", app.base)).multipart(form);
-    request = request.header("origin", app.base.clone());
+    let mut request = reqwest::Client::new().post(format!("{base}/rpc/account/avatar")).multipart(form);
+    request = request.header("origin", base.to_owned());
     if let Some(session) = &visitor.session {
         request = request.header("cookie", format!("tienda_session={session}"));
     }
-    let response = request.send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
+    request
 }
 
 async fn avatar_of(app: &TestApp, email: &str) -> String {
@@ -80,6 +85,18 @@ async fn a_signed_in_customer_uploads_a_picture(backend: Backend) {
     let page = john.get("/account").await;
     let shown = common::html::attr(&page.html(), "img.avatar", "src");
     assert_eq!(shown, avatar_of(&app, "john@mail.com").await, "the account page shows it");
+
+    // Uploads at once (a double click, several tabs): each deletes the picture its own write
+    // replaced, so one file is left, the one the account shows (the others were left behind).
+    let uploads = (0..10).map(|n| {
+        let request = upload_request(&app.base, &john, "me.png", png(200 + n));
+        tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(uploads).await.into_iter().map(Result::unwrap).collect();
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    assert_eq!(uploads_on_disk(&app), 1, "only the picture shown is kept");
+    let avatar = avatar_of(&app, "john@mail.com").await;
+    assert_eq!(common::get(&app.base, &avatar).await.status, 200);
 }
 
 async fn anything_but_an_image_is_refused_whatever_its_name(backend: Backend) {

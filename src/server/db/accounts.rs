@@ -93,12 +93,6 @@ pub async fn select_user_by_id(db: &Db, id: i64) -> sqlx::Result<Option<UserReco
     with_reader!(db.reader(), pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
 
-pub async fn update_user_profile(db: &Db, id: i64, name: &str, avatar: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
-    let sql = "UPDATE users SET name = $2, avatar = $3, updated_at = $4 WHERE id = $1";
-    with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(name).bind(avatar).bind(at).execute(pool).await.map(|done| done.rows_affected()))?;
-    Ok(())
-}
-
 /// Replaces the password hash and bumps the user's auth version, which ends every session and
 /// access token issued before; returns the new version.
 pub async fn update_user_password(db: &Db, id: i64, password_hash: &str, at: DateTime<Utc>) -> sqlx::Result<i64> {
@@ -123,10 +117,31 @@ pub async fn upsert_admin(db: &Db, user: &NewUser<'_>) -> sqlx::Result<bool> {
     }
 }
 
-pub async fn update_user_avatar(db: &Db, id: i64, avatar: &str, at: DateTime<Utc>) -> sqlx::Result<()> {
-    let sql = "UPDATE users SET avatar = $2, updated_at = $3 WHERE id = $1";
-    with_pool!(db.writer(), pool => sqlx::query(sql).bind(id).bind(avatar).bind(at).execute(pool).await.map(|d| d.rows_affected()))?;
-    Ok(())
+/// Sets a user's avatar, and their name when one is given; returns the avatar it replaced, or
+/// `None` when there is no such user. The row stays locked (on SQLite, the database's write lock
+/// is held) from the read to the write, so of two changes at once each replaces what the other
+/// left: every replaced upload is named exactly once, and the caller can delete it.
+pub async fn replace_user_avatar(
+    db: &Db,
+    id: i64,
+    name: Option<&str>,
+    avatar: &str,
+    at: DateTime<Utc>,
+) -> sqlx::Result<Option<String>> {
+    let read = match db {
+        Db::Sqlite { .. } => "SELECT avatar FROM users WHERE id = $1",
+        Db::Postgres(_) => "SELECT avatar FROM users WHERE id = $1 FOR UPDATE",
+    };
+    let write = "UPDATE users SET name = COALESCE($2, name), avatar = $3, updated_at = $4 WHERE id = $1";
+    with_pool!(db.writer(), pool => {
+        let mut tx = pool.begin_with(db.begin_write()).await?;
+        let replaced: Option<String> = sqlx::query_scalar(read).bind(id).fetch_optional(&mut *tx).await?;
+        if replaced.is_some() {
+            sqlx::query(write).bind(id).bind(name).bind(avatar).bind(at).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(replaced)
+    })
 }
 
 /// What an admin's change to another account did: the rows it changed, or nothing because the

@@ -150,8 +150,11 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
     let avatar = check_avatar(avatar, &mut errors).unwrap_or_default();
     check_avatar_change(&current.avatar, &avatar, &mut errors);
     AppError::check(errors)?;
-    db::update_user_profile(&state.db, user_id, &name, &avatar, chrono::Utc::now()).await?;
-    forget_replaced_avatar(state, &current.avatar, &avatar).await;
+    // What the write replaced, which another change may have set since `current` was read.
+    let replaced = db::replace_user_avatar(&state.db, user_id, Some(&name), &avatar, chrono::Utc::now()).await?;
+    if let Some(replaced) = replaced {
+        forget_replaced_avatar(state, &replaced, &avatar).await;
+    }
     let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     Ok(user.to_user())
 }
@@ -173,12 +176,20 @@ pub(super) async fn forget_replaced_avatar(state: &AppState, current: &str, avat
 }
 
 /// Makes an uploaded image (checked by its content) the user's picture, deleting the upload it
-/// replaces.
+/// replaces: the one the write replaced, so that of uploads at once none is left behind.
 pub async fn set_picture(state: &AppState, user_id: i64, image: Vec<u8>) -> Result<User, AppError> {
-    let current = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
-    let url = uploads::store_image(&state.config.media.dir, PICTURES, image).await?;
-    db::update_user_avatar(&state.db, user_id, &url, chrono::Utc::now()).await?;
-    uploads::remove_image(&state.config.media.dir, PICTURES, &current.avatar).await;
+    find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
+    let media_dir = &state.config.media.dir;
+    let url = uploads::store_image(media_dir, PICTURES, image).await?;
+    match db::replace_user_avatar(&state.db, user_id, None, &url, chrono::Utc::now()).await {
+        Ok(Some(replaced)) => uploads::remove_image(media_dir, PICTURES, &replaced).await,
+        // The account went meanwhile, or the write failed: the new file shows nowhere.
+        Ok(None) => uploads::remove_image(media_dir, PICTURES, &url).await,
+        Err(error) => {
+            uploads::remove_image(media_dir, PICTURES, &url).await;
+            return Err(error.into());
+        }
+    }
     let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     Ok(user.to_user())
 }
