@@ -36,22 +36,40 @@ pub async fn same_origin_only(State(site_url): State<Arc<str>>, request: Request
 }
 
 fn is_same_origin(headers: &HeaderMap, site_url: &str) -> bool {
-    let text = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
-    if let Some(site) = text("sec-fetch-site") {
+    let read = |name: &str| single(headers, name);
+    let (Ok(fetch_site), Ok(origin), Ok(referer), Ok(host)) = (
+        read("sec-fetch-site"),
+        read(header::ORIGIN.as_str()),
+        read(header::REFERER.as_str()),
+        read(header::HOST.as_str()),
+    ) else {
+        return false;
+    };
+    if let Some(site) = fetch_site {
         return matches!(site, "same-origin" | "none");
     }
-    let origin = text(header::ORIGIN.as_str()).or_else(|| text(header::REFERER.as_str()).map(origin_of));
-    match origin {
+    match origin.or_else(|| referer.map(origin_of)) {
         None => true,
         // Or the origin this request was actually sent to (a node reached by its own address):
         // this server speaks plain HTTP (TLS ends at a proxy, whose origin is `site_url`), so
         // that is `http://` and the Host header. `https://host` is another origin: the scheme
         // counts as much as the host.
-        Some(origin) => {
-            origin == site_url
-                || origin.strip_prefix("http://").is_some_and(|host| Some(host) == text(header::HOST.as_str()))
-        }
+        Some(origin) => origin == site_url || origin.strip_prefix("http://").is_some_and(|at| Some(at) == host),
     }
+}
+
+/// The one value of header `name`, if sent. `Err` when it is sent twice or is not text, which no
+/// browser does: such a request is refused, never read as if the header were absent (or as its
+/// first value alone).
+fn single<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ()> {
+    let mut values = headers.get_all(name).iter();
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(());
+    }
+    first.to_str().map(Some).map_err(|_| ())
 }
 
 /// The origin (`scheme://host:port`) of an absolute address: all before the path.
@@ -90,5 +108,19 @@ mod tests {
         assert!(!is_same_origin(&headers(&[("referer", "https://evil.example/x")]), site), "an old browser");
         assert!(!is_same_origin(&headers(&[("referer", "https://shop.example.evil.example/")]), site));
         assert!(!is_same_origin(&headers(&[("referer", "x")]), site), "not an address of ours");
+    }
+
+    #[test]
+    fn headers_no_browser_sends_are_refused_not_skipped() {
+        let site = "https://shop.example";
+        let mut twice = headers(&[("origin", "https://shop.example")]);
+        twice.append(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!is_same_origin(&twice, site), "two origins");
+        let mut fetch_twice = headers(&[("sec-fetch-site", "same-origin")]);
+        fetch_twice.append("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!is_same_origin(&fetch_twice, site), "two Sec-Fetch-Site values");
+        let mut unreadable = HeaderMap::new();
+        unreadable.insert(header::ORIGIN, HeaderValue::from_bytes(b"https://evil.example\xff").unwrap());
+        assert!(!is_same_origin(&unreadable, site), "an origin that is not text is not an absent one");
     }
 }
