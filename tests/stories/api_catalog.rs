@@ -140,7 +140,7 @@ async fn the_title_filter_ignores_the_case_of_every_letter(backend: Backend) {
     catalog::insert_catalog(&app.db, &[], &products).await.unwrap();
     // A product stored before the column existed gets it when the server starts.
     crate::orders::execute(&app, "UPDATE products SET title_lower = NULL WHERE slug = 'lampara-ete'").await;
-    assert_eq!(search_titles::fill_missing(&app.db).await.unwrap(), 1);
+    assert_eq!(search_titles::fill_missing(&app.db).await.unwrap(), 1, "one column of one product");
     app.state.catalog_changed();
     let titles = |query: &'static str| {
         let app = &app;

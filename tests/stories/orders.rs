@@ -408,9 +408,13 @@ async fn a_cart_holds_at_most_fifty_products_however_it_is_filled(backend: Backe
     for id in &ids[60..90] {
         cart::add(&app.state, Shopper::Account(john.id), *id, 1).await.unwrap();
     }
+    // The guest's first products (by id) sold out since: they take no place in the account's cart.
+    execute(&app, &format!("UPDATE products SET stock = 0 WHERE id IN ({}, {})", ids[0], ids[1])).await;
     cart::merge_into_account(&app.state, guest, john.id).await.unwrap();
     let own = cart::view(&app.state, Shopper::Account(john.id)).await.unwrap();
     assert_eq!(own.lines.len(), 50, "30 of the account's and 20 of the guest's");
     let kept: Vec<i64> = own.lines.iter().map(|line| line.product_id).collect();
     assert!(ids[60..90].iter().all(|id| kept.contains(id)), "every line of the account's own is kept");
+    assert!(!kept.contains(&ids[0]) && !kept.contains(&ids[1]), "sold out");
+    assert!(ids[2..22].iter().all(|id| kept.contains(id)), "the guest's next 20 products, by id");
 }

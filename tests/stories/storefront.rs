@@ -296,13 +296,21 @@ async fn unknown_pages_are_real_404s(backend: Backend) {
         ("/categories/./furniture/.", "/categories/furniture/"),
         ("/../products", "/products"),
         ("/..", "/"),
+        // Paths the router matches as a page's address (a product whose slug is `..`).
+        ("/products/..", "/"),
+        ("/products/.?image=2", "/products/?image=2"),
+        ("/admin/orders/..", "/admin/"),
+        // Dots written as `%2e`, which browsers and the router read as dots.
+        ("/x/%2e%2e/stores", "/stores"),
+        ("/products/%2E", "/products/"),
+        ("/products/.%2e/stores", "/stores"),
     ] {
         assert_eq!(common::get_as_written(base, path).await, (308, Some(to.to_owned())), "{path}");
     }
     for path in ["//evil.example/", "/products//"] {
         assert_eq!(get(base, path).await.status, 404, "{path}: never sent elsewhere");
     }
-    for path in ["/.//evil.example", "/x/..//evil.example", "/./\\evil.example"] {
+    for path in ["/.//evil.example", "/x/..//evil.example", "/./\\evil.example", "/x/%2e%2e//evil.example"] {
         let (status, location) = common::get_as_written(base, path).await;
         assert!(location.is_none(), "{path}: never sent elsewhere ({location:?})");
         assert!(status == 404 || status == 400, "{path}: {status}");

@@ -271,6 +271,7 @@ pub fn router(state: AppState, sessions: DbSessionStore) -> Router {
         }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(axum::middleware::from_fn(crate::server::rest::readable_from_any_origin))
+        .layer(axum::middleware::from_fn(request_scope::resolve_dot_segments))
         // A panic anywhere below costs its request a 500, never the connection an answer.
         .layer(CatchPanicLayer::custom(|_| {
             (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side").into_response()

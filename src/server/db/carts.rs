@@ -161,25 +161,24 @@ pub async fn merge_carts(
         sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(at).bind(user_cart).execute(&mut *tx).await?;
         let guest_lines: Vec<(i64, i64, i64, String, i64)> =
             sqlx::query_as(guest_sql).bind(guest_cart).fetch_all(&mut *tx).await?;
-        let mut lines: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1").bind(user_cart).fetch_one(&mut *tx).await?;
+        let count = "SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1";
+        let mut lines: i64 = sqlx::query_scalar(count).bind(user_cart).fetch_one(&mut *tx).await?;
         for (product_id, quantity, price_seen, title_seen, stock) in guest_lines {
             let existing: Option<i64> = sqlx::query_scalar::<_, i64>(
                 "SELECT quantity FROM cart_lines WHERE cart_id = $1 AND product_id = $2",
             )
             .bind(user_cart).bind(product_id).fetch_optional(&mut *tx).await?;
-            if existing.is_none() {
-                if lines >= max_lines {
-                    continue;
-                }
-                lines += 1;
-            }
+            let new_line = existing.is_none();
             let existing = existing.unwrap_or(0);
             let merged = (existing + quantity).min(stock).min(max_quantity);
-            if merged > existing {
-                sqlx::query(upsert_sql).bind(user_cart).bind(product_id).bind(merged).bind(price_seen)
-                    .bind(&title_seen).bind(at).execute(&mut *tx).await?;
+            // Nothing to add (sold out, or at the cap already) takes no place; a new line takes
+            // one only while there is one.
+            if merged <= existing || (new_line && lines >= max_lines) {
+                continue;
             }
+            lines += i64::from(new_line);
+            sqlx::query(upsert_sql).bind(user_cart).bind(product_id).bind(merged).bind(price_seen)
+                .bind(&title_seen).bind(at).execute(&mut *tx).await?;
         }
         sqlx::query("DELETE FROM carts WHERE id = $1 AND user_id IS NULL").bind(guest_cart).execute(&mut *tx).await?;
         tx.commit().await

@@ -146,7 +146,7 @@ impl Db {
         }
         let filled = catalog::search_titles::fill_missing(self).await.map_err(sqlx::migrate::MigrateError::Execute)?;
         if filled > 0 {
-            tracing::info!(products = filled, "search titles filled for products written before they existed");
+            tracing::info!(columns = filled, "title columns filled for products written before they existed");
         }
         Ok(())
     }

@@ -157,9 +157,6 @@ impl http_body::Body for BodyThenCleanUp {
 pub async fn files_or_not_found(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path();
     let reading = matches!(*request.method(), Method::GET | Method::HEAD);
-    if let Some(resolved) = without_dot_segments(request.uri()).filter(|_| reading) {
-        return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, resolved)]).into_response();
-    }
     if let Some(without) = without_trailing_slash(request.uri()).filter(|_| reading) {
         return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, without)]).into_response();
     }
@@ -191,30 +188,40 @@ pub async fn files_or_not_found(State(state): State<AppState>, request: Request)
     response
 }
 
+/// Middleware (outside the router, which matches `/products/..` as a product's address): a GET or
+/// HEAD whose path has `.` or `..` segments is sent with 308 to the address they resolve to.
+pub async fn resolve_dot_segments(request: Request, next: axum::middleware::Next) -> Response {
+    let reading = matches!(*request.method(), Method::GET | Method::HEAD);
+    if let Some(resolved) = without_dot_segments(request.uri()).filter(|_| reading) {
+        return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, resolved)]).into_response();
+    }
+    next.run(request).await
+}
+
 /// `/products/../stores/.` → `/stores/` (the query kept), as RFC 3986 resolves `.` and `..`
-/// segments: `None` when the path has none. Browsers resolve them before they ask, so only a
-/// hand-written request carries them, and the app's router resolved them too: such an address
-/// rendered the page it names with a 404 status. A result that would be protocol-relative
+/// segments, written plainly or escaped (`%2e`, as browsers and the `url` crate read them): `None`
+/// when the path has none. Browsers resolve them before they ask, so only a hand-written request
+/// carries them, and the app's router resolved them too: such an address rendered the page it
+/// names, at a second address or with a 404 status. A result that would be protocol-relative
 /// (`/.//evil.example`) or hold a backslash is left to be the 404 it is.
 fn without_dot_segments(uri: &axum::http::Uri) -> Option<String> {
     let segments: Vec<&str> = uri.path().strip_prefix('/')?.split('/').collect();
-    if !segments.iter().any(|segment| matches!(*segment, "." | "..")) {
+    if !segments.iter().any(|segment| dots(segment) > 0) {
         return None;
     }
     let mut kept: Vec<&str> = Vec::with_capacity(segments.len());
     for (index, segment) in segments.iter().enumerate() {
-        let last = index + 1 == segments.len();
-        match *segment {
-            "." | ".." => {
-                if *segment == ".." {
+        match dots(segment) {
+            0 => kept.push(segment),
+            dots => {
+                if dots == 2 {
                     kept.pop();
                 }
                 // A final `.` or `..` names a folder: the path keeps its closing slash.
-                if last {
+                if index + 1 == segments.len() {
                     kept.push("");
                 }
             }
-            other => kept.push(other),
         }
     }
     let resolved = format!("/{}", kept.join("/"));
@@ -225,6 +232,15 @@ fn without_dot_segments(uri: &axum::http::Uri) -> Option<String> {
         Some(query) => format!("{resolved}?{query}"),
         None => resolved,
     })
+}
+
+/// 1 for a `.` segment, 2 for `..`, either written with `%2e` for any of its dots; 0 otherwise.
+fn dots(segment: &str) -> usize {
+    match segment.to_ascii_lowercase().replace("%2e", ".").as_str() {
+        "." => 1,
+        ".." => 2,
+        _ => 0,
+    }
 }
 
 /// `/products/` → `/products` (the query kept): a page's one address. No route has a trailing

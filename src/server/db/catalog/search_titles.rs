@@ -10,7 +10,7 @@ use crate::server::text::search_key;
 /// Rows filled per transaction: a large catalog upgrades without one long write lock.
 const BATCH: i64 = 500;
 
-/// Derives the columns of every product that lacks one; returns how many products it filled.
+/// Derives the columns of every product that lacks one; returns how many columns it filled.
 pub async fn fill_missing(db: &Db) -> sqlx::Result<u64> {
     let mut filled = 0;
     loop {
@@ -21,17 +21,29 @@ pub async fn fill_missing(db: &Db) -> sqlx::Result<u64> {
         if rows.is_empty() {
             return Ok(filled);
         }
-        // Both from the title as it is now: a row another node wrote meanwhile gets the same.
-        let update = "UPDATE products SET search_title = $1, title_lower = $2 WHERE id = $3 AND title = $4";
-        with_pool!(db.writer(), pool => {
+        // Each column only where it is missing: rewriting `search_title` would have its full-text
+        // index rebuild the product (triggers of migration 0006) for nothing. Both from the title
+        // as it is now; a row renamed meanwhile keeps its NULL, and is read again.
+        let search_title =
+            "UPDATE products SET search_title = $1 WHERE id = $2 AND title = $3 AND search_title IS NULL";
+        let title_lower = "UPDATE products SET title_lower = $1 WHERE id = $2 AND title = $3 AND title_lower IS NULL";
+        let changed = with_pool!(db.writer(), pool => {
             let mut tx = pool.begin().await?;
+            let mut changed = 0;
             for (id, title) in &rows {
-                sqlx::query(update)
-                    .bind(search_key(title)).bind(title.to_lowercase()).bind(id).bind(title)
-                    .execute(&mut *tx).await?;
+                changed += sqlx::query(search_title).bind(search_key(title)).bind(id).bind(title)
+                    .execute(&mut *tx).await?.rows_affected();
+                changed += sqlx::query(title_lower).bind(title.to_lowercase()).bind(id).bind(title)
+                    .execute(&mut *tx).await?.rows_affected();
             }
-            tx.commit().await
+            tx.commit().await?;
+            Ok::<u64, sqlx::Error>(changed)
         })?;
-        filled += rows.len() as u64;
+        // Every row of the batch renamed meanwhile: the next start fills them, rather than this
+        // loop chasing renames.
+        if changed == 0 {
+            return Ok(filled);
+        }
+        filled += changed;
     }
 }
