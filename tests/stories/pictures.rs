@@ -97,6 +97,31 @@ async fn a_signed_in_customer_uploads_a_picture(backend: Backend) {
     assert_eq!(uploads_on_disk(&app), 1, "only the picture shown is kept");
     let avatar = avatar_of(&app, "john@mail.com").await;
     assert_eq!(common::get(&app.base, &avatar).await.status, 200);
+
+    // Saving the profile form (the name changed, the picture kept as the form showed it) while
+    // new pictures arrive: the picture is not written back, so no save undoes an upload or
+    // deletes the picture one put there.
+    let shown = avatar.clone();
+    let saves = (0..5).map(|n| {
+        let mut john = john.clone();
+        let shown = shown.clone();
+        tokio::spawn(async move {
+            let name = format!("Jhon {n}");
+            john.post("/rpc/account/profile", &[("name", name.as_str()), ("avatar", shown.as_str())]).await.status
+        })
+    });
+    let uploads = (0..5).map(|n| {
+        let request = upload_request(&app.base, &john, "me.png", png(300 + n));
+        tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+    });
+    let saved = futures_util::future::join_all(saves).await;
+    let uploaded = futures_util::future::join_all(uploads).await;
+    let statuses: Vec<u16> = saved.into_iter().chain(uploaded).map(Result::unwrap).collect();
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    let avatar = avatar_of(&app, "john@mail.com").await;
+    assert_ne!(avatar, shown, "the last upload's picture, not the one the forms showed");
+    assert_eq!(common::get(&app.base, &avatar).await.status, 200, "and its file is there");
+    assert_eq!(uploads_on_disk(&app), 1);
 }
 
 async fn anything_but_an_image_is_refused_whatever_its_name(backend: Backend) {

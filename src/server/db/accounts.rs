@@ -117,22 +117,24 @@ pub async fn upsert_admin(db: &Db, user: &NewUser<'_>) -> sqlx::Result<bool> {
     }
 }
 
-/// Sets a user's avatar, and their name when one is given; returns the avatar it replaced, or
+/// Sets a user's name and avatar, each when given; returns the avatar the row held before, or
 /// `None` when there is no such user. The row stays locked (on SQLite, the database's write lock
 /// is held) from the read to the write, so of two changes at once each replaces what the other
-/// left: every replaced upload is named exactly once, and the caller can delete it.
+/// left: every replaced upload is named exactly once, and the caller can delete it. An avatar left
+/// out stays whatever the row holds by then (another change's new picture, say).
 pub async fn replace_user_avatar(
     db: &Db,
     id: i64,
     name: Option<&str>,
-    avatar: &str,
+    avatar: Option<&str>,
     at: DateTime<Utc>,
 ) -> sqlx::Result<Option<String>> {
     let read = match db {
         Db::Sqlite { .. } => "SELECT avatar FROM users WHERE id = $1",
         Db::Postgres(_) => "SELECT avatar FROM users WHERE id = $1 FOR UPDATE",
     };
-    let write = "UPDATE users SET name = COALESCE($2, name), avatar = $3, updated_at = $4 WHERE id = $1";
+    let write =
+        "UPDATE users SET name = COALESCE($2, name), avatar = COALESCE($3, avatar), updated_at = $4 WHERE id = $1";
     with_pool!(db.writer(), pool => {
         let mut tx = pool.begin_with(db.begin_write()).await?;
         let replaced: Option<String> = sqlx::query_scalar(read).bind(id).fetch_optional(&mut *tx).await?;

@@ -150,10 +150,13 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
     let avatar = check_avatar(avatar, &mut errors).unwrap_or_default();
     check_avatar_change(&current.avatar, &avatar, &mut errors);
     AppError::check(errors)?;
-    // What the write replaced, which another change may have set since `current` was read.
-    let replaced = db::replace_user_avatar(&state.db, user_id, Some(&name), &avatar, chrono::Utc::now()).await?;
-    if let Some(replaced) = replaced {
-        forget_replaced_avatar(state, &replaced, &avatar).await;
+    // An avatar left as it was is not written: a picture uploaded meanwhile stays. A changed one
+    // replaces what the row holds by the write, which another change may have set since `current`
+    // was read, and that is the picture to delete.
+    let changed = (avatar != current.avatar).then_some(avatar.as_str());
+    let replaced = db::replace_user_avatar(&state.db, user_id, Some(&name), changed, chrono::Utc::now()).await?;
+    if let (Some(avatar), Some(replaced)) = (changed, replaced) {
+        forget_replaced_avatar(state, &replaced, avatar).await;
     }
     let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     Ok(user.to_user())
@@ -181,10 +184,11 @@ pub async fn set_picture(state: &AppState, user_id: i64, image: Vec<u8>) -> Resu
     find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     let media_dir = &state.config.media.dir;
     let url = uploads::store_image(media_dir, PICTURES, image).await?;
-    match db::replace_user_avatar(&state.db, user_id, None, &url, chrono::Utc::now()).await {
+    match db::replace_user_avatar(&state.db, user_id, None, Some(&url), chrono::Utc::now()).await {
         Ok(Some(replaced)) => uploads::remove_image(media_dir, PICTURES, &replaced).await,
-        // The account went meanwhile, or the write failed: the new file shows nowhere.
+        // The account went meanwhile: the new file shows nowhere.
         Ok(None) => uploads::remove_image(media_dir, PICTURES, &url).await,
+        // The write failed: likewise.
         Err(error) => {
             uploads::remove_image(media_dir, PICTURES, &url).await;
             return Err(error.into());
