@@ -2,6 +2,7 @@
 //! the messages next to form fields.
 
 use crate::error::FieldIssue;
+use crate::model::catalog_edit::PRICE_MAX;
 
 pub struct AccountTexts {
     pub sign_in: &'static str,
@@ -127,7 +128,7 @@ pub(super) static EN: AccountTexts = AccountTexts {
         FieldIssue::NotWholeNumber => "Enter a whole number, like 12.".into(),
         FieldIssue::NotPositive => "Enter an amount above zero.".into(),
         FieldIssue::TooManyDecimals => "Use at most two decimals, like 12.50.".into(),
-        FieldIssue::PriceTooHigh => "Enter at most 999999999.99.".into(),
+        FieldIssue::PriceTooHigh => format!("Enter at most {}.", PRICE_MAX.decimal()),
         FieldIssue::OutOfRange { min, max } => format!("Enter a whole number from {min} to {max}."),
         FieldIssue::TooMany { max } => format!("Use at most {max}."),
         FieldIssue::NeedsLetters => "Use at least one Latin letter (a to z, accents allowed) or digit.".into(),
@@ -217,7 +218,7 @@ pub(super) static ES: AccountTexts = AccountTexts {
         FieldIssue::NotWholeNumber => "Escribe un número entero, como 12.".into(),
         FieldIssue::NotPositive => "Escribe un importe mayor que cero.".into(),
         FieldIssue::TooManyDecimals => "Usa como máximo dos decimales, como 12.50.".into(),
-        FieldIssue::PriceTooHigh => "Escribe como máximo 999999999.99.".into(),
+        FieldIssue::PriceTooHigh => format!("Escribe como máximo {}.", PRICE_MAX.decimal()),
         FieldIssue::OutOfRange { min, max } => format!("Escribe un número entero de {min} a {max}."),
         FieldIssue::TooMany { max } => format!("Usa como máximo {max}."),
         FieldIssue::NeedsLetters => {

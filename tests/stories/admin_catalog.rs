@@ -438,7 +438,9 @@ async fn a_category_is_deleted_while_another_process_writes() {
     let mut other_process = sqlx::ConnectOptions::connect(&options).await.unwrap();
     sqlx::query("BEGIN IMMEDIATE").execute(&mut other_process).await.unwrap();
     let delete = tokio::spawn(async move { staff.post("/rpc/admin/categories/delete", &[("id", id.as_str())]).await });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Long enough for the delete to have counted and asked for the lock (a fast machine takes a
+    // few milliseconds), well within the five seconds SQLite waits for it.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     sqlx::query("COMMIT").execute(&mut other_process).await.unwrap();
     let answer = delete.await.unwrap();
     assert_eq!(answer.status, 200, "{}", answer.body);

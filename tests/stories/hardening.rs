@@ -165,6 +165,10 @@ async fn markup_in_a_title_or_an_address_stays_text_from_cart_to_back_office(bac
     for path in ["/admin/orders".to_owned(), format!("/admin/orders/{order_id}")] {
         assert_no_injected_markup(&admin.get(&path).await, &path);
     }
+    let text = html::text(&admin.get(&format!("/admin/orders/{order_id}")).await.html(), "main");
+    for typed in [IMG_BREAKER, "<b>Jhon</b>", "<i>Bogotá</i>"] {
+        assert!(text.contains(typed), "the back office shows {typed:?} as typed: {text}");
+    }
 }
 
 /// The page answered 200 and holds no element that the markup used in these stories would add.

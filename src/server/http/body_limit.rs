@@ -38,10 +38,10 @@ const UPLOAD_OVERHEAD_BYTES: u64 = 64 * 1024;
 const DRAINED_BYTES: u64 = 32 * 1024 * 1024;
 /// How long the rest of a body an answer did not need may take to arrive and be thrown away.
 const DRAIN_SECS: u64 = 10;
-/// A body has until the REST API's deadline, counted from its request's arrival, to arrive whole:
-/// no answer waits for one past it. A body that never comes thus holds back no answer: the API's
-/// JSON 503 at its deadline goes out then, not ten seconds later, when the server-wide timeout
-/// would have replaced it with an empty one.
+/// Any request's body (a page's form or upload too) has until the REST API's deadline, counted
+/// from the request's arrival, to arrive whole: no answer waits for one past it. A body that never
+/// comes thus holds back no answer: the API's JSON 503 at its deadline goes out then, not ten
+/// seconds later, when the server-wide timeout would have replaced it with an empty one.
 const BODY_DEADLINE: std::time::Duration = crate::server::rest::REQUEST_DEADLINE;
 /// Endpoints that take files, and how many files of the upload limit one request may carry.
 const UPLOAD_PATHS: &[(&str, u64)] =

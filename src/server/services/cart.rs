@@ -67,7 +67,7 @@ pub async fn add(state: &AppState, shopper: Shopper, product_id: i64, quantity: 
         (None, Shopper::Account(user_id)) => db::upsert_user_cart(&state.db, user_id, now).await?,
         (None, Shopper::Guest(_)) => db::insert_guest_cart(&state.db, now).await?,
     };
-    // Checked above already; checked again where it cannot race (two adds at once for the last place).
+    // Checked above already; checked again where it cannot race (adds at once for the last place).
     if !db::upsert_line(&state.db, cart_id, product_id, wanted, &product, now, MAX_ORDER_LINES as i64).await? {
         return Err(field("quantity", FieldIssue::CartFull { max: MAX_ORDER_LINES }));
     }
