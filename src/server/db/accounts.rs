@@ -225,7 +225,9 @@ pub async fn select_users(db: &Db, limit: Option<i64>) -> sqlx::Result<Vec<UserR
 pub struct AccountUpdate<'a> {
     pub email: &'a str,
     pub name: &'a str,
-    pub avatar: &'a str,
+    /// `None` leaves the avatar as the row holds it when the update runs (a picture uploaded
+    /// since the caller read the account stays).
+    pub avatar: Option<&'a str>,
     pub role: Role,
     pub password_hash: Option<&'a str>,
     pub by: i64,
@@ -236,7 +238,7 @@ pub struct AccountUpdate<'a> {
 /// as such. A change to someone else's account is an admin's (`update.by`), made only while they
 /// still are one.
 pub async fn update_account(db: &Db, id: i64, update: &AccountUpdate<'_>) -> Result<AdminWrite, InsertUserError> {
-    let sql = "UPDATE users SET email = $2, name = $3, avatar = $4, role = $5, \
+    let sql = "UPDATE users SET email = $2, name = $3, avatar = COALESCE($4, avatar), role = $5, \
                password_hash = COALESCE($6, password_hash), \
                auth_version = auth_version + CASE WHEN $6 IS NULL THEN 0 ELSE 1 END, \
                updated_by = $7, updated_at = $8 WHERE id = $1";

@@ -163,10 +163,12 @@ pub async fn update_account(
         None => None,
     };
     let role = changes.role.unwrap_or_else(|| Role::parse(&current.role).unwrap_or(Role::Customer));
+    // An avatar as it was is not written back: a picture uploaded since `current` was read stays.
+    let changed_avatar = (avatar != current.avatar).then_some(avatar.as_str());
     let update = db::AccountUpdate {
         email: &email,
         name: &name,
-        avatar: &avatar,
+        avatar: changed_avatar,
         role,
         password_hash: password_hash.as_deref(),
         by: actor.id,
@@ -184,7 +186,9 @@ pub async fn update_account(
     if password_hash.is_some() {
         TokenService::revoke_all(&state.db, user_id).await?;
     }
-    accounts::forget_replaced_avatar(state, &current.avatar, &avatar).await;
+    if changed_avatar.is_some() {
+        accounts::forget_replaced_avatar(state, &current.avatar, &avatar).await;
+    }
     tracing::info!(user_id, by = actor.id, password = password_hash.is_some(), "account changed");
     db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))
 }
