@@ -205,6 +205,10 @@ pub async fn resolve_dot_segments(request: Request, next: axum::middleware::Next
 /// names, at a second address or with a 404 status. A result that would be protocol-relative
 /// (`/.//evil.example`) or hold a backslash is left to be the 404 it is.
 fn without_dot_segments(uri: &axum::http::Uri) -> Option<String> {
+    // Every request passes here: a path with neither a dot nor an escape has no dot segment.
+    if !uri.path().contains(['.', '%']) {
+        return None;
+    }
     let segments: Vec<&str> = uri.path().strip_prefix('/')?.split('/').collect();
     if !segments.iter().any(|segment| dots(segment) > 0) {
         return None;
@@ -236,6 +240,10 @@ fn without_dot_segments(uri: &axum::http::Uri) -> Option<String> {
 
 /// 1 for a `.` segment, 2 for `..`, either written with `%2e` for any of its dots; 0 otherwise.
 fn dots(segment: &str) -> usize {
+    // The longest spelling is `%2e%2e`; a longer segment (a file name, a slug) is none of them.
+    if segment.len() > "%2e%2e".len() {
+        return 0;
+    }
     match segment.to_ascii_lowercase().replace("%2e", ".").as_str() {
         "." => 1,
         ".." => 2,
