@@ -125,16 +125,21 @@ pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
 
 /// A plain decimal number (`1.999`) that only fails for its decimals.
 fn has_more_decimals_than_money(raw: &str) -> bool {
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    raw.split_once('.').is_some_and(|(whole, fraction)| all_digits(whole) && all_digits(fraction) && fraction.len() > 2)
+    decimal_digits(raw).is_some_and(|(whole, fraction)| !whole.is_empty() && fraction.len() > 2)
 }
 
 /// A plain decimal number (`1000000000`) that only fails for having more whole digits than a
 /// price may (leading zeros aside).
 fn has_more_digits_than_money(raw: &str) -> bool {
+    decimal_digits(raw).is_some_and(|(whole, fraction)| fraction.len() <= 2 && whole.trim_start_matches('0').len() > 9)
+}
+
+/// `raw`'s whole and fractional digits (`"12.5"`: `("12", "5")`; either may be empty), when it is
+/// written with nothing but digits and at most one point.
+fn decimal_digits(raw: &str) -> Option<(&str, &str)> {
     let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    all_digits(whole) && all_digits(fraction) && fraction.len() <= 2 && whole.trim_start_matches('0').len() > 9
+    (all_digits(whole) && all_digits(fraction)).then_some((whole, fraction))
 }
 
 /// Units in stock: a whole number from 0 to `STOCK_MAX`.
