@@ -186,9 +186,7 @@ pub async fn update_account(
     if password_hash.is_some() {
         TokenService::revoke_all(&state.db, user_id).await?;
     }
-    if changed_avatar.is_some() {
-        accounts::forget_replaced_avatar(state, &current.avatar, &avatar).await;
-    }
+    accounts::forget_replaced_avatar(state, &current.avatar, &avatar).await;
     tracing::info!(user_id, by = actor.id, password = password_hash.is_some(), "account changed");
     db::select_user_by_id(&state.db, user_id).await?.ok_or_else(|| AppError::missing_id(Entity::User, user_id))
 }
