@@ -1,10 +1,12 @@
 //! Adding to the cart: the form on product pages and cards, the island that makes its adds happen
-//! in place, and the note a page shows after a form post without JavaScript.
+//! in place, the note a page shows after a form post without JavaScript, and what a sign-in could
+//! not bring along.
 
 use super::markup::Markup;
 use crate::components::forms::{error_from_url, EchoedForm};
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang};
+use crate::model::cart::LeftBehind;
 use crate::model::orders::MAX_LINE_QUANTITY;
 use crate::model::paths;
 use crate::server_fns::cart::AddToCart;
@@ -208,6 +210,23 @@ mod in_place {
     fn element(name: &str) -> Option<Element> {
         document().create_element(name).ok()
     }
+}
+
+/// What the cart had before its shopper signed in and could not keep, each with why; nothing when
+/// it kept everything.
+#[component]
+pub fn LeftBehindNotice(left_behind: Vec<LeftBehind>) -> impl IntoView {
+    let t = use_texts().orders;
+    (!left_behind.is_empty()).then(|| {
+        view! {
+            <div class="form-notice left-behind" role="status">
+                <p>{t.left_behind_intro}</p>
+                <ul>
+                    {left_behind.into_iter().map(|item| view! { <li>{(t.left_behind)(&item.title, item.why)}</li> }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
 }
 
 /// What a refused cart change says: the quantity's own message when the quantity was the problem.

@@ -23,7 +23,9 @@ mod scroll_frame;
 pub use breadcrumbs::{Breadcrumbs, Crumb};
 #[cfg(feature = "hydrate")]
 pub use cart_form::listen_for_cart_adds;
-pub use cart_form::{cart_note_products, describe_cart_refusal, AddToCartForm, CartAddsInPlace, CartNote};
+pub use cart_form::{
+    cart_note_products, describe_cart_refusal, AddToCartForm, CartAddsInPlace, CartNote, LeftBehindNotice,
+};
 pub use error_view::ErrorView;
 pub use filter_form::FilterForm;
 pub use gallery::Gallery;

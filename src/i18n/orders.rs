@@ -1,8 +1,10 @@
 //! The cart, checkout and orders: the shopper's pages and the back office's.
 
-use crate::model::cart::CartNotice;
+use crate::model::cart::{CartNotice, LeftBehindWhy};
 use crate::model::money::Currency;
-use crate::model::orders::{Fulfilment, OrderAction, OrderStatus, PaymentMethod, PaymentStatus, TransitionRefusal};
+use crate::model::orders::{
+    Fulfilment, OrderAction, OrderStatus, PaymentMethod, PaymentStatus, TransitionRefusal, MAX_ORDER_LINES,
+};
 
 pub struct OrdersTexts {
     // The header and the add-to-cart forms.
@@ -38,6 +40,10 @@ pub struct OrdersTexts {
     pub fix_cart_first: &'static str,
     pub checkout: &'static str,
     pub cart_updated: &'static str,
+    /// Heads the list of what the cart had before sign-in and could not keep.
+    pub left_behind_intro: &'static str,
+    /// One thing left behind: given its title and why.
+    pub left_behind: fn(&str, LeftBehindWhy) -> String,
     // `/checkout`.
     pub checkout_title: &'static str,
     pub checkout_description: &'static str,
@@ -151,6 +157,15 @@ pub(super) static EN: OrdersTexts = OrdersTexts {
     fix_cart_first: "Some lines need your attention before checkout.",
     checkout: "Checkout",
     cart_updated: "Your cart was updated.",
+    left_behind_intro: "Not everything from your cart before you signed in could be kept:",
+    left_behind: |title, why| match why {
+        LeftBehindWhy::NoLongerSold => format!("{title}: no longer sold."),
+        LeftBehindWhy::SoldOut => format!("{title}: sold out."),
+        LeftBehindWhy::Reduced { kept } => format!("{title}: your cart holds {kept}, as many as can be ordered."),
+        LeftBehindWhy::CartFull => {
+            format!("{title}: your cart already held {MAX_ORDER_LINES} products, as many as one order takes.")
+        }
+    },
     checkout_title: "Checkout",
     checkout_description: "Choose how to receive your order and review it before placing it.",
     how_to_receive: "How do you want to receive it?",
@@ -302,6 +317,15 @@ pub(super) static ES: OrdersTexts = OrdersTexts {
     fix_cart_first: "Algunas líneas necesitan tu atención antes de pagar.",
     checkout: "Pagar",
     cart_updated: "Tu carrito se actualizó.",
+    left_behind_intro: "No se pudo conservar todo lo que tenías en el carrito antes de iniciar sesión:",
+    left_behind: |title, why| match why {
+        LeftBehindWhy::NoLongerSold => format!("{title}: ya no se vende."),
+        LeftBehindWhy::SoldOut => format!("{title}: agotado."),
+        LeftBehindWhy::Reduced { kept } => format!("{title}: tu carrito tiene {kept}, todas las que se pueden pedir."),
+        LeftBehindWhy::CartFull => {
+            format!("{title}: tu carrito ya tenía {MAX_ORDER_LINES} productos, los que admite un pedido.")
+        }
+    },
     checkout_title: "Finalizar compra",
     checkout_description: "Elige cómo recibir tu pedido y revísalo antes de hacerlo.",
     how_to_receive: "¿Cómo quieres recibirlo?",

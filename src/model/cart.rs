@@ -42,6 +42,56 @@ impl CartLine {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cart {
     pub lines: Vec<CartLine>,
+    /// What the cart had before its shopper signed in and could not keep, told once (on the
+    /// first cart or checkout page after the sign-in).
+    pub left_behind: Vec<LeftBehind>,
+}
+
+/// A line of a guest's cart that did not come whole into the account's cart at sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftBehind {
+    pub title: String,
+    pub why: LeftBehindWhy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LeftBehindWhy {
+    /// The product is no longer sold.
+    NoLongerSold,
+    /// No units are left.
+    SoldOut,
+    /// The cart holds `kept` units of it: fewer than both carts together (the units left, or the
+    /// most one line takes).
+    Reduced { kept: i64 },
+    /// The account's cart already held as many products as a cart takes.
+    CartFull,
+}
+
+/// How one guest line joins the account's cart at sign-in, given the units the account's cart
+/// holds of the product (`None`: no line), the units left (`None`: no longer sold) and whether
+/// the cart has room for one more line: the account line's new quantity (`None`: left as it is
+/// or not added), and what the shopper is told.
+pub fn merge_line(
+    held: Option<i64>,
+    guest_quantity: i64,
+    stock: Option<i64>,
+    max_quantity: i64,
+    has_room: bool,
+) -> (Option<i64>, Option<LeftBehindWhy>) {
+    let Some(stock) = stock else {
+        return (None, Some(LeftBehindWhy::NoLongerSold));
+    };
+    let wanted = held.unwrap_or(0) + guest_quantity;
+    let merged = wanted.min(stock).min(max_quantity);
+    match held {
+        // Nothing to add: the account's line stays as it is (even above what is left, where the
+        // cart says so itself).
+        _ if stock <= 0 => (None, Some(LeftBehindWhy::SoldOut)),
+        Some(held) if merged <= held => (None, Some(LeftBehindWhy::Reduced { kept: held })),
+        None if !has_room => (None, Some(LeftBehindWhy::CartFull)),
+        _ if merged < wanted => (Some(merged), Some(LeftBehindWhy::Reduced { kept: merged })),
+        _ => (Some(merged), None),
+    }
 }
 
 impl Cart {
@@ -113,6 +163,31 @@ pub fn cart_badge_html(count: i64, label: fn(i64) -> &'static str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_guest_line_joins_whole_when_it_can() {
+        assert_eq!(merge_line(None, 2, Some(10), 99, true), (Some(2), None));
+        assert_eq!(merge_line(Some(3), 2, Some(10), 99, false), (Some(5), None), "an existing line needs no room");
+    }
+
+    #[test]
+    fn a_guest_line_that_cannot_join_whole_says_why() {
+        assert_eq!(merge_line(None, 2, None, 99, true), (None, Some(LeftBehindWhy::NoLongerSold)));
+        assert_eq!(
+            merge_line(None, 2, Some(0), 99, false),
+            (None, Some(LeftBehindWhy::SoldOut)),
+            "sold out before full"
+        );
+        assert_eq!(merge_line(Some(4), 2, Some(0), 99, true), (None, Some(LeftBehindWhy::SoldOut)));
+        assert_eq!(merge_line(None, 2, Some(10), 99, false), (None, Some(LeftBehindWhy::CartFull)));
+        assert_eq!(merge_line(Some(3), 4, Some(5), 99, true), (Some(5), Some(LeftBehindWhy::Reduced { kept: 5 })));
+        assert_eq!(
+            merge_line(Some(90), 20, Some(500), 99, true),
+            (Some(99), Some(LeftBehindWhy::Reduced { kept: 99 }))
+        );
+        // Already at what is left: the account's line is not lowered, and nothing is added.
+        assert_eq!(merge_line(Some(6), 1, Some(5), 99, true), (None, Some(LeftBehindWhy::Reduced { kept: 6 })));
+    }
 
     #[test]
     fn notices_tell_what_changed() {

@@ -1,9 +1,9 @@
 //! `/cart`: the lines, priced as of now, with what changed since each was added; quantities and
 //! removals are plain forms, so the page works the same with and without JavaScript.
 
-use crate::components::describe_cart_refusal;
 use crate::components::forms::{error_from_url, EchoedForm};
 use crate::components::{boxed, Loaded, PageMeta};
+use crate::components::{describe_cart_refusal, LeftBehindNotice};
 use crate::i18n::{use_lang, use_texts};
 use crate::model::cart::{Cart, CartLine};
 use crate::model::orders::MAX_LINE_QUANTITY;
@@ -19,7 +19,7 @@ pub fn CartPage() -> impl IntoView {
 }
 
 #[component]
-fn CartView(cart: Cart) -> impl IntoView {
+fn CartView(mut cart: Cart) -> impl IntoView {
     let texts = use_texts();
     let t = texts.orders;
     let updated = leptos_router::hooks::use_query_map().get_untracked().get("updated").is_some();
@@ -37,6 +37,7 @@ fn CartView(cart: Cart) -> impl IntoView {
         Some(_) => (error_message, None),
         None => (None, error_message),
     };
+    let left_behind = std::mem::take(&mut cart.left_behind);
     let body = if cart.lines.is_empty() {
         view! {
             <div class="empty-cart">
@@ -77,6 +78,7 @@ fn CartView(cart: Cart) -> impl IntoView {
             <h1>{t.cart_title}</h1>
             {error_message.map(|text| view! { <p class="form-alert" role="alert">{text}</p> })}
             {(updated && !refused).then(|| view! { <p class="form-notice" role="status">{t.cart_updated}</p> })}
+            <LeftBehindNotice left_behind />
             {body}
         </section>
     }

@@ -5,7 +5,7 @@
 use crate::components::forms::{
     error_from_url, issue_of, latest_error, EchoedForm, FormAlert, FormField, SubmitButton,
 };
-use crate::components::{boxed, ErrorView, Loaded, PageMeta};
+use crate::components::{boxed, ErrorView, LeftBehindNotice, Loaded, PageMeta};
 use crate::error::AppError;
 use crate::i18n::{use_lang, use_texts, Lang};
 use crate::model::cart::Cart;
@@ -36,7 +36,8 @@ fn CheckoutView(data: CheckoutData) -> impl IntoView {
     let t = lang.texts().orders;
     let initial_error = error_from_url::<PlaceOrder>();
     let typed = EchoedForm::of::<PlaceOrder>();
-    let CheckoutData { cart, stores, idempotency_key } = data;
+    let CheckoutData { mut cart, stores, idempotency_key } = data;
+    let left_behind = std::mem::take(&mut cart.left_behind);
     let body = if cart.lines.is_empty() {
         view! {
             <p>{t.cart_empty}</p>
@@ -71,6 +72,7 @@ fn CheckoutView(data: CheckoutData) -> impl IntoView {
         <PageMeta title=t.checkout_title description=t.checkout_description canonical_path=paths::CHECKOUT noindex=true />
         <section class="container section checkout-page">
             <h1>{t.checkout_title}</h1>
+            <LeftBehindNotice left_behind />
             {body}
         </section>
     }

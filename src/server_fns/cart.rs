@@ -80,7 +80,10 @@ pub async fn remove_cart_line(product_id: i64) -> Result<i64, AppError> {
 pub async fn get_cart() -> Result<Cart, AppError> {
     let state = super::app_state()?;
     let (shopper, session) = shopper().await?;
-    let cart = cart::view(&state, shopper).await?;
+    let mut cart = cart::view(&state, shopper).await?;
+    if let Shopper::Account(_) = shopper {
+        cart.left_behind = session::take_left_behind(&session).await?;
+    }
     if let Shopper::Guest(Some(cart_id)) = shopper {
         // Looking at the cart keeps it (and its session) alive; a cart swept meanwhile is
         // forgotten, and the count cookie follows either way.
@@ -157,7 +160,12 @@ pub(crate) async fn adopt_guest_cart(
         // Signing in matters more than the guest's lines: a merge that fails is logged, and the
         // sign-in goes on.
         match cart::merge_into_account(state, cart_id, user_id).await {
-            Ok(()) => session::forget_guest_cart(session).await?,
+            Ok(left_behind) => {
+                session::forget_guest_cart(session).await?;
+                if !left_behind.is_empty() {
+                    session::keep_left_behind(session, &left_behind).await?;
+                }
+            }
             Err(error) => tracing::warn!(?error, user_id, "the guest cart could not join the account's cart"),
         }
     }

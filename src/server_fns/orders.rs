@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::server::{
+    auth::session,
     http::guard,
     services::{cart, cart::Shopper, orders, stores},
 };
@@ -29,7 +30,8 @@ pub struct CheckoutData {
 pub async fn load_checkout() -> Result<CheckoutData, AppError> {
     let state = super::app_state()?;
     let user = guard::require_user()?;
-    let cart = cart::view(&state, Shopper::Account(user.id)).await?;
+    let mut cart = cart::view(&state, Shopper::Account(user.id)).await?;
+    cart.left_behind = session::take_left_behind(&guard::request_session().await?).await?;
     let mut stores = stores::all_stores(&state).await?;
     stores.sort_by(|a, b| a.city.cmp(&b.city).then_with(|| a.name.cmp(&b.name)));
     Ok(CheckoutData { cart, stores, idempotency_key: crate::server::text::random_hex() })

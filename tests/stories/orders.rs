@@ -5,6 +5,7 @@
 use crate::common::{spawn_seeded, Backend, TestApp};
 use tienda::error::{AppError, FieldIssue};
 use tienda::i18n::Lang;
+use tienda::model::cart::LeftBehindWhy;
 use tienda::model::orders::{CheckoutInput, LineRequest, OrderAction, OrderStatus, PaymentStatus};
 use tienda::model::User;
 use tienda::server::db::{with_pool, with_reader};
@@ -410,11 +411,16 @@ async fn a_cart_holds_at_most_fifty_products_however_it_is_filled(backend: Backe
     }
     // The guest's first products (by id) sold out since: they take no place in the account's cart.
     execute(&app, &format!("UPDATE products SET stock = 0 WHERE id IN ({}, {})", ids[0], ids[1])).await;
-    cart::merge_into_account(&app.state, guest, john.id).await.unwrap();
+    let left_behind = cart::merge_into_account(&app.state, guest, john.id).await.unwrap();
     let own = cart::view(&app.state, Shopper::Account(john.id)).await.unwrap();
     assert_eq!(own.lines.len(), 50, "30 of the account's and 20 of the guest's");
     let kept: Vec<i64> = own.lines.iter().map(|line| line.product_id).collect();
     assert!(ids[60..90].iter().all(|id| kept.contains(id)), "every line of the account's own is kept");
     assert!(!kept.contains(&ids[0]) && !kept.contains(&ids[1]), "sold out");
     assert!(ids[2..22].iter().all(|id| kept.contains(id)), "the guest's next 20 products, by id");
+    // And the shopper is told what stayed behind, and why: the two sold out, the 28 with no place.
+    let whys: Vec<LeftBehindWhy> = left_behind.iter().map(|item| item.why).collect();
+    let mut expected = vec![LeftBehindWhy::SoldOut; 2];
+    expected.extend([LeftBehindWhy::CartFull; 28]);
+    assert_eq!(whys, expected);
 }

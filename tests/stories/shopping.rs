@@ -4,7 +4,7 @@
 
 use crate::common::visitor::Visitor;
 use crate::common::{html, spawn_seeded, Backend, Page, TestApp};
-use crate::orders::{count_rows, set_stock, stock_of};
+use crate::orders::{count_rows, execute, set_stock, stock_of};
 use tienda::server::db::with_reader;
 
 on_both_backends!(
@@ -13,10 +13,16 @@ on_both_backends!(
     forms_refuse_bad_input,
     a_refused_quantity_is_told_at_its_line,
     a_client_that_keeps_no_cookies_cannot_fill_the_database,
+    what_a_sign_in_could_not_bring_along_is_told_once,
 );
 
 async fn slug_of(app: &TestApp, product_id: i64) -> String {
     let sql = "SELECT slug FROM products WHERE id = $1";
+    with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
+}
+
+async fn title_of(app: &TestApp, product_id: i64) -> String {
+    let sql = "SELECT title FROM products WHERE id = $1";
     with_reader!(app.db.reader(), pool => sqlx::query_scalar(sql).bind(product_id).fetch_one(pool).await).unwrap()
 }
 
@@ -291,4 +297,61 @@ async fn a_client_that_keeps_no_cookies_cannot_fill_the_database(backend: Backen
     let first = guest.post("/rpc/cart/add", &[("product_id", "8"), ("quantity", "1")]).await;
     assert_eq!(first.status, 429, "this address has used its new carts for now");
     assert!(first.headers.contains_key("retry-after") || first.body.contains("RateLimited"), "{}", first.body);
+}
+
+/// A guest's cart that cannot all join the account's at sign-in: what stayed behind, and why, is
+/// told on the next cart or checkout page, once, with titles as text.
+async fn what_a_sign_in_could_not_bring_along_is_told_once(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    for id in 1..=4 {
+        set_stock(&app, id, 10).await;
+    }
+    execute(&app, "UPDATE products SET title = 'Gone <b>soon</b>' WHERE id = 3").await;
+    let mut guest = Visitor::new(&app.base);
+    for (id, quantity) in [(1, "1"), (2, "2"), (3, "1"), (4, "6")] {
+        add(&mut guest, "/products", id, quantity).await;
+    }
+    // John's own cart already holds 5 of product 4; since the guest added, product 2 sold out,
+    // product 3 stopped being sold and only 8 of product 4 are left.
+    let john = crate::orders::user(&app, "john@mail.com", "changeme").await;
+    tienda::server::services::cart::add(&app.state, tienda::server::services::cart::Shopper::Account(john.id), 4, 5)
+        .await
+        .unwrap();
+    set_stock(&app, 2, 0).await;
+    set_stock(&app, 4, 8).await;
+    execute(&app, "DELETE FROM products WHERE id = 3").await;
+    app.state.catalog_changed();
+
+    let fields = [("email", "john@mail.com"), ("password", "changeme"), ("next", "/checkout")];
+    let signed_in = guest.submit_form("/rpc/login", "/login?next=%2Fcheckout", &fields).await;
+    assert_eq!((signed_in.status, signed_in.location().as_str()), (302, "/checkout"), "where they were going");
+    let checkout = guest.get("/checkout").await.html();
+    let told = html::texts(&checkout, ".left-behind li");
+    assert_eq!(
+        told,
+        [
+            format!("{}: sold out.", title_of(&app, 2).await),
+            "Gone <b>soon</b>: no longer sold.".to_owned(),
+            format!("{}: your cart holds 8, as many as can be ordered.", title_of(&app, 4).await),
+        ],
+        "in the guest's order, titles as text"
+    );
+    assert!(html::text(&checkout, ".left-behind p").starts_with("Not everything from your cart"));
+    assert_eq!(html::texts(&checkout, ".review-table tbody th").len(), 2, "products 1 and 4 were kept");
+
+    let again = guest.get("/checkout").await.html();
+    assert!(html::texts(&again, ".left-behind li").is_empty(), "told once");
+    assert!(html::texts(&guest.get("/cart").await.html(), ".left-behind li").is_empty(), "nor on the cart page");
+
+    // Signed in from a page that is neither, it waits for the cart page.
+    let mut other = Visitor::new(&app.base);
+    set_stock(&app, 5, 10).await;
+    add(&mut other, "/products", 1, "1").await;
+    add(&mut other, "/products", 5, "1").await;
+    set_stock(&app, 5, 0).await;
+    other.submit_form("/rpc/login", "/login", &[("email", "maria@mail.com"), ("password", "12345")]).await;
+    let home = other.get("/").await.html();
+    assert!(html::texts(&home, ".left-behind li").is_empty(), "only the cart and the checkout tell it");
+    let cart = other.get("/cart").await.html();
+    assert_eq!(html::texts(&cart, ".left-behind li").len(), 1);
 }

@@ -4,6 +4,7 @@
 //! user is read fresh, so a password change, which bumps the version, ends every other session at
 //! once, on every node), and for a guest, the id of their cart.
 
+use crate::model::cart::LeftBehind;
 use crate::server::{
     config::Config,
     db::{sessions, Db},
@@ -23,6 +24,7 @@ type SessionResult<T> = Result<T, tower_sessions::session::Error>;
 pub const SESSION_COOKIE: &str = "tienda_session";
 const SIGNED_IN_KEY: &str = "signed_in";
 const GUEST_CART_KEY: &str = "guest_cart";
+const LEFT_BEHIND_KEY: &str = "cart_left_behind";
 /// How often a visit pushes the session's expiry forward (each push is a database write).
 const RENEW_EVERY_SECS: i64 = 60;
 
@@ -167,6 +169,21 @@ pub async fn keep_guest_cart(session: &Session, cart_id: i64) -> SessionResult<(
 /// Forgets the guest cart (it became the account's at sign-in).
 pub async fn forget_guest_cart(session: &Session) -> SessionResult<()> {
     session.remove::<i64>(GUEST_CART_KEY).await.map(|_| ())
+}
+
+/// Keeps, until the shopper next sees their cart, what it could not keep at sign-in (at most a
+/// cart's lines).
+pub async fn keep_left_behind(session: &Session, left_behind: &[LeftBehind]) -> SessionResult<()> {
+    session.insert(LEFT_BEHIND_KEY, left_behind).await
+}
+
+/// What the cart could not keep at sign-in, once: it is forgotten as it is read. Looked up before
+/// it is removed, as a removal saves the session even when there was nothing to remove.
+pub async fn take_left_behind(session: &Session) -> SessionResult<Vec<LeftBehind>> {
+    if session.get::<Vec<LeftBehind>>(LEFT_BEHIND_KEY).await?.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(session.remove::<Vec<LeftBehind>>(LEFT_BEHIND_KEY).await?.unwrap_or_default())
 }
 
 fn now() -> i64 {

@@ -3,6 +3,7 @@
 
 use super::catalog::first_image;
 use super::{with_pool, with_reader, Db};
+use crate::model::cart::{self, LeftBehind};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
@@ -138,18 +139,19 @@ pub async fn count_items(db: &Db, cart_id: i64) -> sqlx::Result<i64> {
 }
 
 /// Moves a guest cart's lines into an account's cart and deletes the guest cart, in one
-/// transaction. A product in both adds up, capped at what is left and at `max_quantity`; a
-/// product no longer sold or sold out is dropped, and so are the guest's products past
-/// `max_lines` lines in all (the account's own lines come first, then the guest's by product).
+/// transaction; answers what did not come whole. A product in both adds up, capped at what is left
+/// and at `max_quantity`; a product no longer sold or sold out is dropped, and so are the guest's
+/// products past `max_lines` lines in all (the account's own lines come first, then the guest's by
+/// product). [`cart::merge_line`] decides each line.
 pub async fn merge_carts(
     db: &Db,
     guest_cart: i64,
     user_cart: i64,
     (max_quantity, max_lines): (i64, i64),
     at: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    let guest_sql = "SELECT l.product_id, l.quantity, l.price_cents_seen, l.title_seen, p.stock \
-                     FROM cart_lines l JOIN products p ON p.id = l.product_id \
+) -> sqlx::Result<Vec<LeftBehind>> {
+    let guest_sql = "SELECT l.product_id, l.quantity, l.price_cents_seen, l.title_seen, p.title, p.stock \
+                     FROM cart_lines l LEFT JOIN products p ON p.id = l.product_id \
                      JOIN carts c ON c.id = l.cart_id WHERE l.cart_id = $1 AND c.user_id IS NULL \
                      ORDER BY l.product_id";
     let upsert_sql = "INSERT INTO cart_lines (cart_id, product_id, quantity, price_cents_seen, title_seen, added_at) \
@@ -159,31 +161,34 @@ pub async fn merge_carts(
         let mut tx = pool.begin_with(db.begin_write()).await?;
         // The account's cart row first, as a checkout locks it.
         sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(at).bind(user_cart).execute(&mut *tx).await?;
-        let guest_lines: Vec<(i64, i64, i64, String, i64)> =
-            sqlx::query_as(guest_sql).bind(guest_cart).fetch_all(&mut *tx).await?;
+        let guest_lines: Vec<GuestLine> = sqlx::query_as(guest_sql).bind(guest_cart).fetch_all(&mut *tx).await?;
         let count = "SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1";
         let mut lines: i64 = sqlx::query_scalar(count).bind(user_cart).fetch_one(&mut *tx).await?;
-        for (product_id, quantity, price_seen, title_seen, stock) in guest_lines {
-            let existing: Option<i64> = sqlx::query_scalar::<_, i64>(
+        let mut left_behind = Vec::new();
+        for (product_id, quantity, price_seen, title_seen, title_now, stock) in guest_lines {
+            let held: Option<i64> = sqlx::query_scalar::<_, i64>(
                 "SELECT quantity FROM cart_lines WHERE cart_id = $1 AND product_id = $2",
             )
             .bind(user_cart).bind(product_id).fetch_optional(&mut *tx).await?;
-            let new_line = existing.is_none();
-            let existing = existing.unwrap_or(0);
-            let merged = (existing + quantity).min(stock).min(max_quantity);
-            // Nothing to add (sold out, or at the cap already) takes no place; a new line takes
-            // one only while there is one.
-            if merged <= existing || (new_line && lines >= max_lines) {
-                continue;
+            let (merged, why) = cart::merge_line(held, quantity, stock, max_quantity, lines < max_lines);
+            if let Some(why) = why {
+                left_behind.push(LeftBehind { title: title_now.unwrap_or_else(|| title_seen.clone()), why });
             }
-            lines += i64::from(new_line);
-            sqlx::query(upsert_sql).bind(user_cart).bind(product_id).bind(merged).bind(price_seen)
-                .bind(&title_seen).bind(at).execute(&mut *tx).await?;
+            if let Some(merged) = merged {
+                lines += i64::from(held.is_none());
+                sqlx::query(upsert_sql).bind(user_cart).bind(product_id).bind(merged).bind(price_seen)
+                    .bind(&title_seen).bind(at).execute(&mut *tx).await?;
+            }
         }
         sqlx::query("DELETE FROM carts WHERE id = $1 AND user_id IS NULL").bind(guest_cart).execute(&mut *tx).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(left_behind)
     })
 }
+
+/// A guest's line as [`merge_carts`] reads it: product, quantity, price and title when added, and
+/// the product's title and units left now (`None`: no longer sold).
+type GuestLine = (i64, i64, i64, String, Option<String>, Option<i64>);
 
 /// Deletes guest carts nobody touched since `before` (their sessions have expired too).
 pub async fn delete_stale_guest_carts(db: &Db, before: DateTime<Utc>) -> sqlx::Result<u64> {

@@ -6,7 +6,7 @@
 //! ([`Shopper`]); the rules here are the same for both.
 
 use crate::error::{AppError, Entity, FieldError, FieldIssue};
-use crate::model::cart::{notices_for, Cart, CartLine};
+use crate::model::cart::{notices_for, Cart, CartLine, LeftBehind};
 use crate::model::orders::{check_quantity, MAX_LINE_QUANTITY, MAX_ORDER_LINES};
 use crate::model::Money;
 use crate::server::{app::state::AppState, db::carts as db, media::product_images};
@@ -133,7 +133,7 @@ pub async fn view(state: &AppState, shopper: Shopper) -> Result<Cart, AppError> 
             }
         })
         .collect();
-    Ok(Cart { lines })
+    Ok(Cart { lines, left_behind: Vec::new() })
 }
 
 /// Units in the cart (the header's badge).
@@ -145,15 +145,16 @@ pub async fn item_count(state: &AppState, shopper: Shopper) -> Result<i64, AppEr
 }
 
 /// At sign-in: the guest's lines join the account's cart (a product in both adds up, capped at
-/// the units left; no more products than a cart holds) and the guest cart is gone.
-pub async fn merge_into_account(state: &AppState, guest_cart: i64, user_id: i64) -> Result<(), AppError> {
+/// the units left; no more products than a cart holds) and the guest cart is gone. Answers what
+/// did not come whole, for the shopper to be told.
+pub async fn merge_into_account(state: &AppState, guest_cart: i64, user_id: i64) -> Result<Vec<LeftBehind>, AppError> {
     if !db::guest_cart_exists(&state.db, guest_cart).await? {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let now = Utc::now();
     let user_cart = db::upsert_user_cart(&state.db, user_id, now).await?;
-    db::merge_carts(&state.db, guest_cart, user_cart, (MAX_LINE_QUANTITY, MAX_ORDER_LINES as i64), now).await?;
-    Ok(())
+    let caps = (MAX_LINE_QUANTITY, MAX_ORDER_LINES as i64);
+    Ok(db::merge_carts(&state.db, guest_cart, user_cart, caps, now).await?)
 }
 
 /// Whether a guest's cart is still there (carts left alone longer than a session lives are swept).
