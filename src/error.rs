@@ -93,6 +93,9 @@ pub enum FieldIssue {
     CartFull {
         max: usize,
     },
+    /// A link into the store's own files (`/media/...`) that names no file it keeps, or a file it
+    /// keeps for something else (an account's picture shown as a product's).
+    NoSuchFile,
 }
 
 impl FieldError {

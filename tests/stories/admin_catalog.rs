@@ -220,6 +220,7 @@ async fn each_bad_product_field_is_refused_and_nothing_is_stored(backend: Backen
         ("category_id", "9999", "UnknownCategory"),
         ("images", "", "Required"),
         ("images", "ftp://example.com/a.png", "InvalidUrl"),
+        ("images", "/media/demo/no-such-picture.svg", "NoSuchFile"),
         // The seed has "Classic Oxford Shirt"; the same title makes the same slug.
         ("title", "Classic Oxford Shirt", "NameTaken"),
     ];

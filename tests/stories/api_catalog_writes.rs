@@ -18,6 +18,7 @@ on_both_backends!(
     the_playground_opens_catalog_writes_to_anyone,
     oversized_or_malformed_bodies_get_4xx_json,
     clients_written_for_upstream_send_forms_floats_and_any_case_bearer,
+    a_link_into_the_stores_files_must_name_one,
 );
 
 fn lamp() -> Value {
@@ -350,4 +351,76 @@ async fn clients_written_for_upstream_send_forms_floats_and_any_case_bearer(back
     assert!(whole.body.as_array().unwrap().iter().all(|p| p["category"]["id"] == 1));
     let fraction = send(client().get(url(&app, "/products?limit=1.5"))).await;
     assert_eq!(fraction.status, 400, "{}", fraction.body);
+}
+
+/// An image address into the store's own files (`/media/...`) names a file it keeps, or the write
+/// is refused with the field's message: a product, a category and a picture would otherwise show
+/// a broken image. A product's picture is never an account's (those go with their accounts), and
+/// a file gone since does not block an edit that leaves the images alone.
+async fn a_link_into_the_stores_files_must_name_one(backend: Backend) {
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    std::fs::create_dir_all(app.config.media.dir.join("avatars")).unwrap();
+    std::fs::write(app.config.media.dir.join("avatars/0a1b.png"), b"\x89PNG").unwrap();
+    let missing = "images must name a file this store serves (upload it first) or another site";
+    let with_images = |images: Value| {
+        let mut body = lamp();
+        body["images"] = images;
+        body
+    };
+    for images in [
+        json!(["/media/demo/no-such-picture.svg"]),
+        json!(["https://example.com/lamp.png", "/media/products/0123456789abcdef.webp"]),
+        json!(["/media/demo/category-furniture.svg%00"]),
+        json!(["/media/demo"]),
+        json!(["/media/avatars/0a1b.png"]),
+    ] {
+        let answer = call(&app, Method::POST, "/products", Some(&admin), Some(with_images(images.clone()))).await;
+        assert_eq!((answer.status, messages(&answer)), (400, vec![missing.to_owned()]), "{images}");
+    }
+    let mut also_free = with_images(json!(["/media/demo/no-such-picture.svg"]));
+    also_free["price"] = json!(0);
+    let answer = call(&app, Method::POST, "/products", Some(&admin), Some(also_free)).await;
+    assert_eq!(messages(&answer), sorted(&[missing, "price must be a positive number"]), "said together");
+    assert_eq!(count(&app, PRODUCTS).await, 51, "nothing was written");
+
+    // Files the store keeps, escaped or with a query, are fine.
+    let kept = json!(["/media/demo/category-furniture.svg?v=2", "/media/demo/category%2Dfurniture.svg"]);
+    let created = call(&app, Method::POST, "/products", Some(&admin), Some(with_images(kept))).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+
+    // The file goes (a restore without it, a hand on the disk): a new price is still taken, and
+    // the missing image is refused only when named anew.
+    let first_image = text(&app, "SELECT images FROM products WHERE id = $1", id).await;
+    assert!(first_image.contains("category-furniture.svg?v=2"), "{first_image}");
+    std::fs::copy(
+        app.config.media.dir.join("demo/category-furniture.svg"),
+        app.config.media.dir.join("demo/soon-gone.svg"),
+    )
+    .unwrap();
+    let path = format!("/products/{id}");
+    let soon_gone = json!({"images": ["/media/demo/soon-gone.svg"]});
+    assert_eq!(call(&app, Method::PUT, &path, Some(&admin), Some(soon_gone.clone())).await.status, 200);
+    std::fs::remove_file(app.config.media.dir.join("demo/soon-gone.svg")).unwrap();
+    let repriced = call(&app, Method::PUT, &path, Some(&admin), Some(json!({"price": 51}))).await;
+    assert_eq!(repriced.status, 200, "{}", repriced.body);
+    let renamed_images = json!({"images": ["/media/demo/soon-gone.svg", "/media/demo/gone-too.svg"]});
+    let refused = call(&app, Method::PUT, &path, Some(&admin), Some(renamed_images)).await;
+    assert_eq!(messages(&refused), [missing]);
+
+    // A category's image, and an account's picture, alike.
+    let category = json!({"name": "Garden Tools", "image": "/media/demo/no-such-picture.svg"});
+    let answer = call(&app, Method::POST, "/categories", Some(&admin), Some(category)).await;
+    assert_eq!(messages(&answer), ["image must name a file this store serves (upload it first) or another site"]);
+    let answer = call(&app, Method::PUT, "/categories/1", Some(&admin), Some(json!({"image": "/media/x.png"}))).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    let john = common::api::customer_token(&app).await;
+    let answer =
+        call(&app, Method::PUT, "/users/1", Some(&john), Some(json!({"avatar": "/media/demo/nobody.svg"}))).await;
+    assert_eq!(messages(&answer), ["avatar must name a file this store serves (upload it first) or another site"]);
+    let answer =
+        call(&app, Method::PUT, "/users/1", Some(&john), Some(json!({"avatar": "/media/demo/category-furniture.svg"})))
+            .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
 }

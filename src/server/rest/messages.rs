@@ -82,6 +82,7 @@ fn message(field: &str, issue: FieldIssue) -> String {
         FieldIssue::NotEnoughStock { available } => format!("{f} must be at most {available} (units left)"),
         FieldIssue::CartFull { max } => format!("a cart holds at most {max} different products"),
         FieldIssue::AllInCart { in_cart } => format!("the cart already holds all {in_cart} units left"),
+        FieldIssue::NoSuchFile => format!("{f} must name a file this store serves (upload it first) or another site"),
         FieldIssue::InvalidDate => format!("{f} must be a date (YYYY-MM-DD)"),
         FieldIssue::BadDateRange { max_days } => {
             format!("{f} must be on or after the start, at most {max_days} days later")

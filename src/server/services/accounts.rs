@@ -13,7 +13,7 @@ use crate::server::{
         accounts::{self as db, InsertUserError, NewUser},
         Db,
     },
-    media::uploads,
+    media::{self, uploads},
 };
 use tokio::sync::OnceCell;
 
@@ -32,7 +32,7 @@ pub struct Registration {
 /// together, as `Validation`, before anything is counted: a mistyped form costs no sign-up, while
 /// every attempt that reaches the database (a taken email included) does.
 pub async fn register(state: &AppState, form: Registration, client: &str) -> Result<UserRecord, AppError> {
-    let checked = check_registration(form)?;
+    let checked = check_registration(state, form).await?;
     throttle::sign_up(&state.db, client, state.config.auth.signups_per_client_per_hour).await?;
     insert_account(state, checked, Role::Customer).await
 }
@@ -40,7 +40,7 @@ pub async fn register(state: &AppState, form: Registration, client: &str) -> Res
 /// Creates an account with `role`: a registration, or an admin adding someone (who checked the
 /// caller's right first).
 pub(super) async fn create_account(state: &AppState, form: Registration, role: Role) -> Result<UserRecord, AppError> {
-    insert_account(state, check_registration(form)?, role).await
+    insert_account(state, check_registration(state, form).await?, role).await
 }
 
 /// A registration whose every field passed its rule.
@@ -52,7 +52,7 @@ struct CheckedRegistration {
 }
 
 /// Every field problem of a registration at once, as `Validation`.
-fn check_registration(form: Registration) -> Result<CheckedRegistration, AppError> {
+async fn check_registration(state: &AppState, form: Registration) -> Result<CheckedRegistration, AppError> {
     let mut errors = Vec::new();
     let name = check_name(&form.name, &mut errors);
     let email = check_email(&form.email, &mut errors);
@@ -60,7 +60,7 @@ fn check_registration(form: Registration) -> Result<CheckedRegistration, AppErro
     let avatar = form.avatar.as_deref().and_then(|a| check_avatar(a, &mut errors)).unwrap_or_default();
     // A new account has no picture of its own yet: naming someone's upload would let it delete
     // (or export) their file.
-    check_avatar_change("", &avatar, &mut errors);
+    check_avatar_change(state, "", &avatar, &mut errors).await;
     AppError::check(errors)?;
     Ok(CheckedRegistration { name, email, password: form.password, avatar })
 }
@@ -148,7 +148,7 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
     let mut errors = Vec::new();
     let name = check_name(name, &mut errors);
     let avatar = check_avatar(avatar, &mut errors).unwrap_or_default();
-    check_avatar_change(&current.avatar, &avatar, &mut errors);
+    check_avatar_change(state, &current.avatar, &avatar, &mut errors).await;
     AppError::check(errors)?;
     // An avatar left as it was is not written: a picture uploaded meanwhile stays. A changed one
     // replaces what the row holds by the write, which another change may have set since `current`
@@ -163,11 +163,17 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
 }
 
 /// An avatar may stay what it is, or become a link; never someone else's uploaded picture
-/// (replacing or deleting the account later would delete their file).
-pub(super) fn check_avatar_change(current: &str, avatar: &str, errors: &mut Vec<FieldError>) {
+/// (replacing or deleting the account later would delete their file), nor a link into the
+/// store's files that names none.
+pub(super) async fn check_avatar_change(state: &AppState, current: &str, avatar: &str, errors: &mut Vec<FieldError>) {
     let judged = errors.iter().any(|error| error.field == "avatar");
-    if !judged && avatar != current && avatar.starts_with(&format!("/media/{PICTURES}/")) {
+    if judged || avatar == current || !avatar.starts_with("/media/") {
+        return;
+    }
+    if avatar.starts_with(&format!("/media/{PICTURES}/")) {
         errors.push(FieldError::new("avatar", FieldIssue::InvalidUrl));
+    } else if !media::serves(&state.config.media.dir, avatar, &[]).await {
+        errors.push(FieldError::new("avatar", FieldIssue::NoSuchFile));
     }
 }
 

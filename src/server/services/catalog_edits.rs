@@ -7,7 +7,11 @@ use crate::error::{AppError, Entity, FieldError, FieldIssue, Lookup};
 use crate::model::catalog_edit::{check_category, check_product, ProductInput, ProductPatch};
 use crate::server::db::back_office;
 use crate::server::db::catalog::writes::{self as db, Change, WriteError};
-use crate::server::{app::state::AppState, media::product_images, text::slugify};
+use crate::server::{
+    app::state::AppState,
+    media::{self, product_images},
+    text::slugify,
+};
 
 /// Which record an edit changes, and the version of it the editor started from.
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +22,7 @@ pub struct Target {
 
 pub async fn create_category(state: &AppState, editor: Editor<'_>, name: &str, image: &str) -> Result<i64, AppError> {
     let change = authorize(state, editor)?;
-    let draft = check_category(name, image)?;
+    let draft = with_missing_files(state, "image", [image], &[], check_category(name, image)).await?;
     let slug = slug_of("name", &draft.name)?;
     let id =
         db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, Entity::Category, None))?;
@@ -35,7 +39,9 @@ pub async fn update_category(
     image: &str,
 ) -> Result<(), AppError> {
     let change = authorize(state, editor)?;
-    let draft = check_category(name, image)?;
+    let rows = back_office::select_category_rows(&state.db, Some(target.id)).await?;
+    let current_image: Vec<String> = rows.into_iter().map(|row| row.category.image).collect();
+    let draft = with_missing_files(state, "image", [image], &current_image, check_category(name, image)).await?;
     let slug = slug_of("name", &draft.name)?;
     db::update_category(&state.db, target.id, target.version, &draft, &slug, change)
         .await
@@ -86,8 +92,44 @@ async fn with_unknown_category(state: &AppState, input: &ProductInput<'_>, error
     AppError::Validation(errors)
 }
 
+/// `checked`, the rules' verdict on a form, with `field` refused as well when one of its new
+/// `links` (not among the record's `unchanged` ones) into the store's files names no file it
+/// serves for the catalog (accounts' pictures come and go with them), unless the rules refused
+/// the field already: every broken rule is said at once.
+async fn with_missing_files<'a, T>(
+    state: &AppState,
+    field: &str,
+    links: impl IntoIterator<Item = &'a str>,
+    unchanged: &[String],
+    checked: Result<T, AppError>,
+) -> Result<T, AppError> {
+    match &checked {
+        Err(AppError::Validation(errors)) if errors.iter().any(|error| error.field == field) => return checked,
+        Err(AppError::Validation(_)) | Ok(_) => {}
+        Err(_) => return checked,
+    }
+    let mut missing = false;
+    let new_links = links.into_iter().map(str::trim).filter(|link| !unchanged.iter().any(|kept| kept == link));
+    for link in new_links.filter(|link| link.starts_with("/media/")) {
+        if !media::serves(&state.config.media.dir, link, &[super::accounts::PICTURES]).await {
+            missing = true;
+            break;
+        }
+    }
+    let refusal = FieldError::new(field, FieldIssue::NoSuchFile);
+    match checked {
+        _ if !missing => checked,
+        Err(AppError::Validation(mut errors)) => {
+            errors.push(refusal);
+            Err(AppError::Validation(errors))
+        }
+        _ => Err(AppError::Validation(vec![refusal])),
+    }
+}
+
 /// [`save_product`], given the edited product's current images when the caller has read them
-/// already (`known_images`; otherwise they are read here, after the checks).
+/// already (`known_images`; otherwise they are read here). Links among them are not judged again
+/// (a file gone since does not block an edit of the price), and those the save drops are removed.
 async fn save(
     state: &AppState,
     editor: Editor<'_>,
@@ -100,10 +142,18 @@ async fn save(
     let links = input.images.len();
     // A stand-in address per upload, so the image rules (at least one, at most ten) see them.
     input.images.extend(uploads.iter().map(|_| crate::server::media::url(product_images::FOLDER, "upload")));
-    let mut draft = match check_product(&input) {
-        Ok(draft) => draft,
-        Err(error) => return Err(with_unknown_category(state, &input, error).await),
+    let checked = match check_product(&input) {
+        Ok(draft) => Ok(draft),
+        Err(error) => Err(with_unknown_category(state, &input, error).await),
     };
+    let previous_images = match (target, known_images) {
+        (None, _) => None,
+        (Some(_), Some(images)) => Some(images),
+        (Some(target), None) => back_office::select_editable_product(&state.db, target.id).await?.map(|p| p.images),
+    };
+    let linked = input.images[..links].iter().map(String::as_str);
+    let unchanged = previous_images.as_deref().unwrap_or_default();
+    let mut draft = with_missing_files(state, "images", linked, unchanged, checked).await?;
     let slug = slug_of("title", &draft.title)?;
     let mut prepared = Vec::with_capacity(uploads.len());
     for bytes in uploads {
@@ -112,11 +162,6 @@ async fn save(
     draft.images.truncate(links);
     draft.images.extend(prepared.iter().map(|image| image.url.clone()));
 
-    let previous_images = match (target, known_images) {
-        (None, _) => None,
-        (Some(_), Some(images)) => Some(images),
-        (Some(target), None) => back_office::select_editable_product(&state.db, target.id).await?.map(|p| p.images),
-    };
     let media_dir = &state.config.media.dir;
     let saved = async {
         for image in &prepared {

@@ -153,7 +153,7 @@ pub async fn update_account(
         None => current.email.clone(),
     };
     let avatar = check_avatar(changes.avatar.as_deref().unwrap_or(&current.avatar), &mut errors).unwrap_or_default();
-    accounts::check_avatar_change(&current.avatar, &avatar, &mut errors);
+    accounts::check_avatar_change(state, &current.avatar, &avatar, &mut errors).await;
     if let Some(password) = &changes.password {
         check_new_password("password", password, &mut errors);
     }
