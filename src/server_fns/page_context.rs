@@ -122,6 +122,15 @@ pub fn answer_with_error_status(error: &AppError) {
     let _ = error;
 }
 
+/// Answers the page being rendered with "not found" though it renders as usual: a listing's page
+/// past its last names no page that exists, and a crawler must not keep it.
+pub fn answer_not_found() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+}
+
 /// Sends a signed-out visitor to sign in (303, never stored), to come back to `here` afterwards.
 pub fn redirect_to_login(here: &str) {
     #[cfg(feature = "ssr")]

@@ -336,13 +336,29 @@ async fn garbage_in_the_url_renders_a_sensible_page(backend: Backend) {
     ];
     for (path, expected) in cases {
         let page = get(base, path).await;
-        assert_eq!(page.status, 200, "{path}");
+        // A page past the end exists no more than a missing product does.
+        let status = if path.contains("99999") { 404 } else { 200 };
+        assert_eq!(page.status, status, "{path}");
         assert!(page.body.contains(expected), "{path} should say {expected:?}");
     }
     // Past the end, the count above the notice names no page ("page 99999 of 3" would be false).
     let past_the_end = get(base, "/products?page=99999").await.html();
     let count = html::text(&past_the_end, ".result-count");
     assert!(count.ends_with(" products"), "{count}");
+    assert_eq!(html::attr(&past_the_end, "meta[name=robots]", "content"), "noindex, follow");
+    // So is every listing's: a category's, a search's (one with no match has a single page), while
+    // their last pages stay found.
+    let furniture = tienda::model::paths::category("furniture");
+    for (path, status) in [
+        (format!("{furniture}?page=2"), 404),
+        (format!("{furniture}?page=1"), 200),
+        ("/products?q=shirt&page=40".to_owned(), 404),
+        ("/products?q=zzzzqqq&page=2".to_owned(), 404),
+        ("/products?q=zzzzqqq".to_owned(), 200),
+        ("/products?page=3".to_owned(), 200),
+    ] {
+        assert_eq!(get(base, &path).await.status, status, "{path}");
+    }
     // A NUL byte is refused before any page renders (PostgreSQL could not compare it), with a page.
     let nul = get(base, "/products?q=%00%01").await;
     assert_eq!(nul.status, 400);

@@ -51,6 +51,9 @@ pub fn CategoryPage() -> impl IntoView {
 fn ListingView(listing: Listing) -> impl IntoView {
     let (query, notices, category, data) = listing;
     let results = &data.results;
+    if results.is_past_the_end() {
+        crate::server_fns::page_context::answer_not_found();
+    }
     let lang = use_lang();
     let texts = lang.texts().catalog;
     let description = match &category {
