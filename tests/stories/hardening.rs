@@ -531,25 +531,36 @@ fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
-/// An API request whose body never comes gets the API's JSON 503 at its deadline (20 s), which
-/// any origin may read: the wait for the rest of the body no longer held it back until the
-/// server-wide timeout (30 s) replaced it with an empty 503.
+/// A request whose body never comes gets 408 at the deadline (20 s), a page's form post as an API
+/// call (in the API's JSON, which any origin may read), and the connection is closed: the wait
+/// for the rest of the body no longer held the answer back until the server-wide timeout (30 s)
+/// replaced it with an empty 503, which blamed the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_api_body_that_never_comes_gets_the_apis_503_at_its_deadline() {
+async fn a_body_that_never_comes_gets_408_at_the_deadline() {
     let app = spawn_seeded(Backend::Sqlite).await;
     let address = app.base.trim_start_matches("http://").to_owned();
-    let head = format!(
+    let api = format!(
         "POST /api/v1/users/is-available HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
-         Content-Length: 23\r\n\r\n"
+         Content-Length: 23\r\n\r\n{{\"email\":"
+    );
+    let form = format!(
+        "POST /rpc/login HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 60\r\n\r\nemail=john%40mail.com&pass"
     );
     let started = std::time::Instant::now();
-    let answer = common::raw_answer(&address, &head).await;
+    let (api, form) = tokio::join!(common::raw_answer(&address, &api), common::raw_answer(&address, &form));
     let waited = started.elapsed();
-    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
-    assert!(answer.to_ascii_lowercase().contains("access-control-allow-origin: *"), "{answer}");
-    assert!(answer.contains(r#""statusCode":503"#), "the API's JSON: {answer}");
+    assert!(api.starts_with("HTTP/1.1 408"), "{api}");
+    assert!(api.to_ascii_lowercase().contains("access-control-allow-origin: *"), "{api}");
+    assert!(api.contains(r#""statusCode":408"#), "the API's JSON: {api}");
+    assert!(form.starts_with("HTTP/1.1 408"), "{form}");
+    assert!(form.contains("did not arrive in time"), "{form}");
+    for answer in [&api, &form] {
+        assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+    }
     let deadline = tienda::server::rest::REQUEST_DEADLINE;
     assert!(waited >= deadline && waited < deadline + Duration::from_secs(5), "answered after {waited:?}");
+    assert_eq!(get(&app.base, "/healthz").await.status, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,10 @@
 //! upload of megabytes) would see the connection reset instead of the answer, and one that kept
 //! the connection for its next request (every HTTP library's pool does) would find it gone. A
 //! body that cannot be read in time gets its answer with `Connection: close`.
+//!
+//! A body still arriving at [`BODY_DEADLINE`] while its handler waits for it gets 408 (in the
+//! REST API's shape under its prefix) and `Connection: close`, and the handler is dropped: a slow
+//! sender learns why, and holds a handler no longer than the API's deadline.
 
 use crate::error::AppError;
 use crate::model::catalog_edit::FILES_PER_PRODUCT_SAVE;
@@ -39,9 +43,9 @@ const DRAINED_BYTES: u64 = 32 * 1024 * 1024;
 /// How long the rest of a body an answer did not need may take to arrive and be thrown away.
 const DRAIN_SECS: u64 = 10;
 /// Any request's body (a page's form or upload too) has until the REST API's deadline, counted
-/// from the request's arrival, to arrive whole: no answer waits for one past it. A body that never
-/// comes thus holds back no answer: the API's JSON 503 at its deadline goes out then, not ten
-/// seconds later, when the server-wide timeout would have replaced it with an empty one.
+/// from the request's arrival, to arrive whole: no answer waits for one past it, and a handler
+/// still waiting for one then is answered 408 instead, before the API's deadline or the
+/// server-wide timeout could answer with a 503 that blames the server.
 const BODY_DEADLINE: std::time::Duration = crate::server::rest::REQUEST_DEADLINE;
 /// Endpoints that take files, and how many files of the upload limit one request may carry.
 const UPLOAD_PATHS: &[(&str, u64)] =
@@ -76,7 +80,11 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
     let unread = Arc::new(Mutex::new(Unread::Held));
     let limited = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
     let tracked = Body::new(ReadToTheEnd { inner: Some(limited), unread: unread.clone() });
-    let response = next.run(Request::from_parts(parts, tracked)).await;
+    let for_api = parts.uri.path().starts_with(crate::server::rest::PREFIX);
+    let response = tokio::select! {
+        response = next.run(Request::from_parts(parts, tracked)) => response,
+        () = overdue(&unread, body_due) => return closing(body_timed_out(for_api)),
+    };
     let left = std::mem::replace(&mut *unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), Unread::Held);
     let all_read = match left {
         Unread::None => true,
@@ -89,6 +97,25 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
     } else {
         closing(response)
     }
+}
+
+/// Ready at `due` if the body is then still held unfinished by its handler; never otherwise (a
+/// handler that has read it, or put it down, has its own deadlines).
+async fn overdue<B>(unread: &Mutex<Unread<B>>, due: tokio::time::Instant) {
+    tokio::time::sleep_until(due).await;
+    let held = matches!(*unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), Unread::Held);
+    if !held {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// 408 for a body that did not arrive in time.
+fn body_timed_out(for_api: bool) -> Response {
+    tracing::warn!("a request's body did not arrive in time");
+    if for_api {
+        return crate::server::rest::body_timed_out();
+    }
+    (StatusCode::REQUEST_TIMEOUT, "The request's body did not arrive in time.").into_response()
 }
 
 /// Reads `body` to its end, throwing it away; false when it fails, takes over [`DRAIN_SECS`] or

@@ -56,8 +56,10 @@ pub enum ApiError {
     RateLimited {
         retry_after_secs: u64,
     },
-    /// The request (its body included) took longer than the API allows.
+    /// The request took longer than the API allows.
     TimedOut,
+    /// The request's body did not arrive whole within the time a request has.
+    BodyTimedOut,
     /// The store's database cannot be reached; try again after this many seconds.
     Unavailable {
         retry_after_secs: u64,
@@ -155,6 +157,14 @@ impl IntoResponse for ApiError {
                     "message": "The request took too long; try again.",
                     "error": "Service Unavailable",
                     "statusCode": 503,
+                }),
+            ),
+            Self::BodyTimedOut => (
+                StatusCode::REQUEST_TIMEOUT,
+                json!({
+                    "message": "The request's body did not arrive in time.",
+                    "error": "Request Timeout",
+                    "statusCode": 408,
                 }),
             ),
             Self::Unavailable { retry_after_secs } => {

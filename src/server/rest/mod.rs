@@ -39,8 +39,8 @@ use tower_http::cors::{Any, CorsLayer};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// How long one API request may take, body included (a slow sender is cut off here), before a
-/// JSON 503. Below the server-wide limit, so API clients always get the API's shape.
+/// How long one API request may take before a JSON 503 (a body not whole by then gets a 408,
+/// `http::body_limit`). Below the server-wide limit, so API clients always get the API's shape.
 pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Where the API is mounted.
@@ -56,6 +56,11 @@ pub fn too_large(max_bytes: u64) -> axum::response::Response {
 /// A request refused before routing (a NUL byte in its address), in the API's 400 shape.
 pub fn malformed(message: &str) -> axum::response::Response {
     ApiError::Malformed(message.into()).into_response()
+}
+
+/// The API's 408 for a body that did not arrive whole in time.
+pub fn body_timed_out() -> axum::response::Response {
+    ApiError::BodyTimedOut.into_response()
 }
 
 /// The API's 503 while the database cannot be reached.
