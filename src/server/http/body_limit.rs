@@ -81,9 +81,15 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
     let limited = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
     let tracked = Body::new(ReadToTheEnd { inner: Some(limited), unread: unread.clone() });
     let for_api = parts.uri.path().starts_with(crate::server::rest::PREFIX);
-    let response = tokio::select! {
-        response = next.run(Request::from_parts(parts, tracked)) => response,
-        () = overdue(&unread, body_due) => return closing(body_timed_out(for_api)),
+    let handled = next.run(Request::from_parts(parts, tracked));
+    let response = if carries_body {
+        tokio::select! {
+            response = handled => response,
+            () = overdue(&unread, body_due) => return closing(body_timed_out(for_api)),
+        }
+    } else {
+        // Nothing to wait for: a handler that never looks at its empty body is not slow because of it.
+        handled.await
     };
     let left = std::mem::replace(&mut *unread.lock().unwrap_or_else(|poisoned| poisoned.into_inner()), Unread::Held);
     let all_read = match left {
