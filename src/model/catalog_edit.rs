@@ -118,7 +118,7 @@ pub fn parse_price(raw: &str) -> Result<Money, FieldIssue> {
         Some(price) if price.cents() > 0 => Ok(price),
         Some(_) => Err(FieldIssue::NotPositive),
         None if has_more_decimals_than_money(raw) => Err(FieldIssue::TooManyDecimals),
-        None if has_more_digits_than_money(raw) => Err(FieldIssue::PriceTooHigh),
+        None if has_more_digits_than_money(raw) || is_number_above_price_max(raw) => Err(FieldIssue::PriceTooHigh),
         None => Err(FieldIssue::InvalidNumber),
     }
 }
@@ -132,6 +132,13 @@ fn has_more_decimals_than_money(raw: &str) -> bool {
 /// price may (leading zeros aside).
 fn has_more_digits_than_money(raw: &str) -> bool {
     decimal_digits(raw).is_some_and(|(whole, fraction)| fraction.len() <= 2 && whole.trim_start_matches('0').len() > 9)
+}
+
+/// A number in another notation (`1e21`, as a program's JSON writes a large float) whose value is
+/// above the highest price: too high is what is wrong with it, whatever else is. ("inf" names no
+/// number here: it has no digit.)
+fn is_number_above_price_max(raw: &str) -> bool {
+    raw.bytes().any(|b| b.is_ascii_digit()) && raw.parse::<f64>().is_ok_and(|n| n > PRICE_MAX.cents() as f64 / 100.0)
 }
 
 /// `raw`'s whole and fractional digits (`"12.5"`: `("12", "5")`; either may be empty), when it is
@@ -318,7 +325,11 @@ mod tests {
         assert_eq!(parse_price("999999999.99"), Ok(PRICE_MAX));
         assert_eq!(parse_price("1000000000"), Err(FieldIssue::PriceTooHigh));
         assert_eq!(parse_price("12345678901.5"), Err(FieldIssue::PriceTooHigh));
-        assert_eq!(parse_price("1e21"), Err(FieldIssue::InvalidNumber));
+        assert_eq!(parse_price("1e21"), Err(FieldIssue::PriceTooHigh));
+        assert_eq!(parse_price("1E400"), Err(FieldIssue::PriceTooHigh));
+        assert_eq!(parse_price("1e2"), Err(FieldIssue::InvalidNumber), "plain decimals only, when not too high");
+        assert_eq!(parse_price("inf"), Err(FieldIssue::InvalidNumber));
+        assert_eq!(parse_price("NaN"), Err(FieldIssue::InvalidNumber));
         assert_eq!(parse_price("1,2,3"), Err(FieldIssue::InvalidNumber));
         assert_eq!(parse_price("19.000"), Ok(Money(1900)));
         assert_eq!(parse_price("1.2.3"), Err(FieldIssue::InvalidNumber));

@@ -3,7 +3,7 @@
 //! about the values (and who may write) lives in `services::catalog_edits`, which the back office
 //! calls too.
 
-use super::body::{check, Fields};
+use super::body::Fields;
 use super::caller::CatalogEditor;
 use super::catalog::id;
 use super::errors::ApiError;
@@ -11,8 +11,8 @@ use super::json::{local, Category, Product};
 use super::path::Segment;
 use super::schema::refusals::{BodyTooLarge, CatalogEditorRefused, TooManyWrites};
 use super::schema::{CategoryCreate, CategoryUpdate, ErrorBody, ProductCreate, ProductUpdate};
-use crate::error::{AppError, Entity, FieldIssue};
-use crate::model::catalog_edit::ProductInput;
+use crate::error::{AppError, Entity, FieldError, FieldIssue};
+use crate::model::catalog_edit::{check_category, check_product, ProductInput};
 use crate::server::app::state::AppState;
 use crate::server::services::{
     catalog_api::{self, Key},
@@ -39,8 +39,43 @@ fn product_changes(state: &AppState, fields: &Fields, required: bool) -> Result<
             .map(|images| images.into_iter().map(|url| local(&state.config.server.site_url, url)).collect()),
         stock: fields.number("stock", false, "stock must be a whole number from 0 to 1000000", &mut messages),
     };
-    check(messages)?;
-    Ok(changes)
+    if messages.is_empty() {
+        return Ok(changes);
+    }
+    // The rules on the values of the fields that were read, said with the body's own messages.
+    let input = ProductInput {
+        title: changes.title.as_deref().unwrap_or_default(),
+        description: changes.description.as_deref().unwrap_or_default(),
+        price: changes.price.as_deref().unwrap_or_default(),
+        stock: changes.stock.as_deref().unwrap_or("0"),
+        category_id: changes.category_id.as_deref().unwrap_or_default(),
+        images: changes.images.clone().unwrap_or_default(),
+    };
+    let read = |field: &str| match field {
+        "title" => changes.title.is_some(),
+        "description" => changes.description.is_some(),
+        "price" => changes.price.is_some(),
+        "stock" => changes.stock.is_some(),
+        "category_id" => changes.category_id.is_some(),
+        "images" => changes.images.is_some(),
+        _ => false,
+    };
+    Err(with_rules_of_read_fields(messages, check_product(&input).err(), read))
+}
+
+/// `messages`, what a body's shape broke (a field left out, or of the wrong kind), and with them
+/// the sentences for the rules `refused` says the fields that were `read` break: every broken
+/// rule at once, as upstream's validator answers, and never a rule for a field that was not read.
+fn with_rules_of_read_fields(
+    mut messages: Vec<String>,
+    refused: Option<AppError>,
+    read: impl Fn(&str) -> bool,
+) -> ApiError {
+    if let Some(AppError::Validation(errors)) = refused {
+        let broken: Vec<FieldError> = errors.into_iter().filter(|error| read(&error.field)).collect();
+        messages.extend(super::messages::sentences(&broken));
+    }
+    ApiError::Validation(messages)
 }
 
 /// A category id that names no category is upstream's "not found" (404 here, §10), when it is
@@ -168,8 +203,16 @@ fn category_fields(
     let image = fields
         .text("image", required, "image must be a URL address", &mut messages)
         .map(|url| local(&state.config.server.site_url, url));
-    check(messages)?;
-    Ok((name, image))
+    if messages.is_empty() {
+        return Ok((name, image));
+    }
+    let refused = check_category(name.as_deref().unwrap_or_default(), image.as_deref().unwrap_or_default()).err();
+    let read = |field: &str| match field {
+        "name" => name.is_some(),
+        "image" => image.is_some(),
+        _ => false,
+    };
+    Err(with_rules_of_read_fields(messages, refused, read))
 }
 
 #[utoipa::path(

@@ -17,7 +17,12 @@ pub fn validation(errors: &[FieldError]) -> ApiError {
         };
         return ApiError::Conflict(sentence.into());
     }
-    ApiError::Validation(errors.iter().map(|e| message(&e.field, e.issue)).collect())
+    ApiError::Validation(sentences(errors))
+}
+
+/// One sentence per field error, as [`validation`] words them.
+pub fn sentences(errors: &[FieldError]) -> Vec<String> {
+    errors.iter().map(|e| message(&e.field, e.issue)).collect()
 }
 
 /// The JSON name of a model field: camelCase (`category_id` is `categoryId`); the order's key
