@@ -113,7 +113,10 @@ async fn uploads_need_the_right_to_edit_the_catalog(backend: Backend) {
 }
 
 async fn uploads_no_product_uses_are_swept_after_a_day(backend: Backend) {
-    use tienda::server::media::product_images::{sweep_unused, UNUSED_GRACE};
+    use tienda::server::media::product_images::UNUSED_GRACE;
+    use tienda::server::media::sweep::Uploads;
+    let sweep_unused =
+        |db, media, grace| tienda::server::media::sweep::sweep_unused(db, media, Uploads::ProductImages, grace);
     let app = spawn_seeded(backend).await;
     let admin = admin_token(&app).await;
     let mut names = Vec::new();
@@ -164,8 +167,9 @@ async fn an_upload_used_as_an_avatar_outlives_the_product_that_showed_it(backend
     let deleted = call(&app, Method::DELETE, &format!("/products/{id}"), Some(&admin), None).await;
     assert_eq!(deleted.status, 200, "{}", deleted.body);
     assert_eq!(send(client().get(url(&app, &format!("/files/{name}")))).await.status, 200, "the avatar's file stays");
+    let uploads = tienda::server::media::sweep::Uploads::ProductImages;
     let swept =
-        tienda::server::media::product_images::sweep_unused(&app.db, &app.config.media.dir, std::time::Duration::ZERO)
+        tienda::server::media::sweep::sweep_unused(&app.db, &app.config.media.dir, uploads, std::time::Duration::ZERO)
             .await;
     assert_eq!(swept, 0, "and the sweep of unused uploads keeps it");
     assert_eq!(send(client().get(url(&app, &format!("/files/{name}")))).await.status, 200);

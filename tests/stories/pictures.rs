@@ -14,6 +14,7 @@ on_both_backends!(
     a_form_without_a_file_gets_a_field_error,
     only_the_account_holder_from_this_site_may_upload,
     an_avatar_link_cannot_point_at_someone_elses_upload,
+    pictures_no_account_shows_are_swept,
 );
 
 /// A server that accepts uploads of up to 4 KB, so the limit is cheap to cross.
@@ -205,4 +206,29 @@ async fn an_avatar_link_cannot_point_at_someone_elses_upload(backend: Backend) {
     assert!(answer.body.contains(r#""field":"avatar","issue":"InvalidUrl""#));
     assert_eq!(upload(&app, &john, "j.png", png(100)).await.0, 200);
     assert_eq!(common::get(&app.base, &marias).await.status, 200, "Maria's picture is still there");
+}
+
+/// A picture file no account shows (left by a change that raced another, or by a crash between
+/// writing it and naming it) is deleted by the housekeeping sweep once an hour old; the pictures
+/// accounts show, and the catalog's uploads, stay.
+async fn pictures_no_account_shows_are_swept(backend: Backend) {
+    use tienda::server::media::sweep::{sweep_unused, Uploads};
+    let app = server(backend).await;
+    let john = signed_in(&app, "john@mail.com", "changeme").await;
+    assert_eq!(upload(&app, &john, "me.png", png(3000)).await.0, 200);
+    let shown = avatar_of(&app, "john@mail.com").await;
+    let folder = app.config.media.dir.join("avatars");
+    let stray = folder.join("0123456789abcdef0123456789abcdef.png");
+    std::fs::write(&stray, png(3000)).unwrap();
+    std::fs::create_dir_all(app.config.media.dir.join("products")).unwrap();
+    let product_upload = app.config.media.dir.join("products/fedcba9876543210fedcba9876543210.png");
+    std::fs::write(&product_upload, png(3000)).unwrap();
+
+    let media = &app.config.media.dir;
+    let hour = std::time::Duration::from_secs(3600);
+    assert_eq!(sweep_unused(&app.db, media, Uploads::Pictures, hour).await, 0, "a fresh file may still be named");
+    assert_eq!(sweep_unused(&app.db, media, Uploads::Pictures, std::time::Duration::ZERO).await, 1);
+    assert!(!stray.exists(), "the stray picture is gone");
+    assert_eq!(common::get(&app.base, &shown).await.status, 200, "the one John shows stays");
+    assert!(product_upload.exists(), "another folder's uploads are not this sweep's");
 }

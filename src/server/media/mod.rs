@@ -2,6 +2,7 @@
 //! product images are still in use.
 
 pub mod product_images;
+pub mod sweep;
 pub mod thumbnails;
 pub mod uploads;
 

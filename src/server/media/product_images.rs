@@ -78,37 +78,3 @@ pub async fn remove(media_dir: &Path, url: &str) {
 /// How long an upload may wait, unused, for the product it was made for (an API client uploads
 /// first and creates the product after).
 pub const UNUSED_GRACE: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
-
-/// Deletes uploaded product images (and their thumbnails) that are older than `min_age` and that
-/// no product or category shows: uploads never used, whose product was never saved. Returns how
-/// many were deleted. Failures are logged and left for the next sweep.
-pub async fn sweep_unused(db: &crate::server::db::Db, media_dir: &Path, min_age: std::time::Duration) -> usize {
-    let Ok(mut entries) = tokio::fs::read_dir(media_dir.join(FOLDER)).await else {
-        return 0; // no uploads yet
-    };
-    let mut deleted = 0;
-    while let Ok(Some(entry)) = entries.next_entry().await {
-        let url = super::url(FOLDER, &entry.file_name().to_string_lossy());
-        // Only originals: a thumbnail goes with its image.
-        if thumbnail_path_for(&url, FOLDER).is_none() || !is_older_than(&entry, min_age).await {
-            continue;
-        }
-        match crate::server::db::catalog::writes::count_uses_of_image(db, &url).await {
-            Ok(0) => {
-                remove(media_dir, &url).await;
-                deleted += 1;
-            }
-            Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "cannot tell whether an upload is used; keeping it"),
-        }
-    }
-    if deleted > 0 {
-        tracing::info!(deleted, "unused uploads deleted");
-    }
-    deleted
-}
-
-async fn is_older_than(entry: &tokio::fs::DirEntry, min_age: std::time::Duration) -> bool {
-    let modified = entry.metadata().await.and_then(|m| m.modified());
-    modified.is_ok_and(|at| at.elapsed().is_ok_and(|age| age >= min_age))
-}

@@ -4,9 +4,15 @@
 use crate::server::{
     auth::{session::DbSessionStore, throttle},
     db::{carts, jobs, login_failures, password_resets, refresh_tokens, Db},
-    media::product_images,
+    media::{
+        product_images,
+        sweep::{self, Uploads},
+    },
 };
 use tower_sessions::session_store::ExpiredDeletion;
+
+/// How long a picture file may sit unshown: it is written a moment before the account names it.
+const PICTURES_GRACE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// How long finished jobs stay listed in the back office.
 const FINISHED_JOBS_KEPT: chrono::Duration = chrono::Duration::days(30);
@@ -35,10 +41,12 @@ pub async fn sweep(db: &Db, sessions: &DbSessionStore, session_idle: chrono::Dur
     }
 }
 
-/// Deletes uploads no product ever used, expired downloads, finished jobs past their keeping
-/// time, and the records of side effects long past.
+/// Deletes uploads nothing shows (product images unused for a day, pictures for an hour), expired
+/// downloads, finished jobs past their keeping time, and the records of side effects long past.
 pub async fn sweep_files_and_jobs(db: &Db, config: &crate::server::config::Config) -> sqlx::Result<()> {
-    product_images::sweep_unused(db, &config.media.dir, product_images::UNUSED_GRACE).await;
+    let media_dir = &config.media.dir;
+    sweep::sweep_unused(db, media_dir, Uploads::ProductImages, product_images::UNUSED_GRACE).await;
+    sweep::sweep_unused(db, media_dir, Uploads::Pictures, PICTURES_GRACE).await;
     super::downloads::sweep(db, config).await?;
     let kept_since = chrono::Utc::now() - FINISHED_JOBS_KEPT;
     jobs::delete_finished_before(db, kept_since.timestamp_millis()).await?;

@@ -3,7 +3,7 @@
 
 use super::encode_images;
 use crate::model::catalog_edit::{CategoryDraft, ProductDraft, ProductPatch};
-use crate::server::db::{with_pool, Db};
+use crate::server::db::{with_pool, with_reader, Db};
 use crate::server::text::search_key;
 use chrono::{DateTime, Utc};
 
@@ -173,6 +173,37 @@ pub async fn count_uses_of_image(db: &Db, url: &str) -> sqlx::Result<i64> {
                + (SELECT COUNT(*) FROM categories WHERE image = $2) \
                + (SELECT COUNT(*) FROM users WHERE avatar LIKE $3)";
     with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(pattern).bind(url).bind(file_name).fetch_one(pool).await)
+}
+
+/// The records that show images, each kind read by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageShowers {
+    Products,
+    Categories,
+    Accounts,
+}
+
+/// The image addresses the next `limit` records of a kind show, after the record `after_id`: each
+/// record's id and its addresses (a product's list, a category's image, an account's picture).
+/// From a reader, a page at a time, so a sweep over them holds no connection long.
+pub async fn image_addresses_after(
+    db: &Db,
+    showers: ImageShowers,
+    after_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(i64, Vec<String>)>> {
+    let sql = match showers {
+        ImageShowers::Products => "SELECT id, images FROM products WHERE id > $1 ORDER BY id LIMIT $2",
+        ImageShowers::Categories => "SELECT id, image FROM categories WHERE id > $1 ORDER BY id LIMIT $2",
+        ImageShowers::Accounts => "SELECT id, avatar FROM users WHERE id > $1 ORDER BY id LIMIT $2",
+    };
+    let rows: Vec<(i64, String)> =
+        with_reader!(db.reader(), pool => sqlx::query_as(sql).bind(after_id).bind(limit).fetch_all(pool).await)?;
+    let addresses = |text: String| match showers {
+        ImageShowers::Products => super::decode_images(&text),
+        ImageShowers::Categories | ImageShowers::Accounts => vec![text],
+    };
+    Ok(rows.into_iter().map(|(id, text)| (id, addresses(text))).collect())
 }
 
 /// Whether category `id` exists (read on the writer, as the write it comes before would be).
