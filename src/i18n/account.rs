@@ -144,7 +144,11 @@ pub(super) static EN: AccountTexts = AccountTexts {
             format!("Your cart holds {max} different products, the most one order can have.")
         }
         FieldIssue::AllInCart { in_cart } => format!("Your cart already holds all {in_cart} left."),
-        FieldIssue::NoSuchFile => "The store keeps no such file: upload the image, or link to one elsewhere.".into(),
+        FieldIssue::NoSuchFile => {
+            "That address names none of the store's files that can be shown here: upload the image, or link to \
+             one elsewhere."
+                .into()
+        }
         FieldIssue::InvalidDate => "Enter a date, like 2026-12-31.".into(),
         FieldIssue::BadDateRange { max_days } => {
             format!("The end must be on or after the start, at most {max_days} days later.")
@@ -237,7 +241,11 @@ pub(super) static ES: AccountTexts = AccountTexts {
         FieldIssue::NotEnoughStock { available } => format!("Solo quedan {available}."),
         FieldIssue::CartFull { max } => format!("Tu carrito tiene {max} productos distintos, el máximo de un pedido."),
         FieldIssue::AllInCart { in_cart } => format!("Tu carrito ya tiene las {in_cart} unidades que quedan."),
-        FieldIssue::NoSuchFile => "La tienda no guarda ese archivo: sube la imagen o enlaza una de otro sitio.".into(),
+        FieldIssue::NoSuchFile => {
+            "Esa dirección no corresponde a ningún archivo de la tienda que se pueda mostrar aquí: sube la imagen \
+             o enlaza una de otro sitio."
+                .into()
+        }
         FieldIssue::InvalidDate => "Escribe una fecha, como 2026-12-31.".into(),
         FieldIssue::BadDateRange { max_days } => {
             format!("El final debe ser el mismo día del inicio o posterior, como mucho {max_days} días después.")
