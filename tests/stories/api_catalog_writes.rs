@@ -400,6 +400,12 @@ async fn a_link_into_the_stores_files_must_name_one(backend: Backend) {
         json!(["/media/demo/category-furniture.svg%00"]),
         json!(["/media/demo"]),
         json!(["/media/avatars/0a1b.png"]),
+        // Escaped spellings of files the store keeps: plain names only, so every check made on an
+        // address's text (whose file, and whether a record still shows it) sees the file it names.
+        json!(["/media/%61vatars/0a1b.png"]),
+        json!(["/media/demo/category%2Dfurniture.svg"]),
+        // The site written another way is still the site: a file it does not keep.
+        json!(["HTTP://TIENDA.TEST:80/media/products/0123456789abcdef.webp"]),
     ] {
         let answer = call(&app, Method::POST, "/products", Some(&admin), Some(with_images(images.clone()))).await;
         assert_eq!((answer.status, messages(&answer)), (400, vec![missing.to_owned()]), "{images}");
@@ -410,8 +416,9 @@ async fn a_link_into_the_stores_files_must_name_one(backend: Backend) {
     assert_eq!(messages(&answer), sorted(&[missing, "price must be a positive number"]), "said together");
     assert_eq!(count(&app, PRODUCTS).await, 51, "nothing was written");
 
-    // Files the store keeps, escaped or with a query, are fine.
-    let kept = json!(["/media/demo/category-furniture.svg?v=2", "/media/demo/category%2Dfurniture.svg"]);
+    // Files the store keeps, with a query or as the site's address, are fine.
+    let kept =
+        json!(["/media/demo/category-furniture.svg?v=2", "http://TIENDA.test/media/demo/category-furniture.svg"]);
     let created = call(&app, Method::POST, "/products", Some(&admin), Some(with_images(kept))).await;
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_i64().unwrap();
@@ -442,9 +449,15 @@ async fn a_link_into_the_stores_files_must_name_one(backend: Backend) {
     let answer = call(&app, Method::PUT, "/categories/1", Some(&admin), Some(json!({"image": "/media/x.png"}))).await;
     assert_eq!(answer.status, 400, "{}", answer.body);
     let john = common::api::customer_token(&app).await;
-    let answer =
-        call(&app, Method::PUT, "/users/1", Some(&john), Some(json!({"avatar": "/media/demo/nobody.svg"}))).await;
-    assert_eq!(messages(&answer), ["avatar must name a file this store serves (upload it first) or another site"]);
+    for avatar in ["/media/demo/nobody.svg", "/media/%61vatars/0a1b.png", "http://tienda.test/media/%61vatars/0a1b.png"]
+    {
+        let answer = call(&app, Method::PUT, "/users/1", Some(&john), Some(json!({"avatar": avatar}))).await;
+        assert_eq!(
+            messages(&answer),
+            ["avatar must name a file this store serves (upload it first) or another site"],
+            "{avatar}: never someone else's picture"
+        );
+    }
     let answer =
         call(&app, Method::PUT, "/users/1", Some(&john), Some(json!({"avatar": "/media/demo/category-furniture.svg"})))
             .await;

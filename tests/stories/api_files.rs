@@ -16,6 +16,7 @@ on_both_backends!(
     uploads_need_the_right_to_edit_the_catalog,
     uploads_no_product_uses_are_swept_after_a_day,
     an_upload_used_as_an_avatar_outlives_the_product_that_showed_it,
+    an_upload_shown_written_another_way_outlives_the_plain_ones,
 );
 
 fn form(field: &str, name: &str, bytes: Vec<u8>) -> Form {
@@ -173,4 +174,42 @@ async fn an_upload_used_as_an_avatar_outlives_the_product_that_showed_it(backend
             .await;
     assert_eq!(swept, 0, "and the sweep of unused uploads keeps it");
     assert_eq!(send(client().get(url(&app, &format!("/files/{name}")))).await.status, 200);
+}
+
+/// An upload a product shows written another way (with a query, as the site's whole address, by
+/// its thumbnail) outlives the deletion of the products that showed it plainly; once nothing shows
+/// it, the sweep takes it and its thumbnail.
+async fn an_upload_shown_written_another_way_outlives_the_plain_ones(backend: Backend) {
+    use tienda::server::media::sweep::{sweep_unused, Uploads};
+    let app = spawn_seeded(backend).await;
+    let admin = admin_token(&app).await;
+    let uploaded = upload(&app, Some(&admin), form("file", "p.png", png(8, 8))).await;
+    let name = uploaded.body["filename"].as_str().unwrap().to_owned();
+    let plain = format!("/media/products/{name}");
+    let thumbnail = format!("/media/products/{}.thumb.jpg", name.split('.').next().unwrap());
+    let mut ids = Vec::new();
+    for (title, image) in [
+        ("Plain One", plain.clone()),
+        ("Whole Address", format!("{SITE}{plain}")),
+        ("With A Query", format!("{plain}?v=2")),
+        ("Its Thumbnail", thumbnail.clone()),
+    ] {
+        let product = json!({"title": title, "price": 5, "description": "d", "categoryId": 1, "images": [image]});
+        let created = call(&app, Method::POST, "/products", Some(&admin), Some(product)).await;
+        assert_eq!(created.status, 201, "{title}: {}", created.body);
+        ids.push(created.body["id"].as_i64().unwrap());
+    }
+    for id in &ids[..3] {
+        assert_eq!(call(&app, Method::DELETE, &format!("/products/{id}"), Some(&admin), None).await.status, 200);
+        assert_eq!(product_files(&app).len(), 2, "kept, with its thumbnail, while a product shows either");
+    }
+    let media = &app.config.media.dir;
+    assert_eq!(sweep_unused(&app.db, media, Uploads::ProductImages, std::time::Duration::ZERO).await, 0);
+    let thumbnail_url = format!("{}{thumbnail}", app.base);
+    assert_eq!(send(client().get(thumbnail_url)).await.status, 200);
+
+    let last = ids[3];
+    assert_eq!(call(&app, Method::DELETE, &format!("/products/{last}"), Some(&admin), None).await.status, 200);
+    assert_eq!(sweep_unused(&app.db, media, Uploads::ProductImages, std::time::Duration::ZERO).await, 1);
+    assert!(product_files(&app).is_empty(), "{:?}", product_files(&app));
 }

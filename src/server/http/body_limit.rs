@@ -83,9 +83,12 @@ pub async fn limit_body(State(max_upload_bytes): State<u64>, request: Request, n
     let for_api = parts.uri.path().starts_with(crate::server::rest::PREFIX);
     let handled = next.run(Request::from_parts(parts, tracked));
     let response = if carries_body {
+        // Overdue first: the API's own deadline falls in the same timer tick, and a body still
+        // arriving is the client's delay (408), not the server's (503).
         tokio::select! {
-            response = handled => response,
+            biased;
             () = overdue(&unread, body_due) => return closing(body_timed_out(for_api)),
+            response = handled => response,
         }
     } else {
         // Nothing to wait for: a handler that never looks at its empty body is not slow because of it.

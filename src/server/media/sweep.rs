@@ -10,7 +10,7 @@
 use super::{product_images, uploads};
 use crate::server::db::catalog::writes::{count_uses_of_image, image_addresses_after, ImageShowers};
 use crate::server::db::Db;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -55,7 +55,7 @@ pub async fn sweep_unused(db: &Db, media_dir: &Path, uploads: Uploads, min_age: 
         return 0;
     }
     let mut deleted = 0;
-    for name in unshown {
+    for name in unshown.into_values() {
         let url = super::url(folder, &name);
         match count_uses_of_image(db, &url).await {
             Ok(0) => {
@@ -72,11 +72,11 @@ pub async fn sweep_unused(db: &Db, media_dir: &Path, uploads: Uploads, min_age: 
     deleted
 }
 
-/// The names of the uploads in `folder` older than `min_age`: files written by
+/// The uploads in `folder` older than `min_age`, by their names' stems: files written by
 /// [`uploads::store_image`] or [`product_images`] (random hex and an image's extension), not their
 /// thumbnails, which go with them, nor a write still in progress.
-async fn old_uploads(media_dir: &Path, folder: &str, min_age: Duration) -> HashSet<String> {
-    let mut names = HashSet::new();
+async fn old_uploads(media_dir: &Path, folder: &str, min_age: Duration) -> HashMap<String, String> {
+    let mut names = HashMap::new();
     let Ok(mut entries) = tokio::fs::read_dir(media_dir.join(folder)).await else {
         return names; // nothing uploaded yet
     };
@@ -84,7 +84,7 @@ async fn old_uploads(media_dir: &Path, folder: &str, min_age: Duration) -> HashS
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_upload = super::thumbnails::thumbnail_path_for(&super::url(folder, &name), folder).is_some();
         if is_upload && is_older_than(&entry, min_age).await {
-            names.insert(name);
+            names.insert(stem(&name).to_owned(), name);
         }
     }
     names
@@ -95,18 +95,20 @@ async fn is_older_than(entry: &tokio::fs::DirEntry, min_age: Duration) -> bool {
     modified.is_ok_and(|at| at.elapsed().is_ok_and(|age| age >= min_age))
 }
 
-/// Takes out of `names` every name an image address of a product, a category or an account ends
-/// with (any folder, any way of writing the address: a name shared by chance keeps a file, which
-/// is the safe way to be wrong).
-async fn cross_off_shown(db: &Db, names: &mut HashSet<String>) -> sqlx::Result<()> {
+/// Takes out of `uploads` every one whose stem an image address of a product, a category or an
+/// account ends with: the upload's own name or its thumbnail's, in any folder, written any way (a
+/// stem shared by chance keeps a file, which is the safe way to be wrong).
+async fn cross_off_shown(db: &Db, uploads: &mut HashMap<String, String>) -> sqlx::Result<()> {
     for showers in [ImageShowers::Products, ImageShowers::Categories, ImageShowers::Accounts] {
         let mut after = 0;
         loop {
             let page = image_addresses_after(db, showers, after, PAGE).await?;
             for address in page.iter().flat_map(|(_, addresses)| addresses) {
-                names.remove(file_name(address));
+                let name = file_name(address);
+                let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+                uploads.remove(stem(&decoded));
             }
-            if names.is_empty() {
+            if uploads.is_empty() {
                 return Ok(());
             }
             match page.last() {
@@ -124,6 +126,11 @@ fn file_name(address: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// A file name up to its first dot: an upload's and its thumbnail's (`ab.png`, `ab.thumb.jpg`).
+fn stem(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -132,5 +139,6 @@ mod tests {
         assert_eq!(super::file_name("https://shop.test/api/v1/files/ab.png?size=large#top"), "ab.png");
         assert_eq!(super::file_name("ab.png"), "ab.png");
         assert_eq!(super::file_name(""), "");
+        assert_eq!(super::stem("ab.thumb.jpg"), super::stem("ab.png"));
     }
 }

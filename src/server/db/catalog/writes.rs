@@ -158,21 +158,22 @@ pub async fn delete_product(db: &Db, id: i64) -> Result<Vec<String>, WriteError>
     images.map(|json| super::decode_images(&json)).ok_or(WriteError::NotFound)
 }
 
-/// How many products, categories and people's avatars still show `url` (an upload two of them
-/// share must outlive either). Read on the writer, right before a file is deleted.
+/// How many products, categories and people's avatars still show the upload at `url`, or its
+/// thumbnail, however written (an upload two of them share must outlive either). Read on the
+/// writer, right before a file is deleted.
 pub async fn count_uses_of_image(db: &Db, url: &str) -> sqlx::Result<i64> {
-    // Image lists are JSON arrays of strings, so the quoted URL matches whole entries only. A `%`
-    // or `_` in a URL can only make it match more rows, which keeps a file longer, never less.
-    let pattern = format!("%{}%", serde_json::to_string(url).expect("a string serialises"));
-    // An avatar names an upload by any of its addresses: its path, the whole URL, or the API's
-    // `/api/v1/files/{name}` that `POST /files/upload` answers with (upstream's way to a sign-up
-    // picture), with a query or fragment after it. Uploads have random names, so the name alone is
-    // what they share.
-    let file_name = format!("%/{}%", url.rsplit('/').next().unwrap_or(url));
+    // Uploads have random names, and the name's stem (before its first dot) is in every address
+    // of the file and of its thumbnail (`<stem>.thumb.jpg`): its path, the whole URL, the API's
+    // `/api/v1/files/{name}` that `POST /files/upload` answers with, with a query or fragment
+    // after it; and in no other file's. A `%` or `_` in it could only match more rows, which
+    // keeps a file longer, never less (and an empty stem matches every row).
+    let name = url.rsplit('/').next().unwrap_or(url);
+    let stem = name.split(['.', '?', '#']).next().unwrap_or(name);
+    let pattern = format!("%{stem}%");
     let sql = "SELECT (SELECT COUNT(*) FROM products WHERE images LIKE $1) \
-               + (SELECT COUNT(*) FROM categories WHERE image = $2) \
-               + (SELECT COUNT(*) FROM users WHERE avatar LIKE $3)";
-    with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(pattern).bind(url).bind(file_name).fetch_one(pool).await)
+               + (SELECT COUNT(*) FROM categories WHERE image LIKE $1) \
+               + (SELECT COUNT(*) FROM users WHERE avatar LIKE $1)";
+    with_pool!(db.writer(), pool => sqlx::query_scalar(sql).bind(pattern).fetch_one(pool).await)
 }
 
 /// The records that show images, each kind read by id.
