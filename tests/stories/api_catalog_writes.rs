@@ -128,6 +128,13 @@ async fn product_bodies_get_upstreams_messages_and_nothing_is_written(backend: B
         body[key] = value;
         body
     };
+    let mut both = with("price", json!("abc"));
+    both["categoryId"] = json!(99_999);
+    assert_eq!(
+        messages(&post(both).await),
+        sorted(&["price must be a positive number", "categoryId must be the id of an existing category"]),
+        "a category that does not exist is said beside a price that is not a number"
+    );
     let cases = [
         (with("price", json!(-3)), "price must be a positive number"),
         (with("price", json!(0)), "price must be a positive number"),

@@ -12,7 +12,7 @@ use super::path::Segment;
 use super::schema::refusals::{BodyTooLarge, CatalogEditorRefused, TooManyWrites};
 use super::schema::{CategoryCreate, CategoryUpdate, ErrorBody, ProductCreate, ProductUpdate};
 use crate::error::{AppError, Entity, FieldError, FieldIssue};
-use crate::model::catalog_edit::{check_category, check_product, ProductInput};
+use crate::model::catalog_edit::{check_category, ProductInput};
 use crate::server::app::state::AppState;
 use crate::server::services::{
     catalog_api::{self, Key},
@@ -27,7 +27,7 @@ const CATEGORY_ID_TYPE: &str = "categoryId must be a number conforming to the sp
 /// A product body's fields; `required` for a create, all optional for an update. `stock` is
 /// Tienda's own (upstream has none): a create without it starts at 0 in stock. Our own image
 /// addresses come back as the services store them (see [`local`]).
-fn product_changes(state: &AppState, fields: &Fields, required: bool) -> Result<ProductChanges, ApiError> {
+async fn product_changes(state: &AppState, fields: &Fields, required: bool) -> Result<ProductChanges, ApiError> {
     let mut messages = Vec::new();
     let changes = ProductChanges {
         title: fields.text("title", required, "title must be a string", &mut messages),
@@ -60,21 +60,19 @@ fn product_changes(state: &AppState, fields: &Fields, required: bool) -> Result<
         "images" => changes.images.is_some(),
         _ => false,
     };
-    Err(with_rules_of_read_fields(messages, check_product(&input).err(), read))
+    Err(with_rules_of_read_fields(messages, service::broken_product_rules(state, &input).await?, read))
 }
 
 /// `messages`, what a body's shape broke (a field left out, or of the wrong kind), and with them
-/// the sentences for the rules `refused` says the fields that were `read` break: every broken
-/// rule at once, as upstream's validator answers, and never a rule for a field that was not read.
+/// the sentences for the rules `broken` that the fields that were `read` break: every broken rule
+/// at once, as upstream's validator answers, and never a rule for a field that was not read.
 fn with_rules_of_read_fields(
     mut messages: Vec<String>,
-    refused: Option<AppError>,
+    broken: Vec<FieldError>,
     read: impl Fn(&str) -> bool,
 ) -> ApiError {
-    if let Some(AppError::Validation(errors)) = refused {
-        let broken: Vec<FieldError> = errors.into_iter().filter(|error| read(&error.field)).collect();
-        messages.extend(super::messages::sentences(&broken));
-    }
+    let broken: Vec<FieldError> = broken.into_iter().filter(|error| read(&error.field)).collect();
+    messages.extend(super::messages::sentences(&broken));
     ApiError::Validation(messages)
 }
 
@@ -119,7 +117,7 @@ async fn category_json(state: &AppState, id: i64) -> Result<Json<Category>, ApiE
     security(("bearer" = [])),
 )]
 pub async fn create_product(State(state): State<AppState>, editor: CatalogEditor, fields: Fields) -> Created<Product> {
-    let changes = product_changes(&state, &fields, true)?;
+    let changes = product_changes(&state, &fields, true).await?;
     let input = ProductInput {
         title: changes.title.as_deref().unwrap_or_default(),
         description: changes.description.as_deref().unwrap_or_default(),
@@ -159,7 +157,7 @@ pub async fn update_product(
     fields: Fields,
 ) -> Result<Json<Product>, ApiError> {
     let id = id(&raw)?;
-    let changes = product_changes(&state, &fields, false)?;
+    let changes = product_changes(&state, &fields, false).await?;
     let category_id = changes.category_id.clone();
     service::change_product(&state, editor.editor(), id, changes)
         .await
@@ -206,13 +204,16 @@ fn category_fields(
     if messages.is_empty() {
         return Ok((name, image));
     }
-    let refused = check_category(name.as_deref().unwrap_or_default(), image.as_deref().unwrap_or_default()).err();
+    let broken = match check_category(name.as_deref().unwrap_or_default(), image.as_deref().unwrap_or_default()) {
+        Err(AppError::Validation(errors)) => errors,
+        _ => Vec::new(),
+    };
     let read = |field: &str| match field {
         "name" => name.is_some(),
         "image" => image.is_some(),
         _ => false,
     };
-    Err(with_rules_of_read_fields(messages, refused, read))
+    Err(with_rules_of_read_fields(messages, broken, read))
 }
 
 #[utoipa::path(

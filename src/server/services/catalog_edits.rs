@@ -92,6 +92,17 @@ async fn with_unknown_category(state: &AppState, input: &ProductInput<'_>, error
     AppError::Validation(errors)
 }
 
+/// Every rule a product's fields break, a category id that names no category included: for a
+/// caller that could read only some of the fields (an API body with others left out), to say
+/// beside its own messages.
+pub async fn broken_product_rules(state: &AppState, input: &ProductInput<'_>) -> Result<Vec<FieldError>, AppError> {
+    let refused = check_product(input).err().unwrap_or(AppError::Validation(Vec::new()));
+    match with_unknown_category(state, input, refused).await {
+        AppError::Validation(errors) => Ok(errors),
+        other => Err(other),
+    }
+}
+
 /// `checked`, the rules' verdict on a form, with `field` refused as well when one of its new
 /// `links` (not among the record's `unchanged` ones) into the store's files names no file it
 /// serves for the catalog (accounts' pictures come and go with them), unless the rules refused
