@@ -1,7 +1,8 @@
 //! Deletes what has expired: sessions, guest carts whose sessions are gone, forgotten sign-in
-//! failures, spent refresh tokens, expired password reset links, uploaded images no product ever
-//! used, and finished jobs past their keeping time. Without it these tables (and the upload folder) would only grow. It runs
-//! as scheduled work, so one node does it each time, not every node.
+//! failures, spent refresh tokens, expired password reset links, uploads nothing shows (product
+//! images and account pictures), and finished jobs past their keeping time. Without it these
+//! tables (and the upload folders) would only grow. It runs as scheduled work, so one node does it
+//! each time, not every node.
 
 use crate::server::{
     jobs::handler::{Handler, JobContext, JobError, JobSpec},
