@@ -6,6 +6,9 @@ pub mod sweep;
 pub mod thumbnails;
 pub mod uploads;
 
+/// Where uploaded pictures of people live, under the media directory.
+pub const PICTURES: &str = "avatars";
+
 /// Whether a link into the store's files (`/media/<path>`, maybe with a query) names a file it
 /// serves: a regular file under the media folder, reached by plain names (nothing hidden, nothing
 /// outside), and in none of the folders `not_in`. Written plainly, too: the store's files have

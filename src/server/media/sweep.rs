@@ -27,7 +27,7 @@ impl Uploads {
     fn folder(self) -> &'static str {
         match self {
             Self::ProductImages => product_images::FOLDER,
-            Self::Pictures => crate::server::services::accounts::PICTURES,
+            Self::Pictures => super::PICTURES,
         }
     }
 

@@ -17,6 +17,9 @@ use crate::server::{
 };
 use tokio::sync::OnceCell;
 
+/// Where uploaded pictures of people live, under the media directory (the services name it too).
+pub(crate) use crate::server::media::PICTURES;
+
 pub use crate::server::db::accounts::UserRecord;
 
 /// What a person types to register.
@@ -137,9 +140,6 @@ async fn still_signed_in(db: &Db, user_id: i64, auth_version: i64) -> Result<Opt
 pub async fn find_user(state: &AppState, id: i64) -> Result<Option<UserRecord>, AppError> {
     Ok(db::select_user_by_id(&state.db, id).await?)
 }
-
-/// Where uploaded pictures of people live, under the media directory.
-pub(crate) const PICTURES: &str = "avatars";
 
 /// Changes a user's name and avatar link. An uploaded picture can be kept or replaced, but no one
 /// can point their avatar at someone else's upload (replacing it later would delete theirs).
