@@ -17,7 +17,7 @@ use crate::server::{
 };
 use tokio::sync::OnceCell;
 
-/// Where uploaded pictures of people live, under the media directory (the services name it too).
+/// Where uploaded pictures of people live, under the media directory.
 pub(crate) use crate::server::media::PICTURES;
 
 pub use crate::server::db::accounts::UserRecord;
