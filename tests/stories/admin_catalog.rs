@@ -221,6 +221,9 @@ async fn each_bad_product_field_is_refused_and_nothing_is_stored(backend: Backen
         ("images", "", "Required"),
         ("images", "ftp://example.com/a.png", "InvalidUrl"),
         ("images", "/media/demo/no-such-picture.svg", "NoSuchFile"),
+        // An account's picture, or an escaped name, however the site is written.
+        ("images", "http://tienda.test/media/avatars/someone.png", "NoSuchFile"),
+        ("images", "http://TIENDA.test:80/api/v1/files/0a1b%32.png", "NoSuchFile"),
         // The seed has "Classic Oxford Shirt"; the same title makes the same slug.
         ("title", "Classic Oxford Shirt", "NameTaken"),
     ];

@@ -421,6 +421,18 @@ async fn a_link_into_the_stores_files_must_name_one(backend: Backend) {
     also_free["price"] = json!(0);
     let answer = call(&app, Method::POST, "/products", Some(&admin), Some(also_free)).await;
     assert_eq!(messages(&answer), sorted(&[missing, "price must be a positive number"]), "said together");
+    let unknown = "categoryId must be the id of an existing category";
+    let mut with_unknown_category = with_images(json!(["/media/demo/no-such-picture.svg"]));
+    with_unknown_category["categoryId"] = json!(999_999);
+    let answer = call(&app, Method::POST, "/products", Some(&admin), Some(with_unknown_category.clone())).await;
+    assert_eq!(messages(&answer), sorted(&[missing, unknown]), "and with a category that does not exist");
+    with_unknown_category.as_object_mut().unwrap().remove("title");
+    let answer = call(&app, Method::POST, "/products", Some(&admin), Some(with_unknown_category)).await;
+    assert_eq!(
+        messages(&answer),
+        sorted(&["title should not be empty", "title must be a string", missing, unknown]),
+        "and beside a field left out"
+    );
     assert_eq!(count(&app, PRODUCTS).await, 51, "nothing was written");
 
     // Files the store keeps, with a query or as the site's address, are fine.

@@ -241,6 +241,9 @@ async fn an_avatar_never_names_another_file(backend: Backend) {
         "/media/avatars/%2e%2e/x",
         "/media/./avatars/x.png",
         "/media/avatars/someone.png",
+        // The site's whole address, however written, is the site's own file.
+        "http://tienda.test/media/avatars/someone.png",
+        "HTTP://Tienda.Test:80/media/%61vatars/someone.png",
     ] {
         let fields =
             [("name", "Mal"), ("email", "mal@mail.com"), ("password", "a long enough secret"), ("avatar", avatar)];

@@ -30,7 +30,79 @@ pub async fn serves(media_dir: &std::path::Path, link: &str, not_in: &[&str]) ->
     tokio::fs::metadata(media_dir.join(relative)).await.is_ok_and(|file| file.is_file())
 }
 
+/// Where the REST API serves product uploads too (`POST /api/v1/files/upload` answers with it).
+const API_FILES: &str = "/api/v1/files/";
+
+/// An address as a record stores it: the store's own files as their paths, so they are recognised
+/// (checked, and kept while shown) whoever sends them and however. `{site}/media/…` becomes
+/// `/media/…`, and an upload's `{site}/api/v1/files/<name>` its `/media/products/<name>`; other
+/// addresses are kept as sent. The site is recognised however its host and port are written
+/// (`127.1`, `0x7f.0.0.1`, `:03000`, upper case, a trailing dot), as a browser reads them:
+/// otherwise such an address would pass as another site's, unchecked.
+pub fn as_stored(site_url: &str, address: &str) -> String {
+    let address = address.trim();
+    let Some(path) = path_on_site(site_url, address) else {
+        return address.to_owned();
+    };
+    if let Some(name) = path.strip_prefix(API_FILES) {
+        return url(product_images::FOLDER, name);
+    }
+    if path.starts_with("/media/") {
+        path
+    } else {
+        address.to_owned()
+    }
+}
+
+/// The path, query and fragment of `address` when it is an address of the site at `site_url`.
+fn path_on_site(site_url: &str, address: &str) -> Option<String> {
+    let (site, parsed) = (url::Url::parse(site_url).ok()?, url::Url::parse(address).ok()?);
+    if parsed.origin() != site.origin() || !parsed.username().is_empty() || parsed.password().is_some() {
+        return None;
+    }
+    let mut path = parsed.path().to_owned();
+    for (mark, part) in [('?', parsed.query()), ('#', parsed.fragment())] {
+        if let Some(part) = part {
+            path.push(mark);
+            path.push_str(part);
+        }
+    }
+    Some(path)
+}
+
 /// The public address of a stored file: `/media/<folder>/<name>` (served from `media.dir`).
 pub fn url(folder: &str, name: &str) -> String {
     format!("/media/{folder}/{name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_stored;
+
+    #[test]
+    fn the_sites_own_addresses_are_known_however_written() {
+        let site = "http://127.0.0.1:3000";
+        for spelled in [
+            "http://127.0.0.1:3000/media/products/ab.png",
+            "http://127.1:3000/media/products/ab.png",
+            "http://0x7f.0.0.1:3000/media/products/ab.png",
+            "http://127.0.0.1:03000/media/products/ab.png",
+            "http://127.0.0.1.:3000/media/products/ab.png",
+            "HTTP://127.0.0.1:3000/media/products/ab.png",
+            "http://127.0.0.1:3000/api/v1/files/ab.png",
+        ] {
+            assert_eq!(as_stored(site, spelled), "/media/products/ab.png", "{spelled}");
+        }
+        assert_eq!(as_stored(site, "http://127.0.0.1:3000/media/a.png?v=2#x"), "/media/a.png?v=2#x");
+        for elsewhere in [
+            "http://127.0.0.2:3000/media/products/ab.png",
+            "https://127.0.0.1:3000/media/products/ab.png",
+            "http://127.0.0.1:3001/media/products/ab.png",
+            "http://user@127.0.0.1:3000/media/products/ab.png",
+            "https://example.com/media/products/ab.png",
+            "/media/products/ab.png",
+        ] {
+            assert_eq!(as_stored(site, elsewhere), elsewhere, "{elsewhere}");
+        }
+    }
 }

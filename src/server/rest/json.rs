@@ -112,41 +112,9 @@ pub fn absolute(site_url: &str, url: String) -> String {
 }
 
 /// The reverse of [`absolute`], for addresses a client sends back: our own images as the services
-/// store them, so they are recognised (and cleaned up when no longer used) whoever sends them.
-/// `{site}/media/…` becomes `/media/…`, and an upload's `{site}/api/v1/files/<name>` its stored
-/// `/media/products/<name>`; other addresses are kept as sent. The site is recognised however its
-/// host and port are written (`127.1`, `0x7f.0.0.1`, `:03000`, a trailing dot), as a browser
-/// would read them: otherwise such an address of a file the store does not keep would pass as
-/// another site's.
+/// store them ([`crate::server::media::as_stored`], which the services apply to every face's input too).
 pub fn local(site_url: &str, url: String) -> String {
-    let Some(path) = path_on_site(site_url, &url) else {
-        return url;
-    };
-    let path = path.as_str();
-    if let Some(name) = path.strip_prefix(super::PREFIX).and_then(|p| p.strip_prefix("/files/")) {
-        return crate::server::media::url(crate::server::media::product_images::FOLDER, name);
-    }
-    if path.starts_with("/media/") {
-        path.to_owned()
-    } else {
-        url
-    }
-}
-
-/// The path, query and fragment of `url` when it is an address of the site at `site_url`.
-fn path_on_site(site_url: &str, url: &str) -> Option<String> {
-    let (site, address) = (url::Url::parse(site_url).ok()?, url::Url::parse(url).ok()?);
-    if address.origin() != site.origin() || !address.username().is_empty() || address.password().is_some() {
-        return None;
-    }
-    let mut path = address.path().to_owned();
-    for (mark, part) in [('?', address.query()), ('#', address.fragment())] {
-        if let Some(part) = part {
-            path.push(mark);
-            path.push_str(part);
-        }
-    }
-    Some(path)
+    crate::server::media::as_stored(site_url, &url)
 }
 
 impl Category {
@@ -229,35 +197,8 @@ impl ApiUser {
 
 #[cfg(test)]
 mod tests {
-    use super::{local, timestamp, Price};
+    use super::{timestamp, Price};
     use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
-
-    #[test]
-    fn the_sites_own_addresses_are_known_however_written() {
-        let site = "http://127.0.0.1:3000";
-        for spelled in [
-            "http://127.0.0.1:3000/media/products/ab.png",
-            "http://127.1:3000/media/products/ab.png",
-            "http://0x7f.0.0.1:3000/media/products/ab.png",
-            "http://127.0.0.1:03000/media/products/ab.png",
-            "http://127.0.0.1.:3000/media/products/ab.png",
-            "HTTP://127.0.0.1:3000/media/products/ab.png",
-            "http://127.0.0.1:3000/api/v1/files/ab.png",
-        ] {
-            assert_eq!(local(site, spelled.into()), "/media/products/ab.png", "{spelled}");
-        }
-        assert_eq!(local(site, "http://127.0.0.1:3000/media/a.png?v=2#x".into()), "/media/a.png?v=2#x");
-        for elsewhere in [
-            "http://127.0.0.2:3000/media/products/ab.png",
-            "https://127.0.0.1:3000/media/products/ab.png",
-            "http://127.0.0.1:3001/media/products/ab.png",
-            "http://user@127.0.0.1:3000/media/products/ab.png",
-            "https://example.com/media/products/ab.png",
-            "/media/products/ab.png",
-        ] {
-            assert_eq!(local(site, elsewhere.into()), elsewhere, "{elsewhere}");
-        }
-    }
 
     #[test]
     fn timestamps_are_written_as_chrono_writes_them() {

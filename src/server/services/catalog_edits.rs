@@ -22,7 +22,8 @@ pub struct Target {
 
 pub async fn create_category(state: &AppState, editor: Editor<'_>, name: &str, image: &str) -> Result<i64, AppError> {
     let change = authorize(state, editor)?;
-    let draft = with_missing_files(state, "image", [image], &[], check_category(name, image)).await?;
+    let image = media::as_stored(&state.config.server.site_url, image);
+    let draft = with_missing_files(state, "image", [image.as_str()], &[], check_category(name, &image)).await?;
     let slug = slug_of("name", &draft.name)?;
     let id =
         db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, Entity::Category, None))?;
@@ -41,7 +42,9 @@ pub async fn update_category(
     let change = authorize(state, editor)?;
     let rows = back_office::select_category_rows(&state.db, Some(target.id)).await?;
     let current_image: Vec<String> = rows.into_iter().map(|row| row.category.image).collect();
-    let draft = with_missing_files(state, "image", [image], &current_image, check_category(name, image)).await?;
+    let image = stored_image(state, image, &current_image);
+    let draft =
+        with_missing_files(state, "image", [image.as_str()], &current_image, check_category(name, &image)).await?;
     let slug = slug_of("name", &draft.name)?;
     db::update_category(&state.db, target.id, target.version, &draft, &slug, change)
         .await
@@ -96,11 +99,26 @@ async fn with_unknown_category(state: &AppState, input: &ProductInput<'_>, error
 /// caller that could read only some of the fields (an API body with others left out), to say
 /// beside its own messages.
 pub async fn broken_product_rules(state: &AppState, input: &ProductInput<'_>) -> Result<Vec<FieldError>, AppError> {
-    let refused = check_product(input).err().unwrap_or(AppError::Validation(Vec::new()));
+    let site = &state.config.server.site_url;
+    let images: Vec<String> = input.images.iter().map(|image| media::as_stored(site, image)).collect();
+    let linked = images.iter().map(String::as_str);
+    let refused = match with_missing_files(state, "images", linked, &[], check_product(input)).await {
+        Ok(_) => AppError::Validation(Vec::new()),
+        Err(error) => error,
+    };
     match with_unknown_category(state, input, refused).await {
         AppError::Validation(errors) => Ok(errors),
         other => Err(other),
     }
+}
+
+/// An image address as typed, as the record stores it ([`media::as_stored`]: the store's own files
+/// as their paths, however the site is written); one of the record's `current` ones as it is when
+/// it names the same.
+fn stored_image(state: &AppState, typed: &str, current: &[String]) -> String {
+    let site = &state.config.server.site_url;
+    let stored = media::as_stored(site, typed);
+    current.iter().find(|image| media::as_stored(site, image) == stored).cloned().unwrap_or(stored)
 }
 
 /// `checked`, the rules' verdict on a form, with `field` refused as well when one of its new
@@ -150,21 +168,22 @@ async fn save(
     uploads: Vec<Vec<u8>>,
 ) -> Result<i64, AppError> {
     let change = authorize(state, editor)?;
-    let links = input.images.len();
-    // A stand-in address per upload, so the image rules (at least one, at most ten) see them.
-    input.images.extend(uploads.iter().map(|_| crate::server::media::url(product_images::FOLDER, "upload")));
-    let checked = match check_product(&input) {
-        Ok(draft) => Ok(draft),
-        Err(error) => Err(with_unknown_category(state, &input, error).await),
-    };
     let previous_images = match (target, known_images) {
         (None, _) => None,
         (Some(_), Some(images)) => Some(images),
         (Some(target), None) => back_office::select_editable_product(&state.db, target.id).await?.map(|p| p.images),
     };
+    let unchanged = previous_images.clone().unwrap_or_default();
+    input.images = input.images.iter().map(|image| stored_image(state, image, &unchanged)).collect();
+    let links = input.images.len();
+    // A stand-in address per upload, so the image rules (at least one, at most ten) see them.
+    input.images.extend(uploads.iter().map(|_| crate::server::media::url(product_images::FOLDER, "upload")));
     let linked = input.images[..links].iter().map(String::as_str);
-    let unchanged = previous_images.as_deref().unwrap_or_default();
-    let mut draft = with_missing_files(state, "images", linked, unchanged, checked).await?;
+    let checked = with_missing_files(state, "images", linked, &unchanged, check_product(&input)).await;
+    let mut draft = match checked {
+        Ok(draft) => draft,
+        Err(error) => return Err(with_unknown_category(state, &input, error).await),
+    };
     let slug = slug_of("title", &draft.title)?;
     let mut prepared = Vec::with_capacity(uploads.len());
     for bytes in uploads {

@@ -152,7 +152,8 @@ pub async fn update_account(
         Some(new) => check_email(new, &mut errors),
         None => current.email.clone(),
     };
-    let avatar = check_avatar(changes.avatar.as_deref().unwrap_or(&current.avatar), &mut errors).unwrap_or_default();
+    let typed = changes.avatar.as_deref().map(|avatar| accounts::stored_avatar(state, avatar, &current.avatar));
+    let avatar = check_avatar(typed.as_deref().unwrap_or(&current.avatar), &mut errors).unwrap_or_default();
     accounts::check_avatar_change(state, &current.avatar, &avatar, &mut errors).await;
     if let Some(password) = &changes.password {
         check_new_password("password", password, &mut errors);
