@@ -19,6 +19,11 @@ on_both_backends!(
     an_upload_shown_written_another_way_outlives_the_plain_ones,
 );
 
+/// The media and private folders, as the sweep takes them.
+fn dirs(app: &common::TestApp) -> (&std::path::Path, &std::path::Path) {
+    (&app.config.media.dir, &app.config.media.private_dir)
+}
+
 fn form(field: &str, name: &str, bytes: Vec<u8>) -> Form {
     Form::new().text("note", "ignored").part(field.to_owned(), Part::bytes(bytes).file_name(name.to_owned()))
 }
@@ -130,10 +135,10 @@ async fn uploads_no_product_uses_are_swept_after_a_day(backend: Backend) {
     let product = json!({"title": "Swept Or Not", "price": 5, "description": "Uses one upload.", "categoryId": 1, "images": [location]});
     assert_eq!(call(&app, Method::POST, "/products", Some(&admin), Some(product)).await.status, 201);
     let media = &app.config.media.dir;
-    assert_eq!(sweep_unused(&app.db, media, UNUSED_GRACE).await, 0, "a fresh upload may still get its product");
+    assert_eq!(sweep_unused(&app.db, dirs(&app), UNUSED_GRACE).await, 0, "a fresh upload may still get its product");
     assert_eq!(product_files(&app).len(), 4, "two images and their thumbnails");
 
-    assert_eq!(sweep_unused(&app.db, media, std::time::Duration::ZERO).await, 1);
+    assert_eq!(sweep_unused(&app.db, dirs(&app), std::time::Duration::ZERO).await, 1);
     let status = |name: String| {
         let app = &app;
         async move { send(client().get(url(app, &format!("/files/{name}")))).await.status }
@@ -170,8 +175,7 @@ async fn an_upload_used_as_an_avatar_outlives_the_product_that_showed_it(backend
     assert_eq!(send(client().get(url(&app, &format!("/files/{name}")))).await.status, 200, "the avatar's file stays");
     let uploads = tienda::server::media::sweep::Uploads::ProductImages;
     let swept =
-        tienda::server::media::sweep::sweep_unused(&app.db, &app.config.media.dir, uploads, std::time::Duration::ZERO)
-            .await;
+        tienda::server::media::sweep::sweep_unused(&app.db, dirs(&app), uploads, std::time::Duration::ZERO).await;
     assert_eq!(swept, 0, "and the sweep of unused uploads keeps it");
     assert_eq!(send(client().get(url(&app, &format!("/files/{name}")))).await.status, 200);
 }
@@ -203,13 +207,12 @@ async fn an_upload_shown_written_another_way_outlives_the_plain_ones(backend: Ba
         assert_eq!(call(&app, Method::DELETE, &format!("/products/{id}"), Some(&admin), None).await.status, 200);
         assert_eq!(product_files(&app).len(), 2, "kept, with its thumbnail, while a product shows either");
     }
-    let media = &app.config.media.dir;
-    assert_eq!(sweep_unused(&app.db, media, Uploads::ProductImages, std::time::Duration::ZERO).await, 0);
+    assert_eq!(sweep_unused(&app.db, dirs(&app), Uploads::ProductImages, std::time::Duration::ZERO).await, 0);
     let thumbnail_url = format!("{}{thumbnail}", app.base);
     assert_eq!(send(client().get(thumbnail_url)).await.status, 200);
 
     let last = ids[3];
     assert_eq!(call(&app, Method::DELETE, &format!("/products/{last}"), Some(&admin), None).await.status, 200);
-    assert_eq!(sweep_unused(&app.db, media, Uploads::ProductImages, std::time::Duration::ZERO).await, 1);
+    assert_eq!(sweep_unused(&app.db, dirs(&app), Uploads::ProductImages, std::time::Duration::ZERO).await, 1);
     assert!(product_files(&app).is_empty(), "{:?}", product_files(&app));
 }

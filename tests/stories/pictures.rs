@@ -224,10 +224,10 @@ async fn pictures_no_account_shows_are_swept(backend: Backend) {
     let product_upload = app.config.media.dir.join("products/fedcba9876543210fedcba9876543210.png");
     std::fs::write(&product_upload, png(3000)).unwrap();
 
-    let media = &app.config.media.dir;
+    let dirs = (app.config.media.dir.as_path(), app.config.media.private_dir.as_path());
     let hour = std::time::Duration::from_secs(3600);
-    assert_eq!(sweep_unused(&app.db, media, Uploads::Pictures, hour).await, 0, "a fresh file may still be named");
-    assert_eq!(sweep_unused(&app.db, media, Uploads::Pictures, std::time::Duration::ZERO).await, 1);
+    assert_eq!(sweep_unused(&app.db, dirs, Uploads::Pictures, hour).await, 0, "a fresh file may still be named");
+    assert_eq!(sweep_unused(&app.db, dirs, Uploads::Pictures, std::time::Duration::ZERO).await, 1);
     assert!(!stray.exists(), "the stray picture is gone");
     assert_eq!(common::get(&app.base, &shown).await.status, 200, "the one John shows stays");
     assert!(product_upload.exists(), "another folder's uploads are not this sweep's");

@@ -5,6 +5,7 @@ pub mod product_images;
 pub mod sweep;
 pub mod thumbnails;
 pub mod uploads;
+pub mod uses_lock;
 
 /// Where uploaded pictures of people live, under the media directory.
 pub const PICTURES: &str = "avatars";

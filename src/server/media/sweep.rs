@@ -7,7 +7,7 @@
 //! file on its own, as before, scanned every product's images once per file: with 10,000 uploads
 //! in use, 10,000 scans of 10,000 rows every ten minutes.
 
-use super::{product_images, uploads};
+use super::{product_images, uploads, uses_lock::FileUsesLock};
 use crate::server::db::catalog::writes::{count_uses_of_image, image_addresses_after, ImageShowers};
 use crate::server::db::Db;
 use std::collections::HashMap;
@@ -42,9 +42,12 @@ impl Uploads {
 /// How many records' addresses one read brings.
 const PAGE: i64 = 1_000;
 
-/// Deletes the uploads of a folder older than `min_age` that no product, category or account
-/// shows; returns how many. Failures are logged and left for the next sweep.
-pub async fn sweep_unused(db: &Db, media_dir: &Path, uploads: Uploads, min_age: Duration) -> usize {
+/// Deletes the uploads of a folder (under `dirs.0`, the media folder) older than `min_age` that no
+/// product, category or account shows, each counted and deleted under the lock over files' uses
+/// (in `dirs.1`, the private folder); returns how many. Failures are logged and left for the next
+/// sweep.
+pub async fn sweep_unused(db: &Db, dirs: (&Path, &Path), uploads: Uploads, min_age: Duration) -> usize {
+    let (media_dir, private_dir) = dirs;
     let folder = uploads.folder();
     let mut unshown = old_uploads(media_dir, folder, min_age).await;
     if unshown.is_empty() {
@@ -57,6 +60,10 @@ pub async fn sweep_unused(db: &Db, media_dir: &Path, uploads: Uploads, min_age: 
     let mut deleted = 0;
     for name in unshown.into_values() {
         let url = super::url(folder, &name);
+        // A save that names the file waits, or is written before the count sees it.
+        let Some(_uses) = FileUsesLock::acquire(private_dir).await else {
+            return deleted;
+        };
         match count_uses_of_image(db, &url).await {
             Ok(0) => {
                 uploads.remove(media_dir, &url).await;

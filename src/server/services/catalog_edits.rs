@@ -9,7 +9,7 @@ use crate::server::db::back_office;
 use crate::server::db::catalog::writes::{self as db, Change, WriteError};
 use crate::server::{
     app::state::AppState,
-    media::{self, product_images},
+    media::{self, product_images, uses_lock::FileUsesLock},
     text::slugify,
 };
 
@@ -23,10 +23,12 @@ pub struct Target {
 pub async fn create_category(state: &AppState, editor: Editor<'_>, name: &str, image: &str) -> Result<i64, AppError> {
     let change = authorize(state, editor)?;
     let image = media::as_stored(&state.config.server.site_url, image);
+    let uses = FileUsesLock::acquire(&state.config.media.private_dir).await;
     let draft = with_missing_files(state, "image", [image.as_str()], &[], check_category(name, &image)).await?;
     let slug = slug_of("name", &draft.name)?;
     let id =
         db::insert_category(&state.db, &draft, &slug, change).await.map_err(|e| refusal(e, Entity::Category, None))?;
+    drop(uses);
     tracing::info!(category_id = id, by = ?editor_id(editor), "category created");
     state.catalog_changed();
     Ok(id)
@@ -43,12 +45,14 @@ pub async fn update_category(
     let rows = back_office::select_category_rows(&state.db, Some(target.id)).await?;
     let current_image: Vec<String> = rows.into_iter().map(|row| row.category.image).collect();
     let image = stored_image(state, image, &current_image);
+    let uses = FileUsesLock::acquire(&state.config.media.private_dir).await;
     let draft =
         with_missing_files(state, "image", [image.as_str()], &current_image, check_category(name, &image)).await?;
     let slug = slug_of("name", &draft.name)?;
     db::update_category(&state.db, target.id, target.version, &draft, &slug, change)
         .await
         .map_err(|e| refusal(e, Entity::Category, Some(target.id)))?;
+    drop(uses);
     tracing::info!(category_id = target.id, by = ?editor_id(editor), "category updated");
     state.catalog_changed();
     Ok(())
@@ -179,6 +183,7 @@ async fn save(
     // A stand-in address per upload, so the image rules (at least one, at most ten) see them.
     input.images.extend(uploads.iter().map(|_| crate::server::media::url(product_images::FOLDER, "upload")));
     let linked = input.images[..links].iter().map(String::as_str);
+    let uses = FileUsesLock::acquire(&state.config.media.private_dir).await;
     let checked = with_missing_files(state, "images", linked, &unchanged, check_product(&input)).await;
     let mut draft = match checked {
         Ok(draft) => draft,
@@ -205,7 +210,10 @@ async fn save(
         };
         written.map_err(|error| refusal(error, Entity::Product, target.map(|target| target.id)))
     };
-    let id = match saved.await {
+    let saved = saved.await;
+    // Before the dropped images' uses are counted, which takes the lock again.
+    drop(uses);
+    let id = match saved {
         Ok(id) => id,
         Err(error) => {
             for image in &prepared {
@@ -362,6 +370,9 @@ fn slug_of(field: &str, name: &str) -> Result<String, AppError> {
 /// Deletes uploaded images that no product or category shows any more (with their thumbnails).
 async fn remove_unused_images<'a>(state: &AppState, urls: impl Iterator<Item = &'a String>) {
     for url in urls {
+        let Some(_uses) = FileUsesLock::acquire(&state.config.media.private_dir).await else {
+            continue; // left for the sweep
+        };
         match db::count_uses_of_image(&state.db, url).await {
             Ok(0) => product_images::remove(&state.config.media.dir, url).await,
             Ok(_) => {}

@@ -44,9 +44,9 @@ pub async fn sweep(db: &Db, sessions: &DbSessionStore, session_idle: chrono::Dur
 /// Deletes uploads nothing shows (product images unused for a day, pictures for an hour), expired
 /// downloads, finished jobs past their keeping time, and the records of side effects long past.
 pub async fn sweep_files_and_jobs(db: &Db, config: &crate::server::config::Config) -> sqlx::Result<()> {
-    let media_dir = &config.media.dir;
-    sweep::sweep_unused(db, media_dir, Uploads::ProductImages, product_images::UNUSED_GRACE).await;
-    sweep::sweep_unused(db, media_dir, Uploads::Pictures, PICTURES_GRACE).await;
+    let dirs = (config.media.dir.as_path(), config.media.private_dir.as_path());
+    sweep::sweep_unused(db, dirs, Uploads::ProductImages, product_images::UNUSED_GRACE).await;
+    sweep::sweep_unused(db, dirs, Uploads::Pictures, PICTURES_GRACE).await;
     super::downloads::sweep(db, config).await?;
     let kept_since = chrono::Utc::now() - FINISHED_JOBS_KEPT;
     jobs::delete_finished_before(db, kept_since.timestamp_millis()).await?;
