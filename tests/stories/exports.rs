@@ -200,8 +200,13 @@ async fn a_download_link_expires_and_its_file_is_deleted(backend: Backend) {
     let sql = format!("UPDATE job_results SET expires_at = 0 WHERE id = {download}");
     with_pool!(app.db.writer(), pool => sqlx::query(&sql).execute(pool).await.map(|_| ())).unwrap();
     assert_eq!(john.get(&format!("/account/downloads/{download}")).await.status, 404, "expired");
+    // The lock over stored files' uses lives in the same folder, as old as the store.
+    let lock = app.config.media.private_dir.join(tienda::server::media::uses_lock::FILE_NAME);
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 60 * 60);
+    std::fs::File::create(&lock).unwrap().set_modified(two_days_ago).unwrap();
     tienda::server::services::downloads::sweep(&app.db, &app.config).await.unwrap();
-    assert_eq!(files(), 0, "and its file is gone");
+    assert_eq!(files(), 1, "its file is gone");
+    assert!(lock.exists(), "and the lock's file stays");
     assert!(!john.get("/account/inbox").await.body.contains("/account/downloads/"));
 }
 

@@ -14,6 +14,10 @@
 
 use std::path::Path;
 
+/// The lock's file in `media.private_dir`. It must outlive every holder: deleted while held, the
+/// next process would lock a new file and not wait (the downloads' sweep leaves it alone).
+pub const FILE_NAME: &str = ".file-uses.lock";
+
 /// Held until dropped (closing the file releases the lock).
 pub struct FileUsesLock {
     _file: std::fs::File,
@@ -23,7 +27,7 @@ impl FileUsesLock {
     /// Waits for the lock. `None` when it cannot be had at all (the folder cannot be written):
     /// logged, and the caller goes on without it (a save) or leaves the file for later (a delete).
     pub async fn acquire(private_dir: &Path) -> Option<Self> {
-        let path = private_dir.join(".file-uses.lock");
+        let path = private_dir.join(FILE_NAME);
         let locked = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;

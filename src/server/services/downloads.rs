@@ -133,7 +133,7 @@ pub async fn keep_newest(db: &Db, config: &Config, kind: &str, keep: i64) -> sql
 }
 
 /// Deletes expired results and their files, and files in the folder that no result names (left by
-/// a worker that died while writing) once they are a day old.
+/// a worker that died while writing) once they are a day old; never the lock over files' uses.
 pub async fn sweep(db: &Db, config: &Config) -> sqlx::Result<()> {
     let dir = &config.media.private_dir;
     for stored_name in db::job_results::delete_expired(db, now_ms()).await? {
@@ -147,7 +147,7 @@ pub async fn sweep(db: &Db, config: &Config) -> sqlx::Result<()> {
     while let Ok(Some(entry)) = entries.next_entry().await {
         let name = entry.file_name().to_string_lossy().into_owned();
         let old = entry.metadata().await.ok().and_then(|m| m.modified().ok()).is_some_and(|at| at < day_ago);
-        if !old || known.contains(&name) {
+        if !old || known.contains(&name) || name == crate::server::media::uses_lock::FILE_NAME {
             continue;
         }
         if crate::server::services::backup::is_work_dir(&name) {
