@@ -55,6 +55,13 @@ pub fn as_stored(site_url: &str, address: &str) -> String {
     }
 }
 
+/// [`as_stored`], but a record's `current` address as it is when the typed one names the same (a
+/// form sent back unchanged leaves the record's own spelling alone).
+pub fn as_stored_keeping<'a>(site_url: &str, typed: &str, current: impl IntoIterator<Item = &'a str>) -> String {
+    let stored = as_stored(site_url, typed);
+    current.into_iter().find(|address| as_stored(site_url, address) == stored).map_or(stored, str::to_owned)
+}
+
 /// The path, query and fragment of `address` when it is an address of the site at `site_url`.
 fn path_on_site(site_url: &str, address: &str) -> Option<String> {
     let (site, parsed) = (url::Url::parse(site_url).ok()?, url::Url::parse(address).ok()?);
@@ -78,7 +85,16 @@ pub fn url(folder: &str, name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::as_stored;
+    use super::{as_stored, as_stored_keeping};
+
+    #[test]
+    fn an_address_sent_back_unchanged_keeps_the_records_spelling() {
+        let site = "http://127.0.0.1:3000";
+        let current = ["http://127.1:3000/media/a.png", "https://example.com/b.png"];
+        assert_eq!(as_stored_keeping(site, "/media/a.png", current), "http://127.1:3000/media/a.png");
+        assert_eq!(as_stored_keeping(site, "http://127.0.0.1:3000/media/c.png", current), "/media/c.png");
+        assert_eq!(as_stored_keeping(site, "", [""]), "");
+    }
 
     #[test]
     fn the_sites_own_addresses_are_known_however_written() {

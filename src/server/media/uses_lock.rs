@@ -36,13 +36,10 @@ impl FileUsesLock {
             file.lock()?;
             Ok(file)
         })
-        .await;
+        .await
+        .unwrap_or_else(|joined| Err(std::io::Error::other(joined)));
         match locked {
-            Ok(Ok(file)) => Some(Self { _file: file }),
-            Ok(Err(error)) => {
-                tracing::warn!(%error, "cannot take the lock over stored files' uses");
-                None
-            }
+            Ok(file) => Some(Self { _file: file }),
             Err(error) => {
                 tracing::warn!(%error, "cannot take the lock over stored files' uses");
                 None

@@ -43,14 +43,7 @@ async fn product_changes(state: &AppState, fields: &Fields, required: bool) -> R
         return Ok(changes);
     }
     // The rules on the values of the fields that were read, said with the body's own messages.
-    let input = ProductInput {
-        title: changes.title.as_deref().unwrap_or_default(),
-        description: changes.description.as_deref().unwrap_or_default(),
-        price: changes.price.as_deref().unwrap_or_default(),
-        stock: changes.stock.as_deref().unwrap_or("0"),
-        category_id: changes.category_id.as_deref().unwrap_or_default(),
-        images: changes.images.clone().unwrap_or_default(),
-    };
+    let input = create_input(&changes);
     let read = |field: &str| match field {
         "title" => changes.title.is_some(),
         "description" => changes.description.is_some(),
@@ -61,6 +54,19 @@ async fn product_changes(state: &AppState, fields: &Fields, required: bool) -> R
         _ => false,
     };
     Err(with_rules_of_read_fields(messages, service::broken_product_rules(state, &input).await?, read))
+}
+
+/// The product a create makes of a body's fields: a field left out is empty (the rules refuse it),
+/// and stock left out is 0.
+fn create_input(changes: &ProductChanges) -> ProductInput<'_> {
+    ProductInput {
+        title: changes.title.as_deref().unwrap_or_default(),
+        description: changes.description.as_deref().unwrap_or_default(),
+        price: changes.price.as_deref().unwrap_or_default(),
+        stock: changes.stock.as_deref().unwrap_or("0"),
+        category_id: changes.category_id.as_deref().unwrap_or_default(),
+        images: changes.images.clone().unwrap_or_default(),
+    }
 }
 
 /// `messages`, what a body's shape broke (a field left out, or of the wrong kind), and with them
@@ -118,14 +124,7 @@ async fn category_json(state: &AppState, id: i64) -> Result<Json<Category>, ApiE
 )]
 pub async fn create_product(State(state): State<AppState>, editor: CatalogEditor, fields: Fields) -> Created<Product> {
     let changes = product_changes(&state, &fields, true).await?;
-    let input = ProductInput {
-        title: changes.title.as_deref().unwrap_or_default(),
-        description: changes.description.as_deref().unwrap_or_default(),
-        price: changes.price.as_deref().unwrap_or_default(),
-        stock: changes.stock.as_deref().unwrap_or("0"),
-        category_id: changes.category_id.as_deref().unwrap_or_default(),
-        images: changes.images.clone().unwrap_or_default(),
-    };
+    let input = create_input(&changes);
     let id = service::save_product(&state, editor.editor(), None, input, Vec::new())
         .await
         .map_err(|e| refusal(e, changes.category_id.as_deref()))?;

@@ -60,7 +60,7 @@ async fn check_registration(state: &AppState, form: Registration) -> Result<Chec
     let name = check_name(&form.name, &mut errors);
     let email = check_email(&form.email, &mut errors);
     check_new_password("password", &form.password, &mut errors);
-    let typed = form.avatar.as_deref().map(|avatar| stored_avatar(state, avatar, ""));
+    let typed = form.avatar.as_deref().map(|avatar| media::as_stored(&state.config.server.site_url, avatar));
     let avatar = typed.as_deref().and_then(|a| check_avatar(a, &mut errors)).unwrap_or_default();
     // A new account has no picture of its own yet: naming someone's upload would let it delete
     // (or export) their file.
@@ -148,7 +148,8 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
     let current = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     let mut errors = Vec::new();
     let name = check_name(name, &mut errors);
-    let avatar = check_avatar(&stored_avatar(state, avatar, &current.avatar), &mut errors).unwrap_or_default();
+    let typed = media::as_stored_keeping(&state.config.server.site_url, avatar, [current.avatar.as_str()]);
+    let avatar = check_avatar(&typed, &mut errors).unwrap_or_default();
     check_avatar_change(state, &current.avatar, &avatar, &mut errors).await;
     AppError::check(errors)?;
     // An avatar left as it was is not written: a picture uploaded meanwhile stays. A changed one
@@ -161,17 +162,6 @@ pub async fn update_profile(state: &AppState, user_id: i64, name: &str, avatar: 
     }
     let user = find_user(state, user_id).await?.ok_or(AppError::Unauthorized)?;
     Ok(user.to_user())
-}
-
-/// An avatar as typed, as the record stores it ([`media::as_stored`]: the store's own files as
-/// their paths, however the site is written); the `current` one as it is when it names the same.
-pub(super) fn stored_avatar(state: &AppState, typed: &str, current: &str) -> String {
-    let site = &state.config.server.site_url;
-    let stored = media::as_stored(site, typed);
-    if !current.is_empty() && stored == media::as_stored(site, current) {
-        return current.to_owned();
-    }
-    stored
 }
 
 /// An avatar may stay what it is, or become a link; never someone else's uploaded picture

@@ -116,13 +116,10 @@ pub async fn broken_product_rules(state: &AppState, input: &ProductInput<'_>) ->
     }
 }
 
-/// An image address as typed, as the record stores it ([`media::as_stored`]: the store's own files
-/// as their paths, however the site is written); one of the record's `current` ones as it is when
-/// it names the same.
+/// An image address as typed, as the record stores it: [`media::as_stored_keeping`] the record's
+/// `current` images.
 fn stored_image(state: &AppState, typed: &str, current: &[String]) -> String {
-    let site = &state.config.server.site_url;
-    let stored = media::as_stored(site, typed);
-    current.iter().find(|image| media::as_stored(site, image) == stored).cloned().unwrap_or(stored)
+    media::as_stored_keeping(&state.config.server.site_url, typed, current.iter().map(String::as_str))
 }
 
 /// `checked`, the rules' verdict on a form, with `field` refused as well when one of its new

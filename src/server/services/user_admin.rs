@@ -10,6 +10,7 @@ use crate::model::{Role, User};
 use crate::server::app::state::AppState;
 use crate::server::auth::jwt::TokenService;
 use crate::server::db::{accounts as db, accounts::AdminWrite, accounts::UserRecord, back_office};
+use crate::server::media;
 
 /// The longest search a user table accepts; longer input is cut, not refused.
 const SEARCH_MAX: usize = 100;
@@ -152,7 +153,9 @@ pub async fn update_account(
         Some(new) => check_email(new, &mut errors),
         None => current.email.clone(),
     };
-    let typed = changes.avatar.as_deref().map(|avatar| accounts::stored_avatar(state, avatar, &current.avatar));
+    let site = &state.config.server.site_url;
+    let typed =
+        changes.avatar.as_deref().map(|avatar| media::as_stored_keeping(site, avatar, [current.avatar.as_str()]));
     let avatar = check_avatar(typed.as_deref().unwrap_or(&current.avatar), &mut errors).unwrap_or_default();
     accounts::check_avatar_change(state, &current.avatar, &avatar, &mut errors).await;
     if let Some(password) = &changes.password {
@@ -216,7 +219,7 @@ pub async fn delete_account(state: &AppState, actor: &User, user_id: i64) -> Res
         AdminWrite::Changed(0) => return Err(AppError::missing_id(Entity::User, user_id)),
         AdminWrite::Changed(_) => {}
     }
-    crate::server::media::uploads::remove_image(&state.config.media.dir, accounts::PICTURES, &current.avatar).await;
+    media::uploads::remove_image(&state.config.media.dir, accounts::PICTURES, &current.avatar).await;
     tracing::info!(user_id, by = actor.id, "account deleted");
     Ok(())
 }
